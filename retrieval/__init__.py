@@ -1,0 +1,1 @@
+"""Articles, quotes and search for whosaid. Knows nothing of Slack."""

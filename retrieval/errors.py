@@ -1,0 +1,42 @@
+"""Typed errors for whosaid, in one place.
+
+    WhosaidError                 base: anything whosaid reports to a person as one line
+    ├── ArticleError             an article cannot be read or is not usable (empty, binary, ...)
+    │   └── FetchError           a URL cannot be fetched (refused address, timeout, size, type)
+    ├── StoreError               the data dir or the SQLite store cannot be opened or written
+    │   └── IndexCorruptError    the FAISS cache is unreadable (it is rebuilt from SQLite)
+    ├── ModelError               an embedding or spaCy model cannot be loaded offline
+    └── QuestionError            a question cannot be answered as asked (never raised by ask)
+
+The CLI prints these as one line and exits 2; the bot turns them into a polite reply.
+"""
+
+from __future__ import annotations
+
+
+class WhosaidError(Exception):
+    """Base of every error whosaid reports to a person."""
+
+
+class ArticleError(WhosaidError):
+    """An article cannot be read, or holds no usable text."""
+
+
+class FetchError(ArticleError):
+    """A URL cannot be fetched: bad scheme, refused address, timeout, too big, wrong type."""
+
+
+class StoreError(WhosaidError):
+    """The data directory or its SQLite store cannot be opened or written."""
+
+
+class IndexCorruptError(StoreError):
+    """The FAISS cache cannot be read; it is rebuilt from SQLite."""
+
+
+class ModelError(WhosaidError):
+    """A model (embedding or spaCy) cannot be loaded from local files."""
+
+
+class QuestionError(WhosaidError):
+    """A question cannot be understood as asked."""

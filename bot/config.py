@@ -61,12 +61,12 @@ class Settings(BaseSettings):
                 )
         return value
 
-    @field_validator("embedding_model")
+    @field_validator("embedding_model", mode="before")
     @classmethod
-    def _model(cls, value: str) -> str:
-        value = value.strip()
+    def _model(cls, value: object) -> str:
+        value = str(value or "").strip()
         if not value:
-            raise ValueError("is empty")
+            return default_embedding_model()
         looks_like_path = value.startswith(("/", ".", "~")) or Path(value).exists()
         if looks_like_path and not Path(value).expanduser().is_dir():
             raise ValueError(f"{value} is not a directory holding a model")

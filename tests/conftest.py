@@ -1,0 +1,67 @@
+"""Shared fixtures: a clean environment per test, a data dir each, the seed indexed once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED = SEEDS / "000_b0c62a38ccee3fea.txt"
+# shared/ sits beside the checkout (../shared); CI lays it out the same way.
+SHARED = ROOT.parent / "shared"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No SLACK_*/WHOSAID_* from the developer's shell, and no .env from the cwd."""
+    for key in list(os.environ):
+        if key.startswith(("SLACK_", "WHOSAID_")):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir with seeds/ indexed by the real models, built once per session."""
+    from retrieval.engine import Engine
+
+    path = tmp_path_factory.mktemp("seeded")
+    engine = Engine(path)
+    report = engine.ingest([str(SEEDS)])
+    engine.close()
+    assert report.failed == [] and len(report.added) == 1
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(seeded_dir: Path) -> Iterator[object]:
+    """A shared read-only engine over the seeded data dir."""
+    from retrieval.engine import Engine
+
+    engine = Engine(seeded_dir)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def seeded_copy(seeded_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded data dir that a test may change."""
+    dest = tmp_path / "seeded"
+    shutil.copytree(seeded_dir, dest)
+    return dest

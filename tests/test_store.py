@@ -1,0 +1,102 @@
+"""The SQLite store: atomic writes, identity by content hash and source, removal, FTS."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrieval.embedding import HashEmbedder
+from retrieval.errors import StoreError
+from retrieval.store import Prepared, Store, content_hash, fts_query
+from retrieval.types import Article, Extraction, Quote, Speaker
+
+TEXT = 'Mayor Dana Ruiz said the budget was "balanced at last." The council disagreed.'
+
+
+def _prep(text: str = TEXT, source_key: str = "/tmp/a.txt") -> Prepared:
+    emb = HashEmbedder(16)
+    start = text.index("balanced")
+    end = text.index('."') + 1
+    quote = Quote(text=text[start:end], start=start, end=end, kind="mixed",
+                  speaker="Dana Ruiz", speaker_mention="Mayor Dana Ruiz", cue="said",
+                  context_start=0, context_end=text.index(" The council"))
+    ex = Extraction([quote], [Speaker("Dana Ruiz", aliases=["Ruiz"], roles=["Mayor"],
+                                      quoted=True, mentions=1)])
+    chunks = [(0, 0, len(text), text)]
+    chash = content_hash(text)
+    return Prepared(Article(text=text, source_key=source_key, title="Budget"), chash[:12],
+                    chash, ex, chunks, emb.embed([text]), emb.embed([quote.text]))
+
+
+def test_put_is_idempotent_and_replaces_a_changed_source(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    g0 = store.generation()
+    first = store.put_article(_prep())
+    assert first.status == "added" and len(first.chunk_vids) == 1 and len(first.quote_vids) == 1
+    assert store.put_article(_prep()).status == "unchanged"
+    assert store.generation() == g0 + 1
+    changed = _prep(TEXT.replace("disagreed", "agreed"))
+    second = store.put_article(changed)
+    assert second.status == "replaced"
+    assert sorted(second.removed_vids) == sorted(first.chunk_vids + first.quote_vids)
+    assert store.counts() == {"articles": 1, "chunks": 1, "quotes": 1, "speakers": 1,
+                              "vectors": 2}
+
+
+def test_remove_deletes_everything_derived(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    result = store.put_article(_prep())
+    assert store.remove_article("nope") is None
+    assert sorted(store.remove_article(result.article_id) or []) == sorted(
+        result.chunk_vids + result.quote_vids)
+    assert store.counts() == dict.fromkeys(("articles", "chunks", "quotes", "speakers",
+                                            "vectors"), 0)
+    conn = store.conn
+    for table in ("chunks_fts", "quotes_fts", "aliases", "article_speakers", "speakers"):
+        assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    bad = _prep()
+    bad.quote_vecs = np.zeros((0, 16), dtype=np.float32)  # one quote, no vector: zip fails
+    with pytest.raises(ValueError):
+        store.put_article(bad)
+    assert store.counts()["articles"] == 0 and store.generation() == 0
+
+
+def test_quotes_and_fts_round_trip(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    aid = store.put_article(_prep()).article_id
+    [q] = store.article_quotes(aid)
+    assert q.speaker == "Dana Ruiz" and TEXT[q.start : q.end] == q.text
+    match = fts_query('balanced" OR * NEAR(--')
+    assert match is not None
+    hits = store.conn.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?",
+                              (match,)).fetchall()
+    assert len(hits) == 1
+    assert fts_query("?!* --") is None
+
+
+def test_an_unusable_data_dir_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError):
+        Store(blocker)
+    garbage = tmp_path / "g"
+    garbage.mkdir()
+    (garbage / "whosaid.db").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        Store(garbage)
+
+
+def test_readers_see_committed_state_only(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    reader = sqlite3.connect(tmp_path / "whosaid.db")
+    with store.write() as conn:
+        conn.execute("INSERT INTO meta VALUES ('probe', '1')")
+        assert reader.execute("SELECT COUNT(*) FROM meta WHERE key='probe'").fetchone()[0] == 0
+    assert reader.execute("SELECT COUNT(*) FROM meta WHERE key='probe'").fetchone()[0] == 1

@@ -19,6 +19,7 @@ import ssl
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -68,8 +69,8 @@ def address_problem(ip: IPAddress) -> str | None:
         (ip.is_unspecified, "an unspecified address"),
         (ip.is_link_local, "a link-local address"),
         (ip.is_multicast, "a multicast address"),
-        (ip.is_private, "a private address"),
         (ip.is_reserved, "a reserved address"),
+        (ip.is_private, "a private address"),
         (not ip.is_global, "not a public address"),
     ):
         if test:
@@ -81,11 +82,19 @@ class Fetcher:
     """Fetch one article page safely. Thread-safe: it keeps no state between fetches."""
 
     def __init__(
-        self, allow_private: bool = False, timeout_s: float = 10.0, max_bytes: int = 5_000_000
+        self,
+        allow_private: bool = False,
+        timeout_s: float = 10.0,
+        max_bytes: int = 5_000_000,
+        *,
+        address_policy: Callable[[IPAddress], str | None] = address_problem,
     ) -> None:
         self.allow_private = allow_private
         self.timeout_s = timeout_s
         self.max_bytes = max_bytes
+        # Why an address is refused (None: allowed). Replaceable to admit one known host
+        # without opening every private address.
+        self.address_policy = address_policy
 
     def fetch(self, url: str) -> FetchedPage:
         """GET `url` (following up to 5 checked redirects); raise FetchError with one line."""
@@ -176,7 +185,7 @@ class Fetcher:
                 raise FetchError(f"{hop}cannot resolve host {host}")
         if not self.allow_private:
             for ip in addresses:
-                problem = address_problem(ip)
+                problem = self.address_policy(ip)
                 if problem:
                     raise FetchError(f"refused: {hop}{ip} is {problem} {_ALLOW_HINT}")
         return str(addresses[0])

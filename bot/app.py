@@ -1,0 +1,110 @@
+"""The composition root: settings + engine (+ a Slack client) → a wired Bolt app.
+
+Tests pass a `WebClient(base_url=...)` pointing at a fake Slack on loopback; in production
+the client is built here from `SLACK_BOT_TOKEN` and `SLACK_API_URL`. Either way it retries
+rate-limited calls (HTTP 429) after Slack's Retry-After.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from bot.admin import Admin
+from bot.config import Settings
+from bot.listeners import Questions
+from bot.runtime import Runtime, describe
+from bot.state import BotState
+from retrieval.engine import Engine
+from retrieval.errors import WhosaidError
+
+log = logging.getLogger("whosaid.bot")
+
+WORKERS = 4  # answers in flight at once; the engine is CPU-bound, more would only queue
+STATE_FILE = "slack.db"
+
+
+@dataclass
+class WhosaidBot:
+    """The Bolt app and what it runs on; `close()` stops the work pool and the state."""
+
+    app: App
+    runtime: Runtime
+
+    def close(self, wait: bool = True) -> None:
+        self.runtime.pool.shutdown(wait=wait, cancel_futures=not wait)
+        self.runtime.state.close()
+
+
+def make_client(settings: Settings) -> WebClient:
+    """The Web API client every Slack call goes through."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=30,
+        retry_handlers=_retry_handlers(),
+    )
+
+
+def _retry_handlers() -> list[Any]:
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=1),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+
+
+def build_bot(settings: Settings, engine: Engine, *, client: WebClient | None = None) -> WhosaidBot:
+    """Wire the listeners; checks the bot token with Slack (auth.test) once, at start."""
+    if client is None:
+        client = make_client(settings)
+    else:
+        client.token = client.token or settings.slack_bot_token
+        if not any(isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers):
+            client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    if not client.token:
+        raise WhosaidError("SLACK_BOT_TOKEN is not set")
+    try:
+        app = App(
+            client=client,
+            signing_secret=settings.slack_signing_secret or "",
+            process_before_response=False,
+            logger=logging.getLogger("whosaid.bolt"),
+        )
+    except (BoltError, SlackApiError, SlackRequestError, OSError) as exc:
+        raise WhosaidError(
+            f"Slack did not accept SLACK_BOT_TOKEN at {settings.slack_api_url} "
+            f"({type(exc).__name__})"
+        ) from None
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        state=BotState(settings.data_dir / STATE_FILE),
+        client=client,
+        pool=ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="whosaid-work"),
+    )
+    admin = Admin(runtime)
+    admin.register(app)
+    Questions(runtime, admin).register(app)
+
+    @app.error
+    def on_error(error: Exception) -> None:
+        """Listener failures: one line with the type and place, never the payload."""
+        log.error("slack listener failed: %s", describe(error))
+
+    return WhosaidBot(app=app, runtime=runtime)
+
+
+def create_app(settings: Settings, engine: Engine, *, client: WebClient | None = None) -> App:
+    """The Bolt app for `settings` and `engine` (see `build_bot` to also get `close()`)."""
+    return build_bot(settings, engine, client=client).app

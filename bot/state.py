@@ -1,0 +1,168 @@
+"""The bot's own memory in SQLite, shared by every worker that serves the same data dir.
+
+Three small tables:
+- `claims`: one row per Slack delivery we answered (event id, or channel+ts of a message), so
+  Slack's retries and the app_mention + message pair for one post are answered once, even
+  when they land on different workers.
+- `threads`: the speakers of the last answer in a thread (or DM), which a follow-up like
+  "what else did he say?" continues with; its presence also means the bot is in that thread.
+- `answers`: answers behind "Share in channel" and "More" buttons (a button value holds
+  at most 2,000 characters, so it carries an id).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval.errors import StoreError
+from retrieval.types import Answer, ArticleRef, AskResult
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS threads (
+    channel TEXT NOT NULL, thread_ts TEXT NOT NULL, speakers TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (channel, thread_ts));
+CREATE TABLE IF NOT EXISTS answers (
+    id TEXT PRIMARY KEY, result TEXT NOT NULL, asked_by TEXT, at REAL NOT NULL);
+"""
+
+CLAIM_TTL_S = 24 * 3600  # Slack stops retrying after about an hour
+THREAD_TTL_S = 30 * 24 * 3600
+ANSWER_TTL_S = 7 * 24 * 3600
+
+
+@dataclass
+class StoredAnswer:
+    result: AskResult
+    asked_by: str | None
+
+
+class BotState:
+    """Claims, thread context and stored answers; safe to use from many threads and processes."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._conn() as db:
+                db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the bot state at {self.path}: {exc}") from exc
+        self.prune()
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        """One connection per thread; each `with` is one transaction."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(
+                self.path, timeout=15, isolation_level=None, check_same_thread=False
+            )
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+            with self._lock:
+                self._opened.append(db)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def claim(self, key: str) -> bool:
+        """True for the first caller with this key (in any worker); False for every later one."""
+        with self._conn() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO claims (key, at) VALUES (?, ?)", (key, time.time())
+            )
+            return cur.rowcount == 1
+
+    def remember_thread(self, channel: str, thread_ts: str, speakers: list[str]) -> None:
+        """Note that the bot answered in this thread; keep the speakers when an answer has none."""
+        with self._conn() as db:
+            if not speakers:
+                row = db.execute(
+                    "SELECT speakers FROM threads WHERE channel = ? AND thread_ts = ?",
+                    (channel, thread_ts),
+                ).fetchone()
+                speakers = json.loads(row[0]) if row else []
+            db.execute(
+                "INSERT OR REPLACE INTO threads (channel, thread_ts, speakers, at) "
+                "VALUES (?, ?, ?, ?)",
+                (channel, thread_ts, json.dumps(speakers), time.time()),
+            )
+
+    def thread_speakers(self, channel: str, thread_ts: str) -> list[str] | None:
+        """The speakers of the thread's last answer, or None when the bot is not in the thread."""
+        with self._conn() as db:
+            row = db.execute(
+                "SELECT speakers FROM threads WHERE channel = ? AND thread_ts = ?",
+                (channel, thread_ts),
+            ).fetchone()
+        return None if row is None else list(json.loads(row[0]))
+
+    def save_answer(self, result: AskResult, asked_by: str | None = None) -> str:
+        answer_id = uuid.uuid4().hex[:16]
+        with self._conn() as db:
+            db.execute(
+                "INSERT INTO answers (id, result, asked_by, at) VALUES (?, ?, ?, ?)",
+                (answer_id, json.dumps(asdict(result)), asked_by, time.time()),
+            )
+        return answer_id
+
+    def load_answer(self, answer_id: str) -> StoredAnswer | None:
+        with self._conn() as db:
+            row = db.execute(
+                "SELECT result, asked_by FROM answers WHERE id = ?", (answer_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        return StoredAnswer(result=result_from_dict(json.loads(row[0])), asked_by=row[1])
+
+    def prune(self) -> None:
+        """Forget old claims, threads and answers so the file stays small."""
+        now = time.time()
+        with self._conn() as db:
+            db.execute("DELETE FROM claims WHERE at < ?", (now - CLAIM_TTL_S,))
+            db.execute("DELETE FROM threads WHERE at < ?", (now - THREAD_TTL_S,))
+            db.execute("DELETE FROM answers WHERE at < ?", (now - ANSWER_TTL_S,))
+
+    def close(self) -> None:
+        """Close every connection this object opened (call once, when the bot stops)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for db in opened:
+            db.close()
+        self._local = threading.local()
+
+
+def result_from_dict(data: dict[str, Any]) -> AskResult:
+    """Rebuild an AskResult from `dataclasses.asdict` output."""
+    answers = []
+    for raw in data.get("answers", []):
+        raw = dict(raw)
+        raw["article"] = ArticleRef(**raw["article"])
+        raw["also_in"] = [ArticleRef(**ref) for ref in raw.get("also_in", [])]
+        answers.append(Answer(**raw))
+    return AskResult(
+        question=data["question"],
+        intent=data["intent"],
+        speakers=list(data.get("speakers", [])),
+        abstained=bool(data["abstained"]),
+        message=data.get("message", ""),
+        answers=answers,
+    )

@@ -1,0 +1,243 @@
+"""A fake Slack Web API on loopback: records every request, answers like Slack would.
+
+A real `slack_sdk.WebClient(base_url=fake.api_url)` talks to it over HTTP, so the bot's
+client code, retry handlers and JSON/form encodings are exercised for real. It also serves
+`response_url` endpoints, private file downloads, and can answer 429 once on demand.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+BOT_TOKEN = "xoxb-test-token-0123456789"
+BOT_USER_ID = "UBOTWHOSAID"
+BOT_ID = "BWHOSAID1"
+TEAM_ID = "T0TESTTEAM"
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str  # Web API method ("chat.postMessage"), "response_url" or "file_download"
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
+    path: str = ""
+
+
+@dataclass
+class FakeFile:
+    id: str
+    name: str
+    content: bytes
+    filetype: str = "text"
+
+
+class FakeSlack:
+    """Start with `with FakeSlack() as fake:`; `fake.api_url` is the WebClient base_url."""
+
+    def __init__(self, token: str = BOT_TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.files: dict[str, FakeFile] = {}
+        self._rate_limited: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._ts = 1_700_000_000_000
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # -- life cycle -------------------------------------------------------------------------
+    def __enter__(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.base_url}/response/{name}"
+
+    # -- test controls -----------------------------------------------------------------------
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self._rate_limited.clear()
+
+    def rate_limit_once(self, method: str, retry_after: int = 1) -> None:
+        """Answer the next call to `method` with HTTP 429 and Retry-After."""
+        with self._lock:
+            self._rate_limited[method] = retry_after
+
+    def add_file(self, file_id: str, name: str, content: bytes, filetype: str = "text") -> None:
+        self.files[file_id] = FakeFile(file_id, name, content, filetype)
+
+    def next_ts(self) -> str:
+        with self._lock:
+            self._ts += 1
+            return f"{self._ts // 1_000_000}.{self._ts % 1_000_000:06d}"
+
+    def of(self, method: str, pred: Callable[[Call], bool] | None = None) -> list[Call]:
+        with self._lock:
+            calls = list(self.calls)
+        return [c for c in calls if c.method == method and (pred is None or pred(c))]
+
+    def wait_for(
+        self,
+        method: str,
+        pred: Callable[[Call], bool] | None = None,
+        count: int = 1,
+        timeout: float = 60,
+    ) -> list[Call]:
+        """Wait until at least `count` matching calls arrived; return them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.of(method, pred)
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                seen = [c.method for c in self.calls]
+                raise AssertionError(f"wanted {count} x {method}, got {len(found)}; saw {seen}")
+            time.sleep(0.05)
+
+    # -- answering ---------------------------------------------------------------------------
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+
+    def _take_rate_limit(self, method: str) -> int | None:
+        with self._lock:
+            return self._rate_limited.pop(method, None)
+
+    def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The JSON Slack would send back for `method`."""
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "whosaid",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+            }
+        if method == "chat.postMessage":
+            ts = self.next_ts()
+            message = {"text": params.get("text"), "ts": ts, "bot_id": BOT_ID}
+            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": self.next_ts()}
+        if method == "chat.update":
+            return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+        if method in ("reactions.add", "reactions.remove", "views.open"):
+            return {"ok": True}
+        if method == "files.info":
+            found = self.files.get(str(params.get("file")))
+            if found is None:
+                return {"ok": False, "error": "file_not_found"}
+            url = f"{self.base_url}/files-pri/{TEAM_ID}-{found.id}/{found.name}"
+            meta = {
+                "id": found.id,
+                "name": found.name,
+                "filetype": found.filetype,
+                "size": len(found.content),
+                "url_private": url,
+                "url_private_download": url + "?download=1",
+            }
+            return {"ok": True, "file": meta}
+        if method == "conversations.replies":
+            return {"ok": True, "messages": [], "has_more": False}
+        return {"ok": False, "error": "unknown_method"}
+
+
+def _parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        data = json.loads(raw.decode("utf-8"))
+        return data if isinstance(data, dict) else {"_": data}
+    params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(raw.decode("utf-8")).items()}
+    for key in ("blocks", "attachments"):
+        if isinstance(params.get(key), str):
+            params[key] = json.loads(params[key])
+    return params
+
+
+def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: the calls are recorded instead."""
+
+        def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str]) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _json(self, status: int, data: dict[str, Any], **headers: str) -> None:
+            self._send(status, json.dumps(data).encode(), "application/json", headers)
+
+        def _handle(self) -> None:
+            url = urlparse(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            params = _parse_body(raw, headers.get("content-type", ""))
+            params.update({k: v[-1] for k, v in parse_qs(url.query).items()})
+            if url.path.startswith("/response/"):
+                fake._record(Call("response_url", params, headers, path=url.path))
+                self._send(200, b"ok", "text/plain", {})
+                return
+            if url.path.startswith("/files-pri/"):
+                fake._record(Call("file_download", params, headers, path=url.path))
+                file_id = url.path.split("/")[2].split("-", 1)[-1]
+                found = fake.files.get(file_id)
+                if headers.get("authorization") != f"Bearer {fake.token}" or found is None:
+                    self._send(404, b"not found", "text/plain", {})
+                    return
+                self._send(200, found.content, "application/octet-stream", {})
+                return
+            if not url.path.startswith("/api/"):
+                self._send(404, b"not found", "text/plain", {})
+                return
+            method = url.path.removeprefix("/api/")
+            token = headers.get("authorization", "").removeprefix("Bearer ")
+            fake._record(Call(method, params, headers, path=url.path))
+            retry_after = fake._take_rate_limit(method)
+            if retry_after is not None:
+                self._json(
+                    429, {"ok": False, "error": "ratelimited"}, **{"Retry-After": str(retry_after)}
+                )
+                return
+            if token != fake.token:
+                self._json(200, {"ok": False, "error": "invalid_auth"})
+                return
+            self._json(200, fake.answer(method, params))
+
+        do_GET = _handle
+        do_POST = _handle
+
+    return Handler

@@ -1,0 +1,319 @@
+"""The speakers a question can name: every known name, alias and role, matched leniently.
+
+Built from the index's speakers, so "Sen. Cruz", "cruz", "Cruz's" and "Cruzz" all find Ted
+Cruz, "the spokeswoman" finds whoever the articles call that, and "Johnson" finds every
+Johnson. Matching is rules plus difflib for small typos; no model, no new package.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from retrieval.types import SpeakerKind
+
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
+_WORD = re.compile(r"[^\W_]+(?:['\-.][^\W_]+)*\.?", re.UNICODE)
+
+# Titles written before a name; each maps to the word a role would contain.
+# fmt: off
+TITLES: dict[str, str] = {
+    "sen": "senator", "sen.": "senator", "senator": "senator",
+    "rep": "representative", "rep.": "representative", "representative": "representative",
+    "congressman": "representative", "congresswoman": "representative",
+    "gov": "governor", "gov.": "governor", "governor": "governor",
+    "president": "president", "pres": "president", "pres.": "president",
+    "vice": "vice", "secretary": "secretary", "sec": "secretary", "sec.": "secretary",
+    "mayor": "mayor", "judge": "judge", "justice": "justice", "gen": "general",
+    "gen.": "general", "general": "general", "speaker": "speaker", "leader": "leader",
+    "chairman": "chair", "chairwoman": "chair", "chair": "chair", "minister": "minister",
+    "prime": "prime", "chancellor": "chancellor", "ceo": "ceo", "commissioner": "commissioner",
+    "councilman": "council", "councilwoman": "council", "councilmember": "council",
+    "mr": "", "mr.": "", "mrs": "", "mrs.": "", "ms": "", "ms.": "", "dr": "", "dr.": "",
+    "prof": "", "prof.": "", "professor": "professor", "attorney": "attorney",
+    "ambassador": "ambassador", "director": "director", "chief": "chief", "sheriff": "sheriff",
+}
+# fmt: on
+_KINDS = {"person", "organization", "group", "unknown"}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "our", "their"}
+PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "hers", "it", "this person"}
+_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+# fmt: off
+STOP_WORDS = {
+    "the", "a", "an", "of", "to", "in", "on", "at", "for", "about", "and", "or", "is", "was",
+    "what", "who", "did", "does", "do", "say", "said", "anything", "something", "me", "tell",
+    "show", "any", "all", "with", "by", "from", "has", "have", "had", "it", "that", "this",
+    "please", "quotes", "quote", "comments", "remarks", "else", "more",
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One known speaker (or mentioned person) and every way the articles name them."""
+
+    name: str
+    kind: SpeakerKind = "person"
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    quoted: bool = True
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; a trailing possessive and final periods are dropped."""
+    out = []
+    for tok in _WORD.findall(fold(text).lower()):
+        if tok.endswith("'s"):
+            tok = tok[:-2]
+        elif tok.endswith("s'"):
+            tok = tok[:-1]
+        tok = tok.rstrip(".") if tok not in TITLES else tok
+        if tok:
+            out.append(tok)
+    return out
+
+
+def _key(text: str) -> str:
+    return " ".join(t.rstrip(".") for t in tokens(text))
+
+
+class SpeakerDirectory:
+    """Names, aliases and roles of the indexed speakers, for matching what a question says."""
+
+    def __init__(self, entries: Iterable[DirectoryEntry]) -> None:
+        self.entries: dict[str, DirectoryEntry] = {}
+        self._alias: dict[str, set[str]] = {}  # normalised alias -> canonical names
+        self._first: dict[str, set[str]] = {}  # first names, a last resort
+        self._roles: list[tuple[tuple[str, ...], str]] = []
+        for entry in entries:
+            self._add(entry)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> SpeakerDirectory:
+        """Build from plain rows: name, kind, aliases, roles, quoted (missing keys default)."""
+        entries: dict[str, DirectoryEntry] = {}
+        for row in rows:
+            name = str(row.get("name") or "").strip()
+            if not name:
+                continue
+            old = entries.get(name)
+            aliases = tuple(str(a) for a in row.get("aliases") or ())
+            roles = tuple(str(r) for r in row.get("roles") or ())
+            kind = str(row.get("kind") or "person")
+            if kind not in _KINDS:
+                kind = "unknown"
+            quoted = bool(row.get("quoted", True))
+            if old is not None:
+                aliases = old.aliases + aliases
+                roles = old.roles + roles
+                quoted = quoted or old.quoted
+            entries[name] = DirectoryEntry(name, cast(SpeakerKind, kind), aliases, roles, quoted)
+        return cls(entries.values())
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _index(self, alias: str, name: str) -> None:
+        key = _key(alias)
+        if key and key not in DETERMINERS and key not in PRONOUNS:
+            self._alias.setdefault(key, set()).add(name)
+
+    def _add(self, entry: DirectoryEntry) -> None:
+        name = entry.name
+        if name in self.entries:
+            old = self.entries[name]
+            entry = DirectoryEntry(
+                name,
+                entry.kind,
+                old.aliases + entry.aliases,
+                old.roles + entry.roles,
+                old.quoted or entry.quoted,
+            )
+        self.entries[name] = entry
+        for alias in (name, *entry.aliases):
+            toks = [t for t in tokens(alias) if t.rstrip(".") not in DETERMINERS]
+            if not toks:
+                continue
+            self._index(" ".join(toks), name)
+            # "Utah Rep. Jason Chaffetz" as an alias also yields "Jason Chaffetz".
+            while toks and (toks[0] in TITLES or toks[0][:1].isdigit()):
+                toks = toks[1:]
+            if toks:
+                self._index(" ".join(toks), name)
+        if entry.kind == "person":
+            toks = [t for t in tokens(name) if t not in _NAME_SUFFIXES and t not in TITLES]
+            if toks:
+                self._index(toks[-1], name)
+                if len(toks) > 2:
+                    self._index(f"{toks[0]} {toks[-1]}", name)
+                if len(toks) > 1:
+                    self._first.setdefault(toks[0], set()).add(name)
+        elif entry.kind == "organization":
+            toks = [t for t in tokens(name) if t not in DETERMINERS]
+            for i in range(1, len(toks) - 1):  # "Taxpayers League" for the full name
+                self._index(" ".join(toks[i:]), name)
+        elif entry.kind == "group":
+            toks = tokens(name)
+            if toks:
+                self._index(toks[0], name)  # "officials with the Justice Department"
+        for role in entry.roles:
+            rt = tuple(t.rstrip(".") for t in tokens(role))
+            if rt:
+                self._roles.append((rt, name))
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def resolve(self, phrase: str) -> list[str]:
+        """Canonical names a phrase ("Sen. Cruz", "the spokeswoman", "Chafetz") refers to.
+
+        Speakers who were quoted come before, and push out, people who were only mentioned:
+        "Marino" is the Marino who spoke, not his late father.
+        """
+        found = self._resolve(phrase)
+        quoted = [n for n in found if self.entries[n].quoted]
+        return quoted or found
+
+    def _resolve(self, phrase: str) -> list[str]:
+        raw = [t.rstrip(".") for t in tokens(phrase)]
+        while raw and raw[0] in DETERMINERS:
+            raw = raw[1:]
+        if not raw or " ".join(raw) in PRONOUNS:
+            return []
+        whole = " ".join(raw)
+        found = self._exact(whole)
+        if found:
+            return found
+        titles: list[str] = []
+        toks = list(raw)
+        while len(toks) > 1 and (toks[0] in TITLES or toks[0] + "." in TITLES):
+            titles.append(TITLES.get(toks[0], TITLES.get(toks[0] + ".", "")))
+            toks = toks[1:]
+        if toks != raw:
+            found = self._exact(" ".join(toks))
+        if not found:
+            found = self._roles_match(raw)
+        if not found and len(raw) > 1:
+            found = self._role_head(raw)
+        if not found and len(toks) > 1:
+            found = self._surname(toks)
+        if not found:
+            found = self._fuzzy(toks)
+        if not found and len(toks) == 1:
+            found = sorted(self._first.get(toks[0], ()))
+        return self._by_title(found, [t for t in titles if t])
+
+    def _exact(self, key: str) -> list[str]:
+        names = set(self._alias.get(key, ()))
+        if not names:
+            return []
+        # An organisation also answers through the people who speak for it.
+        for name in list(names):
+            if self.entries[name].kind == "organization":
+                org = tuple(_key(name).split())
+                org = org[1:] if org and org[0] == "the" else org
+                for rt, who in self._roles:
+                    if rt[: len(org)] == org and len(rt) > len(org):
+                        names.add(who)
+        return self._order(names, primary=self._alias[key])
+
+    def _order(self, names: Iterable[str], primary: Iterable[str] = ()) -> list[str]:
+        first = set(primary)
+        return sorted(set(names), key=lambda n: (n not in first, not self.entries[n].quoted, n))
+
+    def _roles_match(self, toks: list[str]) -> list[str]:
+        """'spokeswoman' matches the role 'Justice Department spokeswoman'."""
+        t = tuple(toks)
+        hits = {who for rt, who in self._roles if rt == t or rt[-len(t) :] == t}
+        return self._order(hits)
+
+    def _role_head(self, toks: list[str]) -> list[str]:
+        """'the governor's spokesman' finds the role 'spokesman'; the other words choose."""
+        head = toks[-1]
+        hits = {who for rt, who in self._roles if rt and rt[-1] == head}
+        if len(hits) > 1:
+            words = set(toks[:-1])
+            narrowed = {who for rt, who in self._roles if who in hits and words & set(rt)}
+            hits = narrowed or hits
+        return self._order(hits)
+
+    def _surname(self, toks: list[str]) -> list[str]:
+        """'Sarah Sanders' -> 'Sarah Huckabee Sanders'; 'Angela Johnson' is not 'Ron Johnson'."""
+        last = toks[-1]
+        out = []
+        for name in self._alias.get(last, ()):
+            entry = self.entries[name]
+            if entry.kind != "person":
+                continue
+            given = [t for t in tokens(name) if t not in TITLES]
+            first = toks[0]
+            if len(given) > 1 and not (given[0].startswith(first) or first.startswith(given[0])):
+                continue
+            out.append(name)
+        return self._order(out)
+
+    def _fuzzy(self, toks: list[str]) -> list[str]:
+        """Small typos: 'Chafetz' -> 'Chaffetz'. Short words are never guessed at."""
+        whole = " ".join(toks)
+        keys = list(self._alias)
+        if len(whole) >= 5:
+            close = difflib.get_close_matches(whole, keys, n=3, cutoff=0.85)
+            if close:
+                names: set[str] = set()
+                for k in close[:1]:
+                    names |= self._alias[k]
+                return self._order(names)
+        if len(toks) > 1 and len(toks[-1]) >= 5:
+            close = difflib.get_close_matches(toks[-1], keys, n=1, cutoff=0.85)
+            if close:
+                return self._surname([*toks[:-1], close[0]])
+        return []
+
+    def _by_title(self, names: list[str], titles: list[str]) -> list[str]:
+        """'Senator Johnson' keeps the Johnson whose role says senator, when one does."""
+        if len(names) < 2 or not titles:
+            return names
+        keep = []
+        for name in names:
+            roles = " ".join(" ".join(tokens(r)) for r in self.entries[name].roles)
+            words = {TITLES.get(w, w) for w in roles.split()} | set(roles.split())
+            if all(t in words for t in titles):
+                keep.append(name)
+        return keep or names
+
+    def scan(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """Known names inside free text, longest first: (start, end, names) spans.
+
+        A one-word name only counts when written with a capital, so a speaker called Price
+        does not answer "what is the price of oil".
+        """
+        folded = fold(text)
+        spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
+        out: list[tuple[int, int, list[str]]] = []
+        i = 0
+        while i < len(spans):
+            hit = None
+            for n in range(min(6, len(spans) - i), 0, -1):
+                words = [w for _, _, w in spans[i : i + n]]
+                key = _key(" ".join(words))
+                names = self._alias.get(key)
+                if not names:
+                    continue
+                if n == 1 and not words[0][:1].isupper():
+                    continue
+                if n == 1 and key in STOP_WORDS:
+                    continue
+                hit = (spans[i][0], spans[i + n - 1][1], self._exact(key), n)
+                break
+            if hit:
+                out.append(hit[:3])
+                i += hit[3]
+            else:
+                i += 1
+        return out

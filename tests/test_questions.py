@@ -1,0 +1,287 @@
+"""Question parsing: intent, speakers and slots, table-driven over questions people ask."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.directory import DirectoryEntry, SpeakerDirectory
+from retrieval.questions import MAX_QUESTION_CHARS, clean_question, parse_question
+from retrieval.types import Context
+
+E = DirectoryEntry
+DIRECTORY = SpeakerDirectory(
+    [
+        E("Diane Okafor", aliases=("Mayor Diane Okafor", "Okafor"), roles=("Mayor",)),
+        E("Ray Johnson", aliases=("Councilman Ray Johnson",), roles=("Councilman",)),
+        E("Edith Johnson", aliases=("state Sen. Edith Johnson",), roles=("state Sen.",)),
+        E("Sandra Johnson", roles=("a retired schoolteacher",)),
+        E("Lena Park", roles=("the mayor's spokeswoman",)),
+        E("Owen Reyes", roles=("His spokesman",)),
+        E("Thomas Whitfield", aliases=("Gov. Thomas Whitfield",), roles=("Gov.",)),
+        E("Tom Lindqvist"),
+        E("Robert Kline", roles=("The hospital's chief executive",)),
+        E("Harbor City Taxpayers League", kind="organization"),
+        E("Harbor City Hall", kind="organization"),
+        E("Ada Brown", roles=("Harbor City Hall press secretary",)),
+        E("officials with the transit agency", kind="group"),
+        E("Vincent Marino", roles=("team owner",)),
+        E("Sal Marino", quoted=False),
+        E("Frank Delaney", quoted=False, roles=("Former Mayor",)),
+        E("Carl Price", roles=("farmer",)),
+    ]
+)
+
+JOHNSONS = ["Edith Johnson", "Ray Johnson", "Sandra Johnson"]
+
+# (question, intent, speakers, topic)
+WHAT_DID = [
+    ("what did Okafor say?", "what_did", ["Diane Okafor"], None),
+    ("What did Okafor say about the levy?", "what_did", ["Diane Okafor"], "levy"),
+    ("WHAT DID OKAFOR SAY ABOUT THE LEVY", "what_did", ["Diane Okafor"], "LEVY"),
+    ("what did diane okafor say about the ferry terminal", "what_did", ["Diane Okafor"],
+     "ferry terminal"),
+    ("What did Mayor Okafor say about the strike?", "what_did", ["Diane Okafor"], "strike"),
+    ("what did Okafr say?", "what_did", ["Diane Okafor"], None),
+    ("What did Johnson say?", "what_did", JOHNSONS, None),
+    ("What did Sen. Johnson say?", "what_did", ["Edith Johnson"], None),
+    ("What did Senator Johnson say about water?", "what_did", ["Edith Johnson"], "water"),
+    ("What did Councilman Johnson say?", "what_did", ["Ray Johnson"], None),
+    ("what did Angela Johnson say?", "what_did", [], None),
+    ("did Okafor say anything about the stadium?", "what_did", ["Diane Okafor"], "stadium"),
+    ("Has Kline said anything about ratios?", "what_did", ["Robert Kline"], "ratios"),
+    ("did Kline meet with the union?", "what_did", ["Robert Kline"], "meet with the union"),
+    ("Okafor's comments on the stadium", "what_did", ["Diane Okafor"], "stadium"),
+    ("Mayor Okafor's remarks about the ferry", "what_did", ["Diane Okafor"], "ferry"),
+    ("show me Kline's statement on the strike", "what_did", ["Robert Kline"], "strike"),
+    ("quotes from Lindqvist about the lake", "what_did", ["Tom Lindqvist"], "lake"),
+    ("How did Kline respond to the union?", "what_did", ["Robert Kline"], "union"),
+    ("tell me what Okafor said about buses", "what_did", ["Diane Okafor"], "buses"),
+    ("Okafor", "what_did", ["Diane Okafor"], None),
+    ("okafor", "what_did", ["Diane Okafor"], None),
+    ("lindquist", "what_did", ["Tom Lindqvist"], None),
+    ("Okafor on the stadium", "what_did", ["Diane Okafor"], "stadium"),
+    ("What did the mayor's spokeswoman say?", "what_did", ["Lena Park"], None),
+    ("what did the spokeswoman say?", "what_did", ["Lena Park"], None),
+    ("What did the governor's spokesman say?", "what_did", ["Owen Reyes"], None),
+    ("What did the hospital's chief executive say?", "what_did", ["Robert Kline"], None),
+    ("What did the team owner say?", "what_did", ["Vincent Marino"], None),
+    ("What did the Taxpayers League say?", "what_did", ["Harbor City Taxpayers League"], None),
+    ("what did Harbor City Hall say?", "what_did", ["Harbor City Hall", "Ada Brown"], None),
+    ("what did the officials say?", "what_did", ["officials with the transit agency"], None),
+    ("What did Marino say?", "what_did", ["Vincent Marino"], None),
+    ("What did Sal Marino say?", "what_did", ["Sal Marino"], None),
+    ("what did Delaney say?", "what_did", ["Frank Delaney"], None),
+    ("who is Diane Okafor?", "what_did", ["Diane Okafor"], None),
+]
+
+
+@pytest.mark.parametrize(("question", "intent", "speakers", "topic"), WHAT_DID)
+def test_what_did(question: str, intent: str, speakers: list[str], topic: str | None) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert p.intent == intent
+    assert sorted(p.speakers) == sorted(speakers)
+    assert p.topic == topic
+
+
+# (question, words the phrase must hold, exact)
+WHO_SAID = [
+    ("who said the levy is a luxury?", "the levy is a luxury", False),
+    ("Who said that the lake is drying up?", "the lake is drying up", False),
+    ('who said "a blank check"?', "a blank check", True),
+    ("who said 'buying pride'?", "buying pride", True),
+    ("Who called the deal a giveaway?", "called the deal a giveaway", False),
+    ("who thinks the stadium will pay for itself?", "thinks the stadium will pay", False),
+    ("who wants a cap on water use?", "wants a cap on water use", False),
+    ("which senator said the bill was stalled?", "the bill was stalled", False),
+    ("who said Okafor's plan was reckless?", "Okafor's plan was reckless", False),
+    ("who is pushing the referendum?", "pushing the referendum", False),
+]
+
+
+@pytest.mark.parametrize(("question", "phrase", "exact"), WHO_SAID)
+def test_who_said(question: str, phrase: str, exact: bool) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert p.intent == "who_said"
+    assert p.phrase is not None and phrase in p.phrase
+    assert p.exact is exact
+    assert p.speakers == []  # a name inside the phrase is words to find, not the speaker
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "topic"),
+    [
+        ("who was quoted in the stadium article?", "stadium", None),
+        ("Who was quoted about the strike?", None, "strike"),
+        ("who is quoted in the Okafor story about buses", "Okafor", "buses"),
+        ("which people were quoted?", None, None),
+        ("list the speakers", None, None),
+        ("who commented on the data center?", None, "data center"),
+    ],
+)
+def test_who_quoted(question: str, article: str | None, topic: str | None) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert p.intent == "who_quoted"
+    assert p.article_hint == article
+    assert p.topic == topic
+
+
+def test_how_many_times_counts_one_speaker() -> None:
+    p = parse_question("How many times was Kline quoted?", DIRECTORY)
+    assert (p.intent, p.speakers) == ("who_quoted", ["Robert Kline"])
+
+
+@pytest.mark.parametrize(
+    ("question", "medium"),
+    [
+        ("What did Whitfield tweet?", "tweet"),
+        ("What did Okafor tell reporters?", "reporters"),
+        ("what did Okafor tell the Harbor Ledger?", "Harbor Ledger"),
+        ("What did Kline say in a statement?", "statement"),
+        ("What did Okafor say on Channel Nine?", "Channel Nine"),
+        ("what did Okafor say on twitter", "tweet"),
+        ("Whitfield's tweets about jobs", "tweet"),
+    ],
+)
+def test_medium(question: str, medium: str) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert p.intent == "what_did"
+    assert p.medium == medium
+
+
+def test_comments_on_a_place_is_a_topic_not_a_medium() -> None:
+    p = parse_question("Okafor's comments on Harbor City", DIRECTORY)
+    assert (p.topic, p.medium) == ("Harbor City", None)
+
+
+@pytest.mark.parametrize(
+    ("question", "speakers", "topic"),
+    [
+        ("what else did he say?", ["Robert Kline"], None),
+        ("What else did she say about the strike?", ["Robert Kline"], "strike"),
+        ("anything else?", ["Robert Kline"], None),
+        ("what did he say about ratios?", ["Robert Kline"], "ratios"),
+        ("tell me more", ["Robert Kline"], None),
+        ("what else did Okafor say?", ["Diane Okafor"], None),
+    ],
+)
+def test_follow_up_uses_context(question: str, speakers: list[str], topic: str | None) -> None:
+    p = parse_question(question, DIRECTORY, Context(speakers=["Robert Kline"], topic="union"))
+    assert p.follow_up
+    assert p.intent == "what_did"
+    assert p.speakers == speakers
+    assert p.topic == topic
+
+
+def test_follow_up_without_context_has_no_speaker() -> None:
+    p = parse_question("what else did he say?", DIRECTORY)
+    assert p.follow_up and p.speakers == [] and p.unresolved is None
+
+
+@pytest.mark.parametrize(
+    ("question", "unresolved"),
+    [
+        ("What did Angela Merkel say?", "Angela Merkel"),
+        ("what did Elon Musk say about the lake?", "Elon Musk"),
+        ("Merkel's comments on Russia", "Merkel"),
+        ("Angela Merkel", "Angela Merkel"),
+        ("what did the governor of Texas say?", "governor of Texas"),
+    ],
+)
+def test_unknown_names_are_kept_for_the_abstention(question: str, unresolved: str) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert p.speakers == []
+    assert p.unresolved == unresolved
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the price of oil",  # "price" is not Carl Price
+        "ferry terminal budget overruns",
+        "¿Qué dijo el alcalde sobre el ferry?",
+        "Что сказал мэр?",
+    ],
+)
+def test_free_text_is_a_search(question: str) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert p.intent == "search"
+    assert p.speakers == []
+    assert p.topic
+
+
+def test_capitalised_one_word_name_is_found_in_free_text() -> None:
+    p = parse_question("the Price farm and the drought", DIRECTORY)
+    assert p.speakers == ["Carl Price"]
+
+
+ODD = [
+    "",
+    " ",
+    "?",
+    "?!?!...",
+    '"',
+    "'",
+    "*",
+    "NEAR",
+    "--",
+    "-- DROP TABLE quotes; --",
+    'who said "*" NEAR "--"?',
+    "what did \" say",
+    "what did the say?",
+    "\x00\x07\x1b[2J\u200b",
+    "a" * 5000,
+    "who said " + "word " * 1000,
+    "what did " * 700 + "Okafor say?",
+    "x's comments " * 400,
+    "'s",
+    "何を言った？",
+    "🙂🙂🙂",
+    "\ud800",  # a lone surrogate
+]
+
+
+@pytest.mark.parametrize("question", ODD, ids=range(len(ODD)))
+def test_any_input_is_safe(question: str) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert p.intent in {"what_did", "who_said", "who_quoted", "search"}
+    assert len(p.text) <= MAX_QUESTION_CHARS
+    assert not any(ord(c) < 32 for c in p.text)
+    if p.unresolved is not None:
+        assert p.unresolved.strip()
+
+
+def test_non_string_input_is_safe() -> None:
+    assert parse_question(None, DIRECTORY).intent == "search"
+    assert parse_question(42, DIRECTORY).text == "42"
+
+
+def test_empty_directory_still_reads_the_question() -> None:
+    p = parse_question("What did Okafor say about the levy?", SpeakerDirectory([]))
+    assert (p.intent, p.unresolved, p.topic) == ("what_did", "Okafor", "levy")
+
+
+def test_clean_question_folds_quotes_and_whitespace() -> None:
+    assert clean_question("who  said \u201cno\u201d\n?") == 'who said "no" ?'
+
+
+def test_directory_from_rows_merges_duplicates() -> None:
+    d = SpeakerDirectory.from_rows(
+        [
+            {"name": "Grace Tanaka", "aliases": ["Tanaka"], "roles": ["union president"]},
+            {"name": "Grace Tanaka", "roles": ["nurse"], "quoted": False},
+            {"name": "", "aliases": ["nobody"]},
+            {"name": "Harbor Nurses Union", "kind": "organization"},
+            {"name": "Odd Kind", "kind": "robot"},
+        ]
+    )
+    assert len(d) == 3
+    assert d.entries["Grace Tanaka"].quoted
+    assert d.entries["Odd Kind"].kind == "unknown"
+    assert d.resolve("the union president") == ["Grace Tanaka"]
+    assert d.resolve("Nurses Union") == ["Harbor Nurses Union"]
+
+
+def test_short_words_are_not_guessed_at() -> None:
+    d = SpeakerDirectory([E("Al Gore")])
+    assert d.resolve("Gore") == ["Al Gore"]
+    assert d.resolve("Bore") == []

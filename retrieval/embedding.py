@@ -62,7 +62,7 @@ class SentenceTransformerEmbedder:
                     getattr(model, "get_embedding_dimension", None)
                     or model.get_sentence_embedding_dimension
                 )
-                self._dim = int(getter())
+                self._dim = int(getter() or 0)
                 self._model = model
             return self._model
 

@@ -120,7 +120,8 @@ class Engine:
         return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        return self.embedder.embed(texts)  # type: ignore[no-any-return]
+        vecs: np.ndarray = self.embedder.embed(texts)
+        return vecs
 
     # -- the FAISS cache --------------------------------------------------------------------
     def _check_model(self) -> None:

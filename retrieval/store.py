@@ -281,24 +281,24 @@ class Store:
                 conn.execute("INSERT INTO aliases VALUES (?,?,?)", (alias, sid, aid))
         quote_vids: list[int] = []
         for q, vec in zip(prep.extraction.quotes, prep.quote_vecs, strict=True):
-            sid = None
+            qsid: int | None = None
             if q.speaker:
-                sid = speaker_ids.get(q.speaker.lower())
-                if sid is None:  # a speaker the extractor did not list: keep it anyway
-                    sid = self._speaker_id(conn, q.speaker, q.speaker_kind)
-                    speaker_ids[q.speaker.lower()] = sid
+                qsid = speaker_ids.get(q.speaker.lower())
+                if qsid is None:  # a speaker the extractor did not list: keep it anyway
+                    qsid = self._speaker_id(conn, q.speaker, q.speaker_kind)
+                    speaker_ids[q.speaker.lower()] = qsid
                     conn.execute(
                         "INSERT OR IGNORE INTO article_speakers VALUES (?,?,?,?,?,?)",
-                        (aid, sid, "[]", json.dumps([q.speaker]), 1, 1),
+                        (aid, qsid, "[]", json.dumps([q.speaker]), 1, 1),
                     )
-                    conn.execute("INSERT INTO aliases VALUES (?,?,?)", (q.speaker, sid, aid))
+                    conn.execute("INSERT INTO aliases VALUES (?,?,?)", (q.speaker, qsid, aid))
             qid = conn.execute(
                 'INSERT INTO quotes (article_id, speaker_id, text, start, "end", kind, cue, '
                 "mention, grp, ctx_start, ctx_end, how, speaker_kind) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     aid,
-                    sid,
+                    qsid,
                     q.text,
                     q.start,
                     q.end,

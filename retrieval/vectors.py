@@ -15,6 +15,7 @@ import os
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -76,7 +77,7 @@ class VectorIndex:
             if _is_hnsw(self.index):
                 self.tombstones.update(ids)
             else:
-                self.index.remove_ids(np.asarray(ids, dtype=np.int64))
+                self.index.remove_ids(np.asarray(ids, dtype=np.int64))  # type: ignore[arg-type]
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The k nearest (id, inner product) for one normalised query vector."""
@@ -110,15 +111,17 @@ class VectorIndex:
             self.generation = generation
         os.replace(tmp, path)
         for old in data_dir.glob(f"{self.kind}-*.faiss"):
-            if old != path and _generation_of(old) is not None and _generation_of(old) < generation:
+            old_gen = _generation_of(old)
+            if old != path and old_gen is not None and old_gen < generation:
                 with contextlib.suppress(FileNotFoundError):
                     old.unlink()
         return path
 
     def _compact(self) -> None:
-        n = int(self.index.ntotal)
-        ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
-        vecs = self.index.index.reconstruct_n(0, n) if n else np.zeros((0, self.dim), "float32")
+        idmap: Any = self.index
+        n = int(idmap.ntotal)
+        ids = faiss.vector_to_array(idmap.id_map).astype(np.int64)
+        vecs = idmap.index.reconstruct_n(0, n) if n else np.zeros((0, self.dim), "float32")
         keep = np.array([i not in self.tombstones for i in ids], dtype=bool)
         index = _new_index(self.dim, int(keep.sum()))
         if keep.any():

@@ -8,7 +8,7 @@ from retrieval.chunking import chunk_text, estimate_tokens, sentence_spans
 from tests.conftest import SEED
 
 TEXT = (
-    "Sen. Maria Ortiz said on Tuesday that the bridge would reopen. \"We are not there yet,\" "
+    'Sen. Maria Ortiz said on Tuesday that the bridge would reopen. "We are not there yet," '
     "she said. The U.S. Department of Transportation declined to comment.\n\n"
     "Officials expect a decision by Friday. Dr. Lee disagreed!\n"
 )

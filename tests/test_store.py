@@ -20,15 +20,35 @@ def _prep(text: str = TEXT, source_key: str = "/tmp/a.txt") -> Prepared:
     emb = HashEmbedder(16)
     start = text.index("balanced")
     end = text.index('."') + 1
-    quote = Quote(text=text[start:end], start=start, end=end, kind="mixed",
-                  speaker="Dana Ruiz", speaker_mention="Mayor Dana Ruiz", cue="said",
-                  context_start=0, context_end=text.index(" The council"))
-    ex = Extraction([quote], [Speaker("Dana Ruiz", aliases=["Ruiz"], roles=["Mayor"],
-                                      quoted=True, mentions=1)])
+    quote = Quote(
+        text=text[start:end],
+        start=start,
+        end=end,
+        kind="mixed",
+        speaker="Dana Ruiz",
+        speaker_mention="Mayor Dana Ruiz",
+        cue="said",
+        context_start=0,
+        context_end=text.index(" The council"),
+    )
+    ex = Extraction(
+        [quote],
+        [
+            Speaker("Dana Ruiz", aliases=["Ruiz"], roles=["Mayor"], quoted=True, mentions=1),
+            Speaker("Lee Park", quoted=False, mentions=1),
+        ],
+    )
     chunks = [(0, 0, len(text), text)]
     chash = content_hash(text)
-    return Prepared(Article(text=text, source_key=source_key, title="Budget"), chash[:12],
-                    chash, ex, chunks, emb.embed([text]), emb.embed([quote.text]))
+    return Prepared(
+        Article(text=text, source_key=source_key, title="Budget"),
+        chash[:12],
+        chash,
+        ex,
+        chunks,
+        emb.embed([text]),
+        emb.embed([quote.text]),
+    )
 
 
 def test_put_is_idempotent_and_replaces_a_changed_source(tmp_path: Path) -> None:
@@ -42,8 +62,9 @@ def test_put_is_idempotent_and_replaces_a_changed_source(tmp_path: Path) -> None
     second = store.put_article(changed)
     assert second.status == "replaced"
     assert sorted(second.removed_vids) == sorted(first.chunk_vids + first.quote_vids)
-    assert store.counts() == {"articles": 1, "chunks": 1, "quotes": 1, "speakers": 1,
-                              "vectors": 2}
+    assert store.counts() == {"articles": 1, "chunks": 1, "quotes": 1, "speakers": 1, "vectors": 2}
+    [quote] = store.article_quotes(second.article_id)
+    assert quote.speaker == "Dana Ruiz"
 
 
 def test_remove_deletes_everything_derived(tmp_path: Path) -> None:
@@ -51,9 +72,11 @@ def test_remove_deletes_everything_derived(tmp_path: Path) -> None:
     result = store.put_article(_prep())
     assert store.remove_article("nope") is None
     assert sorted(store.remove_article(result.article_id) or []) == sorted(
-        result.chunk_vids + result.quote_vids)
-    assert store.counts() == dict.fromkeys(("articles", "chunks", "quotes", "speakers",
-                                            "vectors"), 0)
+        result.chunk_vids + result.quote_vids
+    )
+    assert store.counts() == dict.fromkeys(
+        ("articles", "chunks", "quotes", "speakers", "vectors"), 0
+    )
     conn = store.conn
     for table in ("chunks_fts", "quotes_fts", "aliases", "article_speakers", "speakers"):
         assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
@@ -75,8 +98,9 @@ def test_quotes_and_fts_round_trip(tmp_path: Path) -> None:
     assert q.speaker == "Dana Ruiz" and TEXT[q.start : q.end] == q.text
     match = fts_query('balanced" OR * NEAR(--')
     assert match is not None
-    hits = store.conn.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?",
-                              (match,)).fetchall()
+    hits = store.conn.execute(
+        "SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)
+    ).fetchall()
     assert len(hits) == 1
     assert fts_query("?!* --") is None
 

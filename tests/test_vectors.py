@@ -42,8 +42,9 @@ def test_files_are_stamped_with_the_generation(tmp_path: Path) -> None:
     assert fresh.load(tmp_path, 4) and fresh.ntotal == 11
 
 
-def test_hnsw_beyond_the_threshold_uses_tombstones(monkeypatch: pytest.MonkeyPatch,
-                                                   tmp_path: Path) -> None:
+def test_hnsw_beyond_the_threshold_uses_tombstones(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(vectors, "HNSW_THRESHOLD", 100)
     vecs = _unit(300, 16)
     ix = VectorIndex(16, "chunk")

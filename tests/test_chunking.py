@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from retrieval.chunking import chunk_text, estimate_tokens, sentence_spans
@@ -31,7 +33,7 @@ def test_chunks_are_substrings_within_budget(budget: int) -> None:
         assert text[c.start : c.end] == c.text
         assert estimate_tokens(c.text) <= budget or len(c.text.split()) == 1
     assert [c.seq for c in chunks] == list(range(len(chunks)))
-    assert all(a.end <= b.start for a, b in zip(chunks, chunks[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(chunks))
 
 
 def test_a_sentence_longer_than_the_budget_is_split_at_words() -> None:

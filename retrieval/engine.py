@@ -204,37 +204,42 @@ class Engine:
             self._persist()
         return report
 
-    def ingest_text(
-        self,
-        text: str,
-        *,
-        source_key: str,
-        title: str | None = None,
-        url: str | None = None,
-        source: str | None = None,
-        published: str | None = None,
+    def ingest_document(
+        self, data: bytes, *, filename: str, source_key: str, progress: Progress | None = None
     ) -> IngestReport:
-        """Index text already in hand (a file sent in Slack, say), after the usual cleaning."""
-        from retrieval.articles import clean_text
+        """Index an article received as bytes (a file sent in Slack, say).
 
-        cleaned, spans = clean_text(text)
-        if not cleaned.strip():
-            from retrieval.errors import ArticleError
-
-            raise ArticleError("the article is empty")
-        article = Article(
-            text=cleaned,
-            source_key=source_key,
-            title=title,
-            url=url,
-            source=source,
-            published=published,
-            spans=spans,
+        `.html`/`.htm` go through the HTML extractor, anything else is read as UTF-8 text;
+        the same checks and cleaning as `ingest` apply. Bad data raises `ArticleError`.
+        """
+        from retrieval.articles import (
+            HTML_SUFFIXES,
+            INDEXABLE,
+            MAX_FILE_BYTES,
+            article_from_html,
+            article_from_text,
+            decode_text,
         )
+        from retrieval.errors import ArticleError
+
+        suffix = Path(filename).suffix.lower()
+        if suffix not in INDEXABLE:
+            raise ArticleError(f"{filename}: only {', '.join(sorted(INDEXABLE))} files are indexed")
+        if len(data) > MAX_FILE_BYTES:
+            raise ArticleError(f"{filename}: larger than {MAX_FILE_BYTES} bytes")
+        if suffix in HTML_SUFFIXES:
+            article = article_from_html(data, source_key=source_key)
+        else:
+            article = article_from_text(decode_text(data), source_key=source_key)
         report = IngestReport()
         with self._write_lock:
-            self._write([article], report)
-            self._persist()
+            if self.store.find_article(article.source_key, content_hash(article.text))[0]:
+                report.unchanged.append(content_hash(article.text)[:12])
+            else:
+                self._write([article], report)
+                self._persist()
+        if progress:
+            progress(1, 1, filename)
         return report
 
     def _prepare(self, articles: Sequence[Article]) -> list[Prepared]:

@@ -48,7 +48,7 @@ _AGENCY = (
 # A photo credit closing a caption, often glued to it: "...on Tuesday.Jane Doe / Getty Images",
 # "Photo by Jane Doe/Reuters", "(AP Photo/Jane Doe)", "... via Getty Images".
 _CREDIT = re.compile(
-    r"(?:\s/\s?(?:[A-Z][\w.&'’-]*)(?:\s+(?:[A-Z][\w.&'’-]*|via|for|of|the|and)){0,4}"
+    r"(?:\s/\s?(?:[A-Z][\w.&'’-]*)(?:\s+(?:[A-Z][\w.&'’-]*|via|for|of|the|and)){0,4}(?<=[a-zA-Z])"
     rf"|/\s?(?:{_AGENCY})(?:\s+(?:Images|Photos?|via Getty Images))?"
     rf"|\bvia (?:{_AGENCY})(?: Images)?"
     r"|\((?:AP|Reuters|AFP|EPA|Getty)? ?(?:Photo|Image|Pictures?)s?\s*(?:/|by|:)[^()]*\)"
@@ -143,8 +143,8 @@ _BUTTONS = frozenset(
 
 # A byline: "By Jane Doe", "By Jane Doe and John Roe, Reuters", "By JANE DOE | Staff writer".
 _BYLINE = re.compile(
-    r"^by\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|,|\||of|the|for|de|van|von|la|"
-    r"staff|writer|reporter|correspondent|editor)){0,10}\s*,?\s*$"
+    r"^[Bb][Yy]\s+[A-Z][\w.'’-]*,?(?:\s+(?:[A-Z][\w.'’-]*,?|and|&|\||of|the|for|de|van|von|la|"
+    r"staff|writer|reporter|correspondent|editor)){0,10}\s*$"
 )
 
 
@@ -214,9 +214,9 @@ def _is_kicker(line: str, following: str | None) -> bool:
 def clean_text(raw: str) -> tuple[str, list[Span]]:
     """Remove furniture lines from `raw`; return the stored text and its spans into `raw`.
 
-    Kept lines are copied unchanged; runs of blank lines left behind collapse to one, and
-    leading and trailing whitespace is trimmed. For every span (start, end, raw_start):
-    raw[raw_start:raw_start + end - start] == text[start:end].
+    Kept lines are copied unchanged; where lines were cut, the blank lines around them
+    collapse to one, and leading and trailing whitespace is trimmed. For every span
+    (start, end, raw_start): raw[raw_start:raw_start + end - start] == text[start:end].
     """
     lines = _split_lines(raw)
     keep = [not is_furniture(line.content) for line in lines]
@@ -227,19 +227,31 @@ def clean_text(raw: str) -> tuple[str, list[Span]]:
             keep[first] = False
 
     pieces: list[tuple[int, int]] = []  # raw ranges to keep, in order
-    previous_blank = True  # drops leading blank lines
+    blanks: list[_Line] = []  # blank lines since the last kept text line
+    dropped = False  # a furniture line was dropped since the last kept text line
+    seen_text = False
     for line, kept in zip(lines, keep, strict=True):
         if not kept:
-            continue
-        blank = not line.content.strip()
-        if blank and previous_blank:
-            continue
-        previous_blank = blank
-        if pieces and pieces[-1][1] == line.start:
-            pieces[-1] = (pieces[-1][0], line.stop)
+            dropped = True
+        elif not line.content.strip():
+            blanks.append(line)
         else:
-            pieces.append((line.start, line.stop))
+            if seen_text:
+                # Where furniture was cut, one blank line stands for the gap: the last one,
+                # which touches the next paragraph in the raw text, so the paragraph's
+                # first character is not at a span boundary.
+                for blank in blanks[-1:] if dropped else blanks:
+                    _extend(pieces, blank)
+            _extend(pieces, line)
+            blanks, dropped, seen_text = [], False, True
     return _assemble(raw, pieces)
+
+
+def _extend(pieces: list[tuple[int, int]], line: _Line) -> None:
+    if pieces and pieces[-1][1] == line.start:
+        pieces[-1] = (pieces[-1][0], line.stop)
+    else:
+        pieces.append((line.start, line.stop))
 
 
 def _assemble(raw: str, pieces: list[tuple[int, int]]) -> tuple[str, list[Span]]:
@@ -266,3 +278,21 @@ def _assemble(raw: str, pieces: list[tuple[int, int]]) -> tuple[str, list[Span]]
         spans.append((pos, pos + b - a, a))
         pos += b - a
     return "".join(parts), spans
+
+
+def to_raw(spans: list[Span], start: int, end: int) -> tuple[int, int] | None:
+    """Map a range of the cleaned text to the raw text; None when it crosses a cut.
+
+    The start is looked up in the span that contains it (start-inclusive), the end in the
+    span it closes (end-inclusive), so a range that begins right after a cut maps to the
+    text after the cut, not to the end of the text before it."""
+    raw_start = raw_end = None
+    for s, e, r in spans:
+        if raw_start is None and s <= start < e:
+            raw_start = r + (start - s)
+        if s < end <= e:
+            raw_end = r + (end - s)
+            break
+    if raw_start is None or raw_end is None or raw_end - raw_start != end - start:
+        return None
+    return raw_start, raw_end

@@ -1,0 +1,332 @@
+"""The parse seen through quote marks: which tokens are quoted, which verbs are speech cues,
+what a cue's subject and content are, and whether a quoted stretch is a statement or a title.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from retrieval.cues import COGNITION_VERBS, NAMING_VERBS, SPEECH_VERBS, XCOMP_VERBS, QuoteSpan
+from retrieval.names import words
+from retrieval.speakers import np_tokens, span_text
+
+# Words before a quoted title that make it a name, not speech: on "Morning Show", of "Book".
+TITLE_LEADS = words(
+    "on of in titled entitled headlined called named dubbed show film book program "
+    "programme series column article 's ’s"
+)
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis", "csubj"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+SMALL_WORDS = words("a an the of and or but to in on at for by with from as vs. vs")
+
+
+def is_cue(t: Token, in_quote: list[int]) -> bool:
+    """A speech verb outside quotes, active voice (or "according to")."""
+    if in_quote[t.i] >= 0:
+        return False
+    if t.lower_ == "according":
+        return any(c.lower_ == "to" for c in t.children)
+    if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    if t.dep_ in ("amod", "compound", "auxpass", "aux"):
+        return False
+    return not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+
+
+def cue_subject(cue: Token, depth: int = 0) -> Token | None:
+    """Who speaks through `cue`: its subject, inherited along "said ..., adding"."""
+    if cue.lower_ == "according":
+        for to in cue.children:
+            if to.lower_ == "to":
+                objs = [c for c in to.children if c.dep_ == "pobj"]
+                return objs[0] if objs else None
+        return None
+    for c in cue.children:
+        if c.dep_ == "nsubj" or (c.dep_ == "agent"):
+            if c.dep_ == "agent":
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                return objs[0] if objs else None
+            return c
+    if depth < 3 and cue.head.i != cue.i:
+        if cue.dep_ in ("conj", "advcl", "xcomp"):
+            return cue_subject(cue.head, depth + 1)
+        if cue.dep_ == "acl" and cue.head.head.i != cue.head.i:
+            return cue_subject(cue.head.head, depth + 1)
+    return None
+
+
+def _subtree_range(t: Token) -> tuple[int, int]:
+    return t.left_edge.i, t.right_edge.i
+
+
+def content_tokens(cue: Token) -> list[Token]:
+    """The clause a cue reports: its clausal complement, or the clause it comments on."""
+    doc = cue.doc
+    lemma = cue.lemma_.lower()
+    if cue.lower_ == "according":
+        head = cue.head
+        if head.i == cue.i:
+            return []
+        lo, hi = _subtree_range(head)
+        skip = set(range(cue.left_edge.i, cue.right_edge.i + 1))
+        toks = [doc[i] for i in range(lo, hi + 1) if i not in skip]
+        sent = cue.sent
+        return _longest_run([t for t in toks if sent.start <= t.i < sent.end], skip)
+    comps = [c for c in cue.children if c.dep_ == "ccomp"]
+    if not comps and lemma in XCOMP_VERBS:
+        comps = [c for c in cue.children if c.dep_ == "xcomp"]
+    if comps:
+        lo, hi = _subtree_range(comps[0])
+        return [doc[i] for i in range(lo, hi + 1)]
+    if lemma in COGNITION_VERBS or lemma in NAMING_VERBS:
+        return []
+    before = doc[cue.left_edge.i - 1] if cue.left_edge.i > 0 else None
+    clause_after_comma = before is not None and before.text in (",", "\u2014", "--")
+    no_mark = not any(c.dep_ == "mark" for c in cue.children)
+    if cue.dep_ in ("parataxis", "ccomp") and cue.head.i < cue.i and clause_after_comma and no_mark:
+        head = cue.head
+        lo, hi = _subtree_range(head)
+        skip = set(range(cue.left_edge.i, cue.right_edge.i + 1))
+        return _longest_run([doc[i] for i in range(lo, hi + 1) if i not in skip], skip)
+    return []
+
+
+def _longest_run(toks: list[Token], skip: set[int]) -> list[Token]:
+    runs: list[list[Token]] = []
+    for t in toks:
+        if runs and runs[-1][-1].i == t.i - 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return max(runs, key=len) if runs else []
+
+
+def build_frame(doc: Doc, spans: list[QuoteSpan]) -> Frame:
+    in_quote = [-1] * len(doc)
+    k = 0
+    for t in doc:
+        while k < len(spans) and spans[k].end <= t.idx:
+            k += 1
+        if k < len(spans) and spans[k].open_at <= t.idx < spans[k].end:
+            in_quote[t.i] = k
+    frame = Frame(doc, spans, in_quote)
+    frame.titles = {i for i in range(len(spans)) if frame.is_title(i)}
+    return frame
+
+
+@dataclass
+class Frame:
+    doc: Doc
+    spans: list[QuoteSpan]
+    in_quote: list[int]
+    titles: set[int] = field(default_factory=set)
+    direct_spans: set[int] = field(default_factory=set)
+    covered: list[tuple[int, int]] = field(default_factory=list)
+    pending: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # token start offsets, for bisect
+
+    def __post_init__(self) -> None:
+        self.starts = [t.idx for t in self.doc]
+
+    # --- per span ---------------------------------------------------------------------
+    def inner_tokens(self, k: int) -> list[Token]:
+        s = self.spans[k]
+        return [t for t in self._tokens_between(s.inner_start, s.inner_end)]
+
+    def _tokens_between(self, start: int, end: int) -> list[Token]:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return list(span) if span is not None else []
+
+    def _prev_token(self, k: int) -> Token | None:
+        """The last real token before the opening mark."""
+        i = bisect_left(self.starts, self.spans[k].open_at) - 1
+        while i >= 0 and self.doc[i].is_space:
+            i -= 1
+        return self.doc[i] if i >= 0 else None
+
+    def _lead_char(self, k: int) -> str:
+        """The last non-space character before the opening mark in its sentence ('' if none)."""
+        s = self.spans[k]
+        text = self.doc.text
+        i = s.open_at - 1
+        while i >= 0 and text[i] in " \t":
+            i -= 1
+        if i < 0 or text[i] == "\n":
+            return ""
+        tok = self._tokens_between(s.open_at, s.open_at + 1)
+        if tok and tok[0].sent.start_char > i:
+            return ""
+        return text[i]
+
+    def is_title(self, k: int) -> bool:
+        """A short Title-Case name in quotes after "on", "of", "'s" ...: a show, a book."""
+        s = self.spans[k]
+        inner = self.doc.text[s.inner_start : s.inner_end].strip().rstrip(".,!?")
+        words = inner.split()
+        if not words or len(words) > 6:
+            return False
+        if not all(w[:1].isupper() or w.lower() in SMALL_WORDS for w in words):
+            return False
+        prev = self._prev_token(k)
+        if self._lead_char(k) in (":", ",", ""):
+            return False
+        return prev is not None and prev.lower_ in TITLE_LEADS
+
+    def has_clause(self, k: int) -> bool:
+        toks = [t for t in self.inner_tokens(k) if not t.is_punct]
+        if len(toks) < 3:
+            return False
+        if any(t.tag_ in FINITE_TAGS for t in toks):
+            return True
+        text = self.doc.text[self.spans[k].inner_start : self.spans[k].inner_end].rstrip()
+        return len(toks) >= 4 and text[-1:] in ".?!"
+
+    def starts_clause(self, k: int, cue: Token | None) -> bool:
+        """The quote opens a statement: at sentence start, after a colon or comma, or a cue."""
+        lead = self._lead_char(k)
+        if lead in ("", ":", ",", "\u2014", "(", "\u2013", "-"):
+            return True
+        prev = self._prev_token(k)
+        if prev is None:
+            return True
+        if prev.lemma_.lower() in SPEECH_VERBS and prev.pos_ in ("VERB", "AUX"):
+            return True
+        if prev.lower_ == "that" and prev.dep_ == "mark":
+            return True
+        if cue is None or prev.dep_ in ("det", "amod", "compound", "poss", "prep", "cc"):
+            return False
+        t = prev
+        while t.i != cue.i and t.head.i != t.i:
+            if t.dep_ in CLAUSE_DEPS:
+                return False
+            t = t.head
+        return t.i == cue.i
+
+    def cue_for_span(self, k: int) -> Token | None:
+        """The nearest speech verb outside quotes in the sentence(s) the quote touches."""
+        s = self.spans[k]
+        first = self._tokens_between(s.open_at, s.open_at + 1)
+        last = self._tokens_between(max(s.open_at, s.end - 1), s.end)
+        if not first or not last:
+            return None
+        lo, hi = first[0].sent.start, last[-1].sent.end
+        doc = self.doc
+        # "...," he said. split off by the sentencizer: look into a short next sentence.
+        if hi < len(doc) and doc[hi].idx - s.end <= 3 and doc[hi].is_lower:
+            hi = doc[hi].sent.end
+        best: tuple[int, Token] | None = None
+        for i in range(lo, hi):
+            t = doc[i]
+            if not is_cue(t, self.in_quote):
+                continue
+            if (
+                t.lemma_.lower() in COGNITION_VERBS
+                and t.i > lo
+                and t.idx < s.open_at
+                and not any(c.dep_ == "ccomp" and self.in_quote[c.i] == k for c in t.children)
+            ):
+                continue
+            dist = s.open_at - t.idx if t.idx < s.open_at else t.idx - s.end
+            # A quote with a closing comma looks forward to its attribution.
+            if t.idx < s.open_at and self.doc.text[s.inner_end - 1 : s.inner_end] == ",":
+                dist += 40
+            if self._quote_between(t, k):
+                dist += 200
+            if best is None or dist < best[0]:
+                best = (dist, t)
+        return best[1] if best else None
+
+    def _quote_between(self, t: Token, k: int) -> bool:
+        s = self.spans[k]
+        a, b = (t.idx, s.open_at) if t.idx < s.open_at else (s.end, t.idx)
+        return any(
+            j != k and j not in self.titles and a <= o.open_at and o.end <= b
+            for j, o in enumerate(self.spans)
+        )
+
+    def colon_speaker(self, k: int) -> Token | None:
+        """`Name: 'quote'` (headline style): the person named before the colon."""
+        if self._lead_char(k) != ":":
+            return None
+        prev = self._prev_token(k)
+        while prev is not None and prev.is_punct and prev.i > 0:
+            prev = self.doc[prev.i - 1]
+        if prev is None or prev.pos_ != "PROPN":
+            return None
+        head = prev
+        while head.dep_ == "compound" and head.head.i > head.i:
+            head = head.head
+        return head if head.ent_type_ in ("PERSON", "ORG", "") else None
+
+    def mention_text(self, head: Token) -> str:
+        return span_text(np_tokens(head))
+
+    def follows(self, k1: int, k2: int, cue: Token | None) -> bool:
+        """Span k2 continues span k1: only space, or k1's own attribution, lies between."""
+        a, b = self.spans[k1], self.spans[k2]
+        between = self.doc.text[a.end : b.open_at]
+        if not between.strip():
+            return True
+        if cue is None or not (a.end <= cue.idx < b.open_at) or len(between) > 160:
+            return False
+        if "\n" in between.strip():
+            return False
+        toks = self._tokens_between(a.end, b.open_at)
+        others = [t for t in toks if t.i != cue.i and is_cue(t, self.in_quote)]
+        return not others and not any(j in self.titles for j in self.spans_within(a.end, b.open_at))
+
+    def span_at(self, pos: int) -> int | None:
+        for k, s in enumerate(self.spans):
+            if s.inner_start <= pos < s.inner_end:
+                return k
+        return None
+
+    def minus_direct(self, start: int, end: int) -> list[tuple[int, int]]:
+        """[start, end) with direct quotes (and their marks) cut out."""
+        pieces = [(start, end)]
+        for k in self.direct_spans:
+            s = self.spans[k]
+            out = []
+            for a, b in pieces:
+                if s.end <= a or s.open_at >= b:
+                    out.append((a, b))
+                    continue
+                if a < s.open_at:
+                    out.append((a, s.open_at))
+                if s.end < b:
+                    out.append((s.end, b))
+            pieces = out
+        return [(a, b) for a, b in pieces if self.doc.text[a:b].strip()]
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """Widen [start, end) to whole quotes where it cuts one near its mark."""
+        for s in self.spans:
+            if start <= s.open_at < end < s.end and s.end - end <= 3:
+                end = s.end
+            if s.open_at < start < s.end <= end and start - s.open_at <= 3:
+                start = s.open_at
+        return start, end
+
+    def spans_within(self, start: int, end: int) -> list[int]:
+        return [
+            k
+            for k, s in enumerate(self.spans)
+            if k not in self.titles and start <= s.open_at and s.end <= end + 1
+        ]
+
+    def cue_governs(self, cue: Token, k: int) -> bool:
+        toks = self.inner_tokens(k)
+        lo, hi = cue.left_edge.i, cue.right_edge.i
+        return bool(toks) and all(lo <= t.i <= hi for t in toks)
+
+    def context(self, start: int, end: int, cue: Token | None) -> tuple[int, int]:
+        toks = self._tokens_between(start, end)
+        if not toks:
+            return start, end
+        cs, ce = toks[0].sent.start_char, toks[-1].sent.end_char
+        if cue is not None:
+            cs, ce = min(cs, cue.sent.start_char), max(ce, cue.sent.end_char)
+        return cs, ce

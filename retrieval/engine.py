@@ -138,6 +138,7 @@ class Engine:
         with self._sync_lock:
             if self._indexes and all(ix.generation == gen for ix in self._indexes.values()):
                 return self._indexes
+            self._check_model()
             dim = self.embedder.dim
             rebuilt = False
             indexes = {}

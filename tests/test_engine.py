@@ -1,0 +1,152 @@
+"""The engine with the real models, real SQLite and real FAISS on a temp data dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.engine import Engine
+from retrieval.errors import StoreError
+from retrieval.store import fts_query
+from tests.articleserver import ArticleServer
+from tests.conftest import SEED, SEEDS
+
+
+def test_seed_is_indexed_with_chunks_quotes_and_vectors(seeded_engine: Engine) -> None:
+    stats = seeded_engine.stats()
+    assert stats["articles"] == 1
+    assert stats["chunks"] >= 5 and stats["quotes"] >= 20 and stats["speakers"] >= 8
+    assert stats["vectors"] == stats["chunks"] + stats["quotes"]
+    assert stats["index_bytes"] > stats["vectors"] * 384 * 4
+    [info] = seeded_engine.articles()
+    assert info.title == "Attorney General Jeff Sessions: 'I Will Recuse Myself' If Necessary"
+    assert info.source == "NBC News"
+
+
+def test_stored_text_drops_page_furniture_and_keeps_the_story(seeded_engine: Engine) -> None:
+    [info] = seeded_engine.articles()
+    text = seeded_engine.store.article_text(info.id)
+    assert text is not None
+    assert "IE 11 is not supported" not in text
+    assert "Getty Images" not in text
+    assert "Related:" not in text
+    assert "'I Will Recuse Myself'" in text
+    assert "nothingburger" in text
+    for q in seeded_engine.quotes(info.id):
+        assert text[q.start : q.end] == q.text
+
+
+def test_chunks_are_searchable_by_meaning(seeded_engine: Engine) -> None:
+    query = seeded_engine.embed(["step aside from the inquiry into Moscow's election meddling"])
+    hits = seeded_engine.search_vectors("chunk", query[0], 3)
+    assert hits and hits[0].score > 0.3
+    rows = [
+        seeded_engine.store.conn.execute(
+            "SELECT text FROM chunks WHERE id=?", (h.ref_id,)
+        ).fetchone()[0]
+        for h in hits
+    ]
+    assert any("recus" in r.lower() for r in rows)
+
+
+def test_chunks_are_searchable_by_words(seeded_engine: Engine) -> None:
+    match = fts_query("nothingburger")
+    rows = seeded_engine.store.conn.execute(
+        "SELECT c.text FROM chunks_fts f JOIN chunks c ON c.id = f.rowid WHERE chunks_fts MATCH ?",
+        (match,),
+    ).fetchall()
+    assert len(rows) == 1 and "nothingburger" in rows[0][0]
+
+
+def test_reindexing_the_same_text_adds_nothing(seeded_copy: Path) -> None:
+    engine = Engine(seeded_copy)
+    before = engine.stats()
+    gen = engine.store.generation()
+    report = engine.ingest([str(SEEDS)])
+    assert report.added == [] and len(report.unchanged) == 1
+    assert engine.stats() == before and engine.store.generation() == gen
+
+
+def test_a_changed_version_of_a_source_replaces_the_old(tmp_path: Path, data_dir: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text('Mayor Dana Ruiz said the plan was "a mistake from the start."\n')
+    engine = Engine(data_dir)
+    first = engine.ingest([str(path)])
+    path.write_text('Mayor Dana Ruiz said the plan was "a triumph for the city."\n')
+    second = engine.ingest([str(path)])
+    assert len(first.added) == 1 and len(second.replaced) == 1
+    [info] = engine.articles()
+    assert info.id == second.replaced[0]
+    texts = [q.text for q in engine.quotes(info.id)]
+    assert any("triumph" in t for t in texts) and not any("mistake" in t for t in texts)
+    hits = engine.search_vectors("quote", engine.embed(["a mistake from the start"])[0], 5)
+    assert all(h.article_id == info.id for h in hits)
+
+
+def test_remove_and_reindex(seeded_copy: Path) -> None:
+    engine = Engine(seeded_copy)
+    [info] = engine.articles()
+    counts = engine.stats()
+    report = engine.reindex()
+    assert report.replaced == [info.id]
+    after = engine.stats()
+    assert {k: after[k] for k in ("articles", "chunks", "quotes", "vectors")} == {
+        k: counts[k] for k in ("articles", "chunks", "quotes", "vectors")
+    }
+    assert engine.remove(info.id)
+    assert not engine.remove(info.id)
+    assert engine.stats()["articles"] == 0
+    assert engine.search_vectors("chunk", engine.embed(["Sessions"])[0], 5) == []
+
+
+def test_faiss_cache_is_rebuilt_when_missing_or_corrupt(seeded_copy: Path) -> None:
+    files = sorted(seeded_copy.glob("*.faiss"))
+    assert [p.name.split("-")[0] for p in files] == ["chunk", "quote"]
+    files[0].unlink()
+    files[1].write_bytes(b"garbage")
+    engine = Engine(seeded_copy)
+    hits = engine.search_vectors("quote", engine.embed(["nothingburger"])[0], 1)
+    assert hits
+    assert len(list(seeded_copy.glob("*.faiss"))) == 2
+
+
+def test_a_store_built_with_another_model_asks_for_reindex(
+    seeded_copy: Path, tmp_path: Path
+) -> None:
+    from retrieval.embedding import HashEmbedder
+
+    story = tmp_path / "story.txt"
+    story.write_text('Mayor Dana Ruiz said the plan was "a mistake from the start."\n')
+    engine = Engine(seeded_copy, embedder=HashEmbedder(384))
+    with pytest.raises(StoreError, match="reindex"):
+        engine.ingest([str(story)])
+    with pytest.raises(StoreError, match="reindex"):
+        engine.search_vectors("quote", engine.embed(["a mistake"])[0], 3)
+    assert engine.reindex().replaced
+    assert engine.search_vectors("quote", engine.embed(["a mistake"])[0], 3)
+
+
+def test_url_ingest_from_a_loopback_server(data_dir: Path) -> None:
+    page = (
+        "<html><head><title>Harbor plan approved</title></head><body><article>"
+        "<h1>Harbor plan approved</h1>"
+        "<p>The city council approved the harbor plan on Monday after a long debate "
+        "that ran late into the night and drew a large crowd of residents.</p>"
+        '<p>"This is a good day for the waterfront," Councilwoman Rita Okafor said '
+        "after the vote. She added that work would begin in the spring.</p>"
+        "<p>Opponents said the plan would raise rents for the small businesses that "
+        "line the harbor, and promised to keep pressing the council for changes.</p>"
+        "</article></body></html>"
+    )
+    server = ArticleServer()
+    server.add("/harbor", page)
+    with server as base:
+        refused = Engine(data_dir).ingest([base + "/harbor"])
+        assert refused.added == [] and "loopback" in refused.failed[0][1]
+        engine = Engine(data_dir, allow_private_urls=True)
+        report = engine.ingest([base + "/harbor"])
+    assert len(report.added) == 1, report.failed
+    [info] = engine.articles()
+    assert info.url == base + "/harbor" and info.title == "Harbor plan approved"
+    assert any(q.speaker == "Rita Okafor" for q in engine.quotes(info.id))

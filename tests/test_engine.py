@@ -10,7 +10,7 @@ from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.store import fts_query
 from tests.articleserver import ArticleServer
-from tests.conftest import SEED, SEEDS
+from tests.conftest import SEEDS
 
 
 def test_seed_is_indexed_with_chunks_quotes_and_vectors(seeded_engine: Engine) -> None:

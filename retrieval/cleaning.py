@@ -66,15 +66,18 @@ _LINK = re.compile(
 
 # Share, subscribe, follow and app prompts.
 _PROMPT = re.compile(
-    r"^(?:share|post|email|send) (?:this|on|via|to)\b"
-    r"|^(?:subscribe|sign up|register|join)\b.*\b(?:newsletters?|updates|alerts|subscribe|free"
+    r"^(?:(?:share|post|email|send) (?:this|on|via|to)\b"
+    r"|(?:subscribe|sign up|register|join)\b.*\b(?:newsletters?|updates|alerts|subscribe|free"
     r"|today|now|podcast|channel|inbox|briefing|digest)\b"
-    r"|^follow (?:us|@?[\w.]+) on\b|^like us on\b|^click here\b|^tap here\b"
-    r"|^(?:get|download) (?:the|our) .*\bapp\b|^listen to (?:this|the) (?:article|story)"
-    r"|^(?:©|copyright\b)|\ball rights reserved\b"
-    r"|^(?:updated|published|posted|last updated|first published)\b.*\d",
+    r"|follow (?:us|@?[\w.]+) on\b|like us on\b|click here\b|tap here\b"
+    r"|(?:get|download) (?:the|our) .*\bapp\b|listen to (?:this|the) (?:article|story)"
+    r"|©|copyright\b"
+    r"|(?:updated|published|posted|last updated|first published)\b.*\d)",
     re.I,
 )
+# Cheap tests that let most story lines skip the costlier patterns.
+_NOTICE_WORDS = ("browser", "javascript", "cookie", "blocker", "experience")
+_CREDIT_MARKS = ("/", "(", "via ")
 
 # Whole lines that are a button or a label of the page, compared lower-cased without
 # trailing punctuation.
@@ -175,21 +178,21 @@ def _words(line: str) -> int:
 def is_furniture(line: str) -> bool:
     """True when one line (without its newline) is page furniture rather than article text."""
     s = " ".join(line.split())
-    if not s:
-        return False
     n = _words(s)
-    bare = s.lower().rstrip(".:!|>»")
-    if bare in _BUTTONS:
+    if not s or n > 60:  # furniture is short; a long line is story
+        return False
+    low = s.lower()
+    if low.rstrip(".:!|>»") in _BUTTONS:
         return True
-    if n <= 60 and _NOTICE.search(s) and not _SPEECH.search(s):
+    if any(w in low for w in _NOTICE_WORDS) and _NOTICE.search(s) and not _SPEECH.search(s):
         return True
     if n <= 40 and _CAPTION_LABEL.match(s):
         return True
-    if n <= 60 and _CREDIT.search(s):
+    if any(m in s for m in _CREDIT_MARKS) and _CREDIT.search(s):
         return True
     if n <= 30 and _LINK.match(s):
         return True
-    if n <= 25 and _PROMPT.search(s) and not _SPEECH.search(s):
+    if n <= 25 and (_PROMPT.match(s) or "all rights reserved" in low) and not _SPEECH.search(s):
         return True
     return n <= 12 and bool(_BYLINE.match(s)) and not s.endswith(".")
 

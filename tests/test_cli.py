@@ -1,0 +1,162 @@
+"""The `whosaid` command line: contract, exit codes, pure JSON on stdout, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import ROOT, SEED, SEEDS
+
+GOOD = 'Mayor Dana Ruiz said the budget was "balanced at last," and the council agreed.\n'
+
+
+def _run(*args: str, data_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WHOSAID_"))}
+    env["WHOSAID_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        timeout=300,
+    )
+
+
+def test_index_stats_and_idempotence_in_a_real_process(data_dir: Path) -> None:
+    first = _run("index", str(SEEDS), "--json", data_dir=data_dir)
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert len(summary["added"]) == 1 and summary["failed"] == []
+    stats = _run("--data-dir", str(data_dir), "stats", "--json", data_dir=data_dir / "x")
+    assert stats.returncode == 0
+    assert next(json.loads(line) for line in stats.stdout.splitlines())["articles"] == 1
+    again = _run("index", str(SEEDS), "--json", data_dir=data_dir)
+    assert json.loads(again.stdout)["added"] == []
+    assert len(json.loads(again.stdout)["unchanged"]) == 1
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_data_dir_before_or_after_the_subcommand(
+    where: str, seeded_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--data-dir", str(seeded_dir)]
+    argv = [*args, "stats", "--json"] if where == "before" else ["stats", "--json", *args]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 1
+
+
+def test_articles_and_quotes_listing(seeded_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["articles", "--json", "--data-dir", str(seeded_dir)]) == 0
+    [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["source"] == "NBC News" and row["quotes"] > 0
+    assert main(["quotes", "--article", row["id"], "--data-dir", str(seeded_dir)]) == 0
+    assert "nothingburger" in capsys.readouterr().out
+    assert main(["quotes", "--article", "nope", "--data-dir", str(seeded_dir)]) == 2
+
+
+def test_remove_unknown_id_is_exit_2(seeded_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["remove", "deadbeef", "--data-dir", str(seeded_copy)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "no article" in err
+
+
+def _bad_inputs(tmp: Path) -> dict[str, str]:
+    (tmp / "empty.txt").write_text("")
+    (tmp / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp / "latin1.txt").write_bytes('Der Bürgermeister sagte: "Nein".'.encode("latin-1"))
+    with open(tmp / "huge.txt", "wb") as fh:
+        fh.write(b"All work and no play makes a dull article. " * 1_200_000)
+    (tmp / "nothing").mkdir()
+    (tmp / "nothing" / "notes.pdf").write_bytes(b"%PDF-1.4")
+    return {
+        "empty": str(tmp / "empty.txt"),
+        "binary": str(tmp / "binary.txt"),
+        "encoding": str(tmp / "latin1.txt"),
+        "huge": str(tmp / "huge.txt"),
+        "empty folder": str(tmp / "nothing"),
+        "missing": str(tmp / "missing.txt"),
+        "scheme": "ftp://example.com/story.txt",
+        "malformed url": "http://",
+        "refused url": "http://127.0.0.1:9/story",
+        "metadata url": "http://169.254.169.254/latest/meta-data/",
+    }
+
+
+def test_each_bad_input_is_one_line_exit_2_and_the_good_ones_still_land(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _bad_inputs(tmp_path)
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    code = main(["index", *bad.values(), str(good), "--data-dir", str(data_dir), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    summary = json.loads(out)
+    assert len(summary["added"]) == 1
+    failed = {f["source"]: f["error"] for f in summary["failed"]}
+    assert set(failed) == set(bad.values())
+    lines = [line for line in err.splitlines() if line.startswith("whosaid: error:")]
+    assert len(lines) == len(bad)
+    for name, source in bad.items():
+        assert failed[source] and "\n" not in failed[source], name
+    assert main(["stats", "--json", "--data-dir", str(data_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 1
+
+
+def test_ask_json_is_pure_and_in_order(seeded_dir: Path) -> None:
+    questions = ["what did Chaffetz say?", "-- who said nothingburger?", ""]
+    proc = _run("ask", "--json", "--", *questions, data_dir=seeded_dir)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["question"] for r in rows] == questions
+    assert rows[2]["abstained"]
+    for r in rows:
+        assert set(r) >= {"question", "intent", "speakers", "abstained", "message", "answers"}
+
+
+def test_chat_answers_each_line_from_a_pipe(seeded_dir: Path) -> None:
+    proc = _run(
+        "chat", data_dir=seeded_dir, stdin="what did Chaffetz say?\nwhat else did he say?\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("? ") >= 2 and "Chaffetz" in proc.stdout
+
+
+def test_quotes_jsonl_offsets_point_into_the_raw_file(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    proc = _run("quotes", "--jsonl", str(SEED), str(missing), data_dir=tmp_path / "d")
+    assert proc.returncode == 0, proc.stderr
+    seed_row, missing_row = (json.loads(line) for line in proc.stdout.splitlines())
+    raw = SEED.read_text(encoding="utf-8")
+    assert seed_row["quotes"]
+    for q in seed_row["quotes"]:
+        assert raw[q["start"] : q["end"]] == q["text"]
+    assert missing_row["quotes"] == [] and missing_row["error"]
+    assert not (tmp_path / "d" / "whosaid.db").exists()
+
+
+def test_bad_settings_are_one_line_exit_2(tmp_path: Path) -> None:
+    env_dir = tmp_path / "d"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "stats"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "WHOSAID_DATA_DIR": str(env_dir),
+            "WHOSAID_EMBEDDING_MODEL": "/no/such/model",
+        },
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith("whosaid: error: WHOSAID_EMBEDDING_MODEL:")
+    assert proc.stderr.strip().count("\n") == 0

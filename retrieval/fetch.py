@@ -88,6 +88,7 @@ class Fetcher:
         max_bytes: int = 5_000_000,
         *,
         address_policy: Callable[[IPAddress], str | None] = address_problem,
+        tls_context: ssl.SSLContext | None = None,
     ) -> None:
         self.allow_private = allow_private
         self.timeout_s = timeout_s
@@ -95,6 +96,8 @@ class Fetcher:
         # Why an address is refused (None: allowed). Replaceable to admit one known host
         # without opening every private address.
         self.address_policy = address_policy
+        # Certificate checks use the system's trusted roots unless a context is given.
+        self.tls_context = tls_context or ssl.create_default_context()
 
     def fetch(self, url: str) -> FetchedPage:
         """GET `url` (following up to 5 checked redirects); raise FetchError with one line."""
@@ -144,7 +147,7 @@ class Fetcher:
             raise self._timed_out(url)
         conn: http.client.HTTPConnection
         if scheme == "https":
-            conn = _PinnedHTTPSConnection(host, port, ip, remaining)
+            conn = _PinnedHTTPSConnection(host, port, ip, remaining, self.tls_context)
         else:
             conn = _PinnedHTTPConnection(host, port, ip, remaining)
         # The watchdog closes the socket at the deadline, so a server that drips bytes
@@ -159,6 +162,9 @@ class Fetcher:
         except ssl.SSLError as exc:
             if time.monotonic() >= deadline:
                 raise self._timed_out(url) from None
+            if isinstance(exc, ssl.SSLCertVerificationError):
+                detail = str(exc.verify_message).rstrip(".")
+                raise FetchError(f"{hop}TLS error (certificate not accepted: {detail})") from None
             raise FetchError(f"{hop}TLS error ({exc.reason or exc})") from None
         except (OSError, http.client.HTTPException, ValueError) as exc:
             if time.monotonic() >= deadline or isinstance(exc, TimeoutError):
@@ -280,9 +286,9 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """HTTPS to a checked IP; SNI and certificate checks use the URL's host."""
 
-    def __init__(self, host: str, port: int, ip: str, timeout: float) -> None:
-        self.tls = ssl.create_default_context()
-        super().__init__(host, port, timeout=timeout, context=self.tls)
+    def __init__(self, host: str, port: int, ip: str, timeout: float, tls: ssl.SSLContext) -> None:
+        self.tls = tls
+        super().__init__(host, port, timeout=timeout, context=tls)
         self.pinned_ip = ip
 
     def connect(self) -> None:

@@ -8,12 +8,16 @@
     with server as base:                          # base == "http://127.0.0.1:PORT"
         fetcher.fetch(base + "/story")
 
+`ArticleServer(tls=context)` serves https with a server-side `ssl.SSLContext` and records
+the TLS server name (SNI) each client sent in `server.sni`.
+
 Routes may be added before or while the server runs; `server.requests` records the path
 and headers of every request, so tests can check what the fetcher sent.
 """
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,7 +48,9 @@ class Request:
 class ArticleServer:
     """Threaded loopback HTTP server; a context manager that yields its base URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls  # serve https with this server-side context
+        self.sni: list[str | None] = []  # TLS server names the clients asked for
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         self._stop = threading.Event()
@@ -87,7 +93,7 @@ class ArticleServer:
         if self._server is None:
             raise RuntimeError("the article server is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host!s}:{port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -95,12 +101,18 @@ class ArticleServer:
     def start(self) -> str:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         server.daemon_threads = True
+        if self.tls is not None:
+            self.tls.sni_callback = self._record_sni
+            server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
         self._thread.start()
         return self.base_url
+
+    def _record_sni(self, sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
+        self.sni.append(name)
 
     def stop(self) -> None:
         self._stop.set()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -296,3 +300,83 @@ def test_tls_to_a_plain_http_server_fails_cleanly(server: ArticleServer) -> None
 def test_an_unresolvable_host() -> None:
     message = error_of(Fetcher(timeout_s=3), "http://no-such-host.invalid/story")
     assert message in ("cannot resolve host no-such-host.invalid", "timed out after 3 s")
+
+
+# -- TLS: the checked address is dialled, the URL's host is verified ---------------------------
+
+
+@pytest.fixture(scope="module")
+def localhost_cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for the name `localhost` (made with the openssl tool)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("needs the openssl command to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def tls_server(cert: Path, key: Path) -> ArticleServer:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = ArticleServer(tls=context)
+    server.add("/story", PAGE)
+    return server
+
+
+def test_https_sends_the_host_name_as_sni_and_verifies_it(
+    localhost_cert: tuple[Path, Path],
+) -> None:
+    cert, key = localhost_cert
+    server = tls_server(cert, key)
+    trust = ssl.create_default_context(cafile=str(cert))
+    with server as base:
+        url = base.replace("127.0.0.1", "localhost") + "/story"
+        page = Fetcher(allow_private=True, tls_context=trust).fetch(url)
+    assert page.body == PAGE.encode()
+    assert server.sni == ["localhost"]
+    assert server.requests[0].headers["Host"] == url.removeprefix("https://").split("/")[0]
+
+
+def test_https_refuses_a_certificate_for_another_name(localhost_cert: tuple[Path, Path]) -> None:
+    cert, key = localhost_cert
+    server = tls_server(cert, key)
+    trust = ssl.create_default_context(cafile=str(cert))
+    with server as base:
+        message = error_of(Fetcher(allow_private=True, tls_context=trust), base + "/story")
+    assert message == (
+        "TLS error (certificate not accepted: IP address mismatch, certificate is not valid "
+        "for '127.0.0.1')"
+    )
+    assert server.requests == []
+
+
+def test_https_refuses_an_untrusted_certificate(localhost_cert: tuple[Path, Path]) -> None:
+    cert, key = localhost_cert
+    server = tls_server(cert, key)
+    with server as base:
+        url = base.replace("127.0.0.1", "localhost") + "/story"
+        message = error_of(Fetcher(allow_private=True), url)
+    assert message == "TLS error (certificate not accepted: self-signed certificate)"

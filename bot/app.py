@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.admin import Admin
 from bot.config import Settings
 from bot.listeners import Questions
-from bot.runtime import Runtime, describe
+from bot.runtime import Runtime, describe, redact_bolt_logs
 from bot.state import BotState
 from retrieval.engine import Engine
 from retrieval.errors import WhosaidError
@@ -33,6 +33,7 @@ log = logging.getLogger("whosaid.bot")
 
 WORKERS = 4  # answers in flight at once; the engine is CPU-bound, more would only queue
 STATE_FILE = "slack.db"
+BOLT_LOGGER = "whosaid.bolt"
 
 
 @dataclass
@@ -74,12 +75,13 @@ def build_bot(settings: Settings, engine: Engine, *, client: WebClient | None = 
             client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
     if not client.token:
         raise WhosaidError("SLACK_BOT_TOKEN is not set")
+    redact_bolt_logs(BOLT_LOGGER)
     try:
         app = App(
             client=client,
             signing_secret=settings.slack_signing_secret or "",
             process_before_response=False,
-            logger=logging.getLogger("whosaid.bolt"),
+            logger=logging.getLogger(BOLT_LOGGER),
         )
     except (BoltError, SlackApiError, SlackRequestError, OSError) as exc:
         raise WhosaidError(

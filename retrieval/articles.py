@@ -110,6 +110,8 @@ def load_file(path: Path) -> Article:
     if path.name.endswith(SIDECAR):
         raise ArticleError("is a metadata sidecar, not an article")
     suffix = path.suffix.lower()
+    if suffix and suffix not in INDEXABLE:
+        raise ArticleError(f"unsupported file type {suffix} (index .txt, .md, .html or .htm files)")
     meta = read_sidecar(path)
     if suffix in HTML_SUFFIXES:
         data = _read_bytes(path)

@@ -337,6 +337,9 @@ def test_bad_files_each_give_one_clear_line(tmp_path: Path) -> None:
     assert load_error(latin1) == "not valid UTF-8 (byte 0xe9 at offset 3, line 1)"
     assert load_error(furniture) == "no article text left after removing page furniture"
     assert load_error(tmp_path / "missing.txt") == "no such file"
+    pdf = write(tmp_path / "report.pdf", b"%PDF-1.7 binary")
+    assert load_error(pdf) == "unsupported file type .pdf (index .txt, .md, .html or .htm files)"
+    assert load(write(tmp_path / "NOTES", article_with("Share"))).title == HEAD
 
 
 def test_a_50_mb_file_is_refused_by_its_size(tmp_path: Path) -> None:

@@ -301,6 +301,7 @@ def _cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     from retrieval.quotes import extract_many, load_nlp
 
     from retrieval.articles import load_source
+    from retrieval.cleaning import to_raw
 
     if not args.files:
         raise WhosaidError("give files to extract quotes from, or --article ID")
@@ -326,7 +327,8 @@ def _cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
             continue
         rows = []
         for q in next(extractions).quotes:
-            start, end = article.raw_offset(q.start), article.raw_offset(q.end)
+            raw = to_raw(article.spans, q.start, q.end) if article.spans is not None else None
+            start, end = raw if raw is not None else (None, None)
             rows.append(
                 {
                     "text": q.text,

@@ -24,15 +24,6 @@ class Article:
     # stored[start:end] to raw[raw_start:raw_start + (end - start)].
     spans: list[tuple[int, int, int]] | None = None
 
-    def raw_offset(self, pos: int) -> int | None:
-        """Map an offset in the stored text back to the text as read, if known."""
-        if self.spans is None:
-            return None
-        for start, end, raw_start in self.spans:
-            if start <= pos <= end:
-                return raw_start + (pos - start)
-        return None
-
 
 @dataclass
 class Quote:

@@ -126,10 +126,11 @@ def test_a_caption_block_between_paragraphs_leaves_one_blank_line() -> None:
     text, spans = clean_text(raw)
     assert text == f"{HEAD}\n\n{PARA1}\n\n{PARA2}"
     assert_spans(raw, text, spans)
-    article = Article(text=text, source_key="x", spans=spans)
     start = text.index("Opponents")
-    assert article.raw_offset(start) == raw.index("Opponents")
-    assert article.raw_offset(len(text)) == raw.index(PARA2) + len(PARA2)
+    assert to_raw(spans, start, len(text)) == (
+        raw.index("Opponents"),
+        raw.index(PARA2) + len(PARA2),
+    )
 
 
 def test_to_raw_maps_a_range_that_starts_right_after_a_cut() -> None:
@@ -254,10 +255,9 @@ def test_text_file_title_and_offsets_into_the_file_as_read(tmp_path: Path) -> No
     assert article.source_key == str(path.resolve())
     quote = "This is a good day for the waterfront,"
     start = article.text.index(quote)
-    raw_start = article.raw_offset(start)
-    raw_end = article.raw_offset(start + len(quote))
-    assert raw_start is not None and raw_end is not None
-    assert as_read[raw_start:raw_end] == quote
+    mapped = to_raw(article.spans, start, start + len(quote))
+    assert mapped is not None
+    assert as_read[mapped[0] : mapped[1]] == quote
 
 
 def test_markdown_heading_becomes_the_title(tmp_path: Path) -> None:

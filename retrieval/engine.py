@@ -190,6 +190,10 @@ class Engine:
                     except WhosaidError as exc:
                         report.failed.append((src, str(exc)))
                     else:
+                        # An article is listed by its title; a plain file without one is
+                        # named after the file.
+                        if not article.title and "://" not in src:
+                            article.title = Path(src).stem.replace("_", " ")
                         same, _ = self.store.find_article(
                             article.source_key, content_hash(article.text)
                         )

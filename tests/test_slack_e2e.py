@@ -52,11 +52,15 @@ def answer_in_thread(fake: FakeSlack, thread_ts: str, timeout: float = 60) -> Ca
     return calls[0]
 
 
-def response(fake: FakeSlack, url: str, count: int = 1, **match: Any) -> list[Call]:
+def response(
+    fake: FakeSlack, url: str, count: int = 1, timeout: float = 60, **match: Any
+) -> list[Call]:
+    """The calls to one response_url, with these values in their body."""
+
     def wanted(call: Call) -> bool:
         return url.endswith(call.path) and all(call.params.get(k) == v for k, v in match.items())
 
-    return fake.wait_for("response_url", wanted, count=count)
+    return fake.wait_for("response_url", wanted, count=count, timeout=timeout)
 
 
 # -- mentions, threads, DMs ------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""The bot's SQLite state: one answer per delivery across threads and processes, thread
+context, stored answers; plus the manifest declaring what the bot listens to."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot import state as state_module
+from bot.runtime import clean_question, unwrap_slack_text
+from bot.state import BotState
+from tests.test_blocks import make_answer, make_result
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_claim_is_won_once_among_many_threads(tmp_path: Path) -> None:
+    state = BotState(tmp_path / "slack.db")
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        wins = list(pool.map(lambda _: state.claim("msg:C1:1.0001"), range(64)))
+    assert wins.count(True) == 1
+    assert state.claim("msg:C1:1.0002") is True
+    state.close()
+
+
+def _claim_in_process(path: str, key: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    queue.put(BotState(path).claim(key))
+
+
+def test_a_claim_is_won_once_among_processes(tmp_path: Path) -> None:
+    """Several HTTP workers share the data dir: a retry landing on another one is dropped."""
+    path = str(tmp_path / "slack.db")
+    BotState(path).close()
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_claim_in_process, args=(path, "ev:Ev1", queue)) for _ in range(4)]
+    for proc in procs:
+        proc.start()
+    results = [queue.get(timeout=60) for _ in procs]
+    for proc in procs:
+        proc.join(30)
+    assert sorted(results) == [False, False, False, True]
+
+
+def test_thread_context_keeps_the_last_speakers(tmp_path: Path) -> None:
+    state = BotState(tmp_path / "slack.db")
+    assert state.thread_speakers("C1", "1.0") is None, "not in the thread yet"
+    state.remember_thread("C1", "1.0", ["Mara Quill"])
+    assert state.thread_speakers("C1", "1.0") == ["Mara Quill"]
+    state.remember_thread("C1", "1.0", [])  # an answer without a speaker keeps the last one
+    assert state.thread_speakers("C1", "1.0") == ["Mara Quill"]
+    state.remember_thread("C1", "1.0", ["Ivo Brandt"])
+    assert state.thread_speakers("C1", "1.0") == ["Ivo Brandt"]
+    assert BotState(tmp_path / "slack.db").thread_speakers("C1", "1.0") == ["Ivo Brandt"]
+
+
+def test_answers_are_stored_for_buttons_and_expire(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = BotState(tmp_path / "slack.db")
+    result = make_result([make_answer(), make_answer("Second.")])
+    answer_id = state.save_answer(result, "U0ASKER1")
+    stored = state.load_answer(answer_id)
+    assert stored is not None and stored.result == result and stored.asked_by == "U0ASKER1"
+    assert state.load_answer("nope") is None
+    state.claim("old")
+    later = time.time() + 60 * 24 * 3600
+    monkeypatch.setattr(state_module.time, "time", lambda: later)
+    state.prune()
+    monkeypatch.undo()
+    assert state.load_answer(answer_id) is None
+    assert state.claim("old") is True, "old claims are forgotten"
+
+
+def test_unwritable_state_is_a_store_error(tmp_path: Path) -> None:
+    from retrieval.errors import StoreError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError):
+        BotState(blocker / "slack.db")
+
+
+@pytest.mark.parametrize(
+    ("raw", "question"),
+    [
+        ("<@UBOT> what did Quill say?", "what did Quill say?"),
+        ("<@UBOT|whosaid>   who said &lt;that&gt; &amp; this?", "who said <that> & this?"),
+        (
+            "ask <@U0OTHER1> about <https://x.example/a|x.example/a>",
+            "ask about https://x.example/a",
+        ),
+        ("<!channel> hi", "hi"),
+    ],
+)
+def test_questions_are_cleaned_of_slack_markup(raw: str, question: str) -> None:
+    assert clean_question(raw, "UBOT") == question
+
+
+def test_links_are_unwrapped() -> None:
+    assert unwrap_slack_text("add <https://a.example/x?y=1&amp;z=2>") == (
+        "add https://a.example/x?y=1&z=2"
+    )
+
+
+def test_manifest_declares_what_the_bot_handles() -> None:
+    yaml = pytest.importorskip("yaml")
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    commands = {c["command"] for c in manifest["features"]["slash_commands"]}
+    assert commands == {"/whosaid", "/whosaid-admin"}
+    settings = manifest["settings"]
+    events = set(settings["event_subscriptions"]["bot_events"])
+    assert {"app_mention", "message.channels", "message.im"} <= events
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    needed = {
+        "app_mentions:read",
+        "chat:write",
+        "commands",
+        "im:history",
+        "reactions:write",
+        "files:read",
+        "channels:history",
+    }
+    assert needed <= scopes
+    urls = [c["url"] for c in manifest["features"]["slash_commands"]]
+    urls += [
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+    ]
+    assert all(u.endswith("/slack/events") for u in urls)

@@ -145,7 +145,9 @@ class SlackDriver:
         if signed:
             verifier = SignatureVerifier(secret) if secret else self.verifier
             all_headers["X-Slack-Request-Timestamp"] = ts
-            all_headers["X-Slack-Signature"] = verifier.generate_signature(timestamp=ts, body=body)
+            all_headers["X-Slack-Signature"] = str(
+                verifier.generate_signature(timestamp=ts, body=body)
+            )
         request = urllib.request.Request(
             self.url, data=body.encode("utf-8"), headers=all_headers, method="POST"
         )

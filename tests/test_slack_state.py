@@ -27,7 +27,7 @@ def test_a_claim_is_won_once_among_many_threads(tmp_path: Path) -> None:
     state.close()
 
 
-def _claim_in_process(path: str, key: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _claim_in_process(path: str, key: str, queue: multiprocessing.Queue) -> None:
     queue.put(BotState(path).claim(key))
 
 

@@ -142,15 +142,38 @@ def serve_http(
     HttpServer(settings, engine, host, port).serve_forever()
 
 
+class SocketServer:
+    """The bot over Socket Mode: an outgoing WebSocket to Slack, no public URL needed."""
+
+    def __init__(
+        self, settings: Settings, engine: Engine, *, client: WebClient | None = None
+    ) -> None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        if not settings.slack_app_token:
+            raise WhosaidError("SLACK_APP_TOKEN is required for Socket Mode (or use --http)")
+        self.bot = build_bot(settings, engine, client=client)
+        self.handler = SocketModeHandler(
+            self.bot.app, settings.slack_app_token, web_client=self.bot.app.client
+        )
+
+    def serve_forever(self) -> None:
+        log.info("connecting to Slack in Socket Mode")
+        try:
+            self.handler.start()
+        finally:
+            self.bot.close(wait=False)
+
+    def start(self) -> SocketServer:
+        """Connect and serve from background threads (tests, embedding)."""
+        self.handler.connect()
+        return self
+
+    def stop(self) -> None:
+        self.handler.close()
+        self.bot.close(wait=True)
+
+
 def serve_socket(settings: Settings, engine: Engine) -> None:
     """Connect to Slack over Socket Mode with `SLACK_APP_TOKEN` until interrupted (blocks)."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    if not settings.slack_app_token:
-        raise WhosaidError("SLACK_APP_TOKEN is required for Socket Mode (or use --http)")
-    bot = build_bot(settings, engine)
-    try:
-        log.info("connecting to Slack in Socket Mode")
-        SocketModeHandler(bot.app, settings.slack_app_token, web_client=bot.app.client).start()
-    finally:
-        bot.close(wait=False)
+    SocketServer(settings, engine).serve_forever()

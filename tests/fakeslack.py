@@ -7,7 +7,10 @@ client code, retry handlers and JSON/form encodings are exercised for real. It a
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 BOT_TOKEN = "xoxb-test-token-0123456789"
+APP_TOKEN = "xapp-test-token-9876543210"
 BOT_USER_ID = "UBOTWHOSAID"
 BOT_ID = "BWHOSAID1"
 TEAM_ID = "T0TESTTEAM"
@@ -49,6 +53,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.files: dict[str, FakeFile] = {}
         self._rate_limited: dict[str, int] = {}
+        self.socket_mode: FakeSocketMode | None = None  # set to serve apps.connections.open
         self._lock = threading.Lock()
         self._ts = 1_700_000_000_000
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -163,6 +168,8 @@ class FakeSlack:
                 "url_private_download": url + "?download=1",
             }
             return {"ok": True, "file": meta}
+        if method == "apps.connections.open" and self.socket_mode is not None:
+            return {"ok": True, "url": self.socket_mode.url}
         if method == "conversations.replies":
             return {"ok": True, "messages": [], "has_more": False}
         return {"ok": False, "error": "unknown_method"}
@@ -232,7 +239,8 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                     429, {"ok": False, "error": "ratelimited"}, **{"Retry-After": str(retry_after)}
                 )
                 return
-            if token != fake.token:
+            wanted = APP_TOKEN if method == "apps.connections.open" else fake.token
+            if token != wanted:
                 self._json(200, {"ok": False, "error": "invalid_auth"})
                 return
             self._json(200, fake.answer(method, params))
@@ -241,3 +249,108 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         do_POST = _handle
 
     return Handler
+
+
+class FakeSocketMode:
+    """A Socket Mode WebSocket endpoint on loopback (plain ws://): says hello, pushes the
+    envelopes a test gives it, answers pings, and records the bot's acknowledgements."""
+
+    GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._conn: socket.socket | None = None
+        self._send_lock = threading.Lock()
+        self.connected = threading.Event()
+        self.acks: list[dict[str, Any]] = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._listener.getsockname()[:2]
+        return f"ws://{host}:{port}/link/?ticket=test"
+
+    def push(self, envelope: dict[str, Any]) -> None:
+        if not self.connected.wait(10) or self._conn is None:
+            raise AssertionError("the bot never connected over Socket Mode")
+        self._send(0x1, json.dumps(envelope).encode("utf-8"))
+
+    def wait_ack(self, envelope_id: str, timeout: float = 10) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for ack in list(self.acks):
+                if ack.get("envelope_id") == envelope_id:
+                    return ack
+            time.sleep(0.02)
+        raise AssertionError(f"no ack for {envelope_id}; got {self.acks}")
+
+    def close(self) -> None:
+        self._listener.close()
+        if self._conn is not None:
+            self._conn.close()
+
+    def _send(self, opcode: int, payload: bytes) -> None:
+        head = bytes([0x80 | opcode])
+        n = len(payload)
+        if n < 126:
+            head += bytes([n])
+        elif n < 1 << 16:
+            head += bytes([126]) + n.to_bytes(2, "big")
+        else:
+            head += bytes([127]) + n.to_bytes(8, "big")
+        with self._send_lock:
+            assert self._conn is not None
+            self._conn.sendall(head + payload)
+
+    def _read(self, conn: socket.socket, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = conn.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError("closed")
+            data += chunk
+        return data
+
+    def _serve(self) -> None:
+        try:
+            conn, _ = self._listener.accept()
+        except OSError:
+            return
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += conn.recv(4096)
+        key = next(
+            line.split(":", 1)[1].strip()
+            for line in request.decode("latin-1").split("\r\n")
+            if line.lower().startswith("sec-websocket-key:")
+        )
+        accept = base64.b64encode(hashlib.sha1((key + self.GUID).encode()).digest()).decode()
+        conn.sendall(
+            (
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+            ).encode()
+        )
+        self._conn = conn
+        hello = {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0"}}
+        self._send(0x1, json.dumps(hello).encode())
+        self.connected.set()
+        try:
+            while True:
+                b0, b1 = self._read(conn, 2)
+                opcode, length = b0 & 0x0F, b1 & 0x7F
+                if length == 126:
+                    length = int.from_bytes(self._read(conn, 2), "big")
+                elif length == 127:
+                    length = int.from_bytes(self._read(conn, 8), "big")
+                mask = self._read(conn, 4) if b1 & 0x80 else b"\0\0\0\0"
+                data = bytes(c ^ mask[i % 4] for i, c in enumerate(self._read(conn, length)))
+                if opcode == 0x1:
+                    self.acks.append(json.loads(data.decode("utf-8")))
+                elif opcode == 0x9:
+                    self._send(0xA, data)
+                elif opcode == 0x8:
+                    return
+        except (OSError, ConnectionError, ValueError):
+            return

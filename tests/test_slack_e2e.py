@@ -310,6 +310,34 @@ def test_admin_adds_an_article_by_url_then_it_is_answered(
     assert "Odile Varga" in section_texts(answer["blocks"])[0]
 
 
+def test_admin_add_of_a_bad_url_reports_why_and_changes_nothing(
+    slack: SlackDriver, slack_engine: Any
+) -> None:
+    before = slack_engine.stats()
+    articles = ArticleServer()
+    articles.add("/gone", "nothing here", status=404, content_type="text/plain")
+    with articles as base:
+        url, ack = slack.command(f"add {base}/gone", user=ADMIN, command="/whosaid-admin")
+        assert ack.status == 200
+        done = response(slack.fake, url, timeout=60)[-1].params
+    assert "finished with errors" in done["blocks"][0]["text"]["text"]
+    assert "/gone" in done["blocks"][0]["text"]["text"]
+    _, usage = slack.command("add not-a-url", user=ADMIN, command="/whosaid-admin")
+    assert "Usage" in usage.body
+    assert slack_engine.stats() == before
+
+
+def test_admin_reindex_reports_the_result(slack: SlackDriver, slack_engine: Any) -> None:
+    articles = slack_engine.stats()["articles"]
+    url, ack = slack.command("reindex", user=ADMIN, command="/whosaid-admin")
+    assert ack.status == 200 and ack.elapsed_s < 3 and "Reindexing" in ack.body
+    done = response(slack.fake, url, timeout=300)[-1].params
+    assert "*Reindex* done" in done["blocks"][0]["text"]["text"], done
+    assert slack_engine.stats()["articles"] == articles
+    ts, _ = slack.mention(QUESTION)
+    assert_verbatim(answer_in_thread(slack.fake, ts).params["blocks"])
+
+
 def test_non_admins_are_refused_and_nothing_changes(slack: SlackDriver, slack_engine: Any) -> None:
     before = slack_engine.stats()
     article_id = slack_engine.articles()[0].id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.app import build_bot, create_app
 from bot.config import Settings
-from bot.server import HttpServer, serve_socket
+from bot.server import HttpServer, SocketServer, serve_socket
 from retrieval.engine import Engine
 from retrieval.errors import WhosaidError
-from tests.fakeslack import BOT_TOKEN, FakeSlack
+from tests.fakeslack import APP_TOKEN, BOT_TOKEN, FakeSlack, FakeSocketMode
 
 
 @pytest.fixture
@@ -100,3 +101,53 @@ def test_http_server_binds_the_configured_host_and_stops(
         server.stop()
     with pytest.raises(OSError):
         urllib.request.urlopen(server.url + "/healthz", timeout=2)
+
+
+def test_socket_mode_connects_and_acks_over_a_websocket(
+    fake: FakeSlack, engine: Engine, data_dir: Path
+) -> None:
+    """`whosaid serve` with SLACK_APP_TOKEN: apps.connections.open on SLACK_API_URL, then
+    envelopes over the WebSocket, each acknowledged with its envelope id."""
+    fake.socket_mode = FakeSocketMode()
+    settings = settings_for(fake, data_dir, SLACK_APP_TOKEN=APP_TOKEN, SLACK_SIGNING_SECRET="")
+    server = SocketServer(settings, engine).start()
+    try:
+        opened = fake.wait_for("apps.connections.open")[0]
+        assert opened.headers["authorization"] == f"Bearer {APP_TOKEN}"
+        fake.socket_mode.push(
+            {
+                "envelope_id": "env-help-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": {
+                    "command": "/whosaid",
+                    "text": "help",
+                    "user_id": "U0SOMEONE",
+                    "channel_id": "C0NEWSROOM",
+                    "team_id": "T0TESTTEAM",
+                    "response_url": fake.response_url("socket-help"),
+                },
+            }
+        )
+        ack = fake.socket_mode.wait_ack("env-help-1")
+        assert "/whosaid what did" in json.dumps(ack["payload"]["blocks"])
+        # A non-admin's admin command over Socket Mode is refused the same way.
+        fake.socket_mode.push(
+            {
+                "envelope_id": "env-admin-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": {
+                    "command": "/whosaid-admin",
+                    "text": "reindex",
+                    "user_id": "U0SOMEONE",
+                    "channel_id": "C0NEWSROOM",
+                    "response_url": fake.response_url("socket-admin"),
+                },
+            }
+        )
+        refusal = fake.socket_mode.wait_ack("env-admin-1")
+        assert "only whosaid admins" in refusal["payload"]["text"]
+    finally:
+        server.stop()
+        fake.socket_mode.close()

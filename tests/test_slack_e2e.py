@@ -134,7 +134,7 @@ def test_question_nobody_answers_abstains_politely(slack: SlackDriver) -> None:
     ts, _ = slack.mention("what did Zebulon Quarrington say about turnips?")
     call = answer_in_thread(slack.fake, ts)
     texts = section_texts(call.params["blocks"])
-    assert len(texts) == 1 and texts[0].startswith(":mag: ")
+    assert texts[0].startswith(":mag: "), texts
     assert call.params["text"]
 
 
@@ -210,6 +210,27 @@ def test_slash_command_help_shows_usage_with_examples(slack: SlackDriver, text: 
     assert "/whosaid what did" in json.dumps(body["blocks"])
     time.sleep(0.3)
     assert not slack.fake.of("response_url", sent_to(url)), "help is the ack itself"
+
+
+HOSTILE_QUESTIONS = [
+    'who said "*" NEAR "--"?',
+    "what did x say? OR 1=1; DROP TABLE quotes; --",
+    "\x00\x07\x1b[2J\u200b what did Sessions say?",
+    "what did " + "Sessions " * 600,  # about 5,000 characters
+    "<!channel> <@U0OTHER1> <#C0OTHER1|general> what did Sessions say?",
+    "🙂" * 300,
+]
+
+
+@pytest.mark.parametrize("question", HOSTILE_QUESTIONS, ids=lambda q: repr(q[:20]))
+def test_hostile_questions_get_a_polite_answer(slack: SlackDriver, question: str) -> None:
+    url, reply = slack.command(question)
+    assert reply.status == 200 and reply.elapsed_s < 3
+    answer = response(slack.fake, url)[0].params
+    assert answer["text"] and not answer["text"].startswith("Sorry"), answer["text"]
+    dumped = json.dumps(answer["blocks"])
+    assert "<!channel>" not in dumped and "<@U0OTHER1>" not in dumped
+    assert slack.get("/healthz").status == 200
 
 
 def test_more_button_shows_the_next_page(slack: SlackDriver, slack_data_dir: Any) -> None:

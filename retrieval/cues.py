@@ -46,7 +46,40 @@ COGNITION_VERBS = words(
 )
 
 # Verbs whose infinitive complement is the statement: "vowed to repeal", "urged him to".
-XCOMP_VERBS = words("promise pledge vow threaten urge refuse decline plan swear demand ask")
+XCOMP_VERBS = words(
+    "promise pledge vow threaten urge refuse decline plan swear demand ask want seek hope "
+    "expect agree intend aim offer encourage implore persuade vote push press"
+)
+
+# Verbs whose object is what was said or stood for: "cited derogatory comments",
+# "criticized the Affordable Care Act as a crazy system", "called the charges fabricated".
+OBJECT_VERBS = words(
+    """
+    cite call criticize criticise mention support offer propose announce describe accuse
+    attack endorse claim reject question discuss express defend promise blame oppose
+    reference promote repeat acknowledge deny praise condemn demand urge want seek back
+    suggest document disclose report reveal outline detail chronicle decry dismiss tout
+    recommend predict dispute voice stress emphasize emphasise highlight mock slam
+    blast lambaste denounce welcome applaud hail encourage implore note signal unveil pledge
+    vow recall admit concede confirm compare liken contrast characterize characterise label
+    brand dub term champion advocate float pitch tweet post warn ridicule fault target
+    """
+)
+
+# Verbs whose prepositional object is the content: "called for a moratorium", "warned of
+# hackers", "pointed to the decision", "railed against super PACs".
+PREP_CONTENT = {
+    "about": None,  # any speech verb: "spoke about", "complained about", "bragged about"
+    "against": None,
+    "for": words("call push press advocate argue ask plead appeal lobby campaign fight"),
+    "of": words("warn speak talk complain accuse boast brag"),
+    "to": words("point refer allude object"),
+    "on": words("insist comment elaborate call"),
+}
+PREP_VERBS = words(
+    "speak talk complain brag boast rail rant point refer allude object insist comment "
+    "elaborate push press advocate plead appeal lobby campaign fight"
+)
 
 DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 OPEN_DOUBLE = "\u201c\u201e\u00ab"
@@ -65,18 +98,19 @@ class QuoteSpan:
     inner_start: int
     inner_end: int
     single: bool = False
+    mark: int = 1  # width of the closing mark
     continues: bool = False  # unclosed at paragraph end; the next paragraph reopens it
 
     @property
     def end(self) -> int:
         """Offset just after the closing mark (or after the inner text when unclosed)."""
-        return self.close_at + 1 if self.close_at is not None else self.inner_end
+        return self.close_at + self.mark if self.close_at is not None else self.inner_end
 
 
-def _direction(text: str, i: int) -> str:
+def _direction(text: str, i: int, width: int = 1) -> str:
     """'open', 'close' or '?' for the straight mark at i, from the characters around it."""
     before = text[i - 1] if i > 0 else "\n"
-    after = text[i + 1] if i + 1 < len(text) else "\n"
+    after = text[i + width] if i + width < len(text) else "\n"
     opens = before in OPENERS_BEFORE or before in DOUBLE_MARKS or before in SINGLE_MARKS
     closes = after.isspace() or after in ".,;:!?)]}\u2014\u2013-" or after in DOUBLE_MARKS
     if opens and not after.isspace():
@@ -129,27 +163,29 @@ def scan_quotes(text: str) -> list[QuoteSpan]:
     paras = _paragraphs(text)
     for p_index, (ps, pe) in enumerate(paras):
         open_d: int | None = None
+        open_w = 1  # width of the opening mark ('' counts as one double mark)
         open_s: int | None = None
-        for i in range(ps, pe):
+        i = ps
+        while i < pe:
             ch = text[i]
-            if ch in DOUBLE_MARKS:
+            width = 2 if text.startswith("''", i) else 1
+            if ch in DOUBLE_MARKS or width == 2:
                 if ch in OPEN_DOUBLE:
                     d = "open"
                 elif ch in CLOSE_DOUBLE:
                     d = "close"
                 else:
-                    d = _direction(text, i)
+                    d = _direction(text, i, width)
                     if d == "?":
                         d = "close" if open_d is not None else "open"
-                if d == "open":
-                    if open_d is not None and ch == '"' and _direction(text, i) != "open":
-                        d = "close"
-                    else:
-                        open_d, open_s = i, None
-                        continue
-                if open_d is not None:
-                    spans.append(QuoteSpan(open_d, i, open_d + 1, i))
+                if d == "open" and not (
+                    open_d is not None and _direction(text, i, width) != "open"
+                ):
+                    open_d, open_w, open_s = i, width, None
+                elif open_d is not None:
+                    spans.append(QuoteSpan(open_d, i, open_d + open_w, i, mark=width))
                     open_d = None
+                i += width
                 continue
             if ch in SINGLE_MARKS and open_d is None:
                 role = _single_role(text, i)
@@ -158,13 +194,14 @@ def scan_quotes(text: str) -> list[QuoteSpan]:
                 elif role == "close" and open_s is not None and i > open_s + 1:
                     spans.append(QuoteSpan(open_s, i, open_s + 1, i, single=True))
                     open_s = None
+            i += 1
         if open_d is not None:
             nxt = paras[p_index + 1] if p_index + 1 < len(paras) else None
             reopens = nxt is not None and text[nxt[0] : nxt[1]].lstrip()[:1] in '"\u201c'
             lead = text[ps:open_d].rstrip()
             introduced = not lead or lead[-1] in ",:"
             if reopens or introduced:
-                end = _rstrip(text, open_d + 1, pe)
-                spans.append(QuoteSpan(open_d, None, open_d + 1, end, continues=reopens))
+                end = _rstrip(text, open_d + open_w, pe)
+                spans.append(QuoteSpan(open_d, None, open_d + open_w, end, continues=reopens))
     spans.sort(key=lambda s: s.open_at)
     return [s for s in spans if text[s.inner_start : s.inner_end].strip()]

@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from retrieval.cues import COGNITION_VERBS, NAMING_VERBS, SPEECH_VERBS, XCOMP_VERBS, QuoteSpan
+from retrieval.cues import (
+    COGNITION_VERBS,
+    NAMING_VERBS,
+    OBJECT_VERBS,
+    PREP_CONTENT,
+    PREP_VERBS,
+    SPEECH_VERBS,
+    XCOMP_VERBS,
+    QuoteSpan,
+)
 from retrieval.names import words
 from retrieval.speakers import np_tokens, span_text
 
@@ -23,16 +32,21 @@ FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 SMALL_WORDS = words("a an the of and or but to in on at for by with from as vs. vs")
 
 
-def is_cue(t: Token, in_quote: list[int]) -> bool:
+ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS
+
+
+def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
     """A speech verb outside quotes, active voice (or "according to")."""
     if in_quote[t.i] >= 0:
         return False
     if t.lower_ == "according":
         return any(c.lower_ == "to" for c in t.children)
-    if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in SPEECH_VERBS:
+    if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in lexicon:
         return False
     if t.dep_ in ("amod", "compound", "auxpass", "aux"):
         return False
+    if t.tag_ == "VBN" and not any(c.dep_ == "aux" for c in t.children):
+        return False  # "When asked about ...": a participle, nobody speaks through it
     return not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
 
 
@@ -55,11 +69,52 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
             return cue_subject(cue.head, depth + 1)
         if cue.dep_ == "acl" and cue.head.head.i != cue.head.i:
             return cue_subject(cue.head.head, depth + 1)
+    if cue.dep_ in ("ROOT", "ccomp", "parataxis") and depth == 0:
+        return _name_before(cue)
+    return None
+
+
+def _name_before(cue: Token) -> Token | None:
+    """A misparsed subject: "... of the Washington Post Trump said" -> Trump."""
+    i = cue.i - 1
+    while i >= cue.sent.start and cue.doc[i].pos_ in ("ADV", "AUX", "PART"):
+        i -= 1
+    if i < cue.sent.start:
+        return None
+    t = cue.doc[i]
+    if t.tag_ in ("NNP", "NNPS") or (t.tag_ == "PRP" and t.lower_ in ("he", "she", "they")):
+        return t
     return None
 
 
 def _subtree_range(t: Token) -> tuple[int, int]:
     return t.left_edge.i, t.right_edge.i
+
+
+def object_content(cue: Token) -> list[Token]:
+    """What a cue's object or prepositional object says: "cited X", "called for X"."""
+    doc = cue.doc
+    lemma = cue.lemma_.lower()
+    after = [c for c in cue.children if c.i > cue.i]
+    if lemma in OBJECT_VERBS:
+        objs = [c for c in after if c.dep_ == "dobj" and c.tag_ not in ("PRP", "WP", "WDT")]
+        if objs:
+            comps = [c for c in after if c.dep_ in ("dobj", "oprd", "ccomp", "xcomp")]
+            comps += [c for c in after if c.dep_ == "prep" and c.lower_ == "as"]
+            lo = objs[0].left_edge.i
+            hi = max(c.right_edge.i for c in comps)
+            return [doc[i] for i in range(lo, hi + 1)]
+    for prep in after:
+        verbs = PREP_CONTENT.get(prep.lower_, frozenset())
+        if prep.dep_ != "prep" or (verbs is not None and lemma not in verbs):
+            continue
+        if verbs is None and lemma not in SPEECH_VERBS | PREP_VERBS:
+            continue
+        objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+        if objs:
+            lo, hi = _subtree_range(objs[0])
+            return [doc[i] for i in range(lo, hi + 1)]
+    return []
 
 
 def content_tokens(cue: Token) -> list[Token]:
@@ -76,6 +131,7 @@ def content_tokens(cue: Token) -> list[Token]:
         sent = cue.sent
         return _longest_run([t for t in toks if sent.start <= t.i < sent.end], skip)
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
+    comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps and lemma in XCOMP_VERBS:
         comps = [c for c in cue.children if c.dep_ == "xcomp"]
     if comps:
@@ -183,6 +239,19 @@ class Frame:
             return True
         text = self.doc.text[self.spans[k].inner_start : self.spans[k].inner_end].rstrip()
         return len(toks) >= 4 and text[-1:] in ".?!"
+
+    def is_name(self, start: int, end: int) -> bool:
+        """[start, end) is only a named entity (with its title), not something said."""
+        toks = [t for t in self._tokens_between(start, end) if not t.is_punct]
+        return bool(toks) and all(t.ent_type_ or t.pos_ == "PROPN" or t.is_stop for t in toks)
+
+    def tagged_short(self, k: int, cue: Token | None) -> bool:
+        """A short quote right before its attribution: '"I would," she said.'"""
+        s = self.spans[k]
+        if cue is None or cue.idx < s.end or s.close_at is None:
+            return False
+        inner = self.doc.text[s.inner_start : s.inner_end].rstrip()
+        return inner[-1:] in ",?!" and cue.idx - s.end <= 40
 
     def starts_clause(self, k: int, cue: Token | None) -> bool:
         """The quote opens a statement: at sentence start, after a colon or comma, or a cue."""

@@ -17,7 +17,15 @@ from spacy.tokens import Doc, Token
 
 from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, scan_quotes
 from retrieval.errors import ModelError
-from retrieval.frames import Frame, build_frame, content_tokens, cue_subject, is_cue
+from retrieval.frames import (
+    ANY_CUE,
+    Frame,
+    build_frame,
+    content_tokens,
+    cue_subject,
+    is_cue,
+    object_content,
+)
 from retrieval.speakers import SpeakerBook, how_of
 from retrieval.types import Extraction, Quote, QuoteKind
 
@@ -157,7 +165,7 @@ class _Extractor:
             if k in f.titles:
                 continue
             cue = f.cue_for_span(k)
-            full = f.starts_clause(k, cue) and f.has_clause(k)
+            full = f.starts_clause(k, cue) and (f.has_clause(k) or f.tagged_short(k, cue))
             if not full:
                 self.fragments.append((k, cue))
                 continue
@@ -184,7 +192,12 @@ class _Extractor:
                     prev = last[0]
                     spk = (prev.speaker, prev.speaker_mention, prev.speaker_kind)
                     q = self._add(
-                        span.inner_start, span.inner_end, "direct", None, spk, prev.group or 0
+                        span.inner_start,
+                        span.inner_end,
+                        "direct",
+                        None,
+                        spk,
+                        self._piece_group(prev, span.open_at),
                     )
                     if q is not None:
                         q.cue = prev.cue
@@ -203,6 +216,10 @@ class _Extractor:
                 return self.doc[i]
         return None
 
+    def _piece_group(self, prev: Quote, start: int) -> int:
+        """'"A," he said, "B"' is one statement, and so is a quote running on after it."""
+        return prev.group if prev.group is not None else self._group(None)
+
     def _fill_forward(self) -> None:
         """A full quote with no cue takes the speaker of a direct piece right after it."""
         f = self.f
@@ -216,7 +233,8 @@ class _Extractor:
                 continue
             span = f.spans[k]
             spk = (q0.speaker, q0.speaker_mention, q0.speaker_kind)
-            if self._add(span.inner_start, span.inner_end, "direct", None, spk, q0.group or 0):
+            group = q0.group if q0.group is not None else self._group(None)
+            if self._add(span.inner_start, span.inner_end, "direct", None, spk, group or 0):
                 self.quotes[-1].cue = q0.cue
                 f.direct_spans.add(k)
                 self.fragments = [(j, c) for j, c in self.fragments if j != k]
@@ -224,9 +242,12 @@ class _Extractor:
     def _indirect(self) -> None:
         f = self.f
         for t in self.doc:
-            if not is_cue(t, f.in_quote):
+            if not is_cue(t, f.in_quote, ANY_CUE):
                 continue
             content = content_tokens(t)
+            by_object = not content
+            if by_object:
+                content = object_content(t)
             if not content:
                 continue
             cs, ce = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))
@@ -247,13 +268,15 @@ class _Extractor:
             s, e = max(pieces, key=lambda p: p[1] - p[0])
             if len(self.text[s:e].split()) < 3:
                 continue
-            if t.lemma_.lower() not in SPEECH_VERBS and t.lower_ != "according":
-                continue
             inner = f.spans_within(s, e)
             kind: QuoteKind = "mixed" if inner else "indirect"
             spk = self._speaker(t)
             if spk[0] is None and spk[1] is None and t.lower_ != "according":
                 continue
+            if (by_object or t.lemma_.lower() not in SPEECH_VERBS) and spk[2] == "unknown":
+                continue  # "The recording does not include ...": not a source
+            if by_object and f.is_name(s, e):
+                continue  # "praised Vladimir Putin": a stance toward someone, not a statement
             q = self._add(s, e, kind, t, spk, self._group(t))
             if q is not None:
                 f.covered.append((q.start, q.end))

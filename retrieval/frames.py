@@ -284,7 +284,9 @@ class Frame:
         lo, hi = first[0].sent.start, last[-1].sent.end
         doc = self.doc
         # "...," he said. split off by the sentencizer: look into a short next sentence.
-        if hi < len(doc) and doc[hi].idx - s.end <= 3 and doc[hi].is_lower:
+        inner = self.doc.text[s.inner_start : s.inner_end].rstrip()
+        gap = doc.text[s.end : doc[hi].idx] if hi < len(doc) else "\n"
+        if len(gap) <= 3 and "\n" not in gap and (doc[hi].is_lower or inner[-1:] in ",!?"):
             hi = doc[hi].sent.end
         best: tuple[int, Token] | None = None
         for i in range(lo, hi):
@@ -378,6 +380,16 @@ class Frame:
             if s.open_at < start < s.end <= end and start - s.open_at <= 3:
                 start = s.open_at
         return start, end
+
+    def cut_title(self, start: int, end: int) -> int:
+        """End a statement before a trailing 'on "Show Title"'."""
+        for k in self.titles:
+            s = self.spans[k]
+            if start < s.open_at < end:
+                prev = self._prev_token(k)
+                if prev is not None and prev.dep_ == "prep" and prev.idx > start:
+                    return min(end, prev.idx)
+        return end
 
     def spans_within(self, start: int, end: int) -> list[int]:
         return [

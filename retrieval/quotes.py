@@ -30,7 +30,7 @@ from retrieval.speakers import SpeakerBook, how_of
 from retrieval.types import Extraction, Quote, QuoteKind
 
 _MODELS: dict[str, Language] = {}
-_TRIM_END = " \t\n,;:\u2014\u2013-"
+_TRIM_END = " \t\n,;:.\u2014\u2013-"
 _TRIM_START = " \t\n,;:\u2014\u2013-"
 
 
@@ -102,7 +102,6 @@ class _Extractor:
         idx, mention = self.book.resolve(subj)
         if idx is None:
             return None, mention or None, "unknown"
-        self.book.mark_quoted(idx)
         e = self.book.entities[idx]
         return e.name, mention, e.kind
 
@@ -156,6 +155,9 @@ class _Extractor:
         self._indirect()
         self._fragments()
         self.quotes.sort(key=lambda q: q.start)
+        said = {q.speaker for q in self.quotes}
+        for e in self.book.entities:
+            e.quoted = e.name in said
         return Extraction(quotes=self.quotes, speakers=self.book.speakers())
 
     def _direct(self) -> None:
@@ -183,7 +185,6 @@ class _Extractor:
                     if idx is None:
                         continue
                     e = self.book.entities[idx]
-                    self.book.mark_quoted(idx)
                     spk = (e.name, f.mention_text(colon), e.kind)
                     q = self._add(
                         span.inner_start, span.inner_end, "direct", None, spk, self._group(None)
@@ -266,6 +267,7 @@ class _Extractor:
             if not pieces:
                 continue
             s, e = max(pieces, key=lambda p: p[1] - p[0])
+            e = f.cut_title(s, e)
             if len(self.text[s:e].split()) < 3:
                 continue
             inner = f.spans_within(s, e)

@@ -254,11 +254,17 @@ class SpeakerBook:
     def _resolve_subjects(self) -> None:
         """Resolve subject pronouns in reading order, so later pronouns can chain on them."""
         for t in self.doc:
-            if t.dep_ in SUBJECT_DEPS and t.tag_ == "PRP" and self.in_quote[t.i] < 0:
+            if t.dep_ not in SUBJECT_DEPS or self.in_quote[t.i] >= 0 or t.i in self.by_token:
+                continue
+            if t.tag_ == "PRP":
                 idx = self._pronoun(t)
                 if idx is not None:
                     self._add_mention(t, idx)
-                    self.mentions.sort(key=lambda m: m.token)
+            elif t.tag_ in ("NNS", "NNPS") or t.ent_type_ == "ORG" or t.lower_ in ORG_HEADS:
+                self.resolve(t)  # groups and organisations that "they" may point back to
+            else:
+                continue
+            self.mentions.sort(key=lambda m: m.token)
 
     def _pronoun(self, t: Token) -> int | None:
         low = t.lower_
@@ -348,9 +354,6 @@ class SpeakerBook:
             return None, mention
         self._add_mention(head, idx)
         return idx, mention
-
-    def mark_quoted(self, idx: int) -> None:
-        self.entities[idx].quoted = True
 
     def speakers(self) -> list[Speaker]:
         """Quoted speakers and every person merely mentioned."""

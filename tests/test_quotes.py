@@ -1,0 +1,225 @@
+"""Quote extraction on the real spaCy model: one row per pattern, sentences written for the test."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retrieval.errors import ModelError
+from retrieval.quotes import extract, extract_many, load_nlp
+from retrieval.types import Extraction, Quote
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+INTRO = "Senator Maria Lopez and Governor Tom Haley met on Monday.\n\n"
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return load_nlp()
+
+
+def find(ex: Extraction, text: str) -> Quote:
+    hits = [q for q in ex.quotes if q.text == text]
+    assert hits, f"{text!r} not in {[q.text for q in ex.quotes]}"
+    return hits[0]
+
+
+# (article, quote text, speaker, kind, cue)
+CASES = [
+    (  # quote then attribution with an addressee
+        INTRO + '"We will win this race," Lopez told reporters.',
+        "We will win this race,",
+        "Maria Lopez",
+        "direct",
+        "told",
+    ),
+    (  # "said X" inversion
+        INTRO + '"The budget is a disgrace," said Haley.',
+        "The budget is a disgrace,",
+        "Tom Haley",
+        "direct",
+        "said",
+    ),
+    (  # a quote introduced by a colon
+        INTRO + 'Haley added: "Our roads are safer than they were a year ago."',
+        "Our roads are safer than they were a year ago.",
+        "Tom Haley",
+        "direct",
+        "added",
+    ),
+    (  # curly marks
+        INTRO + "“Jobs are coming back to this state,” Lopez said.",
+        "Jobs are coming back to this state,",
+        "Maria Lopez",
+        "direct",
+        "said",
+    ),
+    (  # a headline in single marks after the speaker's name
+        "Governor Tom Haley: 'We Will Not Raise Taxes' This Year\n\nHaley spoke on Monday.",
+        "We Will Not Raise Taxes",
+        "Tom Haley",
+        "direct",
+        None,
+    ),
+    (  # a short quote right before its attribution, in a tweet
+        INTRO + '"Great crowd tonight!" Lopez wrote in a tweet.',
+        "Great crowd tonight!",
+        "Maria Lopez",
+        "direct",
+        "wrote",
+    ),
+    (  # an organisation's written statement
+        INTRO + '"We reject these claims entirely," the Acme Corporation said in a statement.',
+        "We reject these claims entirely,",
+        "Acme Corporation",
+        "direct",
+        "said",
+    ),
+    (  # mixed: a quoted phrase inside reported speech
+        INTRO + 'Lopez said the audit was "deeply flawed" and should be withdrawn.',
+        'the audit was "deeply flawed" and should be withdrawn',
+        "Maria Lopez",
+        "mixed",
+        "said",
+    ),
+    (  # mixed: a coined word after a naming verb, with a show title nearby
+        INTRO + 'Haley branded the proposal a "boondoggle" on "Morning Drive."',
+        'the proposal a "boondoggle"',
+        "Tom Haley",
+        "mixed",
+        "branded",
+    ),
+    (  # indirect speech with "said"
+        INTRO + "Lopez said she had met with the ambassador twice last year.",
+        "she had met with the ambassador twice last year",
+        "Maria Lopez",
+        "indirect",
+        "said",
+    ),
+    (  # "told NBC News that ..."
+        INTRO + "Haley told WXYZ News that the vote would happen on Friday.",
+        "the vote would happen on Friday",
+        "Tom Haley",
+        "indirect",
+        "told",
+    ),
+    (  # "according to X"
+        INTRO + "According to Lopez, the deal was signed in March.",
+        "the deal was signed in March",
+        "Maria Lopez",
+        "indirect",
+        "according to",
+    ),
+    (  # the clause first, the attribution after it
+        INTRO + "The bridge will close for two weeks of repairs, Haley told reporters.",
+        "The bridge will close for two weeks of repairs",
+        "Tom Haley",
+        "indirect",
+        "told",
+    ),
+    (  # an anonymous source stays a group
+        INTRO + "The inquiry was closed in May, officials with the Transportation Department said.",
+        "The inquiry was closed in May",
+        "officials with the Transportation Department",
+        "indirect",
+        "said",
+    ),
+    (  # "X said, adding ..."
+        INTRO + '"I know the rules," Haley said, adding "nobody broke them on my watch."',
+        "nobody broke them on my watch.",
+        "Tom Haley",
+        "direct",
+        "adding",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "text", "speaker", "kind", "cue"), CASES)
+def test_pattern(nlp, article: str, text: str, speaker: str, kind: str, cue: str | None) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(article, nlp)
+    q = find(ex, text)
+    assert (q.speaker, q.kind, q.cue) == (speaker, kind, cue)
+    assert article[q.start : q.end] == q.text
+    assert q.context_start <= q.start and q.end <= q.context_end
+
+
+def test_split_statement_shares_a_group(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(INTRO + '"The plan is sound," Lopez said, "and we will fund it."', nlp)
+    a, b = find(ex, "The plan is sound,"), find(ex, "and we will fund it.")
+    assert a.group == b.group and a.speaker == b.speaker == "Maria Lopez"
+
+
+def test_quote_running_over_paragraphs_keeps_its_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + '"We have cut the deficit in half over four years.\n\n'
+        '"And we did it without raising taxes," Haley said.'
+    )
+    ex = extract(article, nlp)
+    a = find(ex, "We have cut the deficit in half over four years.")
+    b = find(ex, "And we did it without raising taxes,")
+    assert a.speaker == b.speaker == "Tom Haley" and a.group == b.group
+
+
+def test_an_unpaired_mark_does_not_spoil_the_article(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = INTRO + 'Lopez called it "a start.\n\n"We are ready for the vote," Haley said.'
+    q = find(extract(article, nlp), "We are ready for the vote,")
+    assert q.speaker == "Tom Haley"
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        INTRO + 'The senators appeared on "Meet the Press" on Sunday.',
+        INTRO + "Haley's aides said little about the '90s, and the Lopez' campaign didn't either.",
+        INTRO + 'The committee read "The Long Road Home" before the hearing.',
+    ],
+)
+def test_titles_and_apostrophes_are_not_direct_quotes(nlp, article: str) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(article, nlp)
+    assert [q for q in ex.quotes if q.kind == "direct"] == []
+    assert "Meet the Press" not in [q.text for q in ex.quotes]
+
+
+def test_extract_many_matches_extract(nlp) -> None:  # type: ignore[no-untyped-def]
+    texts = [c[0] for c in CASES[:4]]
+    assert extract_many(texts, nlp, batch_size=2) == [extract(t, nlp) for t in texts]
+
+
+def test_load_nlp_caches_and_reports_a_missing_model() -> None:
+    assert load_nlp() is load_nlp()
+    assert "senter" not in load_nlp().pipe_names
+    with pytest.raises(ModelError, match="no_such_model_xyz"):
+        load_nlp("no_such_model_xyz")
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ evaluation data is absent")
+def test_seed_scorer_through_the_cli() -> None:
+    whosaid = Path(sys.executable).parent / "whosaid"
+    if not whosaid.exists():
+        whosaid_path = shutil.which("whosaid")
+        if whosaid_path is None:
+            pytest.skip("the whosaid command is not installed")
+        whosaid = Path(whosaid_path)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "tools" / "score_quotes.py"),
+            "--seed",
+            str(SHARED / "eval" / "seed_quotes.jsonl"),
+            "--article",
+            str(ROOT / "seeds" / "000_b0c62a38ccee3fea.txt"),
+            "--cmd",
+            f"{whosaid} quotes --jsonl",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert "gold quotes found: 33/33; with the right speaker: 33/33" in proc.stdout, proc.stdout
+    assert "not quotes extracted: 0; not verbatim: 0" in proc.stdout, proc.stdout

@@ -1,0 +1,118 @@
+"""Speaker resolution rules: pronouns, role nouns, organisations, groups, canonical names."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.quotes import extract, load_nlp
+from retrieval.types import Extraction, Quote
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return load_nlp()
+
+
+def quote_with(ex: Extraction, words: str) -> Quote:
+    hits = [q for q in ex.quotes if words in q.text]
+    assert hits, f"{words!r} not in {[q.text for q in ex.quotes]}"
+    return hits[0]
+
+
+# (article, words of the quote, speaker, speaker kind)
+RULES = [
+    (  # "she" skips a man to reach the woman
+        "Senator Maria Lopez met Governor Tom Haley on Monday.\n\n"
+        '"We disagree on taxes," she said.',
+        "We disagree on taxes",
+        "Maria Lopez",
+        "person",
+    ),
+    (  # "he" goes to the man
+        'Senator Maria Lopez met Governor Tom Haley on Monday.\n\n"We disagree on taxes," he said.',
+        "We disagree on taxes",
+        "Tom Haley",
+        "person",
+    ),
+    (  # the nearest earlier subject wins when gender does not decide
+        "Tom Haley spoke first. Then Mark Ruiz took the stage.\n\n"
+        '"Thanks for coming out tonight," he said.',
+        "Thanks for coming out tonight",
+        "Mark Ruiz",
+        "person",
+    ),
+    (  # "the spokeswoman" is the person the article called a spokeswoman
+        "Spokeswoman Jane Ortiz defended the plan on Monday. Governor Tom Haley was absent.\n\n"
+        "The spokeswoman said the costs had been overstated by critics.",
+        "the costs had been overstated",
+        "Jane Ortiz",
+        "person",
+    ),
+    (  # "the senator" is the nearest earlier senator
+        "Sen. Tom Haley voted against the bill. Mark Ruiz voted for it.\n\n"
+        "The senator said the bill had been rushed through committee.",
+        "the bill had been rushed",
+        "Tom Haley",
+        "person",
+    ),
+    (  # an organisation is never turned into a nearby person
+        "Governor Tom Haley signed the bill on Friday.\n\n"
+        "The White House said the new law was unconstitutional.",
+        "the new law was unconstitutional",
+        "White House",
+        "organization",
+    ),
+    (  # an anonymous source stays anonymous
+        "Governor Tom Haley signed the bill on Friday.\n\n"
+        "Officials with the Justice Department said the inquiry had been closed.",
+        "the inquiry had been closed",
+        "Officials with the Justice Department",
+        "group",
+    ),
+    (  # "they" goes to a group, not to the man before it
+        "Governor Tom Haley met union leaders on Tuesday.\n\n"
+        "Union leaders walked out. They said the strike would continue for weeks.",
+        "the strike would continue",
+        "Union leaders",
+        "group",
+    ),
+    (  # "who" in a relative clause is the noun it hangs on
+        "Mark Ruiz, who chairs the panel, said the hearing would resume in June.",
+        "the hearing would resume",
+        "Mark Ruiz",
+        "person",
+    ),
+    (  # a surname alone is the fullest name the article gives
+        "House Budget Committee Chair Mark Ruiz opened the hearing.\n\n"
+        "Ruiz said the numbers in the report were wrong.",
+        "the numbers in the report were wrong",
+        "Mark Ruiz",
+        "person",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "words", "speaker", "kind"), RULES)
+def test_rule(nlp, article: str, words: str, speaker: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    q = quote_with(extract(article, nlp), words)
+    assert (q.speaker, q.speaker_kind) == (speaker, kind)
+
+
+def test_speaker_entities_carry_roles_aliases_and_mentions(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "House Budget Committee Chair Mark Ruiz opened the hearing. Governor Tom Haley "
+        "watched from the gallery.\n\nRuiz said the numbers in the report were wrong."
+    )
+    ex = extract(article, nlp)
+    by_name = {s.name: s for s in ex.speakers}
+    ruiz = by_name["Mark Ruiz"]
+    assert ruiz.quoted and "Ruiz" in ruiz.aliases
+    assert "House Budget Committee Chair" in ruiz.roles
+    haley = by_name["Tom Haley"]
+    assert not haley.quoted and haley.kind == "person" and haley.mentions >= 1
+
+
+def test_mention_as_written_is_kept(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = "Sen. Maria Lopez, D-Ore., said the vote would be close."
+    q = quote_with(extract(article, nlp), "the vote would be close")
+    assert q.speaker == "Maria Lopez" and q.speaker_mention == "Sen. Maria Lopez"

@@ -178,7 +178,11 @@ class SpeakerDirectory:
         """
         found = self._resolve(phrase)
         quoted = [n for n in found if self.entries[n].quoted]
-        return quoted or found
+        found = quoted or found
+        # A mention the extractor could not place ("the hospital's chief executive") gives
+        # way to the person whose role that is.
+        known = [n for n in found if self.entries[n].kind != "unknown"]
+        return known or found
 
     def _resolve(self, phrase: str) -> list[str]:
         raw = [t.rstrip(".") for t in tokens(phrase)]
@@ -188,6 +192,8 @@ class SpeakerDirectory:
             return []
         whole = " ".join(raw)
         found = self._exact(whole)
+        if found and all(self.entries[n].kind == "unknown" for n in found):
+            found = self._roles_match(raw) + found
         if found:
             return found
         titles: list[str] = []

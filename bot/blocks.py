@@ -135,13 +135,29 @@ def _article_line(ref: ArticleRef) -> str:
     return " · ".join(parts)
 
 
+def _reported(answer: Answer, room: int) -> str | None:
+    """Reported speech reads best in its sentence: the article's sentence, the reported words
+    in bold. None when the sentence does not hold the words or is too long to show whole."""
+    context = answer.context.strip()
+    quote = answer.quote.strip()
+    at = context.find(quote) if quote else -1
+    if at < 0 or len(escape(context)) + 2 > room or "*" in context:
+        return None
+    end = at + len(quote)
+    return f"{escape(context[:at])}*{escape(quote)}*{escape(context[end:])}"
+
+
 def answer_section(answer: Answer, quote_chars: int = QUOTE_CHARS) -> list[Block]:
     """One answer: a section (speaker, role, the quote as a block quote) and its source line."""
-    quote = _shown_quote(answer)
-    marks = ("“", "”") if answer.kind != "indirect" else ("", "")
     head = _said_line(answer)
     room = min(quote_chars, SECTION_CHARS - len(head) - 20)
-    body = marks[0] + cut_escaped(quote, room) + marks[1]
+    reported = _reported(answer, room) if answer.kind == "indirect" else None
+    if reported is not None:
+        body = reported
+    elif answer.kind == "indirect":
+        body = cut_escaped(_shown_quote(answer), room)
+    else:
+        body = "“" + cut_escaped(_shown_quote(answer), room) + "”"
     extras = [_article_line(answer.article)]
     if answer.count:
         extras.append(f"{answer.count} quote{'s' if answer.count != 1 else ''} in the index")
@@ -154,8 +170,9 @@ def answer_section(answer: Answer, quote_chars: int = QUOTE_CHARS) -> list[Block
 def _fallback_line(answer: Answer) -> str:
     who = answer.speaker or "Unattributed"
     title = answer.article.title or "an article"
-    verb = "reportedly said" if answer.kind == "indirect" else "said"
-    return f"{who} {verb}: “{cut(_shown_quote(answer), 300)}” ({title})"
+    if answer.kind == "indirect":
+        return f"{who} (reported): {cut(answer.context.strip() or answer.quote, 300)} ({title})"
+    return f"{who} said: “{cut(_shown_quote(answer), 300)}” ({title})"
 
 
 def answer_blocks(

@@ -30,7 +30,7 @@ log = logging.getLogger("whosaid.bot")
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1_000_000  # Slack payloads are a few kB; anything bigger is not Slack
-HTTP_THREADS = 8
+HTTP_THREADS = 16  # requests only wait for an ack; answers run on the bot's own pool
 
 StartResponse = Callable[..., Any]
 

@@ -317,11 +317,12 @@ def section_texts(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def quotes_in(blocks: list[dict[str, Any]]) -> list[str]:
-    """The quoted words shown in an answer (block-quote lines, marks and escapes removed)."""
+    """The article words shown in an answer (block-quote lines without quotation marks,
+    escapes or the bold that marks reported words in their sentence)."""
     out = []
     for text in section_texts(blocks):
         lines = [line[1:] for line in text.splitlines() if line.startswith(">")]
         if lines:
-            quote = "\n".join(lines).strip().strip("“”")
+            quote = "\n".join(lines).strip().strip("“”").replace("*", "")
             out.append(quote.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
     return out

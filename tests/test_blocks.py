@@ -88,12 +88,21 @@ def test_one_section_per_quote_with_speaker_role_and_block_quote() -> None:
     assert_within_limits(rendered)
 
 
-def test_indirect_speech_is_marked_as_reported() -> None:
-    answer = make_answer("the vote would wait until June", kind="indirect")
+def test_indirect_speech_is_marked_as_reported_and_shown_in_its_sentence() -> None:
+    context = "Quill said the vote would wait until June, when the survey is done."
+    answer = make_answer("the vote would wait until June", kind="indirect", context=context)
     rendered = answer_blocks(make_result([answer]))
-    assert "(reported speech)" in section_texts(rendered)[0]
-    assert "“" not in section_texts(rendered)[0], "reported speech is not shown as a quotation"
-    assert "reportedly said" in rendered.text
+    text = section_texts(rendered)[0]
+    assert "(reported speech)" in text
+    assert "“" not in text, "reported speech is not shown as a quotation"
+    assert ">Quill said *the vote would wait until June*, when the survey is done." in text
+    assert f"Mara Quill (reported): {context}" in rendered.text
+
+
+def test_indirect_speech_without_its_sentence_shows_the_words() -> None:
+    answer = make_answer("the vote would wait", kind="indirect", context="Unrelated.")
+    text = section_texts(answer_blocks(make_result([answer])))[0]
+    assert text.endswith("\n>the vote would wait")
 
 
 def test_split_quote_shows_its_fragments() -> None:

@@ -34,6 +34,7 @@ log = logging.getLogger("whosaid.bot")
 WORKERS = 4  # answers in flight at once; the engine is CPU-bound, more would only queue
 STATE_FILE = "slack.db"
 BOLT_LOGGER = "whosaid.bolt"
+WARM_UP_QUESTION = "who said hello?"
 
 
 @dataclass
@@ -95,6 +96,8 @@ def build_bot(settings: Settings, engine: Engine, *, client: WebClient | None = 
         client=client,
         pool=ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="whosaid-work"),
     )
+    # Load the models now rather than on the first person's question.
+    runtime.background("warm-up", lambda: engine.ask(WARM_UP_QUESTION), lambda _text: None)
     admin = Admin(runtime)
     admin.register(app)
     Questions(runtime, admin).register(app)

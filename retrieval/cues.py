@@ -173,7 +173,8 @@ def scan_quotes(text: str) -> list[QuoteSpan]:
                 if ch in OPEN_DOUBLE:
                     d = "open"
                 elif ch in CLOSE_DOUBLE:
-                    d = "close"
+                    # a closing curly mark typed at the start of a quote still opens it
+                    d = "open" if open_d is None and _direction(text, i) == "open" else "close"
                 else:
                     d = _direction(text, i, width)
                     if d == "?":

@@ -4,6 +4,7 @@ what a cue's subject and content are, and whether a quoted stretch is a statemen
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -27,6 +28,13 @@ TITLE_LEADS = words(
     "on of in titled entitled headlined called named dubbed show film book program "
     "programme series column article 's ’s"
 )
+_LABEL_LINE = re.compile(
+    r"(?m)^[ \t]*[\"\u201c]?([A-Z][\w.'\u2019\- ]{1,40}?)[ \t]*:[ \t]+(\S[^\n]*)$"
+)
+NOT_LABELS = words(
+    "update note editor related image photo source read watch listen correction video"
+)
+_DASH_SIGN = re.compile(r"[ \t]*\n?[ \t]*[\u2015\u2014\u2013]+[ \t]*(?=[A-Z])")
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis", "csubj"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 SMALL_WORDS = words("a an the of and or but to in on at for by with from as vs. vs")
@@ -122,14 +130,13 @@ def content_tokens(cue: Token) -> list[Token]:
     doc = cue.doc
     lemma = cue.lemma_.lower()
     if cue.lower_ == "according":
-        head = cue.head
-        if head.i == cue.i:
-            return []
-        lo, hi = _subtree_range(head)
-        skip = set(range(cue.left_edge.i, cue.right_edge.i + 1))
-        toks = [doc[i] for i in range(lo, hi + 1) if i not in skip]
         sent = cue.sent
-        return _longest_run([t for t in toks if sent.start <= t.i < sent.end], skip)
+        skip = {cue.i}
+        for to in cue.children:
+            if to.lower_ == "to":
+                skip.update(range(to.left_edge.i, to.right_edge.i + 1))
+        toks = [t for t in sent if t.i not in skip and not t.is_space]
+        return _longest_run(toks, skip)
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps and lemma in XCOMP_VERBS:
@@ -331,6 +338,43 @@ class Frame:
         while head.dep_ == "compound" and head.head.i > head.i:
             head = head.head
         return head if head.ent_type_ in ("PERSON", "ORG", "") else None
+
+    def dash_speaker(self, k: int) -> Token | None:
+        """A quote signed after a dash: '"..." \u2015 Jane Doe' (reader comments, vox pops)."""
+        m = _DASH_SIGN.match(self.doc.text, self.spans[k].end)
+        if m is None:
+            return None
+        i = bisect_left(self.starts, m.end())
+        toks = []
+        while i < len(self.doc) and self.doc[i].pos_ == "PROPN" and "\n" not in self.doc[i].text:
+            toks.append(self.doc[i])
+            i += 1
+        return toks[-1] if toks else None
+
+    def label_lines(self) -> list[tuple[Token, bool, int, int]]:
+        """'PENCE: Well, look ...' (transcripts) and 'Name: claim' (headlines).
+
+        Returns (label head token, is a transcript, content start, content end). A label is a
+        name of one to four capitalised words, never a furniture word like "Update".
+        """
+        out = []
+        text = self.doc.text
+        for m in _LABEL_LINE.finditer(text):
+            label = m.group(1).strip()
+            words_ = label.split()
+            if len(words_) > 4 or not all(w[:1].isupper() for w in words_):
+                continue
+            if words_[0].lower().rstrip("\u2019's") in NOT_LABELS:
+                continue
+            toks = self._tokens_between(m.start(1), m.start(1) + len(label))
+            if not toks:
+                continue
+            head = toks[-1]
+            transcript = label.isupper() and len(label) > 1
+            if not transcript and head.ent_type_ not in ("PERSON", "ORG"):
+                continue
+            out.append((head, transcript, m.start(2), m.end(2)))
+        return out
 
     def mention_text(self, head: Token) -> str:
         return span_text(np_tokens(head))

@@ -151,6 +151,7 @@ class _Extractor:
 
     # --- passes -----------------------------------------------------------------------
     def run(self) -> Extraction:
+        self._labels()
         self._direct()
         self._indirect()
         self._fragments()
@@ -164,7 +165,7 @@ class _Extractor:
         f = self.f
         last: tuple[Quote, int] | None = None  # last direct piece and its span index
         for k, span in enumerate(f.spans):
-            if k in f.titles:
+            if k in f.titles or any(a <= span.open_at < b for a, b in f.covered):
                 continue
             cue = f.cue_for_span(k)
             full = f.starts_clause(k, cue) and (f.has_clause(k) or f.tagged_short(k, cue))
@@ -177,7 +178,7 @@ class _Extractor:
                     span.inner_start, span.inner_end, "direct", cue, spk, self._group(cue)
                 )
             else:
-                colon = f.colon_speaker(k)
+                colon = f.colon_speaker(k) or f.dash_speaker(k)
                 if colon is not None:
                     idx = self.book.by_token.get(colon.i)
                     if idx is None:
@@ -220,6 +221,26 @@ class _Extractor:
     def _piece_group(self, prev: Quote, start: int) -> int:
         """'"A," he said, "B"' is one statement, and so is a quote running on after it."""
         return prev.group if prev.group is not None else self._group(None)
+
+    def _labels(self) -> None:
+        """Statements under a speaker label: transcripts and "Name: claim" headlines."""
+        for head, transcript, start, end in self.f.label_lines():
+            if not transcript and self.f.spans_within(start, end):
+                continue  # "Name: 'quote'" is a direct quote; the quote pass takes it
+            idx = self.book.by_token.get(head.i)
+            if idx is None and transcript:
+                idx = self.book.surname(head.text)
+            if idx is None:
+                idx, _ = self.book.resolve(head)
+            if idx is None:
+                continue
+            e = self.book.entities[idx]
+            spk = (e.name, self.f.mention_text(head), e.kind)
+            inner = self.f.spans_within(start, end)
+            kind: QuoteKind = "direct" if transcript else ("mixed" if inner else "indirect")
+            q = self._add(start, end, kind, None, spk, self._group(None))
+            if q is not None:
+                self.f.covered.append((q.start, q.end))
 
     def _fill_forward(self) -> None:
         """A full quote with no cue takes the speaker of a direct piece right after it."""
@@ -275,7 +296,8 @@ class _Extractor:
             spk = self._speaker(t)
             if spk[0] is None and spk[1] is None and t.lower_ != "according":
                 continue
-            if (by_object or t.lemma_.lower() not in SPEECH_VERBS) and spk[2] == "unknown":
+            weak = by_object or (t.lemma_.lower() not in SPEECH_VERBS and t.lower_ != "according")
+            if weak and spk[2] == "unknown":
                 continue  # "The recording does not include ...": not a source
             if by_object and f.is_name(s, e):
                 continue  # "praised Vladimir Putin": a stance toward someone, not a statement

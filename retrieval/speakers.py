@@ -355,6 +355,12 @@ class SpeakerBook:
         self._add_mention(head, idx)
         return idx, mention
 
+    def surname(self, word: str) -> int | None:
+        """The person whose surname is `word` in any case ("PENCE" in a transcript)."""
+        low = word.lower()
+        hits = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
+        return hits[0] if len(hits) == 1 else None
+
     def speakers(self) -> list[Speaker]:
         """Quoted speakers and every person merely mentioned."""
         out = []

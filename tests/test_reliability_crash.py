@@ -1,0 +1,196 @@
+"""Crash-safe ingest: SIGKILL a real ingest at random points and check what is left.
+
+Ten times, a subprocess starts ingesting 30 articles into a fresh data dir and is killed:
+half the rounds at a random moment of the ingest (mostly parsing and embedding), half just
+after a random number of articles was committed (SQLite commits and FAISS writes). Then the
+store must open, every article in it must be whole (the same rows as an uninterrupted run)
+and answerable, the FAISS files must not claim a generation they do not match, and running
+the same ingest again must finish the job with nothing twice.
+
+    pytest -m heavy tests/test_reliability_crash.py -s    # prints one line per round
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from retrieval.engine import Engine
+from tests.conftest import ROOT
+from tests.newsgen import GeneratedArticle, write_articles
+from tests.reliability import (
+    ArticleShape,
+    Lines,
+    answer_problems,
+    article_shapes,
+    child_env,
+    faiss_file_problems,
+    generation,
+    same_vectors,
+    store_problems,
+)
+
+ROUNDS = 10
+ARTICLES = 30
+SEED = int(os.environ.get("WHOSAID_TEST_SEED", "20240611"))
+
+
+@dataclass
+class Reference:
+    """An uninterrupted ingest of the same articles: what a finished job looks like."""
+
+    folder: Path
+    articles: list[GeneratedArticle]
+    shapes: dict[str, ArticleShape]
+    speaker_of: dict[str, str]  # article id -> its main speaker
+    stats: dict[str, int]
+    ingest_s: float
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
+    folder = tmp_path_factory.mktemp("crash-articles")
+    articles = write_articles(folder, ARTICLES, seed=SEED % 1000)
+    data = tmp_path_factory.mktemp("crash-reference")
+    engine = Engine(data)
+    _ = engine.embedder.dim, engine.nlp
+    started = time.monotonic()
+    report = engine.ingest([str(folder)])
+    ingest_s = time.monotonic() - started
+    assert report.failed == [] and len(report.added) == ARTICLES
+    shapes = article_shapes(engine.store.conn)
+    by_text = {a.text.strip(): a for a in articles}
+    speaker_of = {aid: by_text[s.text.strip()].speaker for aid, s in shapes.items()}
+    yield Reference(folder, articles, shapes, speaker_of, engine.stats(), ingest_s)
+    engine.close()
+
+
+def _kill_at_random_time(proc: subprocess.Popen[str], delay: float) -> None:
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+
+
+def _kill_after_commits(proc: subprocess.Popen[str], db: Path, commits: int) -> None:
+    """Kill as soon as SQLite shows `commits` articles committed (generation counts them)."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=60) as conn:
+        while proc.poll() is None:
+            try:
+                if generation(conn) >= commits:
+                    break
+            except sqlite3.OperationalError:
+                pass  # the writer holds a lock for a moment: look again
+            time.sleep(0.002)
+    proc.send_signal(signal.SIGKILL)
+
+
+def check_after_crash(data_dir: Path, ref: Reference, engine: Engine) -> set[str]:
+    """Every invariant a crash must keep; returns the ids of the articles that made it."""
+    conn = engine.store.conn
+    assert store_problems(conn) == []
+    shapes = article_shapes(conn)
+    assert set(shapes) <= set(ref.shapes), "an article the reference does not have"
+    for aid, shape in shapes.items():
+        assert shape == ref.shapes[aid], f"article {aid} is only partly stored"
+    # Each article is one commit, and each commit one generation: nothing half-counted.
+    assert generation(conn) == len(shapes)
+    assert faiss_file_problems(data_dir, conn) == []
+    indexes = engine._sync()  # loads the matching FAISS file, or rebuilds it from SQLite
+    for kind, index in indexes.items():
+        assert same_vectors(index.index, conn, kind), f"{kind} index differs from SQLite"
+    assert faiss_file_problems(data_dir, conn) == []
+    texts = {aid: s.text for aid, s in shapes.items()}
+    for aid in shapes:
+        speaker = ref.speaker_of[aid]
+        result = engine.ask(f"What did {speaker} say?").to_json()
+        assert answer_problems(result, texts) == [], result
+        assert not result["abstained"], f"{speaker}: {result['message']}"
+        assert aid in {a["article"]["id"] for a in result["answers"]}, speaker
+    return set(shapes)
+
+
+@pytest.mark.heavy
+def test_sigkill_during_ingest_never_leaves_a_partial_article(
+    reference: Reference, tmp_path: Path
+) -> None:
+    rng = random.Random(SEED)
+    window = reference.ingest_s * 1.2
+    log: list[str] = [f"seed {SEED}, uninterrupted ingest {reference.ingest_s:.1f} s"]
+    killed_mid_ingest = 0
+    leftovers = 0
+    for rnd in range(ROUNDS):
+        data = tmp_path / f"round{rnd}"
+        data.mkdir()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.ingest_worker", str(data), str(reference.folder)],
+            cwd=ROOT,
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        lines = Lines(proc)
+        try:
+            assert lines.wait_for("ready", timeout=300) is not None, "the worker did not start"
+            if rnd % 2 == 0:
+                # Stratified: each even round draws from its own slice of the ingest.
+                delay = rng.uniform(rnd / ROUNDS * window, (rnd + 2) / ROUNDS * window)
+                how = f"after {delay:.2f} s"
+                _kill_at_random_time(proc, delay)
+            else:
+                target = rng.randint(1, ARTICLES - 1)
+                how = f"after commit {target}"
+                _kill_after_commits(proc, data / "whosaid.db", target)
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        finished = lines.saw("done")
+        killed_mid_ingest += not finished
+        leftovers += len(list(data.glob(".*.tmp")))
+
+        engine = Engine(data)
+        try:
+            survived = check_after_crash(data, reference, engine)
+            report = engine.ingest([str(reference.folder)])
+            assert report.failed == []
+            assert len(report.unchanged) == len(survived)
+            assert len(report.added) == ARTICLES - len(survived)
+            after = check_after_crash_light(data, reference, engine)
+            assert after == set(reference.shapes)
+            assert engine.stats()["articles"] == ARTICLES
+            assert {k: v for k, v in engine.stats().items() if k != "index_bytes"} == {
+                k: v for k, v in reference.stats.items() if k != "index_bytes"
+            }
+        finally:
+            engine.close()
+        log.append(
+            f"round {rnd}: killed {how}{' (had finished)' if finished else ''}, "
+            f"{len(survived)}/{ARTICLES} committed and whole, rerun added {len(report.added)}"
+        )
+    print("\n".join(log))
+    print(f"temporary FAISS files left by kills: {leftovers}")
+    assert killed_mid_ingest >= ROUNDS - 2, "most kills must land before the ingest ends"
+
+
+def check_after_crash_light(data_dir: Path, ref: Reference, engine: Engine) -> set[str]:
+    """The structural half of `check_after_crash` (after the rerun, answers were checked)."""
+    conn = engine.store.conn
+    assert store_problems(conn) == []
+    shapes = article_shapes(conn)
+    for aid, shape in shapes.items():
+        assert shape == ref.shapes[aid], f"article {aid} differs after the rerun"
+    assert faiss_file_problems(data_dir, conn) == []
+    for kind, index in engine._sync().items():
+        assert same_vectors(index.index, conn, kind)
+    return set(shapes)

@@ -147,8 +147,11 @@ class SpeakerDirectory:
                 toks = toks[1:]
             if toks:
                 self._index(" ".join(toks), name)
-        if entry.kind == "person":
-            toks = [t for t in tokens(name) if t not in _NAME_SUFFIXES and t not in TITLES]
+        raw = tokens(name)
+        # "Councilwoman Ines Varga" is a person whatever kind the extractor gave it.
+        titled = len(raw) > 1 and raw[0] in TITLES and len(raw) <= 4
+        if entry.kind == "person" or titled:
+            toks = [t for t in raw if t not in _NAME_SUFFIXES and t not in TITLES]
             if toks:
                 self._index(toks[-1], name)
                 if len(toks) > 2:

@@ -1,0 +1,237 @@
+"""Answers through the real engine: our own question set, the seed, verbatim text, abstentions.
+
+Real spaCy, real embedding model, real SQLite and FAISS. The question set and its articles
+(tests/qa/) were written for whosaid; the seed questions are read from ../shared when present.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retrieval.engine import Engine
+from retrieval.types import AskResult, Context
+from tests.conftest import SHARED
+
+QA = Path(__file__).resolve().parent / "qa"
+GOLD = [json.loads(line) for line in (QA / "questions.jsonl").read_text().splitlines() if line]
+SEED_GOLD = SHARED / "eval" / "seed_questions.jsonl"
+MIN_SHARE = 0.95
+
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _norm(s: str | None) -> str:
+    s = (s or "").translate(_FOLD).lower().strip()
+    return re.sub(r"\s+", " ", re.sub(r"^the\s+", "", s))
+
+
+def passes(gold: dict[str, Any], got: AskResult, top: int = 3) -> bool:
+    """The rule of shared/tools/score_answers.py: right speaker and words in the top 3."""
+    if gold.get("abstain"):
+        return got.abstained
+    if got.abstained:
+        return False
+    want = {_norm(s) for s in gold["speakers"]}
+    frags = [_norm(f) for f in gold["quote_contains_any"]]
+    for a in got.answers[:top]:
+        hay = _norm(a.quote) + " " + _norm(a.context)
+        if _norm(a.speaker) in want and any(f in hay for f in frags):
+            return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def qa_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = Engine(tmp_path_factory.mktemp("qa"))
+    report = engine.ingest([str(QA / "articles")])
+    assert report.failed == [] and len(report.added) == 5
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def qa_results(qa_engine: Engine) -> list[AskResult]:
+    return [qa_engine.ask(g["question"]) for g in GOLD]
+
+
+def test_question_set_is_big_and_varied() -> None:
+    assert len(GOLD) >= 60
+    assert sum(1 for g in GOLD if g.get("abstain")) >= 5
+    assert len(list((QA / "articles").glob("*.txt"))) >= 5
+
+
+def test_own_question_set_score(qa_results: list[AskResult]) -> None:
+    failed = [g["id"] for g, r in zip(GOLD, qa_results, strict=True) if not passes(g, r)]
+    share = 1 - len(failed) / len(GOLD)
+    assert share >= MIN_SHARE, f"{share:.3f} < {MIN_SHARE}; failed: {failed}"
+
+
+def _assert_verbatim(engine: Engine, result: AskResult) -> None:
+    for a in result.answers:
+        text = engine.store.article_text(a.article.id)
+        assert text is not None
+        assert a.quote and a.quote in text
+        assert a.context and a.context in text
+        assert a.quote in a.context
+        for frag in a.fragments:
+            assert frag in a.quote
+        assert 0.0 <= a.score <= 1.0
+
+
+def test_every_answer_is_verbatim(qa_engine: Engine, qa_results: list[AskResult]) -> None:
+    assert sum(len(r.answers) for r in qa_results) > 100
+    for r in qa_results:
+        _assert_verbatim(qa_engine, r)
+
+
+def test_unknown_person_abstains_with_the_name(qa_engine: Engine) -> None:
+    r = qa_engine.ask("What did Angela Merkel say about the ferry?")
+    assert r.abstained and r.answers == []
+    assert r.message == "I found no quotes from Angela Merkel in the 5 indexed articles."
+
+
+def test_person_only_mentioned_abstains(qa_engine: Engine) -> None:
+    r = qa_engine.ask("what did Frank Delaney say?")
+    assert r.abstained
+    assert r.message == "Frank Delaney is mentioned in 1 article but not quoted."
+
+
+def test_nobody_said_it(qa_engine: Engine) -> None:
+    r = qa_engine.ask("who said the moon is made of cheese?")
+    assert r.abstained and r.intent == "who_said"
+    assert "Nobody in the 5 indexed articles" in r.message
+
+
+def test_ambiguous_surname_answers_for_each_labelled(qa_engine: Engine) -> None:
+    r = qa_engine.ask("What did Johnson say?", limit=3)
+    assert not r.abstained
+    assert {"Ray Johnson", "Edith Johnson", "Sandra Johnson"} <= set(r.speakers)
+    assert len({a.speaker for a in r.answers}) == 3  # one answer each before any second
+    assert "matches 3 speakers" in r.message
+
+
+def test_title_picks_one_johnson(qa_engine: Engine) -> None:
+    r = qa_engine.ask("What did Sen. Johnson say?")
+    assert r.speakers == ["Edith Johnson"]
+    assert all(a.speaker == "Edith Johnson" for a in r.answers)
+
+
+def test_speaker_quoted_in_several_articles(qa_engine: Engine) -> None:
+    r = qa_engine.ask("What did Okafor say?", limit=10)
+    assert len({a.article.id for a in r.answers}) == 3
+    assert "in 3 articles" in r.message
+
+
+def test_follow_up_continues_with_the_previous_speaker(qa_engine: Engine) -> None:
+    first = qa_engine.ask("What did Tanaka say?")
+    ctx = Context(speakers=first.speakers)
+    more = qa_engine.ask("what else did she say?", context=ctx)
+    assert more.speakers == ["Grace Tanaka"]
+    assert more.answers and all(a.speaker == "Grace Tanaka" for a in more.answers)
+    shown = {a.quote for a in first.answers}
+    assert any(a.quote not in shown for a in more.answers)
+    alone = qa_engine.ask("what else did she say?")
+    assert alone.abstained
+
+
+def test_who_quoted_counts_per_speaker(qa_engine: Engine) -> None:
+    r = qa_engine.ask("who was quoted in the stadium article?")
+    assert r.intent == "who_quoted" and not r.abstained
+    assert "Vincent Marino" in r.speakers or "Sal Marino" in r.speakers
+    assert all(a.count and a.count >= 1 for a in r.answers)
+    titles = {a.article.title for a in r.answers}
+    assert len(titles) == 1 and "stadium" in next(iter(titles or {""}))
+
+
+def test_split_statement_has_fragments(qa_engine: Engine) -> None:
+    r = qa_engine.ask("What did Simms say?")
+    split = [a for a in r.answers if len(a.fragments) == 2]
+    assert split, [a.fragments for a in r.answers]
+    a = split[0]
+    assert a.quote.startswith(a.fragments[0]) and a.quote.endswith(a.fragments[1])
+    assert "Simms said" in a.quote  # the attribution sits between the pieces
+
+
+def test_indirect_speech_is_kept_as_indirect(qa_engine: Engine) -> None:
+    r = qa_engine.ask("what did Grace Tanaka say about the strike fund?")
+    top = r.answers[0]
+    assert top.kind == "indirect" and "half their usual wages" in top.quote
+
+
+def test_medium_prefers_the_tweet(qa_engine: Engine) -> None:
+    r = qa_engine.ask("What did Delgado tweet?")
+    assert "depend on buses" in r.answers[0].quote
+
+
+def test_same_words_in_two_articles_are_grouped(tmp_path: Path) -> None:
+    line = '"Nobody reads the fine print until the bill arrives," Councilwoman Ines Varga said.'
+    one = f"Budget hearing runs late\n\nThe council met on Monday.\n\n{line}\n"
+    two = f"Council roundup\n\nIn other business, the ferry schedule was approved.\n\n{line}\n"
+    (tmp_path / "one.txt").write_text(one)
+    (tmp_path / "two.txt").write_text(two)
+    engine = Engine(tmp_path / "data")
+    try:
+        report = engine.ingest([str(tmp_path / "one.txt"), str(tmp_path / "two.txt")])
+        assert len(report.added) == 2
+        r = engine.ask("What did Varga say?")
+        assert len(r.answers) == 1
+        assert len(r.answers[0].also_in) == 1
+        assert r.to_json()["answers"][0]["quote"].startswith("Nobody reads")
+    finally:
+        engine.close()
+
+
+HOSTILE = [
+    "",
+    "   ",
+    "?!?",
+    '"',
+    "*",
+    "NEAR",
+    "-- DROP TABLE quotes; --",
+    'who said "*" NEAR "--"?',
+    'what did "Okafor" say about "ferry" OR * NEAR(a b)?',
+    "x" * 5000,
+    "who said " + "ferry " * 900,
+    "¿Qué dijo la alcaldesa sobre el ferry?",
+    "\x00\x1b[2J\u200b",
+    "🙂",
+]
+
+
+@pytest.mark.parametrize("question", HOSTILE, ids=range(len(HOSTILE)))
+def test_any_question_gets_an_answer(qa_engine: Engine, question: str) -> None:
+    r = qa_engine.ask(question)
+    assert isinstance(r.message, str) and r.message
+    assert r.abstained == (not r.answers)
+    json.dumps(r.to_json())
+    _assert_verbatim(qa_engine, r)
+
+
+def test_empty_index_abstains(tmp_path: Path) -> None:
+    engine = Engine(tmp_path / "empty")
+    try:
+        r = engine.ask("What did Okafor say?")
+        assert r.abstained and "No articles" in r.message
+    finally:
+        engine.close()
+
+
+@pytest.mark.skipif(not SEED_GOLD.exists(), reason="../shared is not present")
+def test_seed_questions_all_pass(seeded_engine: Engine) -> None:
+    gold = [json.loads(x) for x in SEED_GOLD.read_text().splitlines() if x.strip()]
+    failed = [g["id"] for g in gold if not passes(g, seeded_engine.ask(g["question"]))]
+    assert failed == []
+
+
+@pytest.mark.skipif(not SEED_GOLD.exists(), reason="../shared is not present")
+def test_seed_answers_are_verbatim(seeded_engine: Engine) -> None:
+    gold = [json.loads(x) for x in SEED_GOLD.read_text().splitlines() if x.strip()]
+    for g in gold:
+        _assert_verbatim(seeded_engine, seeded_engine.ask(g["question"]))

@@ -191,8 +191,11 @@ class Frame:
     pending: list[int] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)  # token start offsets, for bisect
 
+    text: str = ""  # doc.text, built once: spaCy rebuilds it on every access
+
     def __post_init__(self) -> None:
         self.starts = [t.idx for t in self.doc]
+        self.text = self.doc.text
 
     # --- per span ---------------------------------------------------------------------
     def inner_tokens(self, k: int) -> list[Token]:
@@ -213,7 +216,7 @@ class Frame:
     def _lead_char(self, k: int) -> str:
         """The last non-space character before the opening mark in its sentence ('' if none)."""
         s = self.spans[k]
-        text = self.doc.text
+        text = self.text
         i = s.open_at - 1
         while i >= 0 and text[i] in " \t":
             i -= 1
@@ -227,7 +230,7 @@ class Frame:
     def is_title(self, k: int) -> bool:
         """A short Title-Case name in quotes after "on", "of", "'s" ...: a show, a book."""
         s = self.spans[k]
-        inner = self.doc.text[s.inner_start : s.inner_end].strip().rstrip(".,!?")
+        inner = self.text[s.inner_start : s.inner_end].strip().rstrip(".,!?")
         words = inner.split()
         if not words or len(words) > 6:
             return False
@@ -244,7 +247,7 @@ class Frame:
             return False
         if any(t.tag_ in FINITE_TAGS for t in toks):
             return True
-        text = self.doc.text[self.spans[k].inner_start : self.spans[k].inner_end].rstrip()
+        text = self.text[self.spans[k].inner_start : self.spans[k].inner_end].rstrip()
         return len(toks) >= 4 and text[-1:] in ".?!"
 
     def is_name(self, start: int, end: int) -> bool:
@@ -257,7 +260,7 @@ class Frame:
         s = self.spans[k]
         if cue is None or cue.idx < s.end or s.close_at is None:
             return False
-        inner = self.doc.text[s.inner_start : s.inner_end].rstrip()
+        inner = self.text[s.inner_start : s.inner_end].rstrip()
         return inner[-1:] in ",?!" and cue.idx - s.end <= 40
 
     def starts_clause(self, k: int, cue: Token | None) -> bool:
@@ -291,8 +294,8 @@ class Frame:
         lo, hi = first[0].sent.start, last[-1].sent.end
         doc = self.doc
         # "...," he said. split off by the sentencizer: look into a short next sentence.
-        inner = self.doc.text[s.inner_start : s.inner_end].rstrip()
-        gap = doc.text[s.end : doc[hi].idx] if hi < len(doc) else "\n"
+        inner = self.text[s.inner_start : s.inner_end].rstrip()
+        gap = self.text[s.end : doc[hi].idx] if hi < len(doc) else "\n"
         if len(gap) <= 3 and "\n" not in gap and (doc[hi].is_lower or inner[-1:] in ",!?"):
             hi = doc[hi].sent.end
         best: tuple[int, Token] | None = None
@@ -309,7 +312,7 @@ class Frame:
                 continue
             dist = s.open_at - t.idx if t.idx < s.open_at else t.idx - s.end
             # A quote with a closing comma looks forward to its attribution.
-            if t.idx < s.open_at and self.doc.text[s.inner_end - 1 : s.inner_end] == ",":
+            if t.idx < s.open_at and self.text[s.inner_end - 1 : s.inner_end] == ",":
                 dist += 40
             if self._quote_between(t, k):
                 dist += 200
@@ -341,7 +344,7 @@ class Frame:
 
     def dash_speaker(self, k: int) -> Token | None:
         """A quote signed after a dash: '"..." \u2015 Jane Doe' (reader comments, vox pops)."""
-        m = _DASH_SIGN.match(self.doc.text, self.spans[k].end)
+        m = _DASH_SIGN.match(self.text, self.spans[k].end)
         if m is None:
             return None
         i = bisect_left(self.starts, m.end())
@@ -358,7 +361,7 @@ class Frame:
         name of one to four capitalised words, never a furniture word like "Update".
         """
         out = []
-        text = self.doc.text
+        text = self.text
         for m in _LABEL_LINE.finditer(text):
             label = m.group(1).strip()
             words_ = label.split()
@@ -382,7 +385,7 @@ class Frame:
     def follows(self, k1: int, k2: int, cue: Token | None) -> bool:
         """Span k2 continues span k1: only space, or k1's own attribution, lies between."""
         a, b = self.spans[k1], self.spans[k2]
-        between = self.doc.text[a.end : b.open_at]
+        between = self.text[a.end : b.open_at]
         if not between.strip():
             return True
         if cue is None or not (a.end <= cue.idx < b.open_at) or len(between) > 160:
@@ -414,7 +417,7 @@ class Frame:
                 if s.end < b:
                     out.append((s.end, b))
             pieces = out
-        return [(a, b) for a, b in pieces if self.doc.text[a:b].strip()]
+        return [(a, b) for a, b in pieces if self.text[a:b].strip()]
 
     def snap(self, start: int, end: int) -> tuple[int, int]:
         """Widen [start, end) to whole quotes where it cuts one near its mark."""

@@ -64,7 +64,7 @@ def extract(text: str, nlp: Language) -> Extraction:
     return extract_doc(nlp(text))
 
 
-def extract_many(texts: list[str], nlp: Language, batch_size: int = 16) -> list[Extraction]:
+def extract_many(texts: list[str], nlp: Language, batch_size: int = 64) -> list[Extraction]:
     """`extract` over many texts, parsed in batches."""
     return [extract_doc(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
 
@@ -78,7 +78,7 @@ class _Extractor:
     def __init__(self, frame: Frame) -> None:
         self.f = frame
         self.doc = frame.doc
-        self.text = frame.doc.text
+        self.text = frame.text
         self.book = SpeakerBook(frame.doc, frame.in_quote)
         self.quotes: list[Quote] = []
         self.group_of_cue: dict[int, int] = {}

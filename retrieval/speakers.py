@@ -100,9 +100,8 @@ def np_tokens(head: Token) -> list[Token]:
     return toks or [head]
 
 
-def _title_line(span: Span) -> bool:
+def _title_line(span: Span, text: str) -> bool:
     """The span sits in a headline-like line where most words are capitalised."""
-    text = span.doc.text
     a = text.rfind("\n", 0, span.start_char) + 1
     b = text.find("\n", span.end_char)
     words = text[a : b if b >= 0 else len(text)].split()
@@ -113,8 +112,10 @@ def _title_line(span: Span) -> bool:
 def span_text(tokens: list[Token]) -> str:
     if not tokens:
         return ""
-    doc = tokens[0].doc
-    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    first, last = tokens[0], tokens[-1]
+    return "".join(t.text_with_ws for t in first.doc[first.i : last.i + 1])[
+        : last.idx + len(last.text) - first.idx
+    ]
 
 
 def _without_det(tokens: list[Token]) -> list[Token]:
@@ -139,6 +140,7 @@ class SpeakerBook:
 
     def __init__(self, doc: Doc, in_quote: list[int]) -> None:
         self.doc = doc
+        self.text = doc.text
         self.in_quote = in_quote
         self.entities: list[Entity] = []
         self.mentions: list[Mention] = []
@@ -200,7 +202,7 @@ class SpeakerBook:
         taken: set[int] = set()
         for s in spans:
             name = self._name_tokens(s)
-            if not name or (len(name) == 1 and _title_line(s)):
+            if not name or (len(name) == 1 and _title_line(s, self.text)):
                 continue
             taken.update(t.i for t in s)
             idx = self._person_for(name, s.start)

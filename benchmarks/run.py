@@ -1,0 +1,366 @@
+"""Run every benchmark, print the tables and write `benchmarks/results.md`.
+
+python -m benchmarks.run            # the documented run (`make bench`), < 20 min here
+python -m benchmarks.run --quick    # small sizes, for iterating
+python -m benchmarks.run --full     # 1k ingested articles and HNSW at 1M (about an hour)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.common import REPO, median, ms, table
+
+
+@dataclass
+class Plan:
+    articles: int
+    stores: list[int]  # chunk counts of the query stores
+    memory: list[int]  # which of those to measure memory at
+    faiss_sizes: list[int]
+    hnsw_max: int
+    rounds: int
+    cold_repeat: int
+
+
+PLANS = {
+    "quick": Plan(30, [1_000, 10_000], [10_000], [20_000], 20_000, 1, 1),
+    "default": Plan(
+        200, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 100_000, 3, 3
+    ),
+    "full": Plan(
+        1_000, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 1_000_000, 5, 5
+    ),
+}
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import faiss
+    import torch
+
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"torch {torch.__version__}, faiss {faiss.__version__}"
+    )
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="small sizes, for iterating")
+    mode.add_argument("--full", action="store_true", help="1k articles ingested, HNSW at 1M")
+    ap.add_argument("--articles", type=int, help="articles to ingest (overrides the mode)")
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results.md")
+    ap.add_argument("--workdir", type=Path, help="keep the stores here (default: a temp dir)")
+    ap.add_argument("--seed", type=int, default=7, help="corpus seed")
+    args = ap.parse_args(argv)
+    name = "quick" if args.quick else "full" if args.full else "default"
+    plan = PLANS[name]
+    if args.articles:
+        plan.articles = args.articles
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="whosaid-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    command = "python -m benchmarks.run" + ("" if name == "default" else f" --{name}")
+    try:
+        return _run(plan, work, args.out, command, args.seed)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
+    from benchmarks.coldstart import run_coldstart
+    from benchmarks.corpus import build_corpus, quote_share
+    from benchmarks.faiss_scaling import run_scaling
+    from benchmarks.ingest import run_ingest
+    from benchmarks.memory import measure_in_subprocess
+    from benchmarks.query import questions_for, run_queries
+    from benchmarks.stores import build_store
+
+    started = time.perf_counter()
+    load_before = _load()
+    sections: list[str] = []
+    summary: list[list[object]] = []
+
+    # -- ingest ---------------------------------------------------------------------------
+    corpus = build_corpus(plan.articles, seed=seed)
+    _say(f"ingesting {len(corpus)} synthetic articles ({quote_share(corpus):.0%} quoting)...")
+    ing, prepared, engine = run_ingest(corpus, work)
+    rows = [
+        [
+            "whosaid ingest (whole pipeline)",
+            ing.seconds,
+            ing.articles / ing.seconds,
+            ing.chunks / ing.seconds,
+            ing.ratio,
+        ],
+        [
+            "floor: spaCy parse + embed",
+            ing.floor_s,
+            ing.articles / ing.floor_s,
+            ing.chunks / ing.floor_s,
+            1.0,
+        ],
+        ["  of which parse", ing.floor_parse_s, float("nan"), float("nan"), float("nan")],
+        ["  of which embed", ing.floor_embed_s, float("nan"), float("nan"), float("nan")],
+    ]
+    stage_rows = [
+        [k, v, v / ing.seconds] for k, v in sorted(ing.stages.items(), key=lambda kv: -kv[1])
+    ]
+    sections.append(
+        f"## Ingest\n\n{ing.articles} articles, {ing.chunks:,} chunks, {ing.quotes:,} quotes; "
+        f"{ing.embedded_texts:,} texts embedded (chunks and quotes).\n\n"
+        + table(["", "seconds", "articles/s", "chunks/s", "× floor"], rows)
+        + "\n\nWhere the time goes:\n\n"
+        + table(["stage", "seconds", "share"], stage_rows)
+    )
+    summary.append(["ingest ≤ 1.3× parse+embed", f"{ing.ratio:.2f}×", ing.ratio <= 1.3])
+    _say(sections[-1])
+
+    # -- query latency --------------------------------------------------------------------
+    questions = questions_for(prepared)
+    qrows = []
+    kind_rows = []
+    stores = {}
+    model = engine.embedder.name
+    for target in plan.stores:
+        info = build_store(prepared, work / f"store-{target}", target, model)
+        stores[target] = info
+        reuse = (
+            "ingested as is"
+            if info.copies == 1
+            else f"{info.copies} editions of {ing.articles} ingested articles, "
+            "vectors reused with noise"
+        )
+        _say(f"querying {info.chunks:,} chunks ({reuse})...")
+        res = run_queries(
+            info.path,
+            questions,
+            label=f"{target:,}",
+            note=reuse,
+            rounds=plan.rounds,
+            embedder=engine.embedder,
+        )
+        qrows.append(
+            [
+                f"{res.chunks:,}",
+                f"{res.vectors:,}",
+                ms(res.p50),
+                ms(res.p95),
+                ms(res.floor_p50),
+                ms(res.floor_p95),
+                res.p50 / res.floor_p50,
+                res.p95 / res.floor_p50,
+                reuse,
+            ]
+        )
+        kind_rows.append(
+            [f"{res.chunks:,}"]
+            + [ms(median(res.by_kind.get(k, []))) for k in ("what_did", "who_said", "search")]
+            + [f"{res.abstained}/{res.asked}"]
+        )
+        last = res
+        gc.collect()
+    sections.append(
+        f"## Query latency (warm, {len(questions)} questions × {plan.rounds} rounds)\n\n"
+        "Floor = embed the question once + one FAISS search of the chunk index, timed right "
+        "after each question.\n\n"
+        + table(
+            [
+                "chunks",
+                "vectors",
+                "ask p50 ms",
+                "ask p95 ms",
+                "floor p50 ms",
+                "floor p95 ms",
+                "p50 × floor",
+                "p95 × floor p50",
+                "store",
+            ],
+            qrows,
+        )
+        + "\n\nMedian by kind of question (ms):\n\n"
+        + table(["chunks", "what-did", "who-said", "free text", "abstained"], kind_rows)
+        + "\n\nQuestions: "
+        + "; ".join(f"`{q.text}`" for q in questions)
+    )
+    summary.append(
+        [
+            f"query p50 ≤ 2× floor at {last.chunks:,} chunks",
+            f"{last.p50 / last.floor_p50:.2f}×",
+            last.p50 / last.floor_p50 <= 2,
+        ]
+    )
+    summary.append(
+        [
+            f"query p95 ≤ 3× floor at {last.chunks:,} chunks",
+            f"{last.p95 / last.floor_p50:.2f}×",
+            last.p95 / last.floor_p50 <= 3,
+        ]
+    )
+    _say(sections[-1])
+
+    # -- memory ---------------------------------------------------------------------------
+    mrows = []
+    for target in plan.memory:
+        _say(f"memory at {target:,} chunks (fresh process)...")
+        m = measure_in_subprocess(stores[target].path, [q.text for q in questions])
+        mrows.append(
+            [
+                f"{int(m['chunks']):,}",
+                f"{int(m['vectors']):,}",
+                m["models_rss_mb"],
+                m["rss_mb"],
+                m["peak_rss_mb"],
+                m["kb_per_chunk"],
+                m["faiss_bytes_per_vector"],
+            ]
+        )
+    sections.append(
+        "## Memory (fresh process per store)\n\nBaseline = both models loaded and used once; "
+        "KB per chunk = RSS growth after opening the store and answering every question, "
+        "divided by the chunks (quote vectors included).\n\n"
+        + table(
+            [
+                "chunks",
+                "vectors",
+                "models MB",
+                "RSS MB",
+                "peak RSS MB",
+                "KB/chunk",
+                "FAISS bytes/vector",
+            ],
+            mrows,
+        )
+    )
+    kb = float(mrows[-1][5])  # type: ignore[arg-type]
+    summary.append([f"memory ≤ 3 KB/chunk at {mrows[-1][0]} chunks", f"{kb:.2f} KB", kb <= 3])
+    _say(sections[-1])
+
+    # -- cold start -----------------------------------------------------------------------
+    cold_store = stores[plan.memory[0]]
+    _say(f"cold start on {cold_store.chunks:,} chunks...")
+    cold = run_coldstart(cold_store.path, questions[0].text, plan.cold_repeat)
+    sections.append(
+        f"## Cold start ({cold_store.chunks:,} chunks, median of {plan.cold_repeat})\n\n"
+        + table(
+            ["", "seconds", "× floor"],
+            [
+                [f'`whosaid ask --json -- "{questions[0].text}"`', median(cold.ask_s), cold.ratio],
+                [
+                    "floor: import faiss, spacy, sentence-transformers + load both models",
+                    median(cold.floor_s),
+                    1.0,
+                ],
+            ],
+        )
+    )
+    summary.append(["cold start ≤ 1.3× import+load", f"{cold.ratio:.2f}×", cold.ratio <= 1.3])
+    _say(sections[-1])
+
+    # -- FAISS scaling --------------------------------------------------------------------
+    real = np.concatenate([v for p in prepared for v in (p.chunk_vecs, p.quote_vecs) if len(v)])
+    del prepared, engine
+    gc.collect()
+    _say(f"FAISS scaling at {', '.join(f'{n:,}' for n in plan.faiss_sizes)} vectors...")
+    srows, removal = run_scaling(real, plan.faiss_sizes, plan.hnsw_max)
+    sections.append(
+        f"## FAISS search alone (synthetic vectors fitted to {len(real):,} real embeddings)\n\n"
+        "One query at a time, 100 queries; recall@10 against the exact index. HNSW as "
+        "retrieval/vectors.py builds it (efConstruction 80, efSearch 64)"
+        + (
+            ""
+            if plan.hnsw_max >= max(plan.faiss_sizes)
+            else f"; HNSW only up to {plan.hnsw_max:,} vectors in this mode (its build is the "
+            "slow part: see build s, and `--full`)"
+        )
+        + ".\n\n"
+        + table(
+            ["vectors", "index", "build s", "p50 ms", "p95 ms", "recall@10", "bytes/vector"],
+            [
+                [
+                    f"{r.vectors:,}",
+                    r.index,
+                    r.build_s,
+                    r.p50_ms,
+                    r.p95_ms,
+                    r.recall_at_10,
+                    r.bytes_per_vector,
+                ]
+                for r in srows
+            ],
+        )
+        + "\n\nRemoval: "
+        + (
+            f"exact index, 100 of {int(removal['exact_vectors']):,} removed in place in "
+            f"{ms(removal['exact_remove_100_s']):.0f} ms. "
+            if "exact_vectors" in removal
+            else ""
+        )
+        + (
+            f"HNSW ({int(removal['hnsw_vectors']):,} vectors) keeps tombstones: search "
+            f"{removal['hnsw_search_ms']:.2f} ms → {removal['hnsw_search_100_tombstones_ms']:.2f}"
+            f" ms with 100 tombstones; compaction on save is a full rebuild "
+            f"(≈ {removal['hnsw_compact_s']:.0f} s)."
+            if "hnsw_vectors" in removal
+            else ""
+        )
+    )
+    _say(sections[-1])
+
+    # -- report ---------------------------------------------------------------------------
+    total = time.perf_counter() - started
+    header = (
+        "# whosaid benchmarks\n\n"
+        f"- Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}\n"
+        f"- Machine: {_machine()}\n"
+        f"- Load average at start / end: {load_before} / {_load()} (the machine is shared)\n"
+        f"- Command: `{command}` ({total / 60:.1f} min)\n"
+        f"- Corpus: {plan.articles} synthetic articles recombined from real paragraphs "
+        "(seeds/ and PolNeAR dev, read at run time), seed "
+        f"{seed}\n\n## Targets\n\n"
+        + table(
+            ["target", "measured", "met"],
+            [[t, m, "yes" if ok else "**no**"] for t, m, ok in summary],
+        )
+    )
+    text = header + "\n\n" + "\n\n".join(sections) + "\n"
+    out.write_text(text, encoding="utf-8")
+    _say(header)
+    _say(f"\nwrote {out} in {total / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

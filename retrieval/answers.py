@@ -157,9 +157,10 @@ class _Answerer:
         said = [n for n in p.speakers if any(q.speaker == n for q in quotes)]
         ranked = self._rank_topic(quotes, p.topic, p.medium)
         if p.follow_up and p.topic is None and self.context is not None:
-            before = self._rank_topic(quotes, self.context.topic, None)
-            shown = {x.quote.id for x in before[: self.limit]}
-            rest = [x for x in ranked if x.quote.id not in shown]
+            # "What else": leave out what the previous answer (same ranking) showed.
+            before = _interleave(self._rank_topic(quotes, self.context.topic, None), said)
+            shown = [(a.article.id, a.quote) for a in self._build(before, self.limit)]
+            rest = [x for x in ranked if not self._within(x.quote, shown)]
             ranked = rest or ranked
         ranked = _interleave(ranked, said)
         answers = self._build(ranked, self.limit)
@@ -172,6 +173,9 @@ class _Answerer:
             message = f"{said[0]}: {_plural(len(quotes), 'quote')} in {_plural(n_art, 'article')}"
             message += f", most relevant to “{p.topic}” first." if p.topic else "."
         return self._result(answers, message, said)
+
+    def _within(self, q: QuoteRow, shown: list[tuple[str, str]]) -> bool:
+        return any(aid == q.article_id and q.text in quote for aid, quote in shown)
 
     def _not_quoted(self, names: Sequence[str]) -> str:
         parts = []
@@ -400,24 +404,45 @@ class _Answerer:
         quotes = [q for q in quotes if q.speaker and q.speaker_kind in {"person", "organization"}]
         if arts is not None:
             quotes = [q for q in quotes if q.article_id in arts]
-        if p.topic:
-            ranked = self._rank_topic(quotes, p.topic, None)
-            floor = 0.5 * ranked[0].score if ranked else 0.0
-            quotes = [x.quote for x in ranked if x.score >= floor and x.score > 0.3]
+        if p.topic and arts is None:
+            # "Who was quoted about the strike?": the people quoted in the articles about it.
+            about = self._articles_about(p.topic)
+            quotes = [q for q in quotes if q.article_id in about]
         by: dict[str, list[QuoteRow]] = {}
         for q in quotes:
             by.setdefault(q.speaker or "", []).append(q)
         if not by:
             where = f" about “{p.topic}”" if p.topic else ""
             return self._abstain(f"Nobody is quoted{where} in {self._in_articles()}.")
-        order = sorted(by, key=lambda n: (-len(by[n]), n))
-        firsts = [_Scored(min(by[n], key=lambda q: (q.article_id, q.start)), 1.0) for n in order]
+        # A statement split around its attribution counts once.
+        counts = {
+            n: len({(q.article_id, q.group if q.group is not None else -q.id) for q in qs})
+            for n, qs in by.items()
+        }
+        order = sorted(by, key=lambda n: (-counts[n], n))
+        firsts = [
+            _Scored(min(by[n], key=lambda q: (q.kind != "direct", q.article_id, q.start)), 1.0)
+            for n in order
+        ]
         answers = self._build(firsts, max(self.limit, 5), keep_all=True)
         for a in answers:
-            a.count = len(by.get(a.speaker or "", []))
-        listing = ", ".join(f"{n} ({len(by[n])})" for n in order)
+            a.count = counts.get(a.speaker or "", 0)
+        listing = ", ".join(f"{n} ({counts[n]})" for n in order)
         message = f"{_plural(len(order), 'speaker')} quoted: {listing}."
         return self._result(answers, message, order)
+
+    def _articles_about(self, topic: str) -> set[str]:
+        """Articles whose best passage is close to the topic (near the best article's)."""
+        vec = self.s.embed([topic])[0]
+        best: dict[str, float] = {}
+        for _, aid, score in self.s.dense("chunk", vec, 30):
+            best[aid] = max(best.get(aid, 0.0), score)
+        if not best:
+            return set()
+        top = max(best.values())
+        if top < SEARCH_MIN:
+            return set()
+        return {aid for aid, v in best.items() if v >= max(SEARCH_MIN, 0.85 * top)}
 
     def _articles_for(self, hint: str) -> set[str]:
         """Articles whose title (else text) best matches a hint like 'the stadium'."""

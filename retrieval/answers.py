@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -98,8 +99,11 @@ _REPORTED = re.compile(
     r"claimed|added|noted|stated)\b,?\s+(?:that\s+)?"
 )
 
+# Sentence vectors by (article id, start, end); an article id is its content hash, so a
+# cached vector never goes stale. Shared by the threads of a Slack server.
 _CTX_CACHE: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
 _CTX_CACHE_MAX = 20000
+_CTX_LOCK = threading.Lock()
 
 
 @dataclass
@@ -244,21 +248,23 @@ class _Answerer:
     def _context_vectors(self, quotes: Iterable[QuoteRow]) -> dict[int, np.ndarray]:
         out: dict[int, np.ndarray] = {}
         todo: list[tuple[tuple[str, int, int], QuoteRow]] = []
-        for q in quotes:
-            key = (q.article_id, q.ctx_start, q.ctx_end)
-            vec = _CTX_CACHE.get(key)
-            if vec is None:
-                todo.append((key, q))
-            else:
-                out[q.id] = vec
+        with _CTX_LOCK:
+            for q in quotes:
+                key = (q.article_id, q.ctx_start, q.ctx_end)
+                vec = _CTX_CACHE.get(key)
+                if vec is None:
+                    todo.append((key, q))
+                else:
+                    out[q.id] = vec
         if todo:
             texts = [self.s.text(q.article_id)[q.ctx_start : q.ctx_end] or q.text for _, q in todo]
             vecs = self.s.embed(texts)
-            for (key, q), vec in zip(todo, vecs, strict=True):
-                _CTX_CACHE[key] = vec
-                out[q.id] = vec
-            while len(_CTX_CACHE) > _CTX_CACHE_MAX:
-                _CTX_CACHE.popitem(last=False)
+            with _CTX_LOCK:
+                for (key, q), vec in zip(todo, vecs, strict=True):
+                    _CTX_CACHE[key] = vec
+                    out[q.id] = vec
+                while len(_CTX_CACHE) > _CTX_CACHE_MAX:
+                    _CTX_CACHE.popitem(last=False)
         return out
 
     def _dense_scores(self, text: str, quotes: list[QuoteRow]) -> dict[int, float]:

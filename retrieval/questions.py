@@ -182,6 +182,7 @@ def parse_question(
     parsed = ParsedQuestion(text=text)
     directory = directory or SpeakerDirectory(())
     body = _unwrap(_TRAIL.sub("", text).strip(" *"))
+    body = re.sub(r"^(who|what)'s\b", r"\1 is", body, flags=re.I)
     if not body or not re.search(r"[^\W_]", body):
         return parsed
     for step in (_follow_up, _who_quoted, _who, _what_did, _possessive, _aux_name, _named):

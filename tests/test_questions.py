@@ -118,6 +118,7 @@ def test_who_said(question: str, phrase: str, exact: bool) -> None:
         ("Who was quoted about the strike?", None, "strike"),
         ("who is quoted in the Okafor story about buses", "Okafor", "buses"),
         ("which people were quoted?", None, None),
+        ("who's quoted in the levy story?", "levy", None),
         ("list the speakers", None, None),
         ("who commented on the data center?", None, "data center"),
     ],

@@ -80,6 +80,14 @@ def _norm(text: str) -> str:
     return re.sub(r"[^\w]+", " ", fold(text).lower()).strip()
 
 
+def _medium_words(medium: str) -> str:
+    if medium in {"tweet", "statement", "interview", "speech", "letter", "post"}:
+        return f"in a {medium}"
+    if medium.lower() in {"reporters", "journalists", "press"}:
+        return f"to {medium}"
+    return f"on {medium}"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -176,6 +184,8 @@ class _Answerer:
             n_art = len(info.quoted_in) if info else 1
             message = f"{said[0]}: {_plural(len(quotes), 'quote')} in {_plural(n_art, 'article')}"
             message += f", most relevant to “{p.topic}” first." if p.topic else "."
+        if p.medium and not any(self._medium_match(q, p.medium) for q in quotes):
+            message += f" I found nothing said {_medium_words(p.medium)}; these are the closest."
         return self._result(answers, message, said)
 
     def _within(self, q: QuoteRow, shown: list[tuple[str, str]]) -> bool:

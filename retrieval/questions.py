@@ -283,7 +283,8 @@ def _who(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     else:
         phrase_in = phrase
     phrase_in = re.sub(
-        r"^(?:that|the\s+(?:words?|phrase|term|line)|this|these\s+words)\s*:?\s+",
+        r"^(?:that|the\s+(?:words?|phrase|term|line)|this|these\s+words|"
+        r"(?:something|anything|things?)\s+(?:about|on|regarding|like))\s*:?\s+",
         "",
         phrase_in.strip(),
         flags=re.I,

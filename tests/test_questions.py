@@ -99,6 +99,7 @@ WHO_SAID = [
     ("which senator said the bill was stalled?", "the bill was stalled", False),
     ("who said Okafor's plan was reckless?", "Okafor's plan was reckless", False),
     ("who is pushing the referendum?", "pushing the referendum", False),
+    ("who said something about a press conference?", "a press conference", False),
 ]
 
 

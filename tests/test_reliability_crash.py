@@ -123,7 +123,9 @@ def test_sigkill_during_ingest_never_leaves_a_partial_article(
     reference: Reference, tmp_path: Path
 ) -> None:
     rng = random.Random(SEED)
-    window = reference.ingest_s * 1.2
+    # The worker ingests a little faster than the reference run (no fixture work around it):
+    # kills timed past 80% of the reference would often find it finished.
+    window = reference.ingest_s * 0.8
     log: list[str] = [f"seed {SEED}, uninterrupted ingest {reference.ingest_s:.1f} s"]
     killed_mid_ingest = 0
     leftovers = 0
@@ -147,7 +149,7 @@ def test_sigkill_during_ingest_never_leaves_a_partial_article(
                 how = f"after {delay:.2f} s"
                 _kill_at_random_time(proc, delay)
             else:
-                target = rng.randint(1, ARTICLES - 1)
+                target = rng.randint(1, ARTICLES)  # 30: killed while writing FAISS files
                 how = f"after commit {target}"
                 _kill_after_commits(proc, data / "whosaid.db", target)
             proc.wait(timeout=60)

@@ -42,8 +42,12 @@ NAMING_VERBS = words(
 # Verbs that are speech only with a clause: "think", "know", "show" without one are not.
 COGNITION_VERBS = words(
     "believe think feel hope fear worry expect know understand realize realise recognize "
-    "recognise guess reckon wonder learn find show"
+    "recognise guess reckon wonder learn find show assume suspect discover wish hear envision "
+    "imagine consider doubt presume suppose trust bet"
 )
+
+# Every cognition verb reports a stance when it has a clause: "Republicans suspect that ...".
+SPEECH_VERBS = SPEECH_VERBS | COGNITION_VERBS
 
 # Verbs whose infinitive complement is the statement: "vowed to repeal", "urged him to".
 XCOMP_VERBS = words(

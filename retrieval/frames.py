@@ -10,16 +10,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from retrieval.cues import (
-    COGNITION_VERBS,
-    NAMING_VERBS,
-    OBJECT_VERBS,
-    PREP_CONTENT,
-    PREP_VERBS,
-    SPEECH_VERBS,
-    XCOMP_VERBS,
-    QuoteSpan,
-)
+from retrieval.attribution import is_cue
+from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, QuoteSpan
 from retrieval.names import words
 from retrieval.speakers import np_tokens, span_text
 
@@ -38,133 +30,6 @@ _DASH_SIGN = re.compile(r"[ \t]*\n?[ \t]*[\u2015\u2014\u2013]+[ \t]*(?=[A-Z])")
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis", "csubj"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 SMALL_WORDS = words("a an the of and or but to in on at for by with from as vs. vs")
-
-
-ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS
-
-
-def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
-    """A speech verb outside quotes, active voice (or "according to")."""
-    if in_quote[t.i] >= 0:
-        return False
-    if t.lower_ == "according":
-        return any(c.lower_ == "to" for c in t.children)
-    if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in lexicon:
-        return False
-    if t.dep_ in ("amod", "compound", "auxpass", "aux"):
-        return False
-    if t.tag_ == "VBN" and not any(c.dep_ == "aux" for c in t.children):
-        return False  # "When asked about ...": a participle, nobody speaks through it
-    return not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
-
-
-def cue_subject(cue: Token, depth: int = 0) -> Token | None:
-    """Who speaks through `cue`: its subject, inherited along "said ..., adding"."""
-    if cue.lower_ == "according":
-        for to in cue.children:
-            if to.lower_ == "to":
-                objs = [c for c in to.children if c.dep_ == "pobj"]
-                return objs[0] if objs else None
-        return None
-    for c in cue.children:
-        if c.dep_ == "nsubj" or (c.dep_ == "agent"):
-            if c.dep_ == "agent":
-                objs = [g for g in c.children if g.dep_ == "pobj"]
-                return objs[0] if objs else None
-            return c
-    if depth < 3 and cue.head.i != cue.i:
-        if cue.dep_ in ("conj", "advcl", "xcomp"):
-            return cue_subject(cue.head, depth + 1)
-        if cue.dep_ == "acl" and cue.head.head.i != cue.head.i:
-            return cue_subject(cue.head.head, depth + 1)
-    if cue.dep_ in ("ROOT", "ccomp", "parataxis") and depth == 0:
-        return _name_before(cue)
-    return None
-
-
-def _name_before(cue: Token) -> Token | None:
-    """A misparsed subject: "... of the Washington Post Trump said" -> Trump."""
-    i = cue.i - 1
-    while i >= cue.sent.start and cue.doc[i].pos_ in ("ADV", "AUX", "PART"):
-        i -= 1
-    if i < cue.sent.start:
-        return None
-    t = cue.doc[i]
-    if t.tag_ in ("NNP", "NNPS") or (t.tag_ == "PRP" and t.lower_ in ("he", "she", "they")):
-        return t
-    return None
-
-
-def _subtree_range(t: Token) -> tuple[int, int]:
-    return t.left_edge.i, t.right_edge.i
-
-
-def object_content(cue: Token) -> list[Token]:
-    """What a cue's object or prepositional object says: "cited X", "called for X"."""
-    doc = cue.doc
-    lemma = cue.lemma_.lower()
-    after = [c for c in cue.children if c.i > cue.i]
-    if lemma in OBJECT_VERBS:
-        objs = [c for c in after if c.dep_ == "dobj" and c.tag_ not in ("PRP", "WP", "WDT")]
-        if objs:
-            comps = [c for c in after if c.dep_ in ("dobj", "oprd", "ccomp", "xcomp")]
-            comps += [c for c in after if c.dep_ == "prep" and c.lower_ == "as"]
-            lo = objs[0].left_edge.i
-            hi = max(c.right_edge.i for c in comps)
-            return [doc[i] for i in range(lo, hi + 1)]
-    for prep in after:
-        verbs = PREP_CONTENT.get(prep.lower_, frozenset())
-        if prep.dep_ != "prep" or (verbs is not None and lemma not in verbs):
-            continue
-        if verbs is None and lemma not in SPEECH_VERBS | PREP_VERBS:
-            continue
-        objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
-        if objs:
-            lo, hi = _subtree_range(objs[0])
-            return [doc[i] for i in range(lo, hi + 1)]
-    return []
-
-
-def content_tokens(cue: Token) -> list[Token]:
-    """The clause a cue reports: its clausal complement, or the clause it comments on."""
-    doc = cue.doc
-    lemma = cue.lemma_.lower()
-    if cue.lower_ == "according":
-        sent = cue.sent
-        skip = {cue.i}
-        for to in cue.children:
-            if to.lower_ == "to":
-                skip.update(range(to.left_edge.i, to.right_edge.i + 1))
-        toks = [t for t in sent if t.i not in skip and not t.is_space]
-        return _longest_run(toks, skip)
-    comps = [c for c in cue.children if c.dep_ == "ccomp"]
-    comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
-    if not comps and lemma in XCOMP_VERBS:
-        comps = [c for c in cue.children if c.dep_ == "xcomp"]
-    if comps:
-        lo, hi = _subtree_range(comps[0])
-        return [doc[i] for i in range(lo, hi + 1)]
-    if lemma in COGNITION_VERBS or lemma in NAMING_VERBS:
-        return []
-    before = doc[cue.left_edge.i - 1] if cue.left_edge.i > 0 else None
-    clause_after_comma = before is not None and before.text in (",", "\u2014", "--")
-    no_mark = not any(c.dep_ == "mark" for c in cue.children)
-    if cue.dep_ in ("parataxis", "ccomp") and cue.head.i < cue.i and clause_after_comma and no_mark:
-        head = cue.head
-        lo, hi = _subtree_range(head)
-        skip = set(range(cue.left_edge.i, cue.right_edge.i + 1))
-        return _longest_run([doc[i] for i in range(lo, hi + 1) if i not in skip], skip)
-    return []
-
-
-def _longest_run(toks: list[Token], skip: set[int]) -> list[Token]:
-    runs: list[list[Token]] = []
-    for t in toks:
-        if runs and runs[-1][-1].i == t.i - 1:
-            runs[-1].append(t)
-        else:
-            runs.append([t])
-    return max(runs, key=len) if runs else []
 
 
 def build_frame(doc: Doc, spans: list[QuoteSpan]) -> Frame:

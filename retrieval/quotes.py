@@ -15,17 +15,17 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, scan_quotes
-from retrieval.errors import ModelError
-from retrieval.frames import (
+from retrieval.attribution import (
     ANY_CUE,
-    Frame,
-    build_frame,
     content_tokens,
     cue_subject,
     is_cue,
     object_content,
+    runs_of,
 )
+from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, scan_quotes
+from retrieval.errors import ModelError
+from retrieval.frames import Frame, build_frame
 from retrieval.speakers import SpeakerBook, how_of
 from retrieval.types import Extraction, Quote, QuoteKind
 
@@ -272,6 +272,10 @@ class _Extractor:
                 content = object_content(t)
             if not content:
                 continue
+            runs = runs_of(content)
+            if len(runs) > 1:
+                self._parenthetical(t, runs)
+                continue
             cs, ce = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))
             if t.lemma_.lower() in COGNITION_VERBS and any(
                 a <= cs and ce <= b for a, b in f.covered
@@ -305,6 +309,23 @@ class _Extractor:
             if q is not None:
                 f.covered.append((q.start, q.end))
 
+    def _parenthetical(self, cue: Token, runs: list[list[Token]]) -> None:
+        """'But to prevent problems, he said, officials should be vigilant': two pieces."""
+        spk = self._speaker(cue)
+        if spk[0] is None:
+            return
+        group = self._group(cue)
+        for run in runs:
+            s, e = run[0].idx, run[-1].idx + len(run[-1].text)
+            if self.f.minus_direct(s, e) != [(s, e)]:
+                return
+        for run in runs:
+            s, e = self.f.snap(run[0].idx, run[-1].idx + len(run[-1].text))
+            kind: QuoteKind = "mixed" if self.f.spans_within(s, e) else "indirect"
+            q = self._add(s, e, kind, cue, spk, group)
+            if q is not None:
+                self.f.covered.append((q.start, q.end))
+
     def _fragments(self) -> None:
         """Quoted words outside any statement: a coined phrase with a naming cue, or nothing."""
         f = self.f
@@ -317,7 +338,12 @@ class _Extractor:
             spk = self._speaker(cue)
             if spk[0] is None:
                 continue
-            self._add(span.inner_start, span.inner_end, "mixed", cue, spk, self._group(cue))
+            start, end = span.inner_start, span.inner_end
+            after = cue.i + 1 < len(self.doc) and self.doc[cue.i + 1]
+            if after and cue.idx < span.open_at and span.open_at - after.idx <= 120:
+                # 'likened him to a "vicious snake"': keep what the words name
+                start, end = after.idx, span.end
+            self._add(start, end, "mixed", cue, spk, self._group(cue))
 
 
 def speech_verbs() -> Iterable[str]:

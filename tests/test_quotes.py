@@ -154,6 +154,33 @@ def test_split_statement_shares_a_group(nlp) -> None:  # type: ignore[no-untyped
     assert a.group == b.group and a.speaker == b.speaker == "Maria Lopez"
 
 
+def test_attribution_inside_the_statement_joins_both_sides(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(INTRO + "To keep costs down, Haley said, the state must close two prisons.", nlp)
+    a = find(ex, "To keep costs down")
+    b = find(ex, "the state must close two prisons")
+    assert a.group == b.group and a.speaker == b.speaker == "Tom Haley"
+    assert a.kind == b.kind == "indirect"
+
+
+def test_quote_signed_after_a_dash(nlp) -> None:  # type: ignore[no-untyped-def]
+    signed = "\u201cThe debate changed my mind about this race.\u201d \u2015 Ana Ruiz"
+    ex = extract(INTRO + signed, nlp)
+    q = find(ex, "The debate changed my mind about this race.")
+    assert (q.speaker, q.kind) == ("Ana Ruiz", "direct")
+
+
+def test_transcript_labels(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Host Sam Baxter interviewed Senator Maria Lopez on Sunday.\n\n"
+        "BAXTER: Will you run again next year?\n\n"
+        "LOPEZ: I have not decided, and I will not decide before the budget passes."
+    )
+    ex = extract(article, nlp)
+    q = find(ex, "I have not decided, and I will not decide before the budget passes.")
+    assert (q.speaker, q.kind) == ("Maria Lopez", "direct")
+    assert find(ex, "Will you run again next year?").speaker == "Sam Baxter"
+
+
 def test_quote_running_over_paragraphs_keeps_its_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
     article = (
         INTRO + '"We have cut the deficit in half over four years.\n\n'

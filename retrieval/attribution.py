@@ -1,0 +1,196 @@
+"""Speech cues on the parse: which verbs report speech, who speaks through them, and what
+they report (a clausal complement, an object, the clause an attribution comments on).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from retrieval.cues import (
+    COGNITION_VERBS,
+    NAMING_VERBS,
+    OBJECT_VERBS,
+    PREP_CONTENT,
+    PREP_VERBS,
+    SPEECH_VERBS,
+    XCOMP_VERBS,
+)
+from retrieval.names import words
+
+REASON_MARKS = words("because since although though while unless if")
+ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS
+
+
+def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
+    """A speech verb outside quotes, active voice (or "according to")."""
+    if in_quote[t.i] >= 0:
+        return False
+    if t.lower_ == "according":
+        return any(c.lower_ == "to" for c in t.children)
+    if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in lexicon:
+        return False
+    if t.dep_ in ("amod", "compound", "auxpass", "aux"):
+        return False
+    if t.tag_ == "VBN" and not any(c.dep_ == "aux" for c in t.children):
+        return False  # "When asked about ...": a participle, nobody speaks through it
+    return not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+
+
+def cue_subject(cue: Token, depth: int = 0) -> Token | None:
+    """Who speaks through `cue`: its subject, inherited along "said ..., adding"."""
+    if cue.lower_ == "according":
+        for to in cue.children:
+            if to.lower_ == "to":
+                objs = [c for c in to.children if c.dep_ == "pobj"]
+                return objs[0] if objs else None
+        return None
+    for c in cue.children:
+        if c.dep_ == "nsubj" or (c.dep_ == "agent"):
+            if c.dep_ == "agent":
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                return objs[0] if objs else None
+            return c
+    if depth < 3 and cue.head.i != cue.i:
+        if cue.dep_ in ("conj", "advcl", "xcomp"):
+            return cue_subject(cue.head, depth + 1)
+        if cue.dep_ == "acl" and cue.head.head.i != cue.head.i:
+            return cue_subject(cue.head.head, depth + 1)
+    if cue.dep_ in ("ROOT", "ccomp", "parataxis") and depth == 0:
+        return _name_before(cue)
+    return None
+
+
+def _name_before(cue: Token) -> Token | None:
+    """A misparsed subject: "... of the Washington Post Trump said" -> Trump."""
+    i = cue.i - 1
+    while i >= cue.sent.start and cue.doc[i].pos_ in ("ADV", "AUX", "PART"):
+        i -= 1
+    if i < cue.sent.start:
+        return None
+    t = cue.doc[i]
+    if t.tag_ in ("NNP", "NNPS") or (t.tag_ == "PRP" and t.lower_ in ("he", "she", "they")):
+        return t
+    return None
+
+
+def _subtree_range(t: Token) -> tuple[int, int]:
+    return t.left_edge.i, t.right_edge.i
+
+
+def object_content(cue: Token) -> list[Token]:
+    """What a cue's object or prepositional object says: "cited X", "called for X"."""
+    doc = cue.doc
+    lemma = cue.lemma_.lower()
+    after = [c for c in cue.children if c.i > cue.i]
+    if lemma in OBJECT_VERBS:
+        objs = [c for c in after if c.dep_ == "dobj" and c.tag_ not in ("PRP", "WP", "WDT")]
+        if objs:
+            comps = [c for c in after if c.dep_ in ("dobj", "oprd", "ccomp", "xcomp")]
+            comps += [c for c in after if c.dep_ == "prep" and c.lower_ == "as"]
+            lo = objs[0].left_edge.i
+            hi = max(c.right_edge.i for c in comps)
+            return [doc[i] for i in range(lo, hi + 1)]
+    for prep in after:
+        verbs = PREP_CONTENT.get(prep.lower_, frozenset())
+        if prep.dep_ != "prep" or (verbs is not None and lemma not in verbs):
+            continue
+        if verbs is None and lemma not in SPEECH_VERBS | PREP_VERBS:
+            continue
+        objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+        if objs:
+            lo, hi = _subtree_range(objs[0])
+            return [doc[i] for i in range(lo, hi + 1)]
+    return []
+
+
+def content_tokens(cue: Token) -> list[Token]:
+    """The clause a cue reports: its clausal complement, or the clause it comments on."""
+    doc = cue.doc
+    lemma = cue.lemma_.lower()
+    if cue.lower_ == "according":
+        sent = cue.sent
+        skip = {cue.i}
+        for to in cue.children:
+            if to.lower_ == "to":
+                skip.update(range(to.left_edge.i, to.right_edge.i + 1))
+        toks = [t for t in sent if t.i not in skip and not t.is_space]
+        return _longest_run(toks, skip)
+    comps = [c for c in cue.children if c.dep_ == "ccomp"]
+    comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
+    if not comps and lemma in XCOMP_VERBS:
+        comps = [c for c in cue.children if c.dep_ == "xcomp"]
+    if comps:
+        lo, hi = _subtree_range(comps[0])
+        front = _fronted(cue, lo)
+        if front:
+            return front + [doc[i] for i in range(lo, hi + 1)]
+        if comps[0].i > cue.i:
+            # "said that X, because Y": the reason given belongs to the statement
+            for c in cue.children:
+                if (
+                    c.dep_ == "advcl"
+                    and c.i > hi
+                    and any(m.dep_ == "mark" and m.lower_ in REASON_MARKS for m in c.children)
+                ):
+                    hi = max(hi, c.right_edge.i)
+        return [doc[i] for i in range(lo, hi + 1)]
+    if lemma in COGNITION_VERBS or lemma in NAMING_VERBS:
+        return []
+    before = doc[cue.left_edge.i - 1] if cue.left_edge.i > 0 else None
+    clause_after_comma = cue.left_edge.text in (",", "\u2014") or (
+        before is not None and before.text in (",", "\u2014", "--")
+    )
+    no_mark = not any(c.dep_ == "mark" for c in cue.children)
+    if cue.dep_ in ("parataxis", "ccomp") and clause_after_comma and no_mark:
+        head = cue.head
+        lo, hi = _subtree_range(head)
+        skip = set(range(cue.left_edge.i, cue.right_edge.i + 1))
+        toks = [doc[i] for i in range(lo, hi + 1) if i not in skip]
+        after = doc[cue.right_edge.i + 1] if cue.right_edge.i + 1 < len(doc) else None
+        closed = cue.right_edge.text in (",", "\u2014") or (
+            after is not None and after.text in (",", "\u2014")
+        )
+        if head.i > cue.i and closed:
+            return toks  # "X, he said, Y": the statement runs on both sides of the cue
+        if head.i < cue.i:
+            return _longest_run(toks, skip)
+    return []
+
+
+def _fronted(cue: Token, content_start: int) -> list[Token]:
+    """'To keep costs down, she said, the state ...': the fronted part belongs to the statement."""
+    doc = cue.doc
+    nxt = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
+    if content_start <= cue.i or nxt is None or nxt.text != ",":
+        return []
+    subj = [c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i]
+    if not subj:
+        return []
+    lead = [
+        c
+        for c in cue.children
+        if c.i < subj[0].left_edge.i and c.dep_ in ("advcl", "prep", "advmod", "npadvmod")
+    ]
+    if not lead:
+        return []
+    lo = min(c.left_edge.i for c in lead)
+    hi = max(c.right_edge.i for c in lead)
+    if hi - lo < 1 or doc[hi + 1].text != ",":
+        return []
+    return [doc[i] for i in range(lo, hi + 1)]
+
+
+def runs_of(toks: list[Token]) -> list[list[Token]]:
+    """Split tokens into runs of neighbours."""
+    runs: list[list[Token]] = []
+    for t in toks:
+        if runs and runs[-1][-1].i == t.i - 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    return runs
+
+
+def _longest_run(toks: list[Token], skip: set[int]) -> list[Token]:
+    runs = runs_of(toks)
+    return max(runs, key=len) if runs else []

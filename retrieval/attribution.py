@@ -99,6 +99,8 @@ def object_content(cue: Token) -> list[Token]:
         objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
         if objs:
             lo, hi = _subtree_range(objs[0])
+            # "called on the administration to act": the request runs to the infinitive's end
+            hi = max([hi] + [c.right_edge.i for c in after if c.dep_ == "xcomp" and c.i > hi])
             return [doc[i] for i in range(lo, hi + 1)]
     return []
 
@@ -119,6 +121,9 @@ def content_tokens(cue: Token) -> list[Token]:
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps and lemma in XCOMP_VERBS:
         comps = [c for c in cue.children if c.dep_ == "xcomp"]
+    if not comps and lemma in OBJECT_VERBS and lemma != "call":
+        # "proposed dropping carried interest", "admitted using the tax code"
+        comps = [c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > cue.i]
     if comps:
         lo, hi = _subtree_range(comps[0])
         front = _fronted(cue, lo)

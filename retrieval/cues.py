@@ -67,6 +67,8 @@ OBJECT_VERBS = words(
     blast lambaste denounce welcome applaud hail encourage implore note signal unveil pledge
     vow recall admit concede confirm compare liken contrast characterize characterise label
     brand dub term champion advocate float pitch tweet post warn ridicule fault target
+    endorse release unleash publish admire view address illustrate present deliver profile
+    feature debate approve invoke introduce
     """
 )
 

@@ -224,29 +224,47 @@ def test_load_nlp_caches_and_reports_a_missing_model() -> None:
         load_nlp("no_such_model_xyz")
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ evaluation data is absent")
-def test_seed_scorer_through_the_cli() -> None:
+def _score(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the shared scorer against the real `whosaid quotes --jsonl` command."""
     whosaid = Path(sys.executable).parent / "whosaid"
     if not whosaid.exists():
         whosaid_path = shutil.which("whosaid")
         if whosaid_path is None:
             pytest.skip("the whosaid command is not installed")
         whosaid = Path(whosaid_path)
-    proc = subprocess.run(
+    return subprocess.run(
         [
             sys.executable,
             str(SHARED / "tools" / "score_quotes.py"),
-            "--seed",
-            str(SHARED / "eval" / "seed_quotes.jsonl"),
-            "--article",
-            str(ROOT / "seeds" / "000_b0c62a38ccee3fea.txt"),
+            *args,
             "--cmd",
             f"{whosaid} quotes --jsonl",
         ],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=600,
+        timeout=900,
+    )
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ evaluation data is absent")
+def test_seed_scorer_through_the_cli() -> None:
+    proc = _score(
+        "--seed",
+        str(SHARED / "eval" / "seed_quotes.jsonl"),
+        "--article",
+        str(ROOT / "seeds" / "000_b0c62a38ccee3fea.txt"),
     )
     assert "gold quotes found: 33/33; with the right speaker: 33/33" in proc.stdout, proc.stdout
     assert "not quotes extracted: 0; not verbatim: 0" in proc.stdout, proc.stdout
+
+
+@pytest.mark.heavy
+@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ evaluation data is absent")
+def test_polnear_dev_does_not_regress() -> None:
+    """Floors just under the measured figures (F1@0.3 0.705, speaker 0.940), so a change
+    that loses ground fails; the issue's goals (0.80 / 0.90) are tracked in the report."""
+    gold = SHARED / "quote_data" / "PolNeAR" / "polnear_dev.jsonl"
+    proc = _score("--gold", str(gold), "--min-f1", "0.69", "--min-speaker", "0.92")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "not found verbatim in the article: 0" in proc.stdout

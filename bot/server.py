@@ -45,7 +45,8 @@ class _Handler(SlackRequestHandler):
                 query=request.query_string,
                 headers=request.get_headers(),
             )
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, AttributeError, TypeError):
+            # AttributeError/TypeError: JSON that is not an object (a list, a number).
             return BoltResponse(status=400, body="malformed request body")
         return self.app.dispatch(bolt_request)
 

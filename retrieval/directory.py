@@ -142,10 +142,11 @@ class SpeakerDirectory:
             if not toks:
                 continue
             self._index(" ".join(toks), name)
-            # "Utah Rep. Jason Chaffetz" as an alias also yields "Jason Chaffetz".
+            # "Utah Rep. Jason Chaffetz" as an alias also yields "Jason Chaffetz" (but "the
+            # mayor's spokeswoman" does not yield "spokeswoman": that is a role, matched below).
             while toks and (toks[0] in TITLES or toks[0][:1].isdigit()):
                 toks = toks[1:]
-            if toks:
+            if toks and set(toks) <= set(tokens(name)):
                 self._index(" ".join(toks), name)
         raw = tokens(name)
         # "Councilwoman Ines Varga" is a person whatever kind the extractor gave it.
@@ -166,7 +167,10 @@ class SpeakerDirectory:
             toks = tokens(name)
             if toks:
                 self._index(toks[0], name)  # "officials with the Justice Department"
-        for role in entry.roles:
+        name_toks = set(tokens(name))
+        # Aliases that are descriptions, not the name with a title ("Utah Rep. Jason Chaffetz").
+        descriptions = [a for a in entry.aliases if not name_toks & set(tokens(a))]
+        for role in (*entry.roles, *descriptions):  # "mayor's spokeswoman" is a role too
             rt = tuple(t.rstrip(".") for t in tokens(role))
             if rt:
                 self._roles.append((rt, name))
@@ -195,8 +199,11 @@ class SpeakerDirectory:
             return []
         whole = " ".join(raw)
         found = self._exact(whole)
-        if found and all(self.entries[n].kind == "unknown" for n in found):
-            found = self._roles_match(raw) + found
+        unplaced = all(self.entries[n].kind == "unknown" for n in found)
+        if found and (unplaced or not any(set(raw) <= set(tokens(n)) for n in found)):
+            # Not a name but a description ("spokeswoman"): everyone with that role.
+            roles = self._roles_match(raw)
+            found = self._order([*found, *roles], primary=roles) if roles else found
         if found:
             return found
         titles: list[str] = []
@@ -245,6 +252,8 @@ class SpeakerDirectory:
     def _role_head(self, toks: list[str]) -> list[str]:
         """'the governor's spokesman' finds the role 'spokesman'; the other words choose."""
         head = toks[-1]
+        if head in self._alias:  # "Angela Johnson" is a name, not a role ending in Johnson
+            return []
         hits = {who for rt, who in self._roles if rt and rt[-1] == head}
         if len(hits) > 1:
             words = set(toks[:-1])

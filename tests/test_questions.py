@@ -291,3 +291,16 @@ def test_short_words_are_not_guessed_at() -> None:
     d = SpeakerDirectory([E("Al Gore")])
     assert d.resolve("Gore") == ["Al Gore"]
     assert d.resolve("Bore") == []
+
+
+def test_a_role_finds_everyone_with_it_even_when_one_has_it_as_alias() -> None:
+    d = SpeakerDirectory(
+        [
+            E("Lena Park", aliases=("Lena Park", "Park", "mayor's spokeswoman")),
+            E("Ida Moss", roles=("Spokeswoman",)),
+            E("Ann Lee", aliases=("spokeswoman",)),
+        ]
+    )
+    assert sorted(d.resolve("the spokeswoman")) == ["Ann Lee", "Ida Moss", "Lena Park"]
+    assert d.resolve("the mayor's spokeswoman") == ["Lena Park"]
+    assert d.resolve("Park") == ["Lena Park"]

@@ -267,6 +267,7 @@ class _Extractor:
 
     def _indirect(self) -> None:
         f = self.f
+        found: list[tuple[Token, list[Token], bool]] = []
         for t in self.doc:
             if not is_cue(t, f.in_quote, ANY_CUE):
                 continue
@@ -274,14 +275,18 @@ class _Extractor:
             by_object = not content
             if by_object:
                 content = object_content(t)
-            if not content:
-                continue
+            if content:
+                found.append((t, content, by_object))
+        # Clauses first, so an object reported inside one ("said he denied meeting X")
+        # is seen as part of that statement rather than as a second one.
+        found.sort(key=lambda c: c[2])
+        for t, content, by_object in found:
             runs = runs_of(content)
             if len(runs) > 1:
                 self._parenthetical(t, runs)
                 continue
             cs, ce = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))
-            if t.lemma_.lower() in COGNITION_VERBS and any(
+            if (by_object or t.lemma_.lower() in COGNITION_VERBS) and any(
                 a <= cs and ce <= b for a, b in f.covered
             ):
                 continue  # "said he thought ...": the outer statement already holds it

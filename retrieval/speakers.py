@@ -27,6 +27,7 @@ ORG_HEADS = words(
     institute foundation university school police fbi cia pentagon kremlin newsroom
     """
 )
+_MARKS = frozenset('"\u201c\u201d')
 PLURAL_PRONOUNS = frozenset({"they", "we"})
 HOW_NOUNS = words(
     """
@@ -395,8 +396,11 @@ def how_of(verb: Token) -> str | None:
                 or obj.ent_type_ in ("ORG", "WORK_OF_ART")
                 or (child.lower_ == "on" and obj.pos_ == "PROPN")
             ):
-                toks = [child, *np_tokens(obj)]
-                return span_text(sorted(toks, key=lambda t: t.i))
+                toks = sorted([child, *np_tokens(obj)], key=lambda t: t.i)
+                nxt = toks[-1].i + 1
+                if sum(t.text in _MARKS for t in toks) % 2 and nxt < len(verb.doc):
+                    toks.append(verb.doc[nxt])  # on "Morning Show" keeps its closing mark
+                return span_text(toks)
         if child.dep_ in ("dative", "dobj") and verb.lemma_ == "tell":
             return "to " + span_text(np_tokens(child))
     return None

@@ -79,6 +79,8 @@ CREATE TABLE IF NOT EXISTS embeddings (
 );
 CREATE INDEX IF NOT EXISTS embeddings_kind ON embeddings(kind, vid);
 CREATE INDEX IF NOT EXISTS embeddings_article ON embeddings(article_id);
+-- answers read quote vectors by quote id: without this, a scan of every vector of the kind
+CREATE INDEX IF NOT EXISTS embeddings_ref ON embeddings(kind, ref_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='porter unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(text, tokenize='porter unicode61');
 """

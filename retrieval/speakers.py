@@ -397,10 +397,12 @@ def how_of(verb: Token) -> str | None:
                 or (child.lower_ == "on" and obj.pos_ == "PROPN")
             ):
                 toks = sorted([child, *np_tokens(obj)], key=lambda t: t.i)
+                text = span_text(toks)
                 nxt = toks[-1].i + 1
-                if sum(t.text in _MARKS for t in toks) % 2 and nxt < len(verb.doc):
-                    toks.append(verb.doc[nxt])  # on "Morning Show" keeps its closing mark
-                return span_text(toks)
+                odd = sum(text.count(m) for m in _MARKS) % 2
+                if odd and nxt < len(verb.doc) and verb.doc[nxt].text in _MARKS:
+                    text = span_text([*toks, verb.doc[nxt]])  # on "Show" keeps its closing mark
+                return text
         if child.dep_ in ("dative", "dobj") and verb.lemma_ == "tell":
             return "to " + span_text(np_tokens(child))
     return None

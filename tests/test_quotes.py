@@ -154,6 +154,35 @@ def test_split_statement_shares_a_group(nlp) -> None:  # type: ignore[no-untyped
     assert a.group == b.group and a.speaker == b.speaker == "Maria Lopez"
 
 
+@pytest.mark.parametrize(
+    ("article", "text", "how"),
+    [
+        (
+            INTRO + '"Great crowd tonight!" Lopez wrote in a tweet.',
+            "Great crowd tonight!",
+            "in a tweet",
+        ),
+        (
+            INTRO + 'Haley said on "Morning Drive" that the vote would be close.',
+            "the vote would be close",
+            'on "Morning Drive"',
+        ),
+        (
+            INTRO + '"We will win this race," Lopez told reporters.',
+            "We will win this race,",
+            "to reporters",
+        ),
+    ],
+)
+def test_how_the_statement_was_made(nlp, article: str, text: str, how: str) -> None:  # type: ignore[no-untyped-def]
+    assert find(extract(article, nlp), text).how == how
+
+
+def test_an_object_inside_a_reported_clause_is_not_a_second_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(INTRO + "Lopez said she had opposed the new highway plan from the start.", nlp)
+    assert [q.text for q in ex.quotes] == ["she had opposed the new highway plan from the start"]
+
+
 def test_attribution_inside_the_statement_joins_both_sides(nlp) -> None:  # type: ignore[no-untyped-def]
     ex = extract(INTRO + "To keep costs down, Haley said, the state must close two prisons.", nlp)
     a = find(ex, "To keep costs down")

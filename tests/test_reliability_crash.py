@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +50,7 @@ class Reference:
     """An uninterrupted ingest of the same articles: what a finished job looks like."""
 
     folder: Path
+    data: Path  # the finished store (tests copy it; it is not changed)
     articles: list[GeneratedArticle]
     shapes: dict[str, ArticleShape]
     speaker_of: dict[str, str]  # article id -> its main speaker
@@ -58,7 +59,7 @@ class Reference:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     folder = tmp_path_factory.mktemp("crash-articles")
     articles = write_articles(folder, ARTICLES, seed=SEED % 1000)
     data = tmp_path_factory.mktemp("crash-reference")
@@ -71,8 +72,9 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
     shapes = article_shapes(engine.store.conn)
     by_text = {a.text.strip(): a for a in articles}
     speaker_of = {aid: by_text[s.text.strip()].speaker for aid, s in shapes.items()}
-    yield Reference(folder, articles, shapes, speaker_of, engine.stats(), ingest_s)
-    engine.close()
+    stats = engine.stats()
+    engine.close()  # closed, so tests can copy a quiet store
+    return Reference(folder, data, articles, shapes, speaker_of, stats, ingest_s)
 
 
 def _kill_at_random_time(proc: subprocess.Popen[str], delay: float) -> None:
@@ -93,8 +95,13 @@ def _kill_after_commits(proc: subprocess.Popen[str], db: Path, commits: int) -> 
     proc.send_signal(signal.SIGKILL)
 
 
-def check_after_crash(data_dir: Path, ref: Reference, engine: Engine) -> set[str]:
-    """Every invariant a crash must keep; returns the ids of the articles that made it."""
+def check_after_crash(
+    data_dir: Path, ref: Reference, engine: Engine, generations: set[int] | None = None
+) -> set[str]:
+    """Every invariant a crash must keep; returns the ids of the articles that made it.
+
+    `generations`: the generations the store may be at (default: one per article, as a
+    fresh ingest leaves it)."""
     conn = engine.store.conn
     assert store_problems(conn) == []
     shapes = article_shapes(conn)
@@ -102,7 +109,7 @@ def check_after_crash(data_dir: Path, ref: Reference, engine: Engine) -> set[str
     for aid, shape in shapes.items():
         assert shape == ref.shapes[aid], f"article {aid} is only partly stored"
     # Each article is one commit, and each commit one generation: nothing half-counted.
-    assert generation(conn) == len(shapes)
+    assert generation(conn) in (generations or {len(shapes)})
     assert faiss_file_problems(data_dir, conn) == []
     indexes = engine._sync()  # loads the matching FAISS file, or rebuilds it from SQLite
     for kind, index in indexes.items():
@@ -196,3 +203,51 @@ def check_after_crash_light(data_dir: Path, ref: Reference, engine: Engine) -> s
     for kind, index in engine._sync().items():
         assert same_vectors(index.index, conn, kind)
     return set(shapes)
+
+
+@pytest.mark.heavy
+def test_sigkill_during_reindex_leaves_the_old_or_the_new_index_whole(
+    reference: Reference, tmp_path: Path
+) -> None:
+    """Reindex swaps everything in one transaction: a kill leaves one state or the other."""
+    rng = random.Random(SEED + 1)
+    start_gen = ARTICLES  # the reference store: one generation per article
+    log = []
+    for rnd in range(3):
+        data = tmp_path / f"reindex{rnd}"
+        shutil.copytree(reference.data, data)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.ingest_worker", "--reindex", str(data)],
+            cwd=ROOT,
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        lines = Lines(proc)
+        try:
+            assert lines.wait_for("ready", timeout=300) is not None, "the worker did not start"
+            # The last round waits for the swap's commit, to kill while FAISS files are written.
+            if rnd < 2:
+                delay = rng.uniform(0.2, 0.9) * reference.ingest_s
+                _kill_at_random_time(proc, delay)
+                how = f"after {delay:.2f} s"
+            else:
+                _kill_after_commits(proc, data / "whosaid.db", start_gen + 1)
+                how = "after the swap's commit"
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        engine = Engine(data)
+        try:
+            survived = check_after_crash(
+                data, reference, engine, generations={start_gen, start_gen + 1}
+            )
+            assert survived == set(reference.shapes), "a reindex lost articles"
+            gen = engine.store.generation()
+        finally:
+            engine.close()
+        log.append(f"reindex round {rnd}: killed {how}, generation {gen}, all 30 whole")
+    print("\n" + "\n".join(log))

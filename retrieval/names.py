@@ -20,8 +20,20 @@ TITLES = words(
     spokesman spokeswoman spokesperson press deputy minister prime prince princess king queen
     judge justice chief lt. lt col. col sgt. sgt capt. capt adm. adm mayor sheriff former
     first lady candidate nominee director ambassador commissioner rev. rev pastor father
-    sister brother professor prof. councilman councilwoman congressman congresswoman
+    sister brother professor prof. councilman councilwoman councilmember alderman alderwoman
+    assemblyman assemblywoman congressman congresswoman
     lawmaker senate house majority minority whip acting state u.s. us
+    """
+)
+
+# Titles that only ever precede a person's name: "Councilwoman X" is a person even when the
+# tagger calls the span an organisation ("House", "State", "Secretary" are left out).
+PERSON_TITLES = words(
+    """
+    mr mr. mrs mrs. ms ms. dr dr. sen sen. senator rep rep. gov gov. governor councilman
+    councilwoman councilmember congressman congresswoman mayor judge sheriff gen gen. lt. col.
+    sgt. capt. adm. rev. pastor prof. professor ambassador commissioner alderman alderwoman
+    assemblyman assemblywoman spokesman spokeswoman
     """
 )
 
@@ -63,6 +75,9 @@ ROLE_KEYS = {
     "lawyer": "attorney",
     "general": "general",
     "official": "official",
+    "councilman": "council member",
+    "councilwoman": "council member",
+    "councilmember": "council member",
 }
 
 FEMALE_WORDS = words(

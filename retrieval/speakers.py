@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from retrieval.names import FEMALE_WORDS, MALE_WORDS, ROLE_KEYS, TITLES, gender_of_first_name, words
+from retrieval.names import (
+    FEMALE_WORDS,
+    MALE_WORDS,
+    PERSON_TITLES,
+    ROLE_KEYS,
+    TITLES,
+    gender_of_first_name,
+    words,
+)
 from retrieval.types import Speaker, SpeakerKind
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -52,6 +60,7 @@ class Entity:
     role_keys: set[str] = field(default_factory=set)
     mentions: int = 0
     quoted: bool = False
+    nouns: set[str] = field(default_factory=set)  # what the text called it: league, group
 
     def add_alias(self, alias: str) -> None:
         alias = alias.strip()
@@ -150,7 +159,9 @@ class SpeakerBook:
         for si, sent in enumerate(doc.sents):
             for t in sent:
                 self._sent_of[t.i] = si
+        self._site: dict[int, int] = {}  # token index -> organisation or group named there
         self._collect_people()
+        self._collect_organisations()
         self._resolve_subjects()
 
     # --- people -----------------------------------------------------------------------
@@ -172,15 +183,27 @@ class SpeakerBook:
         return self._single_name(last, at)
 
     def _single_name(self, word: str, at: int) -> int:
+        """A bare surname is the person the article has established under it.
+
+        With two people of one surname ("Marino's father, Sal Marino"), the one named more
+        often before this point wins, so a relative mentioned in passing does not take the
+        subject's later "Marino said"; a tie goes to the most recent.
+        """
         low = word.lower()
         cands = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
         if not cands:
             cands = [
                 i for i, e in enumerate(self.entities) if e.kind == "person" and e.first == low
             ]
+        if len(cands) == 1:
+            return cands[0]
         if cands:
-            recent = [m.entity for m in reversed(self.mentions) if m.entity in cands]
-            return recent[0] if recent else max(cands, key=lambda i: self.entities[i].mentions)
+            before = [m for m in self.mentions if m.token < at and m.entity in cands]
+            if not before:
+                return max(cands, key=lambda i: self.entities[i].mentions)
+            count = {i: sum(1 for m in before if m.entity == i) for i in cands}
+            last = {m.entity: m.token for m in before}
+            return max(cands, key=lambda i: (count[i], last.get(i, -1)))
         self.entities.append(Entity(word, "person", None, None, low))
         return len(self.entities) - 1
 
@@ -194,7 +217,7 @@ class SpeakerBook:
 
     def _collect_people(self) -> None:
         doc = self.doc
-        spans: list[Span] = [e for e in doc.ents if e.label_ == "PERSON"]
+        spans: list[Span] = [e for e in doc.ents if e.label_ == "PERSON" or self._titled(e)]
         # Full names first, so a bare surname before them still finds its person.
         full = [s for s in spans if len(self._name_tokens(s)) > 1]
         for s in full:
@@ -219,6 +242,22 @@ class SpeakerBook:
                 idx = self._single_name(t.text, t.i)
                 self._add_mention(t, idx)
         self.mentions.sort(key=lambda m: m.token)
+
+    @staticmethod
+    def _titled(span: Span) -> bool:
+        """A personal title before one to three name words is a person, whatever the tagger
+        said: "Councilwoman Ines Varga" is not an organisation."""
+        toks = [t for t in _strip_possessive(list(span)) if t.lower_ != "the"]
+        if len(toks) < 2 or toks[0].lower_ not in PERSON_TITLES:
+            return False
+        rest = toks[1:]
+        while rest and rest[0].lower_ in TITLES:
+            rest = rest[1:]
+        return (
+            0 < len(rest) <= 3
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in rest)
+            and not any(t.lower_ in ORG_HEADS or t.lower_ in TITLES for t in rest)
+        )
 
     def _name_tokens(self, span: Span) -> list[Token]:
         toks = _strip_possessive(list(span))
@@ -312,13 +351,58 @@ class SpeakerBook:
 
     def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:
         name = span_text(_without_det(toks)) or head.text
-        definite = bool(toks) and toks[0].lower_ == "the"
+        noun = head.lemma_.lower()
+        definite = bool(toks) and toks[0].lower_ in ("the", "this", "that")
+        if definite and head.pos_ == "NOUN":
+            described = self._described(noun, head.i)
+            if described is not None:
+                self.entities[described].add_alias(span_text(toks))
+                return described
         for i, e in enumerate(self.entities):
-            if e.kind == kind and (e.name == name or (definite and e.last == head.lemma_.lower())):
+            if e.kind == kind and (e.name == name or (definite and e.last == noun)):
                 e.add_alias(span_text(toks))
+                self._describe(i, head)
                 return i
-        self.entities.append(Entity(name, kind, last=head.lemma_.lower()))
+        self.entities.append(Entity(name, kind, last=noun))
+        self._describe(len(self.entities) - 1, head)
         return len(self.entities) - 1
+
+    def _describe(self, idx: int, head: Token) -> None:
+        """Remember what the text calls an organisation: its head noun and appositives
+        ("the Taxpayers League, a group that ...", "Local 12, the union representing ...")."""
+        e = self.entities[idx]
+        e.nouns.add(head.lemma_.lower())
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                e.nouns.add(child.lemma_.lower())
+        if self._site.get(head.i) is None:
+            self._site[head.i] = idx
+
+    def _described(self, noun: str, before: int) -> int | None:
+        """The most recent organisation or group the text described as `noun` ("the group")."""
+        for i in sorted((i for i in self._site if i < before), reverse=True):
+            e = self.entities[self._site[i]]
+            if e.kind != "person" and noun in e.nouns and e.name.lower() != noun:
+                return self._site[i]
+        return None
+
+    def _collect_organisations(self) -> None:
+        """Organisations introduced with a description, so a later "the group" finds them."""
+        for head in self.doc:
+            if (
+                head.i in self.by_token
+                or not head.text[:1].isupper()
+                or head.ent_type_
+                in (
+                    "PERSON",
+                    "GPE",
+                    "NORP",
+                )
+            ):
+                continue
+            nouns = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+            if nouns and (head.ent_type_ == "ORG" or any(c.lower_ in ORG_HEADS for c in nouns)):
+                self._group(np_tokens(head), head, "organization")
 
     def resolve(self, head: Token) -> tuple[int | None, str]:
         """(entity index or None, mention as written) for the subject `head` of a cue."""

@@ -89,6 +89,41 @@ RULES = [
         "Mark Ruiz",
         "person",
     ),
+    (  # "the group" is the organisation the text described as a group
+        "The Lakeside Renters Alliance, a group that represents tenants, met on Monday.\n\n"
+        '"Rents have doubled in five years," the group said.',
+        "Rents have doubled in five years",
+        "Lakeside Renters Alliance",
+        "organization",
+    ),
+    (  # "the union" is the organisation introduced as "the union representing ..."
+        "Local 88, the union representing bus drivers, rejected the offer. Mayor Tom Haley "
+        "called it fair.\n\nThe union said the offer would cut overtime pay by a third.",
+        "the offer would cut overtime pay",
+        "Local 88",
+        "organization",
+    ),
+    (  # a group never described stays an anonymous group, never the nearby person
+        "Mayor Tom Haley signed the order on Friday.\n\n"
+        "The group said the order would hurt small landlords across the city.",
+        "the order would hurt small landlords",
+        "group",
+        "organization",
+    ),
+    (  # a bare surname is the person established under it, not a relative named in passing
+        "Team owner Carl Brandt announced the sale on Friday. Brandt said the club was "
+        "healthy.\n\nBrandt's mother, Edith Brandt, founded the club in 1961.\n\n"
+        "Brandt said he expected the sale to close in March.",
+        "he expected the sale to close",
+        "Carl Brandt",
+        "person",
+    ),
+    (  # a titled name is a person, with the title as a role, whatever the tagger says
+        "Councilwoman Ines Varga said the budget was far too large this year.",
+        "the budget was far too large",
+        "Ines Varga",
+        "person",
+    ),
 ]
 
 
@@ -110,6 +145,12 @@ def test_speaker_entities_carry_roles_aliases_and_mentions(nlp) -> None:  # type
     assert "House Budget Committee Chair" in ruiz.roles
     haley = by_name["Tom Haley"]
     assert not haley.quoted and haley.kind == "person" and haley.mentions >= 1
+
+
+def test_a_titled_name_keeps_its_title_as_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract("Councilwoman Ines Varga said the budget was far too large this year.", nlp)
+    varga = {s.name: s for s in ex.speakers}["Ines Varga"]
+    assert varga.kind == "person" and "Councilwoman" in varga.roles
 
 
 def test_mention_as_written_is_kept(nlp) -> None:  # type: ignore[no-untyped-def]

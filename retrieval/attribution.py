@@ -119,6 +119,8 @@ def content_tokens(cue: Token) -> list[Token]:
         return _longest_run(toks, skip)
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
+    if not comps:
+        comps = _statement_clause(cue)
     if not comps and lemma in XCOMP_VERBS:
         comps = [c for c in cue.children if c.dep_ == "xcomp"]
     if not comps and lemma in OBJECT_VERBS and lemma != "call":
@@ -159,6 +161,22 @@ def content_tokens(cue: Token) -> list[Token]:
             return toks  # "X, he said, Y": the statement runs on both sides of the cue
         if head.i < cue.i:
             return _longest_run(toks, skip)
+    return []
+
+
+def _statement_clause(cue: Token) -> list[Token]:
+    """'said in a statement that it would sue': the clause hangs on the statement noun."""
+    for prep in cue.children:
+        if prep.dep_ != "prep" or prep.i < cue.i:
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            for acl in obj.children:
+                marks = [m for m in acl.children if m.dep_ == "mark" and m.lower_ == "that"]
+                subj = [c for c in acl.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if acl.dep_ in ("acl", "ccomp") and marks and subj:
+                    return [acl]
     return []
 
 

@@ -129,6 +129,13 @@ CASES = [
         "indirect",
         "said",
     ),
+    (  # the clause hangs on the statement noun: "said in a statement that ..."
+        INTRO + "Haley said in a statement that the state would appeal the ruling.",
+        "the state would appeal the ruling",
+        "Tom Haley",
+        "indirect",
+        "said",
+    ),
     (  # "X said, adding ..."
         INTRO + '"I know the rules," Haley said, adding "nobody broke them on my watch."',
         "nobody broke them on my watch.",

@@ -109,8 +109,9 @@ class Questions:
                 speakers = self.rt.state.thread_speakers(channel, context_key) or []
                 result = self._ask(question, speakers)
                 answer_id = self._keep(result, user, shareable=False)
-                self.rt.post(channel, answer_blocks(result, answer_id=answer_id), reply_thread)
+                # Remember the thread first: a follow-up may arrive as soon as the answer shows.
                 self.rt.state.remember_thread(channel, context_key, result.speakers)
+                self.rt.post(channel, answer_blocks(result, answer_id=answer_id), reply_thread)
                 log.info(
                     "answered a message in %s: %d answers in %.0f ms",
                     channel,

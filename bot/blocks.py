@@ -109,7 +109,7 @@ def _said_line(answer: Answer) -> str:
     if answer.role:
         parts.append(escape(answer.role))
     head = ", ".join(parts)
-    manner = " ".join(p for p in (answer.cue, answer.how) if p)
+    manner = answer.manner
     if manner:
         head += f" · _{escape(manner)}_"
     note = _KIND_NOTE.get(answer.kind)

@@ -9,19 +9,16 @@ from retrieval.types import Answer, AskResult
 _WIDTH = 88
 
 
-def _how(a: Answer) -> str:
-    parts = [p for p in (a.cue, a.how) if p]
-    return " ".join(parts)
-
-
 def render_answer(a: Answer, n: int) -> str:
     who = a.speaker or "Unknown speaker"
     if a.role:
         who += f", {a.role}"
-    lines = [f"{n}. {who}" + (f" ({_how(a)})" if _how(a) else "")]
+    lines = [f"{n}. {who}" + (f" ({a.manner})" if a.manner else "")]
     body = " … ".join(a.fragments) if a.fragments else a.quote
     if a.kind == "indirect":
         body = f"(reported) {body}"
+    elif a.kind == "mixed":
+        body = f"(partly quoted) {body}"  # the quoted words carry their own marks
     else:
         body = f"\u201c{body}\u201d"
     lines += textwrap.wrap(body, _WIDTH - 6, initial_indent="   > ", subsequent_indent="     ")

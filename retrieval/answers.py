@@ -173,7 +173,14 @@ class _Answerer:
             before = _interleave(self._rank_topic(quotes, self.context.topic, None), said)
             shown = [(a.article.id, a.quote) for a in self._build(before, self.limit)]
             rest = [x for x in ranked if not self._within(x.quote, shown)]
-            ranked = rest or ranked
+            if not rest:
+                who = _names(said)
+                return self._abstain(
+                    f"That is everything {who} said in {self._in_articles()}: "
+                    f"{_plural(len(quotes), 'quote')}, all shown already.",
+                    said,
+                )
+            ranked = rest
         ranked = _interleave(ranked, said)
         answers = self._build(ranked, self.limit)
         if len(said) > 1:

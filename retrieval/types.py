@@ -87,6 +87,14 @@ class Answer:
     count: int | None = None
     also_in: list[ArticleRef] = field(default_factory=list)  # same words in other articles
 
+    @property
+    def manner(self) -> str:
+        """How it was said, as a phrase: "said on MSNBC", "told NBC News", "said in a tweet"."""
+        how = self.how or ""
+        if self.cue and self.cue.lower() in {"told", "tells", "tell"} and how.startswith("to "):
+            how = how[3:]  # "told to reporters" reads "told reporters"
+        return " ".join(p for p in (self.cue, how) if p)
+
 
 @dataclass
 class AskResult:

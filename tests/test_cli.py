@@ -127,7 +127,9 @@ def test_chat_answers_each_line_from_a_pipe(seeded_dir: Path) -> None:
         "chat", data_dir=seeded_dir, stdin="what did Chaffetz say?\nwhat else did he say?\n"
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.count("? ") >= 2 and "Chaffetz" in proc.stdout
+    assert proc.stdout.count("? ") >= 2 and "Jason Chaffetz" in proc.stdout
+    # The follow-up keeps the speaker, and says so when everything was shown already.
+    assert "That is everything Jason Chaffetz said" in proc.stdout
 
 
 def test_quotes_jsonl_offsets_point_into_the_raw_file(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/whosaid run
+	@$(BIN)/whosaid run
 
 lint: install
 	$(BIN)/ruff check bot retrieval tests benchmarks

@@ -162,3 +162,22 @@ def test_bad_settings_are_one_line_exit_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("whosaid: error: WHOSAID_EMBEDDING_MODEL:")
     assert proc.stderr.strip().count("\n") == 0
+
+
+def test_readme_quick_start_make_run_answers_from_a_pipe(tmp_path: Path) -> None:
+    """The README's first command: `echo QUESTION | make run` indexes seeds/ and answers."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WHOSAID_"))}
+    env["WHOSAID_DATA_DIR"] = str(tmp_path / "data")
+    env.pop("MAKEFLAGS", None)
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "run"],
+        input="what did Chaffetz say?\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("? what did Chaffetz say?\nJason Chaffetz:")
+    assert "because of how he answered his question in his testimony" in proc.stdout

@@ -36,6 +36,23 @@ def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS
     return not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
 
 
+def reports_clause(t: Token, in_quote: list[int]) -> bool:
+    """Any active verb with a subject and a "that" clause reports a statement or stance:
+    "the senator conceded that ...", "the memo shows that ...". Not a copula or modal."""
+    if in_quote[t.i] >= 0 or t.pos_ != "VERB" or t.dep_ in ("amod", "compound", "aux"):
+        return False
+    if not any(c.dep_ == "nsubj" and c.lower_ not in ("it", "this", "that") for c in t.children):
+        return False
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children):
+        return False
+    return any(
+        c.dep_ == "ccomp"
+        and c.i > t.i
+        and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in t.children
+    )
+
+
 def cue_subject(cue: Token, depth: int = 0) -> Token | None:
     """Who speaks through `cue`: its subject, inherited along "said ..., adding"."""
     if cue.lower_ == "according":

@@ -253,12 +253,21 @@ class Frame:
         between = self.text[a.end : b.open_at]
         if not between.strip():
             return True
-        if cue is None or not (a.end <= cue.idx < b.open_at) or len(between) > 160:
+        # A quote opening the next sentence may follow a longer attribution sentence:
+        # '"A," X said after the hearing ended. "B."' is one statement.
+        limit = 400 if self._lead_char(k2) == "" else 160
+        if cue is None or not (a.end <= cue.idx < b.open_at) or len(between) > limit:
             return False
         if "\n" in between.strip():
             return False
         toks = self._tokens_between(a.end, b.open_at)
-        others = [t for t in toks if t.i != cue.i and is_cue(t, self.in_quote)]
+        others = [
+            t
+            for t in toks
+            if t.i != cue.i
+            and is_cue(t, self.in_quote)
+            and any(c.dep_ == "nsubj" for c in t.children)  # someone else speaking
+        ]
         return not others and not any(j in self.titles for j in self.spans_within(a.end, b.open_at))
 
     def span_at(self, pos: int) -> int | None:

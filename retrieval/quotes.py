@@ -22,6 +22,7 @@ from retrieval.attribution import (
     cue_subject,
     is_cue,
     object_content,
+    reports_clause,
     runs_of,
 )
 from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, scan_quotes
@@ -269,7 +270,7 @@ class _Extractor:
         f = self.f
         found: list[tuple[Token, list[Token], bool]] = []
         for t in self.doc:
-            if not is_cue(t, f.in_quote, ANY_CUE):
+            if not is_cue(t, f.in_quote, ANY_CUE) and not reports_clause(t, f.in_quote):
                 continue
             content = content_tokens(t)
             by_object = not content

@@ -136,6 +136,22 @@ CASES = [
         "indirect",
         "said",
     ),
+    (  # any verb with a subject and a "that" clause reports a stance
+        INTRO + "Haley conceded on Tuesday that the budget would run short by spring.",
+        "the budget would run short by spring",
+        "Tom Haley",
+        "indirect",
+        "conceded",
+    ),
+    (  # a quote opening the sentence after a long attribution continues the statement
+        INTRO + '"Subpoenas are not optional," Haley said after the witness failed to show up '
+        "at the second hearing of the committee he had been summoned to over the past two "
+        'weeks. "The witness is central to this inquiry."',
+        "The witness is central to this inquiry.",
+        "Tom Haley",
+        "direct",
+        "said",
+    ),
     (  # "X said, adding ..."
         INTRO + '"I know the rules," Haley said, adding "nobody broke them on my watch."',
         "nobody broke them on my watch.",

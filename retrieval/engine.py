@@ -357,20 +357,8 @@ class Engine:
         return answer(question, context=context, limit=limit, index=self)
 
     def articles(self) -> list[ArticleInfo]:
-        return [
-            ArticleInfo(
-                id=r["id"],
-                title=r["title"],
-                url=r["url"],
-                source=r["source"],
-                published=r["published"],
-                source_key=r["source_key"],
-                chunks=r["chunks"],
-                quotes=r["quotes"],
-                added_at=r["added_at"],
-            )
-            for r in self.store.article_rows()
-        ]
+        # article_rows() selects exactly ArticleInfo's fields.
+        return [ArticleInfo(**dict(r)) for r in self.store.article_rows()]
 
     def quotes(self, article_id: str) -> list[Quote]:
         return self.store.article_quotes(article_id.strip())

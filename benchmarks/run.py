@@ -38,7 +38,7 @@ class Plan:
 PLANS = {
     "quick": Plan(30, [1_000, 10_000], [10_000], [20_000], 20_000, 1, 1),
     "default": Plan(
-        200, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 100_000, 3, 3
+        120, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 100_000, 3, 3
     ),
     "full": Plan(
         1_000, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 1_000_000, 5, 5
@@ -270,23 +270,33 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
 
     # -- cold start -----------------------------------------------------------------------
     cold_store = stores[plan.memory[0]]
+    cold_questions = [
+        next(q.text for q in questions if q.kind == "what_did"),
+        next(q.text for q in questions if q.kind == "search"),
+    ]
     _say(f"cold start on {cold_store.chunks:,} chunks...")
-    cold = run_coldstart(cold_store.path, questions[0].text, plan.cold_repeat)
+    cold = run_coldstart(cold_store.path, cold_questions, plan.cold_repeat)
+    both = cold.median("floor: import + load both models")
+    emb = cold.median("floor: import + load the embedder")
     sections.append(
         f"## Cold start ({cold_store.chunks:,} chunks, median of {plan.cold_repeat})\n\n"
+        "A new process per run. `ask` loads only what the question needs.\n\n"
         + table(
-            ["", "seconds", "× floor"],
+            ["", "seconds", "× both-models floor", "× embedder floor"],
             [
-                [f'`whosaid ask --json -- "{questions[0].text}"`', median(cold.ask_s), cold.ratio],
-                [
-                    "floor: import faiss, spacy, sentence-transformers + load both models",
-                    median(cold.floor_s),
-                    1.0,
-                ],
+                [label, cold.median(label), cold.median(label) / both, cold.median(label) / emb]
+                for label in cold.runs
             ],
         )
     )
-    summary.append(["cold start ≤ 1.3× import+load", f"{cold.ratio:.2f}×", cold.ratio <= 1.3])
+    worst = max(cold.median(label) for label in cold.runs if label.startswith("`"))
+    summary.append(
+        [
+            "cold start ≤ 1.3× import+load (slowest question)",
+            f"{worst / both:.2f}×",
+            worst / both <= 1.3,
+        ]
+    )
     _say(sections[-1])
 
     # -- FAISS scaling --------------------------------------------------------------------

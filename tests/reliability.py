@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -210,6 +211,19 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 WHOSAID = [sys.executable, "-m", "bot.cli"]
+
+
+def code_snapshot(dest: Path) -> Path:
+    """Copy the code a child process runs (bot, retrieval, the test workers) into `dest`.
+
+    Children started with `cwd=dest` and `PYTHONPATH=dest` run this copy, so an edit to the
+    working tree during a long test cannot make them disagree with the test process."""
+    for package in ("retrieval", "bot"):
+        shutil.copytree(ROOT / package, dest / package, ignore=shutil.ignore_patterns("__py*"))
+    (dest / "tests").mkdir()
+    for name in ("__init__.py", "ingest_worker.py"):
+        shutil.copy(ROOT / "tests" / name, dest / "tests" / name)
+    return dest
 
 
 class Lines:

@@ -26,7 +26,6 @@ from pathlib import Path
 import pytest
 
 from retrieval.engine import Engine
-from tests.conftest import ROOT
 from tests.newsgen import GeneratedArticle, write_articles
 from tests.reliability import (
     ArticleShape,
@@ -34,6 +33,7 @@ from tests.reliability import (
     answer_problems,
     article_shapes,
     child_env,
+    code_snapshot,
     faiss_file_problems,
     generation,
     same_vectors,
@@ -51,6 +51,7 @@ class Reference:
 
     folder: Path
     data: Path  # the finished store (tests copy it; it is not changed)
+    code: Path  # the code the workers run: a copy taken with the reference
     articles: list[GeneratedArticle]
     shapes: dict[str, ArticleShape]
     speaker_of: dict[str, str]  # article id -> its main speaker
@@ -60,6 +61,9 @@ class Reference:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    # Workers run a copy of the code as it is now, so a change to the working tree during
+    # the minutes this module runs cannot make them disagree with the reference.
+    code = code_snapshot(tmp_path_factory.mktemp("crash-code"))
     folder = tmp_path_factory.mktemp("crash-articles")
     articles = write_articles(folder, ARTICLES, seed=SEED % 1000)
     data = tmp_path_factory.mktemp("crash-reference")
@@ -74,7 +78,19 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     speaker_of = {aid: by_text[s.text.strip()].speaker for aid, s in shapes.items()}
     stats = engine.stats()
     engine.close()  # closed, so tests can copy a quiet store
-    return Reference(folder, data, articles, shapes, speaker_of, stats, ingest_s)
+    return Reference(folder, data, code, articles, shapes, speaker_of, stats, ingest_s)
+
+
+def _start_worker(ref: Reference, *args: str) -> tuple[subprocess.Popen[str], Lines]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.ingest_worker", *args],
+        cwd=ref.code,
+        env=child_env(PYTHONPATH=str(ref.code)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    return proc, Lines(proc)
 
 
 def _kill_at_random_time(proc: subprocess.Popen[str], delay: float) -> None:
@@ -139,15 +155,7 @@ def test_sigkill_during_ingest_never_leaves_a_partial_article(
     for rnd in range(ROUNDS):
         data = tmp_path / f"round{rnd}"
         data.mkdir()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.ingest_worker", str(data), str(reference.folder)],
-            cwd=ROOT,
-            env=child_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        lines = Lines(proc)
+        proc, lines = _start_worker(reference, str(data), str(reference.folder))
         try:
             assert lines.wait_for("ready", timeout=300) is not None, "the worker did not start"
             if rnd % 2 == 0:
@@ -181,6 +189,8 @@ def test_sigkill_during_ingest_never_leaves_a_partial_article(
             assert {k: v for k, v in engine.stats().items() if k != "index_bytes"} == {
                 k: v for k, v in reference.stats.items() if k != "index_bytes"
             }
+        except AssertionError as exc:
+            raise AssertionError(f"round {rnd}, killed {how}: {exc}") from exc
         finally:
             engine.close()
         log.append(
@@ -213,26 +223,23 @@ def test_sigkill_during_reindex_leaves_the_old_or_the_new_index_whole(
     rng = random.Random(SEED + 1)
     start_gen = ARTICLES  # the reference store: one generation per article
     log = []
+    kept: list[int] = []
     for rnd in range(3):
         data = tmp_path / f"reindex{rnd}"
         shutil.copytree(reference.data, data)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.ingest_worker", "--reindex", str(data)],
-            cwd=ROOT,
-            env=child_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        lines = Lines(proc)
+        proc, lines = _start_worker(reference, "--reindex", str(data))
         try:
             assert lines.wait_for("ready", timeout=300) is not None, "the worker did not start"
-            # The last round waits for the swap's commit, to kill while FAISS files are written.
-            if rnd < 2:
-                delay = rng.uniform(0.2, 0.9) * reference.ingest_s
+            if rnd == 0:  # while the first batch is parsed and embedded
+                delay = rng.uniform(0.05, 0.3) * reference.ingest_s
                 _kill_at_random_time(proc, delay)
                 how = f"after {delay:.2f} s"
-            else:
+            elif rnd == 1:  # once the first batch is ready: the swap is near
+                assert lines.wait_for("progress", timeout=300) is not None
+                delay = rng.uniform(0.0, 0.2) * reference.ingest_s
+                _kill_at_random_time(proc, delay)
+                how = f"{delay:.2f} s after the first batch"
+            else:  # after the swap's commit, while the FAISS files are written
                 _kill_after_commits(proc, data / "whosaid.db", start_gen + 1)
                 how = "after the swap's commit"
             proc.wait(timeout=60)
@@ -249,5 +256,7 @@ def test_sigkill_during_reindex_leaves_the_old_or_the_new_index_whole(
             gen = engine.store.generation()
         finally:
             engine.close()
+        kept.append(gen)
         log.append(f"reindex round {rnd}: killed {how}, generation {gen}, all 30 whole")
     print("\n" + "\n".join(log))
+    assert start_gen in kept, "no kill landed before the swap: the old state was never tested"

@@ -24,9 +24,8 @@ from typing import Any
 import pytest
 
 from retrieval.engine import Engine
-from tests.conftest import ROOT
 from tests.newsgen import GeneratedArticle, write_articles
-from tests.reliability import WHOSAID, answer_problems, child_env, stored_texts
+from tests.reliability import WHOSAID, answer_problems, child_env, code_snapshot, stored_texts
 
 READERS = 4
 ARTICLES = 30
@@ -36,6 +35,7 @@ ADDED_LATER = 6
 @dataclass
 class Corpus:
     data: Path
+    code: Path  # what the writer process runs (see `code_snapshot`)
     base: list[GeneratedArticle]
     extra: list[GeneratedArticle]
     extra_dir: Path
@@ -44,6 +44,7 @@ class Corpus:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     root = tmp_path_factory.mktemp("serving")
+    code = code_snapshot(root / "code")
     articles = write_articles(root / "all", ARTICLES, seed=11)
     base_dir, extra_dir = root / "base", root / "extra"
     for folder, part in ((base_dir, articles[:-ADDED_LATER]), (extra_dir, articles[-ADDED_LATER:])):
@@ -56,7 +57,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     report = engine.ingest([str(base_dir)])
     engine.close()
     assert report.failed == [] and len(report.added) == ARTICLES - ADDED_LATER
-    return Corpus(data, articles[:-ADDED_LATER], articles[-ADDED_LATER:], extra_dir)
+    return Corpus(data, code, articles[:-ADDED_LATER], articles[-ADDED_LATER:], extra_dir)
 
 
 @dataclass
@@ -153,8 +154,8 @@ def test_answers_stay_whole_while_another_process_reindexes_and_adds(
                 [*WHOSAID, "--data-dir", str(corpus.data), *args],
                 capture_output=True,
                 text=True,
-                cwd=ROOT,
-                env=child_env(),
+                cwd=corpus.code,
+                env=child_env(PYTHONPATH=str(corpus.code)),
                 timeout=900,
             )
             windows[name] = (started, time.monotonic())

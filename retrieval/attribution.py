@@ -13,6 +13,8 @@ from retrieval.cues import (
     PREP_CONTENT,
     PREP_VERBS,
     SPEECH_VERBS,
+    STATEMENT_NOUNS,
+    STATEMENT_OF_NOUNS,
     XCOMP_VERBS,
 )
 from retrieval.names import words
@@ -51,6 +53,53 @@ def reports_clause(t: Token, in_quote: list[int]) -> bool:
         and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
         for c in t.children
     )
+
+
+def passive_content(t: Token, in_quote: list[int]) -> list[Token]:
+    """'The story was first reported by the Post': a passive cue with a 'by' agent reports
+    its subject (the agent is the source); nothing without an agent."""
+    if in_quote[t.i] >= 0 or t.pos_ != "VERB" or t.lemma_.lower() not in ANY_CUE:
+        return []
+    if t.dep_ in ("amod", "compound") or not any(
+        c.dep_ == "agent" and any(g.dep_ == "pobj" for g in c.children) for c in t.children
+    ):
+        return []
+    subj = [c for c in t.children if c.dep_ == "nsubjpass" and c.i < t.i]
+    if not subj or subj[0].tag_ in ("PRP", "WP", "WDT", "DT", "EX"):
+        return []
+    lo, hi = _subtree_range(subj[0])
+    return [t.doc[i] for i in range(lo, hi + 1)]
+
+
+def noun_content(t: Token, in_quote: list[int]) -> tuple[Token, list[Token]] | None:
+    """(speaker, content) for a statement noun with a possessive: "his claim that X",
+    "the senator's plan to X", "her announcement of X". None for any other noun."""
+    if in_quote[t.i] >= 0 or t.pos_ != "NOUN" or t.lemma_.lower() not in STATEMENT_NOUNS:
+        return None
+    poss = [c for c in t.children if c.dep_ == "poss" and c.i < t.i]
+    if not poss or poss[0].lower_ in ("its", "my", "our", "your") or in_quote[poss[0].i] >= 0:
+        return None
+    for c in t.children:
+        if c.i < t.i:
+            continue
+        that = c.dep_ in ("acl", "ccomp") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children
+        )
+        to = c.dep_ in ("acl", "xcomp") and any(
+            m.dep_ == "aux" and m.lower_ == "to" and m.i < c.i for m in c.children
+        )
+        of = (
+            c.dep_ == "prep"
+            and c.lower_ == "of"
+            and t.lemma_.lower() in STATEMENT_OF_NOUNS
+            and any(g.dep_ == "pobj" for g in c.children)
+        )
+        if that or to or of:
+            lo, hi = _subtree_range(c)
+            if of:
+                lo += 1
+            return poss[0], [t.doc[i] for i in range(lo, hi + 1)]
+    return None
 
 
 def cue_subject(cue: Token, depth: int = 0) -> Token | None:

@@ -87,6 +87,24 @@ PREP_VERBS = words(
     "elaborate push press advocate plead appeal lobby campaign fight"
 )
 
+# Nouns that name a statement or stance; with a possessive speaker their clause, infinitive
+# or "of" object is what was said: "her claim that ...", "his plan to ...", "the
+# governor's announcement of ...".
+STATEMENT_NOUNS = words(
+    """
+    plan proposal claim announcement acknowledgment acknowledgement admission assertion
+    argument promise pledge vow warning threat demand insistence suggestion statement
+    criticism denial belief hope fear determination eagerness refusal intention prediction
+    complaint contention accusation allegation charge call insistence recommendation
+    endorsement rejection defense defence support opposition praise condemnation request
+    """
+)
+# Which of them report through "of": "announcement of new rules" (not "plan of the house").
+STATEMENT_OF_NOUNS = words(
+    "announcement acknowledgment acknowledgement admission criticism denial endorsement "
+    "rejection defense defence support opposition praise condemnation"
+)
+
 DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 OPEN_DOUBLE = "\u201c\u201e\u00ab"
 CLOSE_DOUBLE = "\u201d\u00bb"

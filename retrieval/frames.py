@@ -26,7 +26,7 @@ _LABEL_LINE = re.compile(
 NOT_LABELS = words(
     "update note editor related image photo source read watch listen correction video"
 )
-_DASH_SIGN = re.compile(r"[ \t]*\n?[ \t]*[\u2015\u2014\u2013]+[ \t]*(?=[A-Z])")
+_DASH_SIGN = re.compile(r"[ \t\xa0]*\n?[ \t\xa0]*[\u2015\u2014\u2013]+[ \t\xa0]*(?=[A-Z])")
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis", "csubj"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 SMALL_WORDS = words("a an the of and or but to in on at for by with from as vs. vs")

@@ -21,7 +21,9 @@ from retrieval.attribution import (
     content_tokens,
     cue_subject,
     is_cue,
+    noun_content,
     object_content,
+    passive_content,
     reports_clause,
     runs_of,
 )
@@ -159,6 +161,7 @@ class _Extractor:
         self._labels()
         self._direct()
         self._indirect()
+        self._nouns()
         self._fragments()
         self.quotes.sort(key=lambda q: q.start)
         said = {q.speaker for q in self.quotes}
@@ -271,6 +274,9 @@ class _Extractor:
         found: list[tuple[Token, list[Token], bool]] = []
         for t in self.doc:
             if not is_cue(t, f.in_quote, ANY_CUE) and not reports_clause(t, f.in_quote):
+                passive = passive_content(t, f.in_quote)
+                if passive:
+                    found.append((t, passive, True))
                 continue
             content = content_tokens(t)
             by_object = not content
@@ -316,6 +322,30 @@ class _Extractor:
             if by_object and f.is_name(s, e):
                 continue  # "praised Vladimir Putin": a stance toward someone, not a statement
             q = self._add(s, e, kind, t, spk, self._group(t))
+            if q is not None:
+                f.covered.append((q.start, q.end))
+
+    def _nouns(self) -> None:
+        """ "Her claim that X", "his plan to X": a statement noun with a possessive speaker."""
+        f = self.f
+        for t in self.doc:
+            found = noun_content(t, f.in_quote)
+            if found is None:
+                continue
+            who, content = found
+            s, e = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))
+            if any(q.start < e and s < q.end for q in self.quotes):
+                continue
+            if len(self.text[s:e].split()) < 3:
+                continue
+            idx, mention = self.book.resolve(who)
+            if idx is None:
+                continue
+            ent = self.book.entities[idx]
+            if ent.kind == "unknown":
+                continue
+            kind: QuoteKind = "mixed" if f.spans_within(s, e) else "indirect"
+            q = self._add(s, e, kind, t, (ent.name, mention, ent.kind), self._group(t))
             if q is not None:
                 f.covered.append((q.start, q.end))
 

@@ -46,6 +46,10 @@ HOW_NOUNS = words(
 )
 
 
+# "his plan", "her claim": a possessive pronoun refers back like its subject form.
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they"}
+
+
 @dataclass
 class Entity:
     """One speaker or mentioned person within an article."""
@@ -309,7 +313,7 @@ class SpeakerBook:
             self.mentions.sort(key=lambda m: m.token)
 
     def _pronoun(self, t: Token) -> int | None:
-        low = t.lower_
+        low = _POSSESSIVE_PRONOUNS.get(t.lower_, t.lower_)
         if low in ("he", "she"):
             want = "m" if low == "he" else "f"
             kinds: tuple[str, ...] = ("person",)
@@ -412,7 +416,7 @@ class SpeakerBook:
         mention = span_text(toks)
         if head.i in self.by_token:
             return self.by_token[head.i], mention
-        if head.tag_ == "PRP":
+        if head.tag_ in ("PRP", "PRP$"):
             idx = self._pronoun(head)
             if idx is not None:
                 self._add_mention(head, idx)

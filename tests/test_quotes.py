@@ -159,6 +159,35 @@ CASES = [
         "direct",
         "adding",
     ),
+    (  # a quote signed after a dash and a no-break space
+        INTRO
+        + "\u201cThe new bridge is a gift to this town.\u201d\u00a0\u2015\u00a0Rosa Delgado\n",
+        "The new bridge is a gift to this town.",
+        "Rosa Delgado",
+        "direct",
+        None,
+    ),
+    (  # a passive cue with a "by" agent reports its subject
+        INTRO + "The pension shortfall was first disclosed by Lopez in a hearing.",
+        "The pension shortfall",
+        "Maria Lopez",
+        "indirect",
+        "disclosed",
+    ),
+    (  # a statement noun with a possessive speaker: its clause is what was said
+        INTRO + "Haley spoke next. Few believed his claim that the roads were safer than ever.",
+        "the roads were safer than ever",
+        "Tom Haley",
+        "indirect",
+        "claim",
+    ),
+    (  # ... or its infinitive
+        INTRO + "Lopez's plan to double the school budget passed the Senate.",
+        "to double the school budget",
+        "Maria Lopez",
+        "indirect",
+        "plan",
+    ),
 ]
 
 

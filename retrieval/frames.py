@@ -239,8 +239,8 @@ class Frame:
                 continue
             head = toks[-1]
             transcript = label.isupper() and len(label) > 1
-            if not transcript and head.ent_type_ not in ("PERSON", "ORG"):
-                continue
+            if not transcript and head.ent_type_ not in ("PERSON", "ORG") and len(words_) > 1:
+                continue  # one untagged word may still be a surname: "Lopez: ..."
             out.append((head, transcript, m.start(2), m.end(2)))
         return out
 

@@ -233,12 +233,15 @@ class _Extractor:
     def _labels(self) -> None:
         """Statements under a speaker label: transcripts and "Name: claim" headlines."""
         for head, transcript, start, end in self.f.label_lines():
-            if not transcript and self.f.spans_within(start, end):
+            if not transcript and any(
+                self.f.spans[k].open_at <= start for k in self.f.spans_within(start, end)
+            ):
                 continue  # "Name: 'quote'" is a direct quote; the quote pass takes it
             idx = self.book.by_token.get(head.i)
-            if idx is None and transcript:
-                idx = self.book.surname(head.text)
+            tagged = transcript or head.ent_type_ in ("PERSON", "ORG")
             if idx is None:
+                idx = self.book.surname(head.text)
+            if idx is None and tagged:
                 idx, _ = self.book.resolve(head)
             if idx is None:
                 continue

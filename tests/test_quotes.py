@@ -188,6 +188,20 @@ CASES = [
         "indirect",
         "plan",
     ),
+    (  # a headline label that is a surname the parser did not tag
+        "Lopez: Our Roads Are Safer Than Ever Before\n\n" + INTRO,
+        "Our Roads Are Safer Than Ever Before",
+        "Maria Lopez",
+        "indirect",
+        None,
+    ),
+    (  # a headline label over a claim with a quoted word in it
+        "Haley: State Budget Is \u2018Rock Solid\u2019 This Year\n\n" + INTRO,
+        "State Budget Is \u2018Rock Solid\u2019 This Year",
+        "Tom Haley",
+        "mixed",
+        None,
+    ),
 ]
 
 

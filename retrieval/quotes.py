@@ -320,8 +320,10 @@ class _Extractor:
             if spk[0] is None and spk[1] is None and t.lower_ != "according":
                 continue
             weak = by_object or (t.lemma_.lower() not in SPEECH_VERBS and t.lower_ != "according")
-            if weak and spk[2] == "unknown":
-                continue  # "The recording does not include ...": not a source
+            # A clause under a non-speech verb needs a known source ("The recording does not
+            # include ..."); an object cue may come from a thing: "the ad features ...".
+            if weak and spk[2] == "unknown" and not by_object:
+                continue
             if by_object and f.is_name(s, e):
                 continue  # "praised Vladimir Putin": a stance toward someone, not a statement
             q = self._add(s, e, kind, t, spk, self._group(t))

@@ -202,6 +202,13 @@ CASES = [
         "mixed",
         None,
     ),
+    (  # an object reported by a source that is not a person or group ("the ad features")
+        INTRO + "A new campaign ad features images of firefighters greeting Lopez at a rally.",
+        "images of firefighters greeting Lopez at a rally",
+        "new campaign ad",
+        "indirect",
+        "features",
+    ),
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -203,9 +204,24 @@ def guess_title(text: str) -> str | None:
     return None
 
 
+# trafilatura's extraction time grows faster than linearly with the number of elements
+# (20k elements take ~2 s here, 120k take minutes), so a page that is small in bytes can
+# still stall an ingest. Real article pages hold a few thousand.
+MAX_HTML_ELEMENTS = 20_000
+_TAG = re.compile(rb"<[A-Za-z]")
+
+
 def article_from_html(data: bytes | str, *, source_key: str, url: str | None = None) -> Article:
     """Extract the article from HTML with trafilatura, then drop furniture lines."""
     import trafilatura
+
+    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    elements = sum(1 for _ in _TAG.finditer(raw))
+    if elements > MAX_HTML_ELEMENTS:
+        raise ArticleError(
+            f"the HTML has {elements:,} elements, more than the {MAX_HTML_ELEMENTS:,} an "
+            "article page holds; save the article text as .txt and index that"
+        )
 
     try:
         doc = trafilatura.bare_extraction(

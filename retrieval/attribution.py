@@ -216,6 +216,9 @@ def content_tokens(cue: Token) -> list[Token]:
     no_mark = not any(c.dep_ == "mark" for c in cue.children)
     if cue.dep_ in ("parataxis", "ccomp") and clause_after_comma and no_mark:
         head = cue.head
+        if head.dep_ in ("nsubj", "nsubjpass") and head.head.i > cue.right_edge.i:
+            # "The difference, he told me, is that ...": the cue hangs on the subject noun
+            head = head.head
         lo, hi = _subtree_range(head)
         skip = set(range(cue.left_edge.i, cue.right_edge.i + 1))
         toks = [doc[i] for i in range(lo, hi + 1) if i not in skip]

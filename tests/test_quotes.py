@@ -209,6 +209,13 @@ CASES = [
         "indirect",
         "features",
     ),
+    (  # "X, he said, Y" where the attribution hangs on the subject noun X
+        INTRO + "The trouble now, Haley told me on Friday, is that the road fund is empty.",
+        "is that the road fund is empty",
+        "Tom Haley",
+        "indirect",
+        "told",
+    ),
 ]
 
 

@@ -38,7 +38,7 @@ class Plan:
 PLANS = {
     "quick": Plan(30, [1_000, 10_000], [10_000], [20_000], 20_000, 1, 1),
     "default": Plan(
-        120, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 100_000, 3, 3
+        80, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 100_000, 3, 3
     ),
     "full": Plan(
         1_000, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 1_000_000, 5, 5
@@ -307,7 +307,8 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
     srows, removal = run_scaling(real, plan.faiss_sizes, plan.hnsw_max)
     sections.append(
         f"## FAISS search alone (synthetic vectors fitted to {len(real):,} real embeddings)\n\n"
-        "One query at a time, 100 queries; recall@10 against the exact index. HNSW as "
+        "One query at a time on one thread (as the product searches), 100 queries; recall@10 "
+        "against the exact index. HNSW as "
         "retrieval/vectors.py builds it (efConstruction 80, efSearch 64)"
         + (
             ""

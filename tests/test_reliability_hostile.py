@@ -289,10 +289,19 @@ def _form(body: str) -> Callable[[SlackDriver], Any]:
     return lambda s: s.post(body, "application/x-www-form-urlencoded")
 
 
-def _event_json(**kw: Any) -> Callable[[SlackDriver], Any]:
+def _event_json(skew_s: int | None = None, **kw: Any) -> Callable[[SlackDriver], Any]:
+    """A signed event; `skew_s` shifts its timestamp from the moment it is sent (the case
+    table is built at import, long before a case runs)."""
     event = {"type": "app_mention", "user": USER, "text": "who said it?", "ts": "1.000001"}
     body = json.dumps({"type": "event_callback", "event_id": "EvHostile", "event": event})
-    return lambda s: s.post(body, "application/json", **kw)
+
+    def send(s: SlackDriver) -> Any:
+        extra = dict(kw)
+        if skew_s is not None:
+            extra["timestamp"] = int(time.time()) + skew_s
+        return s.post(body, "application/json", **extra)
+
+    return send
 
 
 LONG_QUESTION = "who said " + ("budget " * 800)[:4991]
@@ -556,12 +565,12 @@ CASES = [
     Case("slack-wrong-secret", _slack_status(_event_json(secret="guessed-secret"), 401), "401"),
     Case(
         "slack-stale-timestamp",
-        _slack_status(_event_json(timestamp=int(time.time()) - 6 * 60), 401),
+        _slack_status(_event_json(skew_s=-6 * 60), 401),
         "401",
     ),
     Case(
         "slack-future-timestamp",
-        _slack_status(_event_json(timestamp=int(time.time()) + 6 * 60), 401),
+        _slack_status(_event_json(skew_s=6 * 60), 401),
         "401",
     ),
     Case(

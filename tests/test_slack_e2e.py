@@ -94,8 +94,9 @@ def test_follow_up_in_thread_needs_no_mention_and_keeps_the_speaker(slack: Slack
     head = section_texts(second.params["blocks"])[0]
     # The follow-up stays with the speaker: more of their quotes, or, when the first answer
     # already showed every one, a note saying so.
-    assert head.startswith("*Jeff Sessions*") or "everything Jeff Sessions said" in head, head
-    assert_verbatim(second.params["blocks"])
+    if "everything Jeff Sessions said" not in head:
+        assert head.startswith("*Jeff Sessions*"), head
+        assert_verbatim(second.params["blocks"])
     assert slack.fake.of("reactions.add", lambda c: c.params.get("timestamp") == follow_ts)
 
 

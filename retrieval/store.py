@@ -118,12 +118,90 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Function words match most rows and add nothing to bm25 but time (an OR over them made one
+# FTS query 190 ms instead of 16 ms at 100k chunks); they are dropped unless nothing else is left.
+_FTS_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "him",
+        "his",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+
+
 def fts_query(text: str, max_terms: int = 32) -> str | None:
     """A safe FTS5 MATCH expression: words only, each quoted, joined by OR."""
-    words = re.findall(r"\w+", text.lower())[:max_terms]
-    if not words:
+    words = list(dict.fromkeys(re.findall(r"\w+", text.lower())))
+    content = [w for w in words if w not in _FTS_STOP] or words
+    if not content:
         return None
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+    return " OR ".join(f'"{w}"' for w in content[:max_terms])
 
 
 class Store:

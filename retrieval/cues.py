@@ -33,7 +33,7 @@ SPEECH_VERBS = words(
     """
 )
 
-# Verbs whose object (not a clause) is what was said: `branded it as a "nothingburger"`,
+# Verbs whose object (not a clause) is what was said: `branded it as a "boondoggle"`,
 # `called the report "fake news"`. They cue only a quoted fragment in their object.
 NAMING_VERBS = words(
     "call brand dub label term describe characterize characterise name liken compare"

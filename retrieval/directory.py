@@ -142,7 +142,7 @@ class SpeakerDirectory:
             if not toks:
                 continue
             self._index(" ".join(toks), name)
-            # "Utah Rep. Jason Chaffetz" as an alias also yields "Jason Chaffetz" (but "the
+            # "Ohio Rep. Maria Lopez" as an alias also yields "Maria Lopez" (but "the
             # mayor's spokeswoman" does not yield "spokeswoman": that is a role, matched below).
             while toks and (toks[0] in TITLES or toks[0][:1].isdigit()):
                 toks = toks[1:]
@@ -168,7 +168,7 @@ class SpeakerDirectory:
             if toks:
                 self._index(toks[0], name)  # "officials with the Justice Department"
         name_toks = set(tokens(name))
-        # Aliases that are descriptions, not the name with a title ("Utah Rep. Jason Chaffetz").
+        # Aliases that are descriptions, not the name with a title ("Ohio Rep. Maria Lopez").
         descriptions = [a for a in entry.aliases if not name_toks & set(tokens(a))]
         for role in (*entry.roles, *descriptions):  # "mayor's spokeswoman" is a role too
             rt = tuple(t.rstrip(".") for t in tokens(role))
@@ -262,7 +262,7 @@ class SpeakerDirectory:
         return self._order(hits)
 
     def _surname(self, toks: list[str]) -> list[str]:
-        """'Sarah Sanders' -> 'Sarah Huckabee Sanders'; 'Angela Johnson' is not 'Ron Johnson'."""
+        """'Maria Lopez' -> 'Maria Elena Lopez'; 'Angela Johnson' is not 'Ron Johnson'."""
         last = toks[-1]
         out = []
         for name in self._alias.get(last, ()):
@@ -277,7 +277,7 @@ class SpeakerDirectory:
         return self._order(out)
 
     def _fuzzy(self, toks: list[str]) -> list[str]:
-        """Small typos: 'Chafetz' -> 'Chaffetz'. Short words are never guessed at."""
+        """Small typos: 'Lopezz' -> 'Lopez'. Short words are never guessed at."""
         whole = " ".join(toks)
         keys = list(self._alias)
         if len(whole) >= 5:

@@ -64,7 +64,7 @@ class ParsedQuestion:
     speakers: list[str] = field(default_factory=list)  # canonical names resolved
     topic: str | None = None  # "recusal" in "what did X say about recusal?"
     phrase: str | None = None  # the words to find for who_said
-    verb: str | None = None  # "called" in "who called it a nothingburger?"
+    verb: str | None = None  # "called" in "who called it a boondoggle?"
     exact: bool = False  # the phrase was in quote marks
     follow_up: bool = False  # "what else did he say?"
     medium: str | None = None  # "tweet", "reporters", "statement", "Morning Joe"

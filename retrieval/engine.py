@@ -209,44 +209,6 @@ class Engine:
             self._persist()
         return report
 
-    def ingest_document(
-        self, data: bytes, *, filename: str, source_key: str, progress: Progress | None = None
-    ) -> IngestReport:
-        """Index an article received as bytes (a file sent in Slack, say).
-
-        `.html`/`.htm` go through the HTML extractor, anything else is read as UTF-8 text;
-        the same checks and cleaning as `ingest` apply. Bad data raises `ArticleError`.
-        """
-        from retrieval.articles import (
-            HTML_SUFFIXES,
-            INDEXABLE,
-            MAX_FILE_BYTES,
-            article_from_html,
-            article_from_text,
-            decode_text,
-        )
-        from retrieval.errors import ArticleError
-
-        suffix = Path(filename).suffix.lower()
-        if suffix not in INDEXABLE:
-            raise ArticleError(f"{filename}: only {', '.join(sorted(INDEXABLE))} files are indexed")
-        if len(data) > MAX_FILE_BYTES:
-            raise ArticleError(f"{filename}: larger than {MAX_FILE_BYTES} bytes")
-        if suffix in HTML_SUFFIXES:
-            article = article_from_html(data, source_key=source_key)
-        else:
-            article = article_from_text(decode_text(data), source_key=source_key)
-        report = IngestReport()
-        with self._write_lock:
-            if self.store.find_article(article.source_key, content_hash(article.text))[0]:
-                report.unchanged.append(content_hash(article.text)[:12])
-            else:
-                self._write([article], report)
-                self._persist()
-        if progress:
-            progress(1, 1, filename)
-        return report
-
     def _prepare(self, articles: Sequence[Article]) -> list[Prepared]:
         from retrieval.quotes import extract_many
 

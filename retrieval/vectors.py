@@ -162,7 +162,3 @@ class VectorIndex:
 def _generation_of(path: Path) -> int | None:
     m = re.search(r"-(\d+)\.faiss$", path.name)
     return int(m.group(1)) if m else None
-
-
-def index_files(data_dir: Path) -> list[Path]:
-    return sorted(data_dir.glob("*.faiss"))

@@ -79,6 +79,7 @@ class FakeSlack:
         return self.base_url + "/api/"
 
     def response_url(self, name: str) -> str:
+        """A response_url; one whose name starts with "expired" answers 404 like a dead one."""
         return f"{self.base_url}/response/{name}"
 
     # -- test controls -----------------------------------------------------------------------
@@ -216,6 +217,10 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             params.update({k: v[-1] for k, v in parse_qs(url.query).items()})
             if url.path.startswith("/response/"):
                 fake._record(Call("response_url", params, headers, path=url.path))
+                if url.path.startswith("/response/expired"):
+                    # what Slack answers once a response_url is past its 30 minutes / 5 uses
+                    self._send(404, b"expired_url", "text/plain", {})
+                    return
                 self._send(200, b"ok", "text/plain", {})
                 return
             if url.path.startswith("/files-pri/"):

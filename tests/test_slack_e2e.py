@@ -204,6 +204,21 @@ def test_slash_command_answers_privately_and_share_posts_publicly(slack: SlackDr
     response(slack.fake, share_url, delete_original=True)
 
 
+def test_slash_command_with_a_dead_response_url_answers_by_post_ephemeral(
+    slack: SlackDriver,
+) -> None:
+    url, reply = slack.command(QUESTION, response=f"expired{time.monotonic_ns()}")
+    assert reply.status == 200 and "Looking" in reply.body
+    tried = response(slack.fake, url)[0]
+    assert tried.params["response_type"] == "ephemeral", "the response_url was tried first"
+    calls = slack.fake.wait_for("chat.postEphemeral", lambda c: c.params.get("user") == USER)
+    assert calls[0].params["channel"] == CHANNEL
+    assert calls[0].params["text"], "text fallback set"
+    assert_verbatim(calls[0].params["blocks"])
+    time.sleep(QUIET_S)
+    assert not slack.fake.of("chat.postMessage"), "a private answer never goes public"
+
+
 @pytest.mark.parametrize("text", ["", "help", "  HELP  "])
 def test_slash_command_help_shows_usage_with_examples(slack: SlackDriver, text: str) -> None:
     url, reply = slack.command(text)

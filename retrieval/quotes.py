@@ -27,7 +27,7 @@ from retrieval.attribution import (
     reports_clause,
     runs_of,
 )
-from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, scan_quotes
+from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, scan_quotes
 from retrieval.errors import ModelError
 from retrieval.frames import Frame, build_frame
 from retrieval.speakers import SpeakerBook, how_of
@@ -91,6 +91,7 @@ class _Extractor:
         self.group_of_cue: dict[int, int] = {}
         self.next_group = 0
         self.fragments: list[tuple[int, Token | None]] = []  # (span index, cue)
+        self.cue_token: dict[int, Token] = {}  # id(quote) -> its cue
 
     # --- helpers ----------------------------------------------------------------------
     def _group(self, cue: Token | None) -> int:
@@ -154,6 +155,8 @@ class _Extractor:
             speaker_kind=speaker[2],  # type: ignore[arg-type]
         )
         self.quotes.append(q)
+        if cue is not None:
+            self.cue_token[id(q)] = cue
         return q
 
     # --- passes -----------------------------------------------------------------------
@@ -163,11 +166,27 @@ class _Extractor:
         self._indirect()
         self._nouns()
         self._fragments()
+        self._drop_nested_intentions()
         self.quotes.sort(key=lambda q: q.start)
         said = {q.speaker for q in self.quotes}
         for e in self.book.entities:
             e.quoted = e.name in said
         return Extraction(quotes=self.quotes, speakers=self.book.speakers())
+
+    def _drop_nested_intentions(self) -> None:
+        """'He said he plans to cut taxes': the plan is part of what he said, so an intention
+        verb's content inside another statement is not a second statement."""
+
+        def nested(q: Quote) -> bool:
+            cue = self.cue_token.get(id(q))
+            if q.kind == "direct" or cue is None or cue.lemma_.lower() not in XCOMP_VERBS:
+                return False
+            return any(
+                o is not q and o.group != q.group and o.start <= q.start and q.end <= o.end
+                for o in self.quotes
+            )
+
+        self.quotes = [q for q in self.quotes if not nested(q)]
 
     def _direct(self) -> None:
         f = self.f

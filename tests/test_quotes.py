@@ -377,3 +377,28 @@ def test_polnear_dev_does_not_regress() -> None:
     proc = _score("--gold", str(gold), "--min-f1", "0.69", "--min-speaker", "0.92")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "not found verbatim in the article: 0" in proc.stdout
+
+
+# --- spans: precision and boundaries of statements (engineer "spans") -------------------
+# (article, quote texts that must be extracted, quote texts that must not be)
+SPAN_CASES = [
+    (  # an intention inside what someone said is part of that statement, not a second one
+        INTRO + "Lopez said she plans to cut property taxes for retirees next year.",
+        ["she plans to cut property taxes for retirees next year"],
+        ["to cut property taxes for retirees next year"],
+    ),
+    (  # the same with "wants to" after "told"
+        INTRO + "Haley told reporters that the governor wants to close two prisons by March.",
+        ["the governor wants to close two prisons by March"],
+        ["to close two prisons by March"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "present", "absent"), SPAN_CASES)
+def test_statement_spans(nlp, article: str, present: list[str], absent: list[str]) -> None:  # type: ignore[no-untyped-def]
+    texts = [q.text for q in extract(article, nlp).quotes]
+    for text in present:
+        assert any(text in t for t in texts), (text, texts)
+    for text in absent:
+        assert text not in texts, (text, texts)

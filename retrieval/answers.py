@@ -52,14 +52,16 @@ def answer(
 
 # -- text helpers -------------------------------------------------------------------------------
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly", "al")
 
 
 def _stem(word: str) -> str:
+    """A crude word family: 'recusal', 'recuse', 'recused' and 'recusing' all give 'recus'."""
     for suf in _SUFFIXES:
         if len(word) > len(suf) + 3 and word.endswith(suf):
-            return word[: -len(suf)]
-    return word
+            word = word[: -len(suf)]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def stems(text: str) -> set[str]:
@@ -529,17 +531,33 @@ class _Answerer:
         }
         chunks = self.s.chunks(fused)
         order = sorted(fused, key=lambda c: -fused[c])
-        good = [c for c in order if sims.get(c, 0.0) >= SEARCH_MIN]
+        # A passage holding every word of a short topic (as a word family) is about it even
+        # when the topic is too short for its vector to come close to a long passage.
+        want = stems(text)
+        good = [
+            c
+            for c in order
+            if sims.get(c, 0.0) >= SEARCH_MIN
+            or (c in rank_l and c in chunks and want <= self._chunk_stems(chunks[c]))
+        ]
         quotes: list[QuoteRow] = []
         for c in good[:4]:
             if c in chunks:
-                quotes += [q for q in self.s.quotes_in(*chunks[c]) if q.speaker]
+                quotes += [
+                    q
+                    for q in self.s.quotes_in(*chunks[c])
+                    if q.speaker and q.speaker_kind != "unknown"
+                ]
         if not quotes:
             return self._abstain(f"I found no quotes about “{text}” in {self._in_articles()}.")
         ranked = self._rank_topic(quotes, text, None)
         answers = self._build(ranked, self.limit)
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
         return self._result(answers, f"Quotes in passages about “{text}”.", speakers)
+
+    def _chunk_stems(self, chunk: tuple[str, int, int]) -> frozenset[str]:
+        aid, start, end = chunk
+        return _span_stems(aid, self.s.text(aid), start, end)
 
     # -- answers ------------------------------------------------------------------------------
     def _build(self, ranked: list[_Scored], limit: int, keep_all: bool = False) -> list[Answer]:

@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from retrieval.cues import NAMING_VERBS, SPEECH_VERBS, XCOMP_VERBS
 from retrieval.names import (
+    FEMALE_NAMES,
     FEMALE_WORDS,
+    MALE_NAMES,
     MALE_WORDS,
     PERSON_TITLES,
     ROLE_KEYS,
@@ -43,6 +46,37 @@ HOW_NOUNS = words(
     memo book ad remarks conference briefing message note video podcast column essay
     rally appearance call filing report editorial blog broadcast hearing testimony
     """
+)
+
+
+def _inflected(verbs: frozenset[str]) -> frozenset[str]:
+    """The third-person and past forms a headline uses: "Says", "Tells", "Denies", "Warned"."""
+    out: set[str] = set()
+    for v in verbs:
+        if v.endswith("y") and v[-2:-1] not in ("a", "e", "i", "o", "u"):
+            out.update((v[:-1] + "ies", v[:-1] + "ied"))
+        else:
+            out.add(v + "es" if v.endswith(("s", "sh", "ch", "x", "z")) else v + "s")
+            out.add(v + "d" if v.endswith("e") else v + "ed")
+    return frozenset(out)
+
+
+# Words that end a name in a headline-cased line: "Senator Says Tax Plan Will Pass" names
+# no "Senator Says". Speech verbs as headlines inflect them, irregular pasts and finite
+# auxiliaries; never a given name ("Will" and "Hope" can start a name, so only words after
+# the first are cut).
+HEADLINE_VERBS = (
+    (
+        _inflected(SPEECH_VERBS | XCOMP_VERBS | NAMING_VERBS)
+        | words(
+            """
+        said told wrote spoke thought felt knew found heard swore sought says
+        is was are were will would has had have does did can could should
+        """
+        )
+    )
+    - FEMALE_NAMES
+    - MALE_NAMES
 )
 
 
@@ -175,9 +209,13 @@ class SpeakerBook:
         if len(words) > 1:
             for idx, e in enumerate(self.entities):
                 if e.kind == "person" and e.last == last.lower() and e.first == first.lower():
-                    if len(" ".join(words)) > len(e.name):
+                    full = span_text(name_toks)
+                    # The fullest name wins, and a headline's capitals lose to body text.
+                    if len(" ".join(words)) > len(e.name) or (
+                        e.name.isupper() and not full.isupper() and len(full) >= len(e.name)
+                    ):
                         e.add_alias(e.name)
-                        e.name = span_text(name_toks)
+                        e.name = full
                     return idx
             g = gender_of_first_name(first)
             self.entities.append(
@@ -267,6 +305,14 @@ class SpeakerBook:
         toks = _strip_possessive(list(span))
         while toks and (toks[0].lower_ in TITLES or not toks[0].text[:1].isupper()):
             toks = toks[1:]
+        cut = next((i for i, t in enumerate(toks) if i and t.lower_ in HEADLINE_VERBS), None)
+        lead = bool(toks) and toks[0].pos_ in ("AUX", "VERB")
+        if (cut is not None or lead) and _title_line(span, self.text):
+            # Headline casing hides verbs from the tagger: "Obama Says ..." names Obama,
+            # and "City Will Sue" names nobody.
+            toks = toks[:cut]
+            while toks and toks[0].pos_ in ("AUX", "VERB"):
+                toks = toks[1:]
         return [t for t in toks if not t.is_punct or t.text == "."]
 
     def _link_mention(self, span: Span, name: list[Token], idx: int) -> None:

@@ -157,3 +157,34 @@ def test_mention_as_written_is_kept(nlp) -> None:  # type: ignore[no-untyped-def
     article = "Sen. Maria Lopez, D-Ore., said the vote would be close."
     q = quote_with(extract(article, nlp), "the vote would be close")
     assert q.speaker == "Maria Lopez" and q.speaker_mention == "Sen. Maria Lopez"
+
+
+# Headline casing hides verbs from the tagger: no name may end in the headline's verb.
+HEADLINE_BODY = (
+    "\n\nGov. Dana Okafor spoke to lawmakers on Monday. Okafor said the talks would end."
+)
+HEADLINES = [
+    ("Salas Says Trial Will Go On", {"Salas"}),
+    ("Pedro Salas Tells Jurors Trial Will Go On", {"Pedro Salas"}),
+    ("Governor Tom Haley Tells Lawmakers Budget Is Balanced", {"Tom Haley"}),
+    ("Dana Okafor Insists Budget Is Balanced", {"Dana Okafor"}),
+    ("DANA OKAFOR SAYS BUDGET DEAL IS NEAR", {"Dana Okafor"}),
+]
+
+
+@pytest.mark.parametrize(("headline", "names"), HEADLINES)
+def test_headline_names_never_end_in_a_speech_verb(nlp, headline: str, names: set[str]) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(headline + HEADLINE_BODY, nlp)
+    got = {s.name for s in ex.speakers}
+    assert names <= got, got
+    verbs = {"says", "tells", "insists", "is", "will"}
+    for name in got | {q.speaker or "" for q in ex.quotes}:
+        assert not set(name.lower().split()) & verbs, got
+    okafor = quote_with(ex, "the talks would end")
+    assert okafor.speaker == "Dana Okafor"
+
+
+def test_a_name_may_still_start_with_a_word_that_is_also_a_verb(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = "Will Brandt Says Club Is Healthy\n\nOwner Will Brandt said the club was healthy."
+    ex = extract(article, nlp)
+    assert quote_with(ex, "the club was healthy").speaker == "Will Brandt"

@@ -40,7 +40,10 @@ _SPEECH_VERBS = (
     "declare|declared|add|added|explain|explained|deny|denied|admit|admitted|confirm|confirmed|"
     "suggest|suggested|insist|insisted|warn|warned|testify|testified|mention|mentioned|"
     "react|reacted|talk|talked|speak|spoke|announce|predict|predicted|want|wanted|believe|"
-    "believed|feel|felt|call|called|describe|described"
+    "believed|feel|felt|call|called|describe|described|discuss|discussed|address|addressed|"
+    "raise|raised|bring\\s+up|brought\\s+up|criticize|criticized|criticise|criticised|"
+    "praise|praised|defend|defended|blame|blamed|complain|complained|promise|promised|"
+    "ask|asked|acknowledge|acknowledged|note|noted|express|expressed"
 )
 _MEDIA_WORDS = (
     "tweet|tweets|twitter|statement|interview|post|press release|press conference|letter|"
@@ -70,6 +73,9 @@ class ParsedQuestion:
     medium: str | None = None  # "tweet", "reporters", "statement", "Morning Joe"
     unresolved: str | None = None  # a name the question gives that no speaker matches
     article_hint: str | None = None  # "the Sessions article"
+    anyone: bool = False  # "did anyone mention X?": a topic over every speaker, not a name
+    chatter: bool = False  # "thanks!", "hi": nothing to search for
+    exclude: list[str] = field(default_factory=list)  # "who disagreed with X?": not X's words
 
     @property
     def search_text(self) -> str:
@@ -118,7 +124,7 @@ _WHO = re.compile(
 )
 _WHAT_DID = re.compile(
     r"^(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:what|which\s+\w+)\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|"
-    r"would|will)\s+(?P<who>.+?)\s+(?:(?:have\s+to|had\s+to|got\s+to)\s+)?"
+    r"are|would|will)\s+(?P<who>.+?)\s+(?:(?:have\s+to|had\s+to|got\s+to)\s+)?"
     rf"(?P<verb>{_SPEECH_VERBS})\b(?P<rest>.*)$",
     re.I,
 )
@@ -149,6 +155,22 @@ _POSSESSIVE = re.compile(
     rf"own|main|initial)\s+)?(?P<noun>{_POSSESSIVE_NOUNS})\b(?P<rest>.*)$",
     re.I,
 )
+_POSSESSIVE_BARE = re.compile(
+    rf"(?P<who>[^\W_][\w.\- ]*?)s\s+(?:(?:latest|recent|first|last|full|exact|public|"
+    rf"own|main|initial)\s+)?(?P<noun>{_POSSESSIVE_NOUNS})\b(?P<rest>.*)$",
+    re.I,
+)
+_QUOTES_ABOUT = re.compile(
+    r"^(?:(?:show|give|find|get|list|any|all|some)\s+(?:me\s+)?)?(?:all\s+|any\s+|some\s+)?"
+    r"(?:the\s+)?(?:quotes?|statements?|comments?|remarks?|reactions?|responses?|"
+    r"what\s+(?:was|is|were|has\s+been|have\s+been|is\s+being|was\s+being)\s+"
+    r"(?:said|written|tweeted|posted))\s+(?:about|on|regarding|concerning|over|to)\s+"
+    r"(?P<t>.+)$",
+    re.I,
+)
+_AUX_WORD = re.compile(
+    r"^(?:is|was|were|are|be|been|being|has|have|had|did|does|do|will|would|it)\b", re.I
+)
 _TOPIC = re.compile(
     r"\b(?:about|regarding|concerning|re|over|on\s+the\s+(?:subject|topic|issue|matter)\s+of|"
     r"on|of|with\s+respect\s+to|in\s+response\s+to|to|at|during|after|before|in)\s+"
@@ -173,6 +195,88 @@ _TELL_WHOM = re.compile(
     r"^\s*(?:to\s+)?(?:the\s+)?(?P<m>reporters|journalists|press|[A-Z][\w.&]*(?:\s+[A-Z][\w.&]*)*)"
 )
 
+# -- what surrounds a question: greetings, politeness, typos, a question inside a sentence ------
+
+_CHATTER = re.compile(
+    r"^(?:(?:thanks?|thank\s+you|thx|ty|cheers|hi|hello|hey|yo|ok(?:ay)?|cool|great|nice|"
+    r"awesome|perfect|got\s+it|good\s+(?:morning|afternoon|evening|night)|bye|goodbye|lol|"
+    r"haha|hmm+|yes|no|yeah|nope|sure|help|never\s*mind)\b[\s,!.]*)+"
+    r"(?:bot|whosaid|@whosaid|a\s+lot|again|very\s+much|so\s+much|there|all|guys|everyone|"
+    r"man|mate)?[\s,!.]*$",
+    re.I,
+)
+_LEAD_CHATTER = re.compile(
+    r"^(?:(?:(?:hey|hi|hello)(?:\s+there)?|yo|ok(?:ay)?|so|um+|uh+|well|quick\s+question|"
+    r"question|@?whosaid|bot)\b[\s,:;!.\-]*)+",
+    re.I,
+)
+_POLITE = re.compile(
+    r"^(?:(?:(?:can|could|would|will)\s+you\s+|please\s+|pls\s+|plz\s+)+)"
+    r"(?=(?:tell|show|give|find|get|list|let|check|look|see)\b)",
+    re.I,
+)
+_POLITE_TAIL = re.compile(
+    r"[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|for\s+me)(?:[\s,!.?]+|$)$", re.I
+)
+_EMBEDDED = re.compile(
+    r"\b(?:wonder(?:ing|ed)?|know|curious(?:\s+about)?|tell\s+me|ask(?:ing)?|find\s+out|"
+    r"check|see|remind\s+me|recall|remember|understand|learn)\s+"
+    r"(?P<q>(?:what|who|how|whether|if)\b.+)$",
+    re.I,
+)
+_WHETHER = re.compile(
+    rf"^(?:whether|if)\s+(?P<who>.+?)\s+(?:ever\s+|actually\s+|really\s+)?"
+    rf"(?P<verb>{_SPEECH_VERBS})\b(?P<rest>.*)$",
+    re.I,
+)
+_EMBEDDED_WHAT = re.compile(
+    r"^what\s+(?:exactly\s+|else\s+)?(?P<who>.+?)\s+"
+    r"(?P<verb>said|says|told|tweeted|wrote|posted|thought|thinks|meant|claimed|argued|"
+    r"stated|answered|replied|responded|reported|announced|commented|mentioned|"
+    r"testified|insisted|warned|called|described|had\s+to\s+say|has\s+to\s+say)\b(?P<rest>.*)$",
+    re.I,
+)
+# Typed fast: misspelt question words (names are matched leniently by the directory).
+_TYPOS = {
+    "wat": "what", "waht": "what", "whta": "what", "hwat": "what", "wht": "what",
+    "whut": "what", "wut": "what", "whats": "what is", "wats": "what is", "hwo": "who",
+    "woh": "who", "whos": "who is", "abuot": "about", "abotu": "about", "abt": "about",
+    "bout": "about", "baout": "about", "aobut": "about", "sya": "say", "siad": "said",
+    "sayd": "said", "ddi": "did", "didd": "did", "teh": "the", "hte": "the",
+}  # fmt: skip
+
+
+def _typos(text: str) -> str:
+    return re.sub(
+        r"[^\W\d_]+", lambda m: _TYPOS.get(m.group().lower(), m.group()), text, flags=re.U
+    )
+
+
+def _core(text: str) -> str:
+    """The question inside the chatter: 'hey bot, can you tell me what X said, please?'."""
+    text = _LEAD_CHATTER.sub("", text).strip(" ,")
+    text = _POLITE.sub("", text).strip()
+    for _ in range(2):
+        text = _POLITE_TAIL.sub("", text).strip(" ,")
+    text = re.sub(
+        r"^(anyone|anybody|someone|somebody|everyone|everybody)\b", r"did \1", text, flags=re.I
+    )
+    if not re.match(r"^(?:what|who|which|how|did|does|do|has|have|is|was|were)\b", text, re.I):
+        m = _EMBEDDED.search(text)
+        if m:
+            text = m.group("q")
+    return text
+
+
+# Subjects that name nobody: "did anyone mention X?" asks every speaker about X.
+_ANYONE = {
+    "anyone", "anybody", "someone", "somebody", "everyone", "everybody", "people", "folks",
+    "no one", "nobody", "others", "other people", "the others", "any of them", "all of them",
+    "any of the speakers", "the speakers", "speakers", "sources", "article", "articles",
+    "story", "stories", "piece", "report", "reports", "paper", "coverage", "news", "it",
+    "anyone else", "somebody else", "someone else", "people in the article",
+}  # fmt: skip
+
 
 def parse_question(
     question: object, directory: SpeakerDirectory | None = None, context: Context | None = None
@@ -182,12 +286,28 @@ def parse_question(
     parsed = ParsedQuestion(text=text)
     directory = directory or SpeakerDirectory(())
     body = _unwrap(_TRAIL.sub("", text).strip(" *"))
+    body = _TRAIL.sub("", _core(_typos(body))).strip(" *")
     body = re.sub(r"^(who|what)'s\b", r"\1 is", body, flags=re.I)
     if not body or not re.search(r"[^\W_]", body):
+        parsed.chatter = bool(text.strip())
         return parsed
-    for step in (_follow_up, _who_quoted, _who, _what_did, _possessive, _aux_name, _named):
-        if step(body, parsed, directory):
-            break
+    if _CHATTER.match(body):
+        parsed.chatter = True
+        return parsed
+    steps = (_follow_up, _who_quoted, _who, _what_did, _possessive, _aux_name, _named)
+    matched = next((step for step in steps if step(body, parsed, directory)), None)
+    if (
+        parsed.follow_up
+        and matched is not _follow_up
+        and (parsed.speaker_phrase or "").lower() in {"they", "them"}
+        and not (context is not None and context.speakers)
+    ):
+        parsed.anyone = True  # "what are they saying about X?" with nobody named before
+    if parsed.anyone:
+        # Nobody in particular: the topic over every speaker, or who was quoted at all.
+        parsed.speakers, parsed.unresolved, parsed.follow_up = [], None, False
+        parsed.intent = "search" if parsed.topic else "who_quoted"
+        return parsed
     if parsed.follow_up and not parsed.speakers and context is not None:
         parsed.speakers = list(context.speakers)
         if parsed.topic is None and parsed.intent == "what_did" and context.topic:
@@ -227,7 +347,11 @@ def _follow_up(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
 
 
 def _who_quoted(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
-    m = _WHO_QUOTED.match(body) or _WHO_QUOTED_2.match(body)
+    m = _WHO_QUOTED_2.match(body)
+    lead = re.match(r"^who\s+(?:all\s+)?(?P<v>\w+)", body, re.I)
+    if m and lead and _who_topic(lead.group("v").lower(), m.group("rest").strip(), p, d):
+        return True  # "who commented on the levy?" asks for what they said about it
+    m = _WHO_QUOTED.match(body) or m
     if m:
         p.intent = "who_quoted"
         _fill_quoted_rest(m.group("rest"), p)
@@ -273,9 +397,18 @@ def _who(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
             return True
         if not rest:
             return False
+    if _who_topic(verb, rest, p, d):
+        return True
     p.intent = "who_said"
     p.verb = verb
     phrase = rest
+    stance = _STANCE_OBJECT.match(f"{verb} {rest}")
+    if stance:  # "who disagreed with Okafor?": someone other than Okafor
+        p.exclude = d.resolve(stance.group("obj") or stance.group("obj2"))
+        about = re.search(r"\s(?:about|on|over|regarding)\s+(?P<t>.+)$", rest, re.I)
+        if p.exclude and about and _content(about.group("t")):
+            p.intent, p.topic = "search", _strip_det(about.group("t"))
+            return True  # "who disagreed with Raman about the water?": others on the water
     quoted = re.search(r'"([^"]+)"', phrase) or re.search(r"(?:^|\s)'([^']{2,})'(?:\s|$)", phrase)
     if quoted:
         p.exact = True
@@ -297,10 +430,64 @@ def _who(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     return True
 
 
+# Verbs that ask who spoke on a subject, not who said given words.
+_TOPIC_VERBS = {
+    "talk", "talked", "talks", "speak", "spoke", "speaks", "comment", "commented", "comments",
+    "discuss", "discussed", "discusses", "mention", "mentioned", "mentions", "address",
+    "addressed", "addresses", "raise", "raised", "raises", "brought", "bring", "weighed",
+    "weigh", "touched", "referred", "opined", "remarked",
+}  # fmt: skip
+_TOPIC_LEAD = re.compile(
+    r"^(?:(?:up|in|on|upon|about|of|to|regarding|concerning|over|anything|something|"
+    r"publicly|the\s+(?:subject|topic|issue|matter)\s+of)\b\s*)+",
+    re.I,
+)
+_WHAT_ABOUT = re.compile(
+    r"^(?:what|anything|things|much)\s+(?:at\s+all\s+)?(?:about|on|regarding|concerning|over|"
+    r"of)\s+(?P<t>.+)$",
+    re.I,
+)
+_STANCE_OBJECT = re.compile(
+    r"^(?:disagree[sd]?|agree[sd]?|argued|sided|clashed|broke|split|differ(?:ed|s)?|took\s+issue|"
+    r"respond(?:ed|s)?|replied|reacted|pushed\s+back|hit\s+back|fired\s+back)\s+"
+    r"(?:with|to|against|from|at|on)\s+(?P<obj>.+?)(?:\s+(?:about|on|over|regarding)\s+.+)?$|"
+    r"^(?:criticized|criticised|criticizes|criticises|attacked|slammed|blasted|blamed|"
+    r"praised|defended|backed|supported|opposed|contradicted|rebutted|challenged|"
+    r"questioned|accused|mocked|thanked|endorsed)\s+(?P<obj2>.+?)"
+    r"(?:\s+(?:about|on|over|for|regarding)\s+.+)?$",
+    re.I,
+)
+
+
+def _who_topic(verb: str, rest: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
+    """'who talked about X?', 'who said what about X?': X's speakers, not words to find."""
+    m = _WHAT_ABOUT.match(rest) if verb in {"said", "says", "say"} else None
+    if m is None and verb not in _TOPIC_VERBS:
+        return False
+    if m is None:
+        _fill_quoted_rest(rest, p)
+        if p.article_hint or not rest.strip():
+            p.intent = "who_quoted"  # "who commented in the stadium story?"
+            return True
+        topic = _TOPIC_LEAD.sub("", rest).strip()
+    else:
+        topic = m.group("t")
+    topic = _strip_det(topic)
+    if not _content(topic):
+        return False
+    p.intent, p.topic, p.verb = "search", topic, verb
+    return True
+
+
 def _what_did(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
-    for pat in (_WHAT_DID, _TELL_ME, _HOW_DID, _DID):
+    m = _QUOTES_ABOUT.match(body)
+    if m and _content(m.group("t")):
+        p.anyone = True  # "quotes about the strike", "what was said about the levy?"
+        p.topic = _strip_det(m.group("t"))
+        return True
+    for pat in (_WHAT_DID, _TELL_ME, _HOW_DID, _DID, _WHETHER, _EMBEDDED_WHAT):
         m = pat.match(body)
-        if m and _plausible_name(m.group("who")):
+        if m and _plausible_name(m.group("who")) and not _AUX_WORD.match(m.group("who")):
             p.intent = "what_did"
             _fill_speaker(m.group("who"), p, d)
             _fill_slots(m.group("verb"), m.group("rest"), p)
@@ -317,8 +504,16 @@ def _what_did(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
 def _possessive(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     m = _POSSESSIVE.search(body)
     if not m:
+        bare = _POSSESSIVE_BARE.search(body)  # "okafors reaction": the apostrophe left out
+        if bare and d.resolve(bare.group("who").split()[-1]):
+            m = bare
+    if not m:
         return False
     words = m.group("who").split()
+    if words and _is_anyone(words[-1]):
+        p.anyone = True  # "everyone's reaction to the vote"
+        _fill_slots(None, m.group("rest"), p, shows=False)
+        return True
     # The name is the longest tail of the words before "'s" that the directory knows.
     for n in range(min(6, len(words)), 0, -1):
         tail = " ".join(words[-n:])
@@ -439,16 +634,51 @@ def _content(text: str) -> str:
     return " ".join(toks)
 
 
+def _is_anyone(who: str) -> bool:
+    """'anyone', 'people', 'the article': nobody in particular."""
+    low = re.sub(r"\s+", " ", who.lower()).strip()
+    return low in _ANYONE or _strip_det(low) in _ANYONE
+
+
+def _is_category(who: str) -> bool:
+    """'critics', 'local business owners': a plural common noun, not a name or a role."""
+    words = _strip_det(who).split()
+    return (
+        0 < len(words) <= 4
+        and who == who.lower()
+        and words[-1].endswith("s")
+        and not words[-1].endswith("ss")
+        and not re.search(r"[^\w\s'\-]", who)
+    )
+
+
 def _fill_speaker(who: str, p: ParsedQuestion, d: SpeakerDirectory) -> None:
     who = who.strip(" ,\"'")
     p.speaker_phrase = who
     if who.lower() in PRONOUNS:
         p.follow_up = True
         return
+    if _is_anyone(who):
+        p.anyone = True
+        return
     names = d.resolve(who)
     if names:
         p.speakers = names
         return
+    if _is_category(who):
+        p.anyone = True  # "what did critics say about X?": whoever spoke about X
+        return
+    parts = [x for x in re.split(r"\s*(?:,|&|\band\b|\bor\b)\s*", who) if x.strip()]
+    if len(parts) > 1:  # "Tanaka and Kline"
+        found = [d.resolve(part) for part in parts]
+        if all(found):
+            p.speakers = list(dict.fromkeys(n for names in found for n in names))
+            return
+        if any(found):
+            p.speakers = list(dict.fromkeys(n for names in found for n in names))
+            missing = [part for part, names in zip(parts, found, strict=True) if not names]
+            p.unresolved = _strip_det(missing[0])
+            return
     # A role or title with no match ("the governor") is still a name that was not found.
     p.unresolved = re.sub(r"'s?$", "", re.sub(r"^(?:the|a|an)\s+", "", who, flags=re.I))
 

@@ -121,7 +121,9 @@ def test_who_said(question: str, phrase: str, exact: bool) -> None:
         ("which people were quoted?", None, None),
         ("who's quoted in the levy story?", "levy", None),
         ("list the speakers", None, None),
-        ("who commented on the data center?", None, "data center"),
+        ("who commented?", None, None),
+        ("who commented in the stadium story?", "stadium", None),
+        ("what did everyone say?", None, None),
     ],
 )
 def test_who_quoted(question: str, article: str | None, topic: str | None) -> None:
@@ -304,3 +306,163 @@ def test_a_role_finds_everyone_with_it_even_when_one_has_it_as_alias() -> None:
     assert sorted(d.resolve("the spokeswoman")) == ["Ann Lee", "Ida Moss", "Lena Park"]
     assert d.resolve("the mayor's spokeswoman") == ["Lena Park"]
     assert d.resolve("Park") == ["Lena Park"]
+
+
+# (question, topic): nobody in particular is named, so the topic is asked of every speaker.
+TOPIC_OVER_EVERYONE = [
+    ("did anyone mention the ferry?", "ferry"),
+    ("did anybody talk about the levy?", "levy"),
+    ("has someone said anything about the strike?", "strike"),
+    ("what did people say about the stadium?", "stadium"),
+    ("what did everyone say about the lake", "lake"),
+    ("what are they saying about the levy?", "levy"),
+    ("what does the article say about the ferry terminal?", "ferry terminal"),
+    ("what did the story say about water rights?", "water rights"),
+    ("what did critics say about the stadium deal?", "stadium deal"),
+    ("what did local business owners say about the levy?", "levy"),
+    ("anyone talk about jobs?", "jobs"),
+    ("who said what about the levy?", "levy"),
+    ("who talked about recusal?", "recusal"),
+    ("who spoke about staffing ratios", "staffing ratios"),
+    ("who commented on the data center?", "data center"),
+    ("who weighed in on the stadium?", "stadium"),
+    ("who mentioned layoffs?", "layoffs"),
+    ("who brought up the ferry?", "ferry"),
+    ("quotes about the strike", "strike"),
+    ("show me all comments on the levy", "levy"),
+    ("what was said about the aquifer?", "aquifer"),
+    ("reactions to the stadium deal", "stadium deal"),
+    ("everyone's reaction to the vote", "vote"),
+]
+
+
+@pytest.mark.parametrize(("question", "topic"), TOPIC_OVER_EVERYONE)
+def test_generic_subjects_ask_every_speaker(question: str, topic: str) -> None:
+    p = parse_question(question, PEOPLE_DIRECTORY)
+    assert p.intent == "search"
+    assert p.anyone or p.verb
+    assert (p.speakers, p.unresolved, p.follow_up) == ([], None, False)
+    assert p.topic == topic
+
+
+# A group the articles quote as a speaker is still that speaker.
+PEOPLE_DIRECTORY = SpeakerDirectory(
+    [
+        *DIRECTORY.entries.values(),
+        E("People familiar with the talks", kind="group"),
+        E("Progressives", kind="group"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "speakers"),
+    [
+        ("what did Progressives say?", ["Progressives"]),
+        ("what did the officials say about fares?", ["officials with the transit agency"]),
+        ("what did people familiar with the talks say?", ["People familiar with the talks"]),
+    ],
+)
+def test_group_speakers_are_still_speakers(question: str, speakers: list[str]) -> None:
+    p = parse_question(question, PEOPLE_DIRECTORY)
+    assert (p.intent, p.speakers, p.anyone) == ("what_did", speakers, False)
+
+
+def test_they_with_a_thread_is_a_follow_up() -> None:
+    p = parse_question(
+        "what are they saying about the levy?", DIRECTORY, Context(speakers=["Diane Okafor"])
+    )
+    assert (p.intent, p.speakers, p.anyone, p.topic) == (
+        "what_did",
+        ["Diane Okafor"],
+        False,
+        "levy",
+    )
+
+
+# (question, speakers, topic): chatter, politeness, typos and several names around a question.
+NATURAL = [
+    ("hey bot, what did Okafor say about the levy?", ["Diane Okafor"], "levy"),
+    ("hi whosaid - what did Kline say?", ["Robert Kline"], None),
+    ("can you tell me what Okafor said about buses please", ["Diane Okafor"], "buses"),
+    ("please show me Kline's statement on the strike", ["Robert Kline"], "strike"),
+    (
+        "I was reading the ferry piece this morning and I was wondering what exactly the "
+        "mayor's spokeswoman said about the budget and the timeline",
+        ["Lena Park"],
+        "budget and the timeline",
+    ),
+    ("I'd like to know whether Kline commented on the mandate", ["Robert Kline"], "mandate"),
+    ("wat did okafor say abuot the stadium", ["Diane Okafor"], "stadium"),
+    ("whats okafors position on the stadium", ["Diane Okafor"], "stadium"),
+    ("what was klines reaction to the proposal?", ["Robert Kline"], "proposal"),
+    ("what did Okafor and Kline say?", ["Diane Okafor", "Robert Kline"], None),
+    ("what did Okafor & Lindqvist say about the lake?", ["Diane Okafor", "Tom Lindqvist"], "lake"),
+    ("did Kline comment on the mandate", ["Robert Kline"], "mandate"),
+    ("did Okafor discuss the budget?", ["Diane Okafor"], "budget"),
+    ("what did the senator say about water?", ["Edith Johnson"], "water"),
+    ("how did Kline respond to the union's demands?", ["Robert Kline"], "union's demands"),
+]
+
+
+@pytest.mark.parametrize(("question", "speakers", "topic"), NATURAL)
+def test_natural_questions(question: str, speakers: list[str], topic: str | None) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert p.intent == "what_did"
+    assert p.speakers == speakers
+    assert p.topic == topic
+
+
+@pytest.mark.parametrize(
+    "question", ["thanks!", "Thank you so much", "hi", "hello there", "ok", "cool, thx", "bye"]
+)
+def test_chatter_is_not_a_search(question: str) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert p.chatter and p.intent == "search" and not p.speakers
+
+
+def test_a_chatty_question_is_still_a_question() -> None:
+    p = parse_question("hi! what did Okafor say?", DIRECTORY)
+    assert (p.chatter, p.speakers) == (False, ["Diane Okafor"])
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "excluded", "topic"),
+    [
+        ("who disagreed with Okafor?", "who_said", ["Diane Okafor"], None),
+        ("who disagreed with Kline about staffing?", "search", ["Robert Kline"], "staffing"),
+        ("who criticized Okafor?", "who_said", ["Diane Okafor"], None),
+        (
+            "who responded to Lindqvist on the lake level?",
+            "search",
+            ["Tom Lindqvist"],
+            "lake level",
+        ),
+        ("who criticized the stadium deal?", "who_said", [], None),
+    ],
+)
+def test_who_took_a_side_leaves_out_the_person_named(
+    question: str, intent: str, excluded: list[str], topic: str | None
+) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert (p.intent, p.exclude, p.topic) == (intent, excluded, topic)
+
+
+@pytest.mark.parametrize(
+    ("role", "names"),
+    [
+        ("the senator", ["Edith Johnson"]),  # the role is written "state Sen."
+        ("the councilman", ["Ray Johnson"]),
+        ("the union president", ["Grace Tanaka"]),  # "president of the Harbor Nurses Union"
+    ],
+)
+def test_roles_are_matched_as_written_in_full_or_short(role: str, names: list[str]) -> None:
+    d = SpeakerDirectory(
+        [
+            *DIRECTORY.entries.values(),
+            E("Grace Tanaka", roles=("president of the Harbor Nurses Union",)),
+            E("Walter Simms", roles=("Council President",)),
+            E("Maria Delgado", roles=("Councilwoman",)),
+        ]
+    )
+    assert d.resolve(role) == names

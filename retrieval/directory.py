@@ -80,6 +80,19 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def _role_word(word: str) -> str:
+    """A title as the word a role would use: 'sen' -> 'senator', 'gov.' -> 'governor'.
+
+    'Councilwoman' stays itself: the shorter word would also match 'Councilman'.
+    """
+    full = TITLES.get(word) or TITLES.get(word + ".") or word
+    return word if word.startswith(full) else full
+
+
+def _role_tokens(role: str) -> tuple[str, ...]:
+    return tuple(_role_word(t.rstrip(".")) for t in tokens(role))
+
+
 def _key(text: str) -> str:
     return " ".join(t.rstrip(".") for t in tokens(text))
 
@@ -171,9 +184,14 @@ class SpeakerDirectory:
         # Aliases that are descriptions, not the name with a title ("Ohio Rep. Maria Lopez").
         descriptions = [a for a in entry.aliases if not name_toks & set(tokens(a))]
         for role in (*entry.roles, *descriptions):  # "mayor's spokeswoman" is a role too
-            rt = tuple(t.rstrip(".") for t in tokens(role))
+            rt = _role_tokens(role)
             if rt:
                 self._roles.append((rt, name))
+            if "of" in rt[1:-1]:  # "president of the Harbor Union" is the "union president"
+                i = rt.index("of")
+                tail = tuple(t for t in rt[i + 1 :] if t not in DETERMINERS)
+                if tail:
+                    self._roles.append((tail + rt[:i], name))
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -244,15 +262,15 @@ class SpeakerDirectory:
         return sorted(set(names), key=lambda n: (n not in first, not self.entries[n].quoted, n))
 
     def _roles_match(self, toks: list[str]) -> list[str]:
-        """'spokeswoman' matches the role 'Justice Department spokeswoman'."""
-        t = tuple(toks)
+        """'spokeswoman' matches the role 'Justice Department spokeswoman'; 'senator' 'Sen.'."""
+        t = tuple(_role_word(w) for w in toks)
         hits = {who for rt, who in self._roles if rt == t or rt[-len(t) :] == t}
         return self._order(hits)
 
     def _role_head(self, toks: list[str]) -> list[str]:
         """'the governor's spokesman' finds the role 'spokesman'; the other words choose."""
-        head = toks[-1]
-        if head in self._alias:  # "Angela Johnson" is a name, not a role ending in Johnson
+        head = _role_word(toks[-1])
+        if toks[-1] in self._alias:  # "Angela Johnson" is a name, not a role ending in Johnson
             return []
         hits = {who for rt, who in self._roles if rt and rt[-1] == head}
         if len(hits) > 1:

@@ -152,7 +152,7 @@ class _Answerer:
     # -- dispatch ---------------------------------------------------------------------------
     def run(self) -> AskResult:
         p = self.p
-        if not p.text.strip():
+        if not p.text.strip() or p.chatter:
             return self._abstain("Ask me who said what, for example: what did the mayor say?")
         if self.n_articles == 0:
             return self._abstain("No articles are indexed yet: add some with `whosaid index`.")
@@ -326,7 +326,11 @@ class _Answerer:
         if p.verb and p.verb not in _SAID_VERBS and not p.exact:
             core = phrase.split(" ", 1)[1] if " " in phrase else phrase
         cands = self._candidates([phrase, core])
-        cands = [q for q in cands if q.speaker and q.speaker_kind != "unknown"]
+        cands = [
+            q
+            for q in cands
+            if q.speaker and q.speaker_kind != "unknown" and q.speaker not in p.exclude
+        ]
         scored = self._who_said_scores(phrase, core, cands) if cands else []
         scored.sort(key=lambda x: -x.score)
         good = [x for x in scored if x.score >= WHO_SAID_MIN]
@@ -339,6 +343,7 @@ class _Answerer:
                 ):
                     answers.append(extra)
             answers = sorted(answers, key=lambda a: -a.score)[: self.limit]
+        answers = [a for a in answers if a.speaker not in p.exclude]
         if not answers:
             return self._abstain(self._nobody(phrase))
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
@@ -546,14 +551,17 @@ class _Answerer:
                 quotes += [
                     q
                     for q in self.s.quotes_in(*chunks[c])
-                    if q.speaker and q.speaker_kind != "unknown"
+                    if q.speaker and q.speaker_kind != "unknown" and q.speaker not in p.exclude
                 ]
         if not quotes:
             return self._abstain(f"I found no quotes about “{text}” in {self._in_articles()}.")
         ranked = self._rank_topic(quotes, text, None)
         answers = self._build(ranked, self.limit)
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
-        return self._result(answers, f"Quotes in passages about “{text}”.", speakers)
+        message = f"Quotes in passages about “{text}”"
+        return self._result(
+            answers, f"{message}: {_names(speakers)}." if speakers else f"{message}.", speakers
+        )
 
     def _chunk_stems(self, chunk: tuple[str, int, int]) -> frozenset[str]:
         aid, start, end = chunk

@@ -12,14 +12,20 @@ from retrieval.cues import (
     OBJECT_VERBS,
     PREP_CONTENT,
     PREP_VERBS,
+    REPORT_NOUNS,
     SPEECH_VERBS,
+    STANCE_ADJECTIVES,
     STATEMENT_NOUNS,
     STATEMENT_OF_NOUNS,
+    TELL_VERBS,
     XCOMP_VERBS,
 )
 from retrieval.names import words
 
 REASON_MARKS = words("because since although though while unless if")
+# Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
+MEANS_PREPS = words("by of about after before while without upon in")
+DUMMY_SUBJECTS = words("it there this that what which")
 ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS
 
 
@@ -72,19 +78,25 @@ def passive_content(t: Token, in_quote: list[int]) -> list[Token]:
 
 
 def noun_content(t: Token, in_quote: list[int]) -> tuple[Token, list[Token]] | None:
-    """(speaker, content) for a statement noun with a possessive: "his claim that X",
-    "the senator's plan to X", "her announcement of X". None for any other noun."""
+    """(speaker, content) for a statement noun with its source: "his claim that X", "the
+    senator's plan to X", "her announcement of X", "a Daily Planet report that X",
+    "warnings from her lawyer that X", "the senator's view is that X". None otherwise."""
     if in_quote[t.i] >= 0 or t.pos_ != "NOUN" or t.lemma_.lower() not in STATEMENT_NOUNS:
         return None
-    poss = [c for c in t.children if c.dep_ == "poss" and c.i < t.i]
-    if not poss or poss[0].lower_ in ("its", "my", "our", "your") or in_quote[poss[0].i] >= 0:
+    who = _noun_source(t, in_quote)
+    if who is None:
         return None
+    if t.dep_ == "nsubj" and t.head.lemma_ == "be" and t.head.i > t.i:
+        # "Her view is that X": the clause is the copula's complement
+        for c in t.head.children:
+            if c.dep_ == "ccomp" and c.i > t.head.i and _has_that(c):
+                lo, hi = _subtree_range(c)
+                return who, [t.doc[i] for i in range(lo, hi + 1)]
     for c in t.children:
         if c.i < t.i:
             continue
-        that = c.dep_ in ("acl", "ccomp") and any(
-            m.dep_ == "mark" and m.lower_ == "that" for m in c.children
-        )
+        that = c.dep_ in ("acl", "ccomp", "relcl") and _has_that(c)
+        that = that and any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)
         to = c.dep_ in ("acl", "xcomp") and any(
             m.dep_ == "aux" and m.lower_ == "to" and m.i < c.i for m in c.children
         )
@@ -98,8 +110,61 @@ def noun_content(t: Token, in_quote: list[int]) -> tuple[Token, list[Token]] | N
             lo, hi = _subtree_range(c)
             if of:
                 lo += 1
-            return poss[0], [t.doc[i] for i in range(lo, hi + 1)]
+            return who, [t.doc[i] for i in range(lo, hi + 1)]
     return None
+
+
+def _has_that(clause: Token) -> bool:
+    return any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children)
+
+
+def _noun_source(t: Token, in_quote: list[int]) -> Token | None:
+    """Who a statement noun belongs to: a possessive, a name compounded on it ("a Daily
+    Planet report"), or a "from"/"by" phrase after it ("warnings from her lawyer")."""
+    poss = [c for c in t.children if c.dep_ == "poss" and c.i < t.i]
+    if poss:
+        if poss[0].lower_ in ("its", "my", "our", "your") or in_quote[poss[0].i] >= 0:
+            return None
+        return poss[0]
+    names = [c for c in t.children if c.dep_ == "compound" and c.i < t.i and c.pos_ == "PROPN"]
+    if names and in_quote[names[-1].i] < 0 and t.lemma_.lower() in REPORT_NOUNS:
+        return names[-1]
+    for prep in t.children:
+        if prep.dep_ == "prep" and prep.i > t.i and prep.lower_ in ("from", "by"):
+            objs = [o for o in prep.children if o.dep_ == "pobj" and in_quote[o.i] < 0]
+            if objs and objs[0].tag_ not in ("PRP", "WP", "WDT", "DT"):
+                return objs[0]
+    return None
+
+
+def adjective_content(t: Token, in_quote: list[int]) -> tuple[Token, list[Token]] | None:
+    """(holder, content) for a stance adjective with a clause: "Democrats are afraid that
+    X", "she was sure X", "he made it clear X". None otherwise."""
+    if in_quote[t.i] >= 0 or t.pos_ != "ADJ" or t.lower_ not in STANCE_ADJECTIVES:
+        return None
+    clause = [
+        c
+        for c in t.children
+        if c.i > t.i
+        and (
+            c.dep_ == "ccomp"
+            or (c.dep_ == "advcl" and not any(m.dep_ == "mark" for m in c.children))
+        )
+        and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+    ]
+    if not clause:
+        return None
+    head = t.head
+    if t.dep_ == "acomp" and head.lemma_ in ("be", "feel", "seem", "remain", "sound"):
+        subj = [c for c in head.children if c.dep_ == "nsubj" and c.i < t.i]
+    elif t.lower_ == "clear" and t.dep_ in ("ccomp", "oprd") and head.lemma_ == "make":
+        subj = [c for c in head.children if c.dep_ == "nsubj" and c.i < head.i]  # made it clear
+    else:
+        return None
+    if not subj or subj[0].lower_ in DUMMY_SUBJECTS or in_quote[subj[0].i] >= 0:
+        return None
+    lo, hi = _subtree_range(clause[0])
+    return subj[0], [t.doc[i] for i in range(lo, hi + 1)]
 
 
 def cue_subject(cue: Token, depth: int = 0) -> Token | None:
@@ -119,8 +184,25 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
     if depth < 3 and cue.head.i != cue.i:
         if cue.dep_ in ("conj", "advcl", "xcomp"):
             return cue_subject(cue.head, depth + 1)
+        if cue.dep_ == "acomp":
+            # "was able to brag": the subject of the adjective's copula speaks
+            subj = cue_subject(cue.head, depth + 1)
+            return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
         if cue.dep_ == "acl" and cue.head.head.i != cue.head.i:
             return cue_subject(cue.head.head, depth + 1)
+        verb = cue.head.head
+        if verb.dep_ in ("advmod", "acomp") and verb.pos_ in ("ADV", "ADJ"):
+            verb = verb.head  # "stopped short of calling"
+        if (
+            cue.dep_ == "pcomp"
+            and cue.head.lower_ in MEANS_PREPS
+            and cue.head.dep_ == "prep"
+            and verb.pos_ in ("VERB", "AUX")
+        ):
+            # "stopped short of calling", "pitched himself by telling them" (not "blamed
+            # him for saying": there the object spoke; not "it is worth noting")
+            subj = cue_subject(verb, depth + 1)
+            return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
     if cue.dep_ in ("ROOT", "ccomp", "parataxis") and depth == 0:
         return _name_before(cue)
     return None
@@ -209,8 +291,9 @@ def content_tokens(cue: Token) -> list[Token]:
         return [doc[i] for i in range(lo, hi + 1)]
     if lemma in COGNITION_VERBS or lemma in NAMING_VERBS:
         return []
-    before = doc[cue.left_edge.i - 1] if cue.left_edge.i > 0 else None
-    clause_after_comma = cue.left_edge.text in (",", "\u2014") or (
+    own_lo = _own_start(cue)
+    before = doc[own_lo - 1] if own_lo > 0 else None
+    clause_after_comma = doc[own_lo].text in (",", "\u2014") or (
         before is not None and before.text in (",", "\u2014", "--")
     )
     no_mark = not any(c.dep_ == "mark" for c in cue.children)
@@ -220,7 +303,9 @@ def content_tokens(cue: Token) -> list[Token]:
             # "The difference, he told me, is that ...": the cue hangs on the subject noun
             head = head.head
         lo, hi = _subtree_range(head)
-        skip = set(range(cue.left_edge.i, cue.right_edge.i + 1))
+        # "If talks fail, she argues, there are other tools": the fronted clause the parser
+        # hung on the cue belongs to the statement
+        skip = set(range(own_lo, cue.right_edge.i + 1))
         toks = [doc[i] for i in range(lo, hi + 1) if i not in skip]
         after = doc[cue.right_edge.i + 1] if cue.right_edge.i + 1 < len(doc) else None
         closed = cue.right_edge.text in (",", "\u2014") or (
@@ -230,22 +315,63 @@ def content_tokens(cue: Token) -> list[Token]:
             return toks  # "X, he said, Y": the statement runs on both sides of the cue
         if head.i < cue.i:
             return _longest_run(toks, skip)
+    if cue.dep_ == "ROOT" and lemma in SPEECH_VERBS:
+        return _fronted_statement(cue)
     return []
 
 
+def _own_start(cue: Token) -> int:
+    """Where the attribution itself starts: its subject, not a fronted clause hung on it."""
+    subj = [c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i]
+    if not subj:
+        return cue.left_edge.i
+    lo = subj[0].left_edge.i
+    fronted = [c for c in cue.children if c.i < lo and c.dep_ in ("advcl", "prep", "ccomp")]
+    if fronted and cue.doc[lo - 1].text == "," and lo - 1 > fronted[-1].right_edge.i - 1:
+        return lo
+    return cue.left_edge.i
+
+
+def _fronted_statement(cue: Token) -> list[Token]:
+    """'People like Scott, he said.': a fronted phrase the parser left without a clause
+    label, when the attribution ends the sentence."""
+    doc = cue.doc
+    subj = [c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i]
+    if not subj:
+        return []
+    lo = subj[0].left_edge.i
+    if lo < 2 or doc[lo - 1].text != ",":
+        return []
+    front = [c for c in cue.children if c.i < lo - 1]
+    if len(front) != 1 or front[0].dep_ not in ("dep", "attr", "dobj", "intj", "npadvmod"):
+        return []
+    after = [c for c in cue.children if c.i > cue.i and not c.is_punct]
+    if any(c.dep_ not in ("npadvmod", "advmod", "prep") for c in after):
+        return []
+    a, b = _subtree_range(front[0])
+    if a != cue.sent.start or b != lo - 2:
+        return []
+    return [doc[i] for i in range(a, b + 1)]
+
+
 def _statement_clause(cue: Token) -> list[Token]:
-    """'said in a statement that it would sue': the clause hangs on the statement noun."""
-    for prep in cue.children:
-        if prep.dep_ != "prep" or prep.i < cue.i:
-            continue
-        for obj in prep.children:
-            if obj.dep_ != "pobj":
-                continue
-            for acl in obj.children:
-                marks = [m for m in acl.children if m.dep_ == "mark" and m.lower_ == "that"]
-                subj = [c for c in acl.children if c.dep_ in ("nsubj", "nsubjpass")]
-                if acl.dep_ in ("acl", "ccomp") and marks and subj:
-                    return [acl]
+    """'said in a statement that it would sue', 'told a meeting of mayors that the state
+    would pay': the clause hangs on a noun after the cue."""
+    objs = []
+    for c in cue.children:
+        if c.dep_ == "prep" and c.i > cue.i:
+            objs += [o for o in c.children if o.dep_ == "pobj"]
+        elif c.dep_ == "dobj" and c.i > cue.i and cue.lemma_.lower() in TELL_VERBS:
+            objs.append(c)
+            for p in c.children:  # "a meeting of mayors that ..."
+                if p.dep_ == "prep":
+                    objs += [o for o in p.children if o.dep_ == "pobj"]
+    for obj in objs:
+        for acl in obj.children:
+            marks = [m for m in acl.children if m.dep_ == "mark" and m.lower_ == "that"]
+            subj = [c for c in acl.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if acl.dep_ in ("acl", "ccomp", "relcl") and marks and subj:
+                return [acl]
     return []
 
 

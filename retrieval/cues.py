@@ -46,13 +46,29 @@ COGNITION_VERBS = words(
     "imagine consider doubt presume suppose trust bet"
 )
 
+# The small English model lemmatizes "hoped"/"hopes" as "hop"; a clause or an infinitive
+# after it is still a hope ("she hoped voters would ...", "hopes to win").
+MISLEMMAS = words("hop")
+COGNITION_VERBS = COGNITION_VERBS | MISLEMMAS
+
 # Every cognition verb reports a stance when it has a clause: "Republicans suspect that ...".
 SPEECH_VERBS = SPEECH_VERBS | COGNITION_VERBS
 
 # Verbs whose infinitive complement is the statement: "vowed to repeal", "urged him to".
-XCOMP_VERBS = words(
-    "promise pledge vow threaten urge refuse decline plan swear demand ask want seek hope "
-    "expect agree intend aim offer encourage implore persuade vote push press"
+XCOMP_VERBS = (
+    words(
+        "promise pledge vow threaten urge refuse decline plan swear demand ask want seek hope "
+        "expect agree intend aim offer encourage implore persuade vote push press tell warn "
+        "remind advise instruct order caution challenge"
+    )
+    | MISLEMMAS
+)
+
+# Verbs of telling whose "that" clause may hang on their object in the parse: "told a
+# meeting of governors that ...", "warned reporters that ...".
+TELL_VERBS = words(
+    "tell inform remind assure reassure warn caution convince persuade notify advise "
+    "teach show promise"
 )
 
 # Verbs whose object is what was said or stood for: "cited derogatory comments",
@@ -99,6 +115,29 @@ STATEMENT_NOUNS = words(
     endorsement rejection defense defence support opposition praise condemnation request
     """
 )
+# Nouns for a published or spoken account, whose source may be a name compounded on them:
+# "a Daily Planet report that ...", "a Senate statement that ...".
+REPORT_NOUNS = words(
+    "report statement announcement analysis study survey poll memo review finding "
+    "assessment estimate warning claim"
+)
+STATEMENT_NOUNS = (
+    STATEMENT_NOUNS
+    | REPORT_NOUNS
+    | words(
+        "view bet position stance conclusion message theory comment remark idea notion "
+        "expectation worry concern advice assurance reminder observation impression "
+        "assumption finding suspicion concession"
+    )
+)
+
+# Adjectives that hold a stance when a clause follows: "Democrats are afraid that ...".
+STANCE_ADJECTIVES = words(
+    "afraid sure certain confident convinced worried concerned hopeful optimistic "
+    "pessimistic skeptical sceptical adamant aware frustrated angry upset glad happy "
+    "proud disappointed surprised clear"
+)
+
 # Which of them report through "of": "announcement of new rules" (not "plan of the house").
 STATEMENT_OF_NOUNS = words(
     "announcement acknowledgment acknowledgement admission criticism denial endorsement "

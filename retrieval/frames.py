@@ -270,6 +270,35 @@ class Frame:
         ]
         return not others and not any(j in self.titles for j in self.spans_within(a.end, b.open_at))
 
+    def next_sentence(self, end: int, k: int) -> bool:
+        """Span k opens the sentence right after the one that ends at offset `end`, with
+        nothing but the rest of that sentence (its attribution) in between."""
+        if self._lead_char(k) != "":
+            return False
+        s = self.spans[k]
+        before = self._tokens_between(end - 1, end)
+        first = self._tokens_between(s.open_at, s.open_at + 1)
+        if (
+            not before
+            or not first
+            or any(
+                j not in self.titles and end <= o.open_at and o.end <= s.open_at
+                for j, o in enumerate(self.spans)
+            )
+        ):
+            return False
+        gap = self.doc[before[-1].sent.end : first[0].sent.start]
+        return all(t.is_space for t in gap) and s.open_at - end <= 400
+
+    def someone_else_speaks(self, start: int, end: int, cue: Token | None) -> bool:
+        """A speech verb with its own subject, other than `cue`, between start and end."""
+        return any(
+            (cue is None or t.i != cue.i)
+            and is_cue(t, self.in_quote)
+            and any(c.dep_ == "nsubj" for c in t.children)
+            for t in self._tokens_between(start, end)
+        )
+
     def span_at(self, pos: int) -> int | None:
         for k, s in enumerate(self.spans):
             if s.inner_start <= pos < s.inner_end:

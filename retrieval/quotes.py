@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 
 from retrieval.attribution import (
     ANY_CUE,
+    adjective_content,
     content_tokens,
     cue_subject,
     is_cue,
@@ -166,6 +167,7 @@ class _Extractor:
         self._indirect()
         self._nouns()
         self._fragments()
+        self._fill_back()
         self._drop_nested_intentions()
         self.quotes.sort(key=lambda q: q.start)
         said = {q.speaker for q in self.quotes}
@@ -291,6 +293,32 @@ class _Extractor:
                 f.direct_spans.add(k)
                 self.fragments = [(j, c) for j, c in self.fragments if j != k]
 
+    def _fill_back(self) -> None:
+        """A quoted sentence with no cue of its own right after a reported statement goes on
+        with it: 'Taxes will rise, Ruiz said. "We have no other choice."' is one statement."""
+        f = self.f
+        for k in f.pending:
+            if k in f.direct_spans:
+                continue
+            span = f.spans[k]
+            if any(q.start < span.end and span.open_at < q.end for q in self.quotes):
+                continue  # a transcript turn inside marks already has its speaker
+            prev = [q for q in self.quotes if q.end <= span.open_at]
+            if not prev:
+                continue
+            q0 = max(prev, key=lambda q: q.end)
+            cue = self.cue_token.get(id(q0))
+            if cue is None or q0.speaker is None or not f.next_sentence(q0.end, k):
+                continue  # only a statement with its own attribution goes on
+            if f.someone_else_speaks(q0.end, span.open_at, cue):
+                continue
+            spk = (q0.speaker, q0.speaker_mention, q0.speaker_kind)
+            group = q0.group if q0.group is not None else self._group(None)
+            q = self._add(span.inner_start, span.inner_end, "direct", None, spk, group)
+            if q is not None:
+                q.cue = q0.cue
+                f.direct_spans.add(k)
+
     def _indirect(self) -> None:
         f = self.f
         found: list[tuple[Token, list[Token], bool]] = []
@@ -350,10 +378,11 @@ class _Extractor:
                 f.covered.append((q.start, q.end))
 
     def _nouns(self) -> None:
-        """ "Her claim that X", "his plan to X": a statement noun with a possessive speaker."""
+        """ "Her claim that X", "his plan to X", "she is sure that X": a statement noun or a
+        stance adjective with its source."""
         f = self.f
         for t in self.doc:
-            found = noun_content(t, f.in_quote)
+            found = noun_content(t, f.in_quote) or adjective_content(t, f.in_quote)
             if found is None:
                 continue
             who, content = found

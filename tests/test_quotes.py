@@ -395,6 +395,45 @@ SPAN_CASES = [
 ]
 
 
+# A quoted sentence with no cue after a reported statement goes on with it: (article,
+# the reported words, the quote, its speaker).
+CONTINUED = [
+    (
+        INTRO + 'Taxes will have to rise next year, Lopez said. "We have no other choice."',
+        "Taxes will have to rise next year",
+        "We have no other choice.",
+        "Maria Lopez",
+    ),
+    (
+        INTRO + 'The budget is "simply broken," says Haley. "Nobody wants to admit it."',
+        'The budget is "simply broken,"',
+        "Nobody wants to admit it.",
+        "Tom Haley",
+    ),
+    (
+        INTRO + 'Haley said the deal was dead.\n\n"We walked away and we are not going back."',
+        "the deal was dead",
+        "We walked away and we are not going back.",
+        "Tom Haley",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "reported", "quoted", "speaker"), CONTINUED)
+def test_a_cueless_quote_continues_the_statement_before_it(  # type: ignore[no-untyped-def]
+    nlp, article: str, reported: str, quoted: str, speaker: str
+) -> None:
+    ex = extract(article, nlp)
+    a, b = find(ex, reported), find(ex, quoted)
+    assert a.group == b.group and a.speaker == b.speaker == speaker and b.kind == "direct"
+
+
+def test_a_cueless_quote_after_someone_else_is_left_alone(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = INTRO + 'Lopez said taxes would rise. Haley disagreed. "Nobody wants that."'
+    ex = extract(article, nlp)
+    assert all(q.speaker != "Maria Lopez" for q in ex.quotes if "Nobody" in q.text)
+
+
 @pytest.mark.parametrize(("article", "present", "absent"), SPAN_CASES)
 def test_statement_spans(nlp, article: str, present: list[str], absent: list[str]) -> None:  # type: ignore[no-untyped-def]
     texts = [q.text for q in extract(article, nlp).quotes]
@@ -402,3 +441,94 @@ def test_statement_spans(nlp, article: str, present: list[str], absent: list[str
         assert any(text in t for t in texts), (text, texts)
     for text in absent:
         assert text not in texts, (text, texts)
+
+
+# --- indirect speech: recall of reported statements (engineer "indirect") ---------------
+# (article, quote text, speaker, cue)
+INDIRECT_CASES = [
+    (  # the subject of the verb a gerund hangs on: "stopped short of calling"
+        INTRO + "Lopez stopped short of calling the new tax plan a betrayal of rural voters.",
+        "the new tax plan a betrayal of rural voters",
+        "Maria Lopez",
+        "calling",
+    ),
+    (  # "by telling them that ..."
+        INTRO + "Haley opened the debate by telling voters that the state budget was balanced.",
+        "the state budget was balanced",
+        "Tom Haley",
+        "telling",
+    ),
+    (  # the subject of "was able to"
+        INTRO + "Lopez was able to brag about her record on rural hospitals all week.",
+        "her record on rural hospitals",
+        "Maria Lopez",
+        "brag",
+    ),
+    (  # a "that" clause hanging on the addressee of "told"
+        INTRO + "Haley told a meeting of county clerks that the new voting machines were safe.",
+        "the new voting machines were safe",
+        "Tom Haley",
+        "told",
+    ),
+    (  # an instruction: "told X to ..."
+        INTRO + "Lopez told her aides to draft a bill that would cap tuition increases.",
+        "to draft a bill that would cap tuition increases",
+        "Maria Lopez",
+        "told",
+    ),
+    (  # "hoped" (the model's lemma is "hop")
+        INTRO + "Haley hoped the legislature would approve the bridge repairs before winter.",
+        "the legislature would approve the bridge repairs before winter",
+        "Tom Haley",
+        "hoped",
+    ),
+    (  # "X's view is that ...": a statement noun as the subject of "is"
+        INTRO + "Lopez's view is that the state should sell the old bridge.",
+        "the state should sell the old bridge",
+        "Maria Lopez",
+        "view",
+    ),
+    (  # a statement noun whose source follows it: "warnings from X that ..."
+        INTRO + "Haley ignored repeated warnings from Lopez that the bridge was unsafe.",
+        "the bridge was unsafe",
+        "Maria Lopez",
+        "warnings",
+    ),
+    (  # a stance adjective with a clause
+        INTRO + "Lopez was afraid that the bill would fail in the House.",
+        "the bill would fail in the House",
+        "Maria Lopez",
+        "afraid",
+    ),
+    (  # "made it clear ..."
+        INTRO + "Haley made it clear he would veto the budget.",
+        "he would veto the budget",
+        "Tom Haley",
+        "clear",
+    ),
+    (  # a fronted phrase without a verb before ", X said."
+        INTRO + "Lower taxes for every family in the state, Haley said.",
+        "Lower taxes for every family in the state",
+        "Tom Haley",
+        "said",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "text", "speaker", "cue"), INDIRECT_CASES)
+def test_indirect_pattern(nlp, article: str, text: str, speaker: str, cue: str) -> None:  # type: ignore[no-untyped-def]
+    q = find(extract(article, nlp), text)
+    assert (q.speaker, q.kind, q.cue) == (speaker, "indirect", cue)
+    assert article[q.start : q.end] == q.text
+
+
+def test_fronted_clause_joins_the_statement_around_the_attribution(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + "If the talks fail, Lopez argues, the state has other tools to collect the debt."
+    )
+    pieces = [q for q in extract(article, nlp).quotes if q.cue == "argues"]
+    assert [q.text for q in pieces] == [
+        "If the talks fail",
+        "the state has other tools to collect the debt",
+    ]
+    assert {q.speaker for q in pieces} == {"Maria Lopez"} and len({q.group for q in pieces}) == 1

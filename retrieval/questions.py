@@ -101,7 +101,9 @@ _WHAT_ELSE = re.compile(
 _WHO_QUOTED = re.compile(
     r"^(?:who|which\s+(?:people|persons|speakers|officials|sources|politicians|lawmakers))\s+"
     r"(?:was|were|is|are|got|gets|has\s+been|have\s+been|had\s+been|did\s+they|does\s+it)\s+"
-    r"(?:quoted|cited|interviewed)\b(?P<rest>.*)$",
+    r"(?:quoted|cited|interviewed)\b(?P<rest>.*)$|"
+    r"^(?:who|what)\s+(?:were|are|was|is)\s+(?:the|all\s+the)\s+(?:sources|speakers|people\s+quoted|"
+    r"voices|people\s+interviewed)\b(?P<rest2>.*)$",
     re.I,
 )
 _WHO_QUOTED_2 = re.compile(
@@ -118,7 +120,7 @@ _HOW_MANY = re.compile(
     re.I,
 )
 _WHO = re.compile(
-    r"^(?:who|which\s+(?P<kindword>[a-z]+(?:\s+[a-z]+)?))\s+"
+    rf"^(?:who|which\s+(?P<kindword>[a-z]+(?:\s+(?!(?:{_SPEECH_VERBS}|[a-z]+ed)\b)[a-z]+)?))\s+"
     r"(?:(?:has|have|had|did|does|do|would|will)\s+)?(?P<verb>[a-z]+)\b\s*(?P<rest>.*)$",
     re.I,
 )
@@ -140,7 +142,8 @@ _DID = re.compile(
     re.I,
 )
 _FROM = re.compile(
-    r"^(?:(?:show|give|find|get|list|tell)\s+(?:me\s+)?)?(?:all\s+|any\s+)?(?:the\s+)?"
+    r"^(?:(?:show|give|find|get|list|tell)\s+(?:me\s+)?)?(?:all\s+|any\s+|every\s+|each\s+)?"
+    r"(?:of\s+)?(?:the\s+)?"
     r"(?:quotes?|statements?|comments?|remarks?|tweets?|words|anything)\s+(?:from|by|of)\s+"
     r"(?P<who>.+?)(?P<rest>\s+(?:about|on|regarding|concerning|in|at|to)\s+.*)?$",
     re.I,
@@ -168,6 +171,11 @@ _QUOTES_ABOUT = re.compile(
     r"(?P<t>.+)$",
     re.I,
 )
+_QUESTION_WORDS = {
+    "what", "which", "how", "was", "is", "were", "are", "did", "does", "do", "has", "have",
+    "had", "me", "show", "tell", "give", "find", "get", "about", "on", "for", "to", "and",
+    "so", "ok", "okay", "whats", "where", "why", "when", "see",
+}  # fmt: skip
 _AUX_WORD = re.compile(
     r"^(?:is|was|were|are|be|been|being|has|have|had|did|does|do|will|would|it)\b", re.I
 )
@@ -200,7 +208,9 @@ _TELL_WHOM = re.compile(
 _CHATTER = re.compile(
     r"^(?:(?:thanks?|thank\s+you|thx|ty|cheers|hi|hello|hey|yo|ok(?:ay)?|cool|great|nice|"
     r"awesome|perfect|got\s+it|good\s+(?:morning|afternoon|evening|night)|bye|goodbye|lol|"
-    r"haha|hmm+|yes|no|yeah|nope|sure|help|never\s*mind)\b[\s,!.]*)+"
+    r"haha|hmm+|yes|no|yeah|nope|sure|help|never\s*mind|that(?:'s|\s+is|\s+was)\s+"
+    r"(?:helpful|great|perfect|useful|it|all|fine|good)|that\s+helps|(?:much\s+)?appreciated|"
+    r"appreciate\s+it|well\s+done|good\s+(?:job|bot))\b[\s,!.]*)+"
     r"(?:bot|whosaid|@whosaid|a\s+lot|again|very\s+much|so\s+much|there|all|guys|everyone|"
     r"man|mate)?[\s,!.]*$",
     re.I,
@@ -306,6 +316,8 @@ def parse_question(
     if parsed.anyone:
         # Nobody in particular: the topic over every speaker, or who was quoted at all.
         parsed.speakers, parsed.unresolved, parsed.follow_up = [], None, False
+        if parsed.topic is None and parsed.speaker_phrase and _is_category(parsed.speaker_phrase):
+            parsed.topic = _strip_det(parsed.speaker_phrase)  # "what did the nurses say?"
         parsed.intent = "search" if parsed.topic else "who_quoted"
         return parsed
     if parsed.follow_up and not parsed.speakers and context is not None:
@@ -354,7 +366,7 @@ def _who_quoted(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     m = _WHO_QUOTED.match(body) or m
     if m:
         p.intent = "who_quoted"
-        _fill_quoted_rest(m.group("rest"), p)
+        _fill_quoted_rest(m.group("rest") or m.groupdict().get("rest2") or "", p)
         return True
     m = _HOW_MANY.match(body)
     if m:
@@ -510,6 +522,8 @@ def _possessive(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     if not m:
         return False
     words = m.group("who").split()
+    lead = [i for i, w in enumerate(words) if w.lower() in _QUESTION_WORDS]
+    words = words[lead[-1] + 1 :] if lead else words  # "what was the Alliance's position"
     if words and _is_anyone(words[-1]):
         p.anyone = True  # "everyone's reaction to the vote"
         _fill_slots(None, m.group("rest"), p, shows=False)
@@ -549,6 +563,15 @@ def _named(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         rest = _LEAD_AUX.sub("", rest)
         _fill_slots(None, rest, p)
         return True
+    on = re.match(r"^(?P<who>.+?)\s+(?:on|about|re|regarding)\s+(?P<t>.+)$", body, re.I)
+    if on and len(on.group("who").split()) <= 4 and not _is_question(body):
+        names = d.resolve(on.group("who"))  # "tanaka on the temporary nurses"
+        if names:
+            p.intent = "what_did"
+            p.speaker_phrase = on.group("who")
+            p.speakers = names
+            _fill_slots(None, on.group("t"), p, shows=False)
+            return True
     if len(body.split()) <= 3 and not _is_question(body):
         names = d.resolve(body)  # a bare name with a typo: "chafetz"
         if names:

@@ -124,6 +124,7 @@ def test_who_said(question: str, phrase: str, exact: bool) -> None:
         ("who commented?", None, None),
         ("who commented in the stadium story?", "stadium", None),
         ("what did everyone say?", None, None),
+        ("who were the sources in the levy story?", "levy", None),
     ],
 )
 def test_who_quoted(question: str, article: str | None, topic: str | None) -> None:
@@ -328,6 +329,7 @@ TOPIC_OVER_EVERYONE = [
     ("who weighed in on the stadium?", "stadium"),
     ("who mentioned layoffs?", "layoffs"),
     ("who brought up the ferry?", "ferry"),
+    ("what did the nurses say?", "nurses"),
     ("quotes about the strike", "strike"),
     ("show me all comments on the levy", "levy"),
     ("what was said about the aquifer?", "aquifer"),
@@ -402,6 +404,13 @@ NATURAL = [
     ("did Okafor discuss the budget?", ["Diane Okafor"], "budget"),
     ("what did the senator say about water?", ["Edith Johnson"], "water"),
     ("how did Kline respond to the union's demands?", ["Robert Kline"], "union's demands"),
+    ("lindqvist on the lake level", ["Tom Lindqvist"], "lake level"),
+    (
+        "What was the Taxpayers League's position on the vote?",
+        ["Harbor City Taxpayers League"],
+        "vote",
+    ),
+    ("can you show me every quote from Okafor?", ["Diane Okafor"], None),
 ]
 
 
@@ -414,7 +423,17 @@ def test_natural_questions(question: str, speakers: list[str], topic: str | None
 
 
 @pytest.mark.parametrize(
-    "question", ["thanks!", "Thank you so much", "hi", "hello there", "ok", "cool, thx", "bye"]
+    "question",
+    [
+        "thanks!",
+        "Thank you so much",
+        "hi",
+        "hello there",
+        "ok",
+        "cool, thx",
+        "bye",
+        "thanks, that's helpful",
+    ],
 )
 def test_chatter_is_not_a_search(question: str) -> None:
     p = parse_question(question, DIRECTORY)
@@ -466,3 +485,12 @@ def test_roles_are_matched_as_written_in_full_or_short(role: str, names: list[st
         ]
     )
     assert d.resolve(role) == names
+
+
+def test_which_role_keeps_the_verb() -> None:
+    p = parse_question("which councilman opposed the levy?", DIRECTORY)
+    assert (p.intent, p.verb, p.phrase) == ("who_said", "opposed", "opposed the levy")
+
+
+def test_ceo_is_a_chief_executive() -> None:
+    assert DIRECTORY.resolve("the CEO") == ["Robert Kline"]

@@ -80,6 +80,9 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+_ROLE_SHORT = {"ceo": ("chief", "executive"), "coo": ("chief", "operating", "officer")}
+
+
 def _role_word(word: str) -> str:
     """A title as the word a role would use: 'sen' -> 'senator', 'gov.' -> 'governor'.
 
@@ -263,7 +266,7 @@ class SpeakerDirectory:
 
     def _roles_match(self, toks: list[str]) -> list[str]:
         """'spokeswoman' matches the role 'Justice Department spokeswoman'; 'senator' 'Sen.'."""
-        t = tuple(_role_word(w) for w in toks)
+        t = tuple(x for w in toks for x in _ROLE_SHORT.get(w, (_role_word(w),)))
         hits = {who for rt, who in self._roles if rt == t or rt[-len(t) :] == t}
         return self._order(hits)
 

@@ -319,6 +319,10 @@ def parse_question(
         if parsed.topic is None and parsed.speaker_phrase and _is_category(parsed.speaker_phrase):
             parsed.topic = _strip_det(parsed.speaker_phrase)  # "what did the nurses say?"
         parsed.intent = "search" if parsed.topic else "who_quoted"
+        topic = parsed.topic or ""
+        hits = directory.scan(topic)
+        if len(hits) == 1 and (hits[0][0], hits[0][1]) == (0, len(topic)):
+            parsed.exclude = hits[0][2]  # "what did people say about Okafor?": not Okafor
         return parsed
     if parsed.follow_up and not parsed.speakers and context is not None:
         parsed.speakers = list(context.speakers)

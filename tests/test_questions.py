@@ -494,3 +494,10 @@ def test_which_role_keeps_the_verb() -> None:
 
 def test_ceo_is_a_chief_executive() -> None:
     assert DIRECTORY.resolve("the CEO") == ["Robert Kline"]
+
+
+def test_people_about_a_speaker_are_other_people() -> None:
+    p = parse_question("what did people say about Okafor?", DIRECTORY)
+    assert (p.intent, p.topic, p.exclude) == ("search", "Okafor", ["Diane Okafor"])
+    p = parse_question("did anyone mention the Okafor plan?", DIRECTORY)
+    assert (p.topic, p.exclude) == ("Okafor plan", [])

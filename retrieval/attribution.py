@@ -4,7 +4,7 @@ they report (a clausal complement, an object, the clause an attribution comments
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from retrieval.cues import (
     COGNITION_VERBS,
@@ -237,7 +237,7 @@ def object_content(cue: Token) -> list[Token]:
             comps += [c for c in after if c.dep_ == "prep" and c.lower_ == "as"]
             lo = objs[0].left_edge.i
             hi = max(c.right_edge.i for c in comps)
-            return [doc[i] for i in range(lo, hi + 1)]
+            return [doc[i] for i in range(lo, _before_aside(doc, lo, hi) + 1)]
     for prep in after:
         verbs = PREP_CONTENT.get(prep.lower_, frozenset())
         if prep.dep_ != "prep" or (verbs is not None and lemma not in verbs):
@@ -245,12 +245,26 @@ def object_content(cue: Token) -> list[Token]:
         if verbs is None and lemma not in SPEECH_VERBS | PREP_VERBS:
             continue
         objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+        if objs and objs[0].dep_ == "pcomp" and objs[0].lemma_.lower() in SPEECH_VERBS:
+            continue  # "responded by saying X": the inner cue reports X
         if objs:
             lo, hi = _subtree_range(objs[0])
             # "called on the administration to act": the request runs to the infinitive's end
             hi = max([hi] + [c.right_edge.i for c in after if c.dep_ == "xcomp" and c.i > hi])
-            return [doc[i] for i in range(lo, hi + 1)]
+            return [doc[i] for i in range(lo, _before_aside(doc, lo, hi) + 1)]
     return []
+
+
+def _before_aside(doc: Doc, lo: int, hi: int) -> int:
+    """End an object before the writer's aside on it: "praised the bill, which passed in
+    May" reports the bill, not the vote. A clause (not an object) keeps its asides."""
+    for i in range(lo + 1, hi + 1):
+        t = doc[i]
+        if t.dep_ == "relcl" and doc[t.left_edge.i - 1].text == "," and t.left_edge.i - 1 > lo:
+            first = doc[t.left_edge.i]
+            if first.lower_ in ("which", "who", "whom", "whose") or first.dep_ == "prep":
+                return t.left_edge.i - 2
+    return hi
 
 
 def content_tokens(cue: Token) -> list[Token]:

@@ -29,7 +29,9 @@ SPEECH_VERBS = words(
     realise know understand recognize recognise read insist point brand dub label call term
     criticize criticise praise blast slam attack condemn denounce defend dismiss reject
     dispute mock ridicule tout hail applaud welcome thank blame fault lambast decry declare
-    counter rebut refute acknowledge concur object protest
+    counter rebut refute acknowledge concur object protest convince chastise deride portray
+    herald compliment extol bemoan underscore recite downplay articulate paint resent
+    apologize marvel lie rejoice scoff
     """
 )
 
@@ -59,7 +61,7 @@ XCOMP_VERBS = (
     words(
         "promise pledge vow threaten urge refuse decline plan swear demand ask want seek hope "
         "expect agree intend aim offer encourage implore persuade vote push press tell warn "
-        "remind advise instruct order caution challenge"
+        "remind advise instruct order caution challenge convince"
     )
     | MISLEMMAS
 )
@@ -84,7 +86,9 @@ OBJECT_VERBS = words(
     vow recall admit concede confirm compare liken contrast characterize characterise label
     brand dub term champion advocate float pitch tweet post warn ridicule fault target
     endorse release unleash publish admire view address illustrate present deliver profile
-    feature debate approve invoke introduce
+    feature debate approve invoke introduce show echo explain protest lament lambast
+    chastise deride portray herald compliment extol bemoan underscore recite downplay
+    articulate paint resent
     """
 )
 
@@ -93,14 +97,18 @@ OBJECT_VERBS = words(
 PREP_CONTENT = {
     "about": None,  # any speech verb: "spoke about", "complained about", "bragged about"
     "against": None,
-    "for": words("call push press advocate argue ask plead appeal lobby campaign fight"),
+    "for": words("call push press advocate argue ask plead appeal lobby campaign fight apologize"),
     "of": words("warn speak talk complain accuse boast brag"),
     "to": words("point refer allude object"),
-    "on": words("insist comment elaborate call"),
+    "on": words("insist comment elaborate call seize double weigh dwell harp"),
+    "with": words("respond reply counter"),  # "responded with attacks on the mayor"
+    "by": words("respond reply counter"),  # "responded by citing the jobs report"
+    "at": words("bristle balk scoff lash jab marvel"),
 }
 PREP_VERBS = words(
     "speak talk complain brag boast rail rant point refer allude object insist comment "
-    "elaborate push press advocate plead appeal lobby campaign fight"
+    "elaborate push press advocate plead appeal lobby campaign fight seize double weigh "
+    "dwell harp bristle balk scoff lash jab"
 )
 
 # Nouns that name a statement or stance; with a possessive speaker their clause, infinitive

@@ -506,6 +506,30 @@ INDIRECT_CASES = [
         "Tom Haley",
         "clear",
     ),
+    (  # an object ends before the writer's aside on it (", which ...")
+        INTRO + "Lopez praised the new transit plan, which passed the House in May.",
+        "the new transit plan",
+        "Maria Lopez",
+        "praised",
+    ),
+    (  # a response given "with" something
+        INTRO + "Haley responded with attacks on the senator's voting record.",
+        "attacks on the senator's voting record",
+        "Tom Haley",
+        "responded",
+    ),
+    (  # "painted X as Y"
+        INTRO + "Lopez painted the governor as a friend of the oil industry.",
+        "the governor as a friend of the oil industry",
+        "Maria Lopez",
+        "painted",
+    ),
+    (  # "responded by saying X": the inner cue reports X
+        INTRO + "Haley responded by saying the budget was balanced.",
+        "the budget was balanced",
+        "Tom Haley",
+        "saying",
+    ),
     (  # a fronted phrase without a verb before ", X said."
         INTRO + "Lower taxes for every family in the state, Haley said.",
         "Lower taxes for every family in the state",

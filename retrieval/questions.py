@@ -27,6 +27,7 @@ __all__ = [
     "DirectoryEntry",
     "ParsedQuestion",
     "SpeakerDirectory",
+    "chatter_reply",
     "clean_question",
     "parse_question",
 ]
@@ -256,6 +257,21 @@ _TYPOS = {
 }  # fmt: skip
 
 
+def chatter_reply(text: str) -> str:
+    """A short reply to a message that asks nothing ('thanks!', 'hi')."""
+    low = text.lower()
+    if re.search(r"\b(?:thank|thanks|thx|ty|cheers|appreciate|helpful|helps|great|perfect)", low):
+        lead = "You're welcome!"
+    elif re.search(r"\b(?:bye|goodbye|good\s+night)\b", low):
+        lead = "Bye!"
+    elif re.search(r"\b(?:hi|hello|hey|yo|morning|afternoon|evening)\b", low):
+        lead = "Hi!"
+    else:
+        lead = ""
+    tip = "Ask me who said what, for example: what did the mayor say?"
+    return f"{lead} {tip}".strip()
+
+
 def _typos(text: str) -> str:
     return re.sub(
         r"[^\W\d_]+", lambda m: _TYPOS.get(m.group().lower(), m.group()), text, flags=re.U
@@ -284,7 +300,8 @@ _ANYONE = {
     "no one", "nobody", "others", "other people", "the others", "any of them", "all of them",
     "any of the speakers", "the speakers", "speakers", "sources", "article", "articles",
     "story", "stories", "piece", "report", "reports", "paper", "coverage", "news", "it",
-    "anyone else", "somebody else", "someone else", "people in the article",
+    "anyone else", "anybody else", "somebody else", "someone else", "everyone else",
+    "everybody else", "people in the article",
 }  # fmt: skip
 
 
@@ -323,6 +340,8 @@ def parse_question(
         hits = directory.scan(topic)
         if len(hits) == 1 and (hits[0][0], hits[0][1]) == (0, len(topic)):
             parsed.exclude = hits[0][2]  # "what did people say about Okafor?": not Okafor
+        if context is not None and re.search(r"\b(?:else|other)", parsed.speaker_phrase or ""):
+            parsed.exclude = [*parsed.exclude, *context.speakers]  # "did anyone else ...?"
         return parsed
     if parsed.follow_up and not parsed.speakers and context is not None:
         parsed.speakers = list(context.speakers)

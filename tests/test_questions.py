@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from retrieval.directory import DirectoryEntry, SpeakerDirectory
-from retrieval.questions import MAX_QUESTION_CHARS, clean_question, parse_question
+from retrieval.questions import (
+    MAX_QUESTION_CHARS,
+    chatter_reply,
+    clean_question,
+    parse_question,
+)
 from retrieval.types import Context
 
 E = DirectoryEntry
@@ -501,3 +506,17 @@ def test_people_about_a_speaker_are_other_people() -> None:
     assert (p.intent, p.topic, p.exclude) == ("search", "Okafor", ["Diane Okafor"])
     p = parse_question("did anyone mention the Okafor plan?", DIRECTORY)
     assert (p.topic, p.exclude) == ("Okafor plan", [])
+
+
+def test_anyone_else_leaves_out_who_was_just_shown() -> None:
+    ctx = Context(speakers=["Diane Okafor"])
+    p = parse_question("did anyone else talk about the levy?", DIRECTORY, ctx)
+    assert (p.intent, p.topic, p.exclude, p.speakers) == ("search", "levy", ["Diane Okafor"], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [("thanks!", "You're welcome!"), ("hi", "Hi!"), ("bye", "Bye!"), ("ok", "Ask me")],
+)
+def test_chatter_gets_a_fitting_reply(text: str, lead: str) -> None:
+    assert chatter_reply(text).startswith(lead)

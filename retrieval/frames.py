@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from retrieval.attribution import is_cue
+from retrieval.attribution import ANY_CUE, is_cue
 from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, QuoteSpan
 from retrieval.names import words
 from retrieval.speakers import np_tokens, span_text
@@ -269,6 +269,25 @@ class Frame:
             and any(c.dep_ == "nsubj" for c in t.children)  # someone else speaking
         ]
         return not others and not any(j in self.titles for j in self.spans_within(a.end, b.open_at))
+
+    def inside_report(self, k: int, cue: Token) -> bool:
+        """Quote k runs on from words before it in its clause ('she knows that "..."') and
+        its cue is itself reported by another speech verb, so the quote is a piece of that
+        outer statement rather than a statement of its own."""
+        if self._lead_char(k) in ("", ":", ",", "\u2014", "(", "\u2013", "-"):
+            return False
+        if cue.idx > self.spans[k].open_at:
+            return False
+        if cue.dep_ in ("advcl", "conj") and is_cue(cue.head, self.in_quote, ANY_CUE):
+            return False  # 'Haley said, adding "..."': the same speaker goes on
+        t = cue
+        while t.head.i != t.i:
+            t = t.head
+            if t.idx > self.spans[k].open_at:
+                return False
+            if is_cue(t, self.in_quote, ANY_CUE):
+                return True
+        return False
 
     def next_sentence(self, end: int, k: int) -> bool:
         """Span k opens the sentence right after the one that ends at offset `end`, with

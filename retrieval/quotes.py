@@ -198,6 +198,8 @@ class _Extractor:
                 continue
             cue = f.cue_for_span(k)
             full = f.starts_clause(k, cue) and (f.has_clause(k) or f.tagged_short(k, cue))
+            if full and cue is not None and f.inside_report(k, cue):
+                full = False  # 'said she knows that "..."': part of the outer statement
             if not full:
                 self.fragments.append((k, cue))
                 continue

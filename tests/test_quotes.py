@@ -434,6 +434,35 @@ def test_a_cueless_quote_after_someone_else_is_left_alone(nlp) -> None:  # type:
     assert all(q.speaker != "Maria Lopez" for q in ex.quotes if "Nobody" in q.text)
 
 
+# A quote that runs on from a clause reported by another verb is a piece of that statement:
+# (article, the whole statement, its speaker).
+REPORTED_QUOTES = [
+    (
+        "The city council met on Monday.\n\nThe council pledged to impose new fines as a "
+        'deterrence to what it called "a clear danger to the whole region."',
+        'to impose new fines as a deterrence to what it called "a clear danger to the whole '
+        'region."',
+        "city council",
+    ),
+    (
+        INTRO + "Lopez said she wanted to speak to young voters and let them know that "
+        '"this fight is far from over."',
+        'she wanted to speak to young voters and let them know that "this fight is far from over."',
+        "Maria Lopez",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "text", "speaker"), REPORTED_QUOTES)
+def test_a_quote_inside_a_reported_clause_is_part_of_it(  # type: ignore[no-untyped-def]
+    nlp, article: str, text: str, speaker: str
+) -> None:
+    ex = extract(article, nlp)
+    q = find(ex, text)
+    assert (q.kind, q.speaker) == ("mixed", speaker)
+    assert not [p for p in ex.quotes if p.kind == "direct"], ex.quotes
+
+
 @pytest.mark.parametrize(("article", "present", "absent"), SPAN_CASES)
 def test_statement_spans(nlp, article: str, present: list[str], absent: list[str]) -> None:  # type: ignore[no-untyped-def]
     texts = [q.text for q in extract(article, nlp).quotes]

@@ -46,10 +46,16 @@ _SPEECH_VERBS = (
     "praise|praised|defend|defended|blame|blamed|complain|complained|promise|promised|"
     "ask|asked|acknowledge|acknowledged|note|noted|express|expressed"
 )
+# A speaker slot: "the state senator" is one, even though "state" can be a speech verb.
+_WHO_SLOT = r"(?P<who>(?:(?:the|a|an|his|her|their|its)\s+)?[^\s].*?)"
 _MEDIA_WORDS = (
     "tweet|tweets|twitter|statement|interview|post|press release|press conference|letter|"
     "speech|op-ed|email|e-mail|memo|video|podcast|briefing|hearing|radio|tv|television|"
     "facebook|instagram"
+)
+_POSSESSIVE_ADJ = (
+    r"(?:latest|recent|first|last|full|exact|public|own|main|initial|best|key|strongest|"
+    r"most\s+\w+|top|notable|memorable|official|actual|original|biggest)"
 )
 _POSSESSIVE_NOUNS = (
     "comments?|remarks?|statements?|views?|words|quotes?|response|reaction|position|take|"
@@ -116,7 +122,7 @@ _WHO_QUOTED_2 = re.compile(
     re.I,
 )
 _HOW_MANY = re.compile(
-    r"^how\s+(?:many\s+times|often)\s+(?:was|is|were|did|does|has)\s+(?P<who>.+?)\s+"
+    rf"^how\s+(?:many\s+times|often)\s+(?:was|is|were|did|does|has)\s+{_WHO_SLOT}\s+"
     r"(?:quoted|cited|speak|talk|say\s+anything)\b(?P<rest>.*)$",
     re.I,
 )
@@ -127,18 +133,18 @@ _WHO = re.compile(
 )
 _WHAT_DID = re.compile(
     r"^(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:what|which\s+\w+)\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|"
-    r"are|would|will)\s+(?P<who>.+?)\s+(?:(?:have\s+to|had\s+to|got\s+to)\s+)?"
+    rf"are|would|will)\s+{_WHO_SLOT}\s+(?:(?:have\s+to|had\s+to|got\s+to)\s+)?"
     rf"(?P<verb>{_SPEECH_VERBS})\b(?P<rest>.*)$",
     re.I,
 )
 _HOW_DID = re.compile(
-    r"^how\s+(?:did|does|has|have|do)\s+(?P<who>.+?)\s+"
+    rf"^how\s+(?:did|does|has|have|do)\s+{_WHO_SLOT}\s+"
     r"(?P<verb>respond|react|reply|answer|describe|characterize|explain|defend|justify|"
     r"feel|view|see|put\s+it)\b(?P<rest>.*)$",
     re.I,
 )
 _DID = re.compile(
-    r"^(?:did|has|have|does|do|was|is|were|had)\s+(?P<who>.+?)\s+(?:ever\s+|actually\s+|really\s+)?"
+    rf"^(?:did|has|have|does|do|was|is|were|had)\s+{_WHO_SLOT}\s+(?:ever\s+|actually\s+|really\s+)?"
     rf"(?P<verb>{_SPEECH_VERBS})\b(?P<rest>.*)$",
     re.I,
 )
@@ -146,22 +152,22 @@ _FROM = re.compile(
     r"^(?:(?:show|give|find|get|list|tell)\s+(?:me\s+)?)?(?:all\s+|any\s+|every\s+|each\s+)?"
     r"(?:of\s+)?(?:the\s+)?"
     r"(?:quotes?|statements?|comments?|remarks?|tweets?|words|anything)\s+(?:from|by|of)\s+"
-    r"(?P<who>.+?)(?P<rest>\s+(?:about|on|regarding|concerning|in|at|to)\s+.*)?$",
+    rf"{_WHO_SLOT}(?P<rest>\s+(?:about|on|regarding|concerning|in|at|to)\s+.*)?$",
     re.I,
 )
 _TELL_ME = re.compile(
-    r"^(?:(?:tell|show|give)\s+me|i\s+want\s+to\s+know|do\s+you\s+know)\s+what\s+(?P<who>.+?)\s+"
+    rf"^(?:(?:tell|show|give)\s+me|i\s+want\s+to\s+know|do\s+you\s+know)\s+what\s+{_WHO_SLOT}\s+"
     rf"(?P<verb>{_SPEECH_VERBS})\b(?P<rest>.*)$",
     re.I,
 )
 _POSSESSIVE = re.compile(
-    rf"(?P<who>[^\W_][\w.\- ]*?)'s?\s+(?:(?:latest|recent|first|last|full|exact|public|"
-    rf"own|main|initial)\s+)?(?P<noun>{_POSSESSIVE_NOUNS})\b(?P<rest>.*)$",
+    rf"(?P<who>[^\W_][\w.\- ]*?)'s?\s+(?:{_POSSESSIVE_ADJ}\s+)?"
+    rf"(?P<noun>{_POSSESSIVE_NOUNS})\b(?P<rest>.*)$",
     re.I,
 )
 _POSSESSIVE_BARE = re.compile(
-    rf"(?P<who>[^\W_][\w.\- ]*?)s\s+(?:(?:latest|recent|first|last|full|exact|public|"
-    rf"own|main|initial)\s+)?(?P<noun>{_POSSESSIVE_NOUNS})\b(?P<rest>.*)$",
+    rf"(?P<who>[^\W_][\w.\- ]*?)s\s+(?:{_POSSESSIVE_ADJ}\s+)?"
+    rf"(?P<noun>{_POSSESSIVE_NOUNS})\b(?P<rest>.*)$",
     re.I,
 )
 _QUOTES_ABOUT = re.compile(
@@ -226,6 +232,19 @@ _POLITE = re.compile(
     r"(?=(?:tell|show|give|find|get|list|let|check|look|see)\b)",
     re.I,
 )
+_LEAD_IN = re.compile(
+    r"^(?:is\s+it\s+true|is\s+it\s+right|did\s+i\s+hear\s+right|i\s+heard|i\s+read|"
+    r"apparently|supposedly|so\s+i\s+heard)\s*(?:that\s+|,\s*)?(?=\S)|"
+    r"^(?:summari[sz]e|recap|explain|describe|list|give\s+me|show\s+me|remind\s+me(?:\s+of)?)"
+    r"\s+(?=(?:what|who|how)\b)",
+    re.I,
+)
+_SEARCH_LEAD = re.compile(
+    r"^(?:(?:tell|show|give)\s+me\s+(?:something\s+|more\s+|everything\s+)?(?:about|on)|"
+    r"what\s+about|how\s+about|anything\s+(?:on|about)|(?:any\s+)?(?:news|info|information)\s+"
+    r"(?:on|about)|search\s+(?:for\s+)?|look\s+up|find)\s+(?:the\s+)?",
+    re.I,
+)
 _POLITE_TAIL = re.compile(
     r"[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|for\s+me)(?:[\s,!.?]+|$)$", re.I
 )
@@ -236,12 +255,12 @@ _EMBEDDED = re.compile(
     re.I,
 )
 _WHETHER = re.compile(
-    rf"^(?:whether|if)\s+(?P<who>.+?)\s+(?:ever\s+|actually\s+|really\s+)?"
+    rf"^(?:whether|if)\s+{_WHO_SLOT}\s+(?:ever\s+|actually\s+|really\s+)?"
     rf"(?P<verb>{_SPEECH_VERBS})\b(?P<rest>.*)$",
     re.I,
 )
 _EMBEDDED_WHAT = re.compile(
-    r"^what\s+(?:exactly\s+|else\s+)?(?P<who>.+?)\s+"
+    rf"^what\s+(?:exactly\s+|else\s+)?{_WHO_SLOT}\s+"
     r"(?P<verb>said|says|told|tweeted|wrote|posted|thought|thinks|meant|claimed|argued|"
     r"stated|answered|replied|responded|reported|announced|commented|mentioned|"
     r"testified|insisted|warned|called|described|had\s+to\s+say|has\s+to\s+say)\b(?P<rest>.*)$",
@@ -282,6 +301,7 @@ def _core(text: str) -> str:
     """The question inside the chatter: 'hey bot, can you tell me what X said, please?'."""
     text = _LEAD_CHATTER.sub("", text).strip(" ,")
     text = _POLITE.sub("", text).strip()
+    text = _LEAD_IN.sub("", text).strip()
     for _ in range(2):
         text = _POLITE_TAIL.sub("", text).strip(" ,")
     text = re.sub(
@@ -348,7 +368,7 @@ def parse_question(
         if parsed.topic is None and parsed.intent == "what_did" and context.topic:
             parsed.topic = None  # "what else" asks for more, not the same topic again
     if parsed.intent == "search" and parsed.unresolved is None:
-        parsed.topic = parsed.topic or body
+        parsed.topic = parsed.topic or _SEARCH_LEAD.sub("", body).strip() or body
     return parsed
 
 
@@ -363,7 +383,7 @@ def _follow_up(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     p.follow_up = True
     p.intent = "what_did"
     inner = re.match(
-        rf"^(?:did|does|has|have|had|was|is|would)\s+(?P<who>.+?)\s+"
+        rf"^(?:did|does|has|have|had|was|is|would)\s+{_WHO_SLOT}\s+"
         rf"(?P<verb>{_SPEECH_VERBS})\b(?P<rest>.*)$",
         rest,
         re.I,
@@ -372,7 +392,7 @@ def _follow_up(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         _fill_speaker(inner.group("who"), p, d)
         _fill_slots(inner.group("verb"), inner.group("rest"), p)
     else:
-        rm = re.match(r"^(?:from|by)\s+(?P<who>.+?)(?P<rest>\s+(?:about|on)\s+.*)?$", rest, re.I)
+        rm = re.match(rf"^(?:from|by)\s+{_WHO_SLOT}(?P<rest>\s+(?:about|on)\s+.*)?$", rest, re.I)
         if rm:
             _fill_speaker(rm.group("who"), p, d)
             _fill_slots(None, rm.group("rest") or "", p)
@@ -387,6 +407,13 @@ def _who_quoted(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     if m and lead and _who_topic(lead.group("v").lower(), m.group("rest").strip(), p, d):
         return True  # "who commented on the levy?" asks for what they said about it
     m = _WHO_QUOTED.match(body) or m
+    saying = re.match(
+        r"^\s*(?:as\s+)?(?:saying|to\s+say|to\s+have\s+said)\s+(?P<x>.+)$",
+        (m.group("rest") or "") if m and "rest" in m.groupdict() else "",
+        re.I,
+    )
+    if saying:  # "who was quoted saying the levy is a luxury?" is a who-said
+        return _who(f"who said {saying.group('x')}", p, d)
     if m:
         p.intent = "who_quoted"
         _fill_quoted_rest(m.group("rest") or m.groupdict().get("rest2") or "", p)
@@ -586,7 +613,7 @@ def _named(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         rest = _LEAD_AUX.sub("", rest)
         _fill_slots(None, rest, p)
         return True
-    on = re.match(r"^(?P<who>.+?)\s+(?:on|about|re|regarding)\s+(?P<t>.+)$", body, re.I)
+    on = re.match(rf"^{_WHO_SLOT}\s+(?:on|about|re|regarding)\s+(?P<t>.+)$", body, re.I)
     if on and len(on.group("who").split()) <= 4 and not _is_question(body):
         names = d.resolve(on.group("who"))  # "tanaka on the temporary nurses"
         if names:
@@ -595,11 +622,18 @@ def _named(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
             p.speakers = names
             _fill_slots(None, on.group("t"), p, shows=False)
             return True
-    if len(body.split()) <= 3 and not _is_question(body):
-        names = d.resolve(body)  # a bare name with a typo: "chafetz"
+    bare = re.sub(
+        r"^(?:(?:all|any|every)\s+)?(?:quotes?|comments?|remarks?|statements?)\s+(?:from|by|of)\s+|"
+        r"(?:'s)?\s+(?:quotes?|comments?|remarks?|statements?|tweets?)$",
+        "",
+        body,
+        flags=re.I,
+    ).strip()
+    if len(bare.split()) <= 3 and not _is_question(bare):
+        names = d.resolve(bare)  # a bare name with a typo: "chafetz", "okafor quotes"
         if names:
             p.intent = "what_did"
-            p.speaker_phrase = body
+            p.speaker_phrase = bare
             p.speakers = names
             return True
     words = body.split()
@@ -680,6 +714,28 @@ def _content(text: str) -> str:
     return " ".join(toks)
 
 
+_MEMBER_OF = re.compile(
+    r"^(?:anyone|anybody|someone|somebody|people|everyone|folks|somebody)\s+"
+    r"(?:from|at|in|with|of|for|on)\s+(?P<org>.+)$",
+    re.I,
+)
+_QUALIFIED = re.compile(r"^(?P<name>.+?)(?:,\s*|\s+)(?:from|of|at|in|with|who)\s+(?P<q>.+)$", re.I)
+
+
+def _described_as(names: list[str], words: str, d: SpeakerDirectory) -> list[str]:
+    """The names whose roles or aliases hold every content word of a qualifier."""
+    want = set(tokens(_content(words))) - DETERMINERS
+    if not want:
+        return []
+    out = []
+    for name in names:
+        entry = d.entries[name]
+        have = {t for text in (*entry.roles, *entry.aliases) for t in tokens(text)}
+        if want <= have:
+            out.append(name)
+    return out
+
+
 def _is_anyone(who: str) -> bool:
     """'anyone', 'people', 'the article': nobody in particular."""
     low = re.sub(r"\s+", " ", who.lower()).strip()
@@ -704,6 +760,14 @@ def _fill_speaker(who: str, p: ParsedQuestion, d: SpeakerDirectory) -> None:
     if who.lower() in PRONOUNS:
         p.follow_up = True
         return
+    member = _MEMBER_OF.match(who)
+    if member:  # "anyone from the hospital": whoever speaks for it, else the topic of it
+        names = d.resolve(member.group("org"))
+        if names:
+            p.speakers = names
+        else:
+            p.anyone = True
+        return
     if _is_anyone(who):
         p.anyone = True
         return
@@ -711,6 +775,15 @@ def _fill_speaker(who: str, p: ParsedQuestion, d: SpeakerDirectory) -> None:
     if names:
         p.speakers = names
         return
+    qualified = _QUALIFIED.match(who)
+    if qualified:  # "Johnson from the Fifth Ward", "the senator from the Ninth District"
+        names = d.resolve(qualified.group("name"))
+        fits = _described_as(names, qualified.group("q"), d)
+        if re.match(r"^[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)*$", qualified.group("name")):
+            fits = fits or names  # a proper name stands even when the rest is not known
+        if fits:
+            p.speakers = fits
+            return
     if _is_category(who):
         p.anyone = True  # "what did critics say about X?": whoever spoke about X
         return

@@ -416,6 +416,20 @@ NATURAL = [
         "vote",
     ),
     ("can you show me every quote from Okafor?", ["Diane Okafor"], None),
+    (
+        "Is it true that Okafor called the levy a promise?",
+        ["Diane Okafor"],
+        "called the levy a promise",
+    ),
+    ("okafor quotes", ["Diane Okafor"], None),
+    ("summarize what Kline said", ["Robert Kline"], None),
+    ("give me kline's best quote", ["Robert Kline"], None),
+    ("What did Johnson from the Fifth Ward say?", JOHNSONS, None),
+    (
+        "has anyone from the Taxpayers League commented on the stadium?",
+        ["Harbor City Taxpayers League"],
+        "stadium",
+    ),
 ]
 
 
@@ -520,3 +534,40 @@ def test_anyone_else_leaves_out_who_was_just_shown() -> None:
 )
 def test_chatter_gets_a_fitting_reply(text: str, lead: str) -> None:
     assert chatter_reply(text).startswith(lead)
+
+
+def test_quoted_saying_is_a_who_said() -> None:
+    p = parse_question("who's quoted saying the levy is a luxury?", DIRECTORY)
+    assert (p.intent, p.phrase) == ("who_said", "the levy is a luxury")
+
+
+def test_an_office_is_not_a_titled_person() -> None:
+    d = SpeakerDirectory([E("mayor's office", kind="organization"), E("Ana Ruiz", roles=("Gov.",))])
+    assert d.resolve("the governor's office") == []
+    assert d.resolve("the mayor's office") == ["mayor's office"]
+
+
+def test_search_loses_its_lead_in() -> None:
+    assert parse_question("tell me about the ferry budget", DIRECTORY).topic == "ferry budget"
+
+
+@pytest.mark.parametrize(
+    ("question", "speakers", "unresolved"),
+    [
+        ("what did the senator from the Ninth District say?", ["Edith Johnson"], None),
+        ("what did the senator from Texas say?", [], "senator from Texas"),
+        ("what did Johnson from the Ninth District say?", ["Edith Johnson"], None),
+    ],
+)
+def test_a_qualifier_chooses_among_people(
+    question: str, speakers: list[str], unresolved: str | None
+) -> None:
+    d = SpeakerDirectory(
+        [
+            *DIRECTORY.entries.values(),
+            E("Edith Johnson", roles=("a Democrat from the Ninth District",)),
+            E("Hal Marsh", roles=("Sen.",)),
+        ]
+    )
+    p = parse_question(question, d)
+    assert (p.speakers, p.unresolved) == (speakers, unresolved)

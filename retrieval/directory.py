@@ -162,11 +162,12 @@ class SpeakerDirectory:
             # mayor's spokeswoman" does not yield "spokeswoman": that is a role, matched below).
             while toks and (toks[0] in TITLES or toks[0][:1].isdigit()):
                 toks = toks[1:]
-            if toks and set(toks) <= set(tokens(name)):
+            # An office is not a titled person: "mayor's office" does not yield "office".
+            if toks and set(toks) <= set(tokens(name)) and entry.kind != "organization":
                 self._index(" ".join(toks), name)
         raw = tokens(name)
         # "Councilwoman Ines Varga" is a person whatever kind the extractor gave it.
-        titled = len(raw) > 1 and raw[0] in TITLES and len(raw) <= 4
+        titled = len(raw) > 1 and raw[0] in TITLES and len(raw) <= 4 and "'" not in fold(name)
         if entry.kind == "person" or titled:
             toks = [t for t in raw if t not in _NAME_SUFFIXES and t not in TITLES]
             if toks:

@@ -26,6 +26,8 @@ REASON_MARKS = words("because since although though while unless if")
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
 MEANS_PREPS = words("by of about after before while without upon in")
 DUMMY_SUBJECTS = words("it there this that what which")
+# Prepositions after a cue's object that complete what was said about it.
+OBJECT_PREPS = words("as for of to with against over about")
 ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS
 
 
@@ -182,6 +184,12 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
                 return objs[0] if objs else None
             return c
     if depth < 3 and cue.head.i != cue.i:
+        if cue.dep_ == "xcomp" and not any(c.dep_ == "agent" for c in cue.head.children):
+            # "she was heard yelling that ...", "he was quoted as saying": the passive's
+            # subject speaks
+            passive = [c for c in cue.head.children if c.dep_ == "nsubjpass"]
+            if passive and passive[0].lower_ not in DUMMY_SUBJECTS:
+                return passive[0]
         if cue.dep_ in ("conj", "advcl", "xcomp"):
             return cue_subject(cue.head, depth + 1)
         if cue.dep_ == "acomp":
@@ -233,8 +241,13 @@ def object_content(cue: Token) -> list[Token]:
     if lemma in OBJECT_VERBS:
         objs = [c for c in after if c.dep_ == "dobj" and c.tag_ not in ("PRP", "WP", "WDT")]
         if objs:
-            comps = [c for c in after if c.dep_ in ("dobj", "oprd", "ccomp", "xcomp")]
-            comps += [c for c in after if c.dep_ == "prep" and c.lower_ == "as"]
+            comps = [c for c in after if c.dep_ in ("dobj", "oprd", "ccomp", "xcomp", "acomp")]
+            # "accused the mayor of lying", "likened the plan to a tax", "blamed X for Y"
+            comps += [
+                c
+                for c in after
+                if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > objs[0].i
+            ]
             lo = objs[0].left_edge.i
             hi = max(c.right_edge.i for c in comps)
             return [doc[i] for i in range(lo, _before_aside(doc, lo, hi) + 1)]
@@ -330,8 +343,32 @@ def content_tokens(cue: Token) -> list[Token]:
         if head.i < cue.i:
             return _longest_run(toks, skip)
     if cue.dep_ == "ROOT" and lemma in SPEECH_VERBS:
-        return _fronted_statement(cue)
+        return _fronted_statement(cue) or _colon_paragraph(cue)
     return []
+
+
+def _colon_paragraph(cue: Token) -> list[Token]:
+    """'The governor added:' ending a paragraph: the next paragraph is what was said, even
+    without quote marks (a block quote)."""
+    doc = cue.doc
+    end = cue.sent.end
+    last = doc[end - 1]
+    while last.is_space and last.i > cue.i:
+        last = doc[last.i - 1]
+    if last.text != ":" or end >= len(doc) or "\n" not in last.whitespace_ + doc[last.i + 1].text:
+        return []
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in cue.children):
+        return []
+    i = last.i + 1
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    out = []
+    while i < len(doc) and not (doc[i].is_space and "\n" in doc[i].text):
+        out.append(doc[i])
+        if "\n" in doc[i].whitespace_:
+            break
+        i += 1
+    return out
 
 
 def _own_start(cue: Token) -> int:

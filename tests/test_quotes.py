@@ -463,6 +463,20 @@ def test_a_quote_inside_a_reported_clause_is_part_of_it(  # type: ignore[no-unty
     assert not [p for p in ex.quotes if p.kind == "direct"], ex.quotes
 
 
+def test_a_reported_statement_never_ends_inside_a_quotation(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + 'Lopez said the governor "has broken every promise he made, and he has no '
+        'plan for the schools."'
+    )
+    quotes = extract(article, nlp).quotes
+    assert [(q.kind, q.text) for q in quotes] == [
+        (
+            "mixed",
+            'the governor "has broken every promise he made, and he has no plan for the schools."',
+        )
+    ]
+
+
 @pytest.mark.parametrize(("article", "present", "absent"), SPAN_CASES)
 def test_statement_spans(nlp, article: str, present: list[str], absent: list[str]) -> None:  # type: ignore[no-untyped-def]
     texts = [q.text for q in extract(article, nlp).quotes]
@@ -558,6 +572,25 @@ INDIRECT_CASES = [
         "the budget was balanced",
         "Tom Haley",
         "saying",
+    ),
+    (  # the object with what it is accused of
+        INTRO + "Lopez accused the governor of hiding the audit from voters.",
+        "the governor of hiding the audit from voters",
+        "Maria Lopez",
+        "accused",
+    ),
+    (  # "was heard shouting that ...": the passive's subject speaks
+        INTRO + "Haley could be heard shouting that the vote was rigged.",
+        "the vote was rigged",
+        "Tom Haley",
+        "shouting",
+    ),
+    (  # "X added:" ending a paragraph introduces the next one, even without marks
+        INTRO
+        + "Haley added:\n\nThe budget is balanced. Nobody will pay more.\n\nThe vote is on Friday.",
+        "The budget is balanced. Nobody will pay more",
+        "Tom Haley",
+        "added",
     ),
     (  # a fronted phrase without a verb before ", X said."
         INTRO + "Lower taxes for every family in the state, Haley said.",

@@ -350,6 +350,18 @@ class Frame:
                 start = s.open_at
         return start, end
 
+    def whole_quotes(self, start: int, end: int) -> tuple[int, int]:
+        """Widen [start, end) so that it never ends or starts inside a quotation: a
+        reported statement that quotes words quotes all of them."""
+        for k, s in enumerate(self.spans):
+            if k in self.titles or s.open_at >= end or s.end <= start:
+                continue
+            if start <= s.open_at and end < s.end:
+                end = s.end
+            elif s.open_at < start and s.end <= end:
+                start = s.open_at
+        return start, end
+
     def cut_title(self, start: int, end: int) -> int:
         """End a statement before a trailing 'on "Show Title"'."""
         for k in self.titles:

@@ -129,6 +129,9 @@ class _Extractor:
             while end > start and self.text[end - 1].isspace():
                 end -= 1
         else:
+            start, end = self.f.whole_quotes(start, end)
+            if kind == "indirect" and self.f.spans_within(start, end):
+                kind = "mixed"
             while start < end and self.text[start] in _TRIM_START:
                 start += 1
             while end > start and self.text[end - 1] in _TRIM_END:

@@ -12,9 +12,10 @@ import numpy as np
 
 from retrieval.chunking import chunk_text, estimate_tokens
 from retrieval.errors import StoreError, WhosaidError
+from retrieval.heap import release_free_memory
 from retrieval.store import VECTOR_KINDS, Prepared, Store, content_hash
 from retrieval.types import Article, AskResult, Context, Quote
-from retrieval.vectors import VectorIndex
+from retrieval.vectors import SQ_TRAIN_MAX, VectorIndex
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -52,6 +53,7 @@ class Hit:
     ref_id: int  # chunks.id or quotes.id
     article_id: str
     score: float
+    vid: int = -1  # embeddings.vid
 
 
 class Engine:
@@ -81,6 +83,7 @@ class Engine:
         self._embedder = embedder
         self._nlp: Any | None = None
         self._indexes: dict[str, VectorIndex] = {}
+        self._answered_gen = -1
         self._write_lock = threading.Lock()
         self._sync_lock = threading.RLock()
         self._model_lock = threading.Lock()
@@ -148,27 +151,57 @@ class Engine:
                     loaded = ix.load(self.data_dir, gen)
                 except WhosaidError:
                     loaded = False
-                if not loaded:
-                    ids, vecs = self.store.vectors(kind, dim)
-                    ix.build(ids, vecs, gen)
+                if not loaded or ix.stale():
+                    self._rebuild(ix, gen)
                     rebuilt = True
                 indexes[kind] = ix
             if rebuilt and self.store.generation() == gen:
                 for ix in indexes.values():
                     ix.save(self.data_dir, gen)
             self._indexes = indexes
+            release_free_memory()  # the rows read, or a replaced index
             return indexes
 
+    def _rebuild(self, ix: VectorIndex, gen: int) -> None:
+        """Rebuild one index from SQLite's vectors, streamed in batches."""
+        batches = self.store.vector_batches(ix.kind, ix.dim, first=SQ_TRAIN_MAX)
+        ix.build_batches(batches, self.store.vector_count(ix.kind), gen)
+
     def search_vectors(self, kind: str, query: np.ndarray, k: int) -> list[Hit]:
-        """Nearest chunks or quotes to a normalised query vector, best first."""
-        hits = self._sync()[kind].search(query, k)
-        rows = self.store.vector_kind_rows([vid for vid, _ in hits])
+        """Nearest chunks or quotes to a normalised query vector, best first.
+
+        The index's 8-bit codes pick 2k+8 candidates; their fp32 vectors from SQLite score
+        them exactly, so scores are true cosines (thresholds and self-matches hold) and a
+        near-tie the quantisation swapped is put back in order.
+        """
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+        if k <= 0:
+            return []
+        return self._exact(self._sync()[kind].search(q, 2 * k + 8), q, k)
+
+    def search_among(
+        self, kind: str, query: np.ndarray, vids: Sequence[int], k: int
+    ) -> list[tuple[int, float]]:
+        """(vector id, cosine) of the k vectors among `vids` nearest to a normalised query,
+        best first. FAISS skips the others while it scans; scores are exact as above."""
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+        if k <= 0 or not vids:
+            return []
+        hits = self._sync()[kind].search(q, 2 * k + 8, among=vids)
+        return [(h.vid, h.score) for h in self._exact(hits, q, k)]
+
+    def _exact(self, hits: list[tuple[int, float]], q: np.ndarray, k: int) -> list[Hit]:
+        """The k best of the index's hits by the exact cosine of SQLite's fp32 vectors."""
+        rows = self.store.vector_rows([vid for vid, _ in hits])
         out = []
-        for vid, score in hits:
+        for vid, _ in hits:
             if vid in rows:
-                rkind, ref, aid = rows[vid]
-                out.append(Hit(rkind, ref, aid, score))
-        return out
+                rkind, ref, aid, blob = rows[vid]
+                vec = np.frombuffer(blob, dtype=np.float32)
+                score = float(vec @ q) if vec.shape == q.shape else 0.0
+                out.append(Hit(rkind, ref, aid, score, vid))
+        out.sort(key=lambda h: -h.score)
+        return out[:k]
 
     # -- writes -------------------------------------------------------------------------------
     def ingest(self, sources: Iterable[str], progress: Progress | None = None) -> IngestReport:
@@ -268,11 +301,16 @@ class Engine:
                         ix.generation = after if after == before + 1 else -1
 
     def _persist(self) -> None:
-        """Write the FAISS files for the current generation (after a batch of writes)."""
+        """Write the FAISS files for the current generation (after a batch of writes).
+
+        An index that grew from a handful of vectors is rebuilt first, so its quantiser is
+        trained on real data (`VectorIndex.stale`); that happens once per index."""
         with self._sync_lock:
             gen = self.store.generation()
             if self._indexes and all(ix.generation == gen for ix in self._indexes.values()):
                 for ix in self._indexes.values():
+                    if ix.stale():
+                        self._rebuild(ix, gen)
                     ix.save(self.data_dir, gen)
 
     def remove(self, article_id: str) -> bool:
@@ -316,7 +354,14 @@ class Engine:
         """Answer one question; never raises for any question text."""
         from retrieval.answers import answer
 
-        return answer(question, context=context, limit=limit, index=self)
+        gen = self.store.generation()
+        result = answer(question, context=context, limit=limit, index=self)
+        if gen != self._answered_gen:
+            # The first answer at a generation builds the read side's tables (speakers,
+            # directory) from every row; return what that read left free in the heap.
+            self._answered_gen = gen
+            release_free_memory()
+        return result
 
     def articles(self) -> list[ArticleInfo]:
         # article_rows() selects exactly ArticleInfo's fields.

@@ -533,33 +533,51 @@ class Store:
             "vectors": one("SELECT COUNT(*) FROM embeddings"),
         }
 
-    def vectors(self, kind: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
-        """All stored (ids, vectors) of a kind, for rebuilding the FAISS cache."""
-        rows = self.conn.execute(
-            "SELECT vid, vec FROM embeddings WHERE kind=? ORDER BY vid", (kind,)
-        ).fetchall()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        vecs = np.zeros((len(rows), dim), dtype=np.float32)
-        for i, r in enumerate(rows):
-            vec = np.frombuffer(r[1], dtype=np.float32)
-            if vec.shape[0] != dim:
-                raise StoreError(
-                    f"stored vectors have {vec.shape[0]} dimensions, the model has {dim}: "
-                    "run `whosaid reindex`"
-                )
-            vecs[i] = vec
-        return ids, vecs
+    def vector_count(self, kind: str) -> int:
+        row = self.conn.execute("SELECT COUNT(*) FROM embeddings WHERE kind=?", (kind,)).fetchone()
+        return int(row[0])
 
-    def vector_kind_rows(self, vids: Sequence[int]) -> dict[int, tuple[str, int, str]]:
-        """vid -> (kind, ref_id, article_id) for the given vector ids."""
-        out: dict[int, tuple[str, int, str]] = {}
+    def vectors(self, kind: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """All stored (ids, vectors) of a kind (small stores and tests; see `vector_batches`)."""
+        parts = list(self.vector_batches(kind, dim))
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def vector_batches(
+        self, kind: str, dim: int, first: int = 8_192, size: int = 8_192
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The stored (ids, vectors) of a kind in vid order, `first` then `size` rows at a time,
+        for rebuilding the FAISS cache without every vector in memory at once."""
+        cur = self.conn.execute(
+            "SELECT vid, vec FROM embeddings WHERE kind=? ORDER BY vid", (kind,)
+        )
+        want = first
+        while rows := cur.fetchmany(want):
+            want = size
+            ids = np.empty(len(rows), dtype=np.int64)
+            vecs = np.empty((len(rows), dim), dtype=np.float32)
+            for i, (vid, blob) in enumerate(rows):
+                if len(blob) != dim * 4:
+                    raise StoreError(
+                        f"stored vectors have {len(blob) // 4} dimensions, the model has {dim}: "
+                        "run `whosaid reindex`"
+                    )
+                ids[i] = vid
+                vecs[i] = np.frombuffer(blob, dtype=np.float32)
+            del rows
+            yield ids, vecs
+
+    def vector_rows(self, vids: Sequence[int]) -> dict[int, tuple[str, int, str, bytes]]:
+        """vid -> (kind, ref_id, article_id, fp32 vector bytes) for the given vector ids."""
+        out: dict[int, tuple[str, int, str, bytes]] = {}
         for batch in _batches(list(vids), 500):
             marks = ",".join("?" * len(batch))
             for r in self.conn.execute(
-                f"SELECT vid, kind, ref_id, article_id FROM embeddings WHERE vid IN ({marks})",
+                f"SELECT vid, kind, ref_id, article_id, vec FROM embeddings WHERE vid IN ({marks})",
                 batch,
             ):
-                out[int(r[0])] = (str(r[1]), int(r[2]), str(r[3]))
+                out[int(r[0])] = (str(r[1]), int(r[2]), str(r[3]), bytes(r[4]))
         return out
 
 

@@ -2,10 +2,23 @@
 
 Files are named `<kind>-<generation>.faiss`, written to a temporary name and renamed, so a
 reader never sees half a file, and a file always says which SQLite generation it matches.
-When no file matches the current generation the index is rebuilt from SQLite.
+When no file matches the current generation, or it holds another index format (a file written
+before the current format), the index is rebuilt from SQLite.
 
-Index choice: an exact `IndexIDMap2(IndexFlatIP)` up to `HNSW_THRESHOLD` vectors, HNSW (with
-tombstones filtered at search, since HNSW cannot remove) beyond.
+Index choice: exact search over 8-bit scalar-quantised vectors (`IndexIDMap2` over
+`IndexScalarQuantizer` QT_8bit, 388 bytes a vector instead of 1,544 for fp32) up to
+`HNSW_THRESHOLD` vectors, HNSW over the same 8-bit codes (with tombstones filtered at search,
+since HNSW cannot remove) beyond. Memory was the reason: every quote is embedded besides every
+chunk, 2.8 vectors a chunk, and fp32 alone made 4.3 KB a chunk. The quantised scores are
+within ~0.002 of the exact cosine; `Engine.search_vectors` fetches twice the wanted hits and
+re-scores them exactly with the fp32 vectors SQLite keeps, so what the answer code sees is the
+exact cosine (benchmarks/README.md has the recall figures).
+
+The quantiser is trained per dimension on the vectors it is built from (their min..max, widened
+by `SQ_MARGIN` for vectors added later; a value outside is clipped, which only coarsens that
+vector's rank before the exact re-scoring). With fewer than `SQ_MIN_TRAIN` vectors it spans
+[-1, 1], which holds any component of a unit vector but is coarse, so such an index asks to be
+rebuilt (`stale`) once it has grown past `SQ_MIN_TRAIN`.
 """
 
 from __future__ import annotations
@@ -14,7 +27,7 @@ import contextlib
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +38,11 @@ from retrieval.errors import IndexCorruptError
 
 HNSW_THRESHOLD = 500_000
 HNSW_M = 32
+SQ_TYPE = faiss.ScalarQuantizer.QT_8bit
+SQ_MIN_TRAIN = 1_000
+SQ_MARGIN = 0.2  # of each dimension's trained width, added below and above it
+SQ_TRAIN_MAX = 20_000  # vectors enough to see every dimension's range
+SQ_MIN_WIDTH = 0.1  # MiniLM's dimensions span 0.3-0.5
 
 
 @contextlib.contextmanager
@@ -40,18 +58,65 @@ def _one_thread() -> Iterator[None]:
         faiss.omp_set_num_threads(before)
 
 
-def _new_index(dim: int, expected: int) -> faiss.Index:
+def _train(index: Any, dim: int, sample: np.ndarray | None) -> None:
+    """Per-dimension ranges from `sample` when it is big enough, else the unit range."""
+    target: Any = index if hasattr(index, "sq") else faiss.downcast_index(index.storage)
+    sq = target.sq
+    if sample is not None and len(sample) >= SQ_MIN_TRAIN:
+        sq.rangestat = faiss.ScalarQuantizer.RS_minmax
+        sq.rangestat_arg = SQ_MARGIN
+        index.train(np.ascontiguousarray(sample[:SQ_TRAIN_MAX], dtype=np.float32))
+        # A dimension the sample barely used (a sparse embedder) gets a usable width (a zero
+        # width would divide by zero when encoding); no range needs to leave [-1, 1].
+        trained = faiss.vector_to_array(sq.trained)
+        vmin, width = trained[:dim], trained[dim:]
+        short = width < SQ_MIN_WIDTH
+        vmin[short] -= (SQ_MIN_WIDTH - width[short]) / 2
+        width[short] = SQ_MIN_WIDTH
+        vmax = np.minimum(vmin + width, 1.0)
+        vmin = np.maximum(vmin, -1.0)
+        ranges = np.concatenate([vmin, vmax - vmin]).astype(np.float32)
+        faiss.copy_array_to_vector(ranges, sq.trained)
+    else:
+        index.train(np.stack([np.full(dim, -1.0, "float32"), np.full(dim, 1.0, "float32")]))
+
+
+def _new_index(dim: int, expected: int, sample: np.ndarray | None = None) -> faiss.Index:
+    """An empty, trained index for about `expected` vectors, trained on `sample`."""
+    inner: Any
     if expected >= HNSW_THRESHOLD:
-        hnsw = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        hnsw.hnsw.efConstruction = 80
-        hnsw.hnsw.efSearch = 64
-        return faiss.IndexIDMap2(hnsw)
-    return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        metric = faiss.METRIC_INNER_PRODUCT
+        inner = faiss.IndexHNSWSQ(dim, SQ_TYPE, HNSW_M, metric)  # type: ignore[arg-type]
+        inner.hnsw.efConstruction = 80
+        inner.hnsw.efSearch = 64
+    else:
+        inner = faiss.IndexScalarQuantizer(dim, SQ_TYPE, faiss.METRIC_INNER_PRODUCT)
+    _train(inner, dim, sample)
+    return faiss.IndexIDMap2(inner)
+
+
+def _inner(index: faiss.Index) -> Any:
+    return faiss.downcast_index(index.index) if hasattr(index, "index") else index
 
 
 def _is_hnsw(index: faiss.Index) -> bool:
-    inner = faiss.downcast_index(index.index) if hasattr(index, "index") else index
-    return isinstance(inner, faiss.IndexHNSW)
+    return isinstance(_inner(index), faiss.IndexHNSW)
+
+
+def _quantiser(index: faiss.Index) -> Any | None:
+    """The scalar quantiser of an index in the current format, None for any other format."""
+    inner = _inner(index)
+    if isinstance(inner, faiss.IndexHNSW):
+        inner = faiss.downcast_index(inner.storage)
+    if not isinstance(inner, faiss.IndexScalarQuantizer) or inner.sq.qtype != SQ_TYPE:
+        return None
+    return inner.sq
+
+
+def _coarse(sq: Any) -> bool:
+    """Trained on too few vectors: every dimension spans the whole unit range."""
+    trained = faiss.vector_to_array(sq.trained)
+    return bool(trained.size) and bool(np.all(trained[sq.d :] >= 2.0))
 
 
 class VectorIndex:
@@ -70,11 +135,34 @@ class VectorIndex:
         return int(self.index.ntotal) - len(self.tombstones)
 
     def build(self, ids: np.ndarray, vecs: np.ndarray, generation: int) -> None:
-        index = _new_index(self.dim, len(ids))
-        if len(ids):
-            index.add_with_ids(np.ascontiguousarray(vecs, dtype=np.float32), ids.astype(np.int64))
+        self.build_batches([(ids, vecs)], len(ids), generation)
+
+    def build_batches(
+        self, batches: Iterable[tuple[np.ndarray, np.ndarray]], total: int, generation: int
+    ) -> None:
+        """A new index from (ids, vectors) batches, `total` vectors in all.
+
+        Batches go straight into the quantised index, so a rebuild never holds every fp32
+        vector at once (at 283k vectors that copy alone was 435 MB on top of the index). The
+        first batch trains the quantiser: make it `SQ_TRAIN_MAX` long when `total` allows.
+        """
+        index: faiss.Index | None = None
+        for ids, vecs in batches:
+            x = np.ascontiguousarray(vecs, dtype=np.float32)
+            if index is None:
+                index = _new_index(self.dim, total, x)
+            if len(ids):
+                index.add_with_ids(x, np.asarray(ids, dtype=np.int64))
+        if index is None:
+            index = _new_index(self.dim, total)
         with self._lock:
             self.index, self.tombstones, self.generation = index, set(), generation
+
+    def stale(self) -> bool:
+        """Worth rebuilding from SQLite: trained on too few vectors for its size now."""
+        with self._lock:
+            sq = _quantiser(self.index)
+            return sq is None or (self.index.ntotal >= SQ_MIN_TRAIN and _coarse(sq))
 
     def add(self, ids: list[int], vecs: np.ndarray) -> None:
         if not ids:
@@ -93,15 +181,24 @@ class VectorIndex:
             else:
                 self.index.remove_ids(np.asarray(ids, dtype=np.int64))  # type: ignore[arg-type]
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The k nearest (id, inner product) for one normalised query vector."""
+    def search(
+        self, query: np.ndarray, k: int, among: Sequence[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """The k nearest (id, inner product) for one normalised query vector, only among the
+        ids `among` when given (FAISS skips the rest while it scans)."""
+        params = None
+        if among is not None:
+            if not among:
+                return []
+            params = faiss.SearchParameters()
+            params.sel = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
         with self._lock:
             if self.index.ntotal == 0 or k <= 0:
                 return []
             want = min(int(self.index.ntotal), k + len(self.tombstones))
             q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
             with _one_thread():
-                scores, ids = self.index.search(q, want)
+                scores, ids = self.index.search(q, want, params=params)
             tomb = self.tombstones
         out = [
             (int(i), float(s))
@@ -111,8 +208,19 @@ class VectorIndex:
         return out[:k]
 
     def nbytes(self) -> int:
+        """Bytes of the codes, the ids and the HNSW graph, counted without a copy (serialising
+        the index to measure it once doubled the benchmark's peak)."""
         with self._lock:
-            return int(faiss.serialize_index(self.index).nbytes) if self.index.ntotal else 0
+            idmap: Any = self.index
+            n = int(idmap.ntotal)
+            inner = _inner(idmap)
+            total = n * 8  # the id map
+            if isinstance(inner, faiss.IndexHNSW):
+                graph: Any = inner.hnsw
+                total += graph.neighbors.size() * 4 + graph.levels.size() * 4
+                total += graph.offsets.size() * 8
+                inner = faiss.downcast_index(inner.storage)
+            return total + n * int(inner.sa_code_size())
 
     # -- persistence ------------------------------------------------------------------------
     def save(self, data_dir: Path, generation: int) -> Path:
@@ -136,9 +244,14 @@ class VectorIndex:
         idmap: Any = self.index
         n = int(idmap.ntotal)
         ids = faiss.vector_to_array(idmap.id_map).astype(np.int64)
+        # Decoded codes re-encode to the same codes under the same trained ranges: the
+        # quantiser is copied, not retrained, so compaction loses nothing.
         vecs = idmap.index.reconstruct_n(0, n) if n else np.zeros((0, self.dim), "float32")
         keep = np.array([i not in self.tombstones for i in ids], dtype=bool)
         index = _new_index(self.dim, int(keep.sum()))
+        sq, old = _quantiser(index), _quantiser(idmap)
+        if sq is not None and old is not None:
+            faiss.copy_array_to_vector(faiss.vector_to_array(old.trained), sq.trained)
         if keep.any():
             index.add_with_ids(vecs[keep], ids[keep])
         self.index, self.tombstones = index, set()
@@ -152,8 +265,8 @@ class VectorIndex:
             if not path.exists():
                 return False
             raise IndexCorruptError(f"cannot read {path.name}: {exc}") from exc
-        if index.d != self.dim:
-            return False
+        if index.d != self.dim or _quantiser(index) is None:
+            return False  # another model's, or an older format: rebuild from SQLite
         with self._lock:
             self.index, self.tombstones, self.generation = index, set(), generation
         return True

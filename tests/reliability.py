@@ -187,11 +187,15 @@ def same_vectors(index: Any, conn: sqlite3.Connection, kind: str) -> bool:
     if not rows:
         return True
     inner = faiss.downcast_index(index.index)
+    # The index may hold quantised codes: compare with the stored vector as the index itself
+    # encodes it (exact for fp32, the same 8-bit code for a quantised index).
+    codec = faiss.downcast_index(inner.storage) if isinstance(inner, faiss.IndexHNSW) else inner
     ids = faiss.vector_to_array(index.id_map)
     pos = {int(v): i for i, v in enumerate(ids)}
     for vid, blob in rows[:: max(1, len(rows) // 20)]:  # a sample is enough to spot a mix-up
-        stored = np.frombuffer(blob, dtype=np.float32)
-        if not np.allclose(inner.reconstruct(pos[int(vid)]), stored, atol=1e-6):
+        stored = np.frombuffer(blob, dtype=np.float32).reshape(1, -1)
+        expected = codec.sa_decode(codec.sa_encode(stored))[0]
+        if not np.allclose(inner.reconstruct(pos[int(vid)]), expected, atol=1e-6):
             return False
     return True
 

@@ -18,7 +18,8 @@ def test_seed_is_indexed_with_chunks_quotes_and_vectors(seeded_engine: Engine) -
     assert stats["articles"] == 1
     assert stats["chunks"] >= 5 and stats["quotes"] >= 20 and stats["speakers"] >= 8
     assert stats["vectors"] == stats["chunks"] + stats["quotes"]
-    assert stats["index_bytes"] > stats["vectors"] * 384 * 4
+    # 8-bit codes: a byte a dimension plus the id (fp32 would be four times the codes)
+    assert stats["vectors"] * 384 < stats["index_bytes"] < stats["vectors"] * 384 * 2
     [info] = seeded_engine.articles()
     assert info.title == "Attorney General Jeff Sessions: 'I Will Recuse Myself' If Necessary"
     assert info.source == "NBC News"
@@ -48,6 +49,30 @@ def test_chunks_are_searchable_by_meaning(seeded_engine: Engine) -> None:
         for h in hits
     ]
     assert any("recus" in r.lower() for r in rows)
+
+
+def test_vector_hits_carry_the_exact_cosine(seeded_engine: Engine) -> None:
+    """The index holds 8-bit codes, but hits are re-scored with SQLite's fp32 vectors: a
+    stored text finds itself at 1.0, and the order is the exact order."""
+    text = seeded_engine.store.conn.execute("SELECT text FROM chunks LIMIT 1").fetchone()[0]
+    hits = seeded_engine.search_vectors("chunk", seeded_engine.embed([text])[0], 5)
+    assert hits[0].score == pytest.approx(1.0, abs=1e-5)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_search_among_a_subset_of_vectors(seeded_engine: Engine) -> None:
+    conn = seeded_engine.store.conn
+    vids = [
+        r[0] for r in conn.execute("SELECT vid FROM embeddings WHERE kind='quote' ORDER BY vid")
+    ]
+    query = seeded_engine.embed(["a mistake"])[0]
+    some = vids[::3]
+    found = seeded_engine.search_among("quote", query, some, 4)
+    assert len(found) == 4 and {vid for vid, _ in found} <= set(some)
+    _, vecs = seeded_engine.store.vectors("quote", 384)
+    exact = sorted((float(v @ query) for v in vecs[::3]), reverse=True)[:4]
+    assert [s for _, s in found] == pytest.approx(exact, abs=1e-5)
+    assert seeded_engine.search_among("quote", query, [], 4) == []
 
 
 def test_chunks_are_searchable_by_words(seeded_engine: Engine) -> None:
@@ -109,6 +134,26 @@ def test_faiss_cache_is_rebuilt_when_missing_or_corrupt(seeded_copy: Path) -> No
     hits = engine.search_vectors("quote", engine.embed(["nothingburger"])[0], 1)
     assert hits
     assert len(list(seeded_copy.glob("*.faiss"))) == 2
+
+
+def test_index_files_of_an_older_format_are_rebuilt(seeded_copy: Path) -> None:
+    """A store written before the quantised index (fp32 `IndexFlatIP` files) keeps working:
+    the files are replaced by the current format, built from SQLite, on first use."""
+    import faiss
+
+    engine = Engine(seeded_copy)
+    gen = engine.store.generation()
+    for kind in ("chunk", "quote"):
+        ids, vecs = engine.store.vectors(kind, 384)
+        old = faiss.IndexIDMap2(faiss.IndexFlatIP(384))
+        old.add_with_ids(vecs, ids)
+        faiss.write_index(old, str(seeded_copy / f"{kind}-{gen}.faiss"))
+    hits = engine.search_vectors("quote", engine.embed(["nothingburger"])[0], 1)
+    assert hits and hits[0].score > 0.3
+    for kind in ("chunk", "quote"):
+        index = faiss.read_index(str(seeded_copy / f"{kind}-{gen}.faiss"))
+        assert isinstance(faiss.downcast_index(index.index), faiss.IndexScalarQuantizer)
+        assert index.ntotal == len(engine.store.vectors(kind, 384)[0])
 
 
 def test_a_store_built_with_another_model_asks_for_reindex(

@@ -124,3 +124,19 @@ def test_readers_see_committed_state_only(tmp_path: Path) -> None:
         conn.execute("INSERT INTO meta VALUES ('probe', '1')")
         assert reader.execute("SELECT COUNT(*) FROM meta WHERE key='probe'").fetchone()[0] == 0
     assert reader.execute("SELECT COUNT(*) FROM meta WHERE key='probe'").fetchone()[0] == 1
+
+
+def test_vectors_stream_in_batches_and_a_wrong_dimension_is_a_store_error(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    for n in range(5):
+        store.put_article(_prep(TEXT + f" Edition {n}.", source_key=f"/tmp/{n}.txt"))
+    batches = list(store.vector_batches("chunk", 16, first=2, size=2))
+    assert [len(ids) for ids, _ in batches] == [2, 2, 1]
+    ids, vecs = store.vectors("chunk", 16)
+    assert store.vector_count("chunk") == 5 and vecs.shape == (5, 16)
+    assert np.array_equal(np.concatenate([b[0] for b in batches]), ids)
+    rows = store.vector_rows([int(ids[0])])
+    kind, _, _, blob = rows[int(ids[0])]
+    assert kind == "chunk" and np.array_equal(np.frombuffer(blob, dtype=np.float32), vecs[0])
+    with pytest.raises(StoreError, match="reindex"):
+        list(store.vector_batches("chunk", 32))

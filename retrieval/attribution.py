@@ -7,7 +7,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from retrieval.cues import (
+    AS_VERBS,
     COGNITION_VERBS,
+    LIGHT_VERBS,
     NAMING_VERBS,
     OBJECT_VERBS,
     PREP_CONTENT,
@@ -28,7 +30,7 @@ MEANS_PREPS = words("by of about after before while without upon in")
 DUMMY_SUBJECTS = words("it there this that what which")
 # Prepositions after a cue's object that complete what was said about it.
 OBJECT_PREPS = words("as for of to with against over about")
-ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS
+ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS | AS_VERBS
 
 
 def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
@@ -128,6 +130,10 @@ def _noun_source(t: Token, in_quote: list[int]) -> Token | None:
         if poss[0].lower_ in ("its", "my", "our", "your") or in_quote[poss[0].i] >= 0:
             return None
         return poss[0]
+    if t.dep_ == "dobj" and t.head.lemma_.lower() in LIGHT_VERBS:
+        subj = cue_subject(t.head)  # "she made the case that ..."
+        if subj is not None and subj.lower_ not in DUMMY_SUBJECTS and in_quote[subj.i] < 0:
+            return subj
     names = [c for c in t.children if c.dep_ == "compound" and c.i < t.i and c.pos_ == "PROPN"]
     if names and in_quote[names[-1].i] < 0 and t.lemma_.lower() in REPORT_NOUNS:
         return names[-1]
@@ -238,7 +244,11 @@ def object_content(cue: Token) -> list[Token]:
     doc = cue.doc
     lemma = cue.lemma_.lower()
     after = [c for c in cue.children if c.i > cue.i]
-    if lemma in OBJECT_VERBS:
+    as_view = lemma in AS_VERBS and any(
+        (c.dep_ == "oprd" and lemma != "see") or (c.dep_ == "prep" and c.lower_ == "as")
+        for c in after
+    )
+    if lemma in OBJECT_VERBS or as_view:
         objs = [c for c in after if c.dep_ == "dobj" and c.tag_ not in ("PRP", "WP", "WDT")]
         if objs:
             comps = [c for c in after if c.dep_ in ("dobj", "oprd", "ccomp", "xcomp", "acomp")]
@@ -289,9 +299,11 @@ def content_tokens(cue: Token) -> list[Token]:
         skip = {cue.i}
         for to in cue.children:
             if to.lower_ == "to":
-                skip.update(range(to.left_edge.i, to.right_edge.i + 1))
+                skip.update(range(to.left_edge.i, _source_end(to) + 1))
         toks = [t for t in sent if t.i not in skip and not t.is_space]
         return _longest_run(toks, skip)
+    if lemma in AS_VERBS and lemma not in SPEECH_VERBS:
+        return []  # "saw the remark as a dig" only, through the object
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps:
@@ -403,6 +415,24 @@ def _fronted_statement(cue: Token) -> list[Token]:
     if a != cue.sent.start or b != lo - 2:
         return []
     return [doc[i] for i in range(a, b + 1)]
+
+
+def _source_end(to: Token) -> int:
+    """The end of the source after "according to": its noun phrase, not a clause the parser
+    hung on it after a comma ("according to X, the move reeks of fear")."""
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return to.right_edge.i
+    hi = objs[0].i
+    for c in objs[0].children:
+        if c.i > objs[0].i:
+            if to.doc[c.left_edge.i - 1].text == "," and c.dep_ in ("appos", "relcl", "acl"):
+                if c.dep_ == "appos" and not any(g.dep_ in ("prep", "amod") for g in c.children):
+                    hi = c.right_edge.i  # "according to Mr. Ruiz, the mayor,": a title
+                    continue
+                break
+            hi = c.right_edge.i
+    return hi
 
 
 def _statement_clause(cue: Token) -> list[Token]:

@@ -88,9 +88,17 @@ OBJECT_VERBS = words(
     endorse release unleash publish admire view address illustrate present deliver profile
     feature debate approve invoke introduce show echo explain protest lament lambast
     chastise deride portray herald compliment extol bemoan underscore recite downplay
-    articulate paint resent
+    articulate paint resent link grill confront lob
     """
 )
+
+# Verbs that state a view of their object only with "as" or a predicate: "saw the remark as
+# a dig", "judged the deal a failure" (not "saw the rally").
+AS_VERBS = words("see regard judge treat consider")
+
+# Verbs that make a statement noun their object: "made the case that ...", "raised the
+# concern that ...": the verb's subject is the noun's source.
+LIGHT_VERBS = words("make raise voice express issue offer deliver give lodge repeat reiterate")
 
 # Verbs whose prepositional object is the content: "called for a moratorium", "warned of
 # hackers", "pointed to the decision", "railed against super PACs".
@@ -135,7 +143,7 @@ STATEMENT_NOUNS = (
     | words(
         "view bet position stance conclusion message theory comment remark idea notion "
         "expectation worry concern advice assurance reminder observation impression "
-        "assumption finding suspicion concession"
+        "assumption finding suspicion concession case point"
     )
 )
 

@@ -592,6 +592,31 @@ INDIRECT_CASES = [
         "Tom Haley",
         "added",
     ),
+    (  # a statement noun as the object of a light verb: "made the case that ..."
+        INTRO + "Lopez made the case that the tax would hurt small farms.",
+        "the tax would hurt small farms",
+        "Maria Lopez",
+        "case",
+    ),
+    (  # "sees X as Y" is a view; "sees X" alone is not
+        INTRO + "Lopez sees the new tax as a threat to rural life.",
+        "the new tax as a threat to rural life",
+        "Maria Lopez",
+        "sees",
+    ),
+    (  # "linked X to Y"
+        INTRO + "Haley linked the budget gap to the senator's tax cuts.",
+        "the budget gap to the senator's tax cuts",
+        "Tom Haley",
+        "linked",
+    ),
+    (  # "according to X, Y" where the parser hung Y on X after the comma
+        INTRO
+        + "According to conservative radio host Tom Haley, the move reeks of fear and desperation.",
+        "the move reeks of fear and desperation",
+        "Tom Haley",
+        "according to",
+    ),
     (  # a fronted phrase without a verb before ", X said."
         INTRO + "Lower taxes for every family in the state, Haley said.",
         "Lower taxes for every family in the state",

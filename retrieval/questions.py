@@ -192,7 +192,29 @@ _TOPIC = re.compile(
     r"(?P<topic>.+)$",
     re.I,
 )
-_LEAD_AUX = re.compile(r"^(?:(?:did|does|do|has|have|had|was|is|were|what|so|and)\b\s*)+", re.I)
+_LEAD_AUX = re.compile(
+    r"^(?:(?:did|does|do|has|have|had|was|is|were|what|so|and|why|when|where|how|whether)\b\s*)+",
+    re.I,
+)
+# When it was said is not what it was about: "on Monday", "last week", "in 2023".
+_DAYS = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december|"
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
+_WHEN = re.compile(
+    rf"\b(?:(?:on|last|this|next|past|since|in|during|by)\s+{_DAYS}\b(?:\s+\d{{1,2}})?|"
+    r"(?:in|since|during)\s+(?:19|20)\d\d\b|(?:yesterday|today|tonight|recently|lately|so\s+far|"
+    r"earlier|this\s+(?:morning|afternoon|evening|week|month|year)|"
+    r"(?:last|this|past)\s+(?:night|week|weekend|month|year|few\s+days)|"
+    r"(?:a\s+few\s+|two\s+|three\s+)?(?:days|weeks|months|years)\s+ago)\b)",
+    re.I,
+)
+_IN_ARTICLE = re.compile(
+    r"\b(?:in|from)\s+(?:the|this|that)\s+(?:(?P<a>[^,;]+?)\s+)?(?:article|story|piece|report)"
+    r"(?:\s+(?:about|on)\s+(?P<b>.+?))?(?=\s+(?:about|on|regarding)\s|$)",
+    re.I,
+)
 _MEDIUM_NOUN = re.compile(
     rf"\b(?:in|on|via|through|during|at)\s+(?:a|an|the|his|her|their|its)?\s*(?:own\s+)?"
     rf"(?P<m>{_MEDIA_WORDS})\b",
@@ -240,7 +262,8 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _SEARCH_LEAD = re.compile(
-    r"^(?:(?:tell|show|give)\s+me\s+(?:something\s+|more\s+|everything\s+)?(?:about|on)|"
+    r"^(?:what\s+is\s+(?:the\s+deal|going\s+on|up|the\s+story|the\s+latest|happening)\s+"
+    r"(?:with|on|about|in)|(?:tell|show|give)\s+me\s+(?:something\s+|more\s+|everything\s+)?(?:about|on)|"
     r"what\s+about|how\s+about|anything\s+(?:on|about)|(?:any\s+)?(?:news|info|information)\s+"
     r"(?:on|about)|search\s+(?:for\s+)?|look\s+up|find)\s+(?:the\s+)?",
     re.I,
@@ -808,7 +831,13 @@ def _fill_slots(verb: str | None, rest: str, p: ParsedQuestion, *, shows: bool =
     "on Morning Joe" after a speech verb is where it was said; after "comments" it is the
     topic, so the possessive and "quotes from" forms pass shows=False.
     """
-    rest = re.sub(r"\s+", " ", rest or "").strip(" ,")
+    rest = re.sub(r"\s+", " ", _WHEN.sub(" ", rest or "")).strip(" ,")
+    art = _IN_ARTICLE.search(rest)
+    if art and (art.group("a") or art.group("b")):  # "in the stadium story": its subject
+        p.article_hint = _strip_det(art.group("a") or art.group("b"))
+        rest = (rest[: art.start()] + " " + rest[art.end() :]).strip(" ,")
+        if not _content(rest):
+            rest = p.article_hint
     v = (verb or "").lower()
     if v.startswith("tweet"):
         p.medium = "tweet"

@@ -571,3 +571,36 @@ def test_a_qualifier_chooses_among_people(
     )
     p = parse_question(question, d)
     assert (p.speakers, p.unresolved) == (speakers, unresolved)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "medium", "hint"),
+    [
+        ("What did Okafor say on Wednesday?", None, None, None),
+        ("what did Okafor say last week about the levy", "levy", None, None),
+        ("what did Okafor say yesterday", None, None, None),
+        ("what did Okafor say in 2023 about buses", "buses", None, None),
+        ("What did Okafor say on Monday about the strike?", "strike", None, None),
+        ("What did Okafor say on Channel Nine?", None, "Channel Nine", None),
+        ("What did Okafor say in the stadium article?", "stadium", None, "stadium"),
+        ("what did Okafor say in the story about the strike", "strike", None, "strike"),
+        ("what did Okafor say during the march?", "march", None, None),
+    ],
+)
+def test_when_and_where_it_was_written_are_not_the_topic(
+    question: str, topic: str | None, medium: str | None, hint: str | None
+) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert (p.intent, p.speakers) == ("what_did", ["Diane Okafor"])
+    assert (p.topic, p.medium, p.article_hint) == (topic, medium, hint)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Why did Kline oppose the ratios?", "oppose the ratios"),
+        ("what's the deal with the levy?", "levy"),
+    ],
+)
+def test_why_and_whats_the_deal(question: str, topic: str) -> None:
+    assert parse_question(question, DIRECTORY).topic == topic

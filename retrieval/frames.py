@@ -92,6 +92,13 @@ class Frame:
             return ""
         return text[i]
 
+    def _lead_char_before(self, t: Token) -> str:
+        """The last non-space character before token t."""
+        i = t.idx - 1
+        while i >= 0 and self.text[i] in " \t":
+            i -= 1
+        return self.text[i] if i >= 0 else ""
+
     def is_title(self, k: int) -> bool:
         """A short Title-Case name in quotes after "on", "of", "'s" ...: a show, a book."""
         s = self.spans[k]
@@ -140,6 +147,14 @@ class Frame:
             return True
         if prev.lower_ == "that" and prev.dep_ == "mark":
             return True
+        if (
+            prev.lower_ in ("but", "and")
+            and cue is not None
+            and cue.i < prev.i <= cue.i + 6
+            and not any(t.pos_ in ("VERB", "AUX") for t in self.doc[cue.i + 1 : prev.i])
+            and self._lead_char_before(prev) == ","
+        ):
+            return True  # '"A," she said, but "B."': the statement goes on after its cue
         if cue is None or prev.dep_ in ("det", "amod", "compound", "poss", "prep", "cc"):
             return False
         t = prev

@@ -463,6 +463,27 @@ def test_a_quote_inside_a_reported_clause_is_part_of_it(  # type: ignore[no-unty
     assert not [p for p in ex.quotes if p.kind == "direct"], ex.quotes
 
 
+@pytest.mark.parametrize("joint", ["but", "and"])
+def test_a_statement_goes_on_after_its_cue_and_a_conjunction(nlp, joint: str) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + f'"I respect the governor," Lopez said, {joint} "when it comes to schools, '
+        'he has no plan at all."'
+    )
+    ex = extract(article, nlp)
+    a = find(ex, "I respect the governor,")
+    b = find(ex, "when it comes to schools, he has no plan at all.")
+    assert a.group == b.group and b.kind == "direct" and b.speaker == "Maria Lopez"
+
+
+def test_a_quote_after_a_long_clause_and_a_conjunction_is_not_a_new_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + "Lopez says the schools have been neglected for a decade, and "
+        '"we are going to fix" them if she wins.'
+    )
+    ex = extract(article, nlp)
+    assert not [q for q in ex.quotes if q.kind == "direct"], ex.quotes
+
+
 def test_a_reported_statement_never_ends_inside_a_quotation(nlp) -> None:  # type: ignore[no-untyped-def]
     article = (
         INTRO + 'Lopez said the governor "has broken every promise he made, and he has no '

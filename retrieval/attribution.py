@@ -244,12 +244,17 @@ def object_content(cue: Token) -> list[Token]:
     doc = cue.doc
     lemma = cue.lemma_.lower()
     after = [c for c in cue.children if c.i > cue.i]
-    as_view = lemma in AS_VERBS and any(
+    as_view = any(
         (c.dep_ == "oprd" and lemma != "see") or (c.dep_ == "prep" and c.lower_ == "as")
         for c in after
-    )
-    if lemma in OBJECT_VERBS or as_view:
-        objs = [c for c in after if c.dep_ == "dobj" and c.tag_ not in ("PRP", "WP", "WDT")]
+    )  # "portrayed himself as a victim": a reflexive object counts with its "as"
+    if lemma in OBJECT_VERBS or (as_view and lemma in AS_VERBS):
+        objs = [
+            c
+            for c in after
+            if c.dep_ == "dobj"
+            and (c.tag_ not in ("PRP", "WP", "WDT") or (c.lower_.endswith("self") and as_view))
+        ]
         if objs:
             comps = [c for c in after if c.dep_ in ("dobj", "oprd", "ccomp", "xcomp", "acomp")]
             # "accused the mayor of lying", "likened the plan to a tax", "blamed X for Y"

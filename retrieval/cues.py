@@ -88,7 +88,7 @@ OBJECT_VERBS = words(
     endorse release unleash publish admire view address illustrate present deliver profile
     feature debate approve invoke introduce show echo explain protest lament lambast
     chastise deride portray herald compliment extol bemoan underscore recite downplay
-    articulate paint resent link grill confront lob
+    articulate paint resent link grill confront lob thank charge challenge
     """
 )
 
@@ -108,7 +108,7 @@ PREP_CONTENT = {
     "for": words("call push press advocate argue ask plead appeal lobby campaign fight apologize"),
     "of": words("warn speak talk complain accuse boast brag"),
     "to": words("point refer allude object"),
-    "on": words("insist comment elaborate call seize double weigh dwell harp"),
+    "on": words("insist comment elaborate call seize double weigh dwell harp press"),
     "with": words("respond reply counter"),  # "responded with attacks on the mayor"
     "by": words("respond reply counter"),  # "responded by citing the jobs report"
     "at": words("bristle balk scoff lash jab marvel"),

@@ -638,6 +638,18 @@ INDIRECT_CASES = [
         "Tom Haley",
         "according to",
     ),
+    (  # a reflexive object with its "as" complement
+        INTRO + "Haley portrayed himself as a friend of rural hospitals.",
+        "himself as a friend of rural hospitals",
+        "Tom Haley",
+        "portrayed",
+    ),
+    (  # "charged X with Y"
+        INTRO + "Lopez charged the governor with misleading the auditors.",
+        "the governor with misleading the auditors",
+        "Maria Lopez",
+        "charged",
+    ),
     (  # a fronted phrase without a verb before ", X said."
         INTRO + "Lower taxes for every family in the state, Haley said.",
         "Lower taxes for every family in the state",

@@ -170,6 +170,9 @@ _POSSESSIVE_BARE = re.compile(
     rf"(?P<noun>{_POSSESSIVE_NOUNS})\b(?P<rest>.*)$",
     re.I,
 )
+_POSSESSIVE_NOUN = re.compile(
+    rf"(?:'s?|s)\s+(?:{_POSSESSIVE_ADJ}\s+)?(?:{_POSSESSIVE_NOUNS})\b", re.I
+)
 _QUOTES_ABOUT = re.compile(
     r"^(?:(?:show|give|find|get|list|any|all|some)\s+(?:me\s+)?)?(?:all\s+|any\s+|some\s+)?"
     r"(?:the\s+)?(?:quotes?|statements?|comments?|remarks?|reactions?|responses?|"
@@ -587,8 +590,12 @@ def _what_did(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
 
 
 def _possessive(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
-    m = _POSSESSIVE.search(body)
-    if not m:
+    # The noun first: the name patterns scan from every word, too slow on long text.
+    noun = _POSSESSIVE_NOUN.search(body)
+    if noun is None:
+        return False
+    m = _POSSESSIVE.search(body) if "'" in body else None
+    if not m and len(body.split()) <= 30:
         bare = _POSSESSIVE_BARE.search(body)  # "okafors reaction": the apostrophe left out
         if bare and d.resolve(bare.group("who").split()[-1]):
             m = bare

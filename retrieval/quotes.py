@@ -106,7 +106,18 @@ class _Extractor:
 
     def _speaker(self, cue: Token) -> tuple[str | None, str | None, str]:
         subj = cue_subject(cue)
-        if subj is None or self.f.in_quote[subj.i] >= 0:
+        if subj is not None and self.f.in_quote[subj.i] >= 0:
+            # '"Full panic mode," said Jane Doe': the parser may take a verbless quote for a
+            # second subject; the speaker is the one outside the marks.
+            subj = next(
+                (
+                    c
+                    for c in cue.children
+                    if c.dep_ in ("nsubj", "nsubjpass") and self.f.in_quote[c.i] < 0
+                ),
+                None,
+            )
+        if subj is None:
             return None, None, "unknown"
         idx, mention = self.book.resolve(subj)
         if idx is None:

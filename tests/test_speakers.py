@@ -124,6 +124,20 @@ RULES = [
         "Ines Varga",
         "person",
     ),
+    (  # a verbless quote the parser takes for a subject does not hide the real one
+        "“Our campaign is in panic mode. Full panic mode,” said Ines Varga, a Toledo-based "
+        "president of the county caucus.",
+        "Full panic mode",
+        "Ines Varga",
+        "person",
+    ),
+    (
+        '"He would be a great mayor. Not good, great. One of the brightest people in the '
+        'city," Rep. Dale Moran (D-Ohio) said in a phone interview.',
+        "One of the brightest people",
+        "Dale Moran",
+        "person",
+    ),
 ]
 
 

@@ -3,6 +3,11 @@
 Speakers are matched against a `SpeakerDirectory` (retrieval/directory.py) built from the
 index's speakers. Rules, not a model: they are predictable, fast, and safe for any input (the
 parser never raises; a question it cannot read becomes a plain search).
+
+People type to a bot as they talk: greetings, "can you tell me", typos of question words and a
+question inside a sentence are read through first. A subject that names nobody ("did anyone
+mention X?", "what did critics say about X?", "what does the article say about X?") asks the
+topic of every speaker, while a group the articles quote ("the White House") stays a speaker.
 """
 
 from __future__ import annotations
@@ -377,18 +382,7 @@ def parse_question(
     ):
         parsed.anyone = True  # "what are they saying about X?" with nobody named before
     if parsed.anyone:
-        # Nobody in particular: the topic over every speaker, or who was quoted at all.
-        parsed.speakers, parsed.unresolved, parsed.follow_up = [], None, False
-        if parsed.topic is None and parsed.speaker_phrase and _is_category(parsed.speaker_phrase):
-            parsed.topic = _strip_det(parsed.speaker_phrase)  # "what did the nurses say?"
-        parsed.intent = "search" if parsed.topic else "who_quoted"
-        topic = parsed.topic or ""
-        hits = directory.scan(topic)
-        if len(hits) == 1 and (hits[0][0], hits[0][1]) == (0, len(topic)):
-            parsed.exclude = hits[0][2]  # "what did people say about Okafor?": not Okafor
-        if context is not None and re.search(r"\b(?:else|other)", parsed.speaker_phrase or ""):
-            parsed.exclude = [*parsed.exclude, *context.speakers]  # "did anyone else ...?"
-        return parsed
+        return _ask_everyone(parsed, directory, context)
     if parsed.follow_up and not parsed.speakers and context is not None:
         parsed.speakers = list(context.speakers)
         if parsed.topic is None and parsed.intent == "what_did" and context.topic:
@@ -396,6 +390,23 @@ def parse_question(
     if parsed.intent == "search" and parsed.unresolved is None:
         parsed.topic = parsed.topic or _SEARCH_LEAD.sub("", body).strip() or body
     return parsed
+
+
+def _ask_everyone(
+    p: ParsedQuestion, d: SpeakerDirectory, context: Context | None
+) -> ParsedQuestion:
+    """Nobody in particular was named: the topic over every speaker, else who was quoted."""
+    p.speakers, p.unresolved, p.follow_up = [], None, False
+    if p.topic is None and p.speaker_phrase and _is_category(p.speaker_phrase):
+        p.topic = _strip_det(p.speaker_phrase)  # "what did the nurses say?"
+    p.intent = "search" if p.topic else "who_quoted"
+    topic = p.topic or ""
+    hits = d.scan(topic)
+    if len(hits) == 1 and (hits[0][0], hits[0][1]) == (0, len(topic)):
+        p.exclude = hits[0][2]  # "what did people say about Okafor?": not Okafor's own words
+    if context is not None and re.search(r"\b(?:else|other)", p.speaker_phrase or ""):
+        p.exclude = [*p.exclude, *context.speakers]  # "did anyone else ...?"
+    return p
 
 
 # -- steps: each returns True when it has read the question ----------------------------------

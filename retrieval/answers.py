@@ -8,11 +8,12 @@ out of the stored article text by offsets, so it is verbatim by construction.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,15 @@ import numpy as np
 from retrieval.directory import STOP_WORDS, fold
 from retrieval.errors import WhosaidError
 from retrieval.questions import ParsedQuestion, parse_question
-from retrieval.search import QuoteRow, Searcher
+from retrieval.search import QuoteRow, QuoteStub, Searcher
+from retrieval.speaker_quotes import (
+    KIND_PRIOR,
+    RANK_ALL_MAX,
+    by_prior,
+    candidates,
+    prior,
+    wordings,
+)
 from retrieval.types import Answer, AskResult, Context
 
 # "who said Z" needs a candidate this close (0..1, see _who_said_scores) to name anyone.
@@ -32,7 +41,7 @@ WHO_SAID_MIN = 0.45
 SEARCH_MIN = 0.35
 RRF_K = 10  # small candidate lists: a smaller k keeps rank differences visible
 
-_KIND_PRIOR = {"direct": 1.0, "mixed": 0.9, "indirect": 0.75}
+_KIND_PRIOR = KIND_PRIOR
 _SAID_VERBS = {"said", "says", "say", "tweeted", "wrote", "told", "stated", "posted"}
 
 
@@ -97,6 +106,23 @@ def _span_stems(article_id: str, text: str, start: int, end: int) -> frozenset[s
     return found
 
 
+# Folded words of article spans (the context "who said" looks for the exact phrase in), kept
+# like _STEMS.
+_NORMS: dict[tuple[str, int, int], str] = {}
+
+
+def _span_norm(article_id: str, text: str, start: int, end: int) -> str:
+    key = (article_id, start, end)
+    found = _NORMS.get(key)
+    if found is None:
+        found = _norm(text[start:end])
+        with _STEMS_LOCK:
+            if len(_NORMS) >= _STEMS_MAX:
+                _NORMS.clear()
+            _NORMS[key] = found
+    return found
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[^\w]+", " ", fold(text).lower()).strip()
 
@@ -139,6 +165,7 @@ _CTX_LOCK = threading.Lock()
 class _Scored:
     quote: QuoteRow
     score: float
+    copies: tuple[str, ...] = ()  # other articles with these words (see _rank_speaker)
 
 
 class _Answerer:
@@ -184,24 +211,30 @@ class _Answerer:
             if p.follow_up:
                 return self._abstain("Who do you mean? Ask about someone by name first.")
             return self._search()
-        quotes = [q for q in self.s.quotes_of(p.speakers) if q.speaker]
-        if not quotes:
+        stubs = self.s.quote_stubs(p.speakers)
+        if not stubs:
             return self._abstain(self._not_quoted(p.speakers), p.speakers)
-        said = [n for n in p.speakers if any(q.speaker == n for q in quotes)]
-        ranked = self._rank_topic(quotes, p.topic, p.medium)
+        speaking = {st.speaker for st in stubs}
+        said = [n for n in p.speakers if n in speaking]
+        # Every quote is read only when all are needed (few, or "what did X say in a tweet").
+        quotes = self._rows_of(stubs) if p.medium or len(stubs) <= RANK_ALL_MAX else None
+        ranked = self._rank_speaker(stubs, quotes, p.topic, p.medium)
         if p.follow_up and p.topic is None and self.context is not None:
             # "What else": leave out what the previous answer (same ranking) showed.
-            before = _interleave(self._rank_topic(quotes, self.context.topic, None), said)
-            shown = [(a.article.id, a.quote) for a in self._build(before, self.limit)]
-            rest = [x for x in ranked if not self._within(x.quote, shown)]
-            if not rest:
+            prev = self._rank_speaker(stubs, quotes, self.context.topic, None)
+            shown = [
+                (a.article.id, a.quote) for a in self._build(_interleave(prev, said), self.limit)
+            ]
+            rest = (x for x in ranked if not self._within(x.quote, shown))
+            first = next(rest, None)
+            if first is None:
                 who = _names(said)
                 return self._abstain(
                     f"That is everything {who} said in {self._in_articles()}: "
-                    f"{_plural(len(quotes), 'quote')}, all shown already.",
+                    f"{_plural(len(stubs), 'quote')}, all shown already.",
                     said,
                 )
-            ranked = rest
+            ranked = itertools.chain([first], rest)
         ranked = _interleave(ranked, said)
         answers = self._build(ranked, self.limit)
         if len(said) > 1:
@@ -210,11 +243,53 @@ class _Answerer:
         else:
             info = self.s.speaker(said[0])
             n_art = len(info.quoted_in) if info else 1
-            message = f"{said[0]}: {_plural(len(quotes), 'quote')} in {_plural(n_art, 'article')}"
+            message = f"{said[0]}: {_plural(len(stubs), 'quote')} in {_plural(n_art, 'article')}"
             message += f", most relevant to “{p.topic}” first." if p.topic else "."
-        if p.medium and not any(self._medium_match(q, p.medium) for q in quotes):
+        if p.medium and not any(self._medium_match(q, p.medium) for q in quotes or ()):
             message += f" I found nothing said {_medium_words(p.medium)}; these are the closest."
         return self._result(answers, message, said)
+
+    def _rows_of(self, stubs: list[QuoteStub]) -> list[QuoteRow]:
+        """Stubs as full rows, in the stubs' order."""
+        rows = {q.id: q for q in self.s.quotes_by_id(st.id for st in stubs)}
+        return [rows[st.id] for st in stubs if st.id in rows]
+
+    def _rank_speaker(
+        self,
+        stubs: list[QuoteStub],
+        quotes: list[QuoteRow] | None,
+        topic: str | None,
+        medium: str | None,
+    ) -> Iterator[_Scored]:
+        """A speaker's quotes, best first: all scored when `quotes` are read (few), else the
+        candidates (speaker_quotes.py) scored, then every other quote in prior order. Then a
+        wording is ranked once, by its first quote, carrying the articles of its copies.
+        Rows are read as the answer consumes them."""
+        if quotes is not None:
+            yield from self._rank_topic(quotes, topic, medium)
+            return
+        groups = wordings(stubs)
+        done: set[int] = set()
+        if topic:
+            picked = {st.id: st for st in candidates(self.s, groups, topic)}
+            for x in self._rank_topic(self._rows_of(list(picked.values())), topic, None):
+                same = picked[x.quote.id].same
+                done.add(same)
+                x.copies = tuple(c.article_id for c in groups[same][1:])
+                yield x
+        firsts = by_prior(g[0] for same, g in groups.items() if same not in done)
+        yield from self._read((st, prior(st.kind, st.length), groups[st.same]) for st in firsts)
+
+    def _read(
+        self, scored: Iterable[tuple[QuoteStub, float, list[QuoteStub]]], batch: int = 16
+    ) -> Iterator[_Scored]:
+        """Stubs become rows a batch at a time, so a ranking is read only as far as it is used."""
+        it = iter(scored)
+        while chunk := list(itertools.islice(it, batch)):
+            rows = {q.id: q for q in self.s.quotes_by_id(st.id for st, _, _ in chunk)}
+            for st, score, group in chunk:
+                if st.id in rows:
+                    yield _Scored(rows[st.id], score, tuple(c.article_id for c in group[1:]))
 
     def _within(self, q: QuoteRow, shown: list[tuple[str, str]]) -> bool:
         return any(aid == q.article_id and q.text in quote for aid, quote in shown)
@@ -257,8 +332,7 @@ class _Answerer:
 
     def _prior(self, q: QuoteRow) -> float:
         """Without a topic: direct words first, then substance (length), in article order."""
-        length = min(len(q.text), 200) / 200
-        return _KIND_PRIOR.get(q.kind, 0.7) * (0.6 + 0.4 * length)
+        return prior(q.kind, len(q.text))
 
     def _medium_match(self, q: QuoteRow, medium: str) -> bool:
         where = " ".join(x for x in (q.how, q.cue) if x)
@@ -274,15 +348,20 @@ class _Answerer:
     def _lexical(self, want: set[str], q: QuoteRow) -> float:
         if not want:
             return 0.0
-        text = self.s.text(q.article_id)
-        aid = q.article_id
-        near = _span_stems(aid, text, q.start, q.end)
-        ctx = _span_stems(aid, text, q.ctx_start, q.ctx_end)
-        wide = _span_stems(aid, text, max(0, q.ctx_start - 600), q.ctx_start)
+        near = self._stems_at(q.article_id, q.start, q.end)
+        ctx = self._stems_at(q.article_id, q.ctx_start, q.ctx_end)
+        wide = self._stems_at(q.article_id, max(0, q.ctx_start - 600), q.ctx_start)
         score = 0.0
         for w in want:
             score += 1.0 if w in near else 0.6 if w in ctx else 0.25 if w in wide else 0.0
         return score / len(want)
+
+    def _stems_at(self, article_id: str, start: int, end: int) -> frozenset[str]:
+        """Stems of an article span; the article's text is read only when not cached."""
+        found = _STEMS.get((article_id, start, end))
+        if found is None:
+            found = _span_stems(article_id, self.s.text(article_id), start, end)
+        return found
 
     def _context_vectors(self, quotes: Iterable[QuoteRow]) -> dict[int, np.ndarray]:
         out: dict[int, np.ndarray] = {}
@@ -333,7 +412,7 @@ class _Answerer:
         ]
         scored = self._who_said_scores(phrase, core, cands) if cands else []
         scored.sort(key=lambda x: -x.score)
-        good = [x for x in scored if x.score >= WHO_SAID_MIN]
+        good = _one_per_wording([x for x in scored if x.score >= WHO_SAID_MIN])
         answers = self._build(good, self.limit)
         if not answers or answers[0].score < 0.95:
             # Reported speech the extractor missed, in the exact words, beats a paraphrase.
@@ -365,7 +444,7 @@ class _Answerer:
             text = self.s.text(aid)
             for m in _SENTENCE.finditer(text, start, end):
                 sent = m.group()
-                lex = len(want & stems(sent)) / len(want)
+                lex = len(want & _span_stems(aid, text, m.start(), m.end())) / len(want)
                 verb = _REPORTED.search(sent)
                 if lex < 0.8 or verb is None or (aid, m.start()) in seen:
                     continue
@@ -429,13 +508,16 @@ class _Answerer:
         exact = _norm(core)
         out = []
         for q in cands:
-            text = self.s.text(q.article_id)
             here = _norm(q.text)
-            ctx = _norm(text[q.ctx_start : q.ctx_end])
+            ctx = _NORMS.get((q.article_id, q.ctx_start, q.ctx_end))
+            if ctx is None:
+                ctx = _span_norm(q.article_id, self.s.text(q.article_id), q.ctx_start, q.ctx_end)
             if exact and (exact in here or (exact in ctx and len(exact) > 3)):
                 score = 1.0 if exact in here else 0.95
             else:
-                words = stems(q.text) | stems(text[q.ctx_start : q.ctx_end])
+                words = self._stems_at(q.article_id, q.start, q.end) | self._stems_at(
+                    q.article_id, q.ctx_start, q.ctx_end
+                )
                 lex = len(want & words) / len(want) if want else 0.0
                 score = 0.55 * dense[q.id] + 0.45 * lex
             out.append(_Scored(q, min(1.0, score * (0.9 + 0.1 * _KIND_PRIOR[q.kind]))))
@@ -568,15 +650,18 @@ class _Answerer:
         return _span_stems(aid, self.s.text(aid), start, end)
 
     # -- answers ------------------------------------------------------------------------------
-    def _build(self, ranked: list[_Scored], limit: int, keep_all: bool = False) -> list[Answer]:
+    def _build(self, ranked: Iterable[_Scored], limit: int, keep_all: bool = False) -> list[Answer]:
         """Turn ranked quotes into answers: split statements joined, duplicates grouped."""
         out: list[Answer] = []
         seen_spans: dict[str, list[tuple[int, int]]] = {}
         by_words: dict[str, Answer] = {}
+        also: dict[str, set[str]] = {}  # words -> ids of the articles the answer names
         for x in ranked:
             if len(out) >= limit:
                 break
             q = x.quote
+            if not keep_all and self._is_copy(q, by_words, seen_spans, also, x.copies):
+                continue
             built = self._answer(q, x.score)
             if built is None:
                 continue
@@ -586,16 +671,45 @@ class _Answerer:
                 continue
             key = _norm(ans.quote)[:200]
             if not keep_all and key in by_words:
-                first = by_words[key]
-                if ans.article.id != first.article.id and all(
-                    r.id != ans.article.id for r in first.also_in
-                ):
-                    first.also_in.append(ans.article)
+                self._also_in(by_words[key], also[key], (ans.article.id, *x.copies))
                 continue
             spans.append((start, end))
             by_words[key] = ans
+            also.setdefault(key, {ans.article.id})
+            self._also_in(ans, also[key], x.copies)
             out.append(ans)
         return out
+
+    def _also_in(self, ans: Answer, named: set[str], article_ids: Sequence[str]) -> None:
+        """Note other articles with the answer's words (each once, never its own)."""
+        new = [aid for aid in dict.fromkeys(article_ids) if aid not in named]
+        if len(new) > 1:
+            self.s.read_refs(new)
+        for aid in new:
+            ref = self.s.ref(aid)
+            if ref is not None:
+                named.add(aid)
+                ans.also_in.append(ref)
+
+    def _is_copy(
+        self,
+        q: QuoteRow,
+        by_words: dict[str, Answer],
+        seen_spans: dict[str, list[tuple[int, int]]],
+        also: dict[str, set[str]],
+        copies: Sequence[str] = (),
+    ) -> bool:
+        """A one-piece quote with the words of an answer already built is only noted as
+        'also in' that article, without building it (one story in many editions)."""
+        if q.group is not None and q.kind in {"direct", "mixed"}:
+            return False  # its answer joins the statement's pieces: build it to know the words
+        key = _norm(q.text)[:200]
+        first = by_words.get(key)
+        if first is None:
+            return False
+        if not any(s < q.end and q.start < e for s, e in seen_spans.get(q.article_id, [])):
+            self._also_in(first, also[key], (q.article_id, *copies))
+        return True
 
     def _answer(self, q: QuoteRow, score: float) -> tuple[Answer, int, int] | None:
         text = self.s.text(q.article_id)
@@ -638,6 +752,24 @@ def _chain(q: QuoteRow, pieces: list[QuoteRow]) -> list[QuoteRow]:
     return same[lo : hi + 1]
 
 
+def _one_per_wording(ranked: list[_Scored]) -> list[_Scored]:
+    """The best-scored of a speaker's word-for-word copies stands for all, carrying the other
+    articles: one story in many outlets is one answer, built once."""
+    out: list[_Scored] = []
+    first: dict[tuple[str | None, str], _Scored] = {}
+    for x in ranked:
+        key = (x.quote.speaker, _norm(x.quote.text)[:200])
+        best = first.get(key)
+        if best is None:
+            first[key] = x
+            out.append(x)
+        elif x.quote.article_id != best.quote.article_id:
+            best.copies = (*best.copies, x.quote.article_id)
+        else:
+            out.append(x)  # the same words twice in one article are two statements
+    return out
+
+
 def _rrf(scores: list[dict[int, float]]) -> dict[int, float]:
     """Reciprocal-rank fusion; items scoring 0 on a list share its last rank."""
     out: dict[int, float] = {}
@@ -650,16 +782,25 @@ def _rrf(scores: list[dict[int, float]]) -> dict[int, float]:
     return out
 
 
-def _interleave(ranked: list[_Scored], speakers: list[str]) -> list[_Scored]:
-    """For an ambiguous name, each speaker's best quote first, then the rest in order."""
+def _interleave(ranked: Iterable[_Scored], speakers: list[str]) -> Iterator[_Scored]:
+    """For an ambiguous name, each speaker's best quote first, then the rest in order.
+
+    Lazy: the ranking is read only until every speaker's first quote is found."""
+    it = iter(ranked)
     if len(speakers) < 2:
-        return ranked
-    firsts: list[_Scored] = []
-    for name in speakers:
-        for x in ranked:
-            if x.quote.speaker == name:
-                firsts.append(x)
+        yield from it
+        return
+    seen: list[_Scored] = []
+    first: dict[str, _Scored] = {}
+    for x in it:
+        seen.append(x)
+        name = x.quote.speaker or ""
+        if name in speakers and name not in first:
+            first[name] = x
+            if len(first) == len(speakers):
                 break
-    firsts.sort(key=lambda x: -x.score)
+    firsts = sorted((first[n] for n in speakers if n in first), key=lambda x: -x.score)
     ids = {x.quote.id for x in firsts}
-    return firsts + [x for x in ranked if x.quote.id not in ids]
+    yield from firsts
+    yield from (x for x in seen if x.quote.id not in ids)
+    yield from (x for x in it if x.quote.id not in ids)

@@ -8,6 +8,7 @@ verbatim text out of the stored article.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import weakref
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.directory import DirectoryEntry, SpeakerDirectory, tokens
+from retrieval.directory import DirectoryEntry, SpeakerDirectory, fold, tokens
 from retrieval.store import fts_query
 from retrieval.types import ArticleRef
 
@@ -43,6 +44,24 @@ class QuoteRow:
     how: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteStub:
+    """A quote as far as counting and ordering a speaker's quotes needs: no text, no context.
+
+    A speaker quoted thousands of times is ranked on these; only the few shown become
+    `QuoteRow`s. `same` groups word-for-word copies (one story in many editions or outlets).
+    """
+
+    id: int
+    vid: int | None  # its vector in the quote index
+    article_id: str
+    speaker: str
+    kind: str
+    start: int
+    length: int
+    same: int  # equal for one speaker's quotes with the same words (case, punctuation folded)
+
+
 @dataclass
 class SpeakerInfo:
     """What the index knows about one canonical speaker across articles."""
@@ -62,6 +81,14 @@ class _Snapshot:
         self.generation = generation
         self.speakers: dict[str, SpeakerInfo] = {}
         self.canonical: dict[tuple[str, str], str] = {}  # (article id, raw name) -> name
+        # name -> the raw names merged into it, so finding a speaker's quotes does not scan
+        # every (article, name) pair of the store
+        self.raw_names: dict[str, set[str]] = defaultdict(set)
+        # name -> its quotes, light (see QuoteStub); filled on first use, per generation
+        self.stubs: dict[str, list[QuoteStub]] = {}
+        self.wordings: dict[tuple[str, str], int] = {}  # (name, folded words) -> QuoteStub.same
+        self.term_rows: dict[tuple[str, str], int] = {}  # (fts table, term) -> rows, capped
+        self.articles: int | None = None  # how many, counted on first use
         rows = conn.execute(
             "SELECT a.article_id, s.name, s.kind, a.roles, a.aliases, a.quoted "
             "FROM article_speakers a JOIN speakers s ON s.id = a.speaker_id"
@@ -74,6 +101,7 @@ class _Snapshot:
             for r in group:
                 name = self._merge_target(r, people)
                 self.canonical[(aid, r["name"])] = name
+                self.raw_names[name].add(r["name"])
                 info = self.speakers.get(name)
                 if info is None:
                     kind = r["kind"] if name == r["name"] else "person"
@@ -119,6 +147,13 @@ def _loads(raw: str | None) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
+# Lexical search: a term in more rows than this is "common" (see Searcher.lexical); at ~3 us
+# a row, ranking stays within a few milliseconds.
+COMMON_ROWS = 2000
+RANK_WINDOW = 2000
+_TERM = re.compile(r'"([^"]+)"')
+_WORDS = re.compile(r"[^\w]+")
+
 _SNAPSHOTS: weakref.WeakKeyDictionary[Any, _Snapshot] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
@@ -139,6 +174,11 @@ class Searcher:
         self.snapshot = snap
         self._texts: dict[str, str] = {}
         self._refs: dict[str, ArticleRef | None] = {}
+        # One question asks for the same vector, neighbours or matches more than once
+        # ("who said" embeds its phrase for quotes, passages and scoring).
+        self._vecs: dict[str, np.ndarray] = {}
+        self._dense: dict[tuple[str, bytes, int], list[tuple[int, str, float]]] = {}
+        self._lexical: dict[tuple[str, str, int], list[int]] = {}
 
     # -- speakers ---------------------------------------------------------------------------
     @property
@@ -149,7 +189,10 @@ class Searcher:
         return self.snapshot.speakers.get(name)
 
     def article_count(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        if self.snapshot.articles is None:
+            row = self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+            self.snapshot.articles = int(row[0])
+        return self.snapshot.articles
 
     def role(self, name: str | None, article_id: str) -> str | None:
         info = self.snapshot.speakers.get(name or "")
@@ -166,6 +209,18 @@ class Searcher:
         if article_id not in self._refs:
             self._refs[article_id] = self.store.article_ref(article_id)
         return self._refs[article_id]
+
+    def read_refs(self, article_ids: Iterable[str]) -> None:
+        """Look up many articles' refs in one query (the copies of a much-republished quote)."""
+        todo = [a for a in dict.fromkeys(article_ids) if a not in self._refs]
+        for i in range(0, len(todo), 500):
+            batch = todo[i : i + 500]
+            for r in self.conn.execute(
+                "SELECT id, title, url, source, published FROM articles WHERE id IN "
+                f"({','.join('?' * len(batch))})",
+                batch,
+            ):
+                self._refs[str(r[0])] = ArticleRef(str(r[0]), r[1], r[2], r[3], r[4])
 
     def articles(self) -> list[tuple[str, str]]:
         """(id, title) of every article."""
@@ -211,13 +266,57 @@ class Searcher:
     def quotes_of(self, names: Iterable[str]) -> list[QuoteRow]:
         """Every quote whose (canonical) speaker is one of `names`."""
         wanted = set(names)
-        raws = {raw for (_, raw), name in self.snapshot.canonical.items() if name in wanted}
-        raws |= wanted
+        raws = set(wanted)
+        for name in wanted:
+            raws |= self.snapshot.raw_names.get(name, set())
         if not raws:
             return []
         marks = ",".join("?" * len(raws))
         rows = self._rows(f"WHERE s.name IN ({marks}) ORDER BY q.article_id, q.start", list(raws))
         return [r for r in rows if r.speaker in wanted]
+
+    def quote_stubs(self, names: Iterable[str]) -> list[QuoteStub]:
+        """`quotes_of` as stubs, in the same order; cached per speaker for the generation."""
+        wanted = list(dict.fromkeys(names))
+        out: list[QuoteStub] = []
+        for name in wanted:
+            stubs = self.snapshot.stubs.get(name)
+            if stubs is None:
+                stubs = self.snapshot.stubs[name] = self._load_stubs(name)
+            out += stubs
+        if len(wanted) > 1:
+            out.sort(key=lambda st: (st.article_id, st.start))
+        return out
+
+    def _load_stubs(self, name: str) -> list[QuoteStub]:
+        raws = sorted(self.snapshot.raw_names.get(name, set()) | {name})
+        rows = self.conn.execute(
+            "SELECT q.id, q.article_id, s.name, q.kind, q.start, q.text, e.vid "
+            "FROM quotes q JOIN speakers s ON s.id = q.speaker_id "
+            "LEFT JOIN embeddings e ON e.kind = 'quote' AND e.ref_id = q.id "
+            f"WHERE s.name IN ({','.join('?' * len(raws))}) ORDER BY q.article_id, q.start",
+            raws,
+        ).fetchall()
+        canonical = self.snapshot.canonical
+        same = self.snapshot.wordings
+        out = []
+        for r in rows:
+            if canonical.get((r[1], r[2]), r[2]) != name:
+                continue
+            words = _WORDS.sub(" ", fold(r[5]).lower()).strip()[:200]
+            out.append(
+                QuoteStub(
+                    id=int(r[0]),
+                    vid=None if r[6] is None else int(r[6]),
+                    article_id=str(r[1]),
+                    speaker=name,
+                    kind=str(r[3]),
+                    start=int(r[4]),
+                    length=len(r[5]),
+                    same=same.setdefault((name, words), len(same)),
+                )
+            )
+        return out
 
     def quotes_by_id(self, ids: Iterable[int]) -> list[QuoteRow]:
         ids = list(dict.fromkeys(ids))
@@ -246,7 +345,13 @@ class Searcher:
 
     # -- vectors ------------------------------------------------------------------------------
     def embed(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.engine.embed(texts), dtype=np.float32)
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vecs]
+        if todo:
+            vecs = np.asarray(self.engine.embed(todo), dtype=np.float32)
+            self._vecs.update(zip(todo, vecs, strict=True))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._vecs[t] for t in texts])
 
     def quote_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
         ids = list(dict.fromkeys(ids))
@@ -263,24 +368,69 @@ class Searcher:
 
     def dense(self, kind: str, vec: np.ndarray, k: int) -> list[tuple[int, str, float]]:
         """(ref id, article id, cosine) of the k nearest chunks or quotes."""
-        hits = self.engine.search_vectors(kind, vec.reshape(1, -1), k)
-        return [(h.ref_id, h.article_id, float(h.score)) for h in hits]
+        key = (kind, np.ascontiguousarray(vec, dtype=np.float32).tobytes(), k)
+        if key not in self._dense:
+            hits = self.engine.search_vectors(kind, vec.reshape(1, -1), k)
+            self._dense[key] = [(h.ref_id, h.article_id, float(h.score)) for h in hits]
+        return list(self._dense[key])
+
+    def dense_among(self, vec: np.ndarray, vids: Sequence[int], k: int) -> dict[int, float]:
+        """vector id -> cosine of the k quote vectors nearest to `vec` among `vids` (FAISS
+        filters while it scans, so a speaker's thousands of quotes are not read one by one)."""
+        return dict(self.engine.search_among("quote", vec, vids, k))
 
     # -- lexical ------------------------------------------------------------------------------
     def lexical(self, table: str, text: str, k: int) -> list[int]:
-        """Row ids of the best FTS5 (bm25) matches in quotes_fts or chunks_fts, best first."""
+        """Row ids of the best FTS5 (bm25) matches in quotes_fts or chunks_fts, best first.
+
+        bm25 scores every row a term matches (a few microseconds each), so a word found in
+        tens of thousands of rows would cost more than the rest of the answer. As in a
+        "common terms" query, words in more than COMMON_ROWS rows are left out when rarer
+        words are there to match; a question of common words only needs all of them (AND),
+        ranked among the newest RANK_WINDOW such rows.
+        """
         assert table in {"quotes_fts", "chunks_fts"}
+        key = (table, text, k)
+        if key in self._lexical:
+            return list(self._lexical[key])
         query = fts_query(text)
-        if query is None:
-            return []
-        try:
-            rows = self.conn.execute(
-                f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
-                (query, k),
-            ).fetchall()
-        except sqlite3.OperationalError:
-            return []
-        return [int(r[0]) for r in rows]
+        out: list[int] = []
+        if query is not None:
+            try:
+                out = self._bm25(table, _TERM.findall(query), k)
+            except sqlite3.OperationalError:
+                out = []
+        self._lexical[key] = out
+        return list(out)
+
+    def _bm25(self, table: str, terms: list[str], k: int) -> list[int]:
+        rare = [t for t in terms if self._rows_with(table, t) <= COMMON_ROWS]
+        if rare:
+            match = " OR ".join(f'"{t}"' for t in rare)
+            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?"
+        else:
+            match = " AND ".join(f'"{t}"' for t in terms)
+            sql = (
+                f"SELECT rowid FROM (SELECT rowid, rank FROM {table} WHERE {table} MATCH ? "
+                f"ORDER BY rowid DESC LIMIT {RANK_WINDOW}) ORDER BY rank LIMIT ?"
+            )
+        return [int(r[0]) for r in self.conn.execute(sql, (match, k)).fetchall()]
+
+    def _rows_with(self, table: str, term: str) -> int:
+        """How many rows hold the term, counted up to COMMON_ROWS + 1 (cached per generation)."""
+        counts = self.snapshot.term_rows
+        key = (table, term)
+        if key not in counts:
+            if len(counts) > 50_000:
+                counts.clear()
+            counts[key] = int(
+                self.conn.execute(
+                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? "
+                    f"LIMIT {COMMON_ROWS + 1})",
+                    (f'"{term}"',),
+                ).fetchone()[0]
+            )
+        return counts[key]
 
     def chunks(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
         """chunk id -> (article id, start, end)."""

@@ -235,3 +235,80 @@ def test_seed_answers_are_verbatim(seeded_engine: Engine) -> None:
     gold = [json.loads(x) for x in SEED_GOLD.read_text().splitlines() if x.strip()]
     for g in gold:
         _assert_verbatim(seeded_engine, seeded_engine.ask(g["question"]))
+
+
+# -- a prolific speaker: ranked on candidates, not on every quote -----------------------------
+
+WHAT_DID = [
+    ("What did Okafor say?", None),
+    ("what did Okafor say about the levy?", None),
+    ("what did Grace Tanaka say about the strike fund?", None),
+    ("What did Delgado tweet?", None),
+    ("What did Johnson say about the ferry?", None),
+    ("what else did she say?", ["Grace Tanaka"]),
+]
+
+
+def _shown(r: AskResult) -> list[tuple[str | None, str, str]]:
+    return [(a.speaker, a.quote, a.article.id) for a in r.answers]
+
+
+@pytest.mark.parametrize(("question", "speakers"), WHAT_DID)
+def test_candidate_ranking_gives_the_full_ranking_answers(
+    qa_engine: Engine, monkeypatch: pytest.MonkeyPatch, question: str, speakers: list[str] | None
+) -> None:
+    """Every speaker here has fewer quotes than the candidates taken, so ranking on
+    candidates (the path for someone quoted thousands of times) must answer as scoring all."""
+    ctx = Context(speakers=speakers) if speakers else None
+    full = qa_engine.ask(question, context=ctx)
+    monkeypatch.setattr("retrieval.answers.RANK_ALL_MAX", 0)
+    fast = qa_engine.ask(question, context=ctx)
+    assert not full.abstained
+    assert _shown(fast) == _shown(full)
+    assert fast.message == full.message
+
+
+def test_word_for_word_copies_are_one_answer_on_every_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = '"The harbor bridge will open in May, not a day later," Commissioner Tomas Reyes said.'
+    other = '"We counted every bolt twice," Reyes said of the inspection.'
+    for n, head in enumerate(["Bridge date set", "Roundup", "Harbor notes"]):
+        body = f"{head}\n\nOfficials met on Tuesday.\n\n{line}\n\n{other if n == 2 else ''}\n"
+        (tmp_path / f"a{n}.txt").write_text(body)
+    monkeypatch.setattr("retrieval.answers.RANK_ALL_MAX", 0)  # the prolific-speaker path
+    engine = Engine(tmp_path / "data")
+    try:
+        assert len(engine.ingest([str(tmp_path / f"a{n}.txt") for n in range(3)]).added) == 3
+        for question in ("What did Reyes say?", "What did Reyes say about the bridge?"):
+            r = engine.ask(question)
+            top = [a for a in r.answers if a.quote.startswith("The harbor bridge")]
+            assert len(top) == 1 and len(top[0].also_in) == 2, question
+            assert any("every bolt" in a.quote for a in r.answers), question
+            assert "3 quotes" in r.message or "4 quotes" in r.message, r.message
+        r = engine.ask("Who said the harbor bridge will open in May?")
+        assert len(r.answers) == 1 and r.answers[0].speaker == "Tomas Reyes"
+        assert len(r.answers[0].also_in) == 2
+    finally:
+        engine.close()
+
+
+def test_lexical_search_leaves_common_words_to_rarer_ones(
+    qa_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in more rows than COMMON_ROWS is dropped when a rarer word is asked with it,
+    and a question of common words only needs them all."""
+    from retrieval.search import Searcher
+
+    def text(chunk_id: int) -> str:
+        sql = "SELECT text FROM chunks WHERE id=?"
+        return str(qa_engine.store.conn.execute(sql, (chunk_id,)).fetchone()[0]).lower()
+
+    full = Searcher(qa_engine).lexical("chunks_fts", "ferry waitress", 10)
+    monkeypatch.setattr("retrieval.search.COMMON_ROWS", 2)  # 'ferry' is in 5 passages
+    s = Searcher(qa_engine)
+    s.snapshot.term_rows.clear()
+    rare = s.lexical("chunks_fts", "ferry waitress", 10)
+    assert len(full) > 1 and rare == [i for i in full if "waitress" in text(i)]
+    common = s.lexical("chunks_fts", "ferry stadium", 10)
+    assert common and all("ferry" in text(i) and "stadium" in text(i) for i in common)

@@ -28,9 +28,16 @@ REASON_MARKS = words("because since although though while unless if")
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
 MEANS_PREPS = words("by of about after before while without upon in")
 DUMMY_SUBJECTS = words("it there this that what which")
+# Verbs of an "as X noted" aside that attributes the clause it hangs on.
+ASIDE_VERBS = words(
+    "say note put point write report argue explain suggest observe remark claim insist "
+    "predict warn acknowledge tell add state recall show reveal indicate testify tweet "
+    "believe think expect know fear hope assume suspect reckon describe"
+)
 # Prepositions after a cue's object that complete what was said about it.
 OBJECT_PREPS = words("as for of to with against over about")
-ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS | AS_VERBS
+# "put" reports only in an aside: "as she put it".
+ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS | AS_VERBS | words("put")
 
 
 def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS) -> bool:
@@ -309,6 +316,8 @@ def content_tokens(cue: Token) -> list[Token]:
         return _longest_run(toks, skip)
     if lemma in AS_VERBS and lemma not in SPEECH_VERBS:
         return []  # "saw the remark as a dig" only, through the object
+    if lemma == "put":
+        return _as_aside(cue)  # "as she put it" and nothing else
     comps = [c for c in cue.children if c.dep_ == "ccomp"]
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps:
@@ -333,6 +342,9 @@ def content_tokens(cue: Token) -> list[Token]:
                 ):
                     hi = max(hi, c.right_edge.i)
         return [doc[i] for i in range(lo, hi + 1)]
+    aside = _as_aside(cue)
+    if aside:
+        return aside
     if lemma in COGNITION_VERBS or lemma in NAMING_VERBS:
         return []
     own_lo = _own_start(cue)
@@ -386,6 +398,31 @@ def _colon_paragraph(cue: Token) -> list[Token]:
             break
         i += 1
     return out
+
+
+def _as_aside(cue: Token) -> list[Token]:
+    """'As Lopez noted, X', 'X, as she put it', 'The budget, as he pointed out, is Y': the
+    clause the "as" aside comments on, without the aside."""
+    if cue.dep_ != "advcl" or not any(
+        m.dep_ == "mark" and m.lower_ == "as" and m.i < cue.i for m in cue.children
+    ):
+        return []
+    if cue.lemma_.lower() not in ASIDE_VERBS:
+        return []  # "as he welcomed the guests" tells a time, not a source
+    put_it = cue.lemma_.lower() == "put"
+    if put_it != any(c.dep_ == "dobj" and c.lower_ == "it" for c in cue.children):
+        return []
+    for c in cue.children:  # a bare attribution: "as he welcomed the guests" is a time
+        if c.dep_ in ("ccomp", "xcomp", "oprd", "attr", "acomp", "dative", "agent"):
+            return []
+        if (c.dep_ == "dobj" and not put_it) or (c.dep_ == "prep" and c.lower_ != "in"):
+            return []
+    head = cue.head
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.i > cue.i:
+        head = head.head  # the aside hangs on the subject noun
+    lo, hi = _subtree_range(head)
+    a, b = _subtree_range(cue)
+    return [cue.doc[i] for i in range(lo, hi + 1) if not a <= i <= b]
 
 
 def _own_start(cue: Token) -> int:

@@ -650,6 +650,18 @@ INDIRECT_CASES = [
         "Maria Lopez",
         "charged",
     ),
+    (  # an "as X noted" aside attributes the clause it hangs on
+        INTRO + "As Lopez noted, the budget is a mess from top to bottom.",
+        "the budget is a mess from top to bottom",
+        "Maria Lopez",
+        "noted",
+    ),
+    (  # "as she put it"
+        INTRO + "The budget is a mess from top to bottom, as Lopez put it.",
+        "The budget is a mess from top to bottom",
+        "Maria Lopez",
+        "put",
+    ),
     (  # a fronted phrase without a verb before ", X said."
         INTRO + "Lower taxes for every family in the state, Haley said.",
         "Lower taxes for every family in the state",
@@ -676,3 +688,11 @@ def test_fronted_clause_joins_the_statement_around_the_attribution(nlp) -> None:
         "the state has other tools to collect the debt",
     ]
     assert {q.speaker for q in pieces} == {"Maria Lopez"} and len({q.group for q in pieces}) == 1
+
+
+def test_as_clause_of_time_and_put_without_it_are_not_statements(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = INTRO + (
+        "As Lopez welcomed the guests, the band played a march for the new bridge.\n\n"
+        "Haley put the bill on the table before the recess."
+    )
+    assert extract(article, nlp).quotes == []

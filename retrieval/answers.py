@@ -21,7 +21,7 @@ import numpy as np
 
 from retrieval.directory import STOP_WORDS, fold
 from retrieval.errors import WhosaidError
-from retrieval.questions import ParsedQuestion, parse_question
+from retrieval.questions import ParsedQuestion, chatter_reply, parse_question
 from retrieval.search import QuoteRow, QuoteStub, Searcher
 from retrieval.speaker_quotes import (
     KIND_PRIOR,
@@ -179,8 +179,10 @@ class _Answerer:
     # -- dispatch ---------------------------------------------------------------------------
     def run(self) -> AskResult:
         p = self.p
-        if not p.text.strip() or p.chatter:
+        if not p.text.strip():
             return self._abstain("Ask me who said what, for example: what did the mayor say?")
+        if p.chatter:
+            return self._abstain(chatter_reply(p.text))
         if self.n_articles == 0:
             return self._abstain("No articles are indexed yet: add some with `whosaid index`.")
         if p.intent == "what_did":
@@ -569,12 +571,16 @@ class _Answerer:
         best: dict[str, float] = {}
         for _, aid, score in self.s.dense("chunk", vec, 30):
             best[aid] = max(best.get(aid, 0.0), score)
+        # As in _search: a passage holding every word of a short topic is about it.
+        want = stems(topic)
+        chunks = self.s.chunks(self.s.lexical("chunks_fts", topic, 30)).values()
+        covered = {c[0] for c in chunks if want and want <= self._chunk_stems(c)}
         if not best:
-            return set()
+            return covered
         top = max(best.values())
         if top < SEARCH_MIN:
-            return set()
-        return {aid for aid, v in best.items() if v >= max(SEARCH_MIN, 0.85 * top)}
+            return covered
+        return covered | {aid for aid, v in best.items() if v >= max(SEARCH_MIN, 0.85 * top)}
 
     def _articles_for(self, hint: str) -> set[str]:
         """Articles whose title (else text) best matches a hint like 'the stadium'."""

@@ -12,6 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from retrieval.errors import ModelError
+from retrieval.heap import release_free_memory
 
 
 class Embedder(Protocol):
@@ -102,7 +103,8 @@ class SentenceTransformerEmbedder:
         model = self._load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with _one_thread() if len(texts) <= SINGLE_THREAD_MAX else nullcontext():
+        few = len(texts) <= SINGLE_THREAD_MAX
+        with _one_thread() if few else nullcontext():
             vecs = model.encode(  # type: ignore[attr-defined]
                 texts,
                 batch_size=self.batch_size,
@@ -110,6 +112,10 @@ class SentenceTransformerEmbedder:
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
+        if not few:
+            # A batch's activations (attention is batch x heads x tokens^2) leave 100-200 MB
+            # free in the heap that glibc would otherwise keep for good.
+            release_free_memory()
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
 

@@ -5,8 +5,8 @@ reader never sees half a file, and a file always says which SQLite generation it
 When no file matches the current generation, or it holds another index format (a file written
 before the current format), the index is rebuilt from SQLite.
 
-Index choice: exact search over 8-bit scalar-quantised vectors (`IndexIDMap2` over
-`IndexScalarQuantizer` QT_8bit, 388 bytes a vector instead of 1,544 for fp32) up to
+Index choice: exact search over 8-bit scalar-quantised vectors (`IndexIDMap` over
+`IndexScalarQuantizer` QT_8bit, 392 bytes a vector with its id instead of 1,544) up to
 `HNSW_THRESHOLD` vectors, HNSW over the same 8-bit codes (with tombstones filtered at search,
 since HNSW cannot remove) beyond. Memory was the reason: every quote is embedded besides every
 chunk, 2.8 vectors a chunk, and fp32 alone made 4.3 KB a chunk. The quantised scores are
@@ -92,7 +92,9 @@ def _new_index(dim: int, expected: int, sample: np.ndarray | None = None) -> fai
     else:
         inner = faiss.IndexScalarQuantizer(dim, SQ_TYPE, faiss.METRIC_INNER_PRODUCT)
     _train(inner, dim, sample)
-    return faiss.IndexIDMap2(inner)
+    # IndexIDMap, not IndexIDMap2: the reverse map IDMap2 keeps for reconstruct-by-id costs
+    # ~43 bytes a vector (12 MB at 283k), and nothing here reconstructs by id.
+    return faiss.IndexIDMap(inner)
 
 
 def _inner(index: faiss.Index) -> Any:
@@ -105,6 +107,8 @@ def _is_hnsw(index: faiss.Index) -> bool:
 
 def _quantiser(index: faiss.Index) -> Any | None:
     """The scalar quantiser of an index in the current format, None for any other format."""
+    if isinstance(index, faiss.IndexIDMap2):
+        return None
     inner = _inner(index)
     if isinstance(inner, faiss.IndexHNSW):
         inner = faiss.downcast_index(inner.storage)

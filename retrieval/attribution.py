@@ -197,6 +197,9 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
                 return objs[0] if objs else None
             return c
     if depth < 3 and cue.head.i != cue.i:
+        outer = _coordinated_cue(cue)
+        if outer is not None:
+            return cue_subject(outer, depth + 1)
         if cue.dep_ == "xcomp" and not any(c.dep_ == "agent" for c in cue.head.children):
             # "she was heard yelling that ...", "he was quoted as saying": the passive's
             # subject speaks
@@ -329,6 +332,7 @@ def content_tokens(cue: Token) -> list[Token]:
         comps = [c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > cue.i]
     if comps:
         lo, hi = _subtree_range(comps[0])
+        hi = _before_second_cue(cue, comps[0], hi)
         front = _fronted(cue, lo)
         if front:
             return front + [doc[i] for i in range(lo, hi + 1)]
@@ -398,6 +402,39 @@ def _colon_paragraph(cue: Token) -> list[Token]:
             break
         i += 1
     return out
+
+
+def _before_second_cue(cue: Token, comp: Token, hi: int) -> int:
+    """'said she would order a review and warned against cuts': the parser put the second
+    speech verb inside the first one's clause; the statement ends before it (and a
+    dangling 'and' is dropped)."""
+    doc = cue.doc
+    for t in doc[comp.i + 1 : hi + 1]:
+        outer = _coordinated_cue(t)
+        if outer is not None and outer.i == cue.i:
+            ccs = [c for c in t.head.children if c.dep_ == "cc" and c.i < t.i]
+            hi = min(hi, (ccs[-1].i if ccs else t.left_edge.i) - 1)
+            break
+    while hi > comp.i and (doc[hi].dep_ == "cc" or doc[hi].text in (",", ";", "-", "--", "\u2014")):
+        hi -= 1
+    return hi
+
+
+def _coordinated_cue(t: Token) -> Token | None:
+    """The outer speech verb a conjoined speech verb really goes with: in 'said she would
+    order X and warned Y', "warned" (past, no subject) pairs with "said", not "order"."""
+    if t.dep_ != "conj" or t.lemma_.lower() not in SPEECH_VERBS or t.tag_ not in ("VBD", "VBZ"):
+        return None
+    if t.head.tag_ == t.tag_ or any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+        return None
+    h = t.head
+    for _ in range(4):
+        if h.dep_ == "ccomp" and h.head.tag_ == t.tag_ and h.head.lemma_.lower() in SPEECH_VERBS:
+            return h.head
+        if h.head.i == h.i:
+            return None
+        h = h.head
+    return None
 
 
 def _as_aside(cue: Token) -> list[Token]:

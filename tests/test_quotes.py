@@ -696,3 +696,15 @@ def test_as_clause_of_time_and_put_without_it_are_not_statements(nlp) -> None:  
         "Haley put the bill on the table before the recess."
     )
     assert extract(article, nlp).quotes == []
+
+
+def test_second_speech_verb_the_parser_put_inside_the_first_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'said X and warned Y': two statements by the same speaker, no dangling 'and'."""
+    article = (
+        INTRO + "Lopez said the state would pay for the bridge and warned against cuts to schools."
+    )
+    got = {(q.text, q.speaker, q.cue) for q in extract(article, nlp).quotes}
+    assert got == {
+        ("the state would pay for the bridge", "Maria Lopez", "said"),
+        ("cuts to schools", "Maria Lopez", "warned"),
+    }

@@ -641,9 +641,23 @@ class _Answerer:
                     for q in self.s.quotes_in(*chunks[c])
                     if q.speaker and q.speaker_kind != "unknown" and q.speaker not in p.exclude
                 ]
+        if len({q.speaker for q in quotes}) < self.limit:
+            # A topic an article is about ("the data center"): its speakers speak to it even
+            # where a passage does not repeat the words.
+            seen = {q.id for q in quotes}
+            for aid, title in self.s.articles():
+                if want <= stems(title):
+                    quotes += [
+                        q
+                        for q in self.s.quotes_in(aid, 0, len(self.s.text(aid)))
+                        if q.speaker
+                        and q.speaker_kind != "unknown"
+                        and q.speaker not in p.exclude
+                        and q.id not in seen
+                    ]
         if not quotes:
             return self._abstain(f"I found no quotes about “{text}” in {self._in_articles()}.")
-        ranked = self._rank_topic(quotes, text, None)
+        ranked = _spread(self._rank_topic(quotes, text, None))
         answers = self._build(ranked, self.limit)
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
         message = f"Quotes in passages about “{text}”"
@@ -786,6 +800,18 @@ def _rrf(scores: list[dict[int, float]]) -> dict[int, float]:
             r = rank if s[key] > 0 else last
             out[key] = out.get(key, 0.0) + 1.0 / (RRF_K + r)
     return out
+
+
+def _spread(ranked: list[_Scored], cap: int = 2) -> list[_Scored]:
+    """A topic asked of everyone: no speaker takes more than `cap` places before the rest."""
+    counts: dict[str | None, int] = {}
+    first: list[_Scored] = []
+    later: list[_Scored] = []
+    for x in ranked:
+        n = counts.get(x.quote.speaker, 0)
+        counts[x.quote.speaker] = n + 1
+        (first if n < cap else later).append(x)
+    return first + later
 
 
 def _interleave(ranked: Iterable[_Scored], speakers: list[str]) -> Iterator[_Scored]:

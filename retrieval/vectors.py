@@ -75,7 +75,10 @@ def _train(index: Any, dim: int, sample: np.ndarray | None) -> None:
         width[short] = SQ_MIN_WIDTH
         vmax = np.minimum(vmin + width, 1.0)
         vmin = np.maximum(vmin, -1.0)
-        ranges = np.concatenate([vmin, vmax - vmin]).astype(np.float32)
+        # Just under the unit range's width 2, so a data-trained index never looks coarse
+        # (`_coarse`) and is not rebuilt again and again (possible only with very few dims).
+        width = np.minimum(vmax - vmin, 2.0 - 1e-3)
+        ranges = np.concatenate([vmin, width]).astype(np.float32)
         faiss.copy_array_to_vector(ranges, sq.trained)
     else:
         index.train(np.stack([np.full(dim, -1.0, "float32"), np.full(dim, 1.0, "float32")]))
@@ -212,19 +215,22 @@ class VectorIndex:
         return out[:k]
 
     def nbytes(self) -> int:
+        with self._lock:
+            return self.bytes_of(self.index)
+
+    @staticmethod
+    def bytes_of(index: faiss.Index) -> int:
         """Bytes of the codes, the ids and the HNSW graph, counted without a copy (serialising
         the index to measure it once doubled the benchmark's peak)."""
-        with self._lock:
-            idmap: Any = self.index
-            n = int(idmap.ntotal)
-            inner = _inner(idmap)
-            total = n * 8  # the id map
-            if isinstance(inner, faiss.IndexHNSW):
-                graph: Any = inner.hnsw
-                total += graph.neighbors.size() * 4 + graph.levels.size() * 4
-                total += graph.offsets.size() * 8
-                inner = faiss.downcast_index(inner.storage)
-            return total + n * int(inner.sa_code_size())
+        n = int(index.ntotal)
+        inner = _inner(index)
+        total = n * 8 if inner is not index else 0  # the id map
+        if isinstance(inner, faiss.IndexHNSW):
+            graph: Any = inner.hnsw
+            total += graph.neighbors.size() * 4 + graph.levels.size() * 4
+            total += graph.offsets.size() * 8
+            inner = faiss.downcast_index(inner.storage)
+        return total + n * int(inner.sa_code_size())
 
     # -- persistence ------------------------------------------------------------------------
     def save(self, data_dir: Path, generation: int) -> Path:

@@ -377,6 +377,26 @@ class Frame:
                 start = s.open_at
         return start, end
 
+    def cut_second_report(self, start: int, end: int) -> int:
+        """End a reported statement before a second speech verb joined to its main verb:
+        'said the city would appeal and warned of higher fees' reports two things."""
+        toks = self._tokens_between(start, end)
+        inside = {t.i for t in toks}
+        roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+        for t in toks:
+            if (
+                t.dep_ == "conj"
+                and t.pos_ == "VERB"
+                and t.lemma_.lower() in SPEECH_VERBS - COGNITION_VERBS
+                and t.head in roots
+                and t.i > 0
+                and self.doc[t.i - 1].lower_ in ("and", "but")
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+                and t.idx - start > 10
+            ):
+                return self.doc[t.i - 1].idx
+        return end
+
     def cut_title(self, start: int, end: int) -> int:
         """End a statement before a trailing 'on "Show Title"'."""
         for k in self.titles:

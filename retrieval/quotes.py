@@ -140,6 +140,8 @@ class _Extractor:
             while end > start and self.text[end - 1].isspace():
                 end -= 1
         else:
+            if cue is not None and cue.lower_ != "according":
+                end = self.f.cut_second_report(start, end)
             start, end = self.f.whole_quotes(start, end)
             if kind == "indirect" and self.f.spans_within(start, end):
                 kind = "mixed"

@@ -387,6 +387,16 @@ SPAN_CASES = [
         ["she plans to cut property taxes for retirees next year"],
         ["to cut property taxes for retirees next year"],
     ),
+    (  # a second speech verb joined to the statement's verb starts a second statement
+        INTRO + "Lopez said the city would appeal the ruling and warned of higher fees.",
+        ["the city would appeal the ruling"],
+        ["the city would appeal the ruling and warned of higher fees"],
+    ),
+    (  # a joined verb that is not speech stays in the statement
+        INTRO + "Lopez said the council approved the budget and cut the fees for residents.",
+        ["the council approved the budget and cut the fees for residents"],
+        [],
+    ),
     (  # the same with "wants to" after "told"
         INTRO + "Haley told reporters that the governor wants to close two prisons by March.",
         ["the governor wants to close two prisons by March"],

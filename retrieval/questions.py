@@ -542,7 +542,7 @@ _TOPIC_LEAD = re.compile(
     re.I,
 )
 _WHAT_ABOUT = re.compile(
-    r"^(?:what|anything|things|much)\s+(?:at\s+all\s+)?(?:about|on|regarding|concerning|over|"
+    r"^(?:what|anything|something|things|much)\s+(?:at\s+all\s+)?(?:about|on|regarding|concerning|over|"
     r"of)\s+(?P<t>.+)$",
     re.I,
 )

@@ -104,7 +104,6 @@ WHO_SAID = [
     ("which senator said the bill was stalled?", "the bill was stalled", False),
     ("who said Okafor's plan was reckless?", "Okafor's plan was reckless", False),
     ("who is pushing the referendum?", "pushing the referendum", False),
-    ("who said something about a press conference?", "a press conference", False),
 ]
 
 
@@ -328,6 +327,8 @@ TOPIC_OVER_EVERYONE = [
     ("what did local business owners say about the levy?", "levy"),
     ("anyone talk about jobs?", "jobs"),
     ("who said what about the levy?", "levy"),
+    ("who said something about a press conference?", "press conference"),
+    ("who said anything about the ferry stop", "ferry stop"),
     ("who talked about recusal?", "recusal"),
     ("who spoke about staffing ratios", "staffing ratios"),
     ("who commented on the data center?", "data center"),

@@ -39,6 +39,8 @@ from retrieval.types import Answer, AskResult, Context
 WHO_SAID_MIN = 0.45
 # Free-text search needs a passage at least this similar to the question.
 SEARCH_MIN = 0.35
+# A free-text topic fills up its speakers from at most this many articles titled with it.
+TITLED_MAX = 10
 RRF_K = 10  # small candidate lists: a smaller k keeps rank differences visible
 
 _KIND_PRIOR = KIND_PRIOR
@@ -645,16 +647,15 @@ class _Answerer:
             # A topic an article is about ("the data center"): its speakers speak to it even
             # where a passage does not repeat the words.
             seen = {q.id for q in quotes}
-            for aid, title in self.s.articles():
-                if want <= stems(title):
-                    quotes += [
-                        q
-                        for q in self.s.quotes_in(aid, 0, len(self.s.text(aid)))
-                        if q.speaker
-                        and q.speaker_kind != "unknown"
-                        and q.speaker not in p.exclude
-                        and q.id not in seen
-                    ]
+            for aid in reversed(self._titled(want)[:TITLED_MAX]):  # in article order
+                quotes += [
+                    q
+                    for q in self.s.quotes_in(aid, 0, len(self.s.text(aid)))
+                    if q.speaker
+                    and q.speaker_kind != "unknown"
+                    and q.speaker not in p.exclude
+                    and q.id not in seen
+                ]
         if not quotes:
             return self._abstain(f"I found no quotes about “{text}” in {self._in_articles()}.")
         ranked = _spread(self._rank_topic(quotes, text, None))
@@ -664,6 +665,26 @@ class _Answerer:
         return self._result(
             answers, f"{message}: {_names(speakers)}." if speakers else f"{message}.", speakers
         )
+
+    def _titled(self, want: set[str]) -> list[str]:
+        """Articles whose title holds every stem of `want`, newest first, from an index of
+        title stems built once per store generation (not a scan of every title per question)."""
+        index: dict[str, list[str]] | None = self.s.snapshot.derived.get("title_stems")
+        if index is None:
+            index = {}
+            seen: dict[str, frozenset[str]] = {}
+            for aid, title in reversed(self.s.articles()):
+                words = seen.get(title)
+                if words is None:
+                    words = seen[title] = frozenset(stems(title))
+                for w in words:
+                    index.setdefault(w, []).append(aid)
+            self.s.snapshot.derived["title_stems"] = index
+        if not want:
+            return [aid for aid, _ in reversed(self.s.articles())]
+        lists = sorted((index.get(w, []) for w in want), key=len)
+        common = set(lists[0]).intersection(*lists[1:])
+        return [aid for aid in lists[0] if aid in common]
 
     def _chunk_stems(self, chunk: tuple[str, int, int]) -> frozenset[str]:
         aid, start, end = chunk

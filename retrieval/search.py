@@ -89,6 +89,8 @@ class _Snapshot:
         self.wordings: dict[tuple[str, str], int] = {}  # (name, folded words) -> QuoteStub.same
         self.term_rows: dict[tuple[str, str], int] = {}  # (fts table, term) -> rows, capped
         self.articles: int | None = None  # how many, counted on first use
+        # what answers.py derives from every row once per generation (its title index)
+        self.derived: dict[str, Any] = {}
         rows = conn.execute(
             "SELECT a.article_id, s.name, s.kind, a.roles, a.aliases, a.quoted "
             "FROM article_speakers a JOIN speakers s ON s.id = a.speaker_id"

@@ -349,7 +349,9 @@ class SpeakerDirectory:
                     continue
                 if n == 1 and key in STOP_WORDS:
                     continue
-                hit = (spans[i][0], spans[i + n - 1][1], self._exact(key), n)
+                # As resolve() ranks them: a name the extractor could not place gives way.
+                names_here = self.resolve(" ".join(words)) or self._exact(key)
+                hit = (spans[i][0], spans[i + n - 1][1], names_here, n)
                 break
             if hit:
                 out.append(hit[:3])

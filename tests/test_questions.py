@@ -605,3 +605,14 @@ def test_when_and_where_it_was_written_are_not_the_topic(
 )
 def test_why_and_whats_the_deal(question: str, topic: str) -> None:
     assert parse_question(question, DIRECTORY).topic == topic
+
+
+def test_a_name_in_free_text_prefers_the_placed_speaker() -> None:
+    d = SpeakerDirectory(
+        [
+            *DIRECTORY.entries.values(),
+            E("hospital's chief executive", kind="unknown"),
+        ]
+    )
+    p = parse_question("the hospital's chief executive and the strike", d)
+    assert p.speakers == ["Robert Kline"]

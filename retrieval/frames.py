@@ -24,7 +24,8 @@ _LABEL_LINE = re.compile(
     r"(?m)^[ \t]*[\"\u201c]?([A-Z][\w.'\u2019\- ]{1,40}?)[ \t]*:[ \t]+(\S[^\n]*)$"
 )
 NOT_LABELS = words(
-    "update note editor related image photo source read watch listen correction video"
+    "update note editor related image photo source read watch listen correction video "
+    "clarification disclosure caption credit advertisement"
 )
 _DASH_SIGN = re.compile(r"[ \t\xa0]*\n?[ \t\xa0]*[\u2015\u2014\u2013]+[ \t\xa0]*(?=[A-Z])")
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis", "csubj"})

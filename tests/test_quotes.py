@@ -718,3 +718,13 @@ def test_second_speech_verb_the_parser_put_inside_the_first_statement(nlp) -> No
         ("the state would pay for the bridge", "Maria Lopez", "said"),
         ("cuts to schools", "Maria Lopez", "warned"),
     }
+
+
+@pytest.mark.parametrize("label", ["CLARIFICATION", "DISCLOSURE", "Caption"])
+def test_furniture_labels_are_not_speakers(nlp, label: str) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + f"{label}: An earlier version of this story misstated the date of the vote "
+        "on the county budget."
+    )
+    ex = extract(article, nlp)
+    assert not [q for q in ex.quotes if q.text.startswith("An earlier version")], ex.quotes

@@ -273,8 +273,8 @@ def notice(text: str, emoji: str = ":information_source:") -> Rendered:
 
 
 HELP_EXAMPLES = (
-    "what did Sessions say about the Russians?",
-    "who said “I will recuse myself”?",
+    "what did the mayor say about the budget?",
+    "who called the deal “a giveaway”?",
     "what else did he say?",
 )
 

@@ -233,7 +233,7 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
 
 
 def _name_before(cue: Token) -> Token | None:
-    """A misparsed subject: "... of the Washington Post Trump said" -> Trump."""
+    """A misparsed subject: "... of the Daily Planet Okafor said" -> Okafor."""
     i = cue.i - 1
     while i >= cue.sent.start and cue.doc[i].pos_ in ("ADV", "AUX", "PART"):
         i -= 1

@@ -589,14 +589,14 @@ class _Answerer:
         want = stems(hint)
         if not want:
             return set()
-        arts = self.s.articles()
-        best: dict[str, float] = {}
-        for aid, title in arts:
-            t = len(want & stems(title)) / len(want)
-            if t:
-                best[aid] = t + 1
+        index = self._title_index()
+        hits: dict[str, int] = {}
+        for w in want:
+            for aid in index.get(w, ()):
+                hits[aid] = hits.get(aid, 0) + 1
+        best = {aid: n / len(want) + 1 for aid, n in hits.items()}
         if not best:
-            for aid, _ in arts:
+            for aid, _ in self.s.articles():
                 body = stems(self.s.text(aid))
                 t = len(want & body) / len(want)
                 if t:
@@ -666,9 +666,8 @@ class _Answerer:
             answers, f"{message}: {_names(speakers)}." if speakers else f"{message}.", speakers
         )
 
-    def _titled(self, want: set[str]) -> list[str]:
-        """Articles whose title holds every stem of `want`, newest first, from an index of
-        title stems built once per store generation (not a scan of every title per question)."""
+    def _title_index(self) -> dict[str, list[str]]:
+        """Stem -> ids of the articles whose title has it, newest first (once per generation)."""
         index: dict[str, list[str]] | None = self.s.snapshot.derived.get("title_stems")
         if index is None:
             index = {}
@@ -680,6 +679,12 @@ class _Answerer:
                 for w in words:
                     index.setdefault(w, []).append(aid)
             self.s.snapshot.derived["title_stems"] = index
+        return index
+
+    def _titled(self, want: set[str]) -> list[str]:
+        """Articles whose title holds every stem of `want`, newest first, from an index of
+        title stems built once per store generation (not a scan of every title per question)."""
+        index = self._title_index()
         if not want:
             return [aid for aid, _ in reversed(self.s.articles())]
         lists = sorted((index.get(w, []) for w in want), key=len)

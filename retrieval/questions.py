@@ -26,6 +26,7 @@ from retrieval.directory import (
     fold,
     tokens,
 )
+from retrieval.phrasing import chatter_reply, fix_typos, is_chatter, question_core
 from retrieval.types import Context, Intent
 
 __all__ = [
@@ -84,7 +85,7 @@ class ParsedQuestion:
     follow_up: bool = False  # "what else did he say?"
     medium: str | None = None  # "tweet", "reporters", "statement", "Morning Joe"
     unresolved: str | None = None  # a name the question gives that no speaker matches
-    article_hint: str | None = None  # "the Sessions article"
+    article_hint: str | None = None  # "the stadium article"
     anyone: bool = False  # "did anyone mention X?": a topic over every speaker, not a name
     chatter: bool = False  # "thanks!", "hi": nothing to search for
     exclude: list[str] = field(default_factory=list)  # "who disagreed with X?": not X's words
@@ -240,49 +241,11 @@ _TELL_WHOM = re.compile(
     r"^\s*(?:to\s+)?(?:the\s+)?(?P<m>reporters|journalists|press|[A-Z][\w.&]*(?:\s+[A-Z][\w.&]*)*)"
 )
 
-# -- what surrounds a question: greetings, politeness, typos, a question inside a sentence ------
-
-_CHATTER = re.compile(
-    r"^(?:(?:thanks?|thank\s+you|thx|ty|cheers|hi|hello|hey|yo|ok(?:ay)?|cool|great|nice|"
-    r"awesome|perfect|got\s+it|good\s+(?:morning|afternoon|evening|night)|bye|goodbye|lol|"
-    r"haha|hmm+|yes|no|yeah|nope|sure|help|never\s*mind|that(?:'s|\s+is|\s+was)\s+"
-    r"(?:helpful|great|perfect|useful|it|all|fine|good)|that\s+helps|(?:much\s+)?appreciated|"
-    r"appreciate\s+it|well\s+done|good\s+(?:job|bot))\b[\s,!.]*)+"
-    r"(?:bot|whosaid|@whosaid|a\s+lot|again|very\s+much|so\s+much|there|all|guys|everyone|"
-    r"man|mate)?[\s,!.]*$",
-    re.I,
-)
-_LEAD_CHATTER = re.compile(
-    r"^(?:(?:(?:hey|hi|hello)(?:\s+there)?|yo|ok(?:ay)?|so|um+|uh+|well|quick\s+question|"
-    r"question|@?whosaid|bot)\b[\s,:;!.\-]*)+",
-    re.I,
-)
-_POLITE = re.compile(
-    r"^(?:(?:(?:can|could|would|will)\s+you\s+|please\s+|pls\s+|plz\s+)+)"
-    r"(?=(?:tell|show|give|find|get|list|let|check|look|see)\b)",
-    re.I,
-)
-_LEAD_IN = re.compile(
-    r"^(?:is\s+it\s+true|is\s+it\s+right|did\s+i\s+hear\s+right|i\s+heard|i\s+read|"
-    r"apparently|supposedly|so\s+i\s+heard)\s*(?:that\s+|,\s*)?(?=\S)|"
-    r"^(?:summari[sz]e|recap|explain|describe|list|give\s+me|show\s+me|remind\s+me(?:\s+of)?)"
-    r"\s+(?=(?:what|who|how)\b)",
-    re.I,
-)
 _SEARCH_LEAD = re.compile(
     r"^(?:what\s+is\s+(?:the\s+deal|going\s+on|up|the\s+story|the\s+latest|happening)\s+"
     r"(?:with|on|about|in)|(?:tell|show|give)\s+me\s+(?:something\s+|more\s+|everything\s+)?(?:about|on)|"
     r"what\s+about|how\s+about|anything\s+(?:on|about)|(?:any\s+)?(?:news|info|information)\s+"
     r"(?:on|about)|search\s+(?:for\s+)?|look\s+up|find)\s+(?:the\s+)?",
-    re.I,
-)
-_POLITE_TAIL = re.compile(
-    r"[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|for\s+me)(?:[\s,!.?]+|$)$", re.I
-)
-_EMBEDDED = re.compile(
-    r"\b(?:wonder(?:ing|ed)?|know|curious(?:\s+about)?|tell\s+me|ask(?:ing)?|find\s+out|"
-    r"check|see|remind\s+me|recall|remember|understand|learn)\s+"
-    r"(?P<q>(?:what|who|how|whether|if)\b.+)$",
     re.I,
 )
 _WHETHER = re.compile(
@@ -297,52 +260,6 @@ _EMBEDDED_WHAT = re.compile(
     r"testified|insisted|warned|called|described|had\s+to\s+say|has\s+to\s+say)\b(?P<rest>.*)$",
     re.I,
 )
-# Typed fast: misspelt question words (names are matched leniently by the directory).
-_TYPOS = {
-    "wat": "what", "waht": "what", "whta": "what", "hwat": "what", "wht": "what",
-    "whut": "what", "wut": "what", "whats": "what is", "wats": "what is", "hwo": "who",
-    "woh": "who", "whos": "who is", "abuot": "about", "abotu": "about", "abt": "about",
-    "bout": "about", "baout": "about", "aobut": "about", "sya": "say", "siad": "said",
-    "sayd": "said", "ddi": "did", "didd": "did", "teh": "the", "hte": "the",
-}  # fmt: skip
-
-
-def chatter_reply(text: str) -> str:
-    """A short reply to a message that asks nothing ('thanks!', 'hi')."""
-    low = text.lower()
-    if re.search(r"\b(?:thank|thanks|thx|ty|cheers|appreciate|helpful|helps|great|perfect)", low):
-        lead = "You're welcome!"
-    elif re.search(r"\b(?:bye|goodbye|good\s+night)\b", low):
-        lead = "Bye!"
-    elif re.search(r"\b(?:hi|hello|hey|yo|morning|afternoon|evening)\b", low):
-        lead = "Hi!"
-    else:
-        lead = ""
-    tip = "Ask me who said what, for example: what did the mayor say?"
-    return f"{lead} {tip}".strip()
-
-
-def _typos(text: str) -> str:
-    return re.sub(
-        r"[^\W\d_]+", lambda m: _TYPOS.get(m.group().lower(), m.group()), text, flags=re.U
-    )
-
-
-def _core(text: str) -> str:
-    """The question inside the chatter: 'hey bot, can you tell me what X said, please?'."""
-    text = _LEAD_CHATTER.sub("", text).strip(" ,")
-    text = _POLITE.sub("", text).strip()
-    text = _LEAD_IN.sub("", text).strip()
-    for _ in range(2):
-        text = _POLITE_TAIL.sub("", text).strip(" ,")
-    text = re.sub(
-        r"^(anyone|anybody|someone|somebody|everyone|everybody)\b", r"did \1", text, flags=re.I
-    )
-    if not re.match(r"^(?:what|who|which|how|did|does|do|has|have|is|was|were)\b", text, re.I):
-        m = _EMBEDDED.search(text)
-        if m:
-            text = m.group("q")
-    return text
 
 
 # Subjects that name nobody: "did anyone mention X?" asks every speaker about X.
@@ -364,12 +281,12 @@ def parse_question(
     parsed = ParsedQuestion(text=text)
     directory = directory or SpeakerDirectory(())
     body = _unwrap(_TRAIL.sub("", text).strip(" *"))
-    body = _TRAIL.sub("", _core(_typos(body))).strip(" *")
+    body = _TRAIL.sub("", question_core(fix_typos(body))).strip(" *")
     body = re.sub(r"^(who|what)'s\b", r"\1 is", body, flags=re.I)
     if not body or not re.search(r"[^\W_]", body):
         parsed.chatter = bool(text.strip())
         return parsed
-    if _CHATTER.match(body):
+    if is_chatter(body):
         parsed.chatter = True
         return parsed
     steps = (_follow_up, _who_quoted, _who, _what_did, _possessive, _aux_name, _named)

@@ -187,7 +187,12 @@ class Engine:
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         if k <= 0 or not vids:
             return []
-        hits = self._sync()[kind].search(q, 2 * k + 8, among=vids)
+        index = self._sync()[kind]
+        if index.is_hnsw:
+            # A graph walk filtered to a few of its nodes misses most of them: score them all.
+            hits = [(int(vid), 0.0) for vid in dict.fromkeys(vids)]
+        else:
+            hits = index.search(q, 2 * k + 8, among=vids)
         return [(h.vid, h.score) for h in self._exact(hits, q, k)]
 
     def _exact(self, hits: list[tuple[int, float]], q: np.ndarray, k: int) -> list[Hit]:

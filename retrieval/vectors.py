@@ -138,6 +138,10 @@ class VectorIndex:
         self._lock = threading.RLock()
 
     @property
+    def is_hnsw(self) -> bool:
+        return _is_hnsw(self.index)
+
+    @property
     def ntotal(self) -> int:
         return int(self.index.ntotal) - len(self.tombstones)
 

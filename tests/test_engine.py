@@ -75,6 +75,24 @@ def test_search_among_a_subset_of_vectors(seeded_engine: Engine) -> None:
     assert seeded_engine.search_among("quote", query, [], 4) == []
 
 
+def test_search_among_is_exact_over_hnsw_too(
+    seeded_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HNSW filtered to a few of its nodes would miss most of them: they are all scored."""
+    from retrieval import vectors
+
+    monkeypatch.setattr(vectors, "HNSW_THRESHOLD", 10)
+    for path in seeded_copy.glob("*.faiss"):
+        path.unlink()
+    engine = Engine(seeded_copy)
+    assert engine._sync()["quote"].is_hnsw
+    vids, vecs = engine.store.vectors("quote", 384)
+    query = engine.embed(["a mistake"])[0]
+    found = engine.search_among("quote", query, [int(v) for v in vids[1::4]], 3)
+    exact = sorted((float(v @ query) for v in vecs[1::4]), reverse=True)[:3]
+    assert [s for _, s in found] == pytest.approx(exact, abs=1e-5)
+
+
 def test_chunks_are_searchable_by_words(seeded_engine: Engine) -> None:
     match = fts_query("nothingburger")
     rows = seeded_engine.store.conn.execute(

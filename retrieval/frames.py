@@ -223,6 +223,23 @@ class Frame:
             head = head.head
         return head if head.ent_type_ in ("PERSON", "ORG", "") else None
 
+    def colon_clause_verb(self, k: int) -> Token | None:
+        """The main verb of the clause a colon closes right before quote k, when that clause
+        is in the same sentence: 'The mayor had a one-line answer: "..."'."""
+        if self._lead_char(k) != ":":
+            return None
+        prev = self._prev_token(k)
+        while prev is not None and prev.is_punct and prev.i > 0:
+            prev = self.doc[prev.i - 1]
+        if prev is None:
+            return None
+        t = prev
+        while t.head.i != t.i and t.pos_ not in ("VERB", "AUX"):
+            t = t.head
+        if t.pos_ not in ("VERB", "AUX") or self.in_quote[t.i] >= 0 or t.idx > prev.idx:
+            return None
+        return t
+
     def dash_speaker(self, k: int) -> Token | None:
         """A quote signed after a dash: '"..." \u2015 Jane Doe' (reader comments, vox pops)."""
         m = _DASH_SIGN.match(self.text, self.spans[k].end)

@@ -184,6 +184,7 @@ class _Extractor:
         self._nouns()
         self._fragments()
         self._fill_back()
+        self._colon_quotes()
         self._drop_nested_intentions()
         self.quotes.sort(key=lambda q: q.start)
         said = {q.speaker for q in self.quotes}
@@ -335,6 +336,35 @@ class _Extractor:
             q = self._add(span.inner_start, span.inner_end, "direct", None, spk, group)
             if q is not None:
                 q.cue = q0.cue
+                f.direct_spans.add(k)
+
+    def _colon_quotes(self) -> None:
+        """'The mayor had a one-line answer: "We are not moving."' A full quote introduced by a
+        colon, with no cue of its own, is the statement of the clause's subject."""
+        f = self.f
+        for k in f.pending:
+            span = f.spans[k]
+            if k in f.direct_spans or any(
+                q.start < span.end and span.open_at < q.end for q in self.quotes
+            ):
+                continue
+            verb = f.colon_clause_verb(k)
+            if verb is None:
+                continue
+            subj = next(
+                (c for c in verb.children if c.dep_ == "nsubj" and f.in_quote[c.i] < 0), None
+            )
+            if subj is None or subj.tag_ in ("EX", "WDT") or subj.lower_ in ("it", "there"):
+                continue
+            idx, mention = self.book.resolve(subj)
+            if idx is None:
+                spk: tuple[str | None, str | None, str] = (None, mention or None, "unknown")
+            else:
+                e = self.book.entities[idx]
+                spk = (e.name, mention, e.kind)
+            q = self._add(span.inner_start, span.inner_end, "direct", None, spk, self._group(None))
+            if q is not None:
+                q.cue = verb.text
                 f.direct_spans.add(k)
 
     def _indirect(self) -> None:

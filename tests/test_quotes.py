@@ -728,3 +728,30 @@ def test_furniture_labels_are_not_speakers(nlp, label: str) -> None:  # type: ig
     )
     ex = extract(article, nlp)
     assert not [q for q in ex.quotes if q.text.startswith("An earlier version")], ex.quotes
+
+
+@pytest.mark.parametrize(
+    ("article", "text", "speaker"),
+    [
+        (
+            INTRO + 'Lopez had a one-line answer for her critics: "We are not moving the plant."',
+            "We are not moving the plant.",
+            "Maria Lopez",
+        ),
+        (
+            INTRO + 'Haley is rolling out a new campaign message: "This race is about you."',
+            "This race is about you.",
+            "Tom Haley",
+        ),
+    ],
+)
+def test_a_quote_after_a_colon_belongs_to_the_clause_subject(  # type: ignore[no-untyped-def]
+    nlp, article: str, text: str, speaker: str
+) -> None:
+    q = find(extract(article, nlp), text)
+    assert (q.kind, q.speaker) == ("direct", speaker)
+
+
+def test_a_colon_after_an_empty_subject_names_nobody(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(INTRO + 'There is one problem: "We are not moving the plant."', nlp)
+    assert all(q.speaker is None for q in ex.quotes), ex.quotes

@@ -26,10 +26,9 @@ from retrieval.search import QuoteRow, QuoteStub, Searcher
 from retrieval.speaker_quotes import (
     KIND_PRIOR,
     RANK_ALL_MAX,
-    by_prior,
     candidates,
+    ordered,
     prior,
-    wordings,
 )
 from retrieval.types import Answer, AskResult, Context
 
@@ -272,7 +271,7 @@ class _Answerer:
         if quotes is not None:
             yield from self._rank_topic(quotes, topic, medium)
             return
-        groups = wordings(stubs)
+        groups, firsts = ordered(self.s, self.p.speakers, stubs)
         done: set[int] = set()
         if topic:
             picked = {st.id: st for st in candidates(self.s, groups, topic)}
@@ -281,8 +280,8 @@ class _Answerer:
                 done.add(same)
                 x.copies = tuple(c.article_id for c in groups[same][1:])
                 yield x
-        firsts = by_prior(g[0] for same, g in groups.items() if same not in done)
-        yield from self._read((st, prior(st.kind, st.length), groups[st.same]) for st in firsts)
+        rest = (st for st in firsts if st.same not in done)
+        yield from self._read((st, prior(st.kind, st.length), groups[st.same]) for st in rest)
 
     def _read(
         self, scored: Iterable[tuple[QuoteStub, float, list[QuoteStub]]], batch: int = 16

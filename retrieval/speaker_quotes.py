@@ -10,7 +10,7 @@ holding its words (FTS5), are scored in full by answers.py. The rest follow in p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from retrieval.search import QuoteStub, Searcher
 
@@ -39,6 +39,19 @@ def wordings(stubs: Iterable[QuoteStub]) -> dict[int, list[QuoteStub]]:
     for st in stubs:
         out.setdefault(st.same, []).append(st)
     return out
+
+
+def ordered(
+    s: Searcher, names: Sequence[str], stubs: list[QuoteStub]
+) -> tuple[dict[int, list[QuoteStub]], list[QuoteStub]]:
+    """`wordings` of the speakers' quotes and their first quotes `by_prior`, computed once
+    per store generation (both walk every quote of the speakers)."""
+    key = "wordings\x1f" + "\x1f".join(names)
+    found: tuple[dict[int, list[QuoteStub]], list[QuoteStub]] | None = s.snapshot.derived.get(key)
+    if found is None:
+        groups = wordings(stubs)
+        found = s.snapshot.derived[key] = (groups, by_prior(g[0] for g in groups.values()))
+    return found
 
 
 def candidates(

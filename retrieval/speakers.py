@@ -157,6 +157,18 @@ def _title_line(span: Span, text: str) -> bool:
     return len(words) >= 3 and caps >= 0.7 * len(words)
 
 
+def _title_gender(name: Token) -> str | None:
+    """'m' or 'f' when a gendered courtesy title stands right before the name ("Mrs. X")."""
+    if name.i == 0:
+        return None
+    title = name.doc[name.i - 1].lower_
+    if title in ("mr.", "mr"):
+        return "m"
+    if title in ("mrs.", "mrs", "ms.", "ms"):
+        return "f"
+    return None
+
+
 def span_text(tokens: list[Token]) -> str:
     if not tokens:
         return ""
@@ -205,6 +217,8 @@ class SpeakerBook:
     # --- people -----------------------------------------------------------------------
     def _person_for(self, name_toks: list[Token], at: int) -> int:
         words = [t.text for t in name_toks]
+        if len(words) == 1:
+            return self._single_name(words[0], at, _title_gender(name_toks[0]))
         first, last = words[0], words[-1]
         if len(words) > 1:
             for idx, e in enumerate(self.entities):
@@ -224,12 +238,13 @@ class SpeakerBook:
             return len(self.entities) - 1
         return self._single_name(last, at)
 
-    def _single_name(self, word: str, at: int) -> int:
+    def _single_name(self, word: str, at: int, gender: str | None = None) -> int:
         """A bare surname is the person the article has established under it.
 
         With two people of one surname ("Marino's father, Sal Marino"), the one named more
         often before this point wins, so a relative mentioned in passing does not take the
-        subject's later "Marino said"; a tie goes to the most recent.
+        subject's later "Marino said"; a tie goes to the most recent. "Mr. Marino" never
+        goes to a woman, nor "Mrs. Marino" to a man.
         """
         low = word.lower()
         cands = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
@@ -237,6 +252,11 @@ class SpeakerBook:
             cands = [
                 i for i, e in enumerate(self.entities) if e.kind == "person" and e.first == low
             ]
+        if gender is not None and cands:
+            cands = [i for i in cands if self.entities[i].gender in (None, gender)]
+            if not cands:
+                self.entities.append(Entity(word, "person", gender, None, low))
+                return len(self.entities) - 1
         if len(cands) == 1:
             return cands[0]
         if cands:
@@ -281,7 +301,7 @@ class SpeakerBook:
             ):
                 continue
             if t.lower_ in surnames and t.dep_ != "compound":
-                idx = self._single_name(t.text, t.i)
+                idx = self._single_name(t.text, t.i, _title_gender(t))
                 self._add_mention(t, idx)
         self.mentions.sort(key=lambda m: m.token)
 

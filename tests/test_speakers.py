@@ -138,6 +138,28 @@ RULES = [
         "Dale Moran",
         "person",
     ),
+    (  # "Mr." never links a surname to a woman of that surname
+        "Susan Marino runs the bakery on Elm Street. Susan Marino opened it in 1990, and "
+        "Susan Marino still bakes every morning. Her husband is Paul Marino.\n\n"
+        "Mr. Marino said the rent had doubled since last year.",
+        "the rent had doubled",
+        "Paul Marino",
+        "person",
+    ),
+    (  # ... and "Mrs." goes to her even when he was named last
+        "Susan Marino runs the bakery on Elm Street. Her husband is Paul Marino.\n\n"
+        "Mrs. Marino said the bakery would stay open.",
+        "the bakery would stay open",
+        "Susan Marino",
+        "person",
+    ),
+    (  # a "Mr." the article never named in full is his own person, not the woman
+        "Susan Marino opened the bakery in 1990. Susan Marino still bakes every day.\n\n"
+        "Mr. Marino, her husband, said the rent had doubled since last year.",
+        "the rent had doubled",
+        "Marino",
+        "person",
+    ),
 ]
 
 

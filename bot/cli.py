@@ -385,8 +385,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings, engine: Engine) -> i
         if question.lower() in {"quit", "exit", ":q"}:
             break
         result = engine.ask(question, context=context)
-        if result.speakers:
-            context = Context(speakers=result.speakers)
+        context = context.after(result)
         if not interactive:
             print(f"? {question}")
         print(render(result) + "\n", flush=True)

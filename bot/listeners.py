@@ -81,7 +81,7 @@ class Questions:
         mentioned = context.bot_user_id and f"<@{context.bot_user_id}" in event.get("text", "")
         if not thread_ts or mentioned:
             return  # a mention is answered from its app_mention event
-        if self.rt.state.thread_speakers(channel, thread_ts) is None:
+        if self.rt.state.thread_context(channel, thread_ts) is None:
             return  # a thread the bot is not in
         self._answer_message(event, context, reply_thread=thread_ts, context_key=thread_ts)
 
@@ -106,11 +106,11 @@ class Questions:
             self.rt.react(channel, ts, WORKING)
             try:
                 started = time.monotonic()
-                speakers = self.rt.state.thread_speakers(channel, context_key) or []
-                result = self._ask(question, speakers)
+                before = self.rt.state.thread_context(channel, context_key) or Context()
+                result = self._ask(question, before)
                 answer_id = self._keep(result, user, shareable=False)
                 # Remember the thread first: a follow-up may arrive as soon as the answer shows.
-                self.rt.state.remember_thread(channel, context_key, result.speakers)
+                self.rt.state.remember_thread(channel, context_key, before.after(result))
                 self.rt.post(channel, answer_blocks(result, answer_id=answer_id), reply_thread)
                 log.info(
                     "answered a message in %s: %d answers in %.0f ms",
@@ -139,7 +139,7 @@ class Questions:
 
         def work() -> None:
             started = time.monotonic()
-            result = self._ask(question, [])
+            result = self._ask(question, Context())
             answer_id = self._keep(result, user, shareable=True)
             message = answer_blocks(result, answer_id=answer_id, shareable=True, echo_question=True)
             self.rt.reply_private(url, channel, user, message)
@@ -222,10 +222,8 @@ class Questions:
         )
 
     # -- helpers -----------------------------------------------------------------------------
-    def _ask(self, question: str, speakers: list[str]) -> AskResult:
-        return self.rt.engine.ask(
-            question[:QUESTION_CHARS], context=Context(speakers=speakers), limit=MAX_RESULTS
-        )
+    def _ask(self, question: str, context: Context) -> AskResult:
+        return self.rt.engine.ask(question[:QUESTION_CHARS], context=context, limit=MAX_RESULTS)
 
     def _keep(self, result: AskResult, user: str | None, *, shareable: bool) -> str | None:
         """Store the answer when a button will need it later."""

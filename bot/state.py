@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.errors import StoreError
-from retrieval.types import Answer, ArticleRef, AskResult
+from retrieval.types import Answer, ArticleRef, AskResult, Context
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS threads (
     channel TEXT NOT NULL, thread_ts TEXT NOT NULL, speakers TEXT NOT NULL, at REAL NOT NULL,
-    PRIMARY KEY (channel, thread_ts));
+    shown TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (channel, thread_ts));
 CREATE TABLE IF NOT EXISTS answers (
     id TEXT PRIMARY KEY, result TEXT NOT NULL, asked_by TEXT, at REAL NOT NULL);
 """
@@ -59,6 +59,9 @@ class BotState:
             with closing(sqlite3.connect(self.path, timeout=15)) as db:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(_SCHEMA)
+                columns = {row[1] for row in db.execute("PRAGMA table_info(threads)")}
+                if "shown" not in columns:  # a state file from before threads kept what was shown
+                    db.execute("ALTER TABLE threads ADD COLUMN shown TEXT NOT NULL DEFAULT '[]'")
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the bot state at {self.path}: {exc}") from exc
         self.prune()
@@ -92,29 +95,27 @@ class BotState:
             )
             return cur.rowcount == 1
 
-    def remember_thread(self, channel: str, thread_ts: str, speakers: list[str]) -> None:
-        """Note that the bot answered in this thread; keep the speakers when an answer has none."""
+    def remember_thread(self, channel: str, thread_ts: str, context: Context) -> None:
+        """Note that the bot answered in this thread, with the context a follow-up continues."""
+        shown = [list(pair) for pair in context.shown]
         with self._conn() as db:
-            if not speakers:
-                row = db.execute(
-                    "SELECT speakers FROM threads WHERE channel = ? AND thread_ts = ?",
-                    (channel, thread_ts),
-                ).fetchone()
-                speakers = json.loads(row[0]) if row else []
             db.execute(
-                "INSERT OR REPLACE INTO threads (channel, thread_ts, speakers, at) "
-                "VALUES (?, ?, ?, ?)",
-                (channel, thread_ts, json.dumps(speakers), time.time()),
+                "INSERT OR REPLACE INTO threads (channel, thread_ts, speakers, at, shown) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (channel, thread_ts, json.dumps(context.speakers), time.time(), json.dumps(shown)),
             )
 
-    def thread_speakers(self, channel: str, thread_ts: str) -> list[str] | None:
-        """The speakers of the thread's last answer, or None when the bot is not in the thread."""
+    def thread_context(self, channel: str, thread_ts: str) -> Context | None:
+        """The context of the thread's last answer, or None when the bot is not in the thread."""
         with self._conn() as db:
             row = db.execute(
-                "SELECT speakers FROM threads WHERE channel = ? AND thread_ts = ?",
+                "SELECT speakers, shown FROM threads WHERE channel = ? AND thread_ts = ?",
                 (channel, thread_ts),
             ).fetchone()
-        return None if row is None else list(json.loads(row[0]))
+        if row is None:
+            return None
+        shown = [(str(a), str(q)) for a, q in json.loads(row[1])]
+        return Context(speakers=list(json.loads(row[0])), shown=shown)
 
     def save_answer(self, result: AskResult, asked_by: str | None = None) -> str:
         answer_id = uuid.uuid4().hex[:16]

@@ -223,11 +223,15 @@ class _Answerer:
         quotes = self._rows_of(stubs) if p.medium or len(stubs) <= RANK_ALL_MAX else None
         ranked = self._rank_speaker(stubs, quotes, p.topic, p.medium)
         if p.follow_up and p.topic is None and self.context is not None:
-            # "What else": leave out what the previous answer (same ranking) showed.
-            prev = self._rank_speaker(stubs, quotes, self.context.topic, None)
-            shown = [
-                (a.article.id, a.quote) for a in self._build(_interleave(prev, said), self.limit)
-            ]
+            # "What else": leave out what the conversation has shown; a caller that does not
+            # keep that (a hand-made Context) gets the previous answer (same ranking) left out.
+            shown = self.context.shown
+            if not shown:
+                prev = self._rank_speaker(stubs, quotes, self.context.topic, None)
+                shown = [
+                    (a.article.id, a.quote)
+                    for a in self._build(_interleave(prev, said), self.limit)
+                ]
             rest = (x for x in ranked if not self._within(x.quote, shown))
             first = next(rest, None)
             if first is None:

@@ -112,9 +112,23 @@ class AskResult:
         return out
 
 
+MAX_SHOWN = 500  # a conversation's memory of shown quotes, bounded
+
+
 @dataclass
 class Context:
     """Conversation state carried between questions (a chat session, a Slack thread)."""
 
     speakers: list[str] = field(default_factory=list)
     topic: str | None = None
+    # (article id, quote) already shown of these speakers, so "what else" keeps moving on
+    shown: list[tuple[str, str]] = field(default_factory=list)
+
+    def after(self, result: AskResult) -> Context:
+        """The context for the next question. An answer without a speaker keeps this one;
+        more of the same speakers adds to what they have been shown."""
+        if not result.speakers:
+            return self
+        seen = self.shown if result.speakers == self.speakers else []
+        new = [(a.article.id, a.quote) for a in result.answers if a.speaker in result.speakers]
+        return Context(speakers=list(result.speakers), shown=(seen + new)[-MAX_SHOWN:])

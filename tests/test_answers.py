@@ -128,6 +128,30 @@ def test_speaker_quoted_in_several_articles(qa_engine: Engine) -> None:
     assert "in 3 articles" in r.message
 
 
+def test_what_else_keeps_moving_on_until_everything_was_shown(qa_engine: Engine) -> None:
+    first = qa_engine.ask("What did Okafor say?", limit=2)
+    ctx = Context().after(first)
+    seen = [(a.article.id, a.quote) for a in first.answers]
+    for _ in range(20):
+        more = qa_engine.ask("what else did she say?", context=ctx, limit=2)
+        if more.abstained:
+            assert "all shown already" in more.message
+            break
+        page = [(a.article.id, a.quote) for a in more.answers]
+        assert page and not set(page) & set(seen), "a later page never repeats an earlier one"
+        seen += page
+        ctx = ctx.after(more)
+    else:
+        pytest.fail("the pages never ran out")
+    assert len(seen) >= 6, "Okafor is quoted across three articles"
+
+
+def test_context_after_an_answer_without_speakers_keeps_the_thread() -> None:
+    ctx = Context(speakers=["Mara Quill"], shown=[("a1", "We won.")])
+    nothing = AskResult("thanks", "search", [], True, "You're welcome!", [])
+    assert ctx.after(nothing) is ctx
+
+
 def test_follow_up_continues_with_the_previous_speaker(qa_engine: Engine) -> None:
     first = qa_engine.ask("What did Tanaka say?")
     ctx = Context(speakers=first.speakers)

@@ -4,8 +4,10 @@ context, stored answers; plus the manifest declaring what the bot listens to."""
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from bot import state as state_module
 from bot.runtime import clean_question, unwrap_slack_text
 from bot.state import BotState
+from retrieval.types import Context
 from tests.test_blocks import make_answer, make_result
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,16 +49,31 @@ def test_a_claim_is_won_once_among_processes(tmp_path: Path) -> None:
     assert sorted(results) == [False, False, False, True]
 
 
-def test_thread_context_keeps_the_last_speakers(tmp_path: Path) -> None:
+def test_thread_context_keeps_speakers_and_what_they_were_shown(tmp_path: Path) -> None:
     state = BotState(tmp_path / "slack.db")
-    assert state.thread_speakers("C1", "1.0") is None, "not in the thread yet"
-    state.remember_thread("C1", "1.0", ["Mara Quill"])
-    assert state.thread_speakers("C1", "1.0") == ["Mara Quill"]
-    state.remember_thread("C1", "1.0", [])  # an answer without a speaker keeps the last one
-    assert state.thread_speakers("C1", "1.0") == ["Mara Quill"]
-    state.remember_thread("C1", "1.0", ["Ivo Brandt"])
-    assert state.thread_speakers("C1", "1.0") == ["Ivo Brandt"]
-    assert BotState(tmp_path / "slack.db").thread_speakers("C1", "1.0") == ["Ivo Brandt"]
+    assert state.thread_context("C1", "1.0") is None, "not in the thread yet"
+    state.remember_thread("C1", "1.0", Context(speakers=["Mara Quill"], shown=[("a1", "We won.")]))
+    assert state.thread_context("C1", "1.0") == Context(
+        speakers=["Mara Quill"], shown=[("a1", "We won.")]
+    )
+    state.remember_thread("C1", "1.0", Context(speakers=["Ivo Brandt"]))
+    again = BotState(tmp_path / "slack.db").thread_context("C1", "1.0")
+    assert again == Context(speakers=["Ivo Brandt"]), "another process reads the same thread"
+
+
+def test_a_state_file_from_before_shown_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "slack.db"
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(
+            "CREATE TABLE threads (channel TEXT NOT NULL, thread_ts TEXT NOT NULL, "
+            "speakers TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (channel, thread_ts))"
+        )
+        row = ("C1", "1.0", '["Mara Quill"]', time.time())
+        db.execute("INSERT INTO threads VALUES (?, ?, ?, ?)", row)
+    state = BotState(path)
+    assert state.thread_context("C1", "1.0") == Context(speakers=["Mara Quill"])
+    state.remember_thread("C1", "1.0", Context(speakers=["Mara Quill"], shown=[("a1", "Yes.")]))
+    assert state.thread_context("C1", "1.0").shown == [("a1", "Yes.")]  # type: ignore[union-attr]
 
 
 def test_answers_are_stored_for_buttons_and_expire(

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ import numpy as np
 from retrieval.directory import STOP_WORDS, fold
 from retrieval.errors import WhosaidError
 from retrieval.questions import ParsedQuestion, chatter_reply, parse_question
+from retrieval.ranking import RRF_K, Scored, chain, interleave, one_per_wording, rrf, spread
 from retrieval.search import QuoteRow, QuoteStub, Searcher
 from retrieval.speaker_quotes import (
     KIND_PRIOR,
@@ -31,6 +32,7 @@ from retrieval.speaker_quotes import (
     prior,
 )
 from retrieval.types import Answer, AskResult, Context
+from retrieval.wording import norm, span_norm, span_stems, stems
 
 # "who said Z" needs a candidate this close (0..1, see _who_said_scores) to name anyone.
 # Calibrated on tests/qa: questions nobody answers top out at 0.37, paraphrases of what was
@@ -40,7 +42,6 @@ WHO_SAID_MIN = 0.45
 SEARCH_MIN = 0.35
 # A free-text topic fills up its speakers from at most this many articles titled with it.
 TITLED_MAX = 10
-RRF_K = 10  # small candidate lists: a smaller k keeps rank differences visible
 
 _KIND_PRIOR = KIND_PRIOR
 _SAID_VERBS = {"said", "says", "say", "tweeted", "wrote", "told", "stated", "posted"}
@@ -58,74 +59,6 @@ def answer(
     except (WhosaidError, sqlite3.Error) as exc:
         text = question if isinstance(question, str) else str(question)
         return AskResult(text, "search", [], True, f"I could not search the index: {exc}", [])
-
-
-# -- text helpers -------------------------------------------------------------------------------
-
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly", "al")
-
-
-def _stem(word: str) -> str:
-    """A crude word family: 'recusal', 'recuse', 'recused' and 'recusing' all give 'recus'."""
-    for suf in _SUFFIXES:
-        if len(word) > len(suf) + 3 and word.endswith(suf):
-            word = word[: -len(suf)]
-            break
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
-
-
-def stems(text: str) -> set[str]:
-    """Content-word stems: what lexical overlap is measured on."""
-    words = re.findall(r"[^\W_]+", fold(text).lower())
-    return {_stem(w) for w in words if w not in STOP_WORDS and w not in _MORE_STOP}
-
-
-_MORE_STOP = {
-    "he", "she", "they", "his", "her", "their", "its", "we", "i", "you", "be", "been", "are",
-    "were", "will", "would", "not", "no", "but", "if", "as", "so", "than", "then", "there",
-    "who", "whom", "which", "when", "where", "how", "why", "can", "could", "should", "just",
-    "very", "also", "up", "out", "into", "about", "think", "thinks", "called", "call",
-}  # fmt: skip
-
-
-# Stems of article spans, shared by every question. Article ids are content hashes, so an
-# entry can never go stale; the benchmark profile had stems() at a third of ask() time.
-_STEMS: dict[tuple[str, int, int], frozenset[str]] = {}
-_STEMS_LOCK = threading.Lock()
-_STEMS_MAX = 200_000
-
-
-def _span_stems(article_id: str, text: str, start: int, end: int) -> frozenset[str]:
-    key = (article_id, start, end)
-    found = _STEMS.get(key)
-    if found is None:
-        found = frozenset(stems(text[start:end]))
-        with _STEMS_LOCK:
-            if len(_STEMS) >= _STEMS_MAX:
-                _STEMS.clear()
-            _STEMS[key] = found
-    return found
-
-
-# Folded words of article spans (the context "who said" looks for the exact phrase in), kept
-# like _STEMS.
-_NORMS: dict[tuple[str, int, int], str] = {}
-
-
-def _span_norm(article_id: str, text: str, start: int, end: int) -> str:
-    key = (article_id, start, end)
-    found = _NORMS.get(key)
-    if found is None:
-        found = _norm(text[start:end])
-        with _STEMS_LOCK:
-            if len(_NORMS) >= _STEMS_MAX:
-                _NORMS.clear()
-            _NORMS[key] = found
-    return found
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^\w]+", " ", fold(text).lower()).strip()
 
 
 def _medium_words(medium: str) -> str:
@@ -160,13 +93,6 @@ _REPORTED = re.compile(
 _CTX_CACHE: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
 _CTX_CACHE_MAX = 20000
 _CTX_LOCK = threading.Lock()
-
-
-@dataclass
-class _Scored:
-    quote: QuoteRow
-    score: float
-    copies: tuple[str, ...] = ()  # other articles with these words (see _rank_speaker)
 
 
 class _Answerer:
@@ -229,8 +155,7 @@ class _Answerer:
             if not shown:
                 prev = self._rank_speaker(stubs, quotes, self.context.topic, None)
                 shown = [
-                    (a.article.id, a.quote)
-                    for a in self._build(_interleave(prev, said), self.limit)
+                    (a.article.id, a.quote) for a in self._build(interleave(prev, said), self.limit)
                 ]
             rest = (x for x in ranked if not self._within(x.quote, shown))
             first = next(rest, None)
@@ -242,7 +167,7 @@ class _Answerer:
                     said,
                 )
             ranked = itertools.chain([first], rest)
-        ranked = _interleave(ranked, said)
+        ranked = interleave(ranked, said)
         answers = self._build(ranked, self.limit)
         if len(said) > 1:
             message = f"“{p.speaker_phrase}” matches {_plural(len(said), 'speaker')}: "
@@ -267,7 +192,7 @@ class _Answerer:
         quotes: list[QuoteRow] | None,
         topic: str | None,
         medium: str | None,
-    ) -> Iterator[_Scored]:
+    ) -> Iterator[Scored]:
         """A speaker's quotes, best first: all scored when `quotes` are read (few), else the
         candidates (speaker_quotes.py) scored, then every other quote in prior order. Then a
         wording is ranked once, by its first quote, carrying the articles of its copies.
@@ -289,14 +214,14 @@ class _Answerer:
 
     def _read(
         self, scored: Iterable[tuple[QuoteStub, float, list[QuoteStub]]], batch: int = 16
-    ) -> Iterator[_Scored]:
+    ) -> Iterator[Scored]:
         """Stubs become rows a batch at a time, so a ranking is read only as far as it is used."""
         it = iter(scored)
         while chunk := list(itertools.islice(it, batch)):
             rows = {q.id: q for q in self.s.quotes_by_id(st.id for st, _, _ in chunk)}
             for st, score, group in chunk:
                 if st.id in rows:
-                    yield _Scored(rows[st.id], score, tuple(c.article_id for c in group[1:]))
+                    yield Scored(rows[st.id], score, tuple(c.article_id for c in group[1:]))
 
     def _within(self, q: QuoteRow, shown: list[tuple[str, str]]) -> bool:
         return any(aid == q.article_id and q.text in quote for aid, quote in shown)
@@ -314,20 +239,20 @@ class _Answerer:
 
     def _rank_topic(
         self, quotes: list[QuoteRow], topic: str | None, medium: str | None
-    ) -> list[_Scored]:
+    ) -> list[Scored]:
         """Order a speaker's quotes: by the topic (dense + lexical, RRF), medium first."""
         prior = {q.id: self._prior(q) for q in quotes}
         if not topic:
-            scored = [_Scored(q, prior[q.id]) for q in quotes]
+            scored = [Scored(q, prior[q.id]) for q in quotes]
             scored.sort(key=lambda x: (-x.score, x.quote.article_id, x.quote.start))
         else:
             dense = self._dense_scores(topic, quotes)
             want = stems(topic)
             lex = {q.id: self._lexical(want, q) for q in quotes}
-            fused = _rrf([dense, lex])
+            fused = rrf([dense, lex])
             top = max(fused.values()) or 1.0
             scored = [
-                _Scored(q, 0.7 * fused[q.id] / top + 0.3 * max(0.0, dense[q.id])) for q in quotes
+                Scored(q, 0.7 * fused[q.id] / top + 0.3 * max(0.0, dense[q.id])) for q in quotes
             ]
             scored.sort(key=lambda x: (-x.score, -prior[x.quote.id], x.quote.start))
         if medium:
@@ -365,10 +290,7 @@ class _Answerer:
 
     def _stems_at(self, article_id: str, start: int, end: int) -> frozenset[str]:
         """Stems of an article span; the article's text is read only when not cached."""
-        found = _STEMS.get((article_id, start, end))
-        if found is None:
-            found = _span_stems(article_id, self.s.text(article_id), start, end)
-        return found
+        return span_stems(article_id, lambda: self.s.text(article_id), start, end)
 
     def _context_vectors(self, quotes: Iterable[QuoteRow]) -> dict[int, np.ndarray]:
         out: dict[int, np.ndarray] = {}
@@ -419,7 +341,7 @@ class _Answerer:
         ]
         scored = self._who_said_scores(phrase, core, cands) if cands else []
         scored.sort(key=lambda x: -x.score)
-        good = _one_per_wording([x for x in scored if x.score >= WHO_SAID_MIN])
+        good = one_per_wording([x for x in scored if x.score >= WHO_SAID_MIN])
         answers = self._build(good, self.limit)
         if not answers or answers[0].score < 0.95:
             # Reported speech the extractor missed, in the exact words, beats a paraphrase.
@@ -451,7 +373,7 @@ class _Answerer:
             text = self.s.text(aid)
             for m in _SENTENCE.finditer(text, start, end):
                 sent = m.group()
-                lex = len(want & _span_stems(aid, text, m.start(), m.end())) / len(want)
+                lex = len(want & span_stems(aid, text, m.start(), m.end())) / len(want)
                 verb = _REPORTED.search(sent)
                 if lex < 0.8 or verb is None or (aid, m.start()) in seen:
                     continue
@@ -505,20 +427,20 @@ class _Answerer:
                     quotes.append(q)
         return quotes
 
-    def _who_said_scores(self, phrase: str, core: str, cands: list[QuoteRow]) -> list[_Scored]:
+    def _who_said_scores(self, phrase: str, core: str, cands: list[QuoteRow]) -> list[Scored]:
         """0..1: an exact phrase match is 1; otherwise meaning (cosine) and word overlap."""
         dense = self._dense_scores(core, cands)
         if core != phrase:
             other = self._dense_scores(phrase, cands)
             dense = {k: max(v, other[k]) for k, v in dense.items()}
         want = stems(core)
-        exact = _norm(core)
+        exact = norm(core)
         out = []
         for q in cands:
-            here = _norm(q.text)
-            ctx = _NORMS.get((q.article_id, q.ctx_start, q.ctx_end))
-            if ctx is None:
-                ctx = _span_norm(q.article_id, self.s.text(q.article_id), q.ctx_start, q.ctx_end)
+            here = norm(q.text)
+            ctx = span_norm(
+                q.article_id, partial(self.s.text, q.article_id), q.ctx_start, q.ctx_end
+            )
             if exact and (exact in here or (exact in ctx and len(exact) > 3)):
                 score = 1.0 if exact in here else 0.95
             else:
@@ -527,7 +449,7 @@ class _Answerer:
                 )
                 lex = len(want & words) / len(want) if want else 0.0
                 score = 0.55 * dense[q.id] + 0.45 * lex
-            out.append(_Scored(q, min(1.0, score * (0.9 + 0.1 * _KIND_PRIOR[q.kind]))))
+            out.append(Scored(q, min(1.0, score * (0.9 + 0.1 * _KIND_PRIOR[q.kind]))))
         return out
 
     # -- who was quoted ---------------------------------------------------------------------
@@ -560,7 +482,7 @@ class _Answerer:
         }
         order = sorted(by, key=lambda n: (-counts[n], n))
         firsts = [
-            _Scored(min(by[n], key=lambda q: (q.kind != "direct", q.article_id, q.start)), 1.0)
+            Scored(min(by[n], key=lambda q: (q.kind != "direct", q.article_id, q.start)), 1.0)
             for n in order
         ]
         answers = self._build(firsts, max(self.limit, 5), keep_all=True)
@@ -661,7 +583,7 @@ class _Answerer:
                 ]
         if not quotes:
             return self._abstain(f"I found no quotes about “{text}” in {self._in_articles()}.")
-        ranked = _spread(self._rank_topic(quotes, text, None))
+        ranked = spread(self._rank_topic(quotes, text, None))
         answers = self._build(ranked, self.limit)
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
         message = f"Quotes in passages about “{text}”"
@@ -696,10 +618,10 @@ class _Answerer:
 
     def _chunk_stems(self, chunk: tuple[str, int, int]) -> frozenset[str]:
         aid, start, end = chunk
-        return _span_stems(aid, self.s.text(aid), start, end)
+        return span_stems(aid, self.s.text(aid), start, end)
 
     # -- answers ------------------------------------------------------------------------------
-    def _build(self, ranked: Iterable[_Scored], limit: int, keep_all: bool = False) -> list[Answer]:
+    def _build(self, ranked: Iterable[Scored], limit: int, keep_all: bool = False) -> list[Answer]:
         """Turn ranked quotes into answers: split statements joined, duplicates grouped."""
         out: list[Answer] = []
         seen_spans: dict[str, list[tuple[int, int]]] = {}
@@ -718,7 +640,7 @@ class _Answerer:
             spans = seen_spans.setdefault(q.article_id, [])
             if not keep_all and any(s < end and start < e for s, e in spans):
                 continue
-            key = _norm(ans.quote)[:200]
+            key = norm(ans.quote)[:200]
             if not keep_all and key in by_words:
                 self._also_in(by_words[key], also[key], (ans.article.id, *x.copies))
                 continue
@@ -752,7 +674,7 @@ class _Answerer:
         'also in' that article, without building it (one story in many editions)."""
         if q.group is not None and q.kind in {"direct", "mixed"}:
             return False  # its answer joins the statement's pieces: build it to know the words
-        key = _norm(q.text)[:200]
+        key = norm(q.text)[:200]
         first = by_words.get(key)
         if first is None:
             return False
@@ -767,7 +689,7 @@ class _Answerer:
             return None
         pieces = [q]
         if q.group is not None and q.kind in {"direct", "mixed"}:
-            pieces = _chain(q, self.s.group_pieces(q))
+            pieces = chain(q, self.s.group_pieces(q))
         start, end = pieces[0].start, pieces[-1].end
         ctx_start = min([start] + [x.ctx_start for x in pieces])
         ctx_end = max([end] + [x.ctx_end for x in pieces])
@@ -784,84 +706,3 @@ class _Answerer:
             score=round(max(0.0, min(1.0, score)), 4),
         )
         return answer, start, end
-
-
-def _chain(q: QuoteRow, pieces: list[QuoteRow]) -> list[QuoteRow]:
-    """The pieces of q's statement: same speaker, quoted, each close to the next."""
-    same = [x for x in pieces if x.speaker == q.speaker and x.kind in {"direct", "mixed"}]
-    same.sort(key=lambda x: x.start)
-    if q not in same:
-        return [q]
-    i = same.index(q)
-    lo = hi = i
-    while lo > 0 and 0 <= same[lo].start - same[lo - 1].end <= 300:
-        lo -= 1
-    while hi < len(same) - 1 and 0 <= same[hi + 1].start - same[hi].end <= 300:
-        hi += 1
-    return same[lo : hi + 1]
-
-
-def _one_per_wording(ranked: list[_Scored]) -> list[_Scored]:
-    """The best-scored of a speaker's word-for-word copies stands for all, carrying the other
-    articles: one story in many outlets is one answer, built once."""
-    out: list[_Scored] = []
-    first: dict[tuple[str | None, str], _Scored] = {}
-    for x in ranked:
-        key = (x.quote.speaker, _norm(x.quote.text)[:200])
-        best = first.get(key)
-        if best is None:
-            first[key] = x
-            out.append(x)
-        elif x.quote.article_id != best.quote.article_id:
-            best.copies = (*best.copies, x.quote.article_id)
-        else:
-            out.append(x)  # the same words twice in one article are two statements
-    return out
-
-
-def _rrf(scores: list[dict[int, float]]) -> dict[int, float]:
-    """Reciprocal-rank fusion; items scoring 0 on a list share its last rank."""
-    out: dict[int, float] = {}
-    for s in scores:
-        order = sorted(s, key=lambda k: -s[k])
-        last = len(order)
-        for rank, key in enumerate(order):
-            r = rank if s[key] > 0 else last
-            out[key] = out.get(key, 0.0) + 1.0 / (RRF_K + r)
-    return out
-
-
-def _spread(ranked: list[_Scored], cap: int = 2) -> list[_Scored]:
-    """A topic asked of everyone: no speaker takes more than `cap` places before the rest."""
-    counts: dict[str | None, int] = {}
-    first: list[_Scored] = []
-    later: list[_Scored] = []
-    for x in ranked:
-        n = counts.get(x.quote.speaker, 0)
-        counts[x.quote.speaker] = n + 1
-        (first if n < cap else later).append(x)
-    return first + later
-
-
-def _interleave(ranked: Iterable[_Scored], speakers: list[str]) -> Iterator[_Scored]:
-    """For an ambiguous name, each speaker's best quote first, then the rest in order.
-
-    Lazy: the ranking is read only until every speaker's first quote is found."""
-    it = iter(ranked)
-    if len(speakers) < 2:
-        yield from it
-        return
-    seen: list[_Scored] = []
-    first: dict[str, _Scored] = {}
-    for x in it:
-        seen.append(x)
-        name = x.quote.speaker or ""
-        if name in speakers and name not in first:
-            first[name] = x
-            if len(first) == len(speakers):
-                break
-    firsts = sorted((first[n] for n in speakers if n in first), key=lambda x: -x.score)
-    ids = {x.quote.id for x in firsts}
-    yield from firsts
-    yield from (x for x in seen if x.quote.id not in ids)
-    yield from (x for x in it if x.quote.id not in ids)

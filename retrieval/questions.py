@@ -404,7 +404,7 @@ def _who(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     verb = m.group("verb").lower()
     rest = m.group("rest").strip()
     if verb in _NOT_SPEECH_WHO:
-        # "who is Jeff Sessions?" asks about a person; "who is pushing the story?" a statement.
+        # "who is Diane Okafor?" asks about a person; "who is pushing the story?" a statement.
         names = d.resolve(rest) if rest else []
         if names and len(tokens(rest)) <= 6:
             p.intent = "what_did"

@@ -153,7 +153,7 @@ class _Snapshot:
         return found
 
     def _merge_target(self, row: sqlite3.Row, people: list[sqlite3.Row]) -> str:
-        """A one-word speaker ("Sessions") that is another person's alias in the same
+        """A one-word speaker ("Okafor") that is another person's alias in the same
         article is that person: the extractor sometimes keeps a short name apart."""
         name = row["name"]
         if len(name.split()) > 1 and row["kind"] == "person":

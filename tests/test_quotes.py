@@ -371,10 +371,10 @@ def test_seed_scorer_through_the_cli() -> None:
 @pytest.mark.heavy
 @pytest.mark.skipif(not SHARED.is_dir(), reason="shared/ evaluation data is absent")
 def test_polnear_dev_does_not_regress() -> None:
-    """Floors just under the measured figures (F1@0.3 0.705, speaker 0.940), so a change
+    """Floors just under the measured figures (F1@0.3 0.764, speaker 0.945), so a change
     that loses ground fails; the issue's goals (0.80 / 0.90) are tracked in the report."""
     gold = SHARED / "quote_data" / "PolNeAR" / "polnear_dev.jsonl"
-    proc = _score("--gold", str(gold), "--min-f1", "0.69", "--min-speaker", "0.92")
+    proc = _score("--gold", str(gold), "--min-f1", "0.75", "--min-speaker", "0.93")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "not found verbatim in the article: 0" in proc.stdout
 

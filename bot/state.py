@@ -30,10 +30,12 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS threads (
     channel TEXT NOT NULL, thread_ts TEXT NOT NULL, speakers TEXT NOT NULL, at REAL NOT NULL,
-    shown TEXT NOT NULL DEFAULT '[]', PRIMARY KEY (channel, thread_ts));
+    shown TEXT NOT NULL DEFAULT '[]', topic TEXT, PRIMARY KEY (channel, thread_ts));
 CREATE TABLE IF NOT EXISTS answers (
     id TEXT PRIMARY KEY, result TEXT NOT NULL, asked_by TEXT, at REAL NOT NULL);
 """
+
+_THREAD_COLUMNS = {"shown": "TEXT NOT NULL DEFAULT '[]'", "topic": "TEXT"}  # added later
 
 CLAIM_TTL_S = 24 * 3600  # Slack stops retrying after about an hour
 THREAD_TTL_S = 30 * 24 * 3600
@@ -59,9 +61,11 @@ class BotState:
             with closing(sqlite3.connect(self.path, timeout=15)) as db:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(_SCHEMA)
+                # a state file from before threads kept what was shown and the topic
                 columns = {row[1] for row in db.execute("PRAGMA table_info(threads)")}
-                if "shown" not in columns:  # a state file from before threads kept what was shown
-                    db.execute("ALTER TABLE threads ADD COLUMN shown TEXT NOT NULL DEFAULT '[]'")
+                for name, decl in _THREAD_COLUMNS.items():
+                    if name not in columns:
+                        db.execute(f"ALTER TABLE threads ADD COLUMN {name} {decl}")
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the bot state at {self.path}: {exc}") from exc
         self.prune()
@@ -100,22 +104,29 @@ class BotState:
         shown = [list(pair) for pair in context.shown]
         with self._conn() as db:
             db.execute(
-                "INSERT OR REPLACE INTO threads (channel, thread_ts, speakers, at, shown) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (channel, thread_ts, json.dumps(context.speakers), time.time(), json.dumps(shown)),
+                "INSERT OR REPLACE INTO threads (channel, thread_ts, speakers, at, shown, topic) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    channel,
+                    thread_ts,
+                    json.dumps(context.speakers),
+                    time.time(),
+                    json.dumps(shown),
+                    context.topic,
+                ),
             )
 
     def thread_context(self, channel: str, thread_ts: str) -> Context | None:
         """The context of the thread's last answer, or None when the bot is not in the thread."""
         with self._conn() as db:
             row = db.execute(
-                "SELECT speakers, shown FROM threads WHERE channel = ? AND thread_ts = ?",
+                "SELECT speakers, shown, topic FROM threads WHERE channel = ? AND thread_ts = ?",
                 (channel, thread_ts),
             ).fetchone()
         if row is None:
             return None
         shown = [(str(a), str(q)) for a, q in json.loads(row[1])]
-        return Context(speakers=list(json.loads(row[0])), shown=shown)
+        return Context(speakers=list(json.loads(row[0])), topic=row[2], shown=shown)
 
     def save_answer(self, result: AskResult, asked_by: str | None = None) -> str:
         answer_id = uuid.uuid4().hex[:16]

@@ -121,10 +121,13 @@ class _Answerer:
         return self._search()
 
     def _result(self, answers: list[Answer], message: str, speakers: list[str]) -> AskResult:
-        return AskResult(self.p.text, self.p.intent, speakers, not answers, message, answers)
+        p = self.p
+        return AskResult(p.text, p.intent, speakers, not answers, message, answers, p.topic)
 
     def _abstain(self, message: str, speakers: Sequence[str] = ()) -> AskResult:
-        return AskResult(self.p.text, self.p.intent, list(speakers), True, message, [])
+        return AskResult(
+            self.p.text, self.p.intent, list(speakers), True, message, [], self.p.topic
+        )
 
     def _in_articles(self) -> str:
         return f"the {_plural(self.n_articles, 'indexed article')}"

@@ -273,6 +273,21 @@ _ANYONE = {
 }  # fmt: skip
 
 
+# "about it", "mention that": a topic the conversation already named
+_TOPIC_PRONOUN = re.compile(
+    r"\b(?P<lead>about|on|regarding|mention(?:ed|s)?|discuss(?:ed|es)?|address(?:ed|es)?|"
+    r"bring\s+up|brought\s+up)\s+(?:it|that|this|them|those|these|the\s+(?:issue|matter|topic))$",
+    re.I,
+)
+
+
+def _earlier_topic(body: str, context: Context | None) -> str:
+    """'What did Ruiz say about it?' after a question about the levy asks about the levy."""
+    if context is None or not context.topic:
+        return body
+    return _TOPIC_PRONOUN.sub(lambda m: f"{m.group('lead')} {context.topic}", body)
+
+
 def parse_question(
     question: object, directory: SpeakerDirectory | None = None, context: Context | None = None
 ) -> ParsedQuestion:
@@ -283,6 +298,10 @@ def parse_question(
     body = _unwrap(_TRAIL.sub("", text).strip(" *"))
     body = _TRAIL.sub("", question_core(fix_typos(body))).strip(" *")
     body = re.sub(r"^(who|what)'s\b", r"\1 is", body, flags=re.I)
+    body = _earlier_topic(body, context)
+    others = re.match(r"^(who|which\s+\w+)\s+else\s+", body, re.I)
+    if others:  # "who else talked about X?": X, leaving out who was just shown
+        body = f"{others.group(1)} {body[others.end() :]}"
     if not body or not re.search(r"[^\W_]", body):
         parsed.chatter = bool(text.strip())
         return parsed
@@ -291,6 +310,8 @@ def parse_question(
         return parsed
     steps = (_follow_up, _who_quoted, _who, _what_did, _possessive, _aux_name, _named)
     matched = next((step for step in steps if step(body, parsed, directory)), None)
+    if others and context is not None:
+        parsed.exclude = [*parsed.exclude, *context.speakers]
     if (
         parsed.follow_up
         and matched is not _follow_up

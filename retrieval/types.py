@@ -104,9 +104,11 @@ class AskResult:
     abstained: bool
     message: str
     answers: list[Answer]
+    topic: str | None = None  # what the question was about, for a follow-up's "it"
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
+        out.pop("topic", None)  # not part of the `ask --json` contract
         for a in out["answers"]:
             a.pop("also_in", None)
         return out
@@ -125,10 +127,11 @@ class Context:
     shown: list[tuple[str, str]] = field(default_factory=list)
 
     def after(self, result: AskResult) -> Context:
-        """The context for the next question. An answer without a speaker keeps this one;
-        more of the same speakers adds to what they have been shown."""
+        """The context for the next question: the latest topic; an answer without a speaker
+        keeps these speakers; more of the same speakers adds to what they have been shown."""
+        topic = result.topic or self.topic
         if not result.speakers:
-            return self
+            return Context(speakers=self.speakers, topic=topic, shown=self.shown)
         seen = self.shown if result.speakers == self.speakers else []
         new = [(a.article.id, a.quote) for a in result.answers if a.speaker in result.speakers]
-        return Context(speakers=list(result.speakers), shown=(seen + new)[-MAX_SHOWN:])
+        return Context(list(result.speakers), topic, (seen + new)[-MAX_SHOWN:])

@@ -146,10 +146,23 @@ def test_what_else_keeps_moving_on_until_everything_was_shown(qa_engine: Engine)
     assert len(seen) >= 6, "Okafor is quoted across three articles"
 
 
+def test_a_follow_up_about_it_keeps_the_topic_and_leaves_out_who_was_shown(
+    qa_engine: Engine,
+) -> None:
+    first = qa_engine.ask("What did Okafor say about the levy?")
+    ctx = Context().after(first)
+    assert ctx.topic == "levy"
+    others = qa_engine.ask("did anyone else mention it?", context=ctx)
+    assert others.answers and "levy" in others.message
+    assert all(a.speaker != "Diane Okafor" for a in others.answers)
+    who_else = qa_engine.ask("who else talked about it?", context=ctx)
+    assert [a.speaker for a in who_else.answers] == [a.speaker for a in others.answers]
+
+
 def test_context_after_an_answer_without_speakers_keeps_the_thread() -> None:
-    ctx = Context(speakers=["Mara Quill"], shown=[("a1", "We won.")])
+    ctx = Context(speakers=["Mara Quill"], topic="the levy", shown=[("a1", "We won.")])
     nothing = AskResult("thanks", "search", [], True, "You're welcome!", [])
-    assert ctx.after(nothing) is ctx
+    assert ctx.after(nothing) == ctx
 
 
 def test_follow_up_continues_with_the_previous_speaker(qa_engine: Engine) -> None:

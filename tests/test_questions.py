@@ -530,6 +530,29 @@ def test_anyone_else_leaves_out_who_was_just_shown() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "intent", "topic", "exclude"),
+    [
+        ("did anyone else mention it?", "search", "the levy", ["Diane Okafor"]),
+        ("what did Tanaka say about that?", "what_did", "the levy", []),
+        ("who else talked about this?", "search", "the levy", ["Diane Okafor"]),
+        ("did anybody bring up the issue?", "search", "the levy", []),
+    ],
+)
+def test_it_and_that_take_the_topic_the_conversation_named(
+    question: str, intent: str, topic: str, exclude: list[str]
+) -> None:
+    ctx = Context(speakers=["Diane Okafor"], topic="the levy")
+    p = parse_question(question, DIRECTORY, ctx)
+    assert (p.intent, p.topic, p.exclude) == (intent, topic.removeprefix("the "), exclude)
+
+
+def test_it_without_an_earlier_topic_is_left_alone() -> None:
+    p = parse_question("what did Tanaka say about it?", DIRECTORY, Context(speakers=[]))
+    assert p.topic != "it" or p.intent == "what_did"
+    assert "levy" not in (p.topic or "")
+
+
+@pytest.mark.parametrize(
     ("text", "lead"),
     [("thanks!", "You're welcome!"), ("hi", "Hi!"), ("bye", "Bye!"), ("ok", "Ask me")],
 )

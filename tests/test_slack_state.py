@@ -52,10 +52,9 @@ def test_a_claim_is_won_once_among_processes(tmp_path: Path) -> None:
 def test_thread_context_keeps_speakers_and_what_they_were_shown(tmp_path: Path) -> None:
     state = BotState(tmp_path / "slack.db")
     assert state.thread_context("C1", "1.0") is None, "not in the thread yet"
-    state.remember_thread("C1", "1.0", Context(speakers=["Mara Quill"], shown=[("a1", "We won.")]))
-    assert state.thread_context("C1", "1.0") == Context(
-        speakers=["Mara Quill"], shown=[("a1", "We won.")]
-    )
+    kept = Context(speakers=["Mara Quill"], topic="the ferry", shown=[("a1", "We won.")])
+    state.remember_thread("C1", "1.0", kept)
+    assert state.thread_context("C1", "1.0") == kept
     state.remember_thread("C1", "1.0", Context(speakers=["Ivo Brandt"]))
     again = BotState(tmp_path / "slack.db").thread_context("C1", "1.0")
     assert again == Context(speakers=["Ivo Brandt"]), "another process reads the same thread"

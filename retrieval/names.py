@@ -136,3 +136,22 @@ def gender_of_first_name(first: str) -> str | None:
     if f in MALE_NAMES:
         return "m"
     return None
+
+
+# What kind of organisation a name's own words say it is, so "the hospital" can find "St.
+# Ann Medical Center" and "the company" "Acme Corp." when the text never said "a hospital".
+ORG_TYPES: dict[str, frozenset[str]] = {
+    "hospital": words("hospital medical health healthcare clinic infirmary"),
+    "company": words(
+        "inc inc. corp corp. co co. llc ltd ltd. plc company corporation holdings industries"
+        " technologies systems group enterprises partners"
+    ),
+    "university": words("university college"),
+    "college": words("college"),
+    "school": words("school academy"),
+    "union": words("union local federation teamsters workers"),
+    "bank": words("bank bancorp"),
+    "airline": words("airlines airways air"),
+    "newspaper": words("times post journal herald tribune ledger gazette news"),
+    "paper": words("times post journal herald tribune ledger gazette"),
+}

@@ -19,6 +19,7 @@ from retrieval.names import (
     FEMALE_WORDS,
     MALE_NAMES,
     MALE_WORDS,
+    ORG_TYPES,
     PERSON_TITLES,
     ROLE_KEYS,
     TITLES,
@@ -36,6 +37,7 @@ ORG_HEADS = words(
     party council court network newspaper magazine paper group organization organisation
     association union board commission bureau ministry embassy team service center centre
     institute foundation university school police fbi cia pentagon kremlin newsroom
+    hospital coalition alliance firm league
     """
 )
 _MARKS = frozenset('"\u201c\u201d')
@@ -107,8 +109,13 @@ class Entity:
 
     def add_role(self, role: str) -> None:
         role = role.strip(" ,")
-        if role and role not in self.roles:
+        if not role or not any(c.isalpha() for c in role):
+            return  # "Eleanor Brooks, 71," gives an age, not a role
+        if role not in self.roles:
             self.roles.append(role)
+        head = role_head(role)
+        if head:
+            self.role_keys.add(ROLE_KEYS.get(head, head))
         for word in role.lower().split():
             if word in ROLE_KEYS:
                 self.role_keys.add(ROLE_KEYS[word])
@@ -116,6 +123,26 @@ class Entity:
                 self.gender = "f"
             elif self.gender is None and word in MALE_WORDS:
                 self.gender = "m"
+
+
+_ROLE_ENDS = frozenset({"of", "for", "at", "from", "in", "with", "on", "who", "that", ","})
+
+
+def role_head(role: str) -> str | None:
+    """The noun a role is about, which a later "the <noun>" can use: "owner" in "team
+    owner", "director" in "executive director of the alliance", "executive" in "the
+    company's chief executive"."""
+    out: list[str] = []
+    for word in role.lower().replace(",", " , ").split():
+        if word in _ROLE_ENDS:
+            break
+        out.append(word)
+    if not out:
+        return None
+    head = out[-1].removesuffix("'s").removesuffix("’s").strip(".")
+    if not head.isalpha() or (head in TITLES and head not in ROLE_KEYS) or head in ORG_HEADS:
+        return None  # "Dr." is a courtesy, not a role; "the group" is never a person
+    return head
 
 
 @dataclass
@@ -146,6 +173,18 @@ def np_tokens(head: Token) -> list[Token]:
     while toks and toks[0].is_punct:
         toks.pop(0)
     return toks or [head]
+
+
+def _describes(lead: list[Token], name: list[Token]) -> bool:
+    """A common noun written right before a name says what the person is ("team owner
+    Vincent X", "economist Jo Y", "longtime resident Al Z"): a role, as a title would be."""
+    last = lead[-1]
+    return (
+        last.pos_ == "NOUN"
+        and last.tag_ == "NN"
+        and last.i == name[0].i - 1
+        and all(t.dep_ in ("compound", "amod", "nmod", "nn") for t in lead)
+    )
 
 
 def _title_line(span: Span, text: str) -> bool:
@@ -351,7 +390,7 @@ class SpeakerBook:
         ]
         if lead and all(t.i < name[0].i for t in lead):
             role = span_text(lead)
-            if (role and role[:1].isupper()) or role.lower() in ROLE_KEYS:
+            if (role and role[:1].isupper()) or role.lower() in ROLE_KEYS or _describes(lead, name):
                 e.add_role(role)
                 if role.lower().split()[0] in ("mr.", "mr", "mrs.", "ms.", "mrs", "ms"):
                     e.add_role(role)
@@ -409,9 +448,13 @@ class SpeakerBook:
             e.gender = gender
 
     def _role_entity(self, head: Token, definite: bool) -> int | None:
+        """The person a role noun names: "the senator" for "Sen. X"; "the owner" for "team
+        owner X" only when definite, since any noun can be a role once the text gives it."""
         key = ROLE_KEYS.get(head.lower_)
         if key is None:
-            return None
+            if not definite or head.tag_ != "NN":
+                return None
+            key = head.lower_
         holders = [i for i, e in enumerate(self.entities) if key in e.role_keys]
         if definite:
             for m in reversed(self.mentions):
@@ -419,12 +462,35 @@ class SpeakerBook:
                     return m.entity
         return holders[0] if len(holders) == 1 else None
 
+    def _author(self, head: Token, definite: bool) -> int | None:
+        """Who issued "the statement" (or letter, report ...) that now "said" something: the
+        possessor ("the league's statement"), else the subject of the verb the text gave it
+        with ("X said in a statement ..."). A document is not a speaker of its own."""
+        for c in head.children:
+            if c.dep_ == "poss":
+                return self._pronoun(c) if c.tag_ == "PRP$" else self.resolve(c)[0]
+        if not definite:
+            return None
+        noun = head.lemma_.lower()
+        for t in reversed(self.doc[max(0, head.i - 200) : head.i]):
+            if t.lemma_.lower() != noun or self.in_quote[t.i] >= 0:
+                continue
+            verb = t.head.head if t.dep_ == "pobj" else t.head
+            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+            if verb.pos_ in ("VERB", "AUX") and subjects and subjects[0].i != head.i:
+                idx, _ = self.resolve(subjects[0])
+                return idx
+            return None
+        return None
+
     def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:
         name = span_text(_without_det(toks)) or head.text
         noun = head.lemma_.lower()
         definite = bool(toks) and toks[0].lower_ in ("the", "this", "that")
         if definite and head.pos_ == "NOUN":
             described = self._described(noun, head.i)
+            if described is None and noun in ORG_TYPES:
+                described = self._typed(noun, head.i)
             if described is not None:
                 self.entities[described].add_alias(span_text(toks))
                 return described
@@ -436,6 +502,35 @@ class SpeakerBook:
         self.entities.append(Entity(name, kind, last=noun))
         self._describe(len(self.entities) - 1, head)
         return len(self.entities) - 1
+
+    def _typed(self, noun: str, before: int) -> int | None:
+        """The most recent organisation whose own name says it is a `noun`: "the hospital"
+        after "St. Ann Medical Center said", when the text never called anything a hospital."""
+        signs = ORG_TYPES[noun]
+        for m in reversed(self.mentions):
+            e = self.entities[m.entity]
+            if (
+                m.token < before
+                and e.kind == "organization"
+                and e.name.lower() != noun
+                and signs & set(e.name.lower().split())
+            ):
+                break
+        else:
+            m = None
+        for ent in reversed(self.doc.ents):
+            if m is not None and ent.end <= m.token:
+                break
+            toks = [t for t in ent if t.lower_ != "the" and t.tag_ != "POS"]
+            if (
+                ent.label_ == "ORG"
+                and ent.end <= before
+                and self.in_quote[ent.start] < 0
+                and toks
+                and signs & {t.lower_ for t in toks}
+            ):
+                return self._group(toks, ent.root, "organization")
+        return m.entity if m is not None else None
 
     def _describe(self, idx: int, head: Token) -> None:
         """Remember what the text calls an organisation: its head noun and appositives
@@ -457,22 +552,81 @@ class SpeakerBook:
         return None
 
     def _collect_organisations(self) -> None:
-        """Organisations introduced with a description, so a later "the group" finds them."""
-        for head in self.doc:
+        """Organisations introduced with a description, so a later "the group" finds them:
+        "X, a group that ...", "the union, Local 9, ...", "X is an advocacy group"."""
+        for toks, desc in self._descriptions():
+            name = toks[-1]
             if (
-                head.i in self.by_token
-                or not head.text[:1].isupper()
-                or head.ent_type_
-                in (
-                    "PERSON",
-                    "GPE",
-                    "NORP",
-                )
+                any(t.i in self.by_token for t in toks)
+                or not toks[0].text[:1].isupper()
+                or name.tag_ in ("PRP", "DT")
+                or name.ent_type_ in ("PERSON", "GPE", "NORP", "DATE", "TIME", "CARDINAL")
+                or self.in_quote[name.i] >= 0
             ):
                 continue
-            nouns = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
-            if nouns and (head.ent_type_ == "ORG" or any(c.lower_ in ORG_HEADS for c in nouns)):
-                self._group(np_tokens(head), head, "organization")
+            noun = desc.lemma_.lower()
+            if name.ent_type_ != "ORG" and noun not in ORG_HEADS:
+                continue
+            idx = self._group(toks, name, "organization")
+            self.entities[idx].kind = "organization"
+            self.entities[idx].nouns.add(noun)
+            self.entities[idx].add_role(span_text(_without_det(np_tokens(desc))))
+            self._site.setdefault(desc.i, idx)
+            self.by_token.setdefault(desc.i, idx)  # "a group that opposed ..." is X
+            for t in toks:
+                self.by_token.setdefault(t.i, idx)
+            self._add_mention(name, idx)
+        self.mentions.sort(key=lambda m: m.token)
+
+    def _descriptions(self) -> list[tuple[list[Token], Token]]:
+        """(name tokens, description head) pairs: an appositive either way round, a copula
+        ("X is a group"), or a description set off by commas after a sentence-opening name
+        ("X, the group that ..., said"), which the parser often splits oddly when the name
+        is made of common words."""
+        pairs: list[tuple[list[Token], Token]] = []
+        for t in self.doc:
+            if t.dep_ == "appos" and t.pos_ == "NOUN" and t.tag_ == "NN":
+                pairs.append((self._name_span(t.head), t))
+            elif t.dep_ == "appos" and t.pos_ == "PROPN" and t.head.tag_ == "NN":
+                pairs.append((self._name_span(t), t.head))
+            elif t.dep_ in SUBJECT_DEPS and t.tag_ == "NN":
+                name = self._opening_name(t)
+                if name:
+                    pairs.append((name, t))
+            if t.lemma_ == "be" and t.pos_ in ("VERB", "AUX"):
+                attrs = [c for c in t.children if c.dep_ == "attr" and c.tag_ == "NN"]
+                left = [
+                    c for c in t.children if c.i < t.i and c.dep_ in ("nsubj", "advmod", "npadvmod")
+                ]
+                if attrs and left and any(d.dep_ == "det" for d in attrs[0].children):
+                    pairs.append((self._name_span(left[-1]), attrs[0]))
+        return pairs
+
+    def _name_span(self, head: Token) -> list[Token]:
+        """A named organisation's words: the tagger's entity when it found one (the parser
+        may hang half a name elsewhere), else the head's noun phrase."""
+        if head.ent_type_ == "ORG":
+            ent = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
+            if ent is not None:
+                return [t for t in ent if t.lower_ != "the" and t.tag_ != "POS"]
+        return np_tokens(head)
+
+    def _opening_name(self, desc: Token) -> list[Token]:
+        """The capitalised words that open the sentence before ", the group ...", if any."""
+        comma = desc.left_edge.i - 1
+        if comma <= 0 or self.doc[comma].text != "," or desc.left_edge.tag_ != "DT":
+            return []
+        i = comma - 1
+        while i >= 0 and (
+            self.doc[i].text[:1].isupper() or self.doc[i].lower_ in ("of", "for", "and", "&")
+        ):
+            i -= 1
+        if i >= 0 and not (self.doc[i].is_punct or self.doc[i].is_space):
+            return []  # the capitals do not open a sentence: "... said Fair Fares Now, ..."
+        toks = list(self.doc[i + 1 : comma])
+        if toks and toks[0].lower_ == "the":
+            toks = toks[1:]
+        return toks if 0 < len(toks) <= 6 and toks[-1].text[:1].isupper() else []
 
     def resolve(self, head: Token) -> tuple[int | None, str]:
         """(entity index or None, mention as written) for the subject `head` of a cue."""
@@ -493,11 +647,21 @@ class SpeakerBook:
                 if self.entities[idx].kind == "person" and head.lower_ not in ORG_HEADS:
                     return idx, mention
         definite = bool(toks) and toks[0].lower_ in ("the", "this", "that")
+        if head.lemma_.lower() in HOW_NOUNS and head.tag_ == "NN":
+            author = self._author(head, definite)
+            if author is not None:
+                self._add_mention(head, author)
+                return author, mention
         role_idx = self._role_entity(head, definite)
         if role_idx is not None:
             self.entities[role_idx].add_alias(span_text(_without_det(toks)))
             self._add_mention(head, role_idx)
             return role_idx, mention
+        for t in [c for c in head.children if c.dep_ == "appos"]:
+            # "The company's chief executive, Jo X, said": the named person speaks.
+            app = self.by_token.get(t.i)
+            if app is not None and self.entities[app].kind == "person":
+                return app, mention
         if (head.ent_type_ in ("ORG", "GPE", "NORP") and head.tag_ != "NNPS") or (
             head.lower_ in ORG_HEADS
         ):

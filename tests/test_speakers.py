@@ -138,6 +138,63 @@ RULES = [
         "Dale Moran",
         "person",
     ),
+    (  # "X, the advocacy group ..., said": the parser's two subjects are one organisation
+        "Fair Fares Now, the advocacy group that backed the measure, said in a statement "
+        "that the vote was historic. The group said it would start canvassing next week.",
+        "it would start canvassing",
+        "Fair Fares Now",
+        "organization",
+    ),
+    (  # "the advocacy group" after "X is an advocacy group"
+        "Greenway Partners is an advocacy group founded by cyclists in 2011. Mayor Tom "
+        "Haley met its members on Monday.\n\n"
+        "The advocacy group said the new lanes were long overdue.",
+        "the new lanes were long overdue",
+        "Greenway Partners",
+        "organization",
+    ),
+    (  # "a group that opposed ..." is the organisation the appositive describes
+        "The Pine Valley Neighbors League, a group that said the tower was too tall, "
+        "filed suit on Monday.",
+        "the tower was too tall",
+        "Pine Valley Neighbors League",
+        "organization",
+    ),
+    (  # "the statement" speaks for whoever issued it
+        "Orchard Mills Corp. said in a statement on Friday that it would close the plant. "
+        "The statement said about 200 workers would lose their jobs.",
+        "about 200 workers would lose their jobs",
+        "Orchard Mills Corp.",
+        "organization",
+    ),
+    (  # ... and "the company's statement" for the company
+        "Mayor Tom Haley criticised Orchard Mills Corp. on Friday. The company's statement "
+        "said the plant had lost money for six years.",
+        "the plant had lost money",
+        "Orchard Mills Corp.",
+        "organization",
+    ),
+    (  # "the hospital" is the organisation whose own name says it is one
+        "Lakeview Medical Center said it had hired temporary nurses. Mayor Tom Haley urged "
+        "talks.\n\nThe hospital said it would post updates on its website.",
+        "it would post updates",
+        "Lakeview Medical Center",
+        "organization",
+    ),
+    (  # "the company's chief executive, X," is X
+        "Orchard Mills Corp. announced the closure on Friday. The company's chief "
+        "executive, Nadia Ferris, said the decision had been painful.",
+        "the decision had been painful",
+        "Nadia Ferris",
+        "person",
+    ),
+    (  # "the owner" is the person the text introduced as "team owner X"
+        '"We are staying," team owner Ansel Korda said on Friday. Mayor Tom Haley '
+        "welcomed the news.\n\nThe owner said the renovation would begin in April.",
+        "the renovation would begin in April",
+        "Ansel Korda",
+        "person",
+    ),
     (  # "Mr." never links a surname to a woman of that surname
         "Susan Marino runs the bakery on Elm Street. Susan Marino opened it in 1990, and "
         "Susan Marino still bakes every morning. Her husband is Paul Marino.\n\n"
@@ -224,3 +281,55 @@ def test_a_name_may_still_start_with_a_word_that_is_also_a_verb(nlp) -> None:  #
     article = "Will Brandt Says Club Is Healthy\n\nOwner Will Brandt said the club was healthy."
     ex = extract(article, nlp)
     assert quote_with(ex, "the club was healthy").speaker == "Will Brandt"
+
+
+# (article, person, role the speaker list must carry)
+ROLES = [
+    ('"We are staying," team owner Ansel Korda said on Friday.', "Ansel Korda", "team owner"),
+    (
+        "Labor economist Petra Lindgren said the wage data were misleading.",
+        "Petra Lindgren",
+        "Labor economist",
+    ),
+    (
+        "The rally was organised by longtime resident Omar Haddad, who said the park "
+        "should stay open.",
+        "Omar Haddad",
+        "longtime resident",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "person", "role"), ROLES)
+def test_a_noun_before_a_name_is_a_role(nlp, article: str, person: str, role: str) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(article, nlp)
+    speaker = {s.name: s for s in ex.speakers}[person]
+    assert role in speaker.roles, speaker.roles
+
+
+def test_an_age_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract("Edna Moss, 71, said the nurses had been kind but stretched thin.", nlp)
+    moss = {s.name: s for s in ex.speakers}["Edna Moss"]
+    assert moss.roles == []
+
+
+def test_an_organisation_and_its_description_are_one_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Fair Fares Now, the advocacy group that backed the measure, said in a statement "
+        "that the vote was historic. The group said it would start canvassing next week."
+    )
+    ex = extract(article, nlp)
+    names = {s.name for s in ex.speakers if s.quoted}
+    assert names == {"Fair Fares Now"}, names
+    org = {s.name: s for s in ex.speakers}["Fair Fares Now"]
+    assert org.kind == "organization" and "advocacy group" in org.roles
+
+
+def test_a_document_is_never_a_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Orchard Mills Corp. said in a statement on Friday that it would close the plant. "
+        "The statement said about 200 workers would lose their jobs. The hospital said "
+        "nothing."
+    )
+    ex = extract(article, nlp)
+    assert not {s.name.lower() for s in ex.speakers} & {"statement", "hospital"}

@@ -318,7 +318,14 @@ class SpeakerBook:
 
     def _collect_people(self) -> None:
         doc = self.doc
-        spans: list[Span] = [e for e in doc.ents if e.label_ == "PERSON" or self._titled(e)]
+        orgs = {e.text.lower() + " " for e in doc.ents if e.label_ == "ORG" and len(e) > 1}
+        named = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        orgs = {o for o in orgs if o.split()[0] not in named}  # "Ford" of "Ann Ford" stays
+        spans: list[Span] = [
+            e
+            for e in doc.ents
+            if (e.label_ == "PERSON" and not self._org_prefix(e, orgs)) or self._titled(e)
+        ]
         # Full names first, so a bare surname before them still finds its person.
         full = [s for s in spans if len(self._name_tokens(s)) > 1]
         for s in full:
@@ -343,6 +350,15 @@ class SpeakerBook:
                 idx = self._single_name(t.text, t.i, _title_gender(t))
                 self._add_mention(t, idx)
         self.mentions.sort(key=lambda m: m.token)
+
+    @staticmethod
+    def _org_prefix(span: Span, orgs: set[str]) -> bool:
+        """A one-word "person" that opens an organisation's name elsewhere in the article
+        is that organisation's short name ("Northwind" for "Northwind Data"), not a person."""
+        if len(span) != 1:
+            return False
+        word = span.text.lower().removesuffix("'s").removesuffix("’s")
+        return any(org.startswith(word + " ") for org in orgs)
 
     @staticmethod
     def _titled(span: Span) -> bool:
@@ -570,7 +586,9 @@ class SpeakerBook:
             idx = self._group(toks, name, "organization")
             self.entities[idx].kind = "organization"
             self.entities[idx].nouns.add(noun)
-            self.entities[idx].add_role(span_text(_without_det(np_tokens(desc))))
+            role = _without_det(np_tokens(desc))
+            if len(role) > 1:  # "advocacy group" says something; a bare "group" does not
+                self.entities[idx].add_role(span_text(role))
             self._site.setdefault(desc.i, idx)
             self.by_token.setdefault(desc.i, idx)  # "a group that opposed ..." is X
             for t in toks:

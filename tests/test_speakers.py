@@ -333,3 +333,22 @@ def test_a_document_is_never_a_speaker(nlp) -> None:  # type: ignore[no-untyped-
     )
     ex = extract(article, nlp)
     assert not {s.name.lower() for s in ex.speakers} & {"statement", "hospital"}
+
+
+def test_an_organisations_short_name_is_not_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Kestrel Analytics plans a lab near the lake. Officials said the county offered "
+        "Kestrel a tax break worth millions."
+    )
+    people = {s.name for s in extract(article, nlp).speakers if s.kind == "person"}
+    assert "Kestrel" not in people, people
+
+
+def test_a_bare_description_is_not_shown_as_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "The Pine Valley Neighbors League, a group that opposes the tower, said it would "
+        "file suit. The group said the tower was too tall."
+    )
+    ex = extract(article, nlp)
+    league = {s.name: s for s in ex.speakers}["Pine Valley Neighbors League"]
+    assert league.roles == [] and quote_with(ex, "too tall").speaker == league.name

@@ -249,8 +249,10 @@ class SpeakerBook:
             for t in sent:
                 self._sent_of[t.i] = si
         self._site: dict[int, int] = {}  # token index -> organisation or group named there
+        self._owned_roles: list[tuple[int, Token]] = []  # (person, role noun) to name owners
         self._collect_people()
         self._collect_organisations()
+        self._name_role_owners()
         self._resolve_subjects()
 
     # --- people -----------------------------------------------------------------------
@@ -324,7 +326,9 @@ class SpeakerBook:
         spans: list[Span] = [
             e
             for e in doc.ents
-            if (e.label_ == "PERSON" and not self._org_prefix(e, orgs)) or self._titled(e)
+            if (e.label_ == "PERSON" and not self._org_prefix(e, orgs))
+            or self._titled(e)
+            or self._role_described(e)
         ]
         # Full names first, so a bare surname before them still finds its person.
         full = [s for s in spans if len(self._name_tokens(s)) > 1]
@@ -359,6 +363,22 @@ class SpeakerBook:
             return False
         word = span.text.lower().removesuffix("'s").removesuffix("’s")
         return any(org.startswith(word + " ") for org in orgs)
+
+    @staticmethod
+    def _role_described(span: Span) -> bool:
+        """A short proper name set off by a person's role is a person, whatever the tagger
+        said: "Tess X, the bureau's president, said" (an organisation has no president)."""
+        toks = [t for t in span if t.lower_ != "the"]
+        return (
+            span.label_ == "ORG"
+            and 2 <= len(toks) <= 3
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in toks)
+            and not any(t.lower_ in ORG_HEADS for t in toks)
+            and any(
+                c.dep_ == "appos" and c.tag_ == "NN" and c.lower_ in ROLE_KEYS
+                for c in span.root.children
+            )
+        )
 
     @staticmethod
     def _titled(span: Span) -> bool:
@@ -413,9 +433,30 @@ class SpeakerBook:
         for child in head.children:
             if child.dep_ == "appos" and child.ent_type_ != "PERSON":
                 e.add_role(span_text(np_tokens(child)))
+                self._owned_roles.append((idx, child))
         if head.dep_ == "appos" and head.head.pos_ == "NOUN":
             e.add_role(span_text(np_tokens(head.head)))
+            self._owned_roles.append((idx, head.head))
         self._add_mention(head, idx)
+
+    def _name_role_owners(self) -> None:
+        """ "The hospital's chief executive" is also "chief executive of <the hospital's name>",
+        so a question naming the organisation finds the person."""
+        for idx, role in self._owned_roles:
+            poss = next((c for c in role.children if c.dep_ == "poss"), None)
+            if poss is None or poss.tag_ != "NN" or poss.i in self.by_token:
+                continue
+            if not any(c.lower_ == "the" for c in poss.children):
+                continue
+            noun = poss.lemma_.lower()
+            org = self._described(noun, poss.i)
+            if org is None:
+                org = self._typed(noun, poss.i)
+            if org is None or self.entities[org].kind != "organization":
+                continue
+            tail = [t for t in np_tokens(role) if t.i > poss.i and t.tag_ != "POS"]
+            if tail:
+                self.entities[idx].add_role(f"{span_text(tail)} of {self.entities[org].name}")
 
     # --- resolution -------------------------------------------------------------------
     def _resolve_subjects(self) -> None:
@@ -505,7 +546,7 @@ class SpeakerBook:
         definite = bool(toks) and toks[0].lower_ in ("the", "this", "that")
         if definite and head.pos_ == "NOUN":
             described = self._described(noun, head.i)
-            if described is None and noun in ORG_TYPES:
+            if described is None:
                 described = self._typed(noun, head.i)
             if described is not None:
                 self.entities[described].add_alias(span_text(toks))
@@ -520,16 +561,22 @@ class SpeakerBook:
         return len(self.entities) - 1
 
     def _typed(self, noun: str, before: int) -> int | None:
-        """The most recent organisation whose own name says it is a `noun`: "the hospital"
-        after "St. Ann Medical Center said", when the text never called anything a hospital."""
-        signs = ORG_TYPES[noun]
+        """The most recent organisation whose own name says it is a `noun`: "the bureau" after
+        "the Valley Farm Bureau" (the name's head word), "the hospital" after "St. Ann
+        Medical Center said" (a word that marks hospitals), when the text never described
+        anything as one."""
+        signs = ORG_TYPES.get(noun, frozenset())
+
+        def says(words: set[str], head: str) -> bool:
+            return bool(signs & words) or (head == noun and len(words) > 1)
+
         for m in reversed(self.mentions):
             e = self.entities[m.entity]
             if (
                 m.token < before
                 and e.kind == "organization"
                 and e.name.lower() != noun
-                and signs & set(e.name.lower().split())
+                and says(set(e.name.lower().split()), e.last or "")
             ):
                 break
         else:
@@ -543,7 +590,7 @@ class SpeakerBook:
                 and ent.end <= before
                 and self.in_quote[ent.start] < 0
                 and toks
-                and signs & {t.lower_ for t in toks}
+                and says({t.lower_ for t in toks}, ent.root.lemma_.lower())
             ):
                 return self._group(toks, ent.root, "organization")
         return m.entity if m is not None else None

@@ -352,3 +352,24 @@ def test_a_bare_description_is_not_shown_as_a_role(nlp) -> None:  # type: ignore
     ex = extract(article, nlp)
     league = {s.name: s for s in ex.speakers}["Pine Valley Neighbors League"]
     assert league.roles == [] and quote_with(ex, "too tall").speaker == league.name
+
+
+def test_a_role_owned_by_the_organisation_names_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Members of the Upland Growers Bureau met on Monday. Tess Holloway, the bureau's "
+        "president, said the caps would hurt small farms.\n\n"
+        "Lakeview Medical Center said it had hired temporary nurses. The hospital's chief "
+        "executive, Nadia Ferris, said the strike had cost millions."
+    )
+    by_name = {s.name: s for s in extract(article, nlp).speakers}
+    assert "president of Upland Growers Bureau" in by_name["Tess Holloway"].roles
+    assert "chief executive of Lakeview Medical Center" in by_name["Nadia Ferris"].roles
+
+
+def test_the_head_word_of_an_organisations_name_refers_back_to_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "The Upland Growers Bureau opposed the bill. Mayor Tom Haley supported it.\n\n"
+        "The bureau said the caps would hurt small farms."
+    )
+    q = quote_with(extract(article, nlp), "the caps would hurt small farms")
+    assert (q.speaker, q.speaker_kind) == ("Upland Growers Bureau", "organization")

@@ -161,12 +161,22 @@ def np_tokens(head: Token) -> list[Token]:
     """The head's noun phrase without appositives, relative clauses or trailing punctuation."""
     keep = [head]
     stack = [c for c in head.children if c.dep_ not in DROP_DEPS]
+    doc = head.doc
     while stack:
         t = stack.pop()
         keep.append(t)
-        stack.extend(t.children)
+        # ", who spoke on condition of anonymity" ends the mention even when the parser
+        # hangs it on a deeper noun ("an aide to the governor, who ...").
+        stack.extend(
+            c
+            for c in t.children
+            if not (
+                c.dep_ in ("relcl", "appos", "acl")
+                and c.left_edge.i > 0
+                and doc[c.left_edge.i - 1].text == ","
+            )
+        )
     lo, hi = min(t.i for t in keep), max(t.i for t in keep)
-    doc = head.doc
     toks = [doc[i] for i in range(lo, hi + 1)]
     while toks and (toks[-1].is_punct or toks[-1].tag_ == "POS"):
         toks.pop()

@@ -195,6 +195,13 @@ RULES = [
         "Ansel Korda",
         "person",
     ),
+    (  # a relative clause set off by a comma ends an anonymous source's mention
+        "The governor has floated a compromise, according to a senior aide to the governor, "
+        "who spoke on condition of anonymity because the talks are private.",
+        "The governor has floated a compromise",
+        "senior aide to the governor",
+        "person",
+    ),
     (  # "Mr." never links a surname to a woman of that surname
         "Susan Marino runs the bakery on Elm Street. Susan Marino opened it in 1990, and "
         "Susan Marino still bakes every morning. Her husband is Paul Marino.\n\n"

@@ -351,6 +351,10 @@ class _Extractor:
             verb = f.colon_clause_verb(k)
             if verb is None:
                 continue
+            while verb.dep_ in ("advcl", "ccomp", "xcomp", "pcomp") and f.in_quote[verb.head.i] < 0:
+                # "X was blunt when asked whether the plan would pass: ...": the clause
+                # the colon closes is X's, not the plan's
+                verb = verb.head
             subj = next(
                 (c for c in verb.children if c.dep_ == "nsubj" and f.in_quote[c.i] < 0), None
             )

@@ -202,6 +202,13 @@ RULES = [
         "senior aide to the governor",
         "person",
     ),
+    (  # a colon closes the main clause: the quote is the blunt mayor's, not the plan's
+        "Mayor Tom Haley was blunt when asked whether the plan would survive a lawsuit: "
+        '"If it is fair, it will stand. That is all there is to it."',
+        "If it is fair, it will stand",
+        "Tom Haley",
+        "person",
+    ),
     (  # "Mr." never links a surname to a woman of that surname
         "Susan Marino runs the bakery on Elm Street. Susan Marino opened it in 1990, and "
         "Susan Marino still bakes every morning. Her husband is Paul Marino.\n\n"

@@ -336,7 +336,7 @@ class SpeakerBook:
         spans: list[Span] = [
             e
             for e in doc.ents
-            if (e.label_ == "PERSON" and not self._org_prefix(e, orgs))
+            if (e.label_ == "PERSON" and not self._org_prefix(e, orgs) and not self._medium(e))
             or self._titled(e)
             or self._role_described(e)
         ]
@@ -373,6 +373,14 @@ class SpeakerBook:
             return False
         word = span.text.lower().removesuffix("'s").removesuffix("’s")
         return any(org.startswith(word + " ") for org in orgs)
+
+    @staticmethod
+    def _medium(span: Span) -> bool:
+        """A lone capitalised word met only as "on X" or "via X" ("weighed in on Twitter") is
+        where something was said, not a person, unless the article names it again."""
+        if len(span) != 1 or span.root.dep_ != "pobj" or span.root.head.lower_ not in ("on", "via"):
+            return False
+        return sum(1 for t in span.doc if t.text == span.text) == 1
 
     @staticmethod
     def _role_described(span: Span) -> bool:

@@ -387,3 +387,14 @@ def test_the_head_word_of_an_organisations_name_refers_back_to_it(nlp) -> None: 
     )
     q = quote_with(extract(article, nlp), "the caps would hurt small farms")
     assert (q.speaker, q.speaker_kind) == ("Upland Growers Bureau", "organization")
+
+
+def test_a_medium_is_not_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        'Gov. Dana Okafor weighed in on Twitter on Thursday evening. "We will get this '
+        'done," the governor wrote.'
+    )
+    ex = extract(article, nlp)
+    people = {s.name for s in ex.speakers if s.kind == "person"}
+    assert people == {"Dana Okafor"}, people
+    assert quote_with(ex, "We will get this done").speaker == "Dana Okafor"

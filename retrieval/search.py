@@ -15,9 +15,9 @@ import sys
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -167,6 +167,18 @@ class _Snapshot:
         return str(hits[0]) if len(hits) == 1 else str(name)
 
 
+Key = TypeVar("Key", int, str)
+IN_BATCH = 500  # keys per "IN (...)" query, well under SQLite's bound-variable limit
+
+
+def _in_batches(keys: Iterable[Key]) -> Iterator[tuple[str, list[Key]]]:
+    """Distinct keys in batches, each with its "(?,?,...)" for an IN clause."""
+    todo = list(dict.fromkeys(keys))
+    for i in range(0, len(todo), IN_BATCH):
+        batch = todo[i : i + IN_BATCH]
+        yield "(" + ",".join("?" * len(batch)) + ")", batch
+
+
 def _loads(raw: str | None) -> list[str]:
     try:
         value = json.loads(raw or "[]")
@@ -240,12 +252,10 @@ class Searcher:
 
     def read_refs(self, article_ids: Iterable[str]) -> None:
         """Look up many articles' refs in one query (the copies of a much-republished quote)."""
-        todo = [a for a in dict.fromkeys(article_ids) if a not in self._refs]
-        for i in range(0, len(todo), 500):
-            batch = todo[i : i + 500]
+        todo = (a for a in article_ids if a not in self._refs)
+        for marks, batch in _in_batches(todo):
             for r in self.conn.execute(
-                "SELECT id, title, url, source, published FROM articles WHERE id IN "
-                f"({','.join('?' * len(batch))})",
+                f"SELECT id, title, url, source, published FROM articles WHERE id IN {marks}",
                 batch,
             ):
                 self._refs[str(r[0])] = ArticleRef(str(r[0]), r[1], r[2], r[3], r[4])
@@ -347,11 +357,9 @@ class Searcher:
         return out
 
     def quotes_by_id(self, ids: Iterable[int]) -> list[QuoteRow]:
-        ids = list(dict.fromkeys(ids))
         out: list[QuoteRow] = []
-        for i in range(0, len(ids), 500):
-            batch = ids[i : i + 500]
-            out += self._rows(f"WHERE q.id IN ({','.join('?' * len(batch))})", batch)
+        for marks, batch in _in_batches(ids):
+            out += self._rows(f"WHERE q.id IN {marks}", batch)
         return out
 
     def quotes_in(self, article_id: str, start: int, end: int) -> list[QuoteRow]:
@@ -382,13 +390,10 @@ class Searcher:
         return np.stack([self._vecs[t] for t in texts])
 
     def quote_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
-        ids = list(dict.fromkeys(ids))
         out: dict[int, np.ndarray] = {}
-        for i in range(0, len(ids), 500):
-            batch = ids[i : i + 500]
+        for marks, batch in _in_batches(ids):
             for r in self.conn.execute(
-                "SELECT ref_id, vec FROM embeddings WHERE kind='quote' AND ref_id IN "
-                f"({','.join('?' * len(batch))})",
+                f"SELECT ref_id, vec FROM embeddings WHERE kind='quote' AND ref_id IN {marks}",
                 batch,
             ):
                 out[int(r[0])] = np.frombuffer(r[1], dtype=np.float32)
@@ -462,14 +467,10 @@ class Searcher:
 
     def chunks(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
         """chunk id -> (article id, start, end)."""
-        ids = list(dict.fromkeys(ids))
         out: dict[int, tuple[str, int, int]] = {}
-        for i in range(0, len(ids), 500):
-            batch = ids[i : i + 500]
+        for marks, batch in _in_batches(ids):
             for r in self.conn.execute(
-                f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN '
-                f"({','.join('?' * len(batch))})",
-                batch,
+                f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN {marks}', batch
             ):
                 out[int(r[0])] = (str(r[1]), int(r[2]), int(r[3]))
         return out

@@ -43,7 +43,6 @@ SEARCH_MIN = 0.35
 # A free-text topic fills up its speakers from at most this many articles titled with it.
 TITLED_MAX = 10
 
-_KIND_PRIOR = KIND_PRIOR
 _SAID_VERBS = {"said", "says", "say", "tweeted", "wrote", "told", "stated", "posted"}
 
 
@@ -244,9 +243,9 @@ class _Answerer:
         self, quotes: list[QuoteRow], topic: str | None, medium: str | None
     ) -> list[Scored]:
         """Order a speaker's quotes: by the topic (dense + lexical, RRF), medium first."""
-        prior = {q.id: self._prior(q) for q in quotes}
+        priors = {q.id: prior(q.kind, len(q.text)) for q in quotes}
         if not topic:
-            scored = [Scored(q, prior[q.id]) for q in quotes]
+            scored = [Scored(q, priors[q.id]) for q in quotes]
             scored.sort(key=lambda x: (-x.score, x.quote.article_id, x.quote.start))
         else:
             dense = self._dense_scores(topic, quotes)
@@ -257,17 +256,13 @@ class _Answerer:
             scored = [
                 Scored(q, 0.7 * fused[q.id] / top + 0.3 * max(0.0, dense[q.id])) for q in quotes
             ]
-            scored.sort(key=lambda x: (-x.score, -prior[x.quote.id], x.quote.start))
+            scored.sort(key=lambda x: (-x.score, -priors[x.quote.id], x.quote.start))
         if medium:
             hit = [x for x in scored if self._medium_match(x.quote, medium)]
             if hit:
                 ids = {x.quote.id for x in hit}
                 scored = hit + [x for x in scored if x.quote.id not in ids]
         return scored
-
-    def _prior(self, q: QuoteRow) -> float:
-        """Without a topic: direct words first, then substance (length), in article order."""
-        return prior(q.kind, len(q.text))
 
     def _medium_match(self, q: QuoteRow, medium: str) -> bool:
         where = " ".join(x for x in (q.how, q.cue) if x)
@@ -452,7 +447,7 @@ class _Answerer:
                 )
                 lex = len(want & words) / len(want) if want else 0.0
                 score = 0.55 * dense[q.id] + 0.45 * lex
-            out.append(Scored(q, min(1.0, score * (0.9 + 0.1 * _KIND_PRIOR[q.kind]))))
+            out.append(Scored(q, min(1.0, score * (0.9 + 0.1 * KIND_PRIOR[q.kind]))))
         return out
 
     # -- who was quoted ---------------------------------------------------------------------

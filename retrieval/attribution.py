@@ -12,6 +12,7 @@ from retrieval.cues import (
     LIGHT_VERBS,
     NAMING_VERBS,
     OBJECT_VERBS,
+    PEOPLE_NOUNS,
     PREP_CONTENT,
     PREP_VERBS,
     REPORT_NOUNS,
@@ -22,11 +23,13 @@ from retrieval.cues import (
     TELL_VERBS,
     XCOMP_VERBS,
 )
-from retrieval.names import words
+from retrieval.names import ROLE_KEYS, words
+from retrieval.speakers import ORG_HEADS
 
 REASON_MARKS = words("because since although though while unless if")
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
 MEANS_PREPS = words("by of about after before while without upon in")
+SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 DUMMY_SUBJECTS = words("it there this that what which")
 # Verbs of an "as X noted" aside that attributes the clause it hangs on.
 ASIDE_VERBS = words(
@@ -425,8 +428,10 @@ def _coordinated_cue(t: Token) -> Token | None:
     order X and warned Y', "warned" (past, no subject) pairs with "said", not "order"."""
     if t.dep_ != "conj" or t.lemma_.lower() not in SPEECH_VERBS or t.tag_ not in ("VBD", "VBZ"):
         return None
-    if t.head.tag_ == t.tag_ or any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
         return None
+    if t.head.tag_ == t.tag_ and _inner_speaker(t.head):
+        return None  # "said the mayor ignored renters and urged ...": the mayor may urge
     h = t.head
     for _ in range(4):
         if h.dep_ == "ccomp" and h.head.tag_ == t.tag_ and h.head.lemma_.lower() in SPEECH_VERBS:
@@ -435,6 +440,18 @@ def _coordinated_cue(t: Token) -> Token | None:
             return None
         h = h.head
     return None
+
+
+def _inner_speaker(verb: Token) -> bool:
+    """Whether a reported clause's subject could itself speak: a person, a group, a name or
+    a personal pronoun ("the mayor", "they"), not a thing ("the bill", "costs")."""
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj:
+        return False
+    s = subj[0]
+    if s.tag_ == "PRP" or s.tag_ in ("NNP", "NNPS") or s.ent_type_ in SPEAKER_ENTS:
+        return s.lower_ not in ("it", "this", "that")
+    return s.lemma_.lower() in ROLE_KEYS or s.lemma_.lower() in ORG_HEADS | PEOPLE_NOUNS
 
 
 def _as_aside(cue: Token) -> list[Token]:

@@ -147,6 +147,19 @@ STATEMENT_NOUNS = (
     )
 )
 
+# Common nouns for people who may speak (besides roles and organisations): "the critics
+# said ...", "residents warned ...".
+PEOPLE_NOUNS = words(
+    """
+    people person man woman men women voter resident citizen critic supporter opponent
+    official expert analyst observer member leader worker employee student parent child
+    friend family neighbor neighbour aide adviser advisor staff staffer activist protester
+    lawyer attorney spokesman spokeswoman spokesperson source witness investigator officer
+    prosecutor judge doctor scientist economist researcher reporter journalist author
+    candidate rival ally colleague administration government
+    """
+)
+
 # Adjectives that hold a stance when a clause follows: "Democrats are afraid that ...".
 STANCE_ADJECTIVES = words(
     "afraid sure certain confident convinced worried concerned hopeful optimistic "

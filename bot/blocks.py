@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.commands import HELP_EXAMPLES
 from retrieval.types import Answer, ArticleRef, AskResult
 
 Block = dict[str, Any]
@@ -272,13 +273,6 @@ def notice(text: str, emoji: str = ":information_source:") -> Rendered:
     return Rendered(text=cut(text, FALLBACK_CHARS), blocks=[_section(f"{emoji} {shown}")])
 
 
-HELP_EXAMPLES = (
-    "what did the mayor say about the budget?",
-    "who called the deal “a giveaway”?",
-    "what else did he say?",
-)
-
-
 def help_blocks(command: str = "/whosaid") -> Rendered:
     """Usage with examples for every surface."""
     examples = "\n".join(f"• `{command} {e}`" for e in HELP_EXAMPLES[:2])
@@ -288,6 +282,7 @@ def help_blocks(command: str = "/whosaid") -> Rendered:
         "• Mention me in a channel: `@whosaid what did the spokeswoman say?` — I answer in "
         "the thread, and follow-ups there (“what else did he say?”) need no mention.\n"
         "• Or send me a direct message.\n"
+        f"• `{command} articles` lists the articles I answer from.\n"
         f"Answers to `{command}` are private until you press *Share in channel*."
     )
     return Rendered(
@@ -312,10 +307,12 @@ def admin_help_blocks(command: str = "/whosaid-admin") -> Rendered:
     )
 
 
-def article_list_blocks(articles: Sequence[Any], *, limit: int = 40) -> Rendered:
-    """The indexed articles, one section each with a Remove button (admins only get here)."""
+def article_list_blocks(
+    articles: Sequence[Any], *, limit: int = 40, removable: bool = True
+) -> Rendered:
+    """The indexed articles, one section each; admins get a Remove button on each."""
     if not articles:
-        return notice("No articles are indexed yet. Add one with `/whosaid-admin add URL`.")
+        return notice("No articles are indexed yet. An admin adds them: `/whosaid-admin add URL`.")
     blocks: list[Block] = [_section(f"*{len(articles)} indexed article(s)*")]
     for info in articles[:limit]:
         title = link(info.url, info.title or info.source_key)
@@ -325,15 +322,16 @@ def article_list_blocks(articles: Sequence[Any], *, limit: int = 40) -> Rendered
         if info.published:
             line += f" · {escape(info.published)}"
         section = _section(line)
-        section["accessory"] = {
-            **_button("Remove", REMOVE_ACTION, info.id, style="danger"),
-            "confirm": {
-                "title": {"type": "plain_text", "text": "Remove article?"},
-                "text": {"type": "plain_text", "text": cut(info.title or info.id, 200)},
-                "confirm": {"type": "plain_text", "text": "Remove"},
-                "deny": {"type": "plain_text", "text": "Keep"},
-            },
-        }
+        if removable:
+            section["accessory"] = {
+                **_button("Remove", REMOVE_ACTION, info.id, style="danger"),
+                "confirm": {
+                    "title": {"type": "plain_text", "text": "Remove article?"},
+                    "text": {"type": "plain_text", "text": cut(info.title or info.id, 200)},
+                    "confirm": {"type": "plain_text", "text": "Remove"},
+                    "deny": {"type": "plain_text", "text": "Keep"},
+                },
+            }
         blocks.append(section)
     if len(articles) > limit:
         blocks.append(_context(f"…and {len(articles) - limit} more (`whosaid articles`)."))

@@ -12,6 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.commands import is_article_list, is_help
+from bot.console import render, render_articles, render_help
 from retrieval.errors import WhosaidError
 
 if TYPE_CHECKING:
@@ -232,15 +234,7 @@ def _cmd_articles(args: argparse.Namespace, settings: Settings, engine: Engine) 
         for a in rows:
             _emit(asdict(a))
         return 0
-    if not rows:
-        print("No articles indexed yet. Try: whosaid index seeds/")
-    for a in rows:
-        meta = ", ".join(x for x in (a.source, a.published) if x)
-        print(
-            f"{a.id}  {a.title or a.source_key}"
-            + (f" ({meta})" if meta else "")
-            + f"  [{a.quotes} quotes, {a.chunks} chunks]"
-        )
+    print(render_articles(rows))
     return 0
 
 
@@ -279,7 +273,6 @@ def _cmd_stats(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    from bot.console import render
 
     questions = args.questions
     if not questions:
@@ -363,7 +356,6 @@ def _cmd_article_quotes(args: argparse.Namespace, settings: Settings, engine: En
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
-    from bot.console import render
     from retrieval.types import Context
 
     interactive = sys.stdin.isatty()
@@ -384,10 +376,16 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings, engine: Engine) -> i
             continue
         if question.lower() in {"quit", "exit", ":q"}:
             break
-        result = engine.ask(question, context=context)
-        context = context.after(result)
         if not interactive:
             print(f"? {question}")
+        if is_help(question):
+            print(render_help() + "\n", flush=True)
+            continue
+        if is_article_list(question):
+            print(render_articles(engine.articles()) + "\n", flush=True)
+            continue
+        result = engine.ask(question, context=context)
+        context = context.after(result)
         print(render(result) + "\n", flush=True)
     return 0
 

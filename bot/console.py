@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from bot.commands import HELP_EXAMPLES
 from retrieval.types import Answer, AskResult
+
+if TYPE_CHECKING:
+    from retrieval.engine import ArticleInfo
 
 _WIDTH = 88
 
@@ -38,3 +44,30 @@ def render(result: AskResult) -> str:
     out = [result.message] if result.message else []
     out += [render_answer(a, i) for i, a in enumerate(result.answers, 1)]
     return "\n".join(out)
+
+
+def render_articles(rows: Sequence[ArticleInfo]) -> str:
+    """The indexed articles, a line each (`whosaid articles`, "articles" in the chat)."""
+    if not rows:
+        return "No articles indexed yet. Try: whosaid index seeds/"
+    lines = []
+    for a in rows:
+        meta = ", ".join(x for x in (a.source, a.published) if x)
+        lines.append(
+            f"{a.id}  {a.title or a.source_key}"
+            + (f" ({meta})" if meta else "")
+            + f"  [{a.quotes} quotes, {a.chunks} chunks]"
+        )
+    return "\n".join(lines)
+
+
+def render_help() -> str:
+    """Usage for the local chat."""
+    examples = "\n".join(f"  {e}" for e in HELP_EXAMPLES)
+    return (
+        "Ask who said what in the indexed articles, for example:\n"
+        f"{examples}\n"
+        "A follow-up (what else did she say? who else talked about it?) continues the last "
+        "answer.\n"
+        "articles — list the indexed articles · help — this text · quit (or Ctrl-D) — leave"
+    )

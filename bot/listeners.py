@@ -20,10 +20,12 @@ from bot.blocks import (
     SHARE_ACTION,
     Rendered,
     answer_blocks,
+    article_list_blocks,
     help_blocks,
     notice,
 )
-from bot.runtime import Runtime, clean_question, is_help
+from bot.commands import is_article_list, is_help
+from bot.runtime import Runtime, clean_question
 from retrieval.types import AskResult, Context
 
 log = logging.getLogger("whosaid.bot")
@@ -103,6 +105,10 @@ class Questions:
             if is_help(question):
                 self.rt.post(channel, help_blocks(), reply_thread)
                 return
+            if is_article_list(question):
+                listing = article_list_blocks(self.rt.engine.articles(), removable=False)
+                self.rt.post(channel, listing, reply_thread)
+                return
             self.rt.react(channel, ts, WORKING)
             try:
                 started = time.monotonic()
@@ -138,6 +144,10 @@ class Questions:
         url, channel, user = body.get("response_url"), body.get("channel_id"), body.get("user_id")
 
         def work() -> None:
+            if is_article_list(question):
+                listing = article_list_blocks(self.rt.engine.articles(), removable=False)
+                self.rt.reply_private(url, channel, user, listing)
+                return
             started = time.monotonic()
             result = self._ask(question, Context())
             answer_id = self._keep(result, user, shareable=True)

@@ -94,10 +94,6 @@ def clean_question(text: str, bot_user_id: str | None) -> str:
     return " ".join(unwrap_slack_text(text).split())
 
 
-def is_help(question: str) -> bool:
-    return question.strip(" ?!.").lower() in {"", "help", "usage", "hi", "hello"}
-
-
 @dataclass
 class Runtime:
     settings: Settings

@@ -132,6 +132,14 @@ def test_chat_answers_each_line_from_a_pipe(seeded_dir: Path) -> None:
     assert "That is everything Jason Chaffetz said" in proc.stdout
 
 
+def test_chat_lists_the_articles_and_explains_itself(seeded_dir: Path) -> None:
+    proc = _run("chat", data_dir=seeded_dir, stdin="articles\nhelp\n")
+    assert proc.returncode == 0, proc.stderr
+    listed = _run("articles", data_dir=seeded_dir).stdout.strip()
+    assert listed and listed in proc.stdout, "the chat lists what `whosaid articles` lists"
+    assert "what else did he say?" in proc.stdout and "quit" in proc.stdout
+
+
 def test_quotes_jsonl_offsets_point_into_the_raw_file(tmp_path: Path) -> None:
     missing = tmp_path / "missing.txt"
     proc = _run("quotes", "--jsonl", str(SEED), str(missing), data_dir=tmp_path / "d")

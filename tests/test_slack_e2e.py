@@ -133,6 +133,23 @@ def test_mention_with_help_shows_usage(slack: SlackDriver) -> None:
     assert "/whosaid what did" in section_texts(call.params["blocks"])[0]
 
 
+def test_anyone_can_list_the_articles_without_remove_buttons(
+    slack: SlackDriver, slack_engine: Any
+) -> None:
+    titles = {a.title for a in slack_engine.articles()}
+    ts, _ = slack.mention("which articles do you have?")
+    listing = answer_in_thread(slack.fake, ts).params
+    shown = json.dumps(listing["blocks"], ensure_ascii=False)
+    assert titles and all(t in shown for t in titles)
+    assert not any("accessory" in b for b in listing["blocks"]), "removing is for admins"
+    url, reply = slack.command("articles")
+    assert reply.status == 200
+    private = response(slack.fake, url)[0].params
+    assert private["response_type"] == "ephemeral"
+    assert all(t in json.dumps(private["blocks"], ensure_ascii=False) for t in titles)
+    assert not any("accessory" in b for b in private["blocks"])
+
+
 def test_question_nobody_answers_abstains_politely(slack: SlackDriver) -> None:
     ts, _ = slack.mention("what did Zebulon Quarrington say about turnips?")
     call = answer_in_thread(slack.fake, ts)

@@ -304,8 +304,26 @@ def _before_aside(doc: Doc, lo: int, hi: int) -> int:
         if t.dep_ == "relcl" and doc[t.left_edge.i - 1].text == "," and t.left_edge.i - 1 > lo:
             first = doc[t.left_edge.i]
             if first.lower_ in ("which", "who", "whom", "whose") or first.dep_ == "prep":
+                if _object_goes_on(t, hi):
+                    continue  # "accused the mayor, who ..., of lying": the charge follows
                 return t.left_edge.i - 2
     return hi
+
+
+def _object_goes_on(relcl: Token, hi: int) -> bool:
+    """Whether the object an aside hangs on goes on after it with what was said of it:
+    "accused the mayor, who ..., of lying", "likened the plan, which ..., to a tax"."""
+    nxt = relcl.right_edge.i + 1
+    while nxt <= hi and relcl.doc[nxt].text == ",":
+        nxt += 1
+    if nxt > hi:
+        return False
+    t = relcl.doc[nxt]
+    return (
+        t.dep_ == "prep"
+        and t.lower_ in OBJECT_PREPS
+        and t.head.i in (relcl.head.i, relcl.head.head.i)
+    )
 
 
 def content_tokens(cue: Token) -> list[Token]:

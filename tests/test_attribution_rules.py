@@ -35,6 +35,16 @@ RULES = [
         ],
         [],
     ),
+    (  # an aside on the object does not end it when the charge comes after the aside
+        "Haley repeatedly accused Lopez, who was born in Texas, of lying about the budget.",
+        [("Lopez, who was born in Texas, of lying about the budget", "Tom Haley", "accused")],
+        ["Lopez"],
+    ),
+    (  # ... but still ends an object it only comments on
+        "Lopez praised the new state budget, which passed in May after a long fight.",
+        [("the new state budget", "Maria Lopez", "praised")],
+        ["the new state budget, which passed in May after a long fight"],
+    ),
 ]
 
 

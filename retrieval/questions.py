@@ -322,12 +322,23 @@ def parse_question(
     if parsed.anyone:
         return _ask_everyone(parsed, directory, context)
     if parsed.follow_up and not parsed.speakers and context is not None:
-        parsed.speakers = list(context.speakers)
+        parsed.speakers = _thread_speakers(parsed.speaker_phrase, context)
         if parsed.topic is None and parsed.intent == "what_did" and context.topic:
             parsed.topic = None  # "what else" asks for more, not the same topic again
     if parsed.intent == "search" and parsed.unresolved is None:
         parsed.topic = parsed.topic or _SEARCH_LEAD.sub("", body).strip() or body
     return parsed
+
+
+_ONE_PERSON = {"he", "she", "him", "her", "his", "hers", "it", "this person"}
+
+
+def _thread_speakers(phrase: str | None, context: Context) -> list[str]:
+    """'What else did he say?' after several people sharing a surname continues with the one
+    the thread is about (Context.focus); 'they' or no pronoun keeps them all."""
+    if (phrase or "").lower() in _ONE_PERSON and context.focus is not None:
+        return [context.focus]
+    return list(context.speakers)
 
 
 def _ask_everyone(

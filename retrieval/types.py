@@ -126,12 +126,26 @@ class Context:
     # (article id, quote) already shown of these speakers, so "what else" keeps moving on
     shown: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def focus(self) -> str | None:
+        """The one speaker the thread is about ("what else did she say?"): the first of
+        `speakers`, which `after` keeps first (stored threads keep the order)."""
+        return self.speakers[0] if self.speakers else None
+
     def after(self, result: AskResult) -> Context:
         """The context for the next question: the latest topic; an answer without a speaker
-        keeps these speakers; more of the same speakers adds to what they have been shown."""
+        keeps these speakers; more of the same speakers (or of some of them) adds to what
+        they have been shown. When several speakers answer (a shared surname), the one the
+        thread was about stays first: the last single speaker named, else the first shown."""
         topic = result.topic or self.topic
         if not result.speakers:
             return Context(speakers=self.speakers, topic=topic, shown=self.shown)
-        seen = self.shown if result.speakers == self.speakers else []
+        seen = self.shown if set(result.speakers) <= set(self.speakers) else []
         new = [(a.article.id, a.quote) for a in result.answers if a.speaker in result.speakers]
-        return Context(list(result.speakers), topic, (seen + new)[-MAX_SHOWN:])
+        speakers = list(result.speakers)
+        if len(speakers) > 1:
+            shown = [a.speaker for a in result.answers if a.speaker in speakers]
+            focus = self.focus if self.focus in speakers else (shown[0] if shown else None)
+            if focus is not None:
+                speakers = [focus, *(n for n in speakers if n != focus)]
+        return Context(speakers, topic, (seen + new)[-MAX_SHOWN:])

@@ -177,6 +177,36 @@ def test_follow_up_continues_with_the_previous_speaker(qa_engine: Engine) -> Non
     assert alone.abstained
 
 
+def test_what_else_after_a_shared_surname_continues_with_the_thread_focus(
+    qa_engine: Engine,
+) -> None:
+    """'What did Johnson say?' shows three Johnsons; 'what else did he say?' then goes on with
+    the Johnson the thread was about (the last one named alone, else the first shown)."""
+    ray = qa_engine.ask("What did Councilman Johnson say?")
+    assert ray.speakers == ["Ray Johnson"]
+    ctx = Context().after(ray)
+    every = qa_engine.ask("What did Johnson say about the ferry?", context=ctx)
+    assert len(every.speakers) == 3
+    ctx = ctx.after(every)
+    assert ctx.focus == "Ray Johnson" and set(ctx.speakers) == set(every.speakers)
+    more = qa_engine.ask("what else did he say?", context=ctx)
+    assert more.speakers == ["Ray Johnson"]
+    assert more.answers and all(a.speaker == "Ray Johnson" for a in more.answers)
+    before = {q for _, q in ctx.shown}
+    assert not {a.quote for a in more.answers} & before, "nothing shown before comes again"
+    ctx = ctx.after(more)
+    assert ctx.speakers == ["Ray Johnson"]
+    assert before <= {q for _, q in ctx.shown}, "what the Johnsons were shown is kept"
+
+    fresh = qa_engine.ask("What did Johnson say?")
+    first_shown = fresh.answers[0].speaker
+    assert len(fresh.speakers) == 3 and first_shown in fresh.speakers
+    alone = qa_engine.ask("what else did she say?", context=Context().after(fresh))
+    assert alone.speakers == [first_shown]
+    everyone = qa_engine.ask("what else did they say?", context=Context().after(fresh))
+    assert set(everyone.speakers) == set(fresh.speakers)
+
+
 def test_who_quoted_counts_per_speaker(qa_engine: Engine) -> None:
     r = qa_engine.ask("who was quoted in the stadium article?")
     assert r.intent == "who_quoted" and not r.abstained

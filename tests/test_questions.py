@@ -185,6 +185,24 @@ def test_follow_up_uses_context(question: str, speakers: list[str], topic: str |
     assert p.topic == topic
 
 
+@pytest.mark.parametrize(
+    ("question", "speakers"),
+    [
+        ("what else did he say?", ["Ray Johnson"]),
+        ("what did she say about the ferry?", ["Ray Johnson"]),
+        ("what else did they say?", ["Ray Johnson", "Edith Johnson", "Sandra Johnson"]),
+        ("anything else?", ["Ray Johnson", "Edith Johnson", "Sandra Johnson"]),
+    ],
+)
+def test_one_person_pronoun_continues_with_the_thread_focus(
+    question: str, speakers: list[str]
+) -> None:
+    """After an answer that showed several Johnsons, 'he' is the one the thread is about
+    (kept first in Context.speakers); 'they' or no pronoun keeps them all."""
+    ctx = Context(speakers=["Ray Johnson", "Edith Johnson", "Sandra Johnson"])
+    assert parse_question(question, DIRECTORY, ctx).speakers == speakers
+
+
 def test_follow_up_without_context_has_no_speaker() -> None:
     p = parse_question("what else did he say?", DIRECTORY)
     assert p.follow_up and p.speakers == [] and p.unresolved is None

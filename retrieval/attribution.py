@@ -348,6 +348,10 @@ def content_tokens(cue: Token) -> list[Token]:
         comps = _statement_clause(cue)
     if not comps and lemma in XCOMP_VERBS:
         comps = [c for c in cue.children if c.dep_ == "xcomp"]
+    if not comps:
+        late = _unmarked_clause(cue)
+        if late is not None:
+            return [doc[i] for i in range(late[0], late[1] + 1)]
     if not comps and lemma in OBJECT_VERBS and lemma != "call":
         # "proposed dropping carried interest", "admitted using the tax code"
         comps = [c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > cue.i]
@@ -399,6 +403,29 @@ def content_tokens(cue: Token) -> list[Token]:
     if cue.dep_ == "ROOT" and lemma in SPEECH_VERBS:
         return _fronted_statement(cue) or _colon_paragraph(cue)
     return []
+
+
+def _unmarked_clause(cue: Token) -> tuple[int, int] | None:
+    """'said after the meeting he would veto the bill': a phrase between the verb and its
+    clause makes the parser take the clause for an adverbial one; a finite clause with its
+    own subject and no conjunction right after a speech verb is what was said. The range
+    starts at the clause's subject (the phrase before it tells when, not what)."""
+    if cue.lemma_.lower() not in SPEECH_VERBS or any(c.dep_ == "dobj" for c in cue.children):
+        return None
+    for c in cue.children:
+        if c.dep_ != "advcl" or c.i < cue.i or c.pos_ not in ("VERB", "AUX"):
+            continue
+        if any(g.dep_ == "mark" or g.tag_ in ("WRB", "WDT", "WP") for g in c.children):
+            continue
+        subj = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i]
+        finite = c.tag_ in ("VBD", "VBZ", "VBP") or any(
+            g.dep_ in ("aux", "auxpass") and g.tag_ in ("MD", "VBD", "VBZ", "VBP")
+            for g in c.children
+        )
+        if not subj or not finite:
+            continue
+        return subj[0].left_edge.i, c.right_edge.i
+    return None
 
 
 def _colon_paragraph(cue: Token) -> list[Token]:

@@ -45,6 +45,16 @@ RULES = [
         [("the new state budget", "Maria Lopez", "praised")],
         ["the new state budget, which passed in May after a long fight"],
     ),
+    (  # a time phrase between the verb and its clause: the clause is still what was said
+        "Haley said after the meeting he would not support the new budget.",
+        [("he would not support the new budget", "Tom Haley", "said")],
+        ["the new budget"],
+    ),
+    (  # a real adverbial clause (with its conjunction) is not what was said
+        "Lopez spoke for an hour before the council voted on the budget.",
+        [],
+        ["the council voted on the budget"],
+    ),
 ]
 
 

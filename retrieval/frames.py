@@ -144,6 +144,8 @@ class Frame:
         prev = self._prev_token(k)
         if prev is None:
             return True
+        if self.subject_before(k):
+            return False  # 'anybody who complains "is not having a good night"': a predicate
         if prev.lemma_.lower() in SPEECH_VERBS and prev.pos_ in ("VERB", "AUX"):
             return True
         if prev.lower_ == "that" and prev.dep_ == "mark":
@@ -164,6 +166,18 @@ class Frame:
                 return False
             t = t.head
         return t.i == cue.i
+
+    def subject_before(self, k: int) -> bool:
+        """Quote k is the predicate of a subject written before its opening mark, so it goes
+        on with a clause the writer began rather than opening one."""
+        s = self.spans[k]
+        toks = self.inner_tokens(k)
+        inside = {t.i for t in toks}
+        heads = [t for t in toks if t.head.i not in inside and not t.is_punct]
+        return len(heads) == 1 and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.idx < s.open_at and c.i not in inside
+            for c in heads[0].children
+        )
 
     def cue_for_span(self, k: int) -> Token | None:
         """The nearest speech verb outside quotes in the sentence(s) the quote touches."""

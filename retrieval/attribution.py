@@ -342,7 +342,7 @@ def content_tokens(cue: Token) -> list[Token]:
         return []  # "saw the remark as a dig" only, through the object
     if lemma == "put":
         return _as_aside(cue)  # "as she put it" and nothing else
-    comps = [c for c in cue.children if c.dep_ == "ccomp"]
+    comps = [c for c in cue.children if c.dep_ == "ccomp" and not _colon_between(c, cue)]
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps:
         comps = _statement_clause(cue)
@@ -403,6 +403,14 @@ def content_tokens(cue: Token) -> list[Token]:
     if cue.dep_ == "ROOT" and lemma in SPEECH_VERBS:
         return _fronted_statement(cue) or _colon_paragraph(cue)
     return []
+
+
+def _colon_between(clause: Token, cue: Token) -> bool:
+    """'They tell the story of the summit: the two learned of a meeting ...': a clause that
+    a colon closes announces what follows it; a verb after the colon does not report it."""
+    if clause.i > cue.i:
+        return False
+    return any(t.text == ":" for t in cue.doc[clause.right_edge.i + 1 : cue.i])
 
 
 def _unmarked_clause(cue: Token) -> tuple[int, int] | None:

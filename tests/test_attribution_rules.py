@@ -55,6 +55,16 @@ RULES = [
         [],
         ["the council voted on the budget"],
     ),
+    (  # a clause a colon closes announces what follows; a verb after the colon is not its cue
+        "The worries are deepened by the unusual task faced by anyone picked to replace the "
+        "mayor: that person would assume office in March, run in a special vote in May, and "
+        "then run again for a full term the next year.",
+        [],
+        [
+            "The worries are deepened by the unusual task faced by anyone picked to replace "
+            "the mayor"
+        ],
+    ),
 ]
 
 

@@ -211,8 +211,8 @@ class _Extractor:
         f = self.f
         last: tuple[Quote, int] | None = None  # last direct piece and its span index
         for k, span in enumerate(f.spans):
-            if k in f.titles or any(a <= span.open_at < b for a, b in f.covered):
-                continue
+            if k in f.titles or any(a < span.end and span.open_at < b for a, b in f.covered):
+                continue  # a transcript turn ("PENCE: ...") already has its speaker
             cue = f.cue_for_span(k)
             full = f.starts_clause(k, cue) and (f.has_clause(k) or f.tagged_short(k, cue))
             if full and cue is not None and f.inside_report(k, cue):

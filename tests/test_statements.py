@@ -40,3 +40,22 @@ def test_statement_boundaries(  # type: ignore[no-untyped-def]
         assert text in got, f"{text!r} not in {got}"
     for text in absent:
         assert text not in got, f"{text!r} should not be a quote: {got}"
+
+
+def test_transcript_turns_opened_by_quote_marks_are_one_quote_each(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Each paragraph of a quoted transcript opens with a mark; the marks pair across turns,
+    but every turn is still one statement by the speaker its label names."""
+    article = (
+        "Partial transcript as follows:\n\n"
+        '"SMITH: Will you run for governor again next year?\n\n'
+        '"JONES: I will not run again. My family comes first, and I have said so for months.\n\n'
+        '"SMITH: Is that decision final?\n\n'
+        '"JONES: It is final. I am done with campaigns.'
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert got == [
+        ("Will you run for governor again next year?", "SMITH"),
+        ("I will not run again. My family comes first, and I have said so for months.", "JONES"),
+        ("Is that decision final?", "SMITH"),
+        ("It is final. I am done with campaigns.", "JONES"),
+    ]

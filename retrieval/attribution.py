@@ -53,8 +53,10 @@ def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS
         return False
     if t.dep_ in ("amod", "compound", "auxpass", "aux"):
         return False
-    if t.tag_ == "VBN" and not any(c.dep_ == "aux" for c in t.children):
-        return False  # "When asked about ...": a participle, nobody speaks through it
+    if t.tag_ == "VBN" and not any(c.dep_ in ("aux", "nsubj") for c in t.children):
+        # "When asked about ...": a participle, nobody speaks through it (with a subject it
+        # is a past tense the tagger took for one: "Ruiz on Friday called on ...")
+        return False
     return not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
 
 

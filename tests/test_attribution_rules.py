@@ -91,3 +91,21 @@ def test_a_person_in_the_reported_clause_keeps_the_joined_verb(nlp) -> None:  # 
     ex = extract(INTRO + "Lopez said Haley ignored renters and urged lawmakers to vote no.", nlp)
     urged = [q for q in ex.quotes if q.cue == "urged"]
     assert [q.speaker for q in urged] == ["Tom Haley"]
+
+
+def test_a_past_tense_tagged_as_participle_still_reports(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The tagger reads "called" after "Name on Wednesday" at an article's start as a
+    participle; with its own subject it is the past tense and speaks."""
+    article = (
+        "Ruiz calls on Park to apologize for suggesting Lopez takes bribes.\n\n"
+        "Dan Ruiz on Wednesday called on Dana Park to apologize to Maria Lopez for accusing "
+        "her of taking bribes."
+    )
+    doc = nlp(article)
+    assert [t.tag_ for t in doc if t.text == "called"] == ["VBN"]  # the tagger's reading
+    got = statements(extract(article, nlp))
+    assert (
+        "Dana Park to apologize to Maria Lopez for accusing her of taking bribes",
+        "Dan Ruiz",
+        "called",
+    ) in got

@@ -293,9 +293,23 @@ def object_content(cue: Token) -> list[Token]:
         if objs:
             lo, hi = _subtree_range(objs[0])
             # "called on the administration to act": the request runs to the infinitive's end
-            hi = max([hi] + [c.right_edge.i for c in after if c.dep_ == "xcomp" and c.i > hi])
+            hi = max([hi] + [c.right_edge.i for c in after if _request(c, prep) and c.i > hi])
             return [doc[i] for i in range(lo, _before_aside(doc, lo, hi) + 1)]
     return []
+
+
+def _request(c: Token, prep: Token) -> bool:
+    """What a request asks of its addressee: "called on the mayor to resign" (the parser
+    may take the infinitive for a purpose clause after "on"/"for" a person)."""
+    if c.dep_ == "xcomp":
+        return True
+    return (
+        c.dep_ == "advcl"
+        and prep.lower_ in ("on", "for")
+        and any(m.dep_ == "aux" and m.lower_ == "to" and m.i < c.i for m in c.children)
+        and not any(m.dep_ in ("mark", "nsubj") for m in c.children)
+        and c.left_edge.i == prep.right_edge.i + 1
+    )
 
 
 def _before_aside(doc: Doc, lo: int, hi: int) -> int:

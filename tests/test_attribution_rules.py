@@ -55,6 +55,11 @@ RULES = [
         [],
         ["the council voted on the budget"],
     ),
+    (  # a request runs to its infinitive even when the parser takes it for a purpose clause
+        "Haley on Monday called on Park to resign from the board over the audit.",
+        [("Park to resign from the board over the audit", "Tom Haley", "called")],
+        [],
+    ),
     (  # a clause a colon closes announces what follows; a verb after the colon is not its cue
         "The worries are deepened by the unusual task faced by anyone picked to replace the "
         "mayor: that person would assume office in March, run in a special vote in May, and "

@@ -128,6 +128,7 @@ class _Snapshot:
                         info.roles[aid].append(role)
                 info.aliases.update(self._list(r["aliases"]))
         del self._lists, self._keys, self._name_keys
+        self._merge_variants()
         self.directory = SpeakerDirectory(
             DirectoryEntry(
                 name=i.name,
@@ -151,6 +152,51 @@ class _Snapshot:
         if found is None:
             found = self._keys[raw] = frozenset(" ".join(tokens(a)) for a in self._list(raw))
         return found
+
+    def _merge_variants(self) -> None:
+        """One speaker across articles, written two ways: "Dana J. Cole" in one article and
+        "Dana Cole" in another, when a middle initial is the only difference and only one
+        initialled form exists ("George W. Bush" and "George H. W. Bush" stay apart, and a
+        plain "George Bush" joins neither); an organisation written with and without a
+        possessive ("the Cole campaign", "Cole's campaign"). The form met in most articles
+        is kept."""
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for name, info in self.speakers.items():
+            toks = tokens(name)
+            if info.kind == "person":
+                bare = tuple(t for t in toks if len(t) > 1)
+                if len(bare) >= 2:
+                    groups[("person", " ".join(bare))].append(name)
+            elif info.kind in {"organization", "group"} and toks:
+                groups[(info.kind, " ".join(toks))].append(name)
+        for (kind, _), names in groups.items():
+            if len(names) < 2:
+                continue
+            if kind == "person" and sum(1 for n in names if _has_initial(n)) != 1:
+                continue
+            keep = max(names, key=lambda n: (self._reach(n), not _has_initial(n), n))
+            for name in names:
+                if name != keep:
+                    self._merge_into(name, keep)
+
+    def _reach(self, name: str) -> int:
+        info = self.speakers[name]
+        return len(info.quoted_in | info.mentioned_in)
+
+    def _merge_into(self, name: str, keep: str) -> None:
+        gone, info = self.speakers.pop(name), self.speakers[keep]
+        info.quoted_in |= gone.quoted_in
+        info.mentioned_in |= gone.mentioned_in
+        for aid, roles in gone.roles.items():
+            mine = info.roles.setdefault(aid, [])
+            mine += [r for r in roles if r not in mine]
+        info.aliases |= gone.aliases | {name}
+        for raw in self.raw_names.pop(name, set()):
+            self.raw_names[keep].add(raw)
+            for aid in gone.quoted_in | gone.mentioned_in:
+                if self.canonical.get((aid, raw), raw) == name:
+                    self.canonical[(aid, raw)] = keep
+        self.stubs.pop(name, None)
 
     def _merge_target(self, row: sqlite3.Row, people: list[sqlite3.Row]) -> str:
         """A one-word speaker ("Okafor") that is another person's alias in the same
@@ -177,6 +223,10 @@ def _in_batches(keys: Iterable[Key]) -> Iterator[tuple[str, list[Key]]]:
     for i in range(0, len(todo), IN_BATCH):
         batch = todo[i : i + IN_BATCH]
         yield "(" + ",".join("?" * len(batch)) + ")", batch
+
+
+def _has_initial(name: str) -> bool:
+    return any(len(t) == 1 for t in tokens(name))
 
 
 def _loads(raw: str | None) -> list[str]:

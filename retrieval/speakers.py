@@ -218,6 +218,17 @@ def _title_gender(name: Token) -> str | None:
     return None
 
 
+def _middles_agree(a: list[str], b: list[str]) -> bool:
+    """Two names with the same first and last word are one person unless both carry a
+    middle name or initial and these differ ("Alan P. Marsh" is not "Alan R. Marsh"; "Alan
+    Marsh" may be either, and "Alan R. Marsh" is "Alan Robert Marsh")."""
+    ma = [w.strip(".").lower() for w in a[1:-1] if w.strip(".")]
+    mb = [w.strip(".").lower() for w in b[1:-1] if w.strip(".")]
+    if not ma or not mb:
+        return True
+    return ma[0][0] == mb[0][0] and (len(ma[0]) == 1 or len(mb[0]) == 1 or ma[0] == mb[0])
+
+
 def span_text(tokens: list[Token]) -> str:
     if not tokens:
         return ""
@@ -273,7 +284,12 @@ class SpeakerBook:
         first, last = words[0], words[-1]
         if len(words) > 1:
             for idx, e in enumerate(self.entities):
-                if e.kind == "person" and e.last == last.lower() and e.first == first.lower():
+                if (
+                    e.kind == "person"
+                    and e.last == last.lower()
+                    and e.first == first.lower()
+                    and _middles_agree(e.name.split(), words)
+                ):
                     full = span_text(name_toks)
                     # The fullest name wins, and a headline's capitals lose to body text.
                     if len(" ".join(words)) > len(e.name) or (

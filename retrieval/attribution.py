@@ -27,6 +27,7 @@ from retrieval.names import ROLE_KEYS, words
 from retrieval.speakers import ORG_HEADS
 
 REASON_MARKS = words("because since although though while unless if")
+CONTRAST_MARKS = words("although though while whereas")
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
 MEANS_PREPS = words("by of about after before while without upon in")
 SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -384,6 +385,7 @@ def content_tokens(cue: Token) -> list[Token]:
                     c.dep_ == "advcl"
                     and c.i > hi
                     and any(m.dep_ == "mark" and m.lower_ in REASON_MARKS for m in c.children)
+                    and not _writer_contrast(c, cue)
                 ):
                     hi = max(hi, c.right_edge.i)
         return [doc[i] for i in range(lo, hi + 1)]
@@ -419,6 +421,20 @@ def content_tokens(cue: Token) -> list[Token]:
     if cue.dep_ == "ROOT" and lemma in SPEECH_VERBS:
         return _fronted_statement(cue) or _colon_paragraph(cue)
     return []
+
+
+def _writer_contrast(clause: Token, cue: Token) -> bool:
+    """'claimed the tax was fair, although he again refused to ...': a contrast about the
+    speaker in the third person is the writer's remark, not part of what was said."""
+    if not any(m.dep_ == "mark" and m.lower_ in CONTRAST_MARKS for m in clause.children):
+        return False
+    subj = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj:
+        return False
+    speaker = cue_subject(cue)
+    return subj[0].lower_ in ("he", "she", "they") or (
+        speaker is not None and subj[0].lower_ == speaker.lower_
+    )
 
 
 def _colon_between(clause: Token, cue: Token) -> bool:

@@ -55,6 +55,16 @@ RULES = [
         [],
         ["the council voted on the budget"],
     ),
+    (  # a contrast about the speaker in the third person is the writer's, not the speaker's
+        "Lopez said the bridge would open in May, though she admitted that costs had doubled.",
+        [("the bridge would open in May", "Maria Lopez", "said")],
+        ["the bridge would open in May, though she admitted that costs had doubled"],
+    ),
+    (  # ... a reason the speaker gives still belongs to the statement
+        "Lopez said the bridge would open late because the steel had not arrived.",
+        [("the bridge would open late because the steel had not arrived", "Maria Lopez", "said")],
+        [],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],

@@ -362,6 +362,17 @@ def content_tokens(cue: Token) -> list[Token]:
     comps = [c for c in cue.children if c.dep_ == "ccomp" and not _colon_between(c, cue)]
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps:
+        # "charges that firms that stand to gain gave millions": a long subject makes the
+        # parser hang the "that" clause on the verb as if it were a noun's
+        comps = [
+            c
+            for c in cue.children
+            if c.dep_ in ("acl", "relcl")
+            and c.i > cue.i
+            and _has_that(c)
+            and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        ]
+    if not comps:
         comps = _statement_clause(cue)
     if not comps and lemma in XCOMP_VERBS:
         comps = [c for c in cue.children if c.dep_ == "xcomp"]

@@ -65,6 +65,17 @@ RULES = [
         [("the bridge would open late because the steel had not arrived", "Maria Lopez", "said")],
         [],
     ),
+    (  # a "that" clause the parser hung on the verb as on a noun is still what was said
+        "Lopez charges that firms that stand to gain from the merger gave millions to the fund.",
+        [
+            (
+                "firms that stand to gain from the merger gave millions to the fund",
+                "Maria Lopez",
+                "charges",
+            )
+        ],
+        [],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],

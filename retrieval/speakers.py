@@ -9,6 +9,7 @@ groups stay what they are and are never turned into a nearby person.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -86,6 +87,9 @@ HEADLINE_VERBS = (
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they"}
 
 
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss"})
+
+
 @dataclass
 class Entity:
     """One speaker or mentioned person within an article."""
@@ -111,6 +115,11 @@ class Entity:
         role = role.strip(" ,")
         if not role or not any(c.isalpha() for c in role):
             return  # "Eleanor Brooks, 71," gives an age, not a role
+        if role.lower().rstrip(".") in _COURTESY:
+            # "Mr." tells a gender, not what the person does: never shown as a role
+            g = "f" if role.lower().startswith(("mrs", "ms", "miss")) else "m"
+            self.gender = self.gender or g
+            return
         if role not in self.roles:
             self.roles.append(role)
         head = role_head(role)
@@ -264,6 +273,8 @@ class SpeakerBook:
         self.in_quote = in_quote
         self.entities: list[Entity] = []
         self.mentions: list[Mention] = []
+        # (surname, gender) -> how often a courtesy title names them ("Mr. Okafor")
+        self._title_count: Counter[tuple[str, str]] = Counter()
         self.by_token: dict[int, int] = {}  # token index -> entity index
         self._sent_of = [0] * len(doc)
         for si, sent in enumerate(doc.sents):
@@ -329,12 +340,30 @@ class SpeakerBook:
         if cands:
             before = [m for m in self.mentions if m.token < at and m.entity in cands]
             if not before:
-                return max(cands, key=lambda i: self.entities[i].mentions)
+                return max(cands, key=lambda i: (self._title_votes(i), self.entities[i].mentions))
             count = {i: sum(1 for m in before if m.entity == i) for i in cands}
             last = {m.entity: m.token for m in before}
             return max(cands, key=lambda i: (count[i], last.get(i, -1)))
         self.entities.append(Entity(word, "person", None, None, low))
         return len(self.entities) - 1
+
+    def _titled_people(self) -> None:
+        """A titled surname no full name of the article can be ("Mr. Okafor" throughout,
+        and the only full name "Diane Okafor" a woman's) is a person of its own from the
+        start, so an untitled "Governor Okafor" before the first "Mr." can go to him."""
+        for t in self.doc:
+            g = _title_gender(t)
+            if g is not None and t.text[:1].isupper():
+                self._title_count[(t.lower_, g)] += 1
+        for (low, g), _ in self._title_count.most_common():
+            people = [e for e in self.entities if e.kind == "person" and e.last == low]
+            if people and not any(e.gender in (None, g) for e in people):
+                word = next(t.text for t in self.doc if t.lower_ == low)
+                self.entities.append(Entity(word, "person", g, None, low))
+
+    def _title_votes(self, idx: int) -> int:
+        e = self.entities[idx]
+        return self._title_count[(e.last, e.gender)] if e.last and e.gender else 0
 
     def _add_mention(self, head: Token, entity: int) -> None:
         self.by_token[head.i] = entity
@@ -360,6 +389,7 @@ class SpeakerBook:
         full = [s for s in spans if len(self._name_tokens(s)) > 1]
         for s in full:
             self._person_for(self._name_tokens(s), s.start)
+        self._titled_people()
         surnames = {e.last for e in self.entities if e.last}
         taken: set[int] = set()
         for s in spans:

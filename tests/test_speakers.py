@@ -231,6 +231,15 @@ RULES = [
         "Marino",
         "person",
     ),
+    (  # an untitled surname before the first "Mr." goes to the man the article calls
+        # "Mr." throughout, not to the only woman named in full (who comes later)
+        'Governor Okafor opened the session. "We start with the budget," Governor Okafor '
+        'said.\n\n"The levy stays," Mr. Okafor said. Mr. Okafor later left for the capital.'
+        "\n\nHis wife, Diane Okafor, stayed behind.",
+        "We start with the budget",
+        "Okafor",
+        "person",
+    ),
 ]
 
 
@@ -258,6 +267,12 @@ def test_a_titled_name_keeps_its_title_as_a_role(nlp) -> None:  # type: ignore[n
     ex = extract("Councilwoman Ines Varga said the budget was far too large this year.", nlp)
     varga = {s.name: s for s in ex.speakers}["Ines Varga"]
     assert varga.kind == "person" and "Councilwoman" in varga.roles
+
+
+def test_a_courtesy_title_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract('"The rent doubled," Mr. Ines Varga said. Mr. Varga runs a bakery.', nlp)
+    varga = {s.name: s for s in ex.speakers}["Ines Varga"]
+    assert not any(r.rstrip(".").lower() == "mr" for r in varga.roles), varga.roles
 
 
 def test_mention_as_written_is_kept(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -50,6 +50,9 @@ def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS
         return False
     if t.lower_ == "according":
         return any(c.lower_ == "to" for c in t.children)
+    if t.pos_ in ("NOUN", "PROPN"):
+        verb = misread_verb(t)
+        return verb is not None and verb in lexicon and bool(_misread_content(t))
     if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in lexicon:
         return False
     if t.dep_ in ("amod", "compound", "auxpass", "aux"):
@@ -59,6 +62,55 @@ def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS
         # is a past tense the tagger took for one: "Ruiz on Friday called on ...")
         return False
     return not any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children)
+
+
+def misread_verb(t: Token) -> str | None:
+    """The speech verb a third-person form tagged as a plural noun really is ("the aide
+    maintains", "Lopez claims that"), or None. Only when the parse leaves it the sentence's
+    main word, so "his claims", "the charges" stay nouns."""
+    if t.tag_ not in ("NNS", "NNPS", "NNP") or not t.lower_.endswith("s") or t.i == 0:
+        return None
+    if t.dep_ not in ("ROOT", "attr", "conj", "dep") or any(
+        c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children
+    ):
+        return None
+    if t.dep_ != "ROOT" and t.head.pos_ in ("VERB", "AUX") and t.dep_ != "attr":
+        return None
+    w = t.lower_
+    for cut, add in (("ies", "y"), ("es", ""), ("s", "")):
+        verb = w[: -len(cut)] + add
+        if w.endswith(cut) and verb in SPEECH_VERBS | XCOMP_VERBS:
+            return verb
+    return None
+
+
+def _misread_subject(t: Token) -> Token | None:
+    """The noun phrase a misread verb swallowed as its modifiers: "the aide" in "the
+    governor's former aide maintains"."""
+    before = [c for c in t.children if c.i < t.i and c.dep_ in ("compound", "nsubj", "nmod")]
+    if not before or before[-1].i != t.i - 1:
+        return None
+    return before[-1] if before[-1].pos_ in ("NOUN", "PROPN", "PRON") else None
+
+
+def _misread_content(t: Token) -> list[Token]:
+    """What a misread speech verb reports: the "that" clause after it, or the clause
+    before ", the aide maintains." that ends the sentence with it."""
+    if _misread_subject(t) is None:
+        return []
+    doc = t.doc
+    for c in t.children:
+        if c.i > t.i and c.dep_ in ("acl", "relcl", "ccomp") and _has_that(c):
+            return [doc[i] for i in range(c.left_edge.i, c.right_edge.i + 1)]
+    nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+    if nxt is None or nxt.text not in (".", "!"):
+        return []
+    lo = t.i
+    while lo > t.sent.start and doc[lo - 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PART"):
+        lo -= 1
+    if lo <= t.sent.start + 2 or doc[lo - 1].text != ",":
+        return []
+    return [doc[i] for i in range(t.sent.start, lo - 1)]
 
 
 def reports_clause(t: Token, in_quote: list[int]) -> bool:
@@ -196,6 +248,8 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
                 objs = [c for c in to.children if c.dep_ == "pobj"]
                 return objs[0] if objs else None
         return None
+    if cue.pos_ in ("NOUN", "PROPN"):
+        return _misread_subject(cue) if misread_verb(cue) else None
     for c in cue.children:
         if c.dep_ == "nsubj" or (c.dep_ == "agent"):
             if c.dep_ == "agent":
@@ -355,6 +409,8 @@ def content_tokens(cue: Token) -> list[Token]:
                 skip.update(range(to.left_edge.i, _source_end(to) + 1))
         toks = [t for t in sent if t.i not in skip and not t.is_space]
         return _longest_run(toks, skip)
+    if cue.pos_ in ("NOUN", "PROPN"):
+        return _misread_content(cue) if misread_verb(cue) else []
     if lemma in AS_VERBS and lemma not in SPEECH_VERBS:
         return []  # "saw the remark as a dig" only, through the object
     if lemma == "put":

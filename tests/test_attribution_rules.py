@@ -4,7 +4,9 @@ it. One row per rule, sentences written for the test (invented names)."""
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
+from retrieval.attribution import content_tokens, cue_subject, is_cue
 from retrieval.quotes import extract, load_nlp
 from retrieval.types import Extraction
 
@@ -76,6 +78,17 @@ RULES = [
         ],
         [],
     ),
+    (  # a speech verb the tagger read as a plural noun, ending the sentence after a comma
+        "Secrecy is common when it comes to the state budget, the governor's former aide "
+        "maintains.",
+        [("Secrecy is common when it comes to the state budget", "aide", "maintains")],
+        [],
+    ),
+    (  # a plural noun that is a noun reports nothing
+        "The union's claims were rejected by the judge in May after a long hearing.",
+        [],
+        ["The union's", "the judge in May after a long hearing"],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],
@@ -135,3 +148,32 @@ def test_a_past_tense_tagged_as_participle_still_reports(nlp) -> None:  # type: 
         "Dan Ruiz",
         "called",
     ) in got
+
+
+def test_a_verb_read_as_a_plural_noun_reports_its_that_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The parse the tagger gives some "X claims that ..." sentences: "claims" a plural noun
+    at the root with the name compounded on it. It still reports the clause, by X."""
+    words = ["But", "Ruiz", "claims", "that", "he", "should", "be", "exempt", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        tags=["CC", "NNP", "NNS", "IN", "PRP", "MD", "VB", "JJ", "."],
+        pos=["CCONJ", "PROPN", "NOUN", "SCONJ", "PRON", "AUX", "AUX", "ADJ", "PUNCT"],
+        deps=["cc", "compound", "ROOT", "mark", "nsubj", "aux", "acl", "acomp", "punct"],
+        heads=[2, 2, 2, 6, 6, 6, 2, 6, 2],
+        lemmas=["but", "Ruiz", "claim", "that", "he", "should", "be", "exempt", "."],
+    )
+    claims = doc[2]
+    assert is_cue(claims, [-1] * len(doc))
+    assert [t.text for t in content_tokens(claims)] == ["that", "he", "should", "be", "exempt"]
+    subj = cue_subject(claims)
+    assert subj is not None and subj.text == "Ruiz"
+    his_claims = Doc(
+        nlp.vocab,
+        words=["His", "claims", "were", "false", "."],
+        tags=["PRP$", "NNS", "VBD", "JJ", "."],
+        pos=["PRON", "NOUN", "AUX", "ADJ", "PUNCT"],
+        deps=["poss", "nsubj", "ROOT", "acomp", "punct"],
+        heads=[1, 2, 2, 2, 2],
+    )
+    assert not is_cue(his_claims[1], [-1] * 5)

@@ -194,11 +194,15 @@ class _Extractor:
 
     def _drop_nested_intentions(self) -> None:
         """'He said he plans to cut taxes': the plan is part of what he said, so an intention
-        verb's content inside another statement is not a second statement."""
+        verb's content inside another statement is not a second statement; nor is what a
+        thing 'suggests' or 'shows' inside someone's statement ('she said the phrase suggests
+        X'): only a person or an organisation makes a statement of its own in there."""
 
         def nested(q: Quote) -> bool:
             cue = self.cue_token.get(id(q))
-            if q.kind == "direct" or cue is None or cue.lemma_.lower() not in XCOMP_VERBS:
+            if q.kind == "direct" or cue is None:
+                return False
+            if cue.lemma_.lower() not in XCOMP_VERBS and q.speaker_kind != "unknown":
                 return False
             return any(
                 o is not q and o.group != q.group and o.start <= q.start and q.end <= o.end

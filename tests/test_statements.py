@@ -28,6 +28,12 @@ BOUNDARIES = [
         ["anyone who complains about the weather \u201cis not having a good week.\u201d"],
         ["is not having a good week."],
     ),
+    (  # a thing 'suggests' inside someone's statement: part of that statement, no second one
+        INTRO + "Haley told the group that the phrase suggests a campaign has to look outside "
+        "itself to find voters.",
+        ["the phrase suggests a campaign has to look outside itself to find voters"],
+        ["a campaign has to look outside itself to find voters"],
+    ),
 ]
 
 

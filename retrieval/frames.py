@@ -411,7 +411,8 @@ class Frame:
 
     def cut_second_report(self, start: int, end: int) -> int:
         """End a reported statement before a second speech verb joined to its main verb:
-        'said the city would appeal and warned of higher fees' reports two things."""
+        'said the city would appeal and warned of higher fees' reports two things; and before
+        a trailing 'according to' that attributes the whole sentence to someone else."""
         toks = self._tokens_between(start, end)
         inside = {t.i for t in toks}
         roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
@@ -426,6 +427,16 @@ class Frame:
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
                 and t.idx - start > 10
             ):
+                return self.doc[t.i - 1].idx
+            if (
+                t.lower_ == "according"
+                and is_cue(t, self.in_quote)
+                and t.i > 0
+                and self.doc[t.i - 1].text == ","
+                and t.idx - start > 10
+            ):
+                # 'said she would appeal, according to her aides': the aides' attribution
+                # of the sentence is not part of what she said
                 return self.doc[t.i - 1].idx
         return end
 

@@ -34,6 +34,15 @@ BOUNDARIES = [
         ["the phrase suggests a campaign has to look outside itself to find voters"],
         ["a campaign has to look outside itself to find voters"],
     ),
+    (  # a person's statement inside another's stays, without the other's attribution
+        INTRO + "Haley has said he has no plans to release the recordings, according to aides "
+        "to Lopez.",
+        [
+            "Haley has said he has no plans to release the recordings",
+            "he has no plans to release the recordings",
+        ],
+        ["he has no plans to release the recordings, according to aides to Lopez"],
+    ),
 ]
 
 

@@ -319,11 +319,28 @@ def object_content(cue: Token) -> list[Token]:
         for c in after
     )  # "portrayed himself as a victim": a reflexive object counts with its "as"
     if lemma in OBJECT_VERBS or (as_view and lemma in AS_VERBS):
+        # a pronoun object counts with what is said of it: "accused her of lying",
+        # "compared him to a child", "blamed them for losing" (not "praised him for hours",
+        # "released it to the press")
+        said_of = any(
+            c.dep_ == "prep"
+            and (
+                c.lower_ in ("of", "as")
+                or (c.lower_ == "to" and lemma in NAMING_VERBS)
+                or (c.lower_ == "for" and any(g.dep_ == "pcomp" for g in c.children))
+            )
+            and c.n_rights
+            for c in after
+        )
         objs = [
             c
             for c in after
             if c.dep_ == "dobj"
-            and (c.tag_ not in ("PRP", "WP", "WDT") or (c.lower_.endswith("self") and as_view))
+            and (
+                c.tag_ not in ("PRP", "WP", "WDT")
+                or (c.lower_.endswith("self") and as_view)
+                or (c.tag_ == "PRP" and said_of)
+            )
         ]
         if objs:
             comps = [c for c in after if c.dep_ in ("dobj", "oprd", "ccomp", "xcomp", "acomp")]

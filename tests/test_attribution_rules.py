@@ -89,6 +89,21 @@ RULES = [
         [],
         ["The union's", "the judge in May after a long hearing"],
     ),
+    (  # a pronoun object counts with what is said of it
+        "Haley accused her of lying about the budget.",
+        [("her of lying about the budget", "Tom Haley", "accused")],
+        [],
+    ),
+    (
+        "Lopez compared him favorably to the former governor.",
+        [("him favorably to the former governor", "Maria Lopez", "compared")],
+        [],
+    ),
+    (  # ... not with a time or a destination
+        "Lopez praised him for hours at the dinner, then released it to the press.",
+        [],
+        ["him for hours at the dinner", "it to the press"],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],

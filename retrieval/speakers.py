@@ -227,6 +227,15 @@ def _title_gender(name: Token) -> str | None:
     return None
 
 
+def _set_off(noun: Token, name: Token) -> bool:
+    """A noun is one person's role when punctuation sets the name off ("the council's
+    treasurer, Ana Ruiz") or, run straight into the name, when it is singular ("longtime
+    resident Ana Ruiz"); a plural run into a name is a misparse ("close loopholes Ana Ruiz
+    used")."""
+    lo, hi = sorted((noun.i, name.i))
+    return noun.tag_ != "NNS" or any(t.is_punct for t in noun.doc[lo + 1 : hi])
+
+
 def _middles_agree(a: list[str], b: list[str]) -> bool:
     """Two names with the same first and last word are one person unless both carry a
     middle name or initial and these differ ("Alan P. Marsh" is not "Alan R. Marsh"; "Alan
@@ -498,7 +507,7 @@ class SpeakerBook:
             if child.dep_ == "appos" and child.ent_type_ != "PERSON":
                 e.add_role(span_text(np_tokens(child)))
                 self._owned_roles.append((idx, child))
-        if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN" and _set_off(head.head, name[0]):
             e.add_role(span_text(np_tokens(head.head)))
             self._owned_roles.append((idx, head.head))
         self._add_mention(head, idx)

@@ -336,6 +336,16 @@ def test_a_noun_before_a_name_is_a_role(nlp, article: str, person: str, role: st
     assert role in speaker.roles, speaker.roles
 
 
+def test_a_plural_noun_run_into_a_name_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        'The senator said he would "introduce legislation to fix our rigged tax system and '
+        'close loopholes Linda Garcia used to avoid paying taxes for years." Garcia said '
+        "nothing."
+    )
+    garcia = {s.name: s for s in extract(article, nlp).speakers}["Linda Garcia"]
+    assert not any("loopholes" in r for r in garcia.roles), garcia.roles
+
+
 def test_an_age_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
     ex = extract("Edna Moss, 71, said the nurses had been kind but stretched thin.", nlp)
     moss = {s.name: s for s in ex.speakers}["Edna Moss"]

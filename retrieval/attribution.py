@@ -255,7 +255,7 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
             if c.dep_ == "agent":
                 objs = [g for g in c.children if g.dep_ == "pobj"]
                 return objs[0] if objs else None
-            return c
+            return _cataphora(c, cue) or c
     if depth < 3 and cue.head.i != cue.i:
         outer = _coordinated_cue(cue)
         if outer is not None:
@@ -289,6 +289,19 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
             return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
     if cue.dep_ in ("ROOT", "ccomp", "parataxis") and depth == 0:
         return _name_before(cue)
+    return None
+
+
+def _cataphora(subj: Token, cue: Token) -> Token | None:
+    """'While she acknowledged X, Lopez noted Y': a pronoun in a clause put before the main
+    one points forward to the main clause's named subject."""
+    if subj.lower_ not in ("he", "she", "they") or cue.dep_ != "advcl" or cue.i > cue.head.i:
+        return None
+    if cue.right_edge.i + 1 >= len(cue.doc) or cue.doc[cue.right_edge.i + 1].text != ",":
+        return None
+    main = [c for c in cue.head.children if c.dep_ == "nsubj" and c.i > cue.right_edge.i]
+    if main and main[0].tag_ in ("NNP", "NNPS") and main[0].i < cue.head.i:
+        return main[0]
     return None
 
 

@@ -104,6 +104,12 @@ RULES = [
         [],
         ["him for hours at the dinner", "it to the press"],
     ),
+    (  # a pronoun in a clause put before the main one points forward to its named subject
+        "While she acknowledged the funding was a major reason she felt tired, Lopez also "
+        "noted other problems with the plan.",
+        [("the funding was a major reason she felt tired", "Maria Lopez", "acknowledged")],
+        [],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],

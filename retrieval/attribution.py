@@ -462,6 +462,8 @@ def content_tokens(cue: Token) -> list[Token]:
         comps = _statement_clause(cue)
     if not comps and lemma in XCOMP_VERBS:
         comps = [c for c in cue.children if c.dep_ == "xcomp"]
+    if not comps and lemma in SPEECH_VERBS:
+        comps = _detached_that_clause(cue)
     if not comps:
         late = _unmarked_clause(cue)
         if late is not None:
@@ -540,6 +542,28 @@ def _colon_between(clause: Token, cue: Token) -> bool:
     if clause.i > cue.i:
         return False
     return any(t.text == ":" for t in cue.doc[clause.right_edge.i + 1 : cue.i])
+
+
+def _detached_that_clause(cue: Token) -> list[Token]:
+    """'continues to insist, most recently in an interview, that X': a phrase between the
+    verb and its "that" clause makes the parser hang the clause on the verb as an adverbial
+    one, or on the verb "insist" depends on ("continues")."""
+    if any(c.dep_ == "xcomp" and c.lemma_.lower() in SPEECH_VERBS for c in cue.children):
+        return []  # "continues to insist ... that": the clause is the inner verb's
+    owners = [cue]
+    if cue.dep_ == "xcomp":
+        owners.append(cue.head)
+    for owner in owners:
+        for c in owner.children:
+            if (
+                c.dep_ in ("advcl", "ccomp")
+                and c.i > cue.i
+                and _has_that(c)
+                and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                and not any(t.lower_ in ("so", "such") for t in cue.doc[cue.i : c.left_edge.i])
+            ):
+                return [c]
+    return []
 
 
 def _unmarked_clause(cue: Token) -> tuple[int, int] | None:

@@ -110,6 +110,17 @@ RULES = [
         [("the funding was a major reason she felt tired", "Maria Lopez", "acknowledged")],
         [],
     ),
+    (  # a "that" clause after a phrase, hung on the verb the speech verb depends on
+        "Haley continues to insist, most recently in an interview with a local radio "
+        "station, that he really wants to release the audit.",
+        [("he really wants to release the audit", "Tom Haley", "insist")],
+        ["to release the audit"],
+    ),
+    (  # a result clause is not a statement
+        "Lopez spoke so long that half the crowd left the hall.",
+        [],
+        ["half the crowd left the hall"],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],

@@ -410,7 +410,9 @@ class _Extractor:
             ]
             if own and not any(q.start < ce and cs < q.end for q in own):
                 continue  # '"...," she said in a tweet that ...': the quote is the statement
-            pieces = f.minus_direct(cs, ce)
+            # "According to X, Y said ...": the source's sentence keeps the quotes it reports
+            whole = t.lower_ == "according" and not own
+            pieces = [(cs, ce)] if whole else f.minus_direct(cs, ce)
             if not pieces:
                 continue
             s, e = max(pieces, key=lambda p: p[1] - p[0])

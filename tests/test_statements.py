@@ -43,7 +43,23 @@ BOUNDARIES = [
         ],
         ["he has no plans to release the recordings, according to aides to Lopez"],
     ),
+    (  # 'according to' a source: its sentence keeps the quote it reports, whole
+        INTRO + "According to the Daily Planet, Haley said on Friday that if the bill passed, "
+        "\u201cthe state would sue.\u201d",
+        [
+            "Haley said on Friday that if the bill passed, \u201cthe state would sue.\u201d",
+            "the state would sue.",
+        ],
+        ["Haley said on Friday that if the bill passed"],
+    ),
 ]
+
+
+def test_a_quote_attributed_by_according_to_is_one_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(INTRO + "\u201cWe will win this race,\u201d according to Lopez.", nlp)
+    assert [(q.text, q.kind, q.speaker) for q in ex.quotes] == [
+        ("We will win this race,", "direct", "Maria Lopez")
+    ]
 
 
 @pytest.mark.parametrize(("article", "present", "absent"), BOUNDARIES)

@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Token
 from retrieval.cues import (
     AS_VERBS,
     COGNITION_VERBS,
+    FRAME_NOUNS,
     LIGHT_VERBS,
     NAMING_VERBS,
     OBJECT_VERBS,
@@ -150,6 +151,10 @@ def noun_content(t: Token, in_quote: list[int]) -> tuple[Token, list[Token]] | N
     """(speaker, content) for a statement noun with its source: "his claim that X", "the
     senator's plan to X", "her announcement of X", "a Daily Planet report that X",
     "warnings from her lawyer that X", "the senator's view is that X". None otherwise."""
+    if in_quote[t.i] < 0 and t.pos_ == "NOUN" and t.lemma_.lower() in FRAME_NOUNS:
+        framed = _framed_clause(t, in_quote)
+        if framed is not None:
+            return framed
     if in_quote[t.i] >= 0 or t.pos_ != "NOUN" or t.lemma_.lower() not in STATEMENT_NOUNS:
         return None
     who = _noun_source(t, in_quote)
@@ -181,6 +186,25 @@ def noun_content(t: Token, in_quote: list[int]) -> tuple[Token, list[Token]] | N
                 lo += 1
             return who, [t.doc[i] for i in range(lo, hi + 1)]
     return None
+
+
+def _framed_clause(t: Token, in_quote: list[int]) -> tuple[Token, list[Token]] | None:
+    """'By his own admission, X', 'In her view, X': a source frame opening a clause makes
+    the rest of the clause the owner's statement."""
+    prep = t.head
+    if t.dep_ != "pobj" or prep.lower_ not in ("by", "in", "to") or prep.dep_ != "prep":
+        return None
+    verb = prep.head
+    poss = [c for c in t.children if c.dep_ == "poss" and c.i < t.i]
+    if not poss or poss[0].lower_ in ("its", "my", "our", "your") or in_quote[poss[0].i] >= 0:
+        return None
+    comma = prep.right_edge.i + 1
+    if verb.pos_ not in ("VERB", "AUX") or verb.i <= comma or verb.doc[comma].text != ",":
+        return None
+    if prep.left_edge.i != verb.left_edge.i:
+        return None  # the frame must open the clause it frames
+    doc = t.doc
+    return poss[0], [doc[i] for i in range(comma + 1, verb.right_edge.i + 1)]
 
 
 def _has_that(clause: Token) -> bool:

@@ -160,6 +160,13 @@ PEOPLE_NOUNS = words(
     """
 )
 
+# Nouns of a source frame that opens a clause and makes it its owner's statement: "by his
+# own admission, ...", "in her view, ...", "by their account, ...".
+FRAME_NOUNS = words(
+    "admission account view words opinion estimation judgment judgement mind telling "
+    "recollection reckoning"
+)
+
 # Adjectives that hold a stance when a clause follows: "Democrats are afraid that ...".
 STANCE_ADJECTIVES = words(
     "afraid sure certain confident convinced worried concerned hopeful optimistic "

@@ -121,6 +121,28 @@ RULES = [
         [],
         ["half the crowd left the hall"],
     ),
+    (  # a source frame opening a clause makes the rest of the clause its owner's statement
+        "By Haley's own admission, his tax returns in most years are far thicker than the report.",
+        [
+            (
+                "his tax returns in most years are far thicker than the report",
+                "Tom Haley",
+                "admission",
+            )
+        ],
+        [],
+    ),
+    (
+        "In Lopez's view, the bridge is a waste of money.",
+        [("the bridge is a waste of money", "Maria Lopez", "view")],
+        [],
+    ),
+    (  # ... not a frame inside the clause, nor a thing's
+        "The bridge is, in its view, a waste of money, and the court agreed in Lopez's view "
+        "of the case.",
+        [],
+        ["a waste of money"],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],

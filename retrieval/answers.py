@@ -31,6 +31,7 @@ from retrieval.speaker_quotes import (
     ordered,
     prior,
 )
+from retrieval.stance import Lean, lean
 from retrieval.types import Answer, AskResult, Context
 from retrieval.wording import norm, span_norm, span_stems, stems
 
@@ -38,6 +39,12 @@ from retrieval.wording import norm, span_norm, span_stems, stems
 # Calibrated on tests/qa: questions nobody answers top out at 0.37, paraphrases of what was
 # said start at 0.48; checked on the seed (0.06 for its nobody-said-it question).
 WHO_SAID_MIN = 0.45
+# A quote takes a side (retrieval/stance.py) when its lean reaches this: one speech verb
+# ("praised"), one aimed phrase or a transition ("Others welcomed the project.") does.
+SIDE_MIN = 1.0
+# ... read in at most this many articles about the topic (see _also_speaking).
+SIDE_ARTICLES = 5
+TITLED_BONUS = 0.1
 # Free-text search needs a passage at least this similar to the question.
 SEARCH_MIN = 0.35
 # A free-text topic fills up its speakers from at most this many articles titled with it.
@@ -53,11 +60,22 @@ def answer(
     limit = max(1, int(limit))
     try:
         searcher = Searcher(index)
-        parsed = parse_question(question, searcher.directory, context)
+        parsed = parse_question(question, searcher.directory, context, partial(_mentions, searcher))
         return _Answerer(searcher, parsed, limit, context).run()
     except (WhosaidError, sqlite3.Error) as exc:
         text = question if isinstance(question, str) else str(question)
         return AskResult(text, "search", [], True, f"I could not search the index: {exc}", [])
+
+
+def _mentions(s: Searcher, name: str, words: str) -> bool:
+    """Whether an article quoting `name` holds every word of `words` (as word families)."""
+    want = stems(words)
+    info = s.speaker(name)
+    if not want or info is None:
+        return False
+    return any(
+        want <= span_stems(aid, partial(s.text, aid), 0, len(s.text(aid))) for aid in info.quoted_in
+    )
 
 
 def _medium_words(medium: str) -> str:
@@ -92,6 +110,8 @@ _REPORTED = re.compile(
 _CTX_CACHE: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
 _CTX_CACHE_MAX = 20000
 _CTX_LOCK = threading.Lock()
+# A quote's side before the topic is known, by (article id, start, end): never stale either.
+_LEANS: dict[tuple[str, int, int], Lean] = {}
 
 
 class _Answerer:
@@ -329,7 +349,9 @@ class _Answerer:
         p = self.p
         phrase = p.phrase or p.text
         core = phrase
-        if p.verb and p.verb not in _SAID_VERBS and not p.exact:
+        if p.stance and p.topic:
+            core = p.topic  # "who defended the levy?": quotes on the levy, sided below
+        elif p.verb and p.verb not in _SAID_VERBS and not p.exact:
             core = phrase.split(" ", 1)[1] if " " in phrase else phrase
         cands = self._candidates([phrase, core])
         cands = [
@@ -340,6 +362,8 @@ class _Answerer:
         scored = self._who_said_scores(phrase, core, cands) if cands else []
         scored.sort(key=lambda x: -x.score)
         good = one_per_wording([x for x in scored if x.score >= WHO_SAID_MIN])
+        if p.stance and p.topic:
+            return self._took_side(good, p.topic, p.stance)
         answers = self._build(good, self.limit)
         if not answers or answers[0].score < 0.95:
             # Reported speech the extractor missed, in the exact words, beats a paraphrase.
@@ -354,6 +378,104 @@ class _Answerer:
             return self._abstain(self._nobody(phrase))
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
         return self._result(answers, f"“{phrase}”: said by {_names(speakers)}.", speakers)
+
+    def _took_side(self, good: list[Scored], topic: str, side: int) -> AskResult:
+        """'Who defended the levy?': the quotes on the levy that take that side first, then
+        those that take none; the other side is named, never shown as an answer. A speaker
+        takes one side in one article, so their quotes there are read together."""
+        want = stems(topic)
+        titled = set(self._titled(want)[:TITLED_MAX])
+        good = good + self._also_speaking(good, titled)
+        own = {x.quote.id: self._polarity(x.quote, want) for x in good}
+        by_speaker = self._speaker_leans(
+            {(x.quote.speaker, x.quote.article_id) for x in good}, want
+        )
+        sided: list[tuple[int, Scored]] = []
+        for x in good:
+            mine = own[x.quote.id]
+            lean = mine + 0.5 * (by_speaker[(x.quote.speaker, x.quote.article_id)] - mine)
+            agree = side * lean
+            rank = 0 if agree >= SIDE_MIN else 2 if agree <= -SIDE_MIN else 1
+            # An article titled with the topic is about it: its quotes before a passing word.
+            about = TITLED_BONUS if x.quote.article_id in titled else 0.0
+            lift = about + 0.05 * max(-2.0, min(2.0, agree))
+            sided.append((rank, Scored(x.quote, x.score + lift)))
+        sided.sort(key=lambda t: (t[0], -t[1].score))
+        # One quote per speaker first: the question asks who, not everything one of them said.
+        answers = self._build(spread([x for rank, x in sided if rank < 2], cap=1), self.limit)
+        speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
+        taking = set(speakers) & {x.quote.speaker for rank, x in sided if rank == 0}
+        others = [
+            n
+            for n in dict.fromkeys(x.quote.speaker for rank, x in sided if rank == 2)
+            if n and n not in speakers
+        ]
+        way = "for" if side > 0 else "against"
+        other_way = "against" if side > 0 else "for"
+        against = f" Speaking {other_way} it: {_names(others)}." if others else ""
+        if not taking:
+            # Quotes that take no side do not answer "who criticised X?": say who was found.
+            nobody = f"I found no one in {self._in_articles()} clearly speaking {way} “{topic}”."
+            others_on = f" Also quoted on it: {_names(speakers)}." if speakers else ""
+            return self._abstain(nobody + against + others_on)
+        sure = [n for n in speakers if n in taking]
+        message = f"Speaking {way} “{topic}”: {_names(sure)}."
+        rest = [n for n in speakers if n not in taking]
+        if rest:
+            message += f" Also about it, taking no side: {_names(rest)}."
+        return self._result(answers, message + against, speakers)
+
+    def _also_speaking(self, good: list[Scored], titled: set[str]) -> list[Scored]:
+        """Everyone quoted in the articles titled with the topic where someone spoke to it:
+        'Others welcomed the project' sides with it without repeating its name. At the lowest
+        relevance that answers, so the quotes that name the topic stay ahead."""
+        best: dict[str, float] = {}
+        for x in good:
+            best[x.quote.article_id] = max(best.get(x.quote.article_id, 0.0), x.score)
+        # Titled with the topic: its evaluative words are about the topic, not about another
+        # story that mentions it once.
+        arts = sorted((a for a in best if a in titled), key=lambda a: -best[a])[:SIDE_ARTICLES]
+        have = {x.quote.id for x in good}
+        out = []
+        for aid in arts:
+            for q in self.s.quotes_in(aid, 0, len(self.s.text(aid))):
+                usable = q.speaker and q.speaker_kind in {"person", "organization"}
+                if usable and q.id not in have and q.speaker not in self.p.exclude:
+                    out.append(Scored(q, WHO_SAID_MIN))
+        return one_per_wording(out)
+
+    def _speaker_leans(
+        self, pairs: set[tuple[str | None, str]], topic: set[str]
+    ) -> dict[tuple[str | None, str], float]:
+        """Each (speaker, article): the summed lean of all the speaker's quotes there."""
+        out: dict[tuple[str | None, str], float] = {pair: 0.0 for pair in pairs}
+        for aid in {aid for _, aid in pairs}:
+            for q in self.s.quotes_in(aid, 0, len(self.s.text(aid))):
+                if (q.speaker, aid) in out:
+                    out[(q.speaker, aid)] += self._polarity(q, topic)
+        return out
+
+    def _polarity(self, q: QuoteRow, topic: set[str]) -> float:
+        """How far one quote is for (> 0) or against (< 0) the topic (retrieval/stance.py)."""
+        key = (q.article_id, q.start, q.end)
+        found = _LEANS.get(key)
+        if found is None:
+            text = self.s.text(q.article_id)
+            # Only the sentences that hold the quote: a context that reaches back into the
+            # sentence before may be someone else's side.
+            own = [
+                m.span()
+                for m in _SENTENCE.finditer(text, q.ctx_start, q.ctx_end)
+                if m.start() < q.end and q.start < m.end()
+            ]
+            start, end = (own[0][0], own[-1][1]) if own else (q.ctx_start, q.ctx_end)
+            lead = _SENTENCE.findall(text, max(0, start - 400), start)
+            found = lean(q.text, text[start:end], lead[-1] if lead else "", q.cue)
+            with _CTX_LOCK:
+                if len(_LEANS) >= _CTX_CACHE_MAX:
+                    _LEANS.clear()
+                _LEANS[key] = found
+        return found.on(topic)
 
     def _reported_in_passages(self, core: str) -> list[Answer]:
         """Passages: a sentence that holds nearly all the words, names a quoted speaker and

@@ -100,6 +100,33 @@ def _key(text: str) -> str:
     return " ".join(t.rstrip(".") for t in tokens(text))
 
 
+_ROLE_OF = re.compile(
+    r"^(?:(?:the|a|an)\s+)?(?P<head>[^\W\d_][\w\-]*(?:\s+[^\W\d_][\w\-]*){0,2}?)\s+"
+    r"(?:of|for|at|with)\s+(?P<q>.+)$",
+    re.I,
+)
+_ROLE_POSSESSIVE = re.compile(r"^(?:the\s+)?(?P<q>.+?)(?:'s|(?<=s)')\s+(?P<head>[^']+)$", re.I)
+
+
+def role_parts(phrase: str) -> tuple[str, str, bool] | None:
+    """A role and what qualifies it, however it is worded: 'owner of the Herons', "the
+    Herons' owner" and 'Herons owner' all give ('owner', 'Herons'); 'spokesman for the
+    governor' ('spokesman', 'governor'). The flag says the qualifier came after a
+    preposition (then it must fit: 'the governor of Texas' is no other governor)."""
+    text = fold(phrase).strip()
+    m = _ROLE_OF.match(text)
+    if m:
+        q = re.sub(r"^(?:the|a|an)\s+", "", m.group("q").strip(), flags=re.I)
+        return (m.group("head"), q, True) if q else None
+    m = _ROLE_POSSESSIVE.match(text)
+    if m:
+        return m.group("head").strip(), m.group("q").strip(), False
+    words = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).split()
+    if len(words) >= 2:
+        return words[-1], " ".join(words[:-1]), False
+    return None
+
+
 class SpeakerDirectory:
     """Names, aliases and roles of the indexed speakers, for matching what a question says."""
 
@@ -270,6 +297,25 @@ class SpeakerDirectory:
         t = tuple(x for w in toks for x in _ROLE_SHORT.get(w, (_role_word(w),)))
         hits = {who for rt, who in self._roles if rt == t or rt[-len(t) :] == t}
         return self._order(hits)
+
+    def role_holders(self, head: str) -> list[str]:
+        """Everyone whose role ends with these words ('owner' -> 'team owner', 'Pelicans team
+        owner'), as role, not name: 'Johnson' holds no role."""
+        toks = [t.rstrip(".") for t in tokens(head) if t not in DETERMINERS]
+        if not toks:
+            return []
+        t = tuple(x for w in toks for x in _ROLE_SHORT.get(w, (_role_word(w),)))
+        # The head of the role, not the end of what it is of ('president of the bureau' holds
+        # no 'bureau' role).
+        return self._order(who for rt, who in self._roles if rt[-len(t) :] == t and "of" not in rt)
+
+    def knows(self, phrase: str) -> bool:
+        """Whether the phrase is a known name or alias as written ('the Valley Farm Bureau')."""
+        return bool(
+            self._alias.get(
+                _key(" ".join(t for t in tokens(phrase) if t.rstrip(".") not in DETERMINERS))
+            )
+        )
 
     def _role_head(self, toks: list[str]) -> list[str]:
         """'the governor's spokesman' finds the role 'spokesman'; the other words choose."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from retrieval.directory import (
@@ -24,9 +25,11 @@ from retrieval.directory import (
     DirectoryEntry,
     SpeakerDirectory,
     fold,
+    role_parts,
     tokens,
 )
 from retrieval.phrasing import chatter_reply, fix_typos, is_chatter, question_core
+from retrieval.stance import side_words
 from retrieval.types import Context, Intent
 
 __all__ = [
@@ -70,6 +73,9 @@ _POSSESSIVE_NOUNS = (
 )
 
 
+Mentions = Callable[[str, str], bool]  # (speaker, words) -> do their articles hold the words
+
+
 @dataclass
 class ParsedQuestion:
     """What a question asks for. Empty slots are None; `speakers` may name several people."""
@@ -89,6 +95,10 @@ class ParsedQuestion:
     anyone: bool = False  # "did anyone mention X?": a topic over every speaker, not a name
     chatter: bool = False  # "thanks!", "hi": nothing to search for
     exclude: list[str] = field(default_factory=list)  # "who disagreed with X?": not X's words
+    stance: int = 0  # "who defended X?" +1, "who criticised X?" -1 (retrieval/stance.py)
+    # Whether any article quoting a speaker holds these words (given by the caller that has
+    # the articles): "the owner of the Herons" is the owner in the story about the Herons.
+    mentions: Mentions | None = field(default=None, repr=False, compare=False)
 
     @property
     def search_text(self) -> str:
@@ -289,11 +299,14 @@ def _earlier_topic(body: str, context: Context | None) -> str:
 
 
 def parse_question(
-    question: object, directory: SpeakerDirectory | None = None, context: Context | None = None
+    question: object,
+    directory: SpeakerDirectory | None = None,
+    context: Context | None = None,
+    mentions: Mentions | None = None,
 ) -> ParsedQuestion:
     """Read a question into intent and slots. Never raises: odd input becomes a search."""
     text = clean_question(question)
-    parsed = ParsedQuestion(text=text)
+    parsed = ParsedQuestion(text=text, mentions=mentions)
     directory = directory or SpeakerDirectory(())
     body = _unwrap(_TRAIL.sub("", text).strip(" *"))
     body = _TRAIL.sub("", question_core(fix_typos(body))).strip(" *")
@@ -308,7 +321,7 @@ def parse_question(
     if is_chatter(body):
         parsed.chatter = True
         return parsed
-    steps = (_follow_up, _who_quoted, _who, _what_did, _possessive, _aux_name, _named)
+    steps = (_follow_up, _who_side, _who_quoted, _who, _what_did, _possessive, _aux_name, _named)
     matched = next((step for step in steps if step(body, parsed, directory)), None)
     if others and context is not None:
         parsed.exclude = [*parsed.exclude, *context.speakers]
@@ -427,6 +440,25 @@ def _fill_quoted_rest(rest: str, p: ParsedQuestion) -> None:
 
 
 _NOT_SPEECH_WHO = {"is", "was", "are", "were", "am"}
+
+
+def _who_side(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
+    """'who defended the levy?', 'who spoke out against it?', 'who is for the plan?': the
+    quotes on the topic that take that side (answers.py ranks by side, not topic alone)."""
+    m = _WHO.match(body)
+    if not m or re.search(r'["\u201c]', body):
+        return False  # quoted words are words to find: "who called it 'a giveaway'?"
+    side = side_words(m.group("verb"), m.group("rest"))
+    if side is None or not _content(side[1]):
+        return False
+    p.intent, p.verb, p.stance = "who_said", m.group("verb").lower(), side[0]
+    p.phrase = f"{p.verb} {m.group('rest').strip()}"
+    _fill_slots(None, side[1], p, shows=False)  # "the plan in a statement", "X on the levy"
+    p.topic = p.topic or _strip_det(side[1])
+    # "who criticised Okafor (on the levy)?": someone other than Okafor
+    whom = re.split(r"\s+(?:on|about|over|regarding|for|in)\s+", side[1], maxsplit=1)[0]
+    p.exclude = d.resolve(whom)
+    return True
 
 
 def _who(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
@@ -726,6 +758,29 @@ def _described_as(names: list[str], words: str, d: SpeakerDirectory) -> list[str
     return out
 
 
+def _qualified_role(who: str, d: SpeakerDirectory, mentions: Mentions | None) -> list[str] | None:
+    """'the owner of the Herons', "the Herons' owner", 'the spokesman for the governor':
+    the holders of the role that the qualifier fits, by their role or alias words or else by
+    the articles they are quoted in. None when this is not a role with holders, or (for the
+    forms without a preposition) when the plain lookup already finds one person; [] when
+    'X of Y' names a role whose holders do not fit Y ('the governor of Texas')."""
+    parts = role_parts(who)
+    if parts is None or d.knows(who):
+        return None
+    head, qualifier, after_of = parts
+    holders = d.role_holders(head)
+    if not holders or not _content(qualifier):
+        return None
+    if not after_of and len(d.resolve(who)) == 1:
+        return None
+    fits = _described_as(holders, qualifier, d)
+    if not fits and mentions is not None:
+        fits = [n for n in holders if mentions(n, qualifier)]
+    if fits:
+        return fits
+    return [] if after_of else None
+
+
 def _is_anyone(who: str) -> bool:
     """'anyone', 'people', 'the article': nobody in particular."""
     low = re.sub(r"\s+", " ", who.lower()).strip()
@@ -761,7 +816,8 @@ def _fill_speaker(who: str, p: ParsedQuestion, d: SpeakerDirectory) -> None:
     if _is_anyone(who):
         p.anyone = True
         return
-    names = d.resolve(who)
+    role = _qualified_role(who, d, p.mentions)
+    names = d.resolve(who) if role is None else role
     if names:
         p.speakers = names
         return

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.directory import DirectoryEntry, SpeakerDirectory
+from retrieval.directory import DirectoryEntry, SpeakerDirectory, role_parts
 from retrieval.questions import (
     MAX_QUESTION_CHARS,
     chatter_reply,
     clean_question,
     parse_question,
 )
+from retrieval.stance import cue_stance, polarity, verb_stance
 from retrieval.types import Context
+from retrieval.wording import stems
 
 E = DirectoryEntry
 DIRECTORY = SpeakerDirectory(
@@ -488,14 +490,14 @@ def test_a_chatty_question_is_still_a_question() -> None:
     [
         ("who disagreed with Okafor?", "who_said", ["Diane Okafor"], None),
         ("who disagreed with Kline about staffing?", "search", ["Robert Kline"], "staffing"),
-        ("who criticized Okafor?", "who_said", ["Diane Okafor"], None),
+        ("who criticized Okafor?", "who_said", ["Diane Okafor"], "Okafor"),
         (
             "who responded to Lindqvist on the lake level?",
             "search",
             ["Tom Lindqvist"],
             "lake level",
         ),
-        ("who criticized the stadium deal?", "who_said", [], None),
+        ("who criticized the stadium deal?", "who_said", [], "stadium deal"),
     ],
 )
 def test_who_took_a_side_leaves_out_the_person_named(
@@ -503,6 +505,128 @@ def test_who_took_a_side_leaves_out_the_person_named(
 ) -> None:
     p = parse_question(question, DIRECTORY)
     assert (p.intent, p.exclude, p.topic) == (intent, excluded, topic)
+
+
+@pytest.mark.parametrize(
+    ("question", "stance", "topic"),
+    [
+        ("who defended the levy?", 1, "levy"),
+        ("who criticised the levy?", -1, "levy"),
+        ("Who backed the stadium deal?", 1, "stadium deal"),
+        ("who praised the plan in a statement?", 1, "plan"),
+        ("who argued against the ferry terminal?", -1, "ferry terminal"),
+        ("who argued for the ferry terminal?", 1, "ferry terminal"),
+        ("who spoke out against the levy?", -1, "levy"),
+        ("who pushed back on the stadium deal?", -1, "stadium deal"),
+        ("who is against the levy?", -1, "levy"),
+        ("who was in favour of the levy?", 1, "levy"),
+        ("which lawmakers opposed the bill?", -1, "bill"),
+        ("who has welcomed the data center?", 1, "data center"),
+        ("who condemned the layoffs last week?", -1, "layoffs"),
+    ],
+)
+def test_who_took_a_side_asks_for_that_side(question: str, stance: int, topic: str) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert (p.intent, p.stance, p.topic) == ("who_said", stance, topic)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "parts"),
+    [
+        ("the owner of the Herons", ("owner", "Herons", True)),
+        ("the Herons' owner", ("owner", "Herons", False)),
+        ("Herons owner", ("owner", "Herons", False)),
+        ("the spokesman for the governor", ("spokesman", "governor", True)),
+        ("Northwind's chief executive", ("chief executive", "Northwind", False)),
+        ("the head of the agency", ("head", "agency", True)),
+        ("Johnson", None),
+    ],
+)
+def test_a_role_and_its_qualifier_however_worded(
+    phrase: str, parts: tuple[str, str, bool] | None
+) -> None:
+    assert role_parts(phrase) == parts
+
+
+# Which speakers' articles hold which words: how answers.py answers `mentions`.
+ARTICLE_WORDS = {
+    "Vincent Marino": "the herons stadium deal",
+    "Rosa Villanueva": "the pelicans arena lease",
+    "Owen Reyes": "the governor and the water bill",
+    "Lena Park": "the mayor and the levy",
+}
+
+
+def _mentions(name: str, words: str) -> bool:
+    have = ARTICLE_WORDS.get(name, "").split()
+    return all(w in have for w in words.lower().split())
+
+
+ROLE_DIRECTORY = SpeakerDirectory(
+    [
+        E("Vincent Marino", roles=("team owner",)),
+        E("Rosa Villanueva", roles=("Pelicans team owner",)),
+        E("Owen Reyes", roles=("His spokesman",)),
+        E("Lena Park", roles=("the mayor's spokeswoman",)),
+        E("Diane Okafor", roles=("Mayor",)),
+        E("Thomas Whitfield", roles=("Gov.",)),
+        E("Herons", kind="group"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "speakers"),
+    [
+        ("what did the owner of the Herons say?", ["Vincent Marino"]),
+        ("what did the Herons' owner say?", ["Vincent Marino"]),
+        ("what did the owner of the Pelicans say?", ["Rosa Villanueva"]),
+        ("what did the spokesman for the governor say?", ["Owen Reyes"]),
+        ("what did the spokeswoman for the mayor say?", ["Lena Park"]),  # not the mayor
+        ("what did the owner of the Lakers say?", []),
+        ("what did the governor of Texas say?", []),
+        ("what did the team owner say?", ["Rosa Villanueva", "Vincent Marino"]),
+        ("what did the Herons say?", ["Herons"]),  # a known name is not a role
+    ],
+)
+def test_a_role_is_qualified_by_the_articles_of_its_holders(
+    question: str, speakers: list[str]
+) -> None:
+    p = parse_question(question, ROLE_DIRECTORY, mentions=_mentions)
+    assert p.speakers == speakers
+
+
+def test_a_side_is_read_from_verbs_and_words() -> None:
+    levy = stems("the levy")
+    assert verb_stance("defended") == 1 and verb_stance("criticised") == -1
+    assert verb_stance("said") == 0 and cue_stance("warned") == -1
+    # a "not" turns a word round, but not the object of a verb it negates
+    assert polarity("This is not a giveaway", "", "", "said", levy) > 0
+    assert polarity("I won't vote for a blank check", "", "", "said", levy) < 0
+    # an aimed phrase in the attribution; a short sentence before introduces a side
+    who = "Councilwoman Ada Vrba, who voted for the levy, said the buses matter."
+    assert polarity("the buses matter", who, "", "said", levy) >= 2
+    assert polarity("the fares are high", "", "Not everyone was persuaded.", "said", levy) < 0
+    # a verb aimed at something else says little about the topic
+    aimed = polarity("the plan", "", "", "criticized", stems("the plan"))
+    off = polarity("lawmakers of stalling", "", "", "accused", levy)
+    assert aimed <= -1.5 < off < 0
+    # what comes before a "but" counts half
+    assert polarity("They are good people, but it is a mistake", "", "", "said", levy) < 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who said the levy is good?",
+        "who spoke for the hospital?",  # on its behalf, not a side
+        "who called it a giveaway?",
+        'who "defended" the levy?',  # quoted words are words to find
+        "who talked about the levy?",
+    ],
+)
+def test_questions_that_take_no_side(question: str) -> None:
+    assert parse_question(question, DIRECTORY).stance == 0
 
 
 @pytest.mark.parametrize(

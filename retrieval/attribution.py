@@ -456,6 +456,8 @@ def content_tokens(cue: Token) -> list[Token]:
     doc = cue.doc
     lemma = cue.lemma_.lower()
     if cue.lower_ == "according":
+        if _in_relative_clause(cue):
+            return []  # "... a treatise - which it often is, according to X": no statement
         sent = cue.sent
         skip = {cue.i}
         for to in cue.children:
@@ -611,6 +613,17 @@ def _unmarked_clause(cue: Token) -> tuple[int, int] | None:
             continue
         return subj[0].left_edge.i, c.right_edge.i
     return None
+
+
+def _in_relative_clause(t: Token) -> bool:
+    """Whether `t` sits inside a relative clause: an "according to" there sources only the
+    clause ("which it often is", "which makes him overweight"), which says nothing alone."""
+    h = t
+    while h.head.i != h.i:
+        if h.dep_ == "relcl":
+            return True
+        h = h.head
+    return False
 
 
 def _colon_paragraph(cue: Token) -> list[Token]:

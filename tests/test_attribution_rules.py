@@ -143,6 +143,20 @@ RULES = [
         [],
         ["a waste of money"],
     ),
+    (  # "according to" inside a relative clause sources only that clause: no statement
+        "Among the notes in the new letter: she is tall and weighs 150 pounds, which makes "
+        "her underweight according to her doctor's chart.",
+        [],
+        [
+            "Among the notes in the new letter: she is tall and weighs 150 pounds, which "
+            "makes her underweight"
+        ],
+    ),
+    (  # ... a main clause it follows is still the source's statement
+        "The mayor spoke for an hour, according to Haley.",
+        [("The mayor spoke for an hour", "Tom Haley", "according to")],
+        [],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],

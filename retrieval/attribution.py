@@ -525,7 +525,12 @@ def content_tokens(cue: Token) -> list[Token]:
         before is not None and before.text in (",", "\u2014", "--")
     )
     no_mark = not any(c.dep_ == "mark" for c in cue.children)
-    if cue.dep_ in ("parataxis", "ccomp") and clause_after_comma and no_mark:
+    if (
+        cue.dep_ in ("parataxis", "ccomp")
+        and clause_after_comma
+        and no_mark
+        and not (cue.head.i < cue.i and _colon_between(cue.head, cue))
+    ):
         head = cue.head
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.i > cue.right_edge.i:
             # "The difference, he told me, is that ...": the cue hangs on the subject noun
@@ -564,10 +569,14 @@ def _writer_contrast(clause: Token, cue: Token) -> bool:
 
 def _colon_between(clause: Token, cue: Token) -> bool:
     """'They tell the story of the summit: the two learned of a meeting ...': a clause that
-    a colon closes announces what follows it; a verb after the colon does not report it."""
+    a colon closes announces what follows it, and one a semicolon closes stands alone ('she
+    spoke at X; she called into Y; and she addressed Z'); a verb after either does not
+    report it."""
     if clause.i > cue.i:
         return False
-    return any(t.text == ":" for t in cue.doc[clause.right_edge.i + 1 : cue.i])
+    return any(
+        t.text in (":", ";") and t.head.i in (clause.i, cue.i) for t in cue.doc[clause.i : cue.i]
+    )
 
 
 def _detached_that_clause(cue: Token) -> list[Token]:

@@ -143,6 +143,16 @@ RULES = [
         [],
         ["a waste of money"],
     ),
+    (  # a clause a semicolon closes stands alone; a verb after the semicolon does not report it
+        "She spoke about her long ties to rural churches while at the Methodist Convention in "
+        "Dayton, Ohio; she called into a local radio program when she was home sick with the "
+        "flu; and, this past week, she addressed the Rural Women's Forum.",
+        [("her long ties to rural churches", "Dana Park", "spoke")],
+        [
+            "She spoke about her long ties to rural churches while at the Methodist "
+            "Convention in Dayton, Ohio"
+        ],
+    ),
     (  # "according to" inside a relative clause sources only that clause: no statement
         "Among the notes in the new letter: she is tall and weighs 150 pounds, which makes "
         "her underweight according to her doctor's chart.",

@@ -396,9 +396,17 @@ class _Answerer:
             lean = mine + 0.5 * (by_speaker[(x.quote.speaker, x.quote.article_id)] - mine)
             agree = side * lean
             rank = 0 if agree >= SIDE_MIN else 2 if agree <= -SIDE_MIN else 1
-            # An article titled with the topic is about it: its quotes before a passing word.
-            about = TITLED_BONUS if x.quote.article_id in titled else 0.0
-            lift = about + 0.05 * max(-2.0, min(2.0, agree))
+            # A side counts for the topic in an article titled with it, or where the quote
+            # and its sentence hold every word of it ("a fair deal for the team" takes no
+            # side on "the stadium deal").
+            q = x.quote
+            in_titled = q.article_id in titled
+            near = self._stems_at(q.article_id, q.start, q.end) | self._stems_at(
+                q.article_id, q.ctx_start, q.ctx_end
+            )
+            if not in_titled and not want <= near:
+                rank = 1
+            lift = (TITLED_BONUS if in_titled else 0.0) + 0.1 * max(-2.0, min(2.0, agree))
             sided.append((rank, Scored(x.quote, x.score + lift)))
         sided.sort(key=lambda t: (t[0], -t[1].score))
         # One quote per speaker first: the question asks who, not everything one of them said.
@@ -704,6 +712,8 @@ class _Answerer:
         if not quotes:
             return self._abstain(f"I found no quotes about “{text}” in {self._in_articles()}.")
         ranked = spread(self._rank_topic(quotes, text, None))
+        if p.stance:
+            return self._took_side(ranked, text, p.stance)  # "what did critics say about X?"
         answers = self._build(ranked, self.limit)
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
         message = f"Quotes in passages about “{text}”"

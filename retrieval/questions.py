@@ -323,6 +323,7 @@ def parse_question(
         return parsed
     steps = (_follow_up, _who_side, _who_quoted, _who, _what_did, _possessive, _aux_name, _named)
     matched = next((step for step in steps if step(body, parsed, directory)), None)
+    _side_group(parsed)
     if others and context is not None:
         parsed.exclude = [*parsed.exclude, *context.speakers]
     if (
@@ -341,6 +342,32 @@ def parse_question(
     if parsed.intent == "search" and parsed.unresolved is None:
         parsed.topic = parsed.topic or _SEARCH_LEAD.sub("", body).strip() or body
     return parsed
+
+
+_SIDE_GROUP = re.compile(
+    r"^(?:(?:the|its|their)\s+)?(?:(?P<q1>[^']+?)(?:'s|')\s+)?(?:(?:many|some|other|main|"
+    r"fiercest|loudest|biggest|strongest)\s+)?(?P<g>critics|opponents|detractors|skeptics|"
+    r"sceptics|naysayers|foes|supporters|backers|proponents|defenders|advocates|champions|"
+    r"allies|boosters)(?:\s+(?:of|to)\s+(?P<q2>.+))?$",
+    re.I,
+)
+_FOR_GROUPS = {
+    "supporters", "backers", "proponents", "defenders", "advocates", "champions", "allies",
+    "boosters",
+}  # fmt: skip
+
+
+def _side_group(p: ParsedQuestion) -> None:
+    """'What did critics say about the levy?', 'the levy's supporters', 'opponents of the
+    bill': everyone on that side of the topic (answers.py ranks by side), not a speaker."""
+    m = _SIDE_GROUP.match((p.speaker_phrase or "").strip())
+    if m is None:
+        return
+    topic = _strip_det(m.group("q1") or m.group("q2") or p.topic or "")
+    if not _content(topic):
+        return
+    p.stance = 1 if m.group("g").lower() in _FOR_GROUPS else -1
+    p.intent, p.topic, p.anyone = "search", topic, True
 
 
 _ONE_PERSON = {"he", "she", "him", "her", "his", "hers", "it", "this person"}

@@ -616,6 +616,33 @@ def test_a_side_is_read_from_verbs_and_words() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "stance", "topic"),
+    [
+        ("what did critics say about the levy?", -1, "levy"),
+        ("what did the levy's critics say?", -1, "levy"),
+        ("what did opponents of the bill say?", -1, "bill"),
+        ("what are supporters saying about the stadium deal?", 1, "stadium deal"),
+        ("what did the plan's backers say?", 1, "plan"),
+    ],
+)
+def test_a_side_named_as_a_group_asks_for_that_side(question: str, stance: int, topic: str) -> None:
+    """Critics or supporters of something are nobody in particular: that side of it."""
+    p = parse_question(question, DIRECTORY)
+    assert (p.intent, p.stance, p.topic, p.speakers, p.unresolved) == (
+        "search",
+        stance,
+        topic,
+        [],
+        None,
+    )
+
+
+def test_a_side_group_without_a_topic_is_left_as_it_was() -> None:
+    p = parse_question("what did the critics say?", DIRECTORY)
+    assert p.stance == 0
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "who said the levy is good?",

@@ -500,6 +500,7 @@ def content_tokens(cue: Token) -> list[Token]:
     if comps:
         lo, hi = _subtree_range(comps[0])
         hi = _before_second_cue(cue, comps[0], hi)
+        hi = _before_semicolon(comps[0], hi)
         front = _fronted(cue, lo)
         if front:
             return front + [doc[i] for i in range(lo, hi + 1)]
@@ -565,6 +566,18 @@ def _writer_contrast(clause: Token, cue: Token) -> bool:
     return subj[0].lower_ in ("he", "she", "they") or (
         speaker is not None and subj[0].lower_ == speaker.lower_
     )
+
+
+def _before_semicolon(clause: Token, hi: int) -> int:
+    """'said the timing was not intentional; they only learned of it on Friday': a clause
+    after a semicolon, with its own subject, is a sentence of its own (the writer's, or a
+    second statement with its own attribution), not more of this one."""
+    for t in clause.children:
+        if t.text == ";" and clause.left_edge.i < t.i <= hi:
+            after = [c for c in [clause, *clause.children] if c.i > t.i]
+            if any(any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for c in after):
+                return t.i - 1
+    return hi
 
 
 def _colon_between(clause: Token, cue: Token) -> bool:

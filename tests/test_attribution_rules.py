@@ -153,6 +153,12 @@ RULES = [
             "Convention in Dayton, Ohio"
         ],
     ),
+    (  # ... and a reported clause ends at a semicolon followed by a clause of its own
+        "Officials said the timing of the audit news was not planned; they only learned on "
+        "Monday of the deal with the vendors and quickly told the press.",
+        [("the timing of the audit news was not planned", "Officials", "said")],
+        [],
+    ),
     (  # "according to" inside a relative clause sources only that clause: no statement
         "Among the notes in the new letter: she is tall and weighs 150 pounds, which makes "
         "her underweight according to her doctor's chart.",

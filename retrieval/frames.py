@@ -356,14 +356,15 @@ class Frame:
         gap = self.doc[before[-1].sent.end : first[0].sent.start]
         return all(t.is_space for t in gap) and s.open_at - end <= 400
 
-    def someone_else_speaks(self, start: int, end: int, cue: Token | None) -> bool:
-        """A speech verb with its own subject, other than `cue`, between start and end."""
-        return any(
-            (cue is None or t.i != cue.i)
+    def other_cues(self, start: int, end: int, cue: Token | None) -> list[Token]:
+        """Speech verbs with their own subject, other than `cue`, between start and end."""
+        return [
+            t
+            for t in self._tokens_between(start, end)
+            if (cue is None or t.i != cue.i)
             and is_cue(t, self.in_quote)
             and any(c.dep_ == "nsubj" for c in t.children)
-            for t in self._tokens_between(start, end)
-        )
+        ]
 
     def span_at(self, pos: int) -> int | None:
         for k, s in enumerate(self.spans):

@@ -41,11 +41,17 @@ _TRIM_START = " \t\n,;:\u2014\u2013-"
 
 @Language.component("whosaid_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break, so a headline never runs into the body."""
+    """Start a sentence after every line break, so a headline never runs into the body; and
+    never after a lower-case word, a number or a comma on the same line ('the 13th |
+    Amendment was'), where the parser sometimes cuts a statement in two."""
     for t in doc[1:]:
         prev = doc[t.i - 1]
-        if not t.is_space and (("\n" in prev.text and prev.is_space) or "\n" in prev.whitespace_):
+        if t.is_space:
+            continue
+        if ("\n" in prev.text and prev.is_space) or "\n" in prev.whitespace_:
             t.is_sent_start = True
+        elif prev.text[-1] == "," or (prev.text[-1].isalnum() and not prev.text[0].isupper()):
+            t.is_sent_start = False
     return doc
 
 
@@ -182,6 +188,7 @@ class _Extractor:
         self._direct()
         self._indirect()
         self._nouns()
+        self._drop_restatements()
         self._fragments()
         self._fill_back()
         self._colon_quotes()
@@ -191,6 +198,32 @@ class _Extractor:
         for e in self.book.entities:
             e.quoted = e.name in said
         return Extraction(quotes=self.quotes, speakers=self.book.speakers())
+
+    def _drop_restatements(self) -> None:
+        """'Ruiz said she felt X, she said': the trailing 'she said' reports the whole
+        sentence, attribution included, so its statement holds Ruiz's own 'said' and her
+        statement X. The one without the attribution inside is the statement."""
+        reported = [
+            (q, c) for q in self.quotes if q.kind != "direct" and (c := self.cue_token.get(id(q)))
+        ]
+
+        def restates(q: Quote, cue: Token) -> bool:
+            if cue.lower_ == "according" or cue.idx < q.end:
+                return False  # 'According to the Planet, Ruiz said X': the Planet's report
+            return any(
+                o is not q
+                and o.group != q.group
+                and q.start <= oc.idx < o.start
+                and oc.lemma_.lower() in SPEECH_VERBS - XCOMP_VERBS - COGNITION_VERBS
+                and o.end <= q.end
+                and (q.speaker is None or q.speaker == o.speaker)
+                for o, oc in reported
+            )
+
+        drop = [q for q, c in reported if restates(q, c)]
+        gone = {(q.start, q.end) for q in drop}
+        self.quotes = [q for q in self.quotes if all(q is not d for d in drop)]
+        self.f.covered = [r for r in self.f.covered if r not in gone]
 
     def _drop_nested_intentions(self) -> None:
         """'He said he plans to cut taxes': the plan is part of what he said, so an intention
@@ -333,8 +366,10 @@ class _Extractor:
             cue = self.cue_token.get(id(q0))
             if cue is None or q0.speaker is None or not f.next_sentence(q0.end, k):
                 continue  # only a statement with its own attribution goes on
-            if f.someone_else_speaks(q0.end, span.open_at, cue):
-                continue
+            if any(
+                self._speaker(t)[0] != q0.speaker for t in f.other_cues(q0.end, span.open_at, cue)
+            ):
+                continue  # someone else speaks in between ('"...," she said' is still her)
             spk = (q0.speaker, q0.speaker_mention, q0.speaker_kind)
             group = q0.group if q0.group is not None else self._group(None)
             q = self._add(span.inner_start, span.inner_end, "direct", None, spk, group)

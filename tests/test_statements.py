@@ -52,6 +52,22 @@ BOUNDARIES = [
         ],
         ["Haley said on Friday that if the bill passed"],
     ),
+    (  # no sentence break inside 'the 13th Amendment'; the trailing 'she said' restates the
+        # attribution and adds no second statement; the next quote goes on with hers
+        INTRO + "Lopez said she felt the 13th Amendment was worth teaching because \u201cmost "
+        "students do not know about that loophole,\u201d she said. \u201cWe have no context for "
+        "the present if we do not know the past.\u201d\n\nHaley said nothing.",
+        [
+            "she felt the 13th Amendment was worth teaching because \u201cmost students do not "
+            "know about that loophole,\u201d",
+            "We have no context for the present if we do not know the past.",
+        ],
+        [
+            "she felt the 13th",
+            "Lopez said she felt the 13th Amendment was worth teaching because \u201cmost "
+            "students do not know about that loophole,\u201d",
+        ],
+    ),
 ]
 
 

@@ -390,7 +390,12 @@ class SpeakerBook:
         spans: list[Span] = [
             e
             for e in doc.ents
-            if (e.label_ == "PERSON" and not self._org_prefix(e, orgs) and not self._medium(e))
+            if (
+                e.label_ == "PERSON"
+                and not self._org_prefix(e, orgs)
+                and not self._medium(e)
+                and not (len(e) == 1 and e.root.tag_ == "NNS")  # "Scholars have argued"
+            )
             or self._titled(e)
             or self._role_described(e)
         ]

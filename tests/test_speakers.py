@@ -240,6 +240,14 @@ RULES = [
         "Okafor",
         "person",
     ),
+    (  # a capitalised plural the tagger calls a person is a group
+        "Finnish Americans are numerous there and in Michigan and Wisconsin.  How much do "
+        "these figures matter?  Scholars have long debated the salience of ethnic ties in "
+        "voters' preferences.",
+        "the salience of ethnic ties",
+        "Scholars",
+        "group",
+    ),
 ]
 
 

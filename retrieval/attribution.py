@@ -388,7 +388,7 @@ def object_content(cue: Token) -> list[Token]:
                 if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > objs[0].i
             ]
             lo = objs[0].left_edge.i
-            hi = max(c.right_edge.i for c in comps)
+            hi = _complements_end(cue, comps)
             return [doc[i] for i in range(lo, _before_aside(doc, lo, hi) + 1)]
     for prep in after:
         verbs = PREP_CONTENT.get(prep.lower_, frozenset())
@@ -405,6 +405,22 @@ def object_content(cue: Token) -> list[Token]:
             hi = max([hi] + [c.right_edge.i for c in after if _request(c, prep) and c.i > hi])
             return [doc[i] for i in range(lo, _before_aside(doc, lo, hi) + 1)]
     return []
+
+
+def _complements_end(cue: Token, comps: list[Token]) -> int:
+    """Where an object and its complements end: a prepositional complement after an adjunct
+    of the verb set off by a comma is not one ('attacked her opponent as a fraud during the
+    debate Monday night, with jabs at ...' ends at 'fraud'; 'thanked him on Twitter for
+    backing the bill' runs on)."""
+    comps = sorted(comps, key=lambda c: c.i)
+    hi = comps[0].right_edge.i
+    for c in comps[1:]:
+        gap = cue.doc[hi + 1 : c.left_edge.i]
+        adjunct = any(t.head.i == cue.i and t.dep_ in ("prep", "npadvmod") for t in gap)
+        if c.dep_ == "prep" and adjunct and any(t.text in (",", ";", "\u2014") for t in gap):
+            break
+        hi = max(hi, c.right_edge.i)
+    return hi
 
 
 def _request(c: Token, prep: Token) -> bool:

@@ -89,6 +89,18 @@ RULES = [
         [],
         ["The union's", "the judge in May after a long hearing"],
     ),
+    (  # an object's complements end before a comma-set adjunct of the verb
+        "The Republican nominee aggressively attacked his opponent as a fraud and a scam artist "
+        "during the first presidential debate Monday night, with jabs that cut directly at the "
+        "core of her economic appeal.",
+        [("his opponent as a fraud and a scam artist", "Republican nominee", "attacked")],
+        [],
+    ),
+    (  # ... a short adjunct inside them does not end them
+        "Haley thanked Lopez on Twitter for backing the farm bill.",
+        [("Lopez on Twitter for backing the farm bill", "Tom Haley", "thanked")],
+        [],
+    ),
     (  # a pronoun object counts with what is said of it
         "Haley accused her of lying about the budget.",
         [("her of lying about the budget", "Tom Haley", "accused")],

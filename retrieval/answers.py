@@ -47,6 +47,8 @@ SIDE_ARTICLES = 5
 TITLED_BONUS = 0.1
 # Free-text search needs a passage at least this similar to the question.
 SEARCH_MIN = 0.35
+# A role's qualifier ("the owner of the Herons") is looked for in this many passages.
+MENTION_PASSAGES = 200
 # A free-text topic fills up its speakers from at most this many articles titled with it.
 TITLED_MAX = 10
 
@@ -60,22 +62,31 @@ def answer(
     limit = max(1, int(limit))
     try:
         searcher = Searcher(index)
-        parsed = parse_question(question, searcher.directory, context, partial(_mentions, searcher))
+        parsed = parse_question(question, searcher.directory, context, partial(_fitting, searcher))
         return _Answerer(searcher, parsed, limit, context).run()
     except (WhosaidError, sqlite3.Error) as exc:
         text = question if isinstance(question, str) else str(question)
         return AskResult(text, "search", [], True, f"I could not search the index: {exc}", [])
 
 
-def _mentions(s: Searcher, name: str, words: str) -> bool:
-    """Whether an article quoting `name` holds every word of `words` (as word families)."""
+def _fitting(s: Searcher, names: Sequence[str], words: str) -> list[str]:
+    """The names quoted in an article that holds every word of `words` (as word families).
+
+    The articles are found through the passage index first, so a role held by many people
+    across a large archive costs one FTS5 query, not a read of every article they are in."""
     want = stems(words)
-    info = s.speaker(name)
-    if not want or info is None:
-        return False
-    return any(
-        want <= span_stems(aid, partial(s.text, aid), 0, len(s.text(aid))) for aid in info.quoted_in
-    )
+    if not want or not names:
+        return []
+    hits = s.chunks(s.lexical("chunks_fts", words, MENTION_PASSAGES)).values()
+    arts = {aid for aid, _, _ in hits}
+    out = []
+    for name in names:
+        info = s.speaker(name)
+        for aid in sorted(arts & info.quoted_in) if info else ():
+            if want <= span_stems(aid, partial(s.text, aid), 0, len(s.text(aid))):
+                out.append(name)
+                break
+    return out
 
 
 def _medium_words(medium: str) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from retrieval.directory import (
@@ -73,7 +73,8 @@ _POSSESSIVE_NOUNS = (
 )
 
 
-Mentions = Callable[[str, str], bool]  # (speaker, words) -> do their articles hold the words
+# (speakers, words) -> those quoted in an article that holds the words
+Mentions = Callable[[Sequence[str], str], list[str]]
 
 
 @dataclass
@@ -96,8 +97,8 @@ class ParsedQuestion:
     chatter: bool = False  # "thanks!", "hi": nothing to search for
     exclude: list[str] = field(default_factory=list)  # "who disagreed with X?": not X's words
     stance: int = 0  # "who defended X?" +1, "who criticised X?" -1 (retrieval/stance.py)
-    # Whether any article quoting a speaker holds these words (given by the caller that has
-    # the articles): "the owner of the Herons" is the owner in the story about the Herons.
+    # Which speakers are quoted in an article holding some words (given by the caller that
+    # has the articles): "the owner of the Herons" is the owner in the story about them.
     mentions: Mentions | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -802,7 +803,7 @@ def _qualified_role(who: str, d: SpeakerDirectory, mentions: Mentions | None) ->
         return None
     fits = _described_as(holders, qualifier, d)
     if not fits and mentions is not None:
-        fits = [n for n in holders if mentions(n, qualifier)]
+        fits = mentions(holders, qualifier)
     if fits:
         return fits
     return [] if after_of else None

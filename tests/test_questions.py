@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from retrieval.directory import DirectoryEntry, SpeakerDirectory, role_parts
@@ -557,9 +559,9 @@ ARTICLE_WORDS = {
 }
 
 
-def _mentions(name: str, words: str) -> bool:
-    have = ARTICLE_WORDS.get(name, "").split()
-    return all(w in have for w in words.lower().split())
+def _mentions(names: Sequence[str], words: str) -> list[str]:
+    want = words.lower().split()
+    return [n for n in names if all(w in ARTICLE_WORDS.get(n, "").split() for w in want)]
 
 
 ROLE_DIRECTORY = SpeakerDirectory(

@@ -28,13 +28,18 @@ from retrieval.attribution import (
     reports_clause,
     runs_of,
 )
+from retrieval.cleaning import is_heading
 from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, scan_quotes
 from retrieval.errors import ModelError
 from retrieval.frames import Frame, build_frame
+from retrieval.names import words
 from retrieval.speakers import SpeakerBook, how_of
 from retrieval.types import Extraction, Quote, QuoteKind
 
 _MODELS: dict[str, Language] = {}
+# Verbs of deciding and intending: 'agree to stay' says what someone will do, not what they
+# said (unlike 'vow to', 'promise to', 'urge X to', which are speech acts).
+DEED_VERBS = words("agree decide aim intend plan want seek refuse decline vote offer")
 _TRIM_END = " \t\n,;:.\u2014\u2013-"
 _TRIM_START = " \t\n,;:\u2014\u2013-"
 
@@ -193,6 +198,7 @@ class _Extractor:
         self._fill_back()
         self._colon_quotes()
         self._drop_nested_intentions()
+        self._drop_headline_deeds()
         self.quotes.sort(key=lambda q: q.start)
         said = {q.speaker for q in self.quotes}
         for e in self.book.entities:
@@ -224,6 +230,23 @@ class _Extractor:
         gone = {(q.start, q.end) for q in drop}
         self.quotes = [q for q in self.quotes if all(q is not d for d in drop)]
         self.f.covered = [r for r in self.f.covered if r not in gone]
+
+    def _drop_headline_deeds(self) -> None:
+        """'Herons agree to stay through 2055': a headline's 'agree/plan/refuse to do X'
+        announces what someone does, with no speech around it to report; the article's body
+        gives the statements."""
+
+        def deed(q: Quote) -> bool:
+            cue = self.cue_token.get(id(q))
+            if q.kind == "direct" or cue is None or cue.lemma_.lower() not in DEED_VERBS:
+                return False
+            if not q.text.lower().startswith("to "):
+                return False
+            line_start = self.text.rfind("\n", 0, cue.idx) + 1
+            line_end = self.text.find("\n", cue.idx)
+            return is_heading(self.text[line_start : line_end if line_end >= 0 else None])
+
+        self.quotes = [q for q in self.quotes if not deed(q)]
 
     def _drop_nested_intentions(self) -> None:
         """'He said he plans to cut taxes': the plan is part of what he said, so an intention

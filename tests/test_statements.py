@@ -106,3 +106,20 @@ def test_transcript_turns_opened_by_quote_marks_are_one_quote_each(nlp) -> None:
         ("Is that decision final?", "SMITH"),
         ("It is final. I am done with campaigns.", "JONES"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("headline", "kept"),
+    [
+        ("Rovers agree to stay in Port Ellis through 2050 under new arena deal", False),
+        ("Rovers plan to leave Port Ellis after the 2030 season", False),
+        ("Mayor Ines Calloway vows to fight the arena deal in court", True),
+    ],
+)
+def test_a_headline_deed_is_no_statement_but_a_vow_is(  # type: ignore[no-untyped-def]
+    nlp, headline: str, kept: bool
+) -> None:
+    """A headline's 'agree to stay' says what someone does; 'vows to fight' is said."""
+    article = headline + "\n\nThe Rovers will remain in the city, the club said on Friday."
+    got = [q.text for q in extract(article, nlp).quotes if q.start < len(headline)]
+    assert bool(got) == kept, got

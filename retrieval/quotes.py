@@ -232,7 +232,7 @@ class _Extractor:
         self.f.covered = [r for r in self.f.covered if r not in gone]
 
     def _drop_headline_deeds(self) -> None:
-        """'Herons agree to stay through 2055': a headline's 'agree/plan/refuse to do X'
+        """'Rovers agree to stay in Port Ellis': a headline's 'agree/plan/refuse to do X'
         announces what someone does, with no speech around it to report; the article's body
         gives the statements."""
 

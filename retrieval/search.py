@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from retrieval.directory import DirectoryEntry, SpeakerDirectory, fold, tokens
+from retrieval.names import gender_of_first_name
 from retrieval.store import fts_query
 from retrieval.types import ArticleRef
 
@@ -178,6 +179,36 @@ class _Snapshot:
             for name in names:
                 if name != keep:
                     self._merge_into(name, keep)
+        self._merge_surnames()
+
+    def _merge_surnames(self) -> None:
+        """A bare surname from articles that never give the full name ("Okafor said") is the
+        one person of the index with that surname, unless the word is also a first name
+        ("James"); with several, the one who shares a role with it ("President Okafor" and
+        "President Diane Okafor"), if only one does."""
+        by_last: dict[str, list[str]] = defaultdict(list)
+        for name, info in self.speakers.items():
+            toks = tokens(name)
+            if info.kind == "person" and len(toks) >= 2:
+                by_last[toks[-1]].append(name)
+        bare = [  # a capitalised word the article never typed is most likely a surname too
+            n
+            for n, i in self.speakers.items()
+            if i.kind in ("person", "unknown") and len(tokens(n)) == 1 and n[:1].isupper()
+        ]
+        for name in bare:
+            cands = by_last.get(tokens(name)[0], [])
+            if len(cands) == 1 and gender_of_first_name(name) is None:
+                self._merge_into(name, cands[0])
+                continue
+            mine = self._role_words(name)
+            sharing = [c for c in cands if mine & self._role_words(c)]
+            if len(sharing) == 1:
+                self._merge_into(name, sharing[0])
+
+    def _role_words(self, name: str) -> set[str]:
+        roles = (r for rs in self.speakers[name].roles.values() for r in rs)
+        return {w for r in roles for w in tokens(r)} - _ROLE_FILLER
 
     def _reach(self, name: str) -> int:
         info = self.speakers[name]
@@ -223,6 +254,12 @@ def _in_batches(keys: Iterable[Key]) -> Iterator[tuple[str, list[Key]]]:
     for i in range(0, len(todo), IN_BATCH):
         batch = todo[i : i + IN_BATCH]
         yield "(" + ",".join("?" * len(batch)) + ")", batch
+
+
+# words of a role that say nothing of which person holds it
+_ROLE_FILLER = frozenset(
+    {"the", "a", "an", "of", "for", "and", "in", "on", "at", "former", "his", "her", "their"}
+)
 
 
 def _has_initial(name: str) -> bool:

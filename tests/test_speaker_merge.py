@@ -30,6 +30,22 @@ ARTICLES = {
         "Marsh visits the coast\n\n"
         'Alan Marsh toured the coast on Friday. "The beaches are open," Alan Marsh said.\n'
     ),
+    "e.txt": (
+        "Harbor budget passes\n\n"
+        'Mayor Priya Castellanos signed the budget. "It is balanced," Castellanos said.\n'
+    ),
+    "f.txt": (
+        "Budget reaction\n\n"
+        '"We will hold the line on fees," Castellanos said on Friday at the harbor.\n'
+    ),
+    "g.txt": (
+        "Ferry schedule\n\n"
+        'Captain Owen James runs the ferry. "We sail at six," James said.\n'
+    ),
+    "h.txt": (
+        "Ferry riders\n\n"
+        '"The boat is always late," James said, and his sister agreed.\n'
+    ),
 }
 
 
@@ -65,3 +81,15 @@ def test_an_organisation_with_and_without_a_possessive_is_one(engine: Engine) ->
     assert len(result.speakers) == 1, result.speakers
     said = " ".join(a.quote for a in result.answers)
     assert "new cranes" in said and "back down" in said
+
+
+def test_a_bare_surname_is_the_one_person_with_it(engine: Engine) -> None:
+    result = engine.ask("what did Priya Castellanos say?", limit=5)
+    assert result.speakers == ["Priya Castellanos"]
+    assert "hold the line" in " ".join(a.quote for a in result.answers)
+
+
+def test_a_bare_word_that_is_also_a_first_name_stays_apart(engine: Engine) -> None:
+    result = engine.ask("what did Owen James say?", limit=5)
+    assert result.speakers == ["Owen James"]
+    assert all("always late" not in a.quote for a in result.answers)

@@ -433,10 +433,14 @@ class _Answerer:
         other_way = "against" if side > 0 else "for"
         against = f" Speaking {other_way} it: {_names(others)}." if others else ""
         if not taking:
-            # Quotes that take no side do not answer "who criticised X?": say who was found.
             nobody = f"I found no one in {self._in_articles()} clearly speaking {way} “{topic}”."
-            others_on = f" Also quoted on it: {_names(speakers)}." if speakers else ""
-            return self._abstain(nobody + against + others_on)
+            if others or not answers:
+                # Only the other side, or nobody, spoke to it: that is the answer.
+                others_on = f" Also quoted on it: {_names(speakers)}." if speakers else ""
+                return self._abstain(nobody + against + others_on)
+            # No side found either way: the words may take one the rules cannot read.
+            neutral = f" These speak about it without a side I can tell: {_names(speakers)}."
+            return self._result(answers, nobody + neutral, speakers)
         sure = [n for n in speakers if n in taking]
         message = f"Speaking {way} “{topic}”: {_names(sure)}."
         rest = [n for n in speakers if n not in taking]

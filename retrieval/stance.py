@@ -172,11 +172,16 @@ def verb_stance(verb: str) -> int:
     return _stem_side(v.split(" ", 1)[0]) if v else 0
 
 
+_CONTENT_CLAUSE = re.compile(r"^(?:that|whether|if|how|what|why|when)\b", re.I)
+
+
 def side_words(verb: str, rest: str) -> tuple[int, str] | None:
     """A question's side and what it is taken on: ('argued', 'against the levy') gives
     (-1, 'the levy'); ('defended', 'the levy') (+1, 'the levy'); ('pushed', 'back on the
     levy') (-1, 'the levy'). None when the words take no side."""
     rest = rest.strip()
+    if _CONTENT_CLAUSE.match(rest):
+        return None  # "who warned that the bridge could fail?" asks for words said
     whole = f"{verb} {rest}"
     side = verb_stance(whole)
     m = _SIDE_PHRASE.match(rest + " ")
@@ -187,6 +192,8 @@ def side_words(verb: str, rest: str) -> tuple[int, str] | None:
             return None  # "spoke for the hospital" is on its behalf, not a side
         side = AGAINST if re.match(r"against|in\s+opp|opposed|critical", word) else FOR
         rest = rest[m.end() :]
+    elif m and word != "for":
+        rest = rest[m.end() :]  # "warned against the merger": the verb's side, on the merger
     elif side and (_AGAINST_PHRASES.match(whole) or _FOR_PHRASES.match(whole)):
         rest = re.sub(r"^(?:back|issue|up)?\s*(?:on|with|against|at|to|for|by)?\s+", "", f"{rest} ")
     rest = rest.strip()

@@ -525,6 +525,8 @@ def test_who_took_a_side_leaves_out_the_person_named(
         ("which lawmakers opposed the bill?", -1, "bill"),
         ("who has welcomed the data center?", 1, "data center"),
         ("who condemned the layoffs last week?", -1, "layoffs"),
+        ("who warned against the merger?", -1, "merger"),
+        ("who complained about the noise?", -1, "noise"),
     ],
 )
 def test_who_took_a_side_asks_for_that_side(question: str, stance: int, topic: str) -> None:
@@ -652,6 +654,7 @@ def test_a_side_group_without_a_topic_is_left_as_it_was() -> None:
         "who called it a giveaway?",
         'who "defended" the levy?',  # quoted words are words to find
         "who talked about the levy?",
+        "who warned that the bridge could fail?",  # words said, not a side
     ],
 )
 def test_questions_that_take_no_side(question: str) -> None:

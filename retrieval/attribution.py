@@ -389,7 +389,7 @@ def object_content(cue: Token) -> list[Token]:
             ]
             lo = objs[0].left_edge.i
             hi = _complements_end(cue, comps)
-            return [doc[i] for i in range(lo, _before_aside(doc, lo, hi) + 1)]
+            return [doc[i] for i in range(lo, _before_aside(doc, lo, hi, cue) + 1)]
     for prep in after:
         verbs = PREP_CONTENT.get(prep.lower_, frozenset())
         if prep.dep_ != "prep" or (verbs is not None and lemma not in verbs):
@@ -437,9 +437,10 @@ def _request(c: Token, prep: Token) -> bool:
     )
 
 
-def _before_aside(doc: Doc, lo: int, hi: int) -> int:
+def _before_aside(doc: Doc, lo: int, hi: int, cue: Token | None = None) -> int:
     """End an object before the writer's aside on it: "praised the bill, which passed in
-    May" reports the bill, not the vote. A clause (not an object) keeps its asides."""
+    May" reports the bill, not the vote; "endorsed her campaign, the latest chapter in a
+    long feud" the campaign. A clause (not an object) keeps its asides."""
     for i in range(lo + 1, hi + 1):
         t = doc[i]
         if t.dep_ == "relcl" and doc[t.left_edge.i - 1].text == "," and t.left_edge.i - 1 > lo:
@@ -448,6 +449,17 @@ def _before_aside(doc: Doc, lo: int, hi: int) -> int:
                 if _object_goes_on(t, hi):
                     continue  # "accused the mayor, who ..., of lying": the charge follows
                 return t.left_edge.i - 2
+        if (
+            t.dep_ == "appos"
+            and cue is not None
+            and t.head.dep_ == "dobj"
+            and t.head.head.i == cue.i
+            and doc[t.left_edge.i - 1].text == ","
+            and t.left_edge.i - 1 > lo
+            and doc[t.left_edge.i].lower_ in ("the", "a", "an")
+            and not _object_goes_on(t, hi)
+        ):
+            return t.left_edge.i - 2  # "endorsed her campaign, the latest chapter in ..."
     return hi
 
 

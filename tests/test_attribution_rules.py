@@ -42,6 +42,13 @@ RULES = [
         [("Lopez, who was born in Texas, of lying about the budget", "Tom Haley", "accused")],
         ["Lopez"],
     ),
+    (  # the writer's appositive on the object is not what was endorsed
+        "Senator Ruiz is endorsing the Lopez campaign, the latest chapter in a rocky "
+        "relationship between the two men that has gone from warm support to bitter insults "
+        "to, now, a kind of truce.",
+        [("the Lopez campaign", "Ruiz", "endorsing")],
+        [],
+    ),
     (  # ... but still ends an object it only comments on
         "Lopez praised the new state budget, which passed in May after a long fight.",
         [("the new state budget", "Maria Lopez", "praised")],

@@ -389,6 +389,7 @@ def object_content(cue: Token) -> list[Token]:
             ]
             lo = objs[0].left_edge.i
             hi = _complements_end(cue, comps)
+            hi = _gerund_conjunct(cue, objs[0], hi)
             return [doc[i] for i in range(lo, _before_aside(doc, lo, hi, cue) + 1)]
     for prep in after:
         verbs = PREP_CONTENT.get(prep.lower_, frozenset())
@@ -405,6 +406,20 @@ def object_content(cue: Token) -> list[Token]:
             hi = max([hi] + [c.right_edge.i for c in after if _request(c, prep) and c.i > hi])
             return [doc[i] for i in range(lo, _before_aside(doc, lo, hi) + 1)]
     return []
+
+
+def _gerund_conjunct(cue: Token, obj: Token, hi: int) -> int:
+    """'mentioned refinancing loans and forcing colleges to spend more': a gerund the parser
+    joined to the finite verb (it has no subject and another form) is the second object."""
+    if obj.tag_ != "VBG" and not any(c.tag_ == "VBG" and c.dep_ == "amod" for c in obj.children):
+        return hi
+    for c in cue.children:
+        if c.dep_ == "conj" and c.tag_ == "VBG" and cue.tag_ != "VBG" and c.left_edge.i > hi:
+            gap = cue.doc[hi + 1 : c.left_edge.i]
+            joined = gap and all(t.dep_ == "cc" or t.text == "," for t in gap)
+            if joined and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+                return c.right_edge.i
+    return hi
 
 
 def _complements_end(cue: Token, comps: list[Token]) -> int:

@@ -108,6 +108,17 @@ RULES = [
         [("Lopez on Twitter for backing the farm bill", "Tom Haley", "thanked")],
         [],
     ),
+    (  # a gerund the parser joined to the verb is the object's second half
+        "Lopez has mentioned refinancing student loans and forcing lenders to cut their rates.",
+        [
+            (
+                "refinancing student loans and forcing lenders to cut their rates",
+                "Maria Lopez",
+                "mentioned",
+            )
+        ],
+        [],
+    ),
     (  # a pronoun object counts with what is said of it
         "Haley accused her of lying about the budget.",
         [("her of lying about the budget", "Tom Haley", "accused")],

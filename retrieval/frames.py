@@ -430,6 +430,18 @@ class Frame:
             ):
                 return self.doc[t.i - 1].idx
             if (
+                t.tag_ == "VBG"
+                and t.dep_ in ("advcl", "conj", "xcomp")
+                and t.lemma_.lower() in SPEECH_VERBS - COGNITION_VERBS
+                and t.i > 0
+                and self.doc[t.i - 1].text == ","
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+                and t.idx - start > 10
+            ):
+                # 'said she would appeal, citing the cost': the participle is the speaker's
+                # second report, not part of the first
+                return self.doc[t.i - 1].idx
+            if (
                 t.lower_ == "according"
                 and is_cue(t, self.in_quote)
                 and t.i > 0

@@ -68,6 +68,18 @@ BOUNDARIES = [
             "students do not know about that loophole,\u201d",
         ],
     ),
+    (  # ', arguing X' after a statement is the speaker's second report, not part of the first
+        INTRO + "Lopez told reporters she believes the state must raise the gas tax to fix its "
+        "roads, arguing that the current fund is empty.",
+        [
+            "she believes the state must raise the gas tax to fix its roads",
+            "the current fund is empty",
+        ],
+        [
+            "she believes the state must raise the gas tax to fix its roads, arguing that the "
+            "current fund is empty"
+        ],
+    ),
 ]
 
 

@@ -45,6 +45,7 @@ SIDE_MIN = 1.0
 # ... read in at most this many articles about the topic (see _also_speaking).
 SIDE_ARTICLES = 5
 TITLED_BONUS = 0.1
+SIDE_READ = 40
 # Free-text search needs a passage at least this similar to the question.
 SEARCH_MIN = 0.35
 # A role's qualifier ("the owner of the Herons") is looked for in this many passages.
@@ -398,13 +399,17 @@ class _Answerer:
         titled = set(self._titled(want)[:TITLED_MAX])
         good = good + self._also_speaking(good, titled)
         own = {x.quote.id: self._polarity(x.quote, want) for x in good}
+        # A speaker's other quotes in the article are read for the best-scored only (a large
+        # archive can put many articles among the candidates).
+        best = sorted(good, key=lambda x: -x.score)[:SIDE_READ]
         by_speaker = self._speaker_leans(
-            {(x.quote.speaker, x.quote.article_id) for x in good}, want
+            {(x.quote.speaker, x.quote.article_id) for x in best}, want
         )
         sided: list[tuple[int, Scored]] = []
         for x in good:
             mine = own[x.quote.id]
-            lean = mine + 0.5 * (by_speaker[(x.quote.speaker, x.quote.article_id)] - mine)
+            total = by_speaker.get((x.quote.speaker, x.quote.article_id), mine)
+            lean = mine + 0.5 * (total - mine)
             agree = side * lean
             rank = 0 if agree >= SIDE_MIN else 2 if agree <= -SIDE_MIN else 1
             # A side counts for the topic in an article titled with it, or where the quote
@@ -423,11 +428,12 @@ class _Answerer:
         # One quote per speaker first: the question asks who, not everything one of them said.
         answers = self._build(spread([x for rank, x in sided if rank < 2], cap=1), self.limit)
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
-        taking = set(speakers) & {x.quote.speaker for rank, x in sided if rank == 0}
+        on_side = {x.quote.speaker for rank, x in sided if rank == 0}
+        taking = set(speakers) & on_side
         others = [
             n
             for n in dict.fromkeys(x.quote.speaker for rank, x in sided if rank == 2)
-            if n and n not in speakers
+            if n and n not in speakers and n not in on_side
         ]
         way = "for" if side > 0 else "against"
         other_way = "against" if side > 0 else "for"

@@ -404,21 +404,32 @@ def object_content(cue: Token) -> list[Token]:
             lo, hi = _subtree_range(objs[0])
             # "called on the administration to act": the request runs to the infinitive's end
             hi = max([hi] + [c.right_edge.i for c in after if _request(c, prep) and c.i > hi])
-            return [doc[i] for i in range(lo, _before_aside(doc, lo, hi) + 1)]
+            hi = _gerund_conjunct(cue, objs[0], hi)
+            hi = _before_aside(doc, lo, hi)
+            while hi > lo and (doc[hi].dep_ == "cc" or doc[hi].text in (",", ";")):
+                hi -= 1  # "talked about the budget and": a conjunction left dangling
+            return [doc[i] for i in range(lo, hi + 1)]
     return []
 
 
 def _gerund_conjunct(cue: Token, obj: Token, hi: int) -> int:
-    """'mentioned refinancing loans and forcing colleges to spend more': a gerund the parser
-    joined to the finite verb (it has no subject and another form) is the second object."""
-    if obj.tag_ != "VBG" and not any(c.tag_ == "VBG" and c.dep_ == "amod" for c in obj.children):
-        return hi
+    """'mentioned refinancing loans and forcing lenders to cut rates', 'spoke of the legacy
+    of racism and how the fight for justice went on': a gerund or a "how" clause the parser
+    joined to the verb (no subject of its own, or a question word first) is a second
+    object, not a second thing the speaker did."""
+    gerund = obj.tag_ == "VBG" or any(c.tag_ == "VBG" and c.dep_ == "amod" for c in obj.children)
     for c in cue.children:
-        if c.dep_ == "conj" and c.tag_ == "VBG" and cue.tag_ != "VBG" and c.left_edge.i > hi:
-            gap = cue.doc[hi + 1 : c.left_edge.i]
-            joined = gap and all(t.dep_ == "cc" or t.text == "," for t in gap)
-            if joined and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
-                return c.right_edge.i
+        if c.dep_ != "conj" or c.left_edge.i <= hi:
+            continue
+        gap = cue.doc[hi + 1 : c.left_edge.i]
+        if not (gap or cue.doc[hi].dep_ == "cc"):
+            continue  # the conjunction may sit at the end of the object's own subtree
+        if not all(t.dep_ == "cc" or t.text == "," for t in gap):
+            continue
+        has_subject = any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        wh = cue.doc[c.left_edge.i].lower_ in ("how", "why", "what", "whether")
+        if (gerund and c.tag_ == "VBG" and cue.tag_ != "VBG" and not has_subject) or wh:
+            return c.right_edge.i
     return hi
 
 

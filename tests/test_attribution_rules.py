@@ -119,6 +119,17 @@ RULES = [
         ],
         [],
     ),
+    (  # ... and so is a "how" clause joined to a prepositional object
+        "Lopez talked about the new budget and how the cuts would hit the schools.",
+        [
+            (
+                "the new budget and how the cuts would hit the schools",
+                "Maria Lopez",
+                "talked",
+            )
+        ],
+        ["the new budget and"],
+    ),
     (  # a pronoun object counts with what is said of it
         "Haley accused her of lying about the budget.",
         [("her of lying about the budget", "Tom Haley", "accused")],

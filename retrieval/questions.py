@@ -287,7 +287,10 @@ _ANYONE = {
 # "about it", "mention that": a topic the conversation already named
 _TOPIC_PRONOUN = re.compile(
     r"\b(?P<lead>about|on|regarding|mention(?:ed|s)?|discuss(?:ed|es)?|address(?:ed|es)?|"
-    r"bring\s+up|brought\s+up)\s+(?:it|that|this|them|those|these|the\s+(?:issue|matter|topic))$",
+    r"bring\s+up|brought\s+up|against|for|defend(?:ed|s)?|support(?:ed|s)?|back(?:ed|s)?|"
+    r"prais(?:e|ed|es)|criti(?:ci[sz](?:e|ed|es))|oppos(?:e|ed|es)|attack(?:ed|s)?|"
+    r"welcom(?:e|ed|es)|reject(?:ed|s)?|condemn(?:ed|s)?)\s+"
+    r"(?:it|that|this|them|those|these|the\s+(?:issue|matter|topic))$",
     re.I,
 )
 

@@ -160,6 +160,8 @@ def test_a_follow_up_about_it_keeps_the_topic_and_leaves_out_who_was_shown(
     assert all(a.speaker != "Diane Okafor" for a in others.answers)
     who_else = qa_engine.ask("who else talked about it?", context=ctx)
     assert [a.speaker for a in who_else.answers] == [a.speaker for a in others.answers]
+    against = qa_engine.ask("who criticised it?", context=ctx)
+    assert against.answers[0].speaker == "Ray Johnson" and "against “levy”" in against.message
 
 
 def test_context_after_an_answer_without_speakers_keeps_the_thread() -> None:

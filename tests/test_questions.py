@@ -710,6 +710,8 @@ def test_anyone_else_leaves_out_who_was_just_shown() -> None:
         ("what did Tanaka say about that?", "what_did", "the levy", []),
         ("who else talked about this?", "search", "the levy", ["Diane Okafor"]),
         ("did anybody bring up the issue?", "search", "the levy", []),
+        ("who defended it?", "who_said", "the levy", []),
+        ("who else was against it?", "who_said", "the levy", ["Diane Okafor"]),
     ],
 )
 def test_it_and_that_take_the_topic_the_conversation_named(

@@ -185,7 +185,8 @@ class _Snapshot:
         """A bare surname from articles that never give the full name ("Okafor said") is the
         one person of the index with that surname, unless the word is also a first name
         ("James"); with several, the one who shares a role with it ("President Okafor" and
-        "President Diane Okafor"), if only one does."""
+        "President Diane Okafor"): the only one, or one met in three times as many articles
+        as any other."""
         by_last: dict[str, list[str]] = defaultdict(list)
         for name, info in self.speakers.items():
             toks = tokens(name)
@@ -202,8 +203,13 @@ class _Snapshot:
                 self._merge_into(name, cands[0])
                 continue
             mine = self._role_words(name)
-            sharing = [c for c in cands if mine & self._role_words(c)]
-            if len(sharing) == 1:
+            sharing = sorted(
+                (c for c in cands if mine & self._role_words(c)), key=self._reach, reverse=True
+            )
+            # one of them, or one named in three times as many articles as any other
+            if sharing and (
+                len(sharing) == 1 or self._reach(sharing[0]) >= 3 * self._reach(sharing[1])
+            ):
                 self._merge_into(name, sharing[0])
 
     def _role_words(self, name: str) -> set[str]:

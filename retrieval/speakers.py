@@ -826,8 +826,10 @@ class SpeakerBook:
         return hits[0] if len(hits) == 1 else None
 
     def speakers(self) -> list[Speaker]:
-        """Quoted speakers and every person merely mentioned."""
+        """Quoted speakers and every person merely mentioned. A name that is an entity of its
+        own here ("Obama", kept apart from "Michelle Obama") is no alias of another."""
         out = []
+        names = {e.name for e in self.entities}
         for e in self.entities:
             if e.kind != "person" and not e.quoted:
                 continue
@@ -835,7 +837,7 @@ class SpeakerBook:
                 Speaker(
                     name=e.name,
                     kind=e.kind,
-                    aliases=list(e.aliases),
+                    aliases=[a for a in e.aliases if a not in names],
                     roles=list(e.roles),
                     quoted=e.quoted,
                     mentions=e.mentions,

@@ -46,6 +46,16 @@ ARTICLES = {
         "Ferry riders\n\n"
         '"The boat is always late," James said, and his sister agreed.\n'
     ),
+    "i.txt": (
+        "Governor opens session\n\n"
+        'Governor Okafor opened the session. "We start with the levy," Governor Okafor '
+        'said.\n\n"The levy stays," Mr. Okafor said. Mr. Okafor later left for the capital.'
+        "\n\nHis wife, Diane Okafor, stayed behind.\n"
+    ),
+    "j.txt": (
+        "Governor tours the port\n\n"
+        'Governor Samuel Okafor toured the port. "The cranes are old," Samuel Okafor said.\n'
+    ),
 }
 
 
@@ -93,3 +103,12 @@ def test_a_bare_word_that_is_also_a_first_name_stays_apart(engine: Engine) -> No
     result = engine.ask("what did Owen James say?", limit=5)
     assert result.speakers == ["Owen James"]
     assert all("always late" not in a.quote for a in result.answers)
+
+
+def test_a_titled_surname_kept_apart_from_his_wife_joins_the_governor(engine: Engine) -> None:
+    governor = engine.ask("what did Samuel Okafor say?", limit=10)
+    assert governor.speakers == ["Samuel Okafor"]
+    said = " ".join(a.quote for a in governor.answers)
+    assert "levy stays" in said and "cranes are old" in said
+    wife = engine.ask("what did Diane Okafor say?")
+    assert all("levy" not in a.quote for a in wife.answers)

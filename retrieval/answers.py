@@ -90,6 +90,13 @@ def _fitting(s: Searcher, names: Sequence[str], words: str) -> list[str]:
     return out
 
 
+def _noting(ranked: Iterable[Scored], into: list[Scored]) -> Iterator[Scored]:
+    """The ranking as it is read, noting each quote read (the ranking stays lazy)."""
+    for x in ranked:
+        into.append(x)
+        yield x
+
+
 def _medium_words(medium: str) -> str:
     if medium in {"tweet", "statement", "interview", "speech", "letter", "post"}:
         return f"in a {medium}"
@@ -201,7 +208,8 @@ class _Answerer:
                     said,
                 )
             ranked = itertools.chain([first], rest)
-        ranked = interleave(ranked, said)
+        read: list[Scored] = []
+        ranked = _noting(interleave(ranked, said), read)
         answers = self._build(ranked, self.limit)
         if len(said) > 1:
             message = f"“{p.speaker_phrase}” matches {_plural(len(said), 'speaker')}: "
@@ -213,7 +221,29 @@ class _Answerer:
             message += f", most relevant to “{p.topic}” first." if p.topic else "."
         if p.medium and not any(self._medium_match(q, p.medium) for q in quotes or ()):
             message += f" I found nothing said {_medium_words(p.medium)}; these are the closest."
+        if p.stance and p.topic and len(said) == 1 and answers:
+            message += self._side_of(said[0], read, p.topic, p.stance)
         return self._result(answers, message, said)
+
+    def _side_of(self, name: str, read: list[Scored], topic: str, side: int) -> str:
+        """'Did Okafor defend the levy?': which side her quotes on the levy read as."""
+        want = stems(topic)
+        titled = set(self._titled(want)[:TITLED_MAX])
+        lean = 0.0
+        for x in read:
+            q = x.quote
+            near = self._stems_at(q.article_id, q.start, q.end) | self._stems_at(
+                q.article_id, q.ctx_start, q.ctx_end
+            )
+            if q.article_id in titled or want <= near:  # as in _took_side: on the topic
+                lean += self._polarity(q, want)
+        way = "for" if side > 0 else "against"
+        if side * lean >= SIDE_MIN:
+            return f" {name}'s words read as speaking {way} “{topic}”."
+        if side * lean <= -SIDE_MIN:
+            other = "against" if side > 0 else "for"
+            return f" {name}'s words read as speaking {other} “{topic}”, not {way} it."
+        return f" I cannot tell from these words whether {name} was for or against “{topic}”."
 
     def _rows_of(self, stubs: list[QuoteStub]) -> list[QuoteRow]:
         """Stubs as full rows, in the stubs' order."""

@@ -602,6 +602,7 @@ def _what_did(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
             p.intent = "what_did"
             _fill_speaker(m.group("who"), p, d)
             _fill_slots(m.group("verb"), m.group("rest"), p)
+            _named_side(m.group("verb"), m.group("rest"), p)
             return True
     m = _FROM.match(body)
     if m and _plausible_name(m.group("who")):
@@ -718,9 +719,21 @@ def _aux_name(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
             p.intent = "what_did"
             p.speaker_phrase = who
             p.speakers = names
-            _fill_slots(None, " ".join(words[n:]), p)
+            side = _named_side(words[n], " ".join(words[n + 1 :]), p)
+            # "did Okafor support the levy?": her side on the levy, the verb is not the topic
+            _fill_slots(None, side or " ".join(words[n:]), p)
             return True
     return False
+
+
+def _named_side(verb: str, rest: str, p: ParsedQuestion) -> str | None:
+    """'Did Okafor defend the levy?': her quotes on the levy, and whether they read as that
+    side (answers.py says so). What the side is taken on, when there is one."""
+    side = side_words(verb, rest) if rest.strip() else None
+    if side is None:
+        return None
+    p.stance = side[0]
+    return side[1]
 
 
 def _unwrap(text: str) -> str:

@@ -237,6 +237,22 @@ def test_who_took_a_side_answers_that_side_first(
         assert other_side in r.message.split("Speaking against it:")[1]
 
 
+@pytest.mark.parametrize(
+    ("question", "reading"),
+    [
+        ("did Okafor defend the levy?", "Diane Okafor's words read as speaking for “levy”."),
+        ("did Delgado oppose the levy?", "speaking for “levy”, not against it."),
+        ("did Councilman Johnson support the levy?", "speaking against “levy”, not for it."),
+    ],
+)
+def test_a_named_speakers_side_is_read_from_their_words(
+    qa_engine: Engine, question: str, reading: str
+) -> None:
+    r = qa_engine.ask(question)
+    assert not r.abstained and len(r.speakers) == 1
+    assert r.message.endswith(reading)
+
+
 def test_nobody_on_that_side_is_said_plainly(qa_engine: Engine) -> None:
     r = qa_engine.ask("who criticised the library renovation?")
     assert r.abstained and r.answers == []

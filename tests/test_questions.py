@@ -641,6 +641,23 @@ def test_a_side_named_as_a_group_asks_for_that_side(question: str, stance: int, 
     )
 
 
+@pytest.mark.parametrize(
+    ("question", "speakers", "stance", "topic"),
+    [
+        ("did Okafor defend the levy?", ["Diane Okafor"], 1, "levy"),
+        ("did Okafor support the levy?", ["Diane Okafor"], 1, "levy"),
+        ("did Councilman Johnson criticize the ferry?", ["Ray Johnson"], -1, "ferry"),
+        ("did Kline praise the nurses in a video?", ["Robert Kline"], 1, "nurses"),
+        ("did Kline meet with the union?", ["Robert Kline"], 0, "meet with the union"),
+    ],
+)
+def test_a_named_speakers_side_is_asked_for(
+    question: str, speakers: list[str], stance: int, topic: str
+) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert (p.intent, p.speakers, p.stance, p.topic) == ("what_did", speakers, stance, topic)
+
+
 def test_a_side_group_without_a_topic_is_left_as_it_was() -> None:
     p = parse_question("what did the critics say?", DIRECTORY)
     assert p.stance == 0

@@ -88,6 +88,7 @@ _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they"}
 
 
 _COURTESY = frozenset({"mr", "mrs", "ms", "miss"})
+_APPOS_MARKS = frozenset({",", "(", "—", "–", "--"})
 
 
 @dataclass
@@ -508,8 +509,15 @@ class SpeakerBook:
                 e.add_role(role)
                 if role.lower().split()[0] in ("mr.", "mr", "mrs.", "ms.", "mrs", "ms"):
                     e.add_role(role)
+        after = head.doc[head.i + 1] if head.i + 1 < len(head.doc) else None
         for child in head.children:
-            if child.dep_ == "appos" and child.ent_type_ != "PERSON":
+            # "Ana Ruiz, the treasurer," — not "Ana Ruiz and her co-conspirators"
+            if (
+                child.dep_ == "appos"
+                and child.ent_type_ != "PERSON"
+                and after is not None
+                and after.text in _APPOS_MARKS
+            ):
                 e.add_role(span_text(np_tokens(child)))
                 self._owned_roles.append((idx, child))
         if head.dep_ == "appos" and head.head.pos_ == "NOUN" and _set_off(head.head, name[0]):

@@ -354,6 +354,16 @@ def test_a_plural_noun_run_into_a_name_is_not_a_role(nlp) -> None:  # type: igno
     assert not any("loopholes" in r for r in garcia.roles), garcia.roles
 
 
+def test_a_noun_joined_by_and_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        '"Mr. President, will you pledge not to issue a pardon to Mary Collins and her '
+        'co-conspirators for their many crimes against our country and against society itself?"'
+        " Trump asked. Collins said nothing."
+    )
+    collins = {s.name: s for s in extract(article, nlp).speakers}["Mary Collins"]
+    assert not any("conspirators" in r for r in collins.roles), collins.roles
+
+
 def test_an_age_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
     ex = extract("Edna Moss, 71, said the nurses had been kind but stretched thin.", nlp)
     moss = {s.name: s for s in ex.speakers}["Edna Moss"]

@@ -135,3 +135,31 @@ def test_a_headline_deed_is_no_statement_but_a_vow_is(  # type: ignore[no-untype
     article = headline + "\n\nThe Rovers will remain in the city, the club said on Friday."
     got = [q.text for q in extract(article, nlp).quotes if q.start < len(headline)]
     assert bool(got) == kept, got
+
+
+def test_doubled_apostrophe_quotes_after_a_full_stop_are_direct(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Some papers quote with doubled apostrophes; a quote opening after a full stop starts a
+    sentence, so it is a direct quote, and never twice."""
+    article = (
+        INTRO + "''There is a lot of new complexity,'' said Haley, a fellow at the center. "
+        "''We should throw as many wrenches into the works as possible,'' Ms. Lopez said."
+    )
+    got = [(q.text, q.kind, q.speaker) for q in extract(article, nlp).quotes]
+    assert got == [
+        ("There is a lot of new complexity,", "direct", "Tom Haley"),
+        ("We should throw as many wrenches into the works as possible,", "direct", "Maria Lopez"),
+    ]
+
+
+def test_a_quoted_fragment_after_a_comma_goes_on_with_the_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'X is "smart," she wrote in an email to Y, and "full of it."': the second fragment is
+    more of what she wrote, with its marks, not the email's addressee."""
+    article = (
+        INTRO + "The plan is \u201csmart as a whip,\u201d Lopez wrote in an email to the city "
+        "clerk, and \u201cfull of holes.\u201d"
+    )
+    ex = extract(article, nlp)
+    got = [q.text for q in ex.quotes]
+    assert "\u201cfull of holes.\u201d" in got, got
+    assert not any("email" in t for t in got), got
+    assert len({q.group for q in ex.quotes}) == 1

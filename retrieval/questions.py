@@ -484,12 +484,26 @@ def _who_side(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         return False
     p.intent, p.verb, p.stance = "who_said", m.group("verb").lower(), side[0]
     p.phrase = f"{p.verb} {m.group('rest').strip()}"
-    _fill_slots(None, side[1], p, shows=False)  # "the plan in a statement", "X on the levy"
-    p.topic = p.topic or _strip_det(side[1])
+    p.topic = _side_topic(side[1], p)
     # "who criticised Okafor (on the levy)?": someone other than Okafor
     whom = re.split(r"\s+(?:on|about|over|regarding|for|in)\s+", side[1], maxsplit=1)[0]
     p.exclude = d.resolve(whom)
     return True
+
+
+def _side_topic(words: str, p: ParsedQuestion) -> str:
+    """What a side is taken on: 'the plan to rebuild the pier' whole, less when and where it
+    was said ('in a statement' is the medium), and 'X on the levy' is the levy."""
+    words = re.sub(r"\s+", " ", _WHEN.sub(" ", words)).strip(" ,")
+    nm = _MEDIUM_NOUN.search(words)
+    if nm:
+        word = nm.group("m").lower()
+        p.medium = "tweet" if word in {"tweet", "tweets", "twitter"} else word
+        words = (words[: nm.start()] + words[nm.end() :]).strip(" ,")
+    about = re.search(r"(?:^|\s)(?:on|about|over|regarding)\s+(?P<t>.+)$", words, re.I)
+    if about and _content(about.group("t")):
+        words = about.group("t")
+    return _strip_det(words)
 
 
 def _who(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:

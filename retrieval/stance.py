@@ -75,15 +75,14 @@ _SIDE_PHRASE = re.compile(
 _PREP_VERBS = {
     "argued", "argue", "argues", "spoke", "speak", "speaks", "came", "come", "comes",
     "campaigned", "campaign", "pushed", "push", "fought", "fight", "lobbied", "rallied",
-    "voted", "vote", "stood", "stand", "is", "was", "are", "were", "weighed", "called",
-    "been", "went",
+    "voted", "vote", "stood", "stand", "is", "was", "are", "were", "weighed", "been", "went",
 }  # fmt: skip
 # ... of which these take one with a plain "for": "argued for the levy" takes a side, "spoke
 # for the hospital" speaks on its behalf.
 _FOR_VERBS_PLAIN = {
     "argued", "argue", "argues", "campaigned", "campaign", "pushed", "push", "fought",
     "fight", "lobbied", "rallied", "voted", "vote", "stood", "stand", "is", "was", "are",
-    "were", "called",
+    "were",
 }  # fmt: skip
 _STEM_SIDE = re.compile(rf"^{_SIDE_VERB}$", re.I)
 
@@ -105,7 +104,7 @@ _FOR_WORDS = re.compile(
     r"success(?:ful)?|progress|benefits?|protects?|protected|promise\s+kept|turning\s+point|"
     r"milestone|historic|breakthrough|sensible|reasonable|persuaded|convinced|relief|"
     r"opportunit(?:y|ies)|investment|win(?:s|ning)?|worth\s+it|beautiful|wonderful|"
-    r"amazing|terrific|fantastic|love[ds]?)\b",
+    r"amazing|terrific|fantastic|love[ds]?|confidence|trust(?:ed|s)?)\b",
     re.I,
 )
 _AGAINST_WORDS = re.compile(
@@ -119,7 +118,7 @@ _AGAINST_WORDS = re.compile(
     r"outrage(?:ous)?|ridiculous|absurd|dangerous|costly|unaffordable|skeptic(?:s|al)?|"
     r"sceptic(?:s|al)?|doubts?|doubtful|disappoint(?:ed|ing)|troubling|alarming|flawed|"
     r"misguided|short-?sighted|dismiss(?:es|ed)|disputed?|blank\s+check|gift\s+to|awful|"
-    r"horrible|ugly|hate[ds]?)\b",
+    r"horrible|ugly|hate[ds]?|misleading|dishonest|lie[ds]?|lying)\b",
     re.I,
 )
 _NEGATION = re.compile(
@@ -237,9 +236,27 @@ def aimed(text: str) -> tuple[tuple[int, frozenset[str]], ...]:
     """Sides aimed at something in the text, each with the stems of what it is aimed at:
     'voted for the levy', 'opposed public money for the stadium'."""
     return tuple(
-        (_aimed_side(m.group("side")), frozenset(stems(m.group("obj"))))
+        (_aimed_side(m.group("side")), frozenset(stems(_target(m.group("obj")))))
         for m in _AIMED.finditer(text)
     )
+
+
+_NOT_GERUNDS = {"during", "including", "regarding", "concerning", "according", "following"}
+
+
+def _target(words: str) -> str:
+    """What a side is aimed at: "supports Sessions' decision" is aimed at the decision and
+    "supports Sessions recusing himself" at an event, neither at Sessions."""
+    out: list[str] = []
+    for i, w in enumerate(words.split()):
+        if w.endswith(("'s", "'", "\u2019s", "\u2019")):
+            out = []  # the thing of theirs is the target
+            continue
+        low = w.lower()
+        if i and low.endswith("ing") and low not in _NOT_GERUNDS:
+            return ""  # an event: "X recusing himself"
+        out.append(w)
+    return " ".join(out)
 
 
 def aimed_at(found: Iterable[tuple[int, frozenset[str]]], topic: set[str]) -> float:
@@ -288,7 +305,7 @@ def lean(quote: str, context: str, before: str, cue: str | None) -> Lean:
     )
     side = cue_stance(cue)
     manner = cue is not None and cue.lower().startswith(_MANNER_STEMS)
-    target = None if manner or not side else frozenset(stems(quote))
+    target = None if manner or not side else frozenset(stems(_target(quote)))
     return Lean(words, aimed(f"{before} {context}" if transition else context), side, target)
 
 

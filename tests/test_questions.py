@@ -13,7 +13,7 @@ from retrieval.questions import (
     clean_question,
     parse_question,
 )
-from retrieval.stance import cue_stance, polarity, verb_stance
+from retrieval.stance import W_CUE, cue_stance, polarity, verb_stance
 from retrieval.types import Context
 from retrieval.wording import stems
 
@@ -615,6 +615,11 @@ def test_a_side_is_read_from_verbs_and_words() -> None:
     aimed = polarity("the plan", "", "", "criticized", stems("the plan"))
     off = polarity("lawmakers of stalling", "", "", "accused", levy)
     assert aimed <= -1.5 < off < 0
+    # a side on someone's decision, or on an event they are in, is not a side on them
+    vrba = stems("Vrba")
+    assert polarity("x", "Kim Oduya backed Vrba's decision to resign.", "", "said", vrba) == 0
+    assert polarity("Vrba stepping down", "", "", "supports", vrba) < W_CUE
+    assert polarity("Vrba", "", "", "supports", vrba) == W_CUE
     # what comes before a "but" counts half
     assert polarity("They are good people, but it is a mistake", "", "", "said", levy) < 0
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from retrieval.engine import Engine
-from retrieval.types import AskResult, Context
+from retrieval.types import Answer, ArticleRef, AskResult, Context
 from tests.conftest import SHARED
 
 QA = Path(__file__).resolve().parent / "qa"
@@ -162,6 +162,28 @@ def test_a_follow_up_about_it_keeps_the_topic_and_leaves_out_who_was_shown(
     assert [a.speaker for a in who_else.answers] == [a.speaker for a in others.answers]
     against = qa_engine.ask("who criticised it?", context=ctx)
     assert against.answers[0].speaker == "Ray Johnson" and "against “levy”" in against.message
+
+
+def _asked(speakers: list[str], shown: list[str]) -> AskResult:
+    ref = ArticleRef("a1", None, None, None, None)
+    answers = [
+        Answer(n, None, f"{n} spoke.", [f"{n} spoke."], "direct", "said", None, "", ref, 1.0)
+        for n in shown
+    ]
+    return AskResult("q", "what_did", speakers, False, "", answers)
+
+
+def test_context_keeps_the_speaker_the_thread_is_about_first() -> None:
+    """The last one named alone stays first through answers naming several; else the first
+    shown; a thread stored as a list of names (Slack) keeps it by keeping the order."""
+    johnsons = ["Edith Johnson", "Ray Johnson", "Sandra Johnson"]
+    ctx = Context().after(_asked(["Ray Johnson"], ["Ray Johnson"]))
+    ctx = ctx.after(_asked(johnsons, ["Edith Johnson", "Ray Johnson"]))
+    assert ctx.focus == "Ray Johnson" and sorted(ctx.speakers) == johnsons
+    ctx = ctx.after(_asked(johnsons, ["Sandra Johnson"]))
+    assert ctx.focus == "Ray Johnson"
+    fresh = Context().after(_asked(johnsons, ["Sandra Johnson", "Edith Johnson"]))
+    assert fresh.focus == "Sandra Johnson"
 
 
 def test_context_after_an_answer_without_speakers_keeps_the_thread() -> None:

@@ -190,6 +190,8 @@ class _Snapshot:
         by_last: dict[str, list[str]] = defaultdict(list)
         for name, info in self.speakers.items():
             toks = tokens(name)
+            while len(toks) > 2 and toks[-1] in _SUFFIXES:  # "Joseph R. Biden Jr."
+                toks.pop()
             if info.kind == "person" and len(toks) >= 2:
                 by_last[toks[-1]].append(name)
         bare = [  # a capitalised word the article never typed is most likely a surname too
@@ -262,6 +264,7 @@ def _in_batches(keys: Iterable[Key]) -> Iterator[tuple[str, list[Key]]]:
         yield "(" + ",".join("?" * len(batch)) + ")", batch
 
 
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # words of a role that say nothing of which person holds it
 _ROLE_FILLER = frozenset(
     {"the", "a", "an", "of", "for", "and", "in", "on", "at", "former", "his", "her", "their"}

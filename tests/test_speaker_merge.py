@@ -56,6 +56,14 @@ ARTICLES = {
         "Governor tours the port\n\n"
         'Governor Samuel Okafor toured the port. "The cranes are old," Samuel Okafor said.\n'
     ),
+    "k.txt": (
+        "Senate vote\n\n"
+        'Sen. Walter P. Crane Jr. voted no. "It costs too much," Walter P. Crane Jr. said.\n'
+    ),
+    "l.txt": (
+        "Senate reaction\n\n"
+        '"Tell that to the people paying for it," Crane said after the vote.\n'
+    ),
 }
 
 
@@ -112,3 +120,9 @@ def test_a_titled_surname_kept_apart_from_his_wife_joins_the_governor(engine: En
     assert "levy stays" in said and "cranes are old" in said
     wife = engine.ask("what did Diane Okafor say?")
     assert all("levy" not in a.quote for a in wife.answers)
+
+
+def test_a_bare_surname_finds_a_name_with_a_suffix(engine: Engine) -> None:
+    result = engine.ask("what did Walter P. Crane Jr. say?", limit=5)
+    assert result.speakers == ["Walter P. Crane Jr."]
+    assert "paying for it" in " ".join(a.quote for a in result.answers)

@@ -507,9 +507,30 @@ class _Extractor:
                 continue
             if by_object and f.is_name(s, e):
                 continue  # "praised Vladimir Putin": a stance toward someone, not a statement
-            q = self._add(s, e, kind, t, spk, self._group(t))
+            q = self._add(s, e, kind, t, spk, self._introduced_group(s, e, spk, t))
             if q is not None:
                 f.covered.append((q.start, q.end))
+
+    def _introduced_group(
+        self, s: int, e: int, spk: tuple[str | None, str | None, str], cue: Token
+    ) -> int:
+        """'She said she recalled thinking, "..."': what is left of a reported statement
+        once the quote is cut out may only introduce that quote (its cue is the last verb);
+        then both are one statement, by the reported speaker."""
+        e_own = self.f.cut_second_report(s, e)  # 'said X, saying "..."' is two statements
+        for q in self.quotes:
+            c = self.cue_token.get(id(q))
+            if q.kind != "direct" or c is None or not s <= c.idx < e_own:
+                continue
+            if q.speaker not in (spk[0], None) or q.group is None:
+                continue
+            if self.text[e : q.start].strip(" ,:\"'\u201c\u2018") == "" and not any(
+                t.pos_ in ("NOUN", "PROPN") for t in self.doc[c.i + 1 : c.i + 4] if t.idx < e
+            ):
+                if q.speaker is None:
+                    q.speaker, q.speaker_mention, q.speaker_kind = spk  # type: ignore[assignment]
+                return q.group
+        return self._group(cue)
 
     def _nouns(self) -> None:
         """ "Her claim that X", "his plan to X", "she is sure that X": a statement noun or a

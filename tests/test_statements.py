@@ -163,3 +163,16 @@ def test_a_quoted_fragment_after_a_comma_goes_on_with_the_statement(nlp) -> None
     assert "\u201cfull of holes.\u201d" in got, got
     assert not any("email" in t for t in got), got
     assert len({q.group for q in ex.quotes}) == 1
+
+
+def test_a_reported_verb_that_only_introduces_a_quote_joins_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Lopez said she recalled thinking, "..."' is one statement, not 'she recalled thinking'
+    on its own beside the quote."""
+    article = INTRO + 'Lopez said she recalled thinking, "Nobody in this room can see me at all."'
+    ex = extract(article, nlp)
+    assert {q.text for q in ex.quotes} == {
+        "she recalled thinking",
+        "Nobody in this room can see me at all.",
+    }
+    assert len({q.group for q in ex.quotes}) == 1
+    assert {q.speaker for q in ex.quotes} == {"Maria Lopez"}

@@ -103,6 +103,10 @@ def _misread_content(t: Token) -> list[Token]:
     for c in t.children:
         if c.i > t.i and c.dep_ in ("acl", "relcl", "ccomp") and _has_that(c):
             return [doc[i] for i in range(c.left_edge.i, c.right_edge.i + 1)]
+        infinitive = c.left_edge.i == t.i + 1 and doc[t.i + 1].lower_ == "to"
+        if infinitive and c.pos_ == "VERB" and misread_verb(t) in XCOMP_VERBS:
+            # a headline's "Mayor Vows To Cut Fees"
+            return [doc[i] for i in range(c.left_edge.i, c.right_edge.i + 1)]
     nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
     if nxt is None or nxt.text not in (".", "!"):
         return []

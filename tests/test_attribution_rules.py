@@ -302,3 +302,16 @@ def test_a_verb_read_as_a_plural_noun_reports_its_that_clause(nlp) -> None:  # t
         heads=[1, 2, 2, 2, 2],
     )
     assert not is_cue(his_claims[1], [-1] * 5)
+
+
+def test_a_headline_vow_read_as_a_noun_reports_its_infinitive(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A title-case headline: the tagger reads "Vows" as a proper noun with the name
+    compounded on it; the infinitive after it is the vow, the name the speaker."""
+    doc = nlp("Budget Chief Lopez Vows To Cut Fees Paid By Small Farmers.")
+    vows = next(t for t in doc if t.text == "Vows")
+    assert vows.pos_ == "PROPN"  # the tagger's reading
+    assert is_cue(vows, [-1] * len(doc))
+    got = " ".join(t.text for t in content_tokens(vows))
+    assert got == "To Cut Fees Paid By Small Farmers"
+    subj = cue_subject(vows)
+    assert subj is not None and subj.text == "Lopez"

@@ -25,7 +25,7 @@ from retrieval.cues import (
     XCOMP_VERBS,
 )
 from retrieval.names import ROLE_KEYS, words
-from retrieval.speakers import ORG_HEADS
+from retrieval.speakers import HOW_NOUNS, ORG_HEADS
 
 REASON_MARKS = words("because since although though while unless if")
 CONTRAST_MARKS = words("although though while whereas")
@@ -300,6 +300,12 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
             # "was able to brag": the subject of the adjective's copula speaks
             subj = cue_subject(cue.head, depth + 1)
             return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
+        if cue.dep_ == "acl" and _own_medium(cue.head):
+            # "In a statement announcing the pick, the union said ...": the medium is the
+            # subject's own, and so is what it announces
+            verb = cue.head.head.head
+            subj = cue_subject(verb, depth + 1) if verb.pos_ in ("VERB", "AUX") else None
+            return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
         if cue.dep_ == "acl" and cue.head.head.i != cue.head.i:
             return cue_subject(cue.head.head, depth + 1)
         verb = cue.head.head
@@ -331,6 +337,17 @@ def _cataphora(subj: Token, cue: Token) -> Token | None:
     if main and main[0].tag_ in ("NNP", "NNPS") and main[0].i < cue.head.i:
         return main[0]
     return None
+
+
+def _own_medium(noun: Token) -> bool:
+    """Whether `noun` is a medium the clause's subject speaks through: "in a statement",
+    "at a news conference", "during a speech" (not "responded to a tweet")."""
+    return (
+        noun.dep_ == "pobj"
+        and noun.lemma_.lower() in HOW_NOUNS | words("conference")
+        and noun.head.lower_ in ("in", "at", "during", "with", "through")
+        and noun.head.dep_ == "prep"
+    )
 
 
 def _name_before(cue: Token) -> Token | None:

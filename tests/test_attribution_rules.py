@@ -214,6 +214,23 @@ RULES = [
         [("The mayor spoke for an hour", "Tom Haley", "according to")],
         [],
     ),
+    (  # a verb on the speaker's own medium speaks with the clause's subject
+        "Haley spoke at a news conference announcing that the state was suing the company "
+        "over its hiring rules.",
+        [
+            (
+                "the state was suing the company over its hiring rules",
+                "Tom Haley",
+                "announcing",
+            )
+        ],
+        [],
+    ),
+    (  # ... not on someone else's
+        "Haley responded to a tweet attacking his record on the state's schools.",
+        [],
+        ["his record on the state's schools"],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],

@@ -186,6 +186,21 @@ def test_context_keeps_the_speaker_the_thread_is_about_first() -> None:
     assert fresh.focus == "Sandra Johnson"
 
 
+def test_a_stored_slack_thread_keeps_its_focus(tmp_path: Path) -> None:
+    from bot.state import BotState
+
+    johnsons = ["Edith Johnson", "Ray Johnson", "Sandra Johnson"]
+    ctx = Context().after(_asked(["Ray Johnson"], ["Ray Johnson"]))
+    ctx = ctx.after(_asked(johnsons, ["Edith Johnson"]))
+    state = BotState(tmp_path / "slack.db")
+    try:
+        state.remember_thread("C1", "1.0", ctx)
+        again = state.thread_context("C1", "1.0")
+        assert again is not None and again.focus == "Ray Johnson"
+    finally:
+        state.close()
+
+
 def test_context_after_an_answer_without_speakers_keeps_the_thread() -> None:
     ctx = Context(speakers=["Mara Quill"], topic="the levy", shown=[("a1", "We won.")])
     nothing = AskResult("thanks", "search", [], True, "You're welcome!", [])

@@ -58,6 +58,8 @@ def is_cue(t: Token, in_quote: list[int], lexicon: frozenset[str] = SPEECH_VERBS
         return False
     if t.dep_ in ("amod", "compound", "auxpass", "aux"):
         return False
+    if t.tag_ == "VBN" and _verbless_main(t):
+        return True  # "One of the doctors who signed the letter called him a quack."
     if t.tag_ == "VBN" and not any(c.dep_ in ("aux", "nsubj") for c in t.children):
         # "When asked about ...": a participle, nobody speaks through it (with a subject it
         # is a past tense the tagger took for one: "Ruiz on Friday called on ...")
@@ -116,6 +118,24 @@ def _misread_content(t: Token) -> list[Token]:
     if lo <= t.sent.start + 2 or doc[lo - 1].text != ",":
         return []
     return [doc[i] for i in range(t.sent.start, lo - 1)]
+
+
+def _verbless_main(t: Token) -> bool:
+    """A past tense the parser hung as a participle on the subject of a sentence it left
+    with no main verb: "Ann Reyes, the head of the union, compared the plan to ..." (root
+    "Reyes"); not one deeper in it, whose subject the parse does not show."""
+    root = t.sent.root
+    on_root = t.head.i == root.i or (
+        t.head.dep_ in ("appos", "pobj") and root.i in (t.head.head.i, t.head.head.head.i)
+    )
+    return (
+        t.dep_ == "acl"
+        and on_root
+        and root.pos_ in ("NOUN", "PROPN", "NUM", "PRON")
+        and root.i < t.i
+        and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in t.children)
+        and not any(c.dep_ == "agent" for c in t.children)
+    )
 
 
 def reports_clause(t: Token, in_quote: list[int]) -> bool:
@@ -278,6 +298,8 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
         return None
     if cue.pos_ in ("NOUN", "PROPN"):
         return _misread_subject(cue) if misread_verb(cue) else None
+    if cue.tag_ == "VBN" and _verbless_main(cue):
+        return cue.sent.root
     for c in cue.children:
         if c.dep_ == "nsubj" or (c.dep_ == "agent"):
             if c.dep_ == "agent":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from retrieval.attribution import content_tokens, cue_subject, is_cue
+from retrieval.attribution import content_tokens, cue_subject, is_cue, object_content
 from retrieval.quotes import extract, load_nlp
 from retrieval.types import Extraction
 
@@ -332,3 +332,42 @@ def test_a_headline_vow_read_as_a_noun_reports_its_infinitive(nlp) -> None:  # t
     assert got == "To Cut Fees Paid By Small Farmers"
     subj = cue_subject(vows)
     assert subj is not None and subj.text == "Lopez"
+
+
+def test_a_main_verb_parsed_as_a_participle_on_the_subject_speaks(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The parse of some "Name, the head of X, compared Y to Z" sentences: no main verb,
+    the name at the root and "compared" a participle hung on it. It is the main verb."""
+    rows = [  # word, tag, pos, dep, head, lemma
+        ("Ann", "NNP", "PROPN", "compound", 1, "Ann"),
+        ("Reyes", "NNP", "PROPN", "ROOT", 1, "Reyes"),
+        (",", ",", "PUNCT", "punct", 1, ","),
+        ("the", "DT", "DET", "det", 4, "the"),
+        ("head", "NN", "NOUN", "appos", 1, "head"),
+        ("of", "IN", "ADP", "prep", 4, "of"),
+        ("the", "DT", "DET", "det", 7, "the"),
+        ("union", "NN", "NOUN", "pobj", 5, "union"),
+        (",", ",", "PUNCT", "punct", 1, ","),
+        ("compared", "VBN", "VERB", "acl", 1, "compare"),
+        ("Haley", "NNP", "PROPN", "dobj", 9, "Haley"),
+        ("to", "IN", "ADP", "prep", 9, "to"),
+        ("a", "DT", "DET", "det", 13, "a"),
+        ("coach", "NN", "NOUN", "pobj", 11, "coach"),
+        (".", ".", "PUNCT", "punct", 1, "."),
+    ]
+    doc = Doc(
+        nlp.vocab,
+        words=[r[0] for r in rows],
+        tags=[r[1] for r in rows],
+        pos=[r[2] for r in rows],
+        deps=[r[3] for r in rows],
+        heads=[r[4] for r in rows],
+        lemmas=[r[5] for r in rows],
+    )
+    compared = doc[9]
+    assert is_cue(compared, [-1] * len(doc))
+    subj = cue_subject(compared)
+    assert subj is not None and subj.text == "Reyes"
+    assert " ".join(t.text for t in object_content(compared)) == "Haley to a coach"
+    # a participle on a noun of a sentence with a main verb stays a participle
+    plain = nlp("The plan, compared to last year's, was cheaper.")
+    assert not is_cue(next(t for t in plain if t.text == "compared"), [-1] * len(plain))

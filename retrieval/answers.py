@@ -469,7 +469,9 @@ class _Answerer:
         other_way = "against" if side > 0 else "for"
         against = f" Speaking {other_way} it: {_names(others)}." if others else ""
         if not taking:
-            nobody = f"I found no one in {self._in_articles()} clearly speaking {way} “{topic}”."
+            others_asked = self.p.exclude and re.search(r"\belse\b", self.p.text, re.I)
+            anyone = "no one else" if others_asked else "no one"  # "who else defended it?"
+            nobody = f"I found {anyone} in {self._in_articles()} clearly speaking {way} “{topic}”."
             if others or not answers:
                 # Only the other side, or nobody, spoke to it: that is the answer.
                 others_on = f" Also quoted on it: {_names(speakers)}." if speakers else ""

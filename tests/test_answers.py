@@ -301,6 +301,14 @@ def test_nobody_on_that_side_is_said_plainly(qa_engine: Engine) -> None:
     assert praised.answers[0].speaker == "Noor Haddad"
 
 
+def test_who_else_took_that_side_leaves_out_those_shown(qa_engine: Engine) -> None:
+    first = qa_engine.ask("who defended the levy?")
+    more = qa_engine.ask("who else defended it?", context=Context().after(first))
+    assert not {a.speaker for a in more.answers} & set(first.speakers)
+    if more.abstained:
+        assert more.message.startswith("I found no one else in the")
+
+
 def test_a_role_qualified_by_the_story_finds_its_holder(qa_engine: Engine) -> None:
     """'team owner' is written without the team; the article it is written in names it."""
     for question in (

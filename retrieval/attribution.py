@@ -89,11 +89,18 @@ def misread_verb(t: Token) -> str | None:
 
 def _misread_subject(t: Token) -> Token | None:
     """The noun phrase a misread verb swallowed as its modifiers: "the aide" in "the
-    governor's former aide maintains"."""
+    governor's former aide maintains". Only one that can speak (a name, a person, a group):
+    "the insurance claims" stays a noun."""
     before = [c for c in t.children if c.i < t.i and c.dep_ in ("compound", "nsubj", "nmod")]
     if not before or before[-1].i != t.i - 1:
         return None
-    return before[-1] if before[-1].pos_ in ("NOUN", "PROPN", "PRON") else None
+    s = before[-1]
+    lemma = s.lemma_.lower()
+    if s.pos_ == "PROPN" or s.ent_type_ in SPEAKER_ENTS or s.is_title:
+        return s  # a name, even one tagged as a common noun
+    if s.pos_ == "NOUN" and (lemma in ROLE_KEYS or lemma in ORG_HEADS | PEOPLE_NOUNS):
+        return s
+    return None
 
 
 def _misread_content(t: Token) -> list[Token]:

@@ -310,6 +310,15 @@ def test_a_verb_read_as_a_plural_noun_reports_its_that_clause(nlp) -> None:  # t
     assert [t.text for t in content_tokens(claims)] == ["that", "he", "should", "be", "exempt"]
     subj = cue_subject(claims)
     assert subj is not None and subj.text == "Ruiz"
+    thing = Doc(
+        nlp.vocab,
+        words=["But", "insurance", *words[2:]],
+        tags=["CC", "NN", "NNS", "IN", "PRP", "MD", "VB", "JJ", "."],
+        pos=["CCONJ", "NOUN", "NOUN", "SCONJ", "PRON", "AUX", "AUX", "ADJ", "PUNCT"],
+        deps=["cc", "compound", "ROOT", "mark", "nsubj", "aux", "acl", "acomp", "punct"],
+        heads=[2, 2, 2, 6, 6, 6, 2, 6, 2],
+    )
+    assert not is_cue(thing[2], [-1] * len(thing))  # "insurance claims" cannot speak
     his_claims = Doc(
         nlp.vocab,
         words=["His", "claims", "were", "false", "."],

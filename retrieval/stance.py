@@ -51,7 +51,7 @@ _AGAINST_STEMS = (
 )  # fmt: skip
 _ENDINGS = (
     "", "e", "s", "es", "ed", "d", "ing", "ied", "ies", "y", "med", "ion", "ions", "ition",
-    "ism", "ise", "ised", "ize", "ized", "al", "ement", "ation", "er", "ers",
+    "ism", "ise", "ised", "ising", "ize", "ized", "izing", "al", "ement", "ation", "er", "ers",
 )  # fmt: skip
 _SIDE_VERB = (
     rf"(?:{'|'.join(_FOR_STEMS + _AGAINST_STEMS)})"
@@ -171,6 +171,7 @@ def verb_stance(verb: str) -> int:
     return _stem_side(v.split(" ", 1)[0]) if v else 0
 
 
+_BE = {"is", "are", "was", "were", "has", "have", "had", "been"}
 _CONTENT_CLAUSE = re.compile(r"^(?:that|whether|if|how|what|why|when)\b", re.I)
 
 
@@ -179,6 +180,9 @@ def side_words(verb: str, rest: str) -> tuple[int, str] | None:
     (-1, 'the levy'); ('defended', 'the levy') (+1, 'the levy'); ('pushed', 'back on the
     levy') (-1, 'the levy'). None when the words take no side."""
     rest = rest.strip()
+    ing = re.match(r"^(?:been\s+)?(?P<v>[a-z]+ing)\b\s*(?P<rest>.*)$", rest, re.I)
+    if verb.lower() in _BE and ing and verb_stance(ing.group("v")):
+        verb, rest = ing.group("v"), ing.group("rest")  # "who is backing the plan?"
     if _CONTENT_CLAUSE.match(rest):
         return None  # "who warned that the bridge could fail?" asks for words said
     whole = f"{verb} {rest}"

@@ -527,6 +527,8 @@ def test_who_took_a_side_leaves_out_the_person_named(
         ("who condemned the layoffs last week?", -1, "layoffs"),
         ("who warned against the merger?", -1, "merger"),
         ("who complained about the noise?", -1, "noise"),
+        ("who is backing the stadium deal?", 1, "stadium deal"),
+        ("who has been criticizing the plan?", -1, "plan"),
     ],
 )
 def test_who_took_a_side_asks_for_that_side(question: str, stance: int, topic: str) -> None:

@@ -29,6 +29,11 @@ from retrieval.speakers import HOW_NOUNS, ORG_HEADS
 
 REASON_MARKS = words("because since although though while unless if")
 CONTRAST_MARKS = words("although though while whereas")
+# Verbs of asking someone to act, whose object is the one asked: "urged lawmakers to ...".
+REQUEST_VERBS = words(
+    "urge ask encourage implore persuade press push remind advise instruct order caution "
+    "challenge convince warn beg invite call"
+)
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
 MEANS_PREPS = words("by of about after before while without upon in")
 SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -605,6 +610,7 @@ def content_tokens(cue: Token) -> list[Token]:
         lo, hi = _subtree_range(comps[0])
         hi = _before_second_cue(cue, comps[0], hi)
         hi = _before_semicolon(comps[0], hi)
+        lo = _addressee_start(cue, comps[0], lo)
         front = _fronted(cue, lo)
         if front:
             return front + [doc[i] for i in range(lo, hi + 1)]
@@ -750,6 +756,17 @@ def _in_relative_clause(t: Token) -> bool:
             return True
         h = h.head
     return False
+
+
+def _addressee_start(cue: Token, comp: Token, lo: int) -> int:
+    """'urged lawmakers to vote no': a request starts at whom it asks ("lawmakers to vote
+    no"), which the bare infinitive ("to vote no") leaves out."""
+    if comp.dep_ != "xcomp" or cue.lemma_.lower() not in REQUEST_VERBS:
+        return lo
+    objs = [c for c in cue.children if c.dep_ == "dobj" and cue.i < c.i < comp.i]
+    if not objs or objs[0].right_edge.i + 1 != lo:
+        return lo
+    return objs[0].left_edge.i
 
 
 def _colon_paragraph(cue: Token) -> list[Token]:

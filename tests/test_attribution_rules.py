@@ -26,7 +26,10 @@ def statements(ex: Extraction) -> set[tuple[str, str | None, str | None]]:
 RULES = [
     (  # a speech verb joined to a reported clause about a thing goes with the outer speaker
         "Ms. Park said the bill ignored renters and urged lawmakers to vote no.",
-        [("the bill ignored renters", "Dana Park", "said"), ("to vote no", "Dana Park", "urged")],
+        [
+            ("the bill ignored renters", "Dana Park", "said"),
+            ("lawmakers to vote no", "Dana Park", "urged"),
+        ],
         [],
     ),
     (  # the same with a plural thing and a clause
@@ -230,6 +233,11 @@ RULES = [
         "Haley responded to a tweet attacking his record on the state's schools.",
         [],
         ["his record on the state's schools"],
+    ),
+    (  # a request starts at whom it asks
+        "Haley urged his aides to find a way around the legislature.",
+        [("his aides to find a way around the legislature", "Tom Haley", "urged")],
+        ["to find a way around the legislature"],
     ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",

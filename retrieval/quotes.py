@@ -212,6 +212,7 @@ class _Extractor:
         self._indirect()
         self._nouns()
         self._drop_restatements()
+        self._merge_held_thoughts()
         self._fragments()
         self._fill_back()
         self._colon_quotes()
@@ -222,6 +223,34 @@ class _Extractor:
         for e in self.book.entities:
             e.quoted = e.name in said
         return Extraction(quotes=self.quotes, speakers=self.book.speakers())
+
+    def _merge_held_thoughts(self) -> None:
+        """'Shelby said she suspected X -- something a caller also said': the suspicion is
+        what Shelby said, so when the thought runs past the statement that reports it, the
+        statement takes its end and the thought is no second statement."""
+        drop: list[Quote] = []
+        for q in self.quotes:
+            cue = self.cue_token.get(id(q))
+            if q.kind == "direct" or cue is None or cue.lemma_.lower() not in COGNITION_VERBS:
+                continue
+            for o in self.quotes:
+                if (
+                    o is not q
+                    and o.kind != "direct"
+                    and o.group != q.group
+                    and o.speaker is not None
+                    and o.speaker == q.speaker
+                    and o.start <= cue.idx < q.start < o.end < q.end
+                ):
+                    o.end = q.end
+                    o.text = self.text[o.start : o.end]
+                    o.context_end = max(o.context_end, q.context_end)
+                    if self.f.spans_within(o.start, o.end):
+                        o.kind = "mixed"
+                    drop.append(q)
+                    break
+        if drop:
+            self.quotes = [q for q in self.quotes if all(q is not d for d in drop)]
 
     def _drop_restatements(self) -> None:
         """'Ruiz said she felt X, she said': the trailing 'she said' reports the whole

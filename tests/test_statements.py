@@ -176,3 +176,18 @@ def test_a_reported_verb_that_only_introduces_a_quote_joins_it(nlp) -> None:  # 
     }
     assert len({q.group for q in ex.quotes}) == 1
     assert {q.speaker for q in ex.quotes} == {"Maria Lopez"}
+
+
+def test_a_thought_running_past_the_statement_that_reports_it_is_merged(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + "Haley said he suspected the driver was under the influence of alcohol \u2014 "
+        "something a witness also told an officer before the ambulance arrived."
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert got == [
+        (
+            "he suspected the driver was under the influence of alcohol \u2014 something a "
+            "witness also told an officer before the ambulance arrived",
+            "Tom Haley",
+        )
+    ]

@@ -610,6 +610,7 @@ def content_tokens(cue: Token) -> list[Token]:
         lo, hi = _subtree_range(comps[0])
         hi = _before_second_cue(cue, comps[0], hi)
         hi = _before_semicolon(comps[0], hi)
+        hi = _before_writer_contrast(comps[0], cue, hi)
         lo = _addressee_start(cue, comps[0], lo)
         front = _fronted(cue, lo)
         if front:
@@ -676,6 +677,23 @@ def _writer_contrast(clause: Token, cue: Token) -> bool:
     return subj[0].lower_ in ("he", "she", "they") or (
         speaker is not None and subj[0].lower_ == speaker.lower_
     )
+
+
+def _before_writer_contrast(clause: Token, cue: Token, hi: int) -> int:
+    """The reported clause ends before a comma-set contrast the parser hung inside it that
+    is about the speaker ('claimed paying no taxes was smart, although he again refused to
+    ...'), or before an 'even as' aside ('..., even as footage circulated widely')."""
+    doc = cue.doc
+    for c in clause.children:
+        if c.dep_ != "advcl" or c.i < clause.i or c.left_edge.i - 1 <= clause.i:
+            continue
+        if doc[c.left_edge.i - 1].text != "," or c.left_edge.i > hi:
+            continue
+        marks = [m for m in c.children if m.dep_ == "mark"]
+        even_as = bool(marks) and marks[0].lower_ == "as" and doc[marks[0].i - 1].lower_ == "even"
+        if even_as or _writer_contrast(c, cue):
+            return c.left_edge.i - 2
+    return hi
 
 
 def _before_semicolon(clause: Token, hi: int) -> int:

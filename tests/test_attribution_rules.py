@@ -72,6 +72,15 @@ RULES = [
         [("the bridge would open in May", "Maria Lopez", "said")],
         ["the bridge would open in May, though she admitted that costs had doubled"],
     ),
+    (  # ... also when the parser hung the contrast inside the reported clause
+        "Haley claimed paying no state taxes was smart, although he again refused to release "
+        "his returns.",
+        [
+            ("paying no state taxes was smart", "Tom Haley", "claimed"),
+            ("to release his returns", "Tom Haley", "refused"),
+        ],
+        [],
+    ),
     (  # ... a reason the speaker gives still belongs to the statement
         "Lopez said the bridge would open late because the steel had not arrived.",
         [("the bridge would open late because the steel had not arrived", "Maria Lopez", "said")],

@@ -211,7 +211,9 @@ class _Answerer:
         read: list[Scored] = []
         ranked = _noting(interleave(ranked, said), read)
         answers = self._build(ranked, self.limit)
-        if len(said) > 1:
+        if len(said) > 1 and not p.speaker_phrase:  # "what else?" after several speakers
+            message = f"More from {_names(said)}."
+        elif len(said) > 1:
             message = f"“{p.speaker_phrase}” matches {_plural(len(said), 'speaker')}: "
             message += _names(said) + "."
         else:

@@ -149,6 +149,14 @@ def test_what_else_keeps_moving_on_until_everything_was_shown(qa_engine: Engine)
     assert len(seen) >= 6, "Okafor is quoted across three articles"
 
 
+def test_what_else_after_several_speakers_names_them(qa_engine: Engine) -> None:
+    first = qa_engine.ask("what did Johnson say?", limit=2)
+    assert len(first.speakers) > 1, first.speakers
+    more = qa_engine.ask("what else?", context=Context().after(first), limit=2)
+    assert more.answers and "None" not in more.message
+    assert more.message.startswith("More from ") and all(n in more.message for n in more.speakers)
+
+
 def test_a_follow_up_about_it_keeps_the_topic_and_leaves_out_who_was_shown(
     qa_engine: Engine,
 ) -> None:

@@ -460,6 +460,7 @@ def object_content(cue: Token) -> list[Token]:
             # "called on the administration to act": the request runs to the infinitive's end
             hi = max([hi] + [c.right_edge.i for c in after if _request(c, prep) and c.i > hi])
             hi = _gerund_conjunct(cue, objs[0], hi)
+            hi = _before_writer_contrast(objs[0], cue, hi)
             hi = _before_aside(doc, lo, hi)
             while hi > lo and (doc[hi].dep_ == "cc" or doc[hi].text in (",", ";")):
                 hi -= 1  # "talked about the budget and": a conjunction left dangling

@@ -81,6 +81,13 @@ RULES = [
         ],
         [],
     ),
+    (  # an "even as" aside after a prepositional object is the writer's
+        "State officials weighed in Friday about whether the video should be released, even "
+        "as footage from the family circulated widely on cable news, making the clip the most "
+        "widely seen record of the night.",
+        [("whether the video should be released", "State officials", "weighed")],
+        [],
+    ),
     (  # ... a reason the speaker gives still belongs to the statement
         "Lopez said the bridge would open late because the steel had not arrived.",
         [("the bridge would open late because the steel had not arrived", "Maria Lopez", "said")],

@@ -471,6 +471,10 @@ def _fill_quoted_rest(rest: str, p: ParsedQuestion) -> None:
 
 
 _NOT_SPEECH_WHO = {"is", "was", "are", "were", "am"}
+# what a "who said ...?" names when it names no words at all
+_NO_WORDS = re.compile(
+    r"(?:what|anything|something|stuff|things|what\s+exactly)(?:\s+(?:here|so\s+far))?", re.I
+)
 
 
 def _who_side(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
@@ -523,6 +527,9 @@ def _who(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         if not rest:
             return False
     if _who_topic(verb, rest, p, d):
+        return True
+    if _NO_WORDS.fullmatch(rest.strip(" ?!.")):
+        p.intent = "who_quoted"  # "who said what?", "who said anything?": who is quoted
         return True
     p.intent = "who_said"
     p.verb = verb

@@ -133,6 +133,8 @@ def test_who_said(question: str, phrase: str, exact: bool) -> None:
         ("who commented in the stadium story?", "stadium", None),
         ("what did everyone say?", None, None),
         ("who were the sources in the levy story?", "levy", None),
+        ("who said what?", None, None),
+        ("who said anything so far?", None, None),
     ],
 )
 def test_who_quoted(question: str, article: str | None, topic: str | None) -> None:

@@ -84,7 +84,7 @@ OBJECT_VERBS = words(
     recommend predict dispute voice stress emphasize emphasise highlight mock slam
     blast lambaste denounce welcome applaud hail encourage implore note signal unveil pledge
     vow recall admit concede confirm compare liken contrast characterize characterise label
-    brand dub term champion advocate float pitch tweet post warn ridicule fault target
+    brand dub term champion advocate float pitch tweet post warn ridicule fault
     endorse release unleash publish admire view address illustrate present deliver profile
     feature debate approve invoke introduce show echo explain protest lament lambast
     chastise deride portray herald compliment extol bemoan underscore recite downplay

@@ -250,6 +250,11 @@ RULES = [
         [],
         ["his record on the state's schools"],
     ),
+    (  # "target" is an action, not a statement about its object
+        "The new rules target power plant emissions in the state.",
+        [],
+        ["power plant emissions in the state"],
+    ),
     (  # a request starts at whom it asks
         "Haley urged his aides to find a way around the legislature.",
         [("his aides to find a way around the legislature", "Tom Haley", "urged")],

@@ -612,6 +612,7 @@ def content_tokens(cue: Token) -> list[Token]:
         hi = _before_second_cue(cue, comps[0], hi)
         hi = _before_semicolon(comps[0], hi)
         hi = _before_writer_contrast(comps[0], cue, hi)
+        hi = _before_background(comps[0], hi)
         lo = _addressee_start(cue, comps[0], lo)
         front = _fronted(cue, lo)
         if front:
@@ -694,6 +695,22 @@ def _before_writer_contrast(clause: Token, cue: Token, hi: int) -> int:
         even_as = bool(marks) and marks[0].lower_ == "as" and doc[marks[0].i - 1].lower_ == "even"
         if even_as or _writer_contrast(c, cue):
             return c.left_edge.i - 2
+    return hi
+
+
+def _before_background(comp: Token, hi: int) -> int:
+    """'warned officials to boost their security after hackers targeted two states': a
+    request or promise ends before a past event told as its background (its own subject, a
+    past tense); 'vowed to resign after the vote' keeps its time."""
+    if comp.dep_ != "xcomp":
+        return hi
+    for c in comp.children:
+        if c.dep_ != "advcl" or c.i < comp.i or c.left_edge.i > hi:
+            continue
+        marks = [m for m in c.children if m.dep_ == "mark" and m.lower_ in ("after", "since")]
+        subj = any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        if marks and subj and c.tag_ == "VBD" and marks[0].i == c.left_edge.i:
+            return c.left_edge.i - 1
     return hi
 
 

@@ -260,6 +260,17 @@ RULES = [
         [("his aides to find a way around the legislature", "Tom Haley", "urged")],
         ["to find a way around the legislature"],
     ),
+    (  # a request ends before a past event told as its background
+        "The agency warned county officials to boost their election security after hackers "
+        "targeted voter rolls in two states.",
+        [("county officials to boost their election security", "agency", "warned")],
+        [],
+    ),
+    (  # ... but keeps its own time
+        "Lopez vowed to resign from the board after the vote.",
+        [("to resign from the board after the vote", "Maria Lopez", "vowed")],
+        [],
+    ),
     (  # a request runs to its infinitive even when the parser takes it for a purpose clause
         "Haley on Monday called on Park to resign from the board over the audit.",
         [("Park to resign from the board over the audit", "Tom Haley", "called")],

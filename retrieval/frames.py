@@ -454,10 +454,10 @@ class Frame:
         return end
 
     def cut_title(self, start: int, end: int) -> int:
-        """End a statement before a trailing 'on "Show Title"'."""
+        """End a statement before a trailing 'on "Show Title"' (a title inside it stays)."""
         for k in self.titles:
             s = self.spans[k]
-            if start < s.open_at < end:
+            if start < s.open_at < end and not self.text[s.end : end].strip(" ,.;:\u2014-"):
                 prev = self._prev_token(k)
                 if prev is not None and prev.dep_ == "prep" and prev.idx > start:
                     return min(end, prev.idx)

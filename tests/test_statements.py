@@ -68,6 +68,12 @@ BOUNDARIES = [
             "students do not know about that loophole,\u201d",
         ],
     ),
+    (  # a show title inside a statement does not end it (only a trailing 'on "Title"' does)
+        INTRO + "As a host on \u201cMorning Patrol,\u201d Haley often mocked his guests, "
+        "according to former staff members.",
+        ["As a host on \u201cMorning Patrol,\u201d Haley often mocked his guests"],
+        ["As a host"],
+    ),
     (  # ', arguing X' after a statement is the speaker's second report, not part of the first
         INTRO + "Lopez told reporters she believes the state must raise the gas tax to fix its "
         "roads, arguing that the current fund is empty.",

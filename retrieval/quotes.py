@@ -180,6 +180,11 @@ class _Extractor:
                 end -= 1
             if self.text[start : start + 5].lower() == "that ":
                 start += 5
+            # an aside's bracket that the statement does not close (or open) is the writer's
+            if self.text[start : start + 1] == "(" and ")" not in self.text[start:end]:
+                start += 1
+            if self.text[end - 1 : end] == ")" and "(" not in self.text[start:end]:
+                end -= 1
         if end - start < 2:
             return None
         cs, ce = self.f.context(start, end, cue)

@@ -74,6 +74,13 @@ BOUNDARIES = [
         ["As a host on \u201cMorning Patrol,\u201d Haley often mocked his guests"],
         ["As a host"],
     ),
+    (  # a bracket the statement does not close is the writer's aside, not part of it
+        INTRO + "Democrats want more revenue, and Republicans want policies that create less "
+        "revenue in the near term (they want lower tax rates and suggest that such rates would "
+        "spur the economy and ultimately create more revenue).",
+        ["they want lower tax rates"],
+        ["(they want lower tax rates"],
+    ),
     (  # ', arguing X' after a statement is the speaker's second report, not part of the first
         INTRO + "Lopez told reporters she believes the state must raise the gas tax to fix its "
         "roads, arguing that the current fund is empty.",

@@ -629,7 +629,9 @@ class SpeakerBook:
     def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:
         name = span_text(_without_det(toks)) or head.text
         noun = head.lemma_.lower()
-        definite = bool(toks) and toks[0].lower_ in ("the", "this", "that")
+        # "the campaign" may be one named before; "the Lopez campaign" names its own
+        named = any(t.pos_ == "PROPN" and t.i != head.i for t in toks)
+        definite = bool(toks) and toks[0].lower_ in ("the", "this", "that") and not named
         if definite and head.pos_ == "NOUN":
             described = self._described(noun, head.i)
             if described is None:

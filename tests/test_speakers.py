@@ -240,6 +240,13 @@ RULES = [
         "Okafor",
         "person",
     ),
+    (  # "the X campaign" names its own organisation, not the campaign named before
+        "The Lopez campaign said on Monday it would air new ads. The Haley campaign said the "
+        "ads were false.",
+        "the ads were false",
+        "Haley campaign",
+        "organization",
+    ),
     (  # a capitalised plural the tagger calls a person is a group
         "Finnish Americans are numerous there and in Michigan and Wisconsin.  How much do "
         "these figures matter?  Scholars have long debated the salience of ethnic ties in "

@@ -581,7 +581,7 @@ def content_tokens(cue: Token) -> list[Token]:
         return []  # "saw the remark as a dig" only, through the object
     if lemma == "put":
         return _as_aside(cue)  # "as she put it" and nothing else
-    comps = [c for c in cue.children if c.dep_ == "ccomp" and not _colon_between(c, cue)]
+    comps = [c for c in cue.children if c.dep_ == "ccomp" and _reported_clause(c, cue)]
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps:
         # "charges that firms that stand to gain gave millions": a long subject makes the
@@ -724,6 +724,15 @@ def _before_semicolon(clause: Token, hi: int) -> int:
             if any(any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for c in after):
                 return t.i - 1
     return hi
+
+
+def _reported_clause(clause: Token, cue: Token) -> bool:
+    """Whether a clausal complement the parser gave `cue` can be what it reports: not one
+    a colon or semicolon closes, and not one before a cue that is itself reported ("X
+    continues to insist, ..., that he wants Y": "wants" reports nothing before it)."""
+    if _colon_between(clause, cue):
+        return False
+    return not (clause.i < cue.i and _has_that(cue))
 
 
 def _colon_between(clause: Token, cue: Token) -> bool:

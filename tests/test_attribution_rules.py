@@ -176,6 +176,13 @@ RULES = [
         [("he really wants to release the audit", "Tom Haley", "insist")],
         ["to release the audit"],
     ),
+    (  # a verb inside a "that" clause reports nothing before it (the parse inverted)
+        "The nominee continues to insist, most recently in an interview with a local paper, "
+        "that he really, really wants to release his taxes but can't because he is being "
+        "audited.",
+        [],
+        ["The nominee continues to insist, most recently in an interview with a local paper"],
+    ),
     (  # a result clause is not a statement
         "Lopez spoke so long that half the crowd left the hall.",
         [],

@@ -138,6 +138,7 @@ class _Snapshot:
                 # each role once: a role repeated in every article adds nothing to matching
                 roles=tuple(dict.fromkeys(r for rs in i.roles.values() for r in rs)),
                 quoted=bool(i.quoted_in),
+                reach=len(i.quoted_in | i.mentioned_in),
             )
             for i in self.speakers.values()
         )

@@ -301,6 +301,22 @@ def test_clean_question_folds_quotes_and_whitespace() -> None:
     assert clean_question("who  said \u201cno\u201d\n?") == 'who said "no" ?'
 
 
+def test_a_surname_most_articles_use_for_one_person_is_that_person() -> None:
+    d = SpeakerDirectory(
+        [
+            E("Diane Okafor", aliases=("Okafor",), reach=40),
+            E("Sam Okafor", aliases=("Okafor",), reach=2),
+            E("Okafor's supporters", kind="group", reach=5),
+            E("Ray Johnson", aliases=("Johnson",), reach=3),
+            E("Edith Johnson", aliases=("Johnson",), reach=2),
+        ]
+    )
+    assert d.resolve("Okafor") == ["Diane Okafor"]
+    assert d.resolve("Sam Okafor") == ["Sam Okafor"]  # by full name, still found
+    assert sorted(d.resolve("Johnson")) == ["Edith Johnson", "Ray Johnson"]  # nobody dominates
+    assert d.resolve("Okafor's supporters") == ["Okafor's supporters"]
+
+
 def test_directory_from_rows_merges_duplicates() -> None:
     d = SpeakerDirectory.from_rows(
         [

@@ -37,6 +37,17 @@ PERSON_TITLES = words(
     """
 )
 
+# Nouns only a person can be: "Its head, Curtis Mbeki," names a person whatever the tagger
+# made of the name (the role nouns below count too).
+PERSON_NOUNS = words(
+    """
+    head chief executive founder owner boss editor author writer analyst economist professor
+    researcher scientist expert resident member worker organizer organiser activist coach
+    captain pastor doctor nurse teacher student father mother son daughter wife husband
+    brother sister friend neighbor neighbour colleague partner principal superintendent
+    """
+)
+
 # Role nouns a later mention can use for someone named earlier ("the senator" for "Sen. X").
 ROLE_KEYS = {
     "sen.": "senator",

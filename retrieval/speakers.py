@@ -21,6 +21,7 @@ from retrieval.names import (
     MALE_NAMES,
     MALE_WORDS,
     ORG_TYPES,
+    PERSON_NOUNS,
     PERSON_TITLES,
     ROLE_KEYS,
     TITLES,
@@ -404,6 +405,9 @@ class SpeakerBook:
         full = [s for s in spans if len(self._name_tokens(s)) > 1]
         for s in full:
             self._person_for(self._name_tokens(s), s.start)
+        for t in doc:  # "Its head, Curtis Mbeki," whatever the tagger made of the name
+            if t.dep_ == "appos" and t.head.pos_ == "NOUN" and t.ent_type_ != "PERSON":
+                self._unnamed_person(t, t.head)
         self._titled_people()
         surnames = {e.last for e in self.entities if e.last}
         taken: set[int] = set()
@@ -813,8 +817,14 @@ class SpeakerBook:
         for t in [c for c in head.children if c.dep_ == "appos"]:
             # "The company's chief executive, Jo X, said": the named person speaks.
             app = self.by_token.get(t.i)
+            if app is None and t.ent_type_ != "PERSON":
+                app = self._unnamed_person(t, head)
             if app is not None and self.entities[app].kind == "person":
                 return app, mention
+        known = self.surname(head.text) if head.pos_ == "PROPN" and len(toks) == 1 else None
+        if known is not None:  # a person named in full after the names were collected
+            self._add_mention(head, known)
+            return known, mention
         if (head.ent_type_ in ("ORG", "GPE", "NORP") and head.tag_ != "NNPS") or (
             head.lower_ in ORG_HEADS
         ):
@@ -828,6 +838,31 @@ class SpeakerBook:
             return None, mention
         self._add_mention(head, idx)
         return idx, mention
+
+    def _unnamed_person(self, t: Token, noun: Token) -> int | None:
+        """A name the tagger took for a place or left untyped, set off after a noun only a
+        person can be ("Its head, Curtis Mbeki,"), or led by a known first name."""
+        name = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t]
+        if (
+            len(name) < 2
+            or len(name) > 3
+            or t.ent_type_ == "ORG"
+            or not all(w.pos_ == "PROPN" and w.text[:1].isupper() for w in name)
+            or not any(w.is_punct for w in t.doc[noun.i + 1 : name[0].i])
+        ):
+            return None
+        person_noun = noun.tag_ == "NN" and (
+            noun.lower_ in PERSON_NOUNS or noun.lower_ in ROLE_KEYS
+        )
+        if not person_noun and gender_of_first_name(name[0].text) is None:
+            return None
+        if t.i in self.by_token:
+            return self.by_token[t.i]
+        idx = self._person_for(name, t.i)
+        self._add_mention(t, idx)
+        for w in name:
+            self.by_token.setdefault(w.i, idx)
+        return idx
 
     def surname(self, word: str) -> int | None:
         """The person whose surname is `word` in any case ("PENCE" in a transcript)."""

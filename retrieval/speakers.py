@@ -253,9 +253,9 @@ def span_text(tokens: list[Token]) -> str:
     if not tokens:
         return ""
     first, last = tokens[0], tokens[-1]
-    return "".join(t.text_with_ws for t in first.doc[first.i : last.i + 1])[
-        : last.idx + len(last.text) - first.idx
-    ]
+    text = "".join(t.text_with_ws for t in first.doc[first.i : last.i + 1])
+    # a line break the tagger kept inside a name ("― Ann Ruiz\n") is not part of it
+    return text[: last.idx + len(last.text) - first.idx].strip()
 
 
 def _without_det(tokens: list[Token]) -> list[Token]:

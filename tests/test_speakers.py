@@ -298,6 +298,17 @@ def test_a_courtesy_title_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped
     assert not any(r.rstrip(".").lower() == "mr" for r in varga.roles), varga.roles
 
 
+def test_a_signed_name_ends_at_the_line_break(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Readers wrote in.\n\n"
+        "\u201cYou are not a leader, you are a dictator.\u201d \u2015\u00a0Christina N Luis "
+        "Olidem\n\u201cNo one wants a man like that.\u201d \u2015 Adriana Rodarte\n"
+    )
+    for q in extract(article, nlp).quotes:
+        for name in (q.speaker or "", q.speaker_mention or ""):
+            assert name == name.strip(), repr(name)
+
+
 def test_mention_as_written_is_kept(nlp) -> None:  # type: ignore[no-untyped-def]
     article = "Sen. Maria Lopez, D-Ore., said the vote would be close."
     q = quote_with(extract(article, nlp), "the vote would be close")

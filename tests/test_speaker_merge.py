@@ -39,13 +39,9 @@ ARTICLES = {
         '"We will hold the line on fees," Castellanos said on Friday at the harbor.\n'
     ),
     "g.txt": (
-        "Ferry schedule\n\n"
-        'Captain Owen James runs the ferry. "We sail at six," James said.\n'
+        'Ferry schedule\n\nCaptain Owen James runs the ferry. "We sail at six," James said.\n'
     ),
-    "h.txt": (
-        "Ferry riders\n\n"
-        '"The boat is always late," James said, and his sister agreed.\n'
-    ),
+    "h.txt": 'Ferry riders\n\n"The boat is always late," James said, and his sister agreed.\n',
     "i.txt": (
         "Governor opens session\n\n"
         'Governor Okafor opened the session. "We start with the levy," Governor Okafor '
@@ -61,8 +57,7 @@ ARTICLES = {
         'Sen. Walter P. Crane Jr. voted no. "It costs too much," Walter P. Crane Jr. said.\n'
     ),
     "l.txt": (
-        "Senate reaction\n\n"
-        '"Tell that to the people paying for it," Crane said after the vote.\n'
+        'Senate reaction\n\n"Tell that to the people paying for it," Crane said after the vote.\n'
     ),
 }
 

@@ -32,7 +32,7 @@ CONTRAST_MARKS = words("although though while whereas")
 # Verbs of asking someone to act, whose object is the one asked: "urged lawmakers to ...".
 REQUEST_VERBS = words(
     "urge ask encourage implore persuade press push remind advise instruct order caution "
-    "challenge convince warn beg invite call"
+    "challenge convince warn beg invite call tell exhort"
 )
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
 MEANS_PREPS = words("by of about after before while without upon in")

@@ -61,7 +61,7 @@ XCOMP_VERBS = (
     words(
         "promise pledge vow threaten urge refuse decline plan swear demand ask want seek hope "
         "expect agree intend aim offer encourage implore persuade vote push press tell warn "
-        "remind advise instruct order caution challenge convince"
+        "remind advise instruct order caution challenge convince exhort"
     )
     | MISLEMMAS
 )

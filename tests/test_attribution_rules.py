@@ -24,6 +24,14 @@ def statements(ex: Extraction) -> set[tuple[str, str | None, str | None]]:
 
 # (sentence, statements that must be extracted as (text, speaker, cue), texts that must not)
 RULES = [
+    (  # "told"/"exhorted X to ...": the request starts at whom it asks, like "urged"
+        "Lopez told her aides to draft a bill. Haley exhorted voters to turn out early.",
+        [
+            ("her aides to draft a bill", "Maria Lopez", "told"),
+            ("voters to turn out early", "Tom Haley", "exhorted"),
+        ],
+        [],
+    ),
     (  # a speech verb joined to a reported clause about a thing goes with the outer speaker
         "Ms. Park said the bill ignored renters and urged lawmakers to vote no.",
         [

@@ -546,7 +546,7 @@ INDIRECT_CASES = [
     ),
     (  # an instruction: "told X to ..."
         INTRO + "Lopez told her aides to draft a bill that would cap tuition increases.",
-        "to draft a bill that would cap tuition increases",
+        "her aides to draft a bill that would cap tuition increases",
         "Maria Lopez",
         "told",
     ),

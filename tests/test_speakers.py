@@ -370,24 +370,29 @@ def test_a_noun_before_a_name_is_a_role(nlp, article: str, person: str, role: st
     assert role in speaker.roles, speaker.roles
 
 
-def test_a_plural_noun_run_into_a_name_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
-    article = (
+# (article, person, a word none of their roles may hold): nouns the parser hangs on a name
+NOT_ROLES = [
+    (  # a plural run straight into the name
         'The senator said he would "introduce legislation to fix our rigged tax system and '
         'close loopholes Linda Garcia used to avoid paying taxes for years." Garcia said '
-        "nothing."
-    )
-    garcia = {s.name: s for s in extract(article, nlp).speakers}["Linda Garcia"]
-    assert not any("loopholes" in r for r in garcia.roles), garcia.roles
-
-
-def test_a_noun_joined_by_and_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped-def]
-    article = (
+        "nothing.",
+        "Linda Garcia",
+        "loopholes",
+    ),
+    (  # a noun joined by "and", not set off by punctuation
         '"Mr. President, will you pledge not to issue a pardon to Mary Collins and her '
         'co-conspirators for their many crimes against our country and against society itself?"'
-        " Trump asked. Collins said nothing."
-    )
-    collins = {s.name: s for s in extract(article, nlp).speakers}["Mary Collins"]
-    assert not any("conspirators" in r for r in collins.roles), collins.roles
+        " Trump asked. Collins said nothing.",
+        "Mary Collins",
+        "conspirators",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "person", "word"), NOT_ROLES)
+def test_a_misparsed_noun_is_not_a_role(nlp, article: str, person: str, word: str) -> None:  # type: ignore[no-untyped-def]
+    roles = {s.name: s for s in extract(article, nlp).speakers}[person].roles
+    assert not any(word in r for r in roles), roles
 
 
 def test_an_age_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped-def]

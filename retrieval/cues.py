@@ -74,7 +74,7 @@ TELL_VERBS = words(
 )
 
 # Verbs whose object is what was said or stood for: "cited derogatory comments",
-# "criticized the Affordable Care Act as a crazy system", "called the charges fabricated".
+# "criticized the transit plan as a costly mess", "called the charges fabricated".
 OBJECT_VERBS = words(
     """
     cite call criticize criticise mention support offer propose announce describe accuse

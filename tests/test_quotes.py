@@ -448,10 +448,10 @@ def test_a_cueless_quote_after_someone_else_is_left_alone(nlp) -> None:  # type:
 # (article, the whole statement, its speaker).
 REPORTED_QUOTES = [
     (
-        "The city council met on Monday.\n\nThe council pledged to impose new fines as a "
-        'deterrence to what it called "a clear danger to the whole region."',
-        'to impose new fines as a deterrence to what it called "a clear danger to the whole '
-        'region."',
+        "The city council met on Monday.\n\nThe council pledged to double the fines as a "
+        'signal against what it termed "an open threat to the harbor district."',
+        'to double the fines as a signal against what it termed "an open threat to the harbor '
+        'district."',
         "city council",
     ),
     (
@@ -642,9 +642,8 @@ INDIRECT_CASES = [
         "linked",
     ),
     (  # "according to X, Y" where the parser hung Y on X after the comma
-        INTRO
-        + "According to conservative radio host Tom Haley, the move reeks of fear and desperation.",
-        "the move reeks of fear and desperation",
+        INTRO + "According to local radio host Tom Haley, the budget reeks of waste and greed.",
+        "the budget reeks of waste and greed",
         "Tom Haley",
         "according to",
     ),

@@ -125,16 +125,16 @@ RULES = [
         "person",
     ),
     (  # a verbless quote the parser takes for a subject does not hide the real one
-        "“Our campaign is in panic mode. Full panic mode,” said Ines Varga, a Toledo-based "
-        "president of the county caucus.",
-        "Full panic mode",
+        "“Our office is in survival mode. Pure survival mode,” said Ines Varga, a Dayton-based "
+        "chair of the county caucus.",
+        "Pure survival mode",
         "Ines Varga",
         "person",
     ),
     (
-        '"He would be a great mayor. Not good, great. One of the brightest people in the '
-        'city," Rep. Dale Moran (D-Ohio) said in a phone interview.',
-        "One of the brightest people",
+        '"She would be a fine judge. Not fine, superb. One of the sharpest minds on the '
+        'bench," Rep. Dale Moran (D-Ohio) said in a phone interview.',
+        "One of the sharpest minds",
         "Dale Moran",
         "person",
     ),
@@ -256,11 +256,10 @@ RULES = [
         "person",
     ),
     (  # a capitalised plural the tagger calls a person is a group
-        "Finnish Americans are numerous there and in Michigan and Wisconsin.  How much do "
-        "these figures matter?  Scholars have long debated the salience of ethnic ties in "
-        "voters' preferences.",
-        "the salience of ethnic ties",
-        "Scholars",
+        "Czech voters are many there and in Nebraska and Kansas.  Does that count for much?  "
+        "Pollsters have long debated the pull of old loyalties in local races.",
+        "the pull of old loyalties",
+        "Pollsters",
         "group",
     ),
 ]
@@ -301,8 +300,8 @@ def test_a_courtesy_title_is_not_a_role(nlp) -> None:  # type: ignore[no-untyped
 def test_a_signed_name_ends_at_the_line_break(nlp) -> None:  # type: ignore[no-untyped-def]
     article = (
         "Readers wrote in.\n\n"
-        "\u201cYou are not a leader, you are a dictator.\u201d \u2015\u00a0Christina N Luis "
-        "Olidem\n\u201cNo one wants a man like that.\u201d \u2015 Adriana Rodarte\n"
+        "\u201cHe has never run anything bigger than a bake sale.\u201d \u2015\u00a0Rosalind T "
+        "Marquez Abenoja\n\u201cNobody in my family trusts him.\u201d \u2015 Teodoro Valverde\n"
     )
     for q in extract(article, nlp).quotes:
         for name in (q.speaker or "", q.speaker_mention or ""):
@@ -373,16 +372,14 @@ def test_a_noun_before_a_name_is_a_role(nlp, article: str, person: str, role: st
 # (article, person, a word none of their roles may hold): nouns the parser hangs on a name
 NOT_ROLES = [
     (  # a plural run straight into the name
-        'The senator said he would "introduce legislation to fix our rigged tax system and '
-        'close loopholes Linda Garcia used to avoid paying taxes for years." Garcia said '
-        "nothing.",
+        'The mayor said he would "introduce an ordinance to fix our crooked permit system and '
+        'close loopholes Linda Garcia used to avoid paying fees for years." Garcia said nothing.',
         "Linda Garcia",
         "loopholes",
     ),
     (  # a noun joined by "and", not set off by punctuation
-        '"Mr. President, will you pledge not to issue a pardon to Mary Collins and her '
-        'co-conspirators for their many crimes against our country and against society itself?"'
-        " Trump asked. Collins said nothing.",
+        '"Will you promise never to grant a pardon to Mary Collins and her co-conspirators?" '
+        "Haley asked. Collins said nothing.",
         "Mary Collins",
         "conspirators",
     ),

@@ -24,6 +24,7 @@ from retrieval.errors import WhosaidError
 from retrieval.questions import ParsedQuestion, chatter_reply, parse_question
 from retrieval.ranking import RRF_K, Scored, chain, interleave, one_per_wording, rrf, spread
 from retrieval.search import QuoteRow, QuoteStub, Searcher
+from retrieval.sides import ON_SIDE, OTHER_SIDE, SENTENCE, SIDE_MIN, by_side, lean_on, near_stems
 from retrieval.speaker_quotes import (
     KIND_PRIOR,
     RANK_ALL_MAX,
@@ -31,7 +32,6 @@ from retrieval.speaker_quotes import (
     ordered,
     prior,
 )
-from retrieval.stance import Lean, lean
 from retrieval.types import Answer, AskResult, Context
 from retrieval.wording import norm, span_norm, span_stems, stems
 
@@ -39,13 +39,6 @@ from retrieval.wording import norm, span_norm, span_stems, stems
 # Calibrated on tests/qa: questions nobody answers top out at 0.37, paraphrases of what was
 # said start at 0.48; checked on the seed (0.06 for its nobody-said-it question).
 WHO_SAID_MIN = 0.45
-# A quote takes a side (retrieval/stance.py) when its lean reaches this: one speech verb
-# ("praised"), one aimed phrase or a transition ("Others welcomed the project.") does.
-SIDE_MIN = 1.0
-# ... read in at most this many articles about the topic (see _also_speaking).
-SIDE_ARTICLES = 5
-TITLED_BONUS = 0.1
-SIDE_READ = 40
 # Free-text search needs a passage at least this similar to the question.
 SEARCH_MIN = 0.35
 # A role's qualifier ("the owner of the Herons") is looked for in this many passages.
@@ -115,10 +108,6 @@ def _names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-_ABBREV = "".join(
-    f"(?<!\\b{a})" for a in ("Dr", "Mr", "Ms", "Mrs", "St", "Jr", "Sr", "Sen", "Rep", "Gov", "Gen")
-)
-_SENTENCE = re.compile(rf"[^\s].*?(?:{_ABBREV}[.!?][\"'”’]?(?=\s)|$)", re.S | re.M)
 _REPORTED = re.compile(
     r"\b(?P<cue>said|says|told\s+\w+(?:\s+\w+)?|argued|warned|wrote|believes|insisted|"
     r"claimed|added|noted|stated)\b,?\s+(?:that\s+)?"
@@ -129,8 +118,6 @@ _REPORTED = re.compile(
 _CTX_CACHE: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
 _CTX_CACHE_MAX = 20000
 _CTX_LOCK = threading.Lock()
-# A quote's side before the topic is known, by (article id, start, end): never stale either.
-_LEANS: dict[tuple[str, int, int], Lean] = {}
 
 
 class _Answerer:
@@ -231,14 +218,7 @@ class _Answerer:
         """'Did Okafor defend the levy?': which side her quotes on the levy read as."""
         want = stems(topic)
         titled = set(self._titled(want)[:TITLED_MAX])
-        lean = 0.0
-        for x in read:
-            q = x.quote
-            near = self._stems_at(q.article_id, q.start, q.end) | self._stems_at(
-                q.article_id, q.ctx_start, q.ctx_end
-            )
-            if q.article_id in titled or want <= near:  # as in _took_side: on the topic
-                lean += self._polarity(q, want)
+        lean = lean_on(self.s, read, want, titled)
         way = "for" if side > 0 else "against"
         if side * lean >= SIDE_MIN:
             return f" {name}'s words read as speaking {way} “{topic}”."
@@ -429,42 +409,19 @@ class _Answerer:
         takes one side in one article, so their quotes there are read together."""
         want = stems(topic)
         titled = set(self._titled(want)[:TITLED_MAX])
-        good = good + self._also_speaking(good, titled)
-        own = {x.quote.id: self._polarity(x.quote, want) for x in good}
-        # A speaker's other quotes in the article are read for the best-scored only (a large
-        # archive can put many articles among the candidates).
-        best = sorted(good, key=lambda x: -x.score)[:SIDE_READ]
-        by_speaker = self._speaker_leans(
-            {(x.quote.speaker, x.quote.article_id) for x in best}, want
+        sided = by_side(
+            self.s, good, want, titled, side, exclude=self.p.exclude, floor=WHO_SAID_MIN
         )
-        sided: list[tuple[int, Scored]] = []
-        for x in good:
-            mine = own[x.quote.id]
-            total = by_speaker.get((x.quote.speaker, x.quote.article_id), mine)
-            lean = mine + 0.5 * (total - mine)
-            agree = side * lean
-            rank = 0 if agree >= SIDE_MIN else 2 if agree <= -SIDE_MIN else 1
-            # A side counts for the topic in an article titled with it, or where the quote
-            # and its sentence hold every word of it ("a fair deal for the team" takes no
-            # side on "the stadium deal").
-            q = x.quote
-            in_titled = q.article_id in titled
-            near = self._stems_at(q.article_id, q.start, q.end) | self._stems_at(
-                q.article_id, q.ctx_start, q.ctx_end
-            )
-            if not in_titled and not want <= near:
-                rank = 1
-            lift = (TITLED_BONUS if in_titled else 0.0) + 0.1 * max(-2.0, min(2.0, agree))
-            sided.append((rank, Scored(x.quote, x.score + lift)))
-        sided.sort(key=lambda t: (t[0], -t[1].score))
         # One quote per speaker first: the question asks who, not everything one of them said.
-        answers = self._build(spread([x for rank, x in sided if rank < 2], cap=1), self.limit)
+        answers = self._build(
+            spread([x for rank, x in sided if rank != OTHER_SIDE], cap=1), self.limit
+        )
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
-        on_side = {x.quote.speaker for rank, x in sided if rank == 0}
+        on_side = {x.quote.speaker for rank, x in sided if rank == ON_SIDE}
         taking = set(speakers) & on_side
         others = [
             n
-            for n in dict.fromkeys(x.quote.speaker for rank, x in sided if rank == 2)
+            for n in dict.fromkeys(x.quote.speaker for rank, x in sided if rank == OTHER_SIDE)
             if n and n not in speakers and n not in on_side
         ]
         way = "for" if side > 0 else "against"
@@ -488,58 +445,6 @@ class _Answerer:
             message += f" Also about it, taking no side: {_names(rest)}."
         return self._result(answers, message + against, speakers)
 
-    def _also_speaking(self, good: list[Scored], titled: set[str]) -> list[Scored]:
-        """Everyone quoted in the articles titled with the topic where someone spoke to it:
-        'Others welcomed the project' sides with it without repeating its name. At the lowest
-        relevance that answers, so the quotes that name the topic stay ahead."""
-        best: dict[str, float] = {}
-        for x in good:
-            best[x.quote.article_id] = max(best.get(x.quote.article_id, 0.0), x.score)
-        # Titled with the topic: its evaluative words are about the topic, not about another
-        # story that mentions it once.
-        arts = sorted((a for a in best if a in titled), key=lambda a: -best[a])[:SIDE_ARTICLES]
-        have = {x.quote.id for x in good}
-        out = []
-        for aid in arts:
-            for q in self.s.quotes_in(aid, 0, len(self.s.text(aid))):
-                usable = q.speaker and q.speaker_kind in {"person", "organization"}
-                if usable and q.id not in have and q.speaker not in self.p.exclude:
-                    out.append(Scored(q, WHO_SAID_MIN))
-        return one_per_wording(out)
-
-    def _speaker_leans(
-        self, pairs: set[tuple[str | None, str]], topic: set[str]
-    ) -> dict[tuple[str | None, str], float]:
-        """Each (speaker, article): the summed lean of all the speaker's quotes there."""
-        out: dict[tuple[str | None, str], float] = {pair: 0.0 for pair in pairs}
-        for aid in {aid for _, aid in pairs}:
-            for q in self.s.quotes_in(aid, 0, len(self.s.text(aid))):
-                if (q.speaker, aid) in out:
-                    out[(q.speaker, aid)] += self._polarity(q, topic)
-        return out
-
-    def _polarity(self, q: QuoteRow, topic: set[str]) -> float:
-        """How far one quote is for (> 0) or against (< 0) the topic (retrieval/stance.py)."""
-        key = (q.article_id, q.start, q.end)
-        found = _LEANS.get(key)
-        if found is None:
-            text = self.s.text(q.article_id)
-            # Only the sentences that hold the quote: a context that reaches back into the
-            # sentence before may be someone else's side.
-            own = [
-                m.span()
-                for m in _SENTENCE.finditer(text, q.ctx_start, q.ctx_end)
-                if m.start() < q.end and q.start < m.end()
-            ]
-            start, end = (own[0][0], own[-1][1]) if own else (q.ctx_start, q.ctx_end)
-            lead = _SENTENCE.findall(text, max(0, start - 400), start)
-            found = lean(q.text, text[start:end], lead[-1] if lead else "", q.cue)
-            with _CTX_LOCK:
-                if len(_LEANS) >= _CTX_CACHE_MAX:
-                    _LEANS.clear()
-                _LEANS[key] = found
-        return found.on(topic)
-
     def _reported_in_passages(self, core: str) -> list[Answer]:
         """Passages: a sentence that holds nearly all the words, names a quoted speaker and
         has a speech verb ("X, who studies Y, said decades of research show ...") is
@@ -554,7 +459,7 @@ class _Answerer:
         seen: set[tuple[str, int]] = set()
         for aid, start, end in self.s.chunks(ids).values():
             text = self.s.text(aid)
-            for m in _SENTENCE.finditer(text, start, end):
+            for m in SENTENCE.finditer(text, start, end):
                 sent = m.group()
                 lex = len(want & span_stems(aid, text, m.start(), m.end())) / len(want)
                 verb = _REPORTED.search(sent)
@@ -627,10 +532,7 @@ class _Answerer:
             if exact and (exact in here or (exact in ctx and len(exact) > 3)):
                 score = 1.0 if exact in here else 0.95
             else:
-                words = self._stems_at(q.article_id, q.start, q.end) | self._stems_at(
-                    q.article_id, q.ctx_start, q.ctx_end
-                )
-                lex = len(want & words) / len(want) if want else 0.0
+                lex = len(want & near_stems(self.s, q)) / len(want) if want else 0.0
                 score = 0.55 * dense[q.id] + 0.45 * lex
             out.append(Scored(q, min(1.0, score * (0.9 + 0.1 * KIND_PRIOR[q.kind]))))
         return out

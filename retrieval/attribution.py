@@ -1,8 +1,8 @@
-"""Speech cues on the parse: which verbs report speech and what they report (a clausal
-complement, an object, the clause an attribution comments on). Who speaks through a cue is
-cue_speaker's, where a statement ends statement_ends', repairs of misparsed sentences
-misparse's, and cues that are nouns or adjectives nominal_cues'; the names importers use
-are re-exported here.
+"""Speech cues on the parse: which verbs report speech, and what a cue reports (its clausal
+complement or its object). The rest of attribution lives by concept: who speaks
+(cue_speaker), where a statement ends (statement_ends), misparsed sentences (misparse),
+statements an attribution interrupts or trails (parenthetical), cues that are nouns or
+adjectives (nominal_cues). The names importers use are re-exported here.
 """
 
 from __future__ import annotations
@@ -31,6 +31,14 @@ from retrieval.misparse import (
 )
 from retrieval.names import words
 from retrieval.nominal_cues import adjective_content, noun_content
+from retrieval.parenthetical import (
+    according_content,
+    as_aside,
+    fronted,
+    fronted_statement,
+    interrupted_statement,
+    runs_of,
+)
 from retrieval.statement_ends import (
     OBJECT_PREPS,
     before_aside,
@@ -38,9 +46,9 @@ from retrieval.statement_ends import (
     before_second_cue,
     before_semicolon,
     before_writer_contrast,
+    colon_between,
     complements_end,
     gerund_conjunct,
-    source_end,
     writer_contrast,
 )
 
@@ -62,12 +70,6 @@ REASON_MARKS = words("because since although though while unless if")
 REQUEST_VERBS = words(
     "urge ask encourage implore persuade press push remind advise instruct order caution "
     "challenge convince warn beg invite call tell exhort"
-)
-# Verbs of an "as X noted" aside that attributes the clause it hangs on.
-ASIDE_VERBS = words(
-    "say note put point write report argue explain suggest observe remark claim insist "
-    "predict warn acknowledge tell add state recall show reveal indicate testify tweet "
-    "believe think expect know fear hope assume suspect reckon describe"
 )
 # "put" reports only in an aside: "as she put it".
 ANY_CUE = SPEECH_VERBS | OBJECT_VERBS | XCOMP_VERBS | PREP_VERBS | AS_VERBS | words("put")
@@ -218,21 +220,13 @@ def content_tokens(cue: Token) -> list[Token]:
     doc = cue.doc
     lemma = cue.lemma_.lower()
     if cue.lower_ == "according":
-        if _in_relative_clause(cue):
-            return []  # "... a treatise - which it often is, according to X": no statement
-        sent = cue.sent
-        skip = {cue.i}
-        for to in cue.children:
-            if to.lower_ == "to":
-                skip.update(range(to.left_edge.i, source_end(to) + 1))
-        toks = [t for t in sent if t.i not in skip and not t.is_space]
-        return _longest_run(toks, skip)
+        return according_content(cue)
     if cue.pos_ in ("NOUN", "PROPN"):
         return misread_content(cue) if misread_verb(cue) else []
     if lemma in AS_VERBS and lemma not in SPEECH_VERBS:
         return []  # "saw the remark as a dig" only, through the object
     if lemma == "put":
-        return _as_aside(cue)  # "as she put it" and nothing else
+        return as_aside(cue)  # "as she put it" and nothing else
     comps = [c for c in cue.children if c.dep_ == "ccomp" and _reported_clause(c, cue)]
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps:
@@ -266,7 +260,7 @@ def content_tokens(cue: Token) -> list[Token]:
         hi = before_writer_contrast(comps[0], cue, hi)
         hi = before_background(comps[0], hi)
         lo = _addressee_start(cue, comps[0], lo)
-        front = _fronted(cue, lo)
+        front = fronted(cue, lo)
         if front:
             return front + [doc[i] for i in range(lo, hi + 1)]
         if comps[0].i > cue.i:
@@ -280,42 +274,16 @@ def content_tokens(cue: Token) -> list[Token]:
                 ):
                     hi = max(hi, c.right_edge.i)
         return [doc[i] for i in range(lo, hi + 1)]
-    aside = _as_aside(cue)
+    aside = as_aside(cue)
     if aside:
         return aside
     if lemma in COGNITION_VERBS or lemma in NAMING_VERBS:
         return []
-    own_lo = _own_start(cue)
-    before = doc[own_lo - 1] if own_lo > 0 else None
-    clause_after_comma = doc[own_lo].text in (",", "\u2014") or (
-        before is not None and before.text in (",", "\u2014", "--")
-    )
-    no_mark = not any(c.dep_ == "mark" for c in cue.children)
-    if (
-        cue.dep_ in ("parataxis", "ccomp")
-        and clause_after_comma
-        and no_mark
-        and not (cue.head.i < cue.i and _colon_between(cue.head, cue))
-    ):
-        head = cue.head
-        if head.dep_ in ("nsubj", "nsubjpass") and head.head.i > cue.right_edge.i:
-            # "The difference, he told me, is that ...": the cue hangs on the subject noun
-            head = head.head
-        lo, hi = _subtree_range(head)
-        # "If talks fail, she argues, there are other tools": the fronted clause the parser
-        # hung on the cue belongs to the statement
-        skip = set(range(own_lo, cue.right_edge.i + 1))
-        toks = [doc[i] for i in range(lo, hi + 1) if i not in skip]
-        after = doc[cue.right_edge.i + 1] if cue.right_edge.i + 1 < len(doc) else None
-        closed = cue.right_edge.text in (",", "\u2014") or (
-            after is not None and after.text in (",", "\u2014")
-        )
-        if head.i > cue.i and closed:
-            return toks  # "X, he said, Y": the statement runs on both sides of the cue
-        if head.i < cue.i:
-            return _longest_run(toks, skip)
+    around = interrupted_statement(cue)
+    if around is not None:
+        return around
     if cue.dep_ == "ROOT" and lemma in SPEECH_VERBS:
-        return _fronted_statement(cue) or _colon_paragraph(cue)
+        return fronted_statement(cue) or _colon_paragraph(cue)
     return []
 
 
@@ -323,32 +291,9 @@ def _reported_clause(clause: Token, cue: Token) -> bool:
     """Whether a clausal complement the parser gave `cue` can be what it reports: not one
     a colon or semicolon closes, and not one before a cue that is itself reported ("X
     continues to insist, ..., that he wants Y": "wants" reports nothing before it)."""
-    if _colon_between(clause, cue):
+    if colon_between(clause, cue):
         return False
     return not (clause.i < cue.i and has_that(cue))
-
-
-def _colon_between(clause: Token, cue: Token) -> bool:
-    """'They tell the story of the summit: the two learned of a meeting ...': a clause that
-    a colon closes announces what follows it, and one a semicolon closes stands alone ('she
-    spoke at X; she called into Y; and she addressed Z'); a verb after either does not
-    report it."""
-    if clause.i > cue.i:
-        return False
-    return any(
-        t.text in (":", ";") and t.head.i in (clause.i, cue.i) for t in cue.doc[clause.i : cue.i]
-    )
-
-
-def _in_relative_clause(t: Token) -> bool:
-    """Whether `t` sits inside a relative clause: an "according to" there sources only the
-    clause ("which it often is", "which makes him overweight"), which says nothing alone."""
-    h = t
-    while h.head.i != h.i:
-        if h.dep_ == "relcl":
-            return True
-        h = h.head
-    return False
 
 
 def _addressee_start(cue: Token, comp: Token, lo: int) -> int:
@@ -384,101 +329,3 @@ def _colon_paragraph(cue: Token) -> list[Token]:
             break
         i += 1
     return out
-
-
-def _as_aside(cue: Token) -> list[Token]:
-    """'As Lopez noted, X', 'X, as she put it', 'The budget, as he pointed out, is Y': the
-    clause the "as" aside comments on, without the aside."""
-    if cue.dep_ != "advcl" or not any(
-        m.dep_ == "mark" and m.lower_ == "as" and m.i < cue.i for m in cue.children
-    ):
-        return []
-    if cue.lemma_.lower() not in ASIDE_VERBS:
-        return []  # "as he welcomed the guests" tells a time, not a source
-    put_it = cue.lemma_.lower() == "put"
-    if put_it != any(c.dep_ == "dobj" and c.lower_ == "it" for c in cue.children):
-        return []
-    for c in cue.children:  # a bare attribution: "as he welcomed the guests" is a time
-        if c.dep_ in ("ccomp", "xcomp", "oprd", "attr", "acomp", "dative", "agent"):
-            return []
-        if (c.dep_ == "dobj" and not put_it) or (c.dep_ == "prep" and c.lower_ != "in"):
-            return []
-    head = cue.head
-    if head.dep_ in ("nsubj", "nsubjpass") and head.head.i > cue.i:
-        head = head.head  # the aside hangs on the subject noun
-    lo, hi = _subtree_range(head)
-    a, b = _subtree_range(cue)
-    return [cue.doc[i] for i in range(lo, hi + 1) if not a <= i <= b]
-
-
-def _own_start(cue: Token) -> int:
-    """Where the attribution itself starts: its subject, not a fronted clause hung on it."""
-    subj = [c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i]
-    if not subj:
-        return cue.left_edge.i
-    lo = subj[0].left_edge.i
-    fronted = [c for c in cue.children if c.i < lo and c.dep_ in ("advcl", "prep", "ccomp")]
-    if fronted and cue.doc[lo - 1].text == "," and lo - 1 > fronted[-1].right_edge.i - 1:
-        return lo
-    return cue.left_edge.i
-
-
-def _fronted_statement(cue: Token) -> list[Token]:
-    """'People like Scott, he said.': a fronted phrase the parser left without a clause
-    label, when the attribution ends the sentence."""
-    doc = cue.doc
-    subj = [c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i]
-    if not subj:
-        return []
-    lo = subj[0].left_edge.i
-    if lo < 2 or doc[lo - 1].text != ",":
-        return []
-    front = [c for c in cue.children if c.i < lo - 1]
-    if len(front) != 1 or front[0].dep_ not in ("dep", "attr", "dobj", "intj", "npadvmod"):
-        return []
-    after = [c for c in cue.children if c.i > cue.i and not c.is_punct]
-    if any(c.dep_ not in ("npadvmod", "advmod", "prep") for c in after):
-        return []
-    a, b = _subtree_range(front[0])
-    if a != cue.sent.start or b != lo - 2:
-        return []
-    return [doc[i] for i in range(a, b + 1)]
-
-
-def _fronted(cue: Token, content_start: int) -> list[Token]:
-    """'To keep costs down, she said, the state ...': the fronted part belongs to the statement."""
-    doc = cue.doc
-    nxt = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
-    if content_start <= cue.i or nxt is None or nxt.text != ",":
-        return []
-    subj = [c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i]
-    if not subj:
-        return []
-    lead = [
-        c
-        for c in cue.children
-        if c.i < subj[0].left_edge.i and c.dep_ in ("advcl", "prep", "advmod", "npadvmod")
-    ]
-    if not lead:
-        return []
-    lo = min(c.left_edge.i for c in lead)
-    hi = max(c.right_edge.i for c in lead)
-    if hi - lo < 1 or doc[hi + 1].text != ",":
-        return []
-    return [doc[i] for i in range(lo, hi + 1)]
-
-
-def runs_of(toks: list[Token]) -> list[list[Token]]:
-    """Split tokens into runs of neighbours."""
-    runs: list[list[Token]] = []
-    for t in toks:
-        if runs and runs[-1][-1].i == t.i - 1:
-            runs[-1].append(t)
-        else:
-            runs.append([t])
-    return runs
-
-
-def _longest_run(toks: list[Token], skip: set[int]) -> list[Token]:
-    runs = runs_of(toks)
-    return max(runs, key=len) if runs else []

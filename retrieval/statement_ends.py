@@ -188,3 +188,15 @@ def source_end(to: Token) -> int:
                 break
             hi = c.right_edge.i
     return hi
+
+
+def colon_between(clause: Token, cue: Token) -> bool:
+    """'They tell the story of the summit: the two learned of a meeting ...': a clause that
+    a colon closes announces what follows it, and one a semicolon closes stands alone ('she
+    spoke at X; she called into Y; and she addressed Z'); a verb after either does not
+    report it."""
+    if clause.i > cue.i:
+        return False
+    return any(
+        t.text in (":", ";") and t.head.i in (clause.i, cue.i) for t in cue.doc[clause.i : cue.i]
+    )

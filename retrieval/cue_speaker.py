@@ -52,7 +52,7 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
             subj = cue_subject(cue.head, depth + 1)
             return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
         if cue.dep_ == "acl" and _own_medium(cue.head):
-            # "In a statement announcing the pick, the union said ...": the medium is the
+            # "In a note announcing the merger, the union said ...": the medium is the
             # subject's own, and so is what it announces
             verb = cue.head.head.head
             subj = cue_subject(verb, depth + 1) if verb.pos_ in ("VERB", "AUX") else None

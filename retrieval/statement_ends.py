@@ -113,8 +113,8 @@ def writer_contrast(clause: Token, cue: Token) -> bool:
 
 def before_writer_contrast(clause: Token, cue: Token, hi: int) -> int:
     """The reported clause ends before a comma-set contrast the parser hung inside it that
-    is about the speaker ('claimed paying no taxes was smart, although he again refused to
-    ...'), or before an 'even as' aside ('..., even as footage circulated widely')."""
+    is about the speaker ('claimed the fee was fair, although she again declined to ...'), or
+    before an 'even as' aside ('..., even as the video spread online')."""
     doc = cue.doc
     for c in clause.children:
         if c.dep_ != "advcl" or c.i < clause.i or c.left_edge.i - 1 <= clause.i:

@@ -145,7 +145,7 @@ class Frame:
         if prev is None:
             return True
         if self.subject_before(k):
-            return False  # 'anybody who complains "is not having a good night"': a predicate
+            return False  # 'anyone who leaves early "has missed the point"': a predicate
         if prev.lemma_.lower() in SPEECH_VERBS and prev.pos_ in ("VERB", "AUX"):
             return True
         if prev.lower_ == "that" and prev.dep_ == "mark":

@@ -24,7 +24,7 @@ def according_content(cue: Token) -> list[Token]:
     attribution ("According to X, the move reeks of fear", "The move, according to X, is
     late")."""
     if _in_relative_clause(cue):
-        return []  # "... a treatise - which it often is, according to X": no statement
+        return []  # "... a lecture - which it usually is, by X's account": no statement
     sent = cue.sent
     skip = {cue.i}
     for to in cue.children:

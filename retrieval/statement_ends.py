@@ -19,8 +19,8 @@ OBJECT_PREPS = words("as for of to with against over about")
 
 
 def gerund_conjunct(cue: Token, obj: Token, hi: int) -> int:
-    """'mentioned refinancing loans and forcing lenders to cut rates', 'spoke of the legacy
-    of racism and how the fight for justice went on': a gerund or a "how" clause the parser
+    """'mentioned refinancing loans and forcing lenders to cut rates', 'spoke of the old mill
+    and how the town rebuilt after the fire': a gerund or a "how" clause the parser
     joined to the verb (no subject of its own, or a question word first) is a second
     object, not a second thing the speaker did."""
     gerund = obj.tag_ == "VBG" or any(c.tag_ == "VBG" and c.dep_ == "amod" for c in obj.children)
@@ -57,8 +57,8 @@ def complements_end(cue: Token, comps: list[Token]) -> int:
 
 def before_aside(doc: Doc, lo: int, hi: int, cue: Token | None = None) -> int:
     """End an object before the writer's aside on it: "praised the bill, which passed in
-    May" reports the bill, not the vote; "endorsed her campaign, the latest chapter in a
-    long feud" the campaign. A clause (not an object) keeps its asides."""
+    May" reports the bill, not the vote; "endorsed her campaign, a surprise after years of
+    feuding" the campaign. A clause (not an object) keeps its asides."""
     for i in range(lo + 1, hi + 1):
         t = doc[i]
         if t.dep_ == "relcl" and doc[t.left_edge.i - 1].text == "," and t.left_edge.i - 1 > lo:
@@ -145,7 +145,7 @@ def before_background(comp: Token, hi: int) -> int:
 
 
 def before_semicolon(clause: Token, hi: int) -> int:
-    """'said the timing was not intentional; they only learned of it on Friday': a clause
+    """'said the delay was an accident; the crew heard of it on Friday': a clause
     after a semicolon, with its own subject, is a sentence of its own (the writer's, or a
     second statement with its own attribution), not more of this one."""
     for t in clause.children:
@@ -191,7 +191,7 @@ def source_end(to: Token) -> int:
 
 
 def colon_between(clause: Token, cue: Token) -> bool:
-    """'They tell the story of the summit: the two learned of a meeting ...': a clause that
+    """'They recount the night of the flood: the pair heard of a warning ...': a clause that
     a colon closes announces what follows it, and one a semicolon closes stands alone ('she
     spoke at X; she called into Y; and she addressed Z'); a verb after either does not
     report it."""

@@ -54,10 +54,9 @@ RULES = [
         ["Lopez"],
     ),
     (  # the writer's appositive on the object is not what was endorsed
-        "Senator Ruiz is endorsing the Lopez campaign, the latest chapter in a rocky "
-        "relationship between the two men that has gone from warm support to bitter insults "
-        "to, now, a kind of truce.",
-        [("the Lopez campaign", "Ruiz", "endorsing")],
+        "Councilor Ruiz is endorsing the Okafor slate, the latest twist in a long feud between "
+        "the two women that has moved from loud praise to public scorn to, at last, a cool calm.",
+        [("the Okafor slate", "Councilor Ruiz", "endorsing")],
         [],
     ),
     (  # ... but still ends an object it only comments on
@@ -81,19 +80,19 @@ RULES = [
         ["the bridge would open in May, though she admitted that costs had doubled"],
     ),
     (  # ... also when the parser hung the contrast inside the reported clause
-        "Haley claimed paying no state taxes was smart, although he again refused to release "
-        "his returns.",
+        "Haley claimed closing the rural clinics was prudent, although he once more refused to "
+        "share the cost figures.",
         [
-            ("paying no state taxes was smart", "Tom Haley", "claimed"),
-            ("to release his returns", "Tom Haley", "refused"),
+            ("closing the rural clinics was prudent", "Tom Haley", "claimed"),
+            ("to share the cost figures", "Tom Haley", "refused"),
         ],
         [],
     ),
     (  # an "even as" aside after a prepositional object is the writer's
-        "State officials weighed in Friday about whether the video should be released, even "
-        "as footage from the family circulated widely on cable news, making the clip the most "
-        "widely seen record of the night.",
-        [("whether the video should be released", "State officials", "weighed")],
+        "Harbor officials weighed in Tuesday about whether the dock logs should be made public, "
+        "even as photos from a deckhand spread quickly across local radio sites, making the "
+        "images the best known account of the spill.",
+        [("whether the dock logs should be made public", "Harbor officials", "weighed")],
         [],
     ),
     (  # ... a reason the speaker gives still belongs to the statement
@@ -124,10 +123,10 @@ RULES = [
         ["The union's", "the judge in May after a long hearing"],
     ),
     (  # an object's complements end before a comma-set adjunct of the verb
-        "The Republican nominee aggressively attacked his opponent as a fraud and a scam artist "
-        "during the first presidential debate Monday night, with jabs that cut directly at the "
-        "core of her economic appeal.",
-        [("his opponent as a fraud and a scam artist", "Republican nominee", "attacked")],
+        "The union's lead negotiator bitterly attacked the mill owner as a liar and a tax dodger "
+        "during the second town hall forum Tuesday evening, with lines that went straight to the "
+        "heart of his hiring pledge.",
+        [("the mill owner as a liar and a tax dodger", "union's lead negotiator", "attacked")],
         [],
     ),
     (  # ... a short adjunct inside them does not end them
@@ -136,10 +135,10 @@ RULES = [
         [],
     ),
     (  # a gerund the parser joined to the verb is the object's second half
-        "Lopez has mentioned refinancing student loans and forcing lenders to cut their rates.",
+        "Lopez has mentioned retraining mill workers and forcing landlords to cut their rents.",
         [
             (
-                "refinancing student loans and forcing lenders to cut their rates",
+                "retraining mill workers and forcing landlords to cut their rents",
                 "Maria Lopez",
                 "mentioned",
             )
@@ -185,11 +184,10 @@ RULES = [
         ["to release the audit"],
     ),
     (  # a verb inside a "that" clause reports nothing before it (the parse inverted)
-        "The nominee continues to insist, most recently in an interview with a local paper, "
-        "that he really, really wants to release his taxes but can't because he is being "
-        "audited.",
+        "The treasurer continues to insist, just last week in a talk with a student paper, that "
+        "he really, really wants to publish his calendar but can't because it is being reviewed.",
         [],
-        ["The nominee continues to insist, most recently in an interview with a local paper"],
+        ["The treasurer continues to insist, just last week in a talk with a student paper"],
     ),
     (  # a result clause is not a statement
         "Lopez spoke so long that half the crowd left the hall.",
@@ -197,10 +195,11 @@ RULES = [
         ["half the crowd left the hall"],
     ),
     (  # a source frame opening a clause makes the rest of the clause its owner's statement
-        "By Haley's own admission, his tax returns in most years are far thicker than the report.",
+        "By Haley's own admission, his campaign ledgers in some months are far messier than the "
+        "summary.",
         [
             (
-                "his tax returns in most years are far thicker than the report",
+                "his campaign ledgers in some months are far messier than the summary",
                 "Tom Haley",
                 "admission",
             )
@@ -219,13 +218,13 @@ RULES = [
         ["a waste of money"],
     ),
     (  # a clause a semicolon closes stands alone; a verb after the semicolon does not report it
-        "She spoke about her long ties to rural churches while at the Methodist Convention in "
-        "Dayton, Ohio; she called into a local radio program when she was home sick with the "
-        "flu; and, this past week, she addressed the Rural Women's Forum.",
-        [("her long ties to rural churches", "Dana Park", "spoke")],
+        "She spoke about her early work in county clinics while at the Nurses Guild Convention "
+        "in Fargo, North Dakota; she called into a late-night talk show when she was home ill "
+        "with a fever; and, earlier this month, she addressed the Harbor Pilots League.",
+        [("her early work in county clinics", "Dana Park", "spoke")],
         [
-            "She spoke about her long ties to rural churches while at the Methodist "
-            "Convention in Dayton, Ohio"
+            "She spoke about her early work in county clinics while at the Nurses Guild "
+            "Convention in Fargo, North Dakota"
         ],
     ),
     (  # ... and a reported clause ends at a semicolon followed by a clause of its own
@@ -276,9 +275,9 @@ RULES = [
         ["to find a way around the legislature"],
     ),
     (  # a request ends before a past event told as its background
-        "The agency warned county officials to boost their election security after hackers "
-        "targeted voter rolls in two states.",
-        [("county officials to boost their election security", "agency", "warned")],
+        "The bureau warned school districts to tighten their payroll controls after thieves "
+        "drained pension funds in three counties.",
+        [("school districts to tighten their payroll controls", "bureau", "warned")],
         [],
     ),
     (  # ... but keeps its own time
@@ -292,13 +291,13 @@ RULES = [
         [],
     ),
     (  # a clause a colon closes announces what follows; a verb after the colon is not its cue
-        "The worries are deepened by the unusual task faced by anyone picked to replace the "
-        "mayor: that person would assume office in March, run in a special vote in May, and "
-        "then run again for a full term the next year.",
+        "The concerns are sharpened by the odd duty faced by anyone tapped to succeed the "
+        "sheriff: that person would assume office in July, run in a recall vote in October, and "
+        "then seek a second full term the year after.",
         [],
         [
-            "The worries are deepened by the unusual task faced by anyone picked to replace "
-            "the mayor"
+            "The concerns are sharpened by the odd duty faced by anyone tapped to succeed the "
+            "sheriff"
         ],
     ),
 ]

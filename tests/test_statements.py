@@ -29,10 +29,10 @@ BOUNDARIES = [
         ["is not having a good week."],
     ),
     (  # a thing 'suggests' inside someone's statement: part of that statement, no second one
-        INTRO + "Haley told the group that the phrase suggests a campaign has to look outside "
-        "itself to find voters.",
-        ["the phrase suggests a campaign has to look outside itself to find voters"],
-        ["a campaign has to look outside itself to find voters"],
+        INTRO + "Haley told the club that the slogan suggests a company has to look beyond its "
+        "own staff to find ideas.",
+        ["the slogan suggests a company has to look beyond its own staff to find ideas"],
+        ["a company has to look beyond its own staff to find ideas"],
     ),
     (  # a person's statement inside another's stays, without the other's attribution
         INTRO + "Haley has said he has no plans to release the recordings, according to aides "
@@ -52,20 +52,20 @@ BOUNDARIES = [
         ],
         ["Haley said on Friday that if the bill passed"],
     ),
-    (  # no sentence break inside 'the 13th Amendment'; the trailing 'she said' restates the
+    (  # no sentence break inside 'the 13th Precinct'; the trailing 'she said' restates the
         # attribution and adds no second statement; the next quote goes on with hers
-        INTRO + "Lopez said she felt the 13th Amendment was worth teaching because \u201cmost "
-        "students do not know about that loophole,\u201d she said. \u201cWe have no context for "
-        "the present if we do not know the past.\u201d\n\nHaley said nothing.",
+        INTRO + "Lopez said she thought the 13th Precinct deserved a new station house because "
+        "\u201cmost officers there still work out of trailers,\u201d she said. \u201cNobody can "
+        "guard a city from a parking lot.\u201d\n\nHaley said nothing.",
         [
-            "she felt the 13th Amendment was worth teaching because \u201cmost students do not "
-            "know about that loophole,\u201d",
-            "We have no context for the present if we do not know the past.",
+            "she thought the 13th Precinct deserved a new station house because \u201cmost "
+            "officers there still work out of trailers,\u201d",
+            "Nobody can guard a city from a parking lot.",
         ],
         [
-            "she felt the 13th",
-            "Lopez said she felt the 13th Amendment was worth teaching because \u201cmost "
-            "students do not know about that loophole,\u201d",
+            "she thought the 13th",
+            "Lopez said she thought the 13th Precinct deserved a new station house because "
+            "\u201cmost officers there still work out of trailers,\u201d",
         ],
     ),
     (  # a show title inside a statement does not end it (only a trailing 'on "Title"' does)
@@ -75,11 +75,11 @@ BOUNDARIES = [
         ["As a host"],
     ),
     (  # a bracket the statement does not close is the writer's aside, not part of it
-        INTRO + "Democrats want more revenue, and Republicans want policies that create less "
-        "revenue in the near term (they want lower tax rates and suggest that such rates would "
-        "spur the economy and ultimately create more revenue).",
-        ["they want lower tax rates"],
-        ["(they want lower tax rates"],
+        INTRO + "Farmers want more water, and city planners want rules that leave less water for "
+        "crops in the dry months (they want fewer new wells and suggest that such limits would "
+        "protect the aquifer and ultimately help the farms).",
+        ["they want fewer new wells"],
+        ["(they want fewer new wells"],
     ),
     (  # ', arguing X' after a statement is the speaker's second report, not part of the first
         INTRO + "Lopez told reporters she believes the state must raise the gas tax to fix its "
@@ -154,13 +154,14 @@ def test_doubled_apostrophe_quotes_after_a_full_stop_are_direct(nlp) -> None:  #
     """Some papers quote with doubled apostrophes; a quote opening after a full stop starts a
     sentence, so it is a direct quote, and never twice."""
     article = (
-        INTRO + "''There is a lot of new complexity,'' said Haley, a fellow at the center. "
-        "''We should throw as many wrenches into the works as possible,'' Ms. Lopez said."
+        INTRO + "''The ferry schedule has gotten much worse,'' said Haley, a trustee of the "
+        "harbor board. ''We should file as many complaints with the port as we can,'' Ms. Lopez "
+        "said."
     )
     got = [(q.text, q.kind, q.speaker) for q in extract(article, nlp).quotes]
     assert got == [
-        ("There is a lot of new complexity,", "direct", "Tom Haley"),
-        ("We should throw as many wrenches into the works as possible,", "direct", "Maria Lopez"),
+        ("The ferry schedule has gotten much worse,", "direct", "Tom Haley"),
+        ("We should file as many complaints with the port as we can,", "direct", "Maria Lopez"),
     ]
 
 

@@ -178,10 +178,10 @@ RULES = [
         [],
     ),
     (  # a "that" clause after a phrase, hung on the verb the speech verb depends on
-        "Haley continues to insist, most recently in an interview with a local radio "
-        "station, that he really wants to release the audit.",
-        [("he really wants to release the audit", "Tom Haley", "insist")],
-        ["to release the audit"],
+        "Park continues to insist, most lately in a podcast with a harbor pilot, that she "
+        "truly wants to rebuild the pier.",
+        [("she truly wants to rebuild the pier", "Dana Park", "insist")],
+        ["to rebuild the pier"],
     ),
     (  # a verb inside a "that" clause reports nothing before it (the parse inverted)
         "The treasurer continues to insist, just last week in a talk with a student paper, that "

@@ -112,9 +112,9 @@ RULES = [
         [],
     ),
     (  # a speech verb the tagger read as a plural noun, ending the sentence after a comma
-        "Secrecy is common when it comes to the state budget, the governor's former aide "
+        "Delay is normal when it comes to the ferry repairs, the port director's former aide "
         "maintains.",
-        [("Secrecy is common when it comes to the state budget", "aide", "maintains")],
+        [("Delay is normal when it comes to the ferry repairs", "aide", "maintains")],
         [],
     ),
     (  # a plural noun that is a noun reports nothing
@@ -130,8 +130,8 @@ RULES = [
         [],
     ),
     (  # ... a short adjunct inside them does not end them
-        "Haley thanked Lopez on Twitter for backing the farm bill.",
-        [("Lopez on Twitter for backing the farm bill", "Tom Haley", "thanked")],
+        "Haley thanked Okafor on Facebook for defending the library budget.",
+        [("Okafor on Facebook for defending the library budget", "Tom Haley", "thanked")],
         [],
     ),
     (  # a gerund the parser joined to the verb is the object's second half
@@ -172,9 +172,9 @@ RULES = [
         ["him for hours at the dinner", "it to the press"],
     ),
     (  # a pronoun in a clause put before the main one points forward to its named subject
-        "While she acknowledged the funding was a major reason she felt tired, Lopez also "
-        "noted other problems with the plan.",
-        [("the funding was a major reason she felt tired", "Maria Lopez", "acknowledged")],
+        "While she acknowledged the noise was a big reason she moved away, Lopez also named "
+        "other grievances with the new airport.",
+        [("the noise was a big reason she moved away", "Maria Lopez", "acknowledged")],
         [],
     ),
     (  # a "that" clause after a phrase, hung on the verb the speech verb depends on
@@ -228,18 +228,18 @@ RULES = [
         ],
     ),
     (  # ... and a reported clause ends at a semicolon followed by a clause of its own
-        "Officials said the timing of the audit news was not planned; they only learned on "
-        "Monday of the deal with the vendors and quickly told the press.",
-        [("the timing of the audit news was not planned", "Officials", "said")],
+        "Coaches said the release of the stadium plan was not rushed; they first heard on "
+        "Tuesday of the talks with the builders and promptly alerted the league.",
+        [("the release of the stadium plan was not rushed", "Coaches", "said")],
         [],
     ),
     (  # "according to" inside a relative clause sources only that clause: no statement
-        "Among the notes in the new letter: she is tall and weighs 150 pounds, which makes "
-        "her underweight according to her doctor's chart.",
+        "Among the items in the new filing: he is short and owns three boats, which makes him "
+        "wealthy according to his banker's ledger.",
         [],
         [
-            "Among the notes in the new letter: she is tall and weighs 150 pounds, which "
-            "makes her underweight"
+            "Among the items in the new filing: he is short and owns three boats, which makes "
+            "him wealthy"
         ],
     ),
     (  # ... a main clause it follows is still the source's statement
@@ -265,9 +265,9 @@ RULES = [
         ["his record on the state's schools"],
     ),
     (  # "target" is an action, not a statement about its object
-        "The new rules target power plant emissions in the state.",
+        "The new rules target coal mine runoff in the valley.",
         [],
-        ["power plant emissions in the state"],
+        ["coal mine runoff in the valley"],
     ),
     (  # a request starts at whom it asks
         "Haley urged his aides to find a way around the legislature.",

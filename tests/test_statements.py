@@ -23,10 +23,10 @@ def texts(ex: Extraction) -> list[str]:
 # (article, statements that must be extracted whole, texts that must not be a quote)
 BOUNDARIES = [
     (  # a quoted predicate of a subject written outside the marks is part of the statement
-        INTRO + "Lopez mocked the remark, saying anyone who complains about the weather "
-        "\u201cis not having a good week.\u201d",
-        ["anyone who complains about the weather \u201cis not having a good week.\u201d"],
-        ["is not having a good week."],
+        INTRO + "Lopez mocked the excuse, saying any coach who blames the referees "
+        "\u201cis not watching his own bench.\u201d",
+        ["any coach who blames the referees \u201cis not watching his own bench.\u201d"],
+        ["is not watching his own bench."],
     ),
     (  # a thing 'suggests' inside someone's statement: part of that statement, no second one
         INTRO + "Haley told the club that the slogan suggests a company has to look beyond its "
@@ -166,16 +166,16 @@ def test_doubled_apostrophe_quotes_after_a_full_stop_are_direct(nlp) -> None:  #
 
 
 def test_a_quoted_fragment_after_a_comma_goes_on_with_the_statement(nlp) -> None:  # type: ignore[no-untyped-def]
-    """'X is "smart," she wrote in an email to Y, and "full of it."': the second fragment is
-    more of what she wrote, with its marks, not the email's addressee."""
+    """'X is "bold," she wrote in a letter to Y, and "short on Z."': the second fragment is
+    more of what she wrote, with its marks, not the letter's addressee."""
     article = (
-        INTRO + "The plan is \u201csmart as a whip,\u201d Lopez wrote in an email to the city "
-        "clerk, and \u201cfull of holes.\u201d"
+        INTRO + "The plan is \u201cbold as brass,\u201d Lopez wrote in a letter to the harbor "
+        "board, and \u201cshort on cash.\u201d"
     )
     ex = extract(article, nlp)
     got = [q.text for q in ex.quotes]
-    assert "\u201cfull of holes.\u201d" in got, got
-    assert not any("email" in t for t in got), got
+    assert "\u201cshort on cash.\u201d" in got, got
+    assert not any("letter" in t for t in got), got
     assert len({q.group for q in ex.quotes}) == 1
 
 
@@ -194,14 +194,14 @@ def test_a_reported_verb_that_only_introduces_a_quote_joins_it(nlp) -> None:  # 
 
 def test_a_thought_running_past_the_statement_that_reports_it_is_merged(nlp) -> None:  # type: ignore[no-untyped-def]
     article = (
-        INTRO + "Haley said he suspected the driver was under the influence of alcohol \u2014 "
-        "something a witness also told an officer before the ambulance arrived."
+        INTRO + "Haley said he suspected the fire was started on purpose \u2014 something a "
+        "neighbor also told a reporter before the crews arrived."
     )
     got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
     assert got == [
         (
-            "he suspected the driver was under the influence of alcohol \u2014 something a "
-            "witness also told an officer before the ambulance arrived",
+            "he suspected the fire was started on purpose \u2014 something a neighbor also told "
+            "a reporter before the crews arrived",
             "Tom Haley",
         )
     ]

@@ -162,8 +162,8 @@ RULES = [
         [],
     ),
     (
-        "Lopez compared him favorably to the former governor.",
-        [("him favorably to the former governor", "Maria Lopez", "compared")],
+        "Lopez compared him favorably to her first boss.",
+        [("him favorably to her first boss", "Maria Lopez", "compared")],
         [],
     ),
     (  # ... not with a time or a destination
@@ -260,9 +260,9 @@ RULES = [
         [],
     ),
     (  # ... not on someone else's
-        "Haley responded to a tweet attacking his record on the state's schools.",
+        "Haley responded to a tweet attacking his handling of the county's roads.",
         [],
-        ["his record on the state's schools"],
+        ["his handling of the county's roads"],
     ),
     (  # "target" is an action, not a statement about its object
         "The new rules target coal mine runoff in the valley.",
@@ -332,15 +332,15 @@ def test_a_past_tense_tagged_as_participle_still_reports(nlp) -> None:  # type: 
     """The tagger reads "called" after "Name on Wednesday" at an article's start as a
     participle; with its own subject it is the past tense and speaks."""
     article = (
-        "Ruiz calls on Park to apologize for suggesting Lopez takes bribes.\n\n"
-        "Dan Ruiz on Wednesday called on Dana Park to apologize to Maria Lopez for accusing "
-        "her of taking bribes."
+        "Ruiz calls on Park to resign over the ferry audit.\n\n"
+        "Dan Ruiz on Wednesday called on Dana Park to resign from the ferry board for hiding "
+        "the repair costs."
     )
     doc = nlp(article)
     assert [t.tag_ for t in doc if t.text == "called"] == ["VBN"]  # the tagger's reading
     got = statements(extract(article, nlp))
     assert (
-        "Dana Park to apologize to Maria Lopez for accusing her of taking bribes",
+        "Dana Park to resign from the ferry board for hiding the repair costs",
         "Dan Ruiz",
         "called",
     ) in got
@@ -414,7 +414,7 @@ def test_a_main_verb_parsed_as_a_participle_on_the_subject_speaks(nlp) -> None: 
         ("Haley", "NNP", "PROPN", "dobj", 9, "Haley"),
         ("to", "IN", "ADP", "prep", 9, "to"),
         ("a", "DT", "DET", "det", 13, "a"),
-        ("coach", "NN", "NOUN", "pobj", 11, "coach"),
+        ("magician", "NN", "NOUN", "pobj", 11, "magician"),
         (".", ".", "PUNCT", "punct", 1, "."),
     ]
     doc = Doc(
@@ -430,7 +430,7 @@ def test_a_main_verb_parsed_as_a_participle_on_the_subject_speaks(nlp) -> None: 
     assert is_cue(compared, [-1] * len(doc))
     subj = cue_subject(compared)
     assert subj is not None and subj.text == "Reyes"
-    assert " ".join(t.text for t in object_content(compared)) == "Haley to a coach"
+    assert " ".join(t.text for t in object_content(compared)) == "Haley to a magician"
     # a participle on a noun of a sentence with a main verb stays a participle
     plain = nlp("The plan, compared to last year's, was cheaper.")
     assert not is_cue(next(t for t in plain if t.text == "compared"), [-1] * len(plain))

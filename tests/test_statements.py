@@ -35,13 +35,13 @@ BOUNDARIES = [
         ["a company has to look beyond its own staff to find ideas"],
     ),
     (  # a person's statement inside another's stays, without the other's attribution
-        INTRO + "Haley has said he has no plans to release the recordings, according to aides "
+        INTRO + "Haley has said he has no plans to sell the ferry line, according to aides "
         "to Lopez.",
         [
-            "Haley has said he has no plans to release the recordings",
-            "he has no plans to release the recordings",
+            "Haley has said he has no plans to sell the ferry line",
+            "he has no plans to sell the ferry line",
         ],
-        ["he has no plans to release the recordings, according to aides to Lopez"],
+        ["he has no plans to sell the ferry line, according to aides to Lopez"],
     ),
     (  # 'according to' a source: its sentence keeps the quote it reports, whole
         INTRO + "According to the Daily Planet, Haley said on Friday that if the bill passed, "

@@ -184,10 +184,10 @@ RULES = [
         ["to rebuild the pier"],
     ),
     (  # a verb inside a "that" clause reports nothing before it (the parse inverted)
-        "The treasurer continues to insist, just last week in a talk with a student paper, that "
-        "he really, really wants to publish his calendar but can't because it is being reviewed.",
+        "The mayor still swears, on a podcast taped last weekend among others, that she really, "
+        "really wants to keep the pool open but can't because the pumps are broken.",
         [],
-        ["The treasurer continues to insist, just last week in a talk with a student paper"],
+        ["The mayor still swears"],
     ),
     (  # a result clause is not a statement
         "Lopez spoke so long that half the crowd left the hall.",
@@ -195,11 +195,10 @@ RULES = [
         ["half the crowd left the hall"],
     ),
     (  # a source frame opening a clause makes the rest of the clause its owner's statement
-        "By Haley's own admission, his campaign ledgers in some months are far messier than the "
-        "summary.",
+        "By Haley's own admission, the harbor budget he drafted last spring was far too thin.",
         [
             (
-                "his campaign ledgers in some months are far messier than the summary",
+                "the harbor budget he drafted last spring was far too thin",
                 "Tom Haley",
                 "admission",
             )

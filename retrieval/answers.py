@@ -4,6 +4,11 @@ Quotes were attributed at ingest, so answering is ranking: a speaker's quotes by
 (dense + lexical, fused by reciprocal rank), every quote by closeness to a phrase for
 "who said ...", passages with the quotes inside them for free text. Everything shown is cut
 out of the stored article text by offsets, so it is verbatim by construction.
+
+This module decides what to rank and words the reply; its parts live beside it: sides.py
+(which quotes take an asked side), topic_articles.py (which articles are about a topic),
+quote_similarity.py (closeness in meaning), passage_reports.py (reported speech extraction
+missed) and answer_building.py (a ranking becomes the answers shown).
 """
 
 from __future__ import annotations
@@ -11,26 +16,32 @@ from __future__ import annotations
 import itertools
 import re
 import sqlite3
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
-import numpy as np
-
+from retrieval.answer_building import build_answers
 from retrieval.directory import STOP_WORDS, fold
 from retrieval.errors import WhosaidError
+from retrieval.passage_reports import reported_in_passages
 from retrieval.questions import ParsedQuestion, chatter_reply, parse_question
-from retrieval.ranking import RRF_K, Scored, chain, interleave, one_per_wording, rrf, spread
+from retrieval.quote_similarity import dense_scores
+from retrieval.ranking import RRF_K, Scored, interleave, one_per_wording, rrf, spread
 from retrieval.search import QuoteRow, QuoteStub, Searcher
-from retrieval.sides import ON_SIDE, OTHER_SIDE, SENTENCE, SIDE_MIN, by_side, lean_on, near_stems
+from retrieval.sides import ON_SIDE, OTHER_SIDE, SIDE_MIN, by_side, lean_on, near_stems
 from retrieval.speaker_quotes import (
     KIND_PRIOR,
     RANK_ALL_MAX,
     candidates,
     ordered,
     prior,
+)
+from retrieval.topic_articles import (
+    SEARCH_MIN,
+    articles_about,
+    articles_for,
+    chunk_stems,
+    titled_articles,
 )
 from retrieval.types import Answer, AskResult, Context
 from retrieval.wording import norm, span_norm, span_stems, stems
@@ -39,8 +50,6 @@ from retrieval.wording import norm, span_norm, span_stems, stems
 # Calibrated on tests/qa: questions nobody answers top out at 0.37, paraphrases of what was
 # said start at 0.48; checked on the seed (0.06 for its nobody-said-it question).
 WHO_SAID_MIN = 0.45
-# Free-text search needs a passage at least this similar to the question.
-SEARCH_MIN = 0.35
 # A role's qualifier ("the owner of the Herons") is looked for in this many passages.
 MENTION_PASSAGES = 200
 # A free-text topic fills up its speakers from at most this many articles titled with it.
@@ -108,18 +117,6 @@ def _names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-_REPORTED = re.compile(
-    r"\b(?P<cue>said|says|told\s+\w+(?:\s+\w+)?|argued|warned|wrote|believes|insisted|"
-    r"claimed|added|noted|stated)\b,?\s+(?:that\s+)?"
-)
-
-# Sentence vectors by (article id, start, end); an article id is its content hash, so a
-# cached vector never goes stale. Shared by the threads of a Slack server.
-_CTX_CACHE: OrderedDict[tuple[str, int, int], np.ndarray] = OrderedDict()
-_CTX_CACHE_MAX = 20000
-_CTX_LOCK = threading.Lock()
-
-
 class _Answerer:
     def __init__(self, s: Searcher, p: ParsedQuestion, limit: int, context: Context | None) -> None:
         self.s = s
@@ -183,7 +180,8 @@ class _Answerer:
             if not shown:
                 prev = self._rank_speaker(stubs, quotes, self.context.topic, None)
                 shown = [
-                    (a.article.id, a.quote) for a in self._build(interleave(prev, said), self.limit)
+                    (a.article.id, a.quote)
+                    for a in build_answers(self.s, interleave(prev, said), self.limit)
                 ]
             rest = (x for x in ranked if not self._within(x.quote, shown))
             first = next(rest, None)
@@ -197,7 +195,7 @@ class _Answerer:
             ranked = itertools.chain([first], rest)
         read: list[Scored] = []
         ranked = _noting(interleave(ranked, said), read)
-        answers = self._build(ranked, self.limit)
+        answers = build_answers(self.s, ranked, self.limit)
         if len(said) > 1 and not p.speaker_phrase:  # "what else?" after several speakers
             message = f"More from {_names(said)}."
         elif len(said) > 1:
@@ -217,7 +215,7 @@ class _Answerer:
     def _side_of(self, name: str, read: list[Scored], topic: str, side: int) -> str:
         """'Did Okafor defend the levy?': which side her quotes on the levy read as."""
         want = stems(topic)
-        titled = set(self._titled(want)[:TITLED_MAX])
+        titled = set(titled_articles(self.s, want)[:TITLED_MAX])
         lean = lean_on(self.s, read, want, titled)
         way = "for" if side > 0 else "against"
         if side * lean >= SIDE_MIN:
@@ -292,7 +290,7 @@ class _Answerer:
             scored = [Scored(q, priors[q.id]) for q in quotes]
             scored.sort(key=lambda x: (-x.score, x.quote.article_id, x.quote.start))
         else:
-            dense = self._dense_scores(topic, quotes)
+            dense = dense_scores(self.s, topic, quotes)
             want = stems(topic)
             lex = {q.id: self._lexical(want, q) for q in quotes}
             fused = rrf([dense, lex])
@@ -334,40 +332,6 @@ class _Answerer:
         """Stems of an article span; the article's text is read only when not cached."""
         return span_stems(article_id, lambda: self.s.text(article_id), start, end)
 
-    def _context_vectors(self, quotes: Iterable[QuoteRow]) -> dict[int, np.ndarray]:
-        out: dict[int, np.ndarray] = {}
-        todo: list[tuple[tuple[str, int, int], QuoteRow]] = []
-        with _CTX_LOCK:
-            for q in quotes:
-                key = (q.article_id, q.ctx_start, q.ctx_end)
-                vec = _CTX_CACHE.get(key)
-                if vec is None:
-                    todo.append((key, q))
-                else:
-                    out[q.id] = vec
-        if todo:
-            texts = [self.s.text(q.article_id)[q.ctx_start : q.ctx_end] or q.text for _, q in todo]
-            vecs = self.s.embed(texts)
-            with _CTX_LOCK:
-                for (key, q), vec in zip(todo, vecs, strict=True):
-                    _CTX_CACHE[key] = vec
-                    out[q.id] = vec
-                while len(_CTX_CACHE) > _CTX_CACHE_MAX:
-                    _CTX_CACHE.popitem(last=False)
-        return out
-
-    def _dense_scores(self, text: str, quotes: list[QuoteRow]) -> dict[int, float]:
-        """max(cosine to the quote, 0.9 x cosine to its sentence) for each quote."""
-        qv = self.s.embed([text])[0]
-        qvecs = self.s.quote_vectors(q.id for q in quotes)
-        cvecs = self._context_vectors(quotes)
-        out = {}
-        for q in quotes:
-            a = float(qvecs[q.id] @ qv) if q.id in qvecs else 0.0
-            b = float(cvecs[q.id] @ qv) if q.id in cvecs else 0.0
-            out[q.id] = max(a, 0.9 * b)
-        return out
-
     # -- who said Z -------------------------------------------------------------------------
     def _who_said(self) -> AskResult:
         p = self.p
@@ -388,10 +352,10 @@ class _Answerer:
         good = one_per_wording([x for x in scored if x.score >= WHO_SAID_MIN])
         if p.stance and p.topic:
             return self._took_side(good, p.topic, p.stance)
-        answers = self._build(good, self.limit)
+        answers = build_answers(self.s, good, self.limit)
         if not answers or answers[0].score < 0.95:
             # Reported speech the extractor missed, in the exact words, beats a paraphrase.
-            for extra in self._reported_in_passages(core):
+            for extra in reported_in_passages(self.s, core, self.limit):
                 if not any(
                     a.article.id == extra.article.id and a.quote in extra.context for a in answers
                 ):
@@ -408,13 +372,13 @@ class _Answerer:
         those that take none; the other side is named, never shown as an answer. A speaker
         takes one side in one article, so their quotes there are read together."""
         want = stems(topic)
-        titled = set(self._titled(want)[:TITLED_MAX])
+        titled = set(titled_articles(self.s, want)[:TITLED_MAX])
         sided = by_side(
             self.s, good, want, titled, side, exclude=self.p.exclude, floor=WHO_SAID_MIN
         )
         # One quote per speaker first: the question asks who, not everything one of them said.
-        answers = self._build(
-            spread([x for rank, x in sided if rank != OTHER_SIDE], cap=1), self.limit
+        answers = build_answers(
+            self.s, spread([x for rank, x in sided if rank != OTHER_SIDE], cap=1), self.limit
         )
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
         on_side = {x.quote.speaker for rank, x in sided if rank == ON_SIDE}
@@ -445,55 +409,6 @@ class _Answerer:
             message += f" Also about it, taking no side: {_names(rest)}."
         return self._result(answers, message + against, speakers)
 
-    def _reported_in_passages(self, core: str) -> list[Answer]:
-        """Passages: a sentence that holds nearly all the words, names a quoted speaker and
-        has a speech verb ("X, who studies Y, said decades of research show ...") is
-        reported speech the extractor missed; the words after the verb are the answer."""
-        want = stems(core)
-        if len(want) < 2:
-            return []
-        vec = self.s.embed([core])[0]
-        ids = self.s.lexical("chunks_fts", core, 8)
-        ids += [ref for ref, _, _ in self.s.dense("chunk", vec, 8)]
-        out: list[Answer] = []
-        seen: set[tuple[str, int]] = set()
-        for aid, start, end in self.s.chunks(ids).values():
-            text = self.s.text(aid)
-            for m in SENTENCE.finditer(text, start, end):
-                sent = m.group()
-                lex = len(want & span_stems(aid, text, m.start(), m.end())) / len(want)
-                verb = _REPORTED.search(sent)
-                if lex < 0.8 or verb is None or (aid, m.start()) in seen:
-                    continue
-                names = [
-                    n
-                    for s0, e0, found in self.s.directory.scan(sent[: verb.start()])
-                    for n in found
-                    if self.s.speaker(n) and self.s.speaker(n).quoted_in  # type: ignore[union-attr]
-                ]
-                ref = self.s.ref(aid)
-                if not names or ref is None:
-                    continue
-                seen.add((aid, m.start()))
-                q_start = m.start() + verb.end()
-                q_end = m.start() + len(sent.rstrip(" .\n"))
-                out.append(
-                    Answer(
-                        speaker=names[0],
-                        role=self.s.role(names[0], aid),
-                        quote=text[q_start:q_end],
-                        fragments=[text[q_start:q_end]],
-                        kind="indirect",
-                        cue=verb.group("cue"),
-                        how=None,
-                        context=sent,
-                        article=ref,
-                        score=round(0.6 + 0.3 * lex, 4),
-                    )
-                )
-        out.sort(key=lambda a: -a.score)
-        return out[: self.limit]
-
     def _nobody(self, phrase: str) -> str:
         return f"Nobody in {self._in_articles()} is quoted saying anything close to “{phrase}”."
 
@@ -517,9 +432,9 @@ class _Answerer:
 
     def _who_said_scores(self, phrase: str, core: str, cands: list[QuoteRow]) -> list[Scored]:
         """0..1: an exact phrase match is 1; otherwise meaning (cosine) and word overlap."""
-        dense = self._dense_scores(core, cands)
+        dense = dense_scores(self.s, core, cands)
         if core != phrase:
-            other = self._dense_scores(phrase, cands)
+            other = dense_scores(self.s, phrase, cands)
             dense = {k: max(v, other[k]) for k, v in dense.items()}
         want = stems(core)
         exact = norm(core)
@@ -540,7 +455,7 @@ class _Answerer:
     # -- who was quoted ---------------------------------------------------------------------
     def _who_quoted(self) -> AskResult:
         p = self.p
-        arts = self._articles_for(p.article_hint) if p.article_hint else None
+        arts = articles_for(self.s, p.article_hint) if p.article_hint else None
         if p.article_hint and not arts:
             return self._abstain(f"I found no article about “{p.article_hint}”.")
         if p.speakers:
@@ -552,7 +467,7 @@ class _Answerer:
             quotes = [q for q in quotes if q.article_id in arts]
         if p.topic and arts is None:
             # "Who was quoted about the strike?": the people quoted in the articles about it.
-            about = self._articles_about(p.topic)
+            about = articles_about(self.s, p.topic)
             quotes = [q for q in quotes if q.article_id in about]
         by: dict[str, list[QuoteRow]] = {}
         for q in quotes:
@@ -570,51 +485,12 @@ class _Answerer:
             Scored(min(by[n], key=lambda q: (q.kind != "direct", q.article_id, q.start)), 1.0)
             for n in order
         ]
-        answers = self._build(firsts, max(self.limit, 5), keep_all=True)
+        answers = build_answers(self.s, firsts, max(self.limit, 5), keep_all=True)
         for a in answers:
             a.count = counts.get(a.speaker or "", 0)
         listing = ", ".join(f"{n} ({counts[n]})" for n in order)
         message = f"{_plural(len(order), 'speaker')} quoted: {listing}."
         return self._result(answers, message, order)
-
-    def _articles_about(self, topic: str) -> set[str]:
-        """Articles whose best passage is close to the topic (near the best article's)."""
-        vec = self.s.embed([topic])[0]
-        best: dict[str, float] = {}
-        for _, aid, score in self.s.dense("chunk", vec, 30):
-            best[aid] = max(best.get(aid, 0.0), score)
-        # As in _search: a passage holding every word of a short topic is about it.
-        want = stems(topic)
-        chunks = self.s.chunks(self.s.lexical("chunks_fts", topic, 30)).values()
-        covered = {c[0] for c in chunks if want and want <= self._chunk_stems(c)}
-        if not best:
-            return covered
-        top = max(best.values())
-        if top < SEARCH_MIN:
-            return covered
-        return covered | {aid for aid, v in best.items() if v >= max(SEARCH_MIN, 0.85 * top)}
-
-    def _articles_for(self, hint: str) -> set[str]:
-        """Articles whose title (else text) best matches a hint like 'the stadium'."""
-        want = stems(hint)
-        if not want:
-            return set()
-        index = self._title_index()
-        hits: dict[str, int] = {}
-        for w in want:
-            for aid in index.get(w, ()):
-                hits[aid] = hits.get(aid, 0) + 1
-        best = {aid: n / len(want) + 1 for aid, n in hits.items()}
-        if not best:
-            for aid, _ in self.s.articles():
-                body = stems(self.s.text(aid))
-                t = len(want & body) / len(want)
-                if t:
-                    best[aid] = t
-        if not best:
-            return set()
-        top = max(best.values())
-        return {aid for aid, v in best.items() if v == top}
 
     # -- free text --------------------------------------------------------------------------
     def _search(self) -> AskResult:
@@ -643,7 +519,7 @@ class _Answerer:
             c
             for c in order
             if sims.get(c, 0.0) >= SEARCH_MIN
-            or (c in rank_l and c in chunks and want <= self._chunk_stems(chunks[c]))
+            or (c in rank_l and c in chunks and want <= chunk_stems(self.s, chunks[c]))
         ]
         quotes: list[QuoteRow] = []
         for c in good[:4]:
@@ -657,7 +533,7 @@ class _Answerer:
             # A topic an article is about ("the data center"): its speakers speak to it even
             # where a passage does not repeat the words.
             seen = {q.id for q in quotes}
-            for aid in reversed(self._titled(want)[:TITLED_MAX]):  # in article order
+            for aid in reversed(titled_articles(self.s, want)[:TITLED_MAX]):  # in article order
                 quotes += [
                     q
                     for q in self.s.quotes_in(aid, 0, len(self.s.text(aid)))
@@ -671,125 +547,9 @@ class _Answerer:
         ranked = spread(self._rank_topic(quotes, text, None))
         if p.stance:
             return self._took_side(ranked, text, p.stance)  # "what did critics say about X?"
-        answers = self._build(ranked, self.limit)
+        answers = build_answers(self.s, ranked, self.limit)
         speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
         message = f"Quotes in passages about “{text}”"
         return self._result(
             answers, f"{message}: {_names(speakers)}." if speakers else f"{message}.", speakers
         )
-
-    def _title_index(self) -> dict[str, list[str]]:
-        """Stem -> ids of the articles whose title has it, newest first (once per generation)."""
-        index: dict[str, list[str]] | None = self.s.snapshot.derived.get("title_stems")
-        if index is None:
-            index = {}
-            seen: dict[str, frozenset[str]] = {}
-            for aid, title in reversed(self.s.articles()):
-                words = seen.get(title)
-                if words is None:
-                    words = seen[title] = frozenset(stems(title))
-                for w in words:
-                    index.setdefault(w, []).append(aid)
-            self.s.snapshot.derived["title_stems"] = index
-        return index
-
-    def _titled(self, want: set[str]) -> list[str]:
-        """Articles whose title holds every stem of `want`, newest first, from an index of
-        title stems built once per store generation (not a scan of every title per question)."""
-        index = self._title_index()
-        if not want:
-            return [aid for aid, _ in reversed(self.s.articles())]
-        lists = sorted((index.get(w, []) for w in want), key=len)
-        common = set(lists[0]).intersection(*lists[1:])
-        return [aid for aid in lists[0] if aid in common]
-
-    def _chunk_stems(self, chunk: tuple[str, int, int]) -> frozenset[str]:
-        aid, start, end = chunk
-        return span_stems(aid, self.s.text(aid), start, end)
-
-    # -- answers ------------------------------------------------------------------------------
-    def _build(self, ranked: Iterable[Scored], limit: int, keep_all: bool = False) -> list[Answer]:
-        """Turn ranked quotes into answers: split statements joined, duplicates grouped."""
-        out: list[Answer] = []
-        seen_spans: dict[str, list[tuple[int, int]]] = {}
-        by_words: dict[str, Answer] = {}
-        also: dict[str, set[str]] = {}  # words -> ids of the articles the answer names
-        for x in ranked:
-            if len(out) >= limit:
-                break
-            q = x.quote
-            if not keep_all and self._is_copy(q, by_words, seen_spans, also, x.copies):
-                continue
-            built = self._answer(q, x.score)
-            if built is None:
-                continue
-            ans, start, end = built
-            spans = seen_spans.setdefault(q.article_id, [])
-            if not keep_all and any(s < end and start < e for s, e in spans):
-                continue
-            key = norm(ans.quote)[:200]
-            if not keep_all and key in by_words:
-                self._also_in(by_words[key], also[key], (ans.article.id, *x.copies))
-                continue
-            spans.append((start, end))
-            by_words[key] = ans
-            also.setdefault(key, {ans.article.id})
-            self._also_in(ans, also[key], x.copies)
-            out.append(ans)
-        return out
-
-    def _also_in(self, ans: Answer, named: set[str], article_ids: Sequence[str]) -> None:
-        """Note other articles with the answer's words (each once, never its own)."""
-        new = [aid for aid in dict.fromkeys(article_ids) if aid not in named]
-        if len(new) > 1:
-            self.s.read_refs(new)
-        for aid in new:
-            ref = self.s.ref(aid)
-            if ref is not None:
-                named.add(aid)
-                ans.also_in.append(ref)
-
-    def _is_copy(
-        self,
-        q: QuoteRow,
-        by_words: dict[str, Answer],
-        seen_spans: dict[str, list[tuple[int, int]]],
-        also: dict[str, set[str]],
-        copies: Sequence[str] = (),
-    ) -> bool:
-        """A one-piece quote with the words of an answer already built is only noted as
-        'also in' that article, without building it (one story in many editions)."""
-        if q.group is not None and q.kind in {"direct", "mixed"}:
-            return False  # its answer joins the statement's pieces: build it to know the words
-        key = norm(q.text)[:200]
-        first = by_words.get(key)
-        if first is None:
-            return False
-        if not any(s < q.end and q.start < e for s, e in seen_spans.get(q.article_id, [])):
-            self._also_in(first, also[key], (q.article_id, *copies))
-        return True
-
-    def _answer(self, q: QuoteRow, score: float) -> tuple[Answer, int, int] | None:
-        text = self.s.text(q.article_id)
-        ref = self.s.ref(q.article_id)
-        if ref is None or text[q.start : q.end] != q.text:
-            return None
-        pieces = [q]
-        if q.group is not None and q.kind in {"direct", "mixed"}:
-            pieces = chain(q, self.s.group_pieces(q))
-        start, end = pieces[0].start, pieces[-1].end
-        ctx_start = min([start] + [x.ctx_start for x in pieces])
-        ctx_end = max([end] + [x.ctx_end for x in pieces])
-        answer = Answer(
-            speaker=q.speaker,
-            role=self.s.role(q.speaker, q.article_id),
-            quote=text[start:end],
-            fragments=[text[x.start : x.end] for x in pieces],
-            kind=q.kind,  # type: ignore[arg-type]
-            cue=q.cue,
-            how=q.how,
-            context=text[ctx_start:ctx_end],
-            article=ref,
-            score=round(max(0.0, min(1.0, score)), 4),
-        )
-        return answer, start, end

@@ -210,7 +210,7 @@ CASES = [
         "features",
     ),
     (  # "X, he said, Y" where the attribution hangs on the subject noun X
-        INTRO + "The trouble now, Haley told me on Friday, is that the road fund is empty.",
+        INTRO + "The trouble now, Haley told me on Tuesday, is that the road fund is empty.",
         "is that the road fund is empty",
         "Tom Haley",
         "indirect",
@@ -455,9 +455,9 @@ REPORTED_QUOTES = [
         "city council",
     ),
     (
-        INTRO + "Lopez said she wanted to speak to young voters and let them know that "
+        INTRO + "Lopez said she hoped to visit young voters and tell them flatly that "
         '"this fight is far from over."',
-        'she wanted to speak to young voters and let them know that "this fight is far from over."',
+        'she hoped to visit young voters and tell them flatly that "this fight is far from over."',
         "Maria Lopez",
     ),
 ]

@@ -18,10 +18,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from benchmarks.common import REPO, median, ms, table
+
+if TYPE_CHECKING:
+    from benchmarks.query import Question
 
 
 @dataclass
@@ -44,6 +48,15 @@ PLANS = {
         1_000, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 1_000_000, 5, 5
     ),
 }
+
+
+def _shown(q: Question) -> str:
+    """A question as the results file shows it: a who-said question quotes six words of a
+    corpus article, shown as its first three only (the articles' text stays out of the repo)."""
+    if q.kind != "who_said":
+        return q.text
+    words = q.text.split('"')[1].split()
+    return f'Who said "{" ".join(words[:3])} …"? (six opening words of a quote)'
 
 
 def _machine() -> str:
@@ -214,7 +227,7 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
         + "\n\nMedian by kind of question (ms):\n\n"
         + table(["chunks", "what-did", "who-said", "free text", "abstained"], kind_rows)
         + "\n\nQuestions: "
-        + "; ".join(f"`{q.text}`" for q in questions)
+        + "; ".join(f"`{_shown(q)}`" for q in questions)
     )
     summary.append(
         [

@@ -22,6 +22,7 @@ from retrieval.directory import (
     tokens,
 )
 from retrieval.phrasing import chatter_reply, fix_typos, is_chatter, question_core
+from retrieval.question_context import ask_everyone, earlier_topic, thread_speakers
 from retrieval.question_slots import (
     Mentions,
     ParsedQuestion,
@@ -30,7 +31,6 @@ from retrieval.question_slots import (
     fill_slots,
     fill_speaker,
     is_anyone,
-    is_category,
     is_question,
     plausible_name,
     strip_det,
@@ -201,24 +201,6 @@ _EMBEDDED_WHAT = re.compile(
 )
 
 
-# "about it", "mention that": a topic the conversation already named
-_TOPIC_PRONOUN = re.compile(
-    r"\b(?P<lead>about|on|regarding|mention(?:ed|s)?|discuss(?:ed|es)?|address(?:ed|es)?|"
-    r"bring\s+up|brought\s+up|against|for|defend(?:ed|s)?|support(?:ed|s)?|back(?:ed|s)?|"
-    r"prais(?:e|ed|es)|criti(?:ci[sz](?:e|ed|es))|oppos(?:e|ed|es)|attack(?:ed|s)?|"
-    r"welcom(?:e|ed|es)|reject(?:ed|s)?|condemn(?:ed|s)?)\s+"
-    r"(?:it|that|this|them|those|these|the\s+(?:issue|matter|topic))$",
-    re.I,
-)
-
-
-def _earlier_topic(body: str, context: Context | None) -> str:
-    """'What did Ruiz say about it?' after a question about the levy asks about the levy."""
-    if context is None or not context.topic:
-        return body
-    return _TOPIC_PRONOUN.sub(lambda m: f"{m.group('lead')} {context.topic}", body)
-
-
 def parse_question(
     question: object,
     directory: SpeakerDirectory | None = None,
@@ -232,7 +214,7 @@ def parse_question(
     body = _unwrap(_TRAIL.sub("", text).strip(" *"))
     body = _TRAIL.sub("", question_core(fix_typos(body))).strip(" *")
     body = re.sub(r"^(who|what)'s\b", r"\1 is", body, flags=re.I)
-    body = _earlier_topic(body, context)
+    body = earlier_topic(body, context)
     others = re.match(r"^(who|which\s+\w+)\s+else\s+", body, re.I)
     if others:  # "who else talked about X?": X, leaving out who was just shown
         body = f"{others.group(1)} {body[others.end() :]}"
@@ -255,42 +237,14 @@ def parse_question(
     ):
         parsed.anyone = True  # "what are they saying about X?" with nobody named before
     if parsed.anyone:
-        return _ask_everyone(parsed, directory, context)
+        return ask_everyone(parsed, directory, context)
     if parsed.follow_up and not parsed.speakers and context is not None:
-        parsed.speakers = _thread_speakers(parsed.speaker_phrase, context)
+        parsed.speakers = thread_speakers(parsed.speaker_phrase, context)
         if parsed.topic is None and parsed.intent == "what_did" and context.topic:
             parsed.topic = None  # "what else" asks for more, not the same topic again
     if parsed.intent == "search" and parsed.unresolved is None:
         parsed.topic = parsed.topic or _SEARCH_LEAD.sub("", body).strip() or body
     return parsed
-
-
-_ONE_PERSON = {"he", "she", "him", "her", "his", "hers", "it", "this person"}
-
-
-def _thread_speakers(phrase: str | None, context: Context) -> list[str]:
-    """'What else did he say?' after several people sharing a surname continues with the one
-    the thread is about (Context.focus); 'they' or no pronoun keeps them all."""
-    if (phrase or "").lower() in _ONE_PERSON and context.focus is not None:
-        return [context.focus]
-    return list(context.speakers)
-
-
-def _ask_everyone(
-    p: ParsedQuestion, d: SpeakerDirectory, context: Context | None
-) -> ParsedQuestion:
-    """Nobody in particular was named: the topic over every speaker, else who was quoted."""
-    p.speakers, p.unresolved, p.follow_up = [], None, False
-    if p.topic is None and p.speaker_phrase and is_category(p.speaker_phrase):
-        p.topic = strip_det(p.speaker_phrase)  # "what did the nurses say?"
-    p.intent = "search" if p.topic else "who_quoted"
-    topic = p.topic or ""
-    hits = d.scan(topic)
-    if len(hits) == 1 and (hits[0][0], hits[0][1]) == (0, len(topic)):
-        p.exclude = hits[0][2]  # "what did people say about Okafor?": not Okafor's own words
-    if context is not None and re.search(r"\b(?:else|other)", p.speaker_phrase or ""):
-        p.exclude = [*p.exclude, *context.speakers]  # "did anyone else ...?"
-    return p
 
 
 # -- steps: each returns True when it has read the question ----------------------------------

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from retrieval.mentions import HOW_NOUNS
 from retrieval.misparse import coordinated_cue, misread_subject, misread_verb, verbless_main
 from retrieval.names import words
-from retrieval.speakers import HOW_NOUNS
 
 DUMMY_SUBJECTS = words("it there this that what which")
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".

@@ -12,8 +12,8 @@ from spacy.tokens import Doc, Token
 
 from retrieval.attribution import ANY_CUE, is_cue
 from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, QuoteSpan
+from retrieval.mentions import np_tokens, span_text
 from retrieval.names import words
-from retrieval.speakers import np_tokens, span_text
 
 # Words before a quoted title that make it a name, not speech: on "Morning Show", of "Book".
 TITLE_LEADS = words(

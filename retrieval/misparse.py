@@ -11,8 +11,8 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from retrieval.cues import PEOPLE_NOUNS, SPEECH_VERBS, TELL_VERBS, XCOMP_VERBS
+from retrieval.mentions import ORG_HEADS
 from retrieval.names import ROLE_KEYS
-from retrieval.speakers import ORG_HEADS
 
 SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 

@@ -34,8 +34,9 @@ from retrieval.cleaning import is_heading
 from retrieval.cues import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, scan_quotes
 from retrieval.errors import ModelError
 from retrieval.frames import Frame, build_frame
+from retrieval.mentions import how_of
 from retrieval.names import words
-from retrieval.speakers import SpeakerBook, how_of
+from retrieval.speakers import SpeakerBook
 from retrieval.types import Extraction, Quote, QuoteKind
 
 _MODELS: dict[str, Language] = {}

@@ -14,11 +14,23 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from retrieval.cues import NAMING_VERBS, SPEECH_VERBS, XCOMP_VERBS
+from retrieval.mentions import (
+    HEADLINE_VERBS,
+    HOW_NOUNS,
+    ORG_HEADS,
+    describes,
+    middles_agree,
+    np_tokens,
+    role_head,
+    set_off,
+    span_text,
+    strip_possessive,
+    title_gender,
+    title_line,
+    without_det,
+)
 from retrieval.names import (
-    FEMALE_NAMES,
     FEMALE_WORDS,
-    MALE_NAMES,
     MALE_WORDS,
     ORG_TYPES,
     PERSON_NOUNS,
@@ -26,62 +38,11 @@ from retrieval.names import (
     ROLE_KEYS,
     TITLES,
     gender_of_first_name,
-    words,
 )
 from retrieval.types import Speaker, SpeakerKind
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-# Clause-like or descriptive parts of a subject that are not part of the mention.
-DROP_DEPS = frozenset({"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis"})
-ORG_HEADS = words(
-    """
-    house campaign committee department agency office administration government company
-    party council court network newspaper magazine paper group organization organisation
-    association union board commission bureau ministry embassy team service center centre
-    institute foundation university school police fbi cia pentagon kremlin newsroom
-    hospital coalition alliance firm league
-    """
-)
-_MARKS = frozenset('"\u201c\u201d')
 PLURAL_PRONOUNS = frozenset({"they", "we"})
-HOW_NOUNS = words(
-    """
-    statement tweet tweets interview email e-mail letter post posts speech release op-ed
-    memo book ad remarks conference briefing message note video podcast column essay
-    rally appearance call filing report editorial blog broadcast hearing testimony
-    """
-)
-
-
-def _inflected(verbs: frozenset[str]) -> frozenset[str]:
-    """The third-person and past forms a headline uses: "Says", "Tells", "Denies", "Warned"."""
-    out: set[str] = set()
-    for v in verbs:
-        if v.endswith("y") and v[-2:-1] not in ("a", "e", "i", "o", "u"):
-            out.update((v[:-1] + "ies", v[:-1] + "ied"))
-        else:
-            out.add(v + "es" if v.endswith(("s", "sh", "ch", "x", "z")) else v + "s")
-            out.add(v + "d" if v.endswith("e") else v + "ed")
-    return frozenset(out)
-
-
-# Words that end a name in a headline-cased line: "Senator Says Tax Plan Will Pass" names
-# no "Senator Says". Speech verbs as headlines inflect them, irregular pasts and finite
-# auxiliaries; never a given name ("Will" and "Hope" can start a name, so only words after
-# the first are cut).
-HEADLINE_VERBS = (
-    (
-        _inflected(SPEECH_VERBS | XCOMP_VERBS | NAMING_VERBS)
-        | words(
-            """
-        said told wrote spoke thought felt knew found heard swore sought says
-        is was are were will would has had have does did can could should
-        """
-        )
-    )
-    - FEMALE_NAMES
-    - MALE_NAMES
-)
 
 
 # "his plan", "her claim": a possessive pronoun refers back like its subject form.
@@ -136,143 +97,12 @@ class Entity:
                 self.gender = "m"
 
 
-_ROLE_ENDS = frozenset({"of", "for", "at", "from", "in", "with", "on", "who", "that", ","})
-
-
-def role_head(role: str) -> str | None:
-    """The noun a role is about, which a later "the <noun>" can use: "owner" in "team
-    owner", "director" in "executive director of the alliance", "executive" in "the
-    company's chief executive"."""
-    out: list[str] = []
-    for word in role.lower().replace(",", " , ").split():
-        if word in _ROLE_ENDS:
-            break
-        out.append(word)
-    if not out:
-        return None
-    head = out[-1].removesuffix("'s").removesuffix("’s").strip(".")
-    if not head.isalpha() or (head in TITLES and head not in ROLE_KEYS) or head in ORG_HEADS:
-        return None  # "Dr." is a courtesy, not a role; "the group" is never a person
-    return head
-
-
 @dataclass
 class Mention:
     token: int  # head token index
     entity: int
     sent: int
     subject: bool
-
-
-def _strip_possessive(tokens: list[Token]) -> list[Token]:
-    return [t for t in tokens if t.tag_ != "POS" and t.text not in ("'s", "’s", "'", "’")]
-
-
-def np_tokens(head: Token) -> list[Token]:
-    """The head's noun phrase without appositives, relative clauses or trailing punctuation."""
-    keep = [head]
-    stack = [c for c in head.children if c.dep_ not in DROP_DEPS]
-    doc = head.doc
-    while stack:
-        t = stack.pop()
-        keep.append(t)
-        # ", who spoke on condition of anonymity" ends the mention even when the parser
-        # hangs it on a deeper noun ("an aide to the governor, who ...").
-        stack.extend(
-            c
-            for c in t.children
-            if not (
-                c.dep_ in ("relcl", "appos", "acl")
-                and c.left_edge.i > 0
-                and doc[c.left_edge.i - 1].text == ","
-            )
-        )
-    lo, hi = min(t.i for t in keep), max(t.i for t in keep)
-    toks = [doc[i] for i in range(lo, hi + 1)]
-    while toks and (toks[-1].is_punct or toks[-1].tag_ == "POS"):
-        toks.pop()
-    while toks and toks[0].is_punct:
-        toks.pop(0)
-    return toks or [head]
-
-
-def _describes(lead: list[Token], name: list[Token]) -> bool:
-    """A common noun written right before a name says what the person is ("team owner
-    Vincent X", "economist Jo Y", "longtime resident Al Z"): a role, as a title would be."""
-    last = lead[-1]
-    return (
-        last.pos_ == "NOUN"
-        and last.tag_ == "NN"
-        and last.i == name[0].i - 1
-        and all(t.dep_ in ("compound", "amod", "nmod", "nn") for t in lead)
-    )
-
-
-def _title_line(span: Span, text: str) -> bool:
-    """The span sits in a headline-like line where most words are capitalised."""
-    a = text.rfind("\n", 0, span.start_char) + 1
-    b = text.find("\n", span.end_char)
-    words = text[a : b if b >= 0 else len(text)].split()
-    caps = sum(1 for w in words if w[:1].isupper())
-    return len(words) >= 3 and caps >= 0.7 * len(words)
-
-
-def _title_gender(name: Token) -> str | None:
-    """'m' or 'f' when a gendered courtesy title stands right before the name ("Mrs. X")."""
-    if name.i == 0:
-        return None
-    title = name.doc[name.i - 1].lower_
-    if title in ("mr.", "mr"):
-        return "m"
-    if title in ("mrs.", "mrs", "ms.", "ms"):
-        return "f"
-    return None
-
-
-def _set_off(noun: Token, name: Token) -> bool:
-    """A noun is one person's role when punctuation sets the name off ("the council's
-    treasurer, Ana Ruiz") or, run straight into the name, when it is singular ("longtime
-    resident Ana Ruiz"); a plural run into a name is a misparse ("close loopholes Ana Ruiz
-    used")."""
-    lo, hi = sorted((noun.i, name.i))
-    return noun.tag_ != "NNS" or any(t.is_punct for t in noun.doc[lo + 1 : hi])
-
-
-def _middles_agree(a: list[str], b: list[str]) -> bool:
-    """Two names with the same first and last word are one person unless both carry a
-    middle name or initial and these differ ("Alan P. Marsh" is not "Alan R. Marsh"; "Alan
-    Marsh" may be either, and "Alan R. Marsh" is "Alan Robert Marsh")."""
-    ma = [w.strip(".").lower() for w in a[1:-1] if w.strip(".")]
-    mb = [w.strip(".").lower() for w in b[1:-1] if w.strip(".")]
-    if not ma or not mb:
-        return True
-    return ma[0][0] == mb[0][0] and (len(ma[0]) == 1 or len(mb[0]) == 1 or ma[0] == mb[0])
-
-
-def span_text(tokens: list[Token]) -> str:
-    if not tokens:
-        return ""
-    first, last = tokens[0], tokens[-1]
-    text = "".join(t.text_with_ws for t in first.doc[first.i : last.i + 1])
-    # a line break the tagger kept inside a name ("― Ann Ruiz\n") is not part of it
-    return text[: last.idx + len(last.text) - first.idx].strip()
-
-
-def _without_det(tokens: list[Token]) -> list[Token]:
-    while (
-        tokens
-        and tokens[0].dep_ in ("det", "poss")
-        and tokens[0].lower_
-        in (
-            "the",
-            "a",
-            "an",
-            "another",
-            "one",
-        )
-    ):
-        tokens = tokens[1:]
-    return tokens
 
 
 class SpeakerBook:
@@ -302,7 +132,7 @@ class SpeakerBook:
     def _person_for(self, name_toks: list[Token], at: int) -> int:
         words = [t.text for t in name_toks]
         if len(words) == 1:
-            return self._single_name(words[0], at, _title_gender(name_toks[0]))
+            return self._single_name(words[0], at, title_gender(name_toks[0]))
         first, last = words[0], words[-1]
         if len(words) > 1:
             for idx, e in enumerate(self.entities):
@@ -310,7 +140,7 @@ class SpeakerBook:
                     e.kind == "person"
                     and e.last == last.lower()
                     and e.first == first.lower()
-                    and _middles_agree(e.name.split(), words)
+                    and middles_agree(e.name.split(), words)
                 ):
                     full = span_text(name_toks)
                     # The fullest name wins, and a headline's capitals lose to body text.
@@ -363,7 +193,7 @@ class SpeakerBook:
         and the only full name "Diane Okafor" a woman's) is a person of its own from the
         start, so an untitled "Governor Okafor" before the first "Mr." can go to him."""
         for t in self.doc:
-            g = _title_gender(t)
+            g = title_gender(t)
             if g is not None and t.text[:1].isupper():
                 self._title_count[(t.lower_, g)] += 1
         for (low, g), _ in self._title_count.most_common():
@@ -413,7 +243,7 @@ class SpeakerBook:
         taken: set[int] = set()
         for s in spans:
             name = self._name_tokens(s)
-            if not name or (len(name) == 1 and _title_line(s, self.text)):
+            if not name or (len(name) == 1 and title_line(s, self.text)):
                 continue
             taken.update(t.i for t in s)
             idx = self._person_for(name, s.start)
@@ -426,7 +256,7 @@ class SpeakerBook:
             ):
                 continue
             if t.lower_ in surnames and t.dep_ != "compound":
-                idx = self._single_name(t.text, t.i, _title_gender(t))
+                idx = self._single_name(t.text, t.i, title_gender(t))
                 self._add_mention(t, idx)
         self.mentions.sort(key=lambda m: m.token)
 
@@ -467,7 +297,7 @@ class SpeakerBook:
     def _titled(span: Span) -> bool:
         """A personal title before one to three name words is a person, whatever the tagger
         said: "Councilwoman Ines Varga" is not an organisation."""
-        toks = [t for t in _strip_possessive(list(span)) if t.lower_ != "the"]
+        toks = [t for t in strip_possessive(list(span)) if t.lower_ != "the"]
         if len(toks) < 2 or toks[0].lower_ not in PERSON_TITLES:
             return False
         rest = toks[1:]
@@ -480,12 +310,12 @@ class SpeakerBook:
         )
 
     def _name_tokens(self, span: Span) -> list[Token]:
-        toks = _strip_possessive(list(span))
+        toks = strip_possessive(list(span))
         while toks and (toks[0].lower_ in TITLES or not toks[0].text[:1].isupper()):
             toks = toks[1:]
         cut = next((i for i, t in enumerate(toks) if i and t.lower_ in HEADLINE_VERBS), None)
         lead = bool(toks) and toks[0].pos_ in ("AUX", "VERB")
-        if (cut is not None or lead) and _title_line(span, self.text):
+        if (cut is not None or lead) and title_line(span, self.text):
             # Headline casing hides verbs from the tagger: "Obama Says ..." names Obama,
             # and "City Will Sue" names nobody.
             toks = toks[:cut]
@@ -509,7 +339,7 @@ class SpeakerBook:
         ]
         if lead and all(t.i < name[0].i for t in lead):
             role = span_text(lead)
-            if (role and role[:1].isupper()) or role.lower() in ROLE_KEYS or _describes(lead, name):
+            if (role and role[:1].isupper()) or role.lower() in ROLE_KEYS or describes(lead, name):
                 e.add_role(role)
                 if role.lower().split()[0] in ("mr.", "mr", "mrs.", "ms.", "mrs", "ms"):
                     e.add_role(role)
@@ -524,7 +354,7 @@ class SpeakerBook:
             ):
                 e.add_role(span_text(np_tokens(child)))
                 self._owned_roles.append((idx, child))
-        if head.dep_ == "appos" and head.head.pos_ == "NOUN" and _set_off(head.head, name[0]):
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN" and set_off(head.head, name[0]):
             e.add_role(span_text(np_tokens(head.head)))
             self._owned_roles.append((idx, head.head))
         self._add_mention(head, idx)
@@ -631,7 +461,7 @@ class SpeakerBook:
         return None
 
     def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:
-        name = span_text(_without_det(toks)) or head.text
+        name = span_text(without_det(toks)) or head.text
         noun = head.lemma_.lower()
         # "the campaign" may be one named before; "the Lopez campaign" names its own
         named = any(t.pos_ == "PROPN" and t.i != head.i for t in toks)
@@ -725,7 +555,7 @@ class SpeakerBook:
             idx = self._group(toks, name, "organization")
             self.entities[idx].kind = "organization"
             self.entities[idx].nouns.add(noun)
-            role = _without_det(np_tokens(desc))
+            role = without_det(np_tokens(desc))
             if len(role) > 1:  # "advocacy group" says something; a bare "group" does not
                 self.entities[idx].add_role(span_text(role))
             self._site.setdefault(desc.i, idx)
@@ -811,7 +641,7 @@ class SpeakerBook:
                 return author, mention
         role_idx = self._role_entity(head, definite)
         if role_idx is not None:
-            self.entities[role_idx].add_alias(span_text(_without_det(toks)))
+            self.entities[role_idx].add_alias(span_text(without_det(toks)))
             self._add_mention(head, role_idx)
             return role_idx, mention
         for t in [c for c in head.children if c.dep_ == "appos"]:
@@ -889,28 +719,3 @@ class SpeakerBook:
                 )
             )
         return out
-
-
-def how_of(verb: Token) -> str | None:
-    """The manner of a statement when the text gives it: "in a statement", "on MSNBC"."""
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("in", "on", "during", "at", "via"):
-            objs = [c for c in child.children if c.dep_ == "pobj"]
-            if not objs:
-                continue
-            obj = objs[0]
-            if (
-                obj.lemma_.lower() in HOW_NOUNS
-                or obj.ent_type_ in ("ORG", "WORK_OF_ART")
-                or (child.lower_ == "on" and obj.pos_ == "PROPN")
-            ):
-                toks = sorted([child, *np_tokens(obj)], key=lambda t: t.i)
-                text = span_text(toks)
-                nxt = toks[-1].i + 1
-                odd = sum(text.count(m) for m in _MARKS) % 2
-                if odd and nxt < len(verb.doc) and verb.doc[nxt].text in _MARKS:
-                    text = span_text([*toks, verb.doc[nxt]])  # on "Show" keeps its closing mark
-                return text
-        if child.dep_ in ("dative", "dobj") and verb.lemma_ == "tell":
-            return "to " + span_text(np_tokens(child))
-    return None

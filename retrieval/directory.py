@@ -44,7 +44,7 @@ DOMINANT_MIN = 4
 DOMINANT_RATIO = 4
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "our", "their"}
 PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "hers", "it", "this person"}
-_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # fmt: off
 STOP_WORDS = {
     "the", "a", "an", "of", "to", "in", "on", "at", "for", "about", "and", "or", "is", "was",
@@ -202,7 +202,7 @@ class SpeakerDirectory:
         # "Councilwoman Ines Varga" is a person whatever kind the extractor gave it.
         titled = len(raw) > 1 and raw[0] in TITLES and len(raw) <= 4 and "'" not in fold(name)
         if entry.kind == "person" or titled:
-            toks = [t for t in raw if t not in _NAME_SUFFIXES and t not in TITLES]
+            toks = [t for t in raw if t not in NAME_SUFFIXES and t not in TITLES]
             if toks:
                 self._index(toks[-1], name)
                 if len(toks) > 2:
@@ -217,7 +217,7 @@ class SpeakerDirectory:
             toks = tokens(name)
             # "officials with the Justice Department" are "officials"; "Lopez's supporters"
             # are not "Lopez"
-            if toks and not re.match(r"\S+['\u2019]s?\b", fold(name).split()[0]):
+            if toks and not fold(name).split()[0].endswith(("'s", "s'")):
                 self._index(toks[0], name)
         name_toks = set(tokens(name))
         # Aliases that are descriptions, not the name with a title ("Ohio Rep. Maria Lopez").
@@ -252,8 +252,11 @@ class SpeakerDirectory:
         """A bare surname most of the articles use for one person is that person: in a
         year of campaign coverage "Okafor" is the candidate named in 40 articles, not the
         relative named in two (asked by full name, the relative is still found)."""
-        if len(found) < 2 or len([t for t in tokens(phrase) if t not in DETERMINERS]) != 1:
+        words = [t for t in tokens(phrase) if t not in DETERMINERS]
+        if len(found) < 2 or len(words) != 1:
             return found
+        if not all(self.entries[n].kind == "person" and words[0] in tokens(n) for n in found):
+            return found  # "the spokeswoman": a role several hold, not a surname
         ranked = sorted(found, key=lambda n: -self.entries[n].reach)
         top, second = self.entries[ranked[0]].reach, self.entries[ranked[1]].reach
         if top >= DOMINANT_MIN and top >= DOMINANT_RATIO * second:

@@ -157,8 +157,13 @@ def set_off(noun: Token, name: Token) -> bool:
     treasurer, Ana Ruiz") or, run straight into the name, when it is singular ("longtime
     resident Ana Ruiz"); a plural run into a name is a misparse ("close loopholes Ana Ruiz
     used")."""
-    lo, hi = sorted((noun.i, name.i))
-    return noun.tag_ != "NNS" or any(t.is_punct for t in noun.doc[lo + 1 : hi])
+    return noun.tag_ != "NNS" or punct_between(noun, name)
+
+
+def punct_between(a: Token, b: Token) -> bool:
+    """Punctuation stands between two tokens ("the treasurer, Ana Ruiz")."""
+    lo, hi = sorted((a.i, b.i))
+    return any(t.is_punct for t in a.doc[lo + 1 : hi])
 
 
 def middles_agree(a: list[str], b: list[str]) -> bool:

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from retrieval.directory import DirectoryEntry, SpeakerDirectory, fold, tokens
+from retrieval.directory import NAME_SUFFIXES, DirectoryEntry, SpeakerDirectory, fold, tokens
 from retrieval.names import gender_of_first_name
 from retrieval.store import fts_query
 from retrieval.types import ArticleRef
@@ -191,7 +191,7 @@ class _Snapshot:
         by_last: dict[str, list[str]] = defaultdict(list)
         for name, info in self.speakers.items():
             toks = tokens(name)
-            while len(toks) > 2 and toks[-1] in _SUFFIXES:  # "Joseph R. Biden Jr."
+            while len(toks) > 2 and toks[-1] in NAME_SUFFIXES:  # "Joseph R. Biden Jr."
                 toks.pop()
             if info.kind == "person" and len(toks) >= 2:
                 by_last[toks[-1]].append(name)
@@ -231,12 +231,12 @@ class _Snapshot:
             mine = info.roles.setdefault(aid, [])
             mine += [r for r in roles if r not in mine]
         info.aliases |= gone.aliases | {name}
+        articles = gone.quoted_in | gone.mentioned_in
         for raw in self.raw_names.pop(name, set()):
             self.raw_names[keep].add(raw)
-            for aid in gone.quoted_in | gone.mentioned_in:
+            for aid in articles:
                 if self.canonical.get((aid, raw), raw) == name:
                     self.canonical[(aid, raw)] = keep
-        self.stubs.pop(name, None)
 
     def _merge_target(self, row: sqlite3.Row, people: list[sqlite3.Row]) -> str:
         """A one-word speaker ("Okafor") that is another person's alias in the same
@@ -265,7 +265,6 @@ def _in_batches(keys: Iterable[Key]) -> Iterator[tuple[str, list[Key]]]:
         yield "(" + ",".join("?" * len(batch)) + ")", batch
 
 
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # words of a role that say nothing of which person holds it
 _ROLE_FILLER = frozenset(
     {"the", "a", "an", "of", "for", "and", "in", "on", "at", "former", "his", "her", "their"}

@@ -21,6 +21,7 @@ from retrieval.mentions import (
     describes,
     middles_agree,
     np_tokens,
+    punct_between,
     role_head,
     set_off,
     span_text,
@@ -678,7 +679,7 @@ class SpeakerBook:
             or len(name) > 3
             or t.ent_type_ == "ORG"
             or not all(w.pos_ == "PROPN" and w.text[:1].isupper() for w in name)
-            or not any(w.is_punct for w in t.doc[noun.i + 1 : name[0].i])
+            or not punct_between(noun, name[0])
         ):
             return None
         person_noun = noun.tag_ == "NN" and (

@@ -309,8 +309,12 @@ def test_a_surname_most_articles_use_for_one_person_is_that_person() -> None:
             E("Okafor's supporters", kind="group", reach=5),
             E("Ray Johnson", aliases=("Johnson",), reach=3),
             E("Edith Johnson", aliases=("Johnson",), reach=2),
+            E("Lena Park", roles=("spokeswoman",), reach=40),
+            E("Ana Ruiz", roles=("spokeswoman",), reach=2),
         ]
     )
+    # a role several hold is not a surname: both spokeswomen stay
+    assert sorted(d.resolve("the spokeswoman")) == ["Ana Ruiz", "Lena Park"]
     assert d.resolve("Okafor") == ["Diane Okafor"]
     assert d.resolve("Sam Okafor") == ["Sam Okafor"]  # by full name, still found
     assert sorted(d.resolve("Johnson")) == ["Edith Johnson", "Ray Johnson"]  # nobody dominates

@@ -21,7 +21,7 @@ import faiss
 import numpy as np
 
 from benchmarks.common import percentile
-from retrieval import vectors
+from retrieval.storage import vectors
 
 K = 10
 FP32 = "exact IndexFlatIP fp32 (reference)"

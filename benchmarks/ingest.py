@@ -20,7 +20,7 @@ from unittest import mock
 from benchmarks.common import Stopwatch
 from benchmarks.corpus import SyntheticArticle, write_corpus
 from retrieval.engine import Engine
-from retrieval.store import Prepared
+from retrieval.storage.store import Prepared
 
 
 @dataclass
@@ -54,10 +54,10 @@ def _timed(watch: Stopwatch, name: str, fn: Callable[..., Any]) -> Callable[...,
 @contextmanager
 def instrumented(engine: Engine, watch: Stopwatch, sink: list[Prepared]) -> Iterator[None]:
     """Time the engine's stages and keep every `Prepared` it writes (to build larger stores)."""
-    import retrieval.articles
     import retrieval.engine
-    import retrieval.quotes
-    import retrieval.vectors
+    import retrieval.extraction.extractor
+    import retrieval.ingest.articles
+    import retrieval.storage.vectors
 
     prepare = engine._prepare
 
@@ -68,25 +68,27 @@ def instrumented(engine: Engine, watch: Stopwatch, sink: list[Prepared]) -> Iter
 
     patches = [
         mock.patch.object(
-            retrieval.articles,
+            retrieval.ingest.articles,
             "load_source",
-            _timed(watch, "load+clean", retrieval.articles.load_source),
+            _timed(watch, "load+clean", retrieval.ingest.articles.load_source),
         ),
         mock.patch.object(
-            retrieval.quotes,
+            retrieval.extraction.extractor,
             "extract_many",
-            _timed(watch, "parse+quotes", retrieval.quotes.extract_many),
+            _timed(watch, "parse+quotes", retrieval.extraction.extractor.extract_many),
         ),
         mock.patch.object(
-            retrieval.quotes, "extract_doc", _timed(watch, "quotes", retrieval.quotes.extract_doc)
+            retrieval.extraction.extractor,
+            "extract_doc",
+            _timed(watch, "quotes", retrieval.extraction.extractor.extract_doc),
         ),
         mock.patch.object(
             retrieval.engine, "chunk_text", _timed(watch, "chunk", retrieval.engine.chunk_text)
         ),
         mock.patch.object(
-            retrieval.vectors.VectorIndex,
+            retrieval.storage.vectors.VectorIndex,
             "add",
-            _timed(watch, "faiss add", retrieval.vectors.VectorIndex.add),
+            _timed(watch, "faiss add", retrieval.storage.vectors.VectorIndex.add),
         ),
         mock.patch.object(engine, "embed", _timed(watch, "embed", engine.embed)),
         mock.patch.object(engine, "_prepare", keep),

@@ -21,10 +21,10 @@ from benchmarks.common import REPO, peak_rss_bytes, rss_bytes
 
 def measure(data_dir: Path, questions: list[str]) -> dict[str, float]:
     """In this process: models first (the baseline), then the store and the questions."""
-    from retrieval.embedding import shared_embedder
     from retrieval.engine import Engine
-    from retrieval.quotes import load_nlp
-    from retrieval.vectors import VectorIndex
+    from retrieval.extraction.extractor import load_nlp
+    from retrieval.storage.embedding import shared_embedder
+    from retrieval.storage.vectors import VectorIndex
 
     embedder = shared_embedder()
     embedder.embed(["warm up the model"])

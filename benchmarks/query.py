@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.common import percentile
 from retrieval.engine import Engine
-from retrieval.store import Prepared
+from retrieval.storage.store import Prepared
 
 TOPICS = ("health care", "the economy", "immigration", "taxes")
 

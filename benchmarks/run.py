@@ -120,7 +120,7 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
     from benchmarks.memory import measure_in_subprocess
     from benchmarks.query import questions_for, run_queries
     from benchmarks.stores import build_store
-    from retrieval import vectors
+    from retrieval.storage import vectors
 
     started = time.perf_counter()
     load_before = _load()

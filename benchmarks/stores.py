@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.store import Prepared, Store, content_hash
+from retrieval.storage.store import Prepared, Store, content_hash
 
 NOISE = 0.1  # norm of the noise added to a unit vector before renormalising
 

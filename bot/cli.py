@@ -290,10 +290,10 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
 
 def _cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     """`whosaid quotes --jsonl FILE...`: extract without indexing, offsets into the raw file."""
-    from retrieval.articles import load_source
-    from retrieval.cleaning import to_raw
-    from retrieval.fetch import Fetcher
-    from retrieval.quotes import extract_many, load_nlp
+    from retrieval.extraction.extractor import extract_many, load_nlp
+    from retrieval.ingest.articles import load_source
+    from retrieval.ingest.cleaning import to_raw
+    from retrieval.ingest.fetch import Fetcher
 
     if not args.files:
         raise WhosaidError("give files to extract quotes from, or --article ID")

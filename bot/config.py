@@ -13,7 +13,7 @@ _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 def default_embedding_model() -> str:
     """The shipped all-MiniLM-L6-v2 weights; a missing package is one clear error at start."""
-    from retrieval.embedding import default_model
+    from retrieval.storage.embedding import default_model
 
     return default_model()
 

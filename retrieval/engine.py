@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.chunking import chunk_text, estimate_tokens
 from retrieval.errors import StoreError, WhosaidError
-from retrieval.heap import release_free_memory
-from retrieval.store import VECTOR_KINDS, Prepared, Store, content_hash
+from retrieval.ingest.chunking import chunk_text, estimate_tokens
+from retrieval.storage.heap import release_free_memory
+from retrieval.storage.store import VECTOR_KINDS, Prepared, Store, content_hash
+from retrieval.storage.vectors import SQ_TRAIN_MAX, VectorIndex
 from retrieval.types import Article, AskResult, Context, Quote
-from retrieval.vectors import SQ_TRAIN_MAX, VectorIndex
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -93,7 +93,7 @@ class Engine:
     def embedder(self) -> Any:
         with self._model_lock:
             if self._embedder is None:
-                from retrieval.embedding import shared_embedder
+                from retrieval.storage.embedding import shared_embedder
 
                 self._embedder = shared_embedder(self.embedding_model)
             return self._embedder
@@ -102,13 +102,13 @@ class Engine:
     def nlp(self) -> Any:
         with self._model_lock:
             if self._nlp is None:
-                from retrieval.quotes import load_nlp
+                from retrieval.extraction.extractor import load_nlp
 
                 self._nlp = load_nlp(self.spacy_model)
             return self._nlp
 
     def _fetcher(self) -> Any:
-        from retrieval.fetch import Fetcher
+        from retrieval.ingest.fetch import Fetcher
 
         return Fetcher(
             allow_private=self.allow_private_urls,
@@ -211,7 +211,7 @@ class Engine:
     # -- writes -------------------------------------------------------------------------------
     def ingest(self, sources: Iterable[str], progress: Progress | None = None) -> IngestReport:
         """Index files, folders and URLs. Bad sources are reported in `failed`, not raised."""
-        from retrieval.articles import expand_sources, load_source
+        from retrieval.ingest.articles import expand_sources, load_source
 
         report = IngestReport()
         items = expand_sources(list(sources))
@@ -248,7 +248,7 @@ class Engine:
         return report
 
     def _prepare(self, articles: Sequence[Article]) -> list[Prepared]:
-        from retrieval.quotes import extract_many
+        from retrieval.extraction.extractor import extract_many
 
         extractions = extract_many([a.text for a in articles], self.nlp)
         count = self._count_tokens()
@@ -357,7 +357,7 @@ class Engine:
     # -- reads ---------------------------------------------------------------------------------
     def ask(self, question: str, *, context: Context | None = None, limit: int = 3) -> AskResult:
         """Answer one question; never raises for any question text."""
-        from retrieval.answers import answer
+        from retrieval.answers.respond import answer
 
         gen = self.store.generation()
         result = answer(question, context=context, limit=limit, index=self)

@@ -457,7 +457,7 @@ def test_candidate_ranking_gives_the_full_ranking_answers(
     candidates (the path for someone quoted thousands of times) must answer as scoring all."""
     ctx = Context(speakers=speakers) if speakers else None
     full = qa_engine.ask(question, context=ctx)
-    monkeypatch.setattr("retrieval.answers.RANK_ALL_MAX", 0)
+    monkeypatch.setattr("retrieval.answers.respond.RANK_ALL_MAX", 0)
     fast = qa_engine.ask(question, context=ctx)
     assert not full.abstained
     assert _shown(fast) == _shown(full)
@@ -472,7 +472,7 @@ def test_word_for_word_copies_are_one_answer_on_every_path(
     for n, head in enumerate(["Bridge date set", "Roundup", "Harbor notes"]):
         body = f"{head}\n\nOfficials met on Tuesday.\n\n{line}\n\n{other if n == 2 else ''}\n"
         (tmp_path / f"a{n}.txt").write_text(body)
-    monkeypatch.setattr("retrieval.answers.RANK_ALL_MAX", 0)  # the prolific-speaker path
+    monkeypatch.setattr("retrieval.answers.respond.RANK_ALL_MAX", 0)  # the prolific-speaker path
     engine = Engine(tmp_path / "data")
     try:
         assert len(engine.ingest([str(tmp_path / f"a{n}.txt") for n in range(3)]).added) == 3
@@ -494,14 +494,14 @@ def test_lexical_search_leaves_common_words_to_rarer_ones(
 ) -> None:
     """A word in more rows than COMMON_ROWS is dropped when a rarer word is asked with it,
     and a question of common words only needs them all."""
-    from retrieval.search import Searcher
+    from retrieval.answers.search import Searcher
 
     def text(chunk_id: int) -> str:
         sql = "SELECT text FROM chunks WHERE id=?"
         return str(qa_engine.store.conn.execute(sql, (chunk_id,)).fetchone()[0]).lower()
 
     full = Searcher(qa_engine).lexical("chunks_fts", "ferry waitress", 10)
-    monkeypatch.setattr("retrieval.search.COMMON_ROWS", 2)  # 'ferry' is in 5 passages
+    monkeypatch.setattr("retrieval.answers.search.COMMON_ROWS", 2)  # 'ferry' is in 5 passages
     s = Searcher(qa_engine)
     s.snapshot.term_rows.clear()
     rare = s.lexical("chunks_fts", "ferry waitress", 10)

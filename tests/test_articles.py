@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.articles import clean_text, expand_sources, load_source
-from retrieval.cleaning import to_raw
 from retrieval.errors import ArticleError, FetchError
-from retrieval.fetch import Fetcher
+from retrieval.ingest.articles import clean_text, expand_sources, load_source
+from retrieval.ingest.cleaning import to_raw
+from retrieval.ingest.fetch import Fetcher
 from retrieval.types import Article
 from tests.articleserver import ArticleServer
 from tests.conftest import SEED, SHARED

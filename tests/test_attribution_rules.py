@@ -6,8 +6,13 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from retrieval.attribution import content_tokens, cue_subject, is_cue, object_content
-from retrieval.quotes import extract, load_nlp
+from retrieval.extraction.attribution.content import (
+    content_tokens,
+    cue_subject,
+    is_cue,
+    object_content,
+)
+from retrieval.extraction.extractor import extract, load_nlp
 from retrieval.types import Extraction
 
 INTRO = "Senator Maria Lopez and Governor Tom Haley met on Monday. Dana Park came too.\n\n"

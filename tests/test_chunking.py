@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from retrieval.chunking import chunk_text, estimate_tokens, sentence_spans
+from retrieval.ingest.chunking import chunk_text, estimate_tokens, sentence_spans
 from tests.conftest import SEED
 
 TEXT = (

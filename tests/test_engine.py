@@ -8,7 +8,7 @@ import pytest
 
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
-from retrieval.store import fts_query
+from retrieval.storage.store import fts_query
 from tests.articleserver import ArticleServer
 from tests.conftest import SEEDS
 
@@ -79,7 +79,7 @@ def test_search_among_is_exact_over_hnsw_too(
     seeded_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """HNSW filtered to a few of its nodes would miss most of them: they are all scored."""
-    from retrieval import vectors
+    from retrieval.storage import vectors
 
     monkeypatch.setattr(vectors, "HNSW_THRESHOLD", 10)
     for path in seeded_copy.glob("*.faiss"):
@@ -177,7 +177,7 @@ def test_index_files_of_an_older_format_are_rebuilt(seeded_copy: Path) -> None:
 def test_a_store_built_with_another_model_asks_for_reindex(
     seeded_copy: Path, tmp_path: Path
 ) -> None:
-    from retrieval.embedding import HashEmbedder
+    from retrieval.storage.embedding import HashEmbedder
 
     story = tmp_path / "story.txt"
     story.write_text('Mayor Dana Ruiz said the plan was "a mistake from the start."\n')
@@ -220,7 +220,7 @@ def test_freed_heap_memory_goes_back_to_the_os() -> None:
     shrink from the top) stays resident until `release_free_memory` hands it back."""
     import sys
 
-    from retrieval.heap import release_free_memory
+    from retrieval.storage.heap import release_free_memory
 
     if not sys.platform.startswith("linux"):
         pytest.skip("glibc only")

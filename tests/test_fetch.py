@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import FetchError
-from retrieval.fetch import Fetcher, IPAddress, address_problem
+from retrieval.ingest.fetch import Fetcher, IPAddress, address_problem
 from tests.articleserver import ArticleServer
 
 PAGE = (

@@ -6,16 +6,16 @@ from collections.abc import Sequence
 
 import pytest
 
-from retrieval.directory import DirectoryEntry, SpeakerDirectory, role_parts
-from retrieval.questions import (
+from retrieval.language.stance import W_CUE, cue_stance, polarity, verb_stance
+from retrieval.language.wording import stems
+from retrieval.questions.parsing import (
     MAX_QUESTION_CHARS,
     chatter_reply,
     clean_question,
     parse_question,
 )
-from retrieval.stance import W_CUE, cue_stance, polarity, verb_stance
+from retrieval.speakers.directory import DirectoryEntry, SpeakerDirectory, role_parts
 from retrieval.types import Context
-from retrieval.wording import stems
 
 E = DirectoryEntry
 DIRECTORY = SpeakerDirectory(

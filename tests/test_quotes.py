@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import ModelError
-from retrieval.quotes import extract, extract_many, load_nlp
+from retrieval.extraction.extractor import extract, extract_many, load_nlp
 from retrieval.types import Extraction, Quote
 
 ROOT = Path(__file__).resolve().parents[1]

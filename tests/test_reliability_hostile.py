@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.server import HttpServer
 from retrieval.engine import Engine
 from retrieval.errors import WhosaidError
-from retrieval.fetch import Fetcher, address_problem
+from retrieval.ingest.fetch import Fetcher, address_problem
 from tests.articleserver import ArticleServer
 from tests.conftest import ROOT
 from tests.conftest_slack import ADMIN, SIGNING_SECRET, USER, Reply, SlackDriver

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.quotes import extract, load_nlp
+from retrieval.extraction.extractor import extract, load_nlp
 from retrieval.types import Extraction, Quote
 
 

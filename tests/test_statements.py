@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.quotes import extract, load_nlp
+from retrieval.extraction.extractor import extract, load_nlp
 from retrieval.types import Extraction
 
 INTRO = "Senator Maria Lopez and Governor Tom Haley met on Monday.\n\n"

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.embedding import HashEmbedder
 from retrieval.errors import StoreError
-from retrieval.store import Prepared, Store, content_hash, fts_query
+from retrieval.storage.embedding import HashEmbedder
+from retrieval.storage.store import Prepared, Store, content_hash, fts_query
 from retrieval.types import Article, Extraction, Quote, Speaker
 
 TEXT = 'Mayor Dana Ruiz said the budget was "balanced at last." The council disagreed.'

@@ -9,8 +9,8 @@ import faiss
 import numpy as np
 import pytest
 
-from retrieval import vectors
-from retrieval.vectors import VectorIndex
+from retrieval.storage import vectors
+from retrieval.storage.vectors import VectorIndex
 
 
 def _unit(n: int, dim: int, seed: int = 0) -> np.ndarray:

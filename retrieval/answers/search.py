@@ -1,0 +1,578 @@
+"""Read-side queries for answering: speakers, quotes, lexical (FTS5) and dense (FAISS) search.
+
+Kept apart from store.py, which owns writing. Everything here reads the engine's SQLite
+connection and FAISS indexes; results carry plain ids and offsets so answers.py can cut
+verbatim text out of the stored article.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sqlite3
+import sys
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+
+from retrieval.language.people import gender_of_first_name
+from retrieval.speakers.directory import (
+    NAME_SUFFIXES,
+    DirectoryEntry,
+    SpeakerDirectory,
+    fold,
+    tokens,
+)
+from retrieval.storage.store import fts_query
+from retrieval.types import ArticleRef
+
+
+@dataclass
+class QuoteRow:
+    """A stored quote with its speaker's canonical name (after merging stray short names)."""
+
+    id: int
+    article_id: str
+    speaker: str | None
+    speaker_kind: str
+    text: str
+    start: int
+    end: int
+    kind: str
+    cue: str | None
+    mention: str | None
+    group: int | None
+    ctx_start: int
+    ctx_end: int
+    how: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteStub:
+    """A quote as far as counting and ordering a speaker's quotes needs: no text, no context.
+
+    A speaker quoted thousands of times is ranked on these; only the few shown become
+    `QuoteRow`s. `same` groups word-for-word copies (one story in many editions or outlets).
+    """
+
+    id: int
+    vid: int | None  # its vector in the quote index
+    article_id: str
+    speaker: str
+    kind: str
+    start: int
+    length: int
+    same: int  # equal for one speaker's quotes with the same words (case, punctuation folded)
+
+
+@dataclass
+class SpeakerInfo:
+    """What the index knows about one canonical speaker across articles."""
+
+    name: str
+    kind: str
+    quoted_in: set[str] = field(default_factory=set)  # article ids
+    mentioned_in: set[str] = field(default_factory=set)
+    roles: dict[str, list[str]] = field(default_factory=dict)  # article id -> roles
+    aliases: set[str] = field(default_factory=set)
+
+
+class _Snapshot:
+    """Speakers and the directory at one store generation (rebuilt when it changes)."""
+
+    def __init__(self, conn: sqlite3.Connection, generation: int) -> None:
+        self.generation = generation
+        self.speakers: dict[str, SpeakerInfo] = {}
+        # (article id, raw name) -> the name it was merged into; absent when it is its own
+        self.canonical: dict[tuple[str, str], str] = {}
+        # name -> the raw names merged into it, so finding a speaker's quotes does not scan
+        # every (article, name) pair of the store
+        self.raw_names: dict[str, set[str]] = defaultdict(set)
+        # name -> its quotes, light (see QuoteStub); filled on first use, per generation
+        self.stubs: dict[str, list[QuoteStub]] = {}
+        self.wordings: dict[tuple[str, str], int] = {}  # (name, folded words) -> QuoteStub.same
+        self.term_rows: dict[tuple[str, str], int] = {}  # (fts table, term) -> rows, capped
+        self.articles: int | None = None  # how many, counted on first use
+        # what answers.py derives from every row once per generation (its title index)
+        self.derived: dict[str, Any] = {}
+        # Read in article order, one article's rows at a time: holding every row at once
+        # left ~150 MB of heap behind at 100k chunks.
+        rows = conn.execute(
+            "SELECT a.article_id, s.name, s.kind, a.roles, a.aliases, a.quoted "
+            "FROM article_speakers a JOIN speakers s ON s.id = a.speaker_id "
+            "ORDER BY a.article_id"
+        )
+        by_article = (
+            (sys.intern(aid), list(group))
+            for aid, group in itertools.groupby(rows, key=lambda r: str(r["article_id"]))
+        )
+        # The same roles and aliases recur across articles (and a speaker's name in many):
+        # each JSON list and alias key is read once, not once per row (100k chunks: 15 s).
+        self._lists: dict[str | None, tuple[str, ...]] = {}
+        self._keys: dict[str | None, frozenset[str]] = {}
+        self._name_keys: dict[str, str] = {}
+        for aid, group in by_article:
+            people = [r for r in group if r["kind"] == "person" and len(r["name"].split()) > 1]
+            for r in group:
+                name = self._merge_target(r, people)
+                if name != r["name"]:  # only merged names: lookups default to the raw name
+                    self.canonical[(aid, r["name"])] = name
+                self.raw_names[name].add(r["name"])
+                info = self.speakers.get(name)
+                if info is None:
+                    kind = r["kind"] if name == r["name"] else "person"
+                    info = self.speakers[name] = SpeakerInfo(name, kind)
+                (info.quoted_in if r["quoted"] else info.mentioned_in).add(aid)
+                info.roles.setdefault(aid, [])
+                for role in self._list(r["roles"]):
+                    if role not in info.roles[aid]:
+                        info.roles[aid].append(role)
+                info.aliases.update(self._list(r["aliases"]))
+        del self._lists, self._keys, self._name_keys
+        self._merge_variants()
+        self.directory = SpeakerDirectory(
+            DirectoryEntry(
+                name=i.name,
+                kind=i.kind if i.kind in {"person", "organization", "group"} else "unknown",  # type: ignore[arg-type]
+                aliases=tuple(sorted(i.aliases)),
+                # each role once: a role repeated in every article adds nothing to matching
+                roles=tuple(dict.fromkeys(r for rs in i.roles.values() for r in rs)),
+                quoted=bool(i.quoted_in),
+                reach=len(i.quoted_in | i.mentioned_in),
+            )
+            for i in self.speakers.values()
+        )
+
+    def _list(self, raw: str | None) -> tuple[str, ...]:
+        found = self._lists.get(raw)
+        if found is None:
+            found = self._lists[raw] = tuple(_loads(raw))
+        return found
+
+    def _alias_keys(self, raw: str | None) -> frozenset[str]:
+        found = self._keys.get(raw)
+        if found is None:
+            found = self._keys[raw] = frozenset(" ".join(tokens(a)) for a in self._list(raw))
+        return found
+
+    def _merge_variants(self) -> None:
+        """One speaker across articles, written two ways: "Dana J. Cole" in one article and
+        "Dana Cole" in another, when a middle initial is the only difference and only one
+        initialled form exists ("George W. Bush" and "George H. W. Bush" stay apart, and a
+        plain "George Bush" joins neither); an organisation written with and without a
+        possessive ("the Cole campaign", "Cole's campaign"). The form met in most articles
+        is kept."""
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for name, info in self.speakers.items():
+            toks = tokens(name)
+            if info.kind == "person":
+                bare = tuple(t for t in toks if len(t) > 1)
+                if len(bare) >= 2:
+                    groups[("person", " ".join(bare))].append(name)
+            elif info.kind in {"organization", "group"} and toks:
+                groups[(info.kind, " ".join(toks))].append(name)
+        for (kind, _), names in groups.items():
+            if len(names) < 2:
+                continue
+            if kind == "person" and sum(1 for n in names if _has_initial(n)) != 1:
+                continue
+            keep = max(names, key=lambda n: (self._reach(n), not _has_initial(n), n))
+            for name in names:
+                if name != keep:
+                    self._merge_into(name, keep)
+        self._merge_surnames()
+
+    def _merge_surnames(self) -> None:
+        """A bare surname from articles that never give the full name ("Okafor said") is the
+        one person of the index with that surname, unless the word is also a first name
+        ("James"); with several, the one who shares a role with it ("President Okafor" and
+        "President Diane Okafor"): the only one, or one met in three times as many articles
+        as any other."""
+        by_last: dict[str, list[str]] = defaultdict(list)
+        for name, info in self.speakers.items():
+            toks = tokens(name)
+            while len(toks) > 2 and toks[-1] in NAME_SUFFIXES:  # "Joseph R. Biden Jr."
+                toks.pop()
+            if info.kind == "person" and len(toks) >= 2:
+                by_last[toks[-1]].append(name)
+        bare = [  # a capitalised word the article never typed is most likely a surname too
+            n
+            for n, i in self.speakers.items()
+            if i.kind in ("person", "unknown") and len(tokens(n)) == 1 and n[:1].isupper()
+        ]
+        for name in bare:
+            cands = by_last.get(tokens(name)[0], [])
+            if len(cands) == 1 and gender_of_first_name(name) is None:
+                self._merge_into(name, cands[0])
+                continue
+            mine = self._role_words(name)
+            sharing = sorted(
+                (c for c in cands if mine & self._role_words(c)), key=self._reach, reverse=True
+            )
+            # one of them, or one named in three times as many articles as any other
+            if sharing and (
+                len(sharing) == 1 or self._reach(sharing[0]) >= 3 * self._reach(sharing[1])
+            ):
+                self._merge_into(name, sharing[0])
+
+    def _role_words(self, name: str) -> set[str]:
+        roles = (r for rs in self.speakers[name].roles.values() for r in rs)
+        return {w for r in roles for w in tokens(r)} - _ROLE_FILLER
+
+    def _reach(self, name: str) -> int:
+        info = self.speakers[name]
+        return len(info.quoted_in | info.mentioned_in)
+
+    def _merge_into(self, name: str, keep: str) -> None:
+        gone, info = self.speakers.pop(name), self.speakers[keep]
+        info.quoted_in |= gone.quoted_in
+        info.mentioned_in |= gone.mentioned_in
+        for aid, roles in gone.roles.items():
+            mine = info.roles.setdefault(aid, [])
+            mine += [r for r in roles if r not in mine]
+        info.aliases |= gone.aliases | {name}
+        articles = gone.quoted_in | gone.mentioned_in
+        for raw in self.raw_names.pop(name, set()):
+            self.raw_names[keep].add(raw)
+            for aid in articles:
+                if self.canonical.get((aid, raw), raw) == name:
+                    self.canonical[(aid, raw)] = keep
+
+    def _merge_target(self, row: sqlite3.Row, people: list[sqlite3.Row]) -> str:
+        """A one-word speaker ("Okafor") that is another person's alias in the same
+        article is that person: the extractor sometimes keeps a short name apart."""
+        name = row["name"]
+        if len(name.split()) > 1 and row["kind"] == "person":
+            return str(name)
+        key = self._name_keys.get(name)
+        if key is None:
+            key = self._name_keys[name] = " ".join(tokens(name))
+        hits = [
+            p["name"] for p in people if p["name"] != name and key in self._alias_keys(p["aliases"])
+        ]
+        return str(hits[0]) if len(hits) == 1 else str(name)
+
+
+Key = TypeVar("Key", int, str)
+IN_BATCH = 500  # keys per "IN (...)" query, well under SQLite's bound-variable limit
+
+
+def _in_batches(keys: Iterable[Key]) -> Iterator[tuple[str, list[Key]]]:
+    """Distinct keys in batches, each with its "(?,?,...)" for an IN clause."""
+    todo = list(dict.fromkeys(keys))
+    for i in range(0, len(todo), IN_BATCH):
+        batch = todo[i : i + IN_BATCH]
+        yield "(" + ",".join("?" * len(batch)) + ")", batch
+
+
+# words of a role that say nothing of which person holds it
+_ROLE_FILLER = frozenset(
+    {"the", "a", "an", "of", "for", "and", "in", "on", "at", "former", "his", "her", "their"}
+)
+
+
+def _has_initial(name: str) -> bool:
+    return any(len(t) == 1 for t in tokens(name))
+
+
+def _loads(raw: str | None) -> list[str]:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+# Lexical search: a term in more rows than this is "common" (see Searcher.lexical); at ~3 us
+# a row, ranking stays within a few milliseconds.
+COMMON_ROWS = 2000
+RANK_WINDOW = 2000
+_TERM = re.compile(r'"([^"]+)"')
+_WORDS = re.compile(r"[^\w]+")
+
+_SNAPSHOTS: weakref.WeakKeyDictionary[Any, _Snapshot] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+class Searcher:
+    """The queries answers.py needs, over an `Engine` (its store, FAISS indexes, embedder)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.conn: sqlite3.Connection = engine.store.conn
+        gen = self.store.generation()
+        with _LOCK:
+            snap = _SNAPSHOTS.get(engine)
+            if snap is None or snap.generation != gen:
+                snap = _Snapshot(self.conn, gen)
+                _SNAPSHOTS[engine] = snap
+        self.snapshot = snap
+        self._texts: dict[str, str] = {}
+        self._refs: dict[str, ArticleRef | None] = {}
+        # One question asks for the same vector, neighbours or matches more than once
+        # ("who said" embeds its phrase for quotes, passages and scoring).
+        self._vecs: dict[str, np.ndarray] = {}
+        self._dense: dict[tuple[str, bytes, int], list[tuple[int, str, float]]] = {}
+        self._lexical: dict[tuple[str, str, int], list[int]] = {}
+
+    # -- speakers ---------------------------------------------------------------------------
+    @property
+    def directory(self) -> SpeakerDirectory:
+        return self.snapshot.directory
+
+    def speaker(self, name: str) -> SpeakerInfo | None:
+        return self.snapshot.speakers.get(name)
+
+    def article_count(self) -> int:
+        if self.snapshot.articles is None:
+            row = self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()
+            self.snapshot.articles = int(row[0])
+        return self.snapshot.articles
+
+    def role(self, name: str | None, article_id: str) -> str | None:
+        info = self.snapshot.speakers.get(name or "")
+        roles = info.roles.get(article_id) if info else None
+        return roles[0] if roles else None
+
+    # -- articles ---------------------------------------------------------------------------
+    def text(self, article_id: str) -> str:
+        if article_id not in self._texts:
+            self._texts[article_id] = self.store.article_text(article_id) or ""
+        return self._texts[article_id]
+
+    def ref(self, article_id: str) -> ArticleRef | None:
+        if article_id not in self._refs:
+            self._refs[article_id] = self.store.article_ref(article_id)
+        return self._refs[article_id]
+
+    def read_refs(self, article_ids: Iterable[str]) -> None:
+        """Look up many articles' refs in one query (the copies of a much-republished quote)."""
+        todo = (a for a in article_ids if a not in self._refs)
+        for marks, batch in _in_batches(todo):
+            for r in self.conn.execute(
+                f"SELECT id, title, url, source, published FROM articles WHERE id IN {marks}",
+                batch,
+            ):
+                self._refs[str(r[0])] = ArticleRef(str(r[0]), r[1], r[2], r[3], r[4])
+
+    def articles(self) -> list[tuple[str, str]]:
+        """(id, title) of every article."""
+        rows = self.conn.execute("SELECT id, COALESCE(title, '') FROM articles").fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    # -- quotes -----------------------------------------------------------------------------
+    _QUOTE_SQL = (
+        'SELECT q.id, q.article_id, s.name AS speaker, q.speaker_kind, q.text, q.start, q."end", '
+        "q.kind, q.cue, q.mention, q.grp, q.ctx_start, q.ctx_end, q.how, s.kind AS skind "
+        "FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id "
+    )
+
+    def _rows(self, where: str, params: Sequence[Any]) -> list[QuoteRow]:
+        out = []
+        for r in self.conn.execute(self._QUOTE_SQL + where, params).fetchall():
+            raw = r["speaker"]
+            name = self.snapshot.canonical.get((r["article_id"], raw), raw) if raw else None
+            out.append(
+                QuoteRow(
+                    id=int(r["id"]),
+                    article_id=str(r["article_id"]),
+                    speaker=name,
+                    speaker_kind=self._kind(name, r["skind"] or r["speaker_kind"]),
+                    text=str(r["text"]),
+                    start=int(r["start"]),
+                    end=int(r["end"]),
+                    kind=str(r["kind"]),
+                    cue=r["cue"],
+                    mention=r["mention"],
+                    group=r["grp"],
+                    ctx_start=int(r["ctx_start"]),
+                    ctx_end=int(r["ctx_end"]),
+                    how=r["how"],
+                )
+            )
+        return out
+
+    def _kind(self, name: str | None, raw: str | None) -> str:
+        info = self.snapshot.speakers.get(name or "")
+        return info.kind if info else str(raw or "unknown")
+
+    def quotes_of(self, names: Iterable[str]) -> list[QuoteRow]:
+        """Every quote whose (canonical) speaker is one of `names`."""
+        wanted = set(names)
+        raws = set(wanted)
+        for name in wanted:
+            raws |= self.snapshot.raw_names.get(name, set())
+        if not raws:
+            return []
+        marks = ",".join("?" * len(raws))
+        rows = self._rows(f"WHERE s.name IN ({marks}) ORDER BY q.article_id, q.start", list(raws))
+        return [r for r in rows if r.speaker in wanted]
+
+    def quote_stubs(self, names: Iterable[str]) -> list[QuoteStub]:
+        """`quotes_of` as stubs, in the same order; cached per speaker for the generation."""
+        wanted = list(dict.fromkeys(names))
+        out: list[QuoteStub] = []
+        for name in wanted:
+            stubs = self.snapshot.stubs.get(name)
+            if stubs is None:
+                stubs = self.snapshot.stubs[name] = self._load_stubs(name)
+            out += stubs
+        if len(wanted) > 1:
+            out.sort(key=lambda st: (st.article_id, st.start))
+        return out
+
+    def _load_stubs(self, name: str) -> list[QuoteStub]:
+        raws = sorted(self.snapshot.raw_names.get(name, set()) | {name})
+        rows = self.conn.execute(
+            "SELECT q.id, q.article_id, s.name, q.kind, q.start, q.text, e.vid "
+            "FROM quotes q JOIN speakers s ON s.id = q.speaker_id "
+            "LEFT JOIN embeddings e ON e.kind = 'quote' AND e.ref_id = q.id "
+            f"WHERE s.name IN ({','.join('?' * len(raws))}) ORDER BY q.article_id, q.start",
+            raws,
+        ).fetchall()
+        canonical = self.snapshot.canonical
+        same = self.snapshot.wordings
+        out = []
+        for r in rows:
+            if canonical.get((r[1], r[2]), r[2]) != name:
+                continue
+            words = _WORDS.sub(" ", fold(r[5]).lower()).strip()[:200]
+            out.append(
+                QuoteStub(
+                    id=int(r[0]),
+                    vid=None if r[6] is None else int(r[6]),
+                    article_id=str(r[1]),
+                    speaker=name,
+                    kind=str(r[3]),
+                    start=int(r[4]),
+                    length=len(r[5]),
+                    same=same.setdefault((name, words), len(same)),
+                )
+            )
+        return out
+
+    def quotes_by_id(self, ids: Iterable[int]) -> list[QuoteRow]:
+        out: list[QuoteRow] = []
+        for marks, batch in _in_batches(ids):
+            out += self._rows(f"WHERE q.id IN {marks}", batch)
+        return out
+
+    def quotes_in(self, article_id: str, start: int, end: int) -> list[QuoteRow]:
+        return self._rows(
+            'WHERE q.article_id = ? AND q.start >= ? AND q."end" <= ? ORDER BY q.start',
+            (article_id, start, end),
+        )
+
+    def group_pieces(self, q: QuoteRow) -> list[QuoteRow]:
+        """The pieces of a split statement (same article and group), in text order."""
+        if q.group is None:
+            return [q]
+        return self._rows(
+            "WHERE q.article_id = ? AND q.grp = ? ORDER BY q.start", (q.article_id, q.group)
+        )
+
+    def all_quotes(self, limit: int = 20000) -> list[QuoteRow]:
+        return self._rows("ORDER BY q.article_id, q.start LIMIT ?", (limit,))
+
+    # -- vectors ------------------------------------------------------------------------------
+    def embed(self, texts: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vecs]
+        if todo:
+            vecs = np.asarray(self.engine.embed(todo), dtype=np.float32)
+            self._vecs.update(zip(todo, vecs, strict=True))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._vecs[t] for t in texts])
+
+    def quote_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
+        out: dict[int, np.ndarray] = {}
+        for marks, batch in _in_batches(ids):
+            for r in self.conn.execute(
+                f"SELECT ref_id, vec FROM embeddings WHERE kind='quote' AND ref_id IN {marks}",
+                batch,
+            ):
+                out[int(r[0])] = np.frombuffer(r[1], dtype=np.float32)
+        return out
+
+    def dense(self, kind: str, vec: np.ndarray, k: int) -> list[tuple[int, str, float]]:
+        """(ref id, article id, cosine) of the k nearest chunks or quotes."""
+        key = (kind, np.ascontiguousarray(vec, dtype=np.float32).tobytes(), k)
+        if key not in self._dense:
+            hits = self.engine.search_vectors(kind, vec.reshape(1, -1), k)
+            self._dense[key] = [(h.ref_id, h.article_id, float(h.score)) for h in hits]
+        return list(self._dense[key])
+
+    def dense_among(self, vec: np.ndarray, vids: Sequence[int], k: int) -> dict[int, float]:
+        """vector id -> cosine of the k quote vectors nearest to `vec` among `vids` (FAISS
+        filters while it scans, so a speaker's thousands of quotes are not read one by one)."""
+        return dict(self.engine.search_among("quote", vec, vids, k))
+
+    # -- lexical ------------------------------------------------------------------------------
+    def lexical(self, table: str, text: str, k: int) -> list[int]:
+        """Row ids of the best FTS5 (bm25) matches in quotes_fts or chunks_fts, best first.
+
+        bm25 scores every row a term matches (a few microseconds each), so a word found in
+        tens of thousands of rows would cost more than the rest of the answer. As in a
+        "common terms" query, words in more than COMMON_ROWS rows are left out when rarer
+        words are there to match; a question of common words only needs all of them (AND),
+        ranked among the newest RANK_WINDOW such rows.
+        """
+        assert table in {"quotes_fts", "chunks_fts"}
+        key = (table, text, k)
+        if key in self._lexical:
+            return list(self._lexical[key])
+        query = fts_query(text)
+        out: list[int] = []
+        if query is not None:
+            try:
+                out = self._bm25(table, _TERM.findall(query), k)
+            except sqlite3.OperationalError:
+                out = []
+        self._lexical[key] = out
+        return list(out)
+
+    def _bm25(self, table: str, terms: list[str], k: int) -> list[int]:
+        rare = [t for t in terms if self._rows_with(table, t) <= COMMON_ROWS]
+        if rare:
+            match = " OR ".join(f'"{t}"' for t in rare)
+            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?"
+        else:
+            match = " AND ".join(f'"{t}"' for t in terms)
+            sql = (
+                f"SELECT rowid FROM (SELECT rowid, rank FROM {table} WHERE {table} MATCH ? "
+                f"ORDER BY rowid DESC LIMIT {RANK_WINDOW}) ORDER BY rank LIMIT ?"
+            )
+        return [int(r[0]) for r in self.conn.execute(sql, (match, k)).fetchall()]
+
+    def _rows_with(self, table: str, term: str) -> int:
+        """How many rows hold the term, counted up to COMMON_ROWS + 1 (cached per generation)."""
+        counts = self.snapshot.term_rows
+        key = (table, term)
+        if key not in counts:
+            if len(counts) > 50_000:
+                counts.clear()
+            counts[key] = int(
+                self.conn.execute(
+                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? "
+                    f"LIMIT {COMMON_ROWS + 1})",
+                    (f'"{term}"',),
+                ).fetchone()[0]
+            )
+        return counts[key]
+
+    def chunks(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
+        """chunk id -> (article id, start, end)."""
+        out: dict[int, tuple[str, int, int]] = {}
+        for marks, batch in _in_batches(ids):
+            for r in self.conn.execute(
+                f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN {marks}', batch
+            ):
+                out[int(r[0])] = (str(r[1]), int(r[2]), int(r[3]))
+        return out

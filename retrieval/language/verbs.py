@@ -1,0 +1,307 @@
+"""Surface cues for quote extraction: speech-verb lexicon and quote-mark scanning.
+
+Quote marks are paired by scanning characters, not by the parser, because the parser does not
+know which marks open and which close, and one stray mark must not spoil a whole article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.language.people import words
+
+# Verbs that report what someone said, wrote or holds (lemmas). A verb here is a cue only
+# when it has a subject outside any quote and, for indirect speech, a clausal complement.
+SPEECH_VERBS = words(
+    """
+    say tell add argue claim deny insist note warn write tweet post confirm acknowledge
+    announce explain suggest respond reply state declare assert contend maintain report recall
+    predict promise pledge vow admit concede caution complain charge accuse allege emphasize
+    emphasise stress observe remark comment mention reveal disclose indicate testify ask
+    answer counter retort joke quip boast brag lament urge demand threaten agree disagree
+    believe think feel hope fear worry expect estimate show find conclude cite describe
+    assure reassure inform notify chant shout yell scream whisper muse recount elaborate
+    continue proclaim signal hint imply propose recommend advise plead beg swear guarantee
+    forecast project reiterate repeat echo affirm reaffirm clarify specify detail outline
+    characterize characterise liken compare rate rule learn acknowledge question wonder
+    speculate theorize theorise guess reckon conclude admit realize
+    realise know understand recognize recognise read insist point brand dub label call term
+    criticize criticise praise blast slam attack condemn denounce defend dismiss reject
+    dispute mock ridicule tout hail applaud welcome thank blame fault lambast decry declare
+    counter rebut refute acknowledge concur object protest convince chastise deride portray
+    herald compliment extol bemoan underscore recite downplay articulate paint resent
+    apologize marvel lie rejoice scoff
+    """
+)
+
+# Verbs whose object (not a clause) is what was said: `branded it as a "boondoggle"`,
+# `called the report "fake news"`. They cue only a quoted fragment in their object.
+NAMING_VERBS = words(
+    "call brand dub label term describe characterize characterise name liken compare"
+)
+
+# Verbs that are speech only with a clause: "think", "know", "show" without one are not.
+COGNITION_VERBS = words(
+    "believe think feel hope fear worry expect know understand realize realise recognize "
+    "recognise guess reckon wonder learn find show assume suspect discover wish hear envision "
+    "imagine consider doubt presume suppose trust bet"
+)
+
+# The small English model lemmatizes "hoped"/"hopes" as "hop"; a clause or an infinitive
+# after it is still a hope ("she hoped voters would ...", "hopes to win").
+MISLEMMAS = words("hop")
+COGNITION_VERBS = COGNITION_VERBS | MISLEMMAS
+
+# Every cognition verb reports a stance when it has a clause: "Republicans suspect that ...".
+SPEECH_VERBS = SPEECH_VERBS | COGNITION_VERBS
+
+# Verbs whose infinitive complement is the statement: "vowed to repeal", "urged him to".
+XCOMP_VERBS = (
+    words(
+        "promise pledge vow threaten urge refuse decline plan swear demand ask want seek hope "
+        "expect agree intend aim offer encourage implore persuade vote push press tell warn "
+        "remind advise instruct order caution challenge convince exhort"
+    )
+    | MISLEMMAS
+)
+
+# Verbs of telling whose "that" clause may hang on their object in the parse: "told a
+# meeting of governors that ...", "warned reporters that ...".
+TELL_VERBS = words(
+    "tell inform remind assure reassure warn caution convince persuade notify advise "
+    "teach show promise"
+)
+
+# Verbs whose object is what was said or stood for: "cited derogatory comments",
+# "criticized the transit plan as a costly mess", "called the charges fabricated".
+OBJECT_VERBS = words(
+    """
+    cite call criticize criticise mention support offer propose announce describe accuse
+    attack endorse claim reject question discuss express defend promise blame oppose
+    reference promote repeat acknowledge deny praise condemn demand urge want seek back
+    suggest document disclose report reveal outline detail chronicle decry dismiss tout
+    recommend predict dispute voice stress emphasize emphasise highlight mock slam
+    blast lambaste denounce welcome applaud hail encourage implore note signal unveil pledge
+    vow recall admit concede confirm compare liken contrast characterize characterise label
+    brand dub term champion advocate float pitch tweet post warn ridicule fault
+    endorse release unleash publish admire view address illustrate present deliver profile
+    feature debate approve invoke introduce show echo explain protest lament lambast
+    chastise deride portray herald compliment extol bemoan underscore recite downplay
+    articulate paint resent link grill confront lob thank charge challenge
+    """
+)
+
+# Verbs that state a view of their object only with "as" or a predicate: "saw the remark as
+# a dig", "judged the deal a failure" (not "saw the rally").
+AS_VERBS = words("see regard judge treat consider")
+
+# Verbs that make a statement noun their object: "made the case that ...", "raised the
+# concern that ...": the verb's subject is the noun's source.
+LIGHT_VERBS = words("make raise voice express issue offer deliver give lodge repeat reiterate")
+
+# Verbs whose prepositional object is the content: "called for a moratorium", "warned of
+# hackers", "pointed to the decision", "railed against super PACs".
+PREP_CONTENT = {
+    "about": None,  # any speech verb: "spoke about", "complained about", "bragged about"
+    "against": None,
+    "for": words("call push press advocate argue ask plead appeal lobby campaign fight apologize"),
+    "of": words("warn speak talk complain accuse boast brag"),
+    "to": words("point refer allude object"),
+    "on": words("insist comment elaborate call seize double weigh dwell harp press"),
+    "with": words("respond reply counter"),  # "responded with attacks on the mayor"
+    "by": words("respond reply counter"),  # "responded by citing the jobs report"
+    "at": words("bristle balk scoff lash jab marvel"),
+}
+PREP_VERBS = words(
+    "speak talk complain brag boast rail rant point refer allude object insist comment "
+    "elaborate push press advocate plead appeal lobby campaign fight seize double weigh "
+    "dwell harp bristle balk scoff lash jab"
+)
+
+# Nouns that name a statement or stance; with a possessive speaker their clause, infinitive
+# or "of" object is what was said: "her claim that ...", "his plan to ...", "the
+# governor's announcement of ...".
+STATEMENT_NOUNS = words(
+    """
+    plan proposal claim announcement acknowledgment acknowledgement admission assertion
+    argument promise pledge vow warning threat demand insistence suggestion statement
+    criticism denial belief hope fear determination eagerness refusal intention prediction
+    complaint contention accusation allegation charge call insistence recommendation
+    endorsement rejection defense defence support opposition praise condemnation request
+    """
+)
+# Nouns for a published or spoken account, whose source may be a name compounded on them:
+# "a Daily Planet report that ...", "a Senate statement that ...".
+REPORT_NOUNS = words(
+    "report statement announcement analysis study survey poll memo review finding "
+    "assessment estimate warning claim"
+)
+STATEMENT_NOUNS = (
+    STATEMENT_NOUNS
+    | REPORT_NOUNS
+    | words(
+        "view bet position stance conclusion message theory comment remark idea notion "
+        "expectation worry concern advice assurance reminder observation impression "
+        "assumption finding suspicion concession case point"
+    )
+)
+
+# Common nouns for people who may speak (besides roles and organisations): "the critics
+# said ...", "residents warned ...".
+PEOPLE_NOUNS = words(
+    """
+    people person man woman men women voter resident citizen critic supporter opponent
+    official expert analyst observer member leader worker employee student parent child
+    friend family neighbor neighbour aide adviser advisor staff staffer activist protester
+    lawyer attorney spokesman spokeswoman spokesperson source witness investigator officer
+    prosecutor judge doctor scientist economist researcher reporter journalist author
+    candidate rival ally colleague administration government
+    """
+)
+
+# Nouns of a source frame that opens a clause and makes it its owner's statement: "by his
+# own admission, ...", "in her view, ...", "by their account, ...".
+FRAME_NOUNS = words(
+    "admission account view words opinion estimation judgment judgement mind telling "
+    "recollection reckoning"
+)
+
+# Adjectives that hold a stance when a clause follows: "Democrats are afraid that ...".
+STANCE_ADJECTIVES = words(
+    "afraid sure certain confident convinced worried concerned hopeful optimistic "
+    "pessimistic skeptical sceptical adamant aware frustrated angry upset glad happy "
+    "proud disappointed surprised clear"
+)
+
+# Which of them report through "of": "announcement of new rules" (not "plan of the house").
+STATEMENT_OF_NOUNS = words(
+    "announcement acknowledgment acknowledgement admission criticism denial endorsement "
+    "rejection defense defence support opposition praise condemnation"
+)
+
+DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
+OPEN_DOUBLE = "\u201c\u201e\u00ab"
+CLOSE_DOUBLE = "\u201d\u00bb"
+SINGLE_MARKS = "'\u2018\u2019"
+OPENERS_BEFORE = " \t\n([{\u2014\u2013-/:;,"  # a mark after one of these opens a quote
+_DECADE = re.compile(r"\d\ds\b")
+
+
+@dataclass
+class QuoteSpan:
+    """A quoted stretch; `close_at` is None when the paragraph ran out before a closing mark."""
+
+    open_at: int
+    close_at: int | None
+    inner_start: int
+    inner_end: int
+    single: bool = False
+    mark: int = 1  # width of the closing mark
+    continues: bool = False  # unclosed at paragraph end; the next paragraph reopens it
+
+    @property
+    def end(self) -> int:
+        """Offset just after the closing mark (or after the inner text when unclosed)."""
+        return self.close_at + self.mark if self.close_at is not None else self.inner_end
+
+
+def _direction(text: str, i: int, width: int = 1) -> str:
+    """'open', 'close' or '?' for the straight mark at i, from the characters around it."""
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + width] if i + width < len(text) else "\n"
+    opens = before in OPENERS_BEFORE or before in DOUBLE_MARKS or before in SINGLE_MARKS
+    closes = after.isspace() or after in ".,;:!?)]}\u2014\u2013-" or after in DOUBLE_MARKS
+    if opens and not after.isspace():
+        return "open"
+    if closes and not before.isspace():
+        return "close"
+    return "?"
+
+
+def _single_role(text: str, i: int) -> str:
+    """'open', 'close' or 'apostrophe' for a single mark (straight or curly) at i."""
+    ch = text[i]
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else "\n"
+    if before.isalnum() and after.isalnum():
+        return "apostrophe"  # don't, Trump's, rock'n'roll
+    if ch == "\u2018" or (ch == "'" and (before in OPENERS_BEFORE or before in DOUBLE_MARKS)):
+        if _DECADE.match(text, i + 1) or not after.isalnum():
+            return "apostrophe"  # '90s, a lone mark
+        return "open"
+    if not before.isspace() and (after.isspace() or after in ".,;:!?)]}\u2014" or after == "\n"):
+        return "close"
+    return "apostrophe"
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in re.finditer(r"\n", text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def scan_quotes(text: str) -> list[QuoteSpan]:
+    """Pair the quote marks of `text`, paragraph by paragraph.
+
+    Double marks pair with each other; single marks count as quotes only outside double
+    quotes and only when they pair up (otherwise they are apostrophes). A paragraph that ends
+    inside a quote keeps it open when the next paragraph starts with an opening mark (the news
+    convention for a quote that runs over paragraphs); any other unpaired mark is ignored.
+    """
+    spans: list[QuoteSpan] = []
+    paras = _paragraphs(text)
+    for p_index, (ps, pe) in enumerate(paras):
+        open_d: int | None = None
+        open_w = 1  # width of the opening mark ('' counts as one double mark)
+        open_s: int | None = None
+        i = ps
+        while i < pe:
+            ch = text[i]
+            width = 2 if text.startswith("''", i) else 1
+            if ch in DOUBLE_MARKS or width == 2:
+                if ch in OPEN_DOUBLE:
+                    d = "open"
+                elif ch in CLOSE_DOUBLE:
+                    # a closing curly mark typed at the start of a quote still opens it
+                    d = "open" if open_d is None and _direction(text, i) == "open" else "close"
+                else:
+                    d = _direction(text, i, width)
+                    if d == "?":
+                        d = "close" if open_d is not None else "open"
+                if d == "open" and not (
+                    open_d is not None and _direction(text, i, width) != "open"
+                ):
+                    open_d, open_w, open_s = i, width, None
+                elif open_d is not None:
+                    spans.append(QuoteSpan(open_d, i, open_d + open_w, i, mark=width))
+                    open_d = None
+                i += width
+                continue
+            if ch in SINGLE_MARKS and open_d is None:
+                role = _single_role(text, i)
+                if role == "open" and open_s is None:
+                    open_s = i
+                elif role == "close" and open_s is not None and i > open_s + 1:
+                    spans.append(QuoteSpan(open_s, i, open_s + 1, i, single=True))
+                    open_s = None
+            i += 1
+        if open_d is not None:
+            nxt = paras[p_index + 1] if p_index + 1 < len(paras) else None
+            reopens = nxt is not None and text[nxt[0] : nxt[1]].lstrip()[:1] in '"\u201c'
+            lead = text[ps:open_d].rstrip()
+            introduced = not lead or lead[-1] in ",:"
+            if reopens or introduced:
+                end = _rstrip(text, open_d + open_w, pe)
+                spans.append(QuoteSpan(open_d, None, open_d + open_w, end, continues=reopens))
+    spans.sort(key=lambda s: s.open_at)
+    return [s for s in spans if text[s.inner_start : s.inner_end].strip()]

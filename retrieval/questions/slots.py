@@ -1,0 +1,322 @@
+"""A parsed question and the filling of its slots: who it names and what its other words give.
+
+questions.py recognises the shape of a question ("what did X say about Y?", "who said Z?");
+the pieces it cuts out go through here: a speaker phrase becomes names (a role with its
+qualifier, "anyone from the hospital", "Tanaka and Kline", a group that names nobody), and the
+words after the verb become the medium ("in a tweet", "on Morning Joe"), the article ("in the
+stadium story") and the topic, with when it was said left out. Apart from the grammars so that
+each can be read in one sitting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from retrieval.speakers.directory import (
+    DETERMINERS,
+    PRONOUNS,
+    STOP_WORDS,
+    TITLES,
+    SpeakerDirectory,
+    role_parts,
+    tokens,
+)
+from retrieval.types import Intent
+
+__all__ = [
+    "MEDIUM_NOUN",
+    "WHEN",
+    "Mentions",
+    "ParsedQuestion",
+    "capitalised_tail",
+    "content_words",
+    "fill_slots",
+    "fill_speaker",
+    "is_anyone",
+    "is_category",
+    "is_question",
+    "plausible_name",
+    "strip_det",
+]
+
+# (speakers, words) -> those quoted in an article that holds the words
+Mentions = Callable[[Sequence[str], str], list[str]]
+
+
+@dataclass
+class ParsedQuestion:
+    """What a question asks for. Empty slots are None; `speakers` may name several people."""
+
+    text: str  # the question as asked (cleaned of control characters)
+    intent: Intent = "search"
+    speaker_phrase: str | None = None  # "Sen. Cruz", "the spokeswoman", "he"
+    speakers: list[str] = field(default_factory=list)  # canonical names resolved
+    topic: str | None = None  # "recusal" in "what did X say about recusal?"
+    phrase: str | None = None  # the words to find for who_said
+    verb: str | None = None  # "called" in "who called it a boondoggle?"
+    exact: bool = False  # the phrase was in quote marks
+    follow_up: bool = False  # "what else did he say?"
+    medium: str | None = None  # "tweet", "reporters", "statement", "Morning Joe"
+    unresolved: str | None = None  # a name the question gives that no speaker matches
+    article_hint: str | None = None  # "the stadium article"
+    anyone: bool = False  # "did anyone mention X?": a topic over every speaker, not a name
+    chatter: bool = False  # "thanks!", "hi": nothing to search for
+    exclude: list[str] = field(default_factory=list)  # "who disagreed with X?": not X's words
+    stance: int = 0  # "who defended X?" +1, "who criticised X?" -1 (retrieval/stance.py)
+    # Which speakers are quoted in an article holding some words (given by the caller that
+    # has the articles): "the owner of the Herons" is the owner in the story about them.
+    mentions: Mentions | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def search_text(self) -> str:
+        """The words to search passages and quotes with."""
+        return self.phrase or self.topic or self.text
+
+
+_TOPIC = re.compile(
+    r"\b(?:about|regarding|concerning|re|over|on\s+the\s+(?:subject|topic|issue|matter)\s+of|"
+    r"on|of|with\s+respect\s+to|in\s+response\s+to|to|at|during|after|before|in)\s+"
+    r"(?P<topic>.+)$",
+    re.I,
+)
+
+
+# When it was said is not what it was about: "on Monday", "last week", "in 2023".
+_DAYS = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december|"
+    r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
+WHEN = re.compile(
+    rf"\b(?:(?:on|last|this|next|past|since|in|during|by)\s+{_DAYS}\b(?:\s+\d{{1,2}})?|"
+    r"(?:in|since|during)\s+(?:19|20)\d\d\b|(?:yesterday|today|tonight|recently|lately|so\s+far|"
+    r"earlier|this\s+(?:morning|afternoon|evening|week|month|year)|"
+    r"(?:last|this|past)\s+(?:night|week|weekend|month|year|few\s+days)|"
+    r"(?:a\s+few\s+|two\s+|three\s+)?(?:days|weeks|months|years)\s+ago)\b)",
+    re.I,
+)
+_IN_ARTICLE = re.compile(
+    r"\b(?:in|from)\s+(?:the|this|that)\s+(?:(?P<a>[^,;]+?)\s+)?(?:article|story|piece|report)"
+    r"(?:\s+(?:about|on)\s+(?P<b>.+?))?(?=\s+(?:about|on|regarding)\s|$)",
+    re.I,
+)
+_MEDIA_WORDS = (
+    "tweet|tweets|twitter|statement|interview|post|press release|press conference|letter|"
+    "speech|op-ed|email|e-mail|memo|video|podcast|briefing|hearing|radio|tv|television|"
+    "facebook|instagram"
+)
+MEDIUM_NOUN = re.compile(
+    rf"\b(?:in|on|via|through|during|at)\s+(?:a|an|the|his|her|their|its)?\s*(?:own\s+)?"
+    rf"(?P<m>{_MEDIA_WORDS})\b",
+    re.I,
+)
+_MEDIUM_SHOW = re.compile(
+    r"\b(?:on|to)\s+(?P<m>(?:[A-Z][\w&'.\-]*|MSNBC|CNN|NPR|NBC|CBS|ABC|PBS|BBC)"
+    r"(?:\s+(?:[A-Z][\w&'.\-]*|the|of))*[A-Za-z0-9])",
+    re.U,
+)
+
+
+_TELL_WHOM = re.compile(
+    r"^\s*(?:to\s+)?(?:the\s+)?(?P<m>reporters|journalists|press|[A-Z][\w.&]*(?:\s+[A-Z][\w.&]*)*)"
+)
+
+
+# Subjects that name nobody: "did anyone mention X?" asks every speaker about X.
+_ANYONE = {
+    "anyone", "anybody", "someone", "somebody", "everyone", "everybody", "people", "folks",
+    "no one", "nobody", "others", "other people", "the others", "any of them", "all of them",
+    "any of the speakers", "the speakers", "speakers", "sources", "article", "articles",
+    "story", "stories", "piece", "report", "reports", "paper", "coverage", "news", "it",
+    "anyone else", "anybody else", "somebody else", "someone else", "everyone else",
+    "everybody else", "people in the article",
+}  # fmt: skip
+
+
+def is_question(text: str) -> bool:
+    return bool(
+        re.match(r"^(?:what|who|why|how|when|where|which|is|are|did|do|does)\b", text, re.I)
+    )
+
+
+def plausible_name(who: str) -> bool:
+    """A speaker slot is short; a long one means the pattern grabbed a clause."""
+    toks = [t for t in tokens(who) if t not in DETERMINERS]
+    return 0 < len(who.split()) <= 8 and bool(toks) and not re.search(r"[?!]", who)
+
+
+def strip_det(text: str) -> str:
+    text = text.strip(" \"'.,;:")
+    return re.sub(r"^(?:the|a|an|his|her|their|its)\s+", "", text, flags=re.I).strip()
+
+
+def capitalised_tail(words: list[str]) -> str | None:
+    tail: list[str] = []
+    for w in reversed(words):
+        w = w.strip(',;:"')
+        if w[:1].isupper() and w.lower() not in STOP_WORDS and w.lower() not in TITLES:
+            tail.insert(0, w)
+        else:
+            break
+    return " ".join(tail) if tail else None
+
+
+def content_words(text: str) -> str:
+    toks = [t for t in re.findall(r"[^\W_][\w'\-]*", text) if t.lower() not in STOP_WORDS]
+    return " ".join(toks)
+
+
+_MEMBER_OF = re.compile(
+    r"^(?:anyone|anybody|someone|somebody|people|everyone|folks|somebody)\s+"
+    r"(?:from|at|in|with|of|for|on)\s+(?P<org>.+)$",
+    re.I,
+)
+_QUALIFIED = re.compile(r"^(?P<name>.+?)(?:,\s*|\s+)(?:from|of|at|in|with|who)\s+(?P<q>.+)$", re.I)
+
+
+def _described_as(names: list[str], words: str, d: SpeakerDirectory) -> list[str]:
+    """The names whose roles or aliases hold every content word of a qualifier."""
+    want = set(tokens(content_words(words))) - DETERMINERS
+    if not want:
+        return []
+    out = []
+    for name in names:
+        entry = d.entries[name]
+        have = {t for text in (*entry.roles, *entry.aliases) for t in tokens(text)}
+        if want <= have:
+            out.append(name)
+    return out
+
+
+def _qualified_role(who: str, d: SpeakerDirectory, mentions: Mentions | None) -> list[str] | None:
+    """'the owner of the Herons', "the Herons' owner", 'the spokesman for the governor':
+    the holders of the role that the qualifier fits, by their role or alias words or else by
+    the articles they are quoted in. None when this is not a role with holders, or (for the
+    forms without a preposition) when the plain lookup already finds one person; [] when
+    'X of Y' names a role whose holders do not fit Y ('the governor of Texas')."""
+    parts = role_parts(who)
+    if parts is None or d.knows(who):
+        return None
+    head, qualifier, after_of = parts
+    holders = d.role_holders(head)
+    if not holders or not content_words(qualifier):
+        return None
+    if not after_of and len(d.resolve(who)) == 1:
+        return None
+    fits = _described_as(holders, qualifier, d)
+    if not fits and mentions is not None:
+        fits = mentions(holders, qualifier)
+    if fits:
+        return fits
+    return [] if after_of else None
+
+
+def is_anyone(who: str) -> bool:
+    """'anyone', 'people', 'the article': nobody in particular."""
+    low = re.sub(r"\s+", " ", who.lower()).strip()
+    return low in _ANYONE or strip_det(low) in _ANYONE
+
+
+def is_category(who: str) -> bool:
+    """'critics', 'local business owners': a plural common noun, not a name or a role."""
+    words = strip_det(who).split()
+    return (
+        0 < len(words) <= 4
+        and who == who.lower()
+        and words[-1].endswith("s")
+        and not words[-1].endswith("ss")
+        and not re.search(r"[^\w\s'\-]", who)
+    )
+
+
+def fill_speaker(who: str, p: ParsedQuestion, d: SpeakerDirectory) -> None:
+    who = who.strip(" ,\"'")
+    p.speaker_phrase = who
+    if who.lower() in PRONOUNS:
+        p.follow_up = True
+        return
+    member = _MEMBER_OF.match(who)
+    if member:  # "anyone from the hospital": whoever speaks for it, else the topic of it
+        names = d.resolve(member.group("org"))
+        if names:
+            p.speakers = names
+        else:
+            p.anyone = True
+        return
+    if is_anyone(who):
+        p.anyone = True
+        return
+    role = _qualified_role(who, d, p.mentions)
+    names = d.resolve(who) if role is None else role
+    if names:
+        p.speakers = names
+        return
+    qualified = _QUALIFIED.match(who)
+    if qualified:  # "Johnson from the Fifth Ward", "the senator from the Ninth District"
+        names = d.resolve(qualified.group("name"))
+        fits = _described_as(names, qualified.group("q"), d)
+        if re.match(r"^[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)*$", qualified.group("name")):
+            fits = fits or names  # a proper name stands even when the rest is not known
+        if fits:
+            p.speakers = fits
+            return
+    if is_category(who):
+        p.anyone = True  # "what did critics say about X?": whoever spoke about X
+        return
+    parts = [x for x in re.split(r"\s*(?:,|&|\band\b|\bor\b)\s*", who) if x.strip()]
+    if len(parts) > 1:  # "Tanaka and Kline"
+        found = [d.resolve(part) for part in parts]
+        if all(found):
+            p.speakers = list(dict.fromkeys(n for names in found for n in names))
+            return
+        if any(found):
+            p.speakers = list(dict.fromkeys(n for names in found for n in names))
+            missing = [part for part, names in zip(parts, found, strict=True) if not names]
+            p.unresolved = strip_det(missing[0])
+            return
+    # A role or title with no match ("the governor") is still a name that was not found.
+    p.unresolved = re.sub(r"'s?$", "", re.sub(r"^(?:the|a|an)\s+", "", who, flags=re.I))
+
+
+def fill_slots(verb: str | None, rest: str, p: ParsedQuestion, *, shows: bool = True) -> None:
+    """Medium and topic from what follows the verb: ' to reporters about the budget'.
+
+    "on Morning Joe" after a speech verb is where it was said; after "comments" it is the
+    topic, so the possessive and "quotes from" forms pass shows=False.
+    """
+    rest = re.sub(r"\s+", " ", WHEN.sub(" ", rest or "")).strip(" ,")
+    art = _IN_ARTICLE.search(rest)
+    if art and (art.group("a") or art.group("b")):  # "in the stadium story": its subject
+        p.article_hint = strip_det(art.group("a") or art.group("b"))
+        rest = (rest[: art.start()] + " " + rest[art.end() :]).strip(" ,")
+        if not content_words(rest):
+            rest = p.article_hint
+    v = (verb or "").lower()
+    if v.startswith("tweet"):
+        p.medium = "tweet"
+    elif v in {"write", "wrote", "written", "post", "posted"}:
+        p.medium = p.medium or "statement"
+    elif v in {"tell", "told", "telling"}:
+        wm = _TELL_WHOM.match(rest)
+        if wm:
+            p.medium = wm.group("m")
+            rest = rest[wm.end() :].strip()
+    nm = MEDIUM_NOUN.search(rest)
+    if nm:
+        word = nm.group("m").lower()
+        p.medium = "tweet" if word in {"tweet", "tweets", "twitter"} else word
+        rest = (rest[: nm.start()] + rest[nm.end() :]).strip()
+    sm = _MEDIUM_SHOW.search(rest) if shows else None
+    if sm:
+        p.medium = sm.group("m")
+        rest = (rest[: sm.start()] + rest[sm.end() :]).strip()
+    rest = re.sub(
+        r"^(?:anything|something|much|a\s+lot|publicly|recently|ever)\b\s*", "", rest, flags=re.I
+    ).strip()
+    tm = _TOPIC.search(rest)
+    topic = tm.group("topic") if tm else rest
+    topic = strip_det(topic)
+    if topic and content_words(topic):
+        p.topic = topic

@@ -1,0 +1,722 @@
+"""Speakers as entities within one article: canonical names, aliases, roles, pronouns.
+
+There is no coreference model offline, so mentions are linked by rules over the parse: a
+surname links to the fullest name with that surname mentioned most recently; "he"/"she" to
+the nearest compatible person, preferring subjects of recent sentences; "the senator" or
+"the spokeswoman" to the nearest person holding that role. Organisations and anonymous
+groups stay what they are and are never turned into a nearby person.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from retrieval.language.people import (
+    FEMALE_WORDS,
+    MALE_WORDS,
+    ORG_TYPES,
+    PERSON_NOUNS,
+    PERSON_TITLES,
+    ROLE_KEYS,
+    TITLES,
+    gender_of_first_name,
+)
+from retrieval.speakers.mentions import (
+    HEADLINE_VERBS,
+    HOW_NOUNS,
+    ORG_HEADS,
+    describes,
+    middles_agree,
+    np_tokens,
+    punct_between,
+    role_head,
+    set_off,
+    span_text,
+    strip_possessive,
+    title_gender,
+    title_line,
+    without_det,
+)
+from retrieval.types import Speaker, SpeakerKind
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+PLURAL_PRONOUNS = frozenset({"they", "we"})
+
+
+# "his plan", "her claim": a possessive pronoun refers back like its subject form.
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they"}
+
+
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss"})
+_APPOS_MARKS = frozenset({",", "(", "—", "–", "--"})
+
+
+@dataclass
+class Entity:
+    """One speaker or mentioned person within an article."""
+
+    name: str
+    kind: SpeakerKind
+    gender: str | None = None
+    first: str | None = None
+    last: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    role_keys: set[str] = field(default_factory=set)
+    mentions: int = 0
+    quoted: bool = False
+    nouns: set[str] = field(default_factory=set)  # what the text called it: league, group
+
+    def add_alias(self, alias: str) -> None:
+        alias = alias.strip()
+        if alias and alias != self.name and alias not in self.aliases:
+            self.aliases.append(alias)
+
+    def add_role(self, role: str) -> None:
+        role = role.strip(" ,")
+        if not role or not any(c.isalpha() for c in role):
+            return  # "Eleanor Brooks, 71," gives an age, not a role
+        if role.lower().rstrip(".") in _COURTESY:
+            # "Mr." tells a gender, not what the person does: never shown as a role
+            g = "f" if role.lower().startswith(("mrs", "ms", "miss")) else "m"
+            self.gender = self.gender or g
+            return
+        if role not in self.roles:
+            self.roles.append(role)
+        head = role_head(role)
+        if head:
+            self.role_keys.add(ROLE_KEYS.get(head, head))
+        for word in role.lower().split():
+            if word in ROLE_KEYS:
+                self.role_keys.add(ROLE_KEYS[word])
+            if self.gender is None and word in FEMALE_WORDS:
+                self.gender = "f"
+            elif self.gender is None and word in MALE_WORDS:
+                self.gender = "m"
+
+
+@dataclass
+class Mention:
+    token: int  # head token index
+    entity: int
+    sent: int
+    subject: bool
+
+
+class SpeakerBook:
+    """Every person, organisation and group an article names, with rules to resolve mentions."""
+
+    def __init__(self, doc: Doc, in_quote: list[int]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.in_quote = in_quote
+        self.entities: list[Entity] = []
+        self.mentions: list[Mention] = []
+        # (surname, gender) -> how often a courtesy title names them ("Mr. Okafor")
+        self._title_count: Counter[tuple[str, str]] = Counter()
+        self.by_token: dict[int, int] = {}  # token index -> entity index
+        self._sent_of = [0] * len(doc)
+        for si, sent in enumerate(doc.sents):
+            for t in sent:
+                self._sent_of[t.i] = si
+        self._site: dict[int, int] = {}  # token index -> organisation or group named there
+        self._owned_roles: list[tuple[int, Token]] = []  # (person, role noun) to name owners
+        self._collect_people()
+        self._collect_organisations()
+        self._name_role_owners()
+        self._resolve_subjects()
+
+    # --- people -----------------------------------------------------------------------
+    def _person_for(self, name_toks: list[Token], at: int) -> int:
+        words = [t.text for t in name_toks]
+        if len(words) == 1:
+            return self._single_name(words[0], at, title_gender(name_toks[0]))
+        first, last = words[0], words[-1]
+        if len(words) > 1:
+            for idx, e in enumerate(self.entities):
+                if (
+                    e.kind == "person"
+                    and e.last == last.lower()
+                    and e.first == first.lower()
+                    and middles_agree(e.name.split(), words)
+                ):
+                    full = span_text(name_toks)
+                    # The fullest name wins, and a headline's capitals lose to body text.
+                    if len(" ".join(words)) > len(e.name) or (
+                        e.name.isupper() and not full.isupper() and len(full) >= len(e.name)
+                    ):
+                        e.add_alias(e.name)
+                        e.name = full
+                    return idx
+            g = gender_of_first_name(first)
+            self.entities.append(
+                Entity(span_text(name_toks), "person", g, first.lower(), last.lower())
+            )
+            return len(self.entities) - 1
+        return self._single_name(last, at)
+
+    def _single_name(self, word: str, at: int, gender: str | None = None) -> int:
+        """A bare surname is the person the article has established under it.
+
+        With two people of one surname ("Marino's father, Sal Marino"), the one named more
+        often before this point wins, so a relative mentioned in passing does not take the
+        subject's later "Marino said"; a tie goes to the most recent. "Mr. Marino" never
+        goes to a woman, nor "Mrs. Marino" to a man.
+        """
+        low = word.lower()
+        cands = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
+        if not cands:
+            cands = [
+                i for i, e in enumerate(self.entities) if e.kind == "person" and e.first == low
+            ]
+        if gender is not None and cands:
+            cands = [i for i in cands if self.entities[i].gender in (None, gender)]
+            if not cands:
+                self.entities.append(Entity(word, "person", gender, None, low))
+                return len(self.entities) - 1
+        if len(cands) == 1:
+            return cands[0]
+        if cands:
+            before = [m for m in self.mentions if m.token < at and m.entity in cands]
+            if not before:
+                return max(cands, key=lambda i: (self._title_votes(i), self.entities[i].mentions))
+            count = {i: sum(1 for m in before if m.entity == i) for i in cands}
+            last = {m.entity: m.token for m in before}
+            return max(cands, key=lambda i: (count[i], last.get(i, -1)))
+        self.entities.append(Entity(word, "person", None, None, low))
+        return len(self.entities) - 1
+
+    def _titled_people(self) -> None:
+        """A titled surname no full name of the article can be ("Mr. Okafor" throughout,
+        and the only full name "Diane Okafor" a woman's) is a person of its own from the
+        start, so an untitled "Governor Okafor" before the first "Mr." can go to him."""
+        for t in self.doc:
+            g = title_gender(t)
+            if g is not None and t.text[:1].isupper():
+                self._title_count[(t.lower_, g)] += 1
+        for (low, g), _ in self._title_count.most_common():
+            people = [e for e in self.entities if e.kind == "person" and e.last == low]
+            if people and not any(e.gender in (None, g) for e in people):
+                word = next(t.text for t in self.doc if t.lower_ == low)
+                self.entities.append(Entity(word, "person", g, None, low))
+
+    def _title_votes(self, idx: int) -> int:
+        e = self.entities[idx]
+        return self._title_count[(e.last, e.gender)] if e.last and e.gender else 0
+
+    def _add_mention(self, head: Token, entity: int) -> None:
+        self.by_token[head.i] = entity
+        e = self.entities[entity]
+        e.mentions += 1
+        self.mentions.append(
+            Mention(head.i, entity, self._sent_of[head.i], head.dep_ in SUBJECT_DEPS)
+        )
+
+    def _collect_people(self) -> None:
+        doc = self.doc
+        orgs = {e.text.lower() + " " for e in doc.ents if e.label_ == "ORG" and len(e) > 1}
+        named = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        orgs = {o for o in orgs if o.split()[0] not in named}  # "Ford" of "Ann Ford" stays
+        spans: list[Span] = [
+            e
+            for e in doc.ents
+            if (
+                e.label_ == "PERSON"
+                and not self._org_prefix(e, orgs)
+                and not self._medium(e)
+                and not (len(e) == 1 and e.root.tag_ == "NNS")  # "Scholars have argued"
+            )
+            or self._titled(e)
+            or self._role_described(e)
+        ]
+        # Full names first, so a bare surname before them still finds its person.
+        full = [s for s in spans if len(self._name_tokens(s)) > 1]
+        for s in full:
+            self._person_for(self._name_tokens(s), s.start)
+        for t in doc:  # "Its head, Curtis Mbeki," whatever the tagger made of the name
+            if t.dep_ == "appos" and t.head.pos_ == "NOUN" and t.ent_type_ != "PERSON":
+                self._unnamed_person(t, t.head)
+        self._titled_people()
+        surnames = {e.last for e in self.entities if e.last}
+        taken: set[int] = set()
+        for s in spans:
+            name = self._name_tokens(s)
+            if not name or (len(name) == 1 and title_line(s, self.text)):
+                continue
+            taken.update(t.i for t in s)
+            idx = self._person_for(name, s.start)
+            self._link_mention(s, name, idx)
+        for t in doc:
+            if t.i in taken or not t.text[:1].isupper():
+                continue
+            if t.ent_type_ in ("GPE", "LOC", "NORP") and not (
+                t.ent_iob_ == "B" and (t.i + 1 >= len(doc) or doc[t.i + 1].ent_iob_ != "I")
+            ):
+                continue
+            if t.lower_ in surnames and t.dep_ != "compound":
+                idx = self._single_name(t.text, t.i, title_gender(t))
+                self._add_mention(t, idx)
+        self.mentions.sort(key=lambda m: m.token)
+
+    @staticmethod
+    def _org_prefix(span: Span, orgs: set[str]) -> bool:
+        """A one-word "person" that opens an organisation's name elsewhere in the article
+        is that organisation's short name ("Northwind" for "Northwind Data"), not a person."""
+        if len(span) != 1:
+            return False
+        word = span.text.lower().removesuffix("'s").removesuffix("’s")
+        return any(org.startswith(word + " ") for org in orgs)
+
+    @staticmethod
+    def _medium(span: Span) -> bool:
+        """A lone capitalised word met only as "on X" or "via X" ("weighed in on Twitter") is
+        where something was said, not a person, unless the article names it again."""
+        if len(span) != 1 or span.root.dep_ != "pobj" or span.root.head.lower_ not in ("on", "via"):
+            return False
+        return sum(1 for t in span.doc if t.text == span.text) == 1
+
+    @staticmethod
+    def _role_described(span: Span) -> bool:
+        """A short proper name set off by a person's role is a person, whatever the tagger
+        said: "Tess X, the bureau's president, said" (an organisation has no president)."""
+        toks = [t for t in span if t.lower_ != "the"]
+        return (
+            span.label_ == "ORG"
+            and 2 <= len(toks) <= 3
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in toks)
+            and not any(t.lower_ in ORG_HEADS for t in toks)
+            and any(
+                c.dep_ == "appos" and c.tag_ == "NN" and c.lower_ in ROLE_KEYS
+                for c in span.root.children
+            )
+        )
+
+    @staticmethod
+    def _titled(span: Span) -> bool:
+        """A personal title before one to three name words is a person, whatever the tagger
+        said: "Councilwoman Ines Varga" is not an organisation."""
+        toks = [t for t in strip_possessive(list(span)) if t.lower_ != "the"]
+        if len(toks) < 2 or toks[0].lower_ not in PERSON_TITLES:
+            return False
+        rest = toks[1:]
+        while rest and rest[0].lower_ in TITLES:
+            rest = rest[1:]
+        return (
+            0 < len(rest) <= 3
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in rest)
+            and not any(t.lower_ in ORG_HEADS or t.lower_ in TITLES for t in rest)
+        )
+
+    def _name_tokens(self, span: Span) -> list[Token]:
+        toks = strip_possessive(list(span))
+        while toks and (toks[0].lower_ in TITLES or not toks[0].text[:1].isupper()):
+            toks = toks[1:]
+        cut = next((i for i, t in enumerate(toks) if i and t.lower_ in HEADLINE_VERBS), None)
+        lead = bool(toks) and toks[0].pos_ in ("AUX", "VERB")
+        if (cut is not None or lead) and title_line(span, self.text):
+            # Headline casing hides verbs from the tagger: "Obama Says ..." names Obama,
+            # and "City Will Sue" names nobody.
+            toks = toks[:cut]
+            while toks and toks[0].pos_ in ("AUX", "VERB"):
+                toks = toks[1:]
+        return [t for t in toks if not t.is_punct or t.text == "."]
+
+    def _link_mention(self, span: Span, name: list[Token], idx: int) -> None:
+        e = self.entities[idx]
+        head = name[-1]
+        e.add_alias(span_text(name))
+        if len(name) > 1:
+            e.add_alias(name[-1].text)
+        np = np_tokens(head)
+        lead = [
+            t
+            for t in np
+            if t.i < name[0].i
+            and t.dep_ not in ("det", "poss", "case")
+            and (t.ent_type_ != "PERSON" or t.i >= span.start)
+        ]
+        if lead and all(t.i < name[0].i for t in lead):
+            role = span_text(lead)
+            if (role and role[:1].isupper()) or role.lower() in ROLE_KEYS or describes(lead, name):
+                e.add_role(role)
+                if role.lower().split()[0] in ("mr.", "mr", "mrs.", "ms.", "mrs", "ms"):
+                    e.add_role(role)
+        after = head.doc[head.i + 1] if head.i + 1 < len(head.doc) else None
+        for child in head.children:
+            # "Ana Ruiz, the treasurer," — not "Ana Ruiz and her co-conspirators"
+            if (
+                child.dep_ == "appos"
+                and child.ent_type_ != "PERSON"
+                and after is not None
+                and after.text in _APPOS_MARKS
+            ):
+                e.add_role(span_text(np_tokens(child)))
+                self._owned_roles.append((idx, child))
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN" and set_off(head.head, name[0]):
+            e.add_role(span_text(np_tokens(head.head)))
+            self._owned_roles.append((idx, head.head))
+        self._add_mention(head, idx)
+
+    def _name_role_owners(self) -> None:
+        """ "The hospital's chief executive" is also "chief executive of <the hospital's name>",
+        so a question naming the organisation finds the person."""
+        for idx, role in self._owned_roles:
+            poss = next((c for c in role.children if c.dep_ == "poss"), None)
+            if poss is None or poss.tag_ != "NN" or poss.i in self.by_token:
+                continue
+            if not any(c.lower_ == "the" for c in poss.children):
+                continue
+            noun = poss.lemma_.lower()
+            org = self._described(noun, poss.i)
+            if org is None:
+                org = self._typed(noun, poss.i)
+            if org is None or self.entities[org].kind != "organization":
+                continue
+            tail = [t for t in np_tokens(role) if t.i > poss.i and t.tag_ != "POS"]
+            if tail:
+                self.entities[idx].add_role(f"{span_text(tail)} of {self.entities[org].name}")
+
+    # --- resolution -------------------------------------------------------------------
+    def _resolve_subjects(self) -> None:
+        """Resolve subject pronouns in reading order, so later pronouns can chain on them."""
+        for t in self.doc:
+            if t.dep_ not in SUBJECT_DEPS or self.in_quote[t.i] >= 0 or t.i in self.by_token:
+                continue
+            if t.tag_ == "PRP":
+                idx = self._pronoun(t)
+                if idx is not None:
+                    self._add_mention(t, idx)
+            elif t.tag_ in ("NNS", "NNPS") or t.ent_type_ == "ORG" or t.lower_ in ORG_HEADS:
+                self.resolve(t)  # groups and organisations that "they" may point back to
+            else:
+                continue
+            self.mentions.sort(key=lambda m: m.token)
+
+    def _pronoun(self, t: Token) -> int | None:
+        low = _POSSESSIVE_PRONOUNS.get(t.lower_, t.lower_)
+        if low in ("he", "she"):
+            want = "m" if low == "he" else "f"
+            kinds: tuple[str, ...] = ("person",)
+        elif low == "they":
+            want, kinds = "", ("group", "organization")
+        else:
+            return None
+        sent = self._sent_of[t.i]
+        before = [m for m in self.mentions if m.token < t.i and self.in_quote[m.token] < 0]
+        for back in range(0, 6):
+            in_sent = [m for m in before if m.sent == sent - back]
+            if back == 0:
+                in_sent.sort(key=lambda m: (not m.subject, -m.token))
+            else:
+                in_sent.sort(key=lambda m: (not m.subject, m.token))
+            for m in in_sent:
+                e = self.entities[m.entity]
+                if e.kind in kinds and (not want or e.gender in (None, want)):
+                    if m.token in self.by_token and self.doc[m.token].tag_ != "PRP" and want:
+                        self._teach_gender(m.entity, want)
+                    return m.entity
+        return None
+
+    def _teach_gender(self, idx: int, gender: str) -> None:
+        e = self.entities[idx]
+        if e.gender is None:
+            e.gender = gender
+
+    def _role_entity(self, head: Token, definite: bool) -> int | None:
+        """The person a role noun names: "the senator" for "Sen. X"; "the owner" for "team
+        owner X" only when definite, since any noun can be a role once the text gives it."""
+        key = ROLE_KEYS.get(head.lower_)
+        if key is None:
+            if not definite or head.tag_ != "NN":
+                return None
+            key = head.lower_
+        holders = [i for i, e in enumerate(self.entities) if key in e.role_keys]
+        if definite:
+            for m in reversed(self.mentions):
+                if m.token < head.i and m.entity in holders:
+                    return m.entity
+        return holders[0] if len(holders) == 1 else None
+
+    def _author(self, head: Token, definite: bool) -> int | None:
+        """Who issued "the statement" (or letter, report ...) that now "said" something: the
+        possessor ("the league's statement"), else the subject of the verb the text gave it
+        with ("X said in a statement ..."). A document is not a speaker of its own."""
+        for c in head.children:
+            if c.dep_ == "poss":
+                return self._pronoun(c) if c.tag_ == "PRP$" else self.resolve(c)[0]
+        if not definite:
+            return None
+        noun = head.lemma_.lower()
+        for t in reversed(self.doc[max(0, head.i - 200) : head.i]):
+            if t.lemma_.lower() != noun or self.in_quote[t.i] >= 0:
+                continue
+            verb = t.head.head if t.dep_ == "pobj" else t.head
+            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+            if verb.pos_ in ("VERB", "AUX") and subjects and subjects[0].i != head.i:
+                idx, _ = self.resolve(subjects[0])
+                return idx
+            return None
+        return None
+
+    def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:
+        name = span_text(without_det(toks)) or head.text
+        noun = head.lemma_.lower()
+        # "the campaign" may be one named before; "the Lopez campaign" names its own
+        named = any(t.pos_ == "PROPN" and t.i != head.i for t in toks)
+        definite = bool(toks) and toks[0].lower_ in ("the", "this", "that") and not named
+        if definite and head.pos_ == "NOUN":
+            described = self._described(noun, head.i)
+            if described is None:
+                described = self._typed(noun, head.i)
+            if described is not None:
+                self.entities[described].add_alias(span_text(toks))
+                return described
+        for i, e in enumerate(self.entities):
+            if e.kind == kind and (e.name == name or (definite and e.last == noun)):
+                e.add_alias(span_text(toks))
+                self._describe(i, head)
+                return i
+        self.entities.append(Entity(name, kind, last=noun))
+        self._describe(len(self.entities) - 1, head)
+        return len(self.entities) - 1
+
+    def _typed(self, noun: str, before: int) -> int | None:
+        """The most recent organisation whose own name says it is a `noun`: "the bureau" after
+        "the Valley Farm Bureau" (the name's head word), "the hospital" after "St. Ann
+        Medical Center said" (a word that marks hospitals), when the text never described
+        anything as one."""
+        signs = ORG_TYPES.get(noun, frozenset())
+
+        def says(words: set[str], head: str) -> bool:
+            return bool(signs & words) or (head == noun and len(words) > 1)
+
+        for m in reversed(self.mentions):
+            e = self.entities[m.entity]
+            if (
+                m.token < before
+                and e.kind == "organization"
+                and e.name.lower() != noun
+                and says(set(e.name.lower().split()), e.last or "")
+            ):
+                break
+        else:
+            m = None
+        for ent in reversed(self.doc.ents):
+            if m is not None and ent.end <= m.token:
+                break
+            toks = [t for t in ent if t.lower_ != "the" and t.tag_ != "POS"]
+            if (
+                ent.label_ == "ORG"
+                and ent.end <= before
+                and self.in_quote[ent.start] < 0
+                and toks
+                and says({t.lower_ for t in toks}, ent.root.lemma_.lower())
+            ):
+                return self._group(toks, ent.root, "organization")
+        return m.entity if m is not None else None
+
+    def _describe(self, idx: int, head: Token) -> None:
+        """Remember what the text calls an organisation: its head noun and appositives
+        ("the Taxpayers League, a group that ...", "Local 12, the union representing ...")."""
+        e = self.entities[idx]
+        e.nouns.add(head.lemma_.lower())
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                e.nouns.add(child.lemma_.lower())
+        if self._site.get(head.i) is None:
+            self._site[head.i] = idx
+
+    def _described(self, noun: str, before: int) -> int | None:
+        """The most recent organisation or group the text described as `noun` ("the group")."""
+        for i in sorted((i for i in self._site if i < before), reverse=True):
+            e = self.entities[self._site[i]]
+            if e.kind != "person" and noun in e.nouns and e.name.lower() != noun:
+                return self._site[i]
+        return None
+
+    def _collect_organisations(self) -> None:
+        """Organisations introduced with a description, so a later "the group" finds them:
+        "X, a group that ...", "the union, Local 9, ...", "X is an advocacy group"."""
+        for toks, desc in self._descriptions():
+            name = toks[-1]
+            if (
+                any(t.i in self.by_token for t in toks)
+                or not toks[0].text[:1].isupper()
+                or name.tag_ in ("PRP", "DT")
+                or name.ent_type_ in ("PERSON", "GPE", "NORP", "DATE", "TIME", "CARDINAL")
+                or self.in_quote[name.i] >= 0
+            ):
+                continue
+            noun = desc.lemma_.lower()
+            if name.ent_type_ != "ORG" and noun not in ORG_HEADS:
+                continue
+            idx = self._group(toks, name, "organization")
+            self.entities[idx].kind = "organization"
+            self.entities[idx].nouns.add(noun)
+            role = without_det(np_tokens(desc))
+            if len(role) > 1:  # "advocacy group" says something; a bare "group" does not
+                self.entities[idx].add_role(span_text(role))
+            self._site.setdefault(desc.i, idx)
+            self.by_token.setdefault(desc.i, idx)  # "a group that opposed ..." is X
+            for t in toks:
+                self.by_token.setdefault(t.i, idx)
+            self._add_mention(name, idx)
+        self.mentions.sort(key=lambda m: m.token)
+
+    def _descriptions(self) -> list[tuple[list[Token], Token]]:
+        """(name tokens, description head) pairs: an appositive either way round, a copula
+        ("X is a group"), or a description set off by commas after a sentence-opening name
+        ("X, the group that ..., said"), which the parser often splits oddly when the name
+        is made of common words."""
+        pairs: list[tuple[list[Token], Token]] = []
+        for t in self.doc:
+            if t.dep_ == "appos" and t.pos_ == "NOUN" and t.tag_ == "NN":
+                pairs.append((self._name_span(t.head), t))
+            elif t.dep_ == "appos" and t.pos_ == "PROPN" and t.head.tag_ == "NN":
+                pairs.append((self._name_span(t), t.head))
+            elif t.dep_ in SUBJECT_DEPS and t.tag_ == "NN":
+                name = self._opening_name(t)
+                if name:
+                    pairs.append((name, t))
+            if t.lemma_ == "be" and t.pos_ in ("VERB", "AUX"):
+                attrs = [c for c in t.children if c.dep_ == "attr" and c.tag_ == "NN"]
+                left = [
+                    c for c in t.children if c.i < t.i and c.dep_ in ("nsubj", "advmod", "npadvmod")
+                ]
+                if attrs and left and any(d.dep_ == "det" for d in attrs[0].children):
+                    pairs.append((self._name_span(left[-1]), attrs[0]))
+        return pairs
+
+    def _name_span(self, head: Token) -> list[Token]:
+        """A named organisation's words: the tagger's entity when it found one (the parser
+        may hang half a name elsewhere), else the head's noun phrase."""
+        if head.ent_type_ == "ORG":
+            ent = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
+            if ent is not None:
+                return [t for t in ent if t.lower_ != "the" and t.tag_ != "POS"]
+        return np_tokens(head)
+
+    def _opening_name(self, desc: Token) -> list[Token]:
+        """The capitalised words that open the sentence before ", the group ...", if any."""
+        comma = desc.left_edge.i - 1
+        if comma <= 0 or self.doc[comma].text != "," or desc.left_edge.tag_ != "DT":
+            return []
+        i = comma - 1
+        while i >= 0 and (
+            self.doc[i].text[:1].isupper() or self.doc[i].lower_ in ("of", "for", "and", "&")
+        ):
+            i -= 1
+        if i >= 0 and not (self.doc[i].is_punct or self.doc[i].is_space):
+            return []  # the capitals do not open a sentence: "... said Fair Fares Now, ..."
+        toks = list(self.doc[i + 1 : comma])
+        if toks and toks[0].lower_ == "the":
+            toks = toks[1:]
+        return toks if 0 < len(toks) <= 6 and toks[-1].text[:1].isupper() else []
+
+    def resolve(self, head: Token) -> tuple[int | None, str]:
+        """(entity index or None, mention as written) for the subject `head` of a cue."""
+        if head.tag_ in ("WP", "WDT") and head.head.dep_ in ("relcl", "acl"):
+            head = head.head.head
+        toks = np_tokens(head)
+        mention = span_text(toks)
+        if head.i in self.by_token:
+            return self.by_token[head.i], mention
+        if head.tag_ in ("PRP", "PRP$"):
+            idx = self._pronoun(head)
+            if idx is not None:
+                self._add_mention(head, idx)
+            return idx, mention
+        for t in [c for c in head.children if c.dep_ == "compound"]:
+            if t.i in self.by_token:
+                idx = self.by_token[t.i]
+                if self.entities[idx].kind == "person" and head.lower_ not in ORG_HEADS:
+                    return idx, mention
+        definite = bool(toks) and toks[0].lower_ in ("the", "this", "that")
+        if head.lemma_.lower() in HOW_NOUNS and head.tag_ == "NN":
+            author = self._author(head, definite)
+            if author is not None:
+                self._add_mention(head, author)
+                return author, mention
+        role_idx = self._role_entity(head, definite)
+        if role_idx is not None:
+            self.entities[role_idx].add_alias(span_text(without_det(toks)))
+            self._add_mention(head, role_idx)
+            return role_idx, mention
+        for t in [c for c in head.children if c.dep_ == "appos"]:
+            # "The company's chief executive, Jo X, said": the named person speaks.
+            app = self.by_token.get(t.i)
+            if app is None and t.ent_type_ != "PERSON":
+                app = self._unnamed_person(t, head)
+            if app is not None and self.entities[app].kind == "person":
+                return app, mention
+        known = self.surname(head.text) if head.pos_ == "PROPN" and len(toks) == 1 else None
+        if known is not None:  # a person named in full after the names were collected
+            self._add_mention(head, known)
+            return known, mention
+        if (head.ent_type_ in ("ORG", "GPE", "NORP") and head.tag_ != "NNPS") or (
+            head.lower_ in ORG_HEADS
+        ):
+            idx = self._group(toks, head, "organization")
+        elif head.tag_ in ("NNS", "NNPS") or head.lower_ in PLURAL_PRONOUNS:
+            idx = self._group(toks, head, "group")
+        elif head.pos_ in ("NOUN", "PROPN"):
+            kind: SpeakerKind = "person" if head.lower_ in ROLE_KEYS else "unknown"
+            idx = self._group(toks, head, kind)
+        else:
+            return None, mention
+        self._add_mention(head, idx)
+        return idx, mention
+
+    def _unnamed_person(self, t: Token, noun: Token) -> int | None:
+        """A name the tagger took for a place or left untyped, set off after a noun only a
+        person can be ("Its head, Curtis Mbeki,"), or led by a known first name."""
+        name = [c for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t]
+        if (
+            len(name) < 2
+            or len(name) > 3
+            or t.ent_type_ == "ORG"
+            or not all(w.pos_ == "PROPN" and w.text[:1].isupper() for w in name)
+            or not punct_between(noun, name[0])
+        ):
+            return None
+        person_noun = noun.tag_ == "NN" and (
+            noun.lower_ in PERSON_NOUNS or noun.lower_ in ROLE_KEYS
+        )
+        if not person_noun and gender_of_first_name(name[0].text) is None:
+            return None
+        if t.i in self.by_token:
+            return self.by_token[t.i]
+        idx = self._person_for(name, t.i)
+        self._add_mention(t, idx)
+        for w in name:
+            self.by_token.setdefault(w.i, idx)
+        return idx
+
+    def surname(self, word: str) -> int | None:
+        """The person whose surname is `word` in any case ("PENCE" in a transcript)."""
+        low = word.lower()
+        hits = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
+        return hits[0] if len(hits) == 1 else None
+
+    def speakers(self) -> list[Speaker]:
+        """Quoted speakers and every person merely mentioned. A name that is an entity of its
+        own here ("Obama", kept apart from "Michelle Obama") is no alias of another."""
+        out = []
+        names = {e.name for e in self.entities}
+        for e in self.entities:
+            if e.kind != "person" and not e.quoted:
+                continue
+            out.append(
+                Speaker(
+                    name=e.name,
+                    kind=e.kind,
+                    aliases=[a for a in e.aliases if a not in names],
+                    roles=list(e.roles),
+                    quoted=e.quoted,
+                    mentions=e.mentions,
+                )
+            )
+        return out

@@ -41,9 +41,9 @@ from retrieval.answers.topic_articles import (
     titled_articles,
 )
 from retrieval.errors import WhosaidError
+from retrieval.language.tokens import STOP_WORDS, fold
 from retrieval.language.wording import norm, span_norm, span_stems, stems
 from retrieval.questions.parsing import ParsedQuestion, chatter_reply, parse_question
-from retrieval.speakers.directory import STOP_WORDS, fold
 from retrieval.types import Answer, AskResult, Context
 
 # "who said Z" needs a candidate this close (0..1, see _who_said_scores) to name anyone.

@@ -31,9 +31,10 @@ from retrieval.extraction.attribution.content import (
     runs_of,
 )
 from retrieval.extraction.frames import Frame, build_frame
+from retrieval.extraction.marks import scan_quotes
 from retrieval.ingest.cleaning import is_heading
 from retrieval.language.people import words
-from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS, scan_quotes
+from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
 from retrieval.speakers.book import SpeakerBook
 from retrieval.speakers.mentions import how_of
 from retrieval.types import Extraction, Quote, QuoteKind

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from retrieval.extraction.attribution.content import ANY_CUE, is_cue
+from retrieval.extraction.marks import QuoteSpan
 from retrieval.language.people import words
-from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, QuoteSpan
+from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS
 from retrieval.speakers.mentions import np_tokens, span_text
 
 # Words before a quoted title that make it a name, not speech: on "Morning Show", of "Book".

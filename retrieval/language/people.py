@@ -166,3 +166,27 @@ ORG_TYPES: dict[str, frozenset[str]] = {
     "newspaper": words("times post journal herald tribune ledger gazette news"),
     "paper": words("times post journal herald tribune ledger gazette"),
 }
+
+# Titles written before a name; each maps to the word a role would contain.
+# fmt: off
+TITLE_ROLES: dict[str, str] = {
+    "sen": "senator", "sen.": "senator", "senator": "senator",
+    "rep": "representative", "rep.": "representative", "representative": "representative",
+    "congressman": "representative", "congresswoman": "representative",
+    "gov": "governor", "gov.": "governor", "governor": "governor",
+    "president": "president", "pres": "president", "pres.": "president",
+    "vice": "vice", "secretary": "secretary", "sec": "secretary", "sec.": "secretary",
+    "mayor": "mayor", "judge": "judge", "justice": "justice", "gen": "general",
+    "gen.": "general", "general": "general", "speaker": "speaker", "leader": "leader",
+    "chairman": "chair", "chairwoman": "chair", "chair": "chair", "minister": "minister",
+    "prime": "prime", "chancellor": "chancellor", "ceo": "ceo", "commissioner": "commissioner",
+    "councilman": "council", "councilwoman": "council", "councilmember": "council",
+    "mr": "", "mr.": "", "mrs": "", "mrs.": "", "ms": "", "ms.": "", "dr": "", "dr.": "",
+    "prof": "", "prof.": "", "professor": "professor", "attorney": "attorney",
+    "ambassador": "ambassador", "director": "director", "chief": "chief", "sheriff": "sheriff",
+}
+# fmt: on
+
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "our", "their"}
+PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "hers", "it", "this person"}
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}

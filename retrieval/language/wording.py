@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Callable
 
-from retrieval.speakers.directory import STOP_WORDS, fold
+from retrieval.language.tokens import STOP_WORDS, fold
 
 __all__ = ["norm", "span_norm", "span_stems", "stems"]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from retrieval.language.tokens import fold, tokens
 from retrieval.questions.context import ask_everyone, earlier_topic, thread_speakers
 from retrieval.questions.phrasing import chatter_reply, fix_typos, is_chatter, question_core
 from retrieval.questions.sides import named_side, side_group, who_side
@@ -30,12 +31,7 @@ from retrieval.questions.slots import (
     plausible_name,
     strip_det,
 )
-from retrieval.speakers.directory import (
-    DirectoryEntry,
-    SpeakerDirectory,
-    fold,
-    tokens,
-)
+from retrieval.speakers.directory import DirectoryEntry, SpeakerDirectory
 from retrieval.types import Context
 
 __all__ = [

@@ -14,15 +14,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from retrieval.speakers.directory import (
-    DETERMINERS,
-    PRONOUNS,
-    STOP_WORDS,
-    TITLES,
-    SpeakerDirectory,
-    role_parts,
-    tokens,
-)
+from retrieval.language.people import DETERMINERS, PRONOUNS, TITLE_ROLES
+from retrieval.language.tokens import STOP_WORDS, tokens
+from retrieval.speakers.directory import SpeakerDirectory, role_parts
 from retrieval.types import Intent
 
 __all__ = [
@@ -156,7 +150,7 @@ def capitalised_tail(words: list[str]) -> str | None:
     tail: list[str] = []
     for w in reversed(words):
         w = w.strip(',;:"')
-        if w[:1].isupper() and w.lower() not in STOP_WORDS and w.lower() not in TITLES:
+        if w[:1].isupper() and w.lower() not in STOP_WORDS and w.lower() not in TITLE_ROLES:
             tail.insert(0, w)
         else:
             break

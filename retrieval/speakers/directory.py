@@ -13,46 +13,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from retrieval.language.people import DETERMINERS, NAME_SUFFIXES, PRONOUNS, TITLE_ROLES
+from retrieval.language.tokens import STOP_WORDS, WORD, fold, tokens
 from retrieval.types import SpeakerKind
 
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
-_WORD = re.compile(r"[^\W_]+(?:['\-.][^\W_]+)*\.?", re.UNICODE)
-
-# Titles written before a name; each maps to the word a role would contain.
-# fmt: off
-TITLES: dict[str, str] = {
-    "sen": "senator", "sen.": "senator", "senator": "senator",
-    "rep": "representative", "rep.": "representative", "representative": "representative",
-    "congressman": "representative", "congresswoman": "representative",
-    "gov": "governor", "gov.": "governor", "governor": "governor",
-    "president": "president", "pres": "president", "pres.": "president",
-    "vice": "vice", "secretary": "secretary", "sec": "secretary", "sec.": "secretary",
-    "mayor": "mayor", "judge": "judge", "justice": "justice", "gen": "general",
-    "gen.": "general", "general": "general", "speaker": "speaker", "leader": "leader",
-    "chairman": "chair", "chairwoman": "chair", "chair": "chair", "minister": "minister",
-    "prime": "prime", "chancellor": "chancellor", "ceo": "ceo", "commissioner": "commissioner",
-    "councilman": "council", "councilwoman": "council", "councilmember": "council",
-    "mr": "", "mr.": "", "mrs": "", "mrs.": "", "ms": "", "ms.": "", "dr": "", "dr.": "",
-    "prof": "", "prof.": "", "professor": "professor", "attorney": "attorney",
-    "ambassador": "ambassador", "director": "director", "chief": "chief", "sheriff": "sheriff",
-}
-# fmt: on
 _KINDS = {"person", "organization", "group", "unknown"}
 # A bare surname goes to one person when they are named in this many articles at least and
 # in DOMINANT_RATIO times as many as anyone else of that name.
 DOMINANT_MIN = 4
 DOMINANT_RATIO = 4
-DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "our", "their"}
-PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "hers", "it", "this person"}
-NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
-# fmt: off
-STOP_WORDS = {
-    "the", "a", "an", "of", "to", "in", "on", "at", "for", "about", "and", "or", "is", "was",
-    "what", "who", "did", "does", "do", "say", "said", "anything", "something", "me", "tell",
-    "show", "any", "all", "with", "by", "from", "has", "have", "had", "it", "that", "this",
-    "please", "quotes", "quote", "comments", "remarks", "else", "more",
-}
-# fmt: on
 
 
 @dataclass(frozen=True)
@@ -67,24 +36,6 @@ class DirectoryEntry:
     reach: int = 0  # articles that name them (0: not known)
 
 
-def fold(text: str) -> str:
-    return text.translate(_FOLD)
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case word tokens; a trailing possessive and final periods are dropped."""
-    out = []
-    for tok in _WORD.findall(fold(text).lower()):
-        if tok.endswith("'s"):
-            tok = tok[:-2]
-        elif tok.endswith("s'"):
-            tok = tok[:-1]
-        tok = tok.rstrip(".") if tok not in TITLES else tok
-        if tok:
-            out.append(tok)
-    return out
-
-
 _ROLE_SHORT = {"ceo": ("chief", "executive"), "coo": ("chief", "operating", "officer")}
 
 
@@ -93,7 +44,7 @@ def _role_word(word: str) -> str:
 
     'Councilwoman' stays itself: the shorter word would also match 'Councilman'.
     """
-    full = TITLES.get(word) or TITLES.get(word + ".") or word
+    full = TITLE_ROLES.get(word) or TITLE_ROLES.get(word + ".") or word
     return word if word.startswith(full) else full
 
 
@@ -193,16 +144,16 @@ class SpeakerDirectory:
             self._index(" ".join(toks), name)
             # "Ohio Rep. Maria Lopez" as an alias also yields "Maria Lopez" (but "the
             # mayor's spokeswoman" does not yield "spokeswoman": that is a role, matched below).
-            while toks and (toks[0] in TITLES or toks[0][:1].isdigit()):
+            while toks and (toks[0] in TITLE_ROLES or toks[0][:1].isdigit()):
                 toks = toks[1:]
             # An office is not a titled person: "mayor's office" does not yield "office".
             if toks and set(toks) <= set(tokens(name)) and entry.kind != "organization":
                 self._index(" ".join(toks), name)
         raw = tokens(name)
         # "Councilwoman Ines Varga" is a person whatever kind the extractor gave it.
-        titled = len(raw) > 1 and raw[0] in TITLES and len(raw) <= 4 and "'" not in fold(name)
+        titled = len(raw) > 1 and raw[0] in TITLE_ROLES and len(raw) <= 4 and "'" not in fold(name)
         if entry.kind == "person" or titled:
-            toks = [t for t in raw if t not in NAME_SUFFIXES and t not in TITLES]
+            toks = [t for t in raw if t not in NAME_SUFFIXES and t not in TITLE_ROLES]
             if toks:
                 self._index(toks[-1], name)
                 if len(toks) > 2:
@@ -280,8 +231,8 @@ class SpeakerDirectory:
             return found
         titles: list[str] = []
         toks = list(raw)
-        while len(toks) > 1 and (toks[0] in TITLES or toks[0] + "." in TITLES):
-            titles.append(TITLES.get(toks[0], TITLES.get(toks[0] + ".", "")))
+        while len(toks) > 1 and (toks[0] in TITLE_ROLES or toks[0] + "." in TITLE_ROLES):
+            titles.append(TITLE_ROLES.get(toks[0], TITLE_ROLES.get(toks[0] + ".", "")))
             toks = toks[1:]
         if toks != raw:
             found = self._exact(" ".join(toks))
@@ -360,7 +311,7 @@ class SpeakerDirectory:
             entry = self.entries[name]
             if entry.kind != "person":
                 continue
-            given = [t for t in tokens(name) if t not in TITLES]
+            given = [t for t in tokens(name) if t not in TITLE_ROLES]
             first = toks[0]
             if len(given) > 1 and not (given[0].startswith(first) or first.startswith(given[0])):
                 continue
@@ -391,7 +342,7 @@ class SpeakerDirectory:
         keep = []
         for name in names:
             roles = " ".join(" ".join(tokens(r)) for r in self.entries[name].roles)
-            words = {TITLES.get(w, w) for w in roles.split()} | set(roles.split())
+            words = {TITLE_ROLES.get(w, w) for w in roles.split()} | set(roles.split())
             if all(t in words for t in titles):
                 keep.append(name)
         return keep or names
@@ -403,7 +354,7 @@ class SpeakerDirectory:
         does not answer "what is the price of oil".
         """
         folded = fold(text)
-        spans = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
+        spans = [(m.start(), m.end(), m.group()) for m in WORD.finditer(folded)]
         out: list[tuple[int, int, list[str]]] = []
         i = 0
         while i < len(spans):

@@ -290,53 +290,26 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
 
 def _cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     """`whosaid quotes --jsonl FILE...`: extract without indexing, offsets into the raw file."""
-    from retrieval.extraction.extractor import extract_many, load_nlp
-    from retrieval.ingest.articles import load_source
-    from retrieval.ingest.cleaning import to_raw
-    from retrieval.ingest.fetch import Fetcher
+    from retrieval.engine import extract
 
     if not args.files:
         raise WhosaidError("give files to extract quotes from, or --article ID")
-    nlp = load_nlp(settings.spacy_model)
-    fetcher = Fetcher(
-        allow_private=settings.allow_private_urls,
-        timeout_s=settings.fetch_timeout_s,
-        max_bytes=settings.fetch_max_bytes,
+    results = extract(
+        args.files,
+        spacy_model=settings.spacy_model,
+        allow_private_urls=settings.allow_private_urls,
+        fetch_timeout_s=settings.fetch_timeout_s,
+        fetch_max_bytes=settings.fetch_max_bytes,
     )
-    loaded: list[tuple[str, Any, str | None]] = []
-    for f in args.files:
-        try:
-            loaded.append(
-                (f, load_source(str(Path(f).resolve()) if "://" not in f else f, fetcher), None)
-            )
-        except WhosaidError as exc:
-            loaded.append((f, None, str(exc)))
-    good = [a for _, a, _ in loaded if a is not None]
-    extractions = iter(extract_many([a.text for a in good], nlp))
-    for f, article, error in loaded:
-        if article is None:
-            _emit({"file": f, "quotes": [], "error": error})
+    for result in results:
+        if result.error is not None:
+            _emit({"file": result.source, "quotes": [], "error": result.error})
             continue
-        rows = []
-        for q in next(extractions).quotes:
-            raw = to_raw(article.spans, q.start, q.end) if article.spans is not None else None
-            start, end = raw if raw is not None else (None, None)
-            rows.append(
-                {
-                    "text": q.text,
-                    "start": start,
-                    "end": end,
-                    "speaker": q.speaker,
-                    "speaker_mention": q.speaker_mention,
-                    "cue": q.cue,
-                    "kind": q.kind,
-                    "group": q.group,
-                }
-            )
+        rows = [asdict(q) for q in result.quotes]
         if args.jsonl or args.json:
-            _emit({"file": f, "quotes": rows})
+            _emit({"file": result.source, "quotes": rows})
         else:
-            print(f"{f}: {len(rows)} quotes")
+            print(f"{result.source}: {len(rows)} quotes")
             for r in rows:
                 print(f"  [{r['kind']}] {r['speaker'] or '?'}: {r['text']}")
     return 0

@@ -13,9 +13,9 @@ _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 def default_embedding_model() -> str:
     """The shipped all-MiniLM-L6-v2 weights; a missing package is one clear error at start."""
-    from retrieval.storage.embedding import default_model
+    from retrieval.engine import default_embedding_model as shipped
 
-    return default_model()
+    return shipped()
 
 
 class Settings(BaseSettings):

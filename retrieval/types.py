@@ -149,3 +149,27 @@ class Context:
             if focus is not None:
                 speakers = [focus, *(n for n in speakers if n != focus)]
         return Context(speakers, topic, (seen + new)[-MAX_SHOWN:])
+
+
+@dataclass
+class FileQuote:
+    """One quote of `whosaid quotes --jsonl`: offsets into the file's text as read (None for
+    HTML, whose cleaned text is not the file's)."""
+
+    text: str
+    start: int | None
+    end: int | None
+    speaker: str | None
+    speaker_mention: str | None
+    cue: str | None
+    kind: str
+    group: int | None
+
+
+@dataclass
+class FileExtraction:
+    """The quotes of one file or URL extracted without indexing, or why it could not be read."""
+
+    source: str
+    quotes: list[FileQuote] = field(default_factory=list)
+    error: str | None = None

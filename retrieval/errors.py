@@ -5,8 +5,9 @@
     │   └── FetchError           a URL cannot be fetched (refused address, timeout, size, type)
     ├── StoreError               the data dir or the SQLite store cannot be opened or written
     │   └── IndexCorruptError    the FAISS cache is unreadable (it is rebuilt from SQLite)
-    ├── ModelError               an embedding or spaCy model cannot be loaded offline
-    └── QuestionError            a question cannot be answered as asked (never raised by ask)
+    └── ModelError               an embedding or spaCy model cannot be loaded offline
+
+A question is never an error: `ask` answers every question, an absurd one with an abstention.
 
 The CLI prints these as one line and exits 2; the bot turns them into a polite reply.
 """
@@ -36,7 +37,3 @@ class IndexCorruptError(StoreError):
 
 class ModelError(WhosaidError):
     """A model (embedding or spaCy) cannot be loaded from local files."""
-
-
-class QuestionError(WhosaidError):
-    """A question cannot be understood as asked."""

@@ -177,7 +177,7 @@ def test_index_files_of_an_older_format_are_rebuilt(seeded_copy: Path) -> None:
 def test_a_store_built_with_another_model_asks_for_reindex(
     seeded_copy: Path, tmp_path: Path
 ) -> None:
-    from retrieval.storage.embedding import HashEmbedder
+    from tests.conftest import HashEmbedder
 
     story = tmp_path / "story.txt"
     story.write_text('Mayor Dana Ruiz said the plan was "a mistake from the start."\n')

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from retrieval.errors import StoreError
-from retrieval.storage.embedding import HashEmbedder
 from retrieval.storage.store import Prepared, Store, content_hash, fts_query
 from retrieval.types import Article, Extraction, Quote, Speaker
+from tests.conftest import HashEmbedder
 
 TEXT = 'Mayor Dana Ruiz said the budget was "balanced at last." The council disagreed.'
 

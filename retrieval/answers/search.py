@@ -72,8 +72,13 @@ class _Snapshot:
         self.wordings: dict[tuple[str, str], int] = {}  # (name, folded words) -> QuoteStub.same
         self.term_rows: dict[tuple[str, str], int] = {}  # (fts table, term) -> rows, capped
         self.articles: int | None = None  # how many, counted on first use
-        # what answers.py derives from every row once per generation (its title index)
-        self.derived: dict[str, Any] = {}
+        # what answering derives once per generation: the title-stem index (topic_articles)
+        # and, per group of speaker names, their quotes by wording and first by prior
+        # (speaker_quotes)
+        self.title_stems: dict[str, list[str]] | None = None
+        self.speaker_order: dict[
+            tuple[str, ...], tuple[dict[int, list[QuoteStub]], list[QuoteStub]]
+        ] = {}
         # Read in article order, one article's rows at a time: holding every row at once
         # left ~150 MB of heap behind at 100k chunks.
         rows = conn.execute(

@@ -46,11 +46,11 @@ def ordered(
 ) -> tuple[dict[int, list[QuoteStub]], list[QuoteStub]]:
     """`wordings` of the speakers' quotes and their first quotes `by_prior`, computed once
     per store generation (both walk every quote of the speakers)."""
-    key = "wordings\x1f" + "\x1f".join(names)
-    found: tuple[dict[int, list[QuoteStub]], list[QuoteStub]] | None = s.snapshot.derived.get(key)
+    key = tuple(names)
+    found = s.snapshot.speaker_order.get(key)
     if found is None:
         groups = wordings(stubs)
-        found = s.snapshot.derived[key] = (groups, by_prior(g[0] for g in groups.values()))
+        found = s.snapshot.speaker_order[key] = (groups, by_prior(g[0] for g in groups.values()))
     return found
 
 

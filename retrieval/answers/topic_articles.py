@@ -23,7 +23,7 @@ SEARCH_MIN = 0.35
 
 def title_index(s: Searcher) -> dict[str, list[str]]:
     """Stem -> ids of the articles whose title has it, newest first (once per generation)."""
-    index: dict[str, list[str]] | None = s.snapshot.derived.get("title_stems")
+    index = s.snapshot.title_stems
     if index is None:
         index = {}
         seen: dict[str, frozenset[str]] = {}
@@ -33,7 +33,7 @@ def title_index(s: Searcher) -> dict[str, list[str]]:
                 words = seen[title] = frozenset(stems(title))
             for w in words:
                 index.setdefault(w, []).append(aid)
-        s.snapshot.derived["title_stems"] = index
+        s.snapshot.title_stems = index
     return index
 
 

@@ -1,8 +1,8 @@
-"""Embedders: the `Embedder` protocol, the sentence-transformers model, and a fast fake."""
+"""Embedders: the `Embedder` protocol and the sentence-transformers model (a fast fake for
+unit tests lives in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Iterator
@@ -117,23 +117,6 @@ class SentenceTransformerEmbedder:
             # free in the heap that glibc would otherwise keep for good.
             release_free_memory()
         return np.ascontiguousarray(vecs, dtype=np.float32)
-
-
-class HashEmbedder:
-    """A deterministic bag-of-words embedder for fast unit tests (no model, no meaning)."""
-
-    def __init__(self, dim: int = 64) -> None:
-        self.name = f"hash-{dim}"
-        self.dim = dim
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
-                out[row, int.from_bytes(digest, "little") % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
 
 
 _shared: dict[str, SentenceTransformerEmbedder] = {}

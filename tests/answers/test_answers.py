@@ -18,7 +18,7 @@ from retrieval.engine import Engine
 from retrieval.types import Answer, ArticleRef, AskResult, Context
 from tests.conftest import SHARED
 
-QA = Path(__file__).resolve().parent / "qa"
+QA = Path(__file__).resolve().parents[1] / "qa"
 N_ARTICLES = len(list((QA / "articles").glob("*.txt")))
 GOLD = [json.loads(line) for line in (QA / "questions.jsonl").read_text().splitlines() if line]
 SEED_GOLD = SHARED / "eval" / "seed_questions.jsonl"

@@ -12,9 +12,8 @@ import pytest
 from retrieval.errors import ModelError
 from retrieval.extraction.extractor import extract, extract_many, load_nlp
 from retrieval.types import Extraction, Quote
+from tests.conftest import ROOT, SHARED
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 INTRO = "Senator Maria Lopez and Governor Tom Haley met on Monday.\n\n"
 
 

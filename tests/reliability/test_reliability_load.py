@@ -6,7 +6,8 @@ mixed in); every request must be acked within 3 s and every question answered ex
 A second round of 100 shows whether the server's memory keeps growing. The server's stderr,
 with INFO logging, is the session log the secrets test greps for tokens and message texts.
 
-    pytest -m heavy tests/test_reliability_load.py -s    # prints p50/p95 ack and answer times
+    pytest -m heavy tests/reliability/test_reliability_load.py -s
+    # prints p50/p95 ack and answer times
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from tests.conftest import ROOT
 from tests.conftest_slack import ADMIN, DM, SIGNING_SECRET, USER, SlackDriver
 from tests.fakeslack import BOT_TOKEN, FakeSlack
 from tests.newsgen import GeneratedArticle, write_articles
-from tests.reliability import WHOSAID, child_env, percentile, rss_kib
+from tests.reliability.harness import WHOSAID, child_env, percentile, rss_kib
 
 CLIENTS = 10
 QUESTIONS = 100

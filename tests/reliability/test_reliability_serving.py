@@ -6,7 +6,7 @@ none may fail, and an answer about a known speaker must be one that speaker real
 (an answer stitched from two generations of the store would show here). Once the new
 articles are in, the same engine answers about them without a restart.
 
-    pytest -m heavy tests/test_reliability_serving.py -s    # prints the figures
+    pytest -m heavy tests/reliability/test_reliability_serving.py -s    # prints the figures
 """
 
 from __future__ import annotations
@@ -25,7 +25,13 @@ import pytest
 
 from retrieval.engine import Engine
 from tests.newsgen import GeneratedArticle, write_articles
-from tests.reliability import WHOSAID, answer_problems, child_env, code_snapshot, stored_texts
+from tests.reliability.harness import (
+    WHOSAID,
+    answer_problems,
+    child_env,
+    code_snapshot,
+    stored_texts,
+)
 
 READERS = 4
 ARTICLES = 30

@@ -31,7 +31,7 @@ from tests.articleserver import ArticleServer
 from tests.conftest import ROOT
 from tests.conftest_slack import ADMIN, SIGNING_SECRET, USER, Reply, SlackDriver
 from tests.fakeslack import BOT_TOKEN, FakeSlack
-from tests.reliability import WHOSAID, answer_problems, child_env, stored_texts
+from tests.reliability.harness import WHOSAID, answer_problems, child_env, stored_texts
 
 ARTICLE_HTML = (
     "<html><head><title>Harbor tunnel opens</title></head><body><article>"

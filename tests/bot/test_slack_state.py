@@ -16,9 +16,8 @@ from bot import state as state_module
 from bot.runtime import clean_question, unwrap_slack_text
 from bot.state import BotState
 from retrieval.types import Context
-from tests.test_blocks import make_answer, make_result
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.bot.test_blocks import make_answer, make_result
+from tests.conftest import ROOT
 
 
 def test_a_claim_is_won_once_among_many_threads(tmp_path: Path) -> None:

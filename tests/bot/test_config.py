@@ -41,7 +41,7 @@ def test_env_file_is_read(tmp_path: Path) -> None:
 
 
 def test_every_setting_is_documented_in_env_example() -> None:
-    example = (Path(__file__).resolve().parents[1] / ".env.example").read_text()
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
     for field in Settings.model_fields.values():
         assert field.alias and field.alias in example, field.alias
 

@@ -7,7 +7,7 @@ store must open, every article in it must be whole (the same rows as an uninterr
 and answerable, the FAISS files must not claim a generation they do not match, and running
 the same ingest again must finish the job with nothing twice.
 
-    pytest -m heavy tests/test_reliability_crash.py -s    # prints one line per round
+    pytest -m heavy tests/reliability/test_reliability_crash.py -s    # prints one line per round
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pytest
 
 from retrieval.engine import Engine
 from tests.newsgen import GeneratedArticle, write_articles
-from tests.reliability import (
+from tests.reliability.harness import (
     ArticleShape,
     Lines,
     answer_problems,

@@ -42,6 +42,7 @@ from retrieval.answers.topic_articles import (
 )
 from retrieval.errors import WhosaidError
 from retrieval.language.tokens import STOP_WORDS, fold
+from retrieval.language.verbs import PLAIN_SAYING_FORMS
 from retrieval.language.wording import norm, span_norm, span_stems, stems
 from retrieval.questions.parsing import ParsedQuestion, chatter_reply, parse_question
 from retrieval.types import Answer, AskResult, Context
@@ -54,8 +55,6 @@ WHO_SAID_MIN = 0.45
 MENTION_PASSAGES = 200
 # A free-text topic fills up its speakers from at most this many articles titled with it.
 TITLED_MAX = 10
-
-_SAID_VERBS = {"said", "says", "say", "tweeted", "wrote", "told", "stated", "posted"}
 
 
 def answer(
@@ -339,7 +338,7 @@ class _Answerer:
         core = phrase
         if p.stance and p.topic:
             core = p.topic  # "who defended the levy?": quotes on the levy, sided below
-        elif p.verb and p.verb not in _SAID_VERBS and not p.exact:
+        elif p.verb and p.verb not in PLAIN_SAYING_FORMS and not p.exact:
             core = phrase.split(" ", 1)[1] if " " in phrase else phrase
         cands = self._candidates([phrase, core])
         cands = [

@@ -15,10 +15,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.language.people import words
+from retrieval.language.verbs import alternation, inflections
+
 Span = tuple[int, int, int]  # (start, end) in the cleaned text, raw_start in the text as read
 
 _WORD = re.compile(r"\S+")
-_SPEECH = re.compile(r"\b(?:said|says|say|told|tells|added|asked|stated|according to)\b", re.I)
+# A line that reports speech is a statement, never page furniture.
+_SPEECH = re.compile(
+    rf"\b(?:say|{alternation(inflections(words('say tell add ask state'), ('s', 'ed')))}"
+    r"|according to)\b",
+    re.I,
+)
 _END_PUNCT = ".!?:;,\"”'’)"
 
 # Browser, JavaScript, cookie and ad-blocker notices.

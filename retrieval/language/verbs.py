@@ -3,30 +3,104 @@ statement nouns and stance adjectives. Rules test a token's lemma against these 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from retrieval.language.people import words
+
+# Past forms that do not follow the rules (past tense, then participle when it differs).
+IRREGULAR_PAST: dict[str, tuple[str, ...]] = {
+    "say": ("said",),
+    "tell": ("told",),
+    "write": ("wrote", "written"),
+    "think": ("thought",),
+    "mean": ("meant",),
+    "speak": ("spoke", "spoken"),
+    "feel": ("felt",),
+    "bring": ("brought",),
+    "know": ("knew", "known"),
+    "find": ("found",),
+    "hear": ("heard",),
+    "swear": ("swore", "sworn"),
+    "seek": ("sought",),
+}
+# Verbs stressed on a last short syllable double their final consonant: "admitted".
+_DOUBLED = words("admit commit submit omit permit refer prefer regret rebut plan stop")
+
+
+def inflections(lemmas: Iterable[str], forms: Iterable[str] = ("s", "ed", "ing")) -> frozenset[str]:
+    """The inflected forms of verb lemmas: "s" (says, denies, pushes), "ed" (said, denied,
+    admitted: irregular pasts from IRREGULAR_PAST), "ing" (saying, noting), "base" (say)."""
+    wanted = set(forms)
+    out: set[str] = set()
+    for v in lemmas:
+        stem = v + v[-1] if v in _DOUBLED else v
+        consonant_y = v.endswith("y") and v[-2:-1] not in ("a", "e", "i", "o", "u")
+        if "base" in wanted:
+            out.add(v)
+        if "s" in wanted:
+            if consonant_y:
+                out.add(v[:-1] + "ies")
+            else:
+                out.add(v + "es" if v.endswith(("s", "sh", "ch", "x", "z")) else v + "s")
+        if "ed" in wanted:
+            if v in IRREGULAR_PAST:
+                out.update(IRREGULAR_PAST[v])
+            elif consonant_y:
+                out.add(v[:-1] + "ied")
+            else:
+                out.add(v + "d" if v.endswith("e") else stem + "ed")
+        if "ing" in wanted:
+            base = v[:-1] if v.endswith("e") and not v.endswith("ee") else stem
+            out.add(base + "ing")
+    return frozenset(out)
+
+
+def alternation(forms: Iterable[str]) -> str:
+    """A regex alternation of words, longest first (so "says" is tried before "say")."""
+    return "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
+
+
+# The small English model lemmatizes "hoped"/"hopes" as "hop"; a clause or an infinitive
+# after it is still a hope ("she hoped voters would ...", "hopes to win").
+MISLEMMAS = words("hop")
+
+# Verbs that are speech only with a clause: "think", "know", "show" without one are not.
+COGNITION_VERBS = (
+    words(
+        "believe think feel hope fear worry expect know understand realize realise recognize "
+        "recognise guess reckon wonder learn find show assume suspect discover wish hear "
+        "envision imagine consider doubt presume suppose trust bet"
+    )
+    | MISLEMMAS
+)
 
 # Verbs that report what someone said, wrote or holds (lemmas). A verb here is a cue only
 # when it has a subject outside any quote and, for indirect speech, a clausal complement.
-SPEECH_VERBS = words(
-    """
+# Every cognition verb reports a stance when it has a clause: "Republicans suspect that ...".
+SPEECH_VERBS = (
+    words(
+        """
     say tell add argue claim deny insist note warn write tweet post confirm acknowledge
     announce explain suggest respond reply state declare assert contend maintain report recall
     predict promise pledge vow admit concede caution complain charge accuse allege emphasize
     emphasise stress observe remark comment mention reveal disclose indicate testify ask
     answer counter retort joke quip boast brag lament urge demand threaten agree disagree
-    believe think feel hope fear worry expect estimate show find conclude cite describe
+    estimate cite describe conclude
     assure reassure inform notify chant shout yell scream whisper muse recount elaborate
     continue proclaim signal hint imply propose recommend advise plead beg swear guarantee
     forecast project reiterate repeat echo affirm reaffirm clarify specify detail outline
-    characterize characterise liken compare rate rule learn acknowledge question wonder
-    speculate theorize theorise guess reckon conclude admit realize
-    realise know understand recognize recognise read insist point brand dub label call term
+    characterize characterise liken compare rate rule question
+    speculate theorize theorise
+    read point brand dub label call term
     criticize criticise praise blast slam attack condemn denounce defend dismiss reject
-    dispute mock ridicule tout hail applaud welcome thank blame fault lambast decry declare
-    counter rebut refute acknowledge concur object protest convince chastise deride portray
+    dispute mock ridicule tout hail applaud welcome thank blame fault lambast decry
+    rebut refute concur object protest convince chastise deride portray
     herald compliment extol bemoan underscore recite downplay articulate paint resent
     apologize marvel lie rejoice scoff
     """
+    )
+    | COGNITION_VERBS
 )
 
 # Verbs whose object (not a clause) is what was said: `branded it as a "boondoggle"`,
@@ -34,21 +108,6 @@ SPEECH_VERBS = words(
 NAMING_VERBS = words(
     "call brand dub label term describe characterize characterise name liken compare"
 )
-
-# Verbs that are speech only with a clause: "think", "know", "show" without one are not.
-COGNITION_VERBS = words(
-    "believe think feel hope fear worry expect know understand realize realise recognize "
-    "recognise guess reckon wonder learn find show assume suspect discover wish hear envision "
-    "imagine consider doubt presume suppose trust bet"
-)
-
-# The small English model lemmatizes "hoped"/"hopes" as "hop"; a clause or an infinitive
-# after it is still a hope ("she hoped voters would ...", "hopes to win").
-MISLEMMAS = words("hop")
-COGNITION_VERBS = COGNITION_VERBS | MISLEMMAS
-
-# Every cognition verb reports a stance when it has a clause: "Republicans suspect that ...".
-SPEECH_VERBS = SPEECH_VERBS | COGNITION_VERBS
 
 # Verbs whose infinitive complement is the statement: "vowed to repeal", "urged him to".
 XCOMP_VERBS = (
@@ -173,3 +232,17 @@ STATEMENT_OF_NOUNS = words(
     "announcement acknowledgment acknowledgement admission criticism denial endorsement "
     "rejection defense defence support opposition praise condemnation"
 )
+
+# Verbs a question uses to ask what someone said ("what did X tell ...", "who warned ...").
+QUESTION_VERBS = words(
+    """
+    say tweet post write tell claim argue state think mean report respond announce comment
+    answer reply declare add explain deny admit confirm suggest insist warn testify mention
+    react talk speak predict want believe feel call describe discuss address raise criticize
+    criticise praise defend blame complain promise ask acknowledge note express
+    """
+)
+# The plain verbs of saying: a question with one of them asks for what was said, and one with
+# any other verb ("who warned ...", "who praised ...") keeps the verb as part of the phrase.
+PLAIN_SAYING = words("say tweet write tell state post")
+PLAIN_SAYING_FORMS = inflections(PLAIN_SAYING, ("base", "s", "ed"))

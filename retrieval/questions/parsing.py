@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from retrieval.language.people import words
 from retrieval.language.tokens import fold, tokens
+from retrieval.language.verbs import PLAIN_SAYING_FORMS, QUESTION_VERBS, alternation, inflections
 from retrieval.questions.context import ask_everyone, earlier_topic, thread_speakers
 from retrieval.questions.phrasing import chatter_reply, fix_typos, is_chatter, question_core
 from retrieval.questions.sides import named_side, side_group, who_side
@@ -46,16 +48,10 @@ __all__ = [
 MAX_QUESTION_CHARS = 2000  # longer questions are parsed on their first part only
 
 _SPEECH_VERBS = (
-    "say|said|saying|says|tweet|tweeted|tweeting|post|posted|write|wrote|written|tell|told|"
-    "telling|claim|claimed|argue|argued|state|stated|think|thought|mean|meant|report|reported|"
-    "respond|responded|announce|announced|comment|commented|answer|answered|reply|replied|"
-    "declare|declared|add|added|explain|explained|deny|denied|admit|admitted|confirm|confirmed|"
-    "suggest|suggested|insist|insisted|warn|warned|testify|testified|mention|mentioned|"
-    "react|reacted|talk|talked|speak|spoke|announce|predict|predicted|want|wanted|believe|"
-    "believed|feel|felt|call|called|describe|described|discuss|discussed|address|addressed|"
-    "raise|raised|bring\\s+up|brought\\s+up|criticize|criticized|criticise|criticised|"
-    "praise|praised|defend|defended|blame|blamed|complain|complained|promise|promised|"
-    "ask|asked|acknowledge|acknowledged|note|noted|express|expressed"
+    alternation(inflections(QUESTION_VERBS, ("base", "s", "ed", "ing")))
+    + r"|(?:"
+    + alternation(inflections({"bring"}, ("base", "s", "ed", "ing")))
+    + r")\s+up"
 )
 # A speaker slot: "the state senator" is one, even though "state" can be a speech verb.
 _WHO_SLOT = r"(?P<who>(?:(?:the|a|an|his|her|their|its)\s+)?[^\s].*?)"
@@ -188,11 +184,19 @@ _WHETHER = re.compile(
     rf"(?P<verb>{_SPEECH_VERBS})\b(?P<rest>.*)$",
     re.I,
 )
+# "what X said / thinks / warned ...": a reporting verb in the past or the present.
+_REPORTED_VERBS = alternation(
+    inflections(
+        words(
+            "say tell tweet write post think mean claim argue state answer reply respond "
+            "report announce comment mention testify insist warn call describe"
+        ),
+        ("s", "ed"),
+    )
+)
 _EMBEDDED_WHAT = re.compile(
     rf"^what\s+(?:exactly\s+|else\s+)?{_WHO_SLOT}\s+"
-    r"(?P<verb>said|says|told|tweeted|wrote|posted|thought|thinks|meant|claimed|argued|"
-    r"stated|answered|replied|responded|reported|announced|commented|mentioned|"
-    r"testified|insisted|warned|called|described|had\s+to\s+say|has\s+to\s+say)\b(?P<rest>.*)$",
+    rf"(?P<verb>{_REPORTED_VERBS}|had\s+to\s+say|has\s+to\s+say)\b(?P<rest>.*)$",
     re.I,
 )
 
@@ -368,7 +372,7 @@ def _who(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         phrase_in.strip(),
         flags=re.I,
     ).strip(" \"'")
-    if verb not in {"said", "says", "say", "tweeted", "wrote", "told", "stated", "posted"}:
+    if verb not in PLAIN_SAYING_FORMS:
         phrase_in = phrase_in if quoted else f"{verb} {phrase_in}".strip()
     p.phrase = phrase_in or None
     if p.phrase is None:

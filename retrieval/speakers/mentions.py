@@ -7,7 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from retrieval.language.people import FEMALE_NAMES, MALE_NAMES, ROLE_KEYS, TITLES, words
-from retrieval.language.verbs import NAMING_VERBS, SPEECH_VERBS, XCOMP_VERBS
+from retrieval.language.verbs import NAMING_VERBS, SPEECH_VERBS, XCOMP_VERBS, inflections
 
 # Clause-like or descriptive parts of a subject that are not part of the mention.
 DROP_DEPS = frozenset({"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis"})
@@ -36,31 +36,14 @@ HOW_NOUNS = words(
 )
 
 
-def _inflected(verbs: frozenset[str]) -> frozenset[str]:
-    """The third-person and past forms a headline uses: "Says", "Tells", "Denies", "Warned"."""
-    out: set[str] = set()
-    for v in verbs:
-        if v.endswith("y") and v[-2:-1] not in ("a", "e", "i", "o", "u"):
-            out.update((v[:-1] + "ies", v[:-1] + "ied"))
-        else:
-            out.add(v + "es" if v.endswith(("s", "sh", "ch", "x", "z")) else v + "s")
-            out.add(v + "d" if v.endswith("e") else v + "ed")
-    return frozenset(out)
-
-
 # Words that end a name in a headline-cased line: "Senator Says Tax Plan Will Pass" names
 # no "Senator Says". Speech verbs as headlines inflect them, irregular pasts and finite
 # auxiliaries; never a given name ("Will" and "Hope" can start a name, so only words after
 # the first are cut).
 HEADLINE_VERBS = (
     (
-        _inflected(SPEECH_VERBS | XCOMP_VERBS | NAMING_VERBS)
-        | words(
-            """
-        said told wrote spoke thought felt knew found heard swore sought says
-        is was are were will would has had have does did can could should
-        """
-        )
+        inflections(SPEECH_VERBS | XCOMP_VERBS | NAMING_VERBS | words("speak"), ("s", "ed"))
+        | words("is was are were will would has had have does did can could should")
     )
     - FEMALE_NAMES
     - MALE_NAMES

@@ -48,49 +48,6 @@ PERSON_NOUNS = words(
     """
 )
 
-# Role nouns a later mention can use for someone named earlier ("the senator" for "Sen. X").
-ROLE_KEYS = {
-    "sen.": "senator",
-    "sen": "senator",
-    "senator": "senator",
-    "rep.": "representative",
-    "rep": "representative",
-    "representative": "representative",
-    "congressman": "representative",
-    "congresswoman": "representative",
-    "lawmaker": "representative",
-    "gov.": "governor",
-    "gov": "governor",
-    "governor": "governor",
-    "president": "president",
-    "spokeswoman": "spokeswoman",
-    "spokesman": "spokesman",
-    "spokesperson": "spokesperson",
-    "secretary": "secretary",
-    "mayor": "mayor",
-    "candidate": "candidate",
-    "nominee": "nominee",
-    "ambassador": "ambassador",
-    "chairman": "chairman",
-    "chairwoman": "chairwoman",
-    "chair": "chairman",
-    "director": "director",
-    "judge": "judge",
-    "leader": "leader",
-    "speaker": "speaker",
-    "aide": "aide",
-    "adviser": "adviser",
-    "advisor": "adviser",
-    "manager": "manager",
-    "attorney": "attorney",
-    "lawyer": "attorney",
-    "general": "general",
-    "official": "official",
-    "councilman": "council member",
-    "councilwoman": "council member",
-    "councilmember": "council member",
-}
-
 FEMALE_WORDS = words(
     """
     mrs mrs. ms ms. miss spokeswoman congresswoman chairwoman councilwoman businesswoman
@@ -167,12 +124,16 @@ ORG_TYPES: dict[str, frozenset[str]] = {
     "paper": words("times post journal herald tribune ledger gazette"),
 }
 
-# Titles written before a name; each maps to the word a role would contain.
+# Titles and role nouns, each with the role word it stands for: "Sen." and "senator" are the
+# senator, "Councilwoman" a council member, courtesy titles ("Mr.", "Dr.") stand for no role.
+# The one table for both sides: ingest resolves "the senator" to "Sen. X" through it, and a
+# question's "the chair" finds a committee chairman through it.
 # fmt: off
 TITLE_ROLES: dict[str, str] = {
     "sen": "senator", "sen.": "senator", "senator": "senator",
     "rep": "representative", "rep.": "representative", "representative": "representative",
     "congressman": "representative", "congresswoman": "representative",
+    "lawmaker": "representative",
     "gov": "governor", "gov.": "governor", "governor": "governor",
     "president": "president", "pres": "president", "pres.": "president",
     "vice": "vice", "secretary": "secretary", "sec": "secretary", "sec.": "secretary",
@@ -183,9 +144,28 @@ TITLE_ROLES: dict[str, str] = {
     "councilman": "council", "councilwoman": "council", "councilmember": "council",
     "mr": "", "mr.": "", "mrs": "", "mrs.": "", "ms": "", "ms.": "", "dr": "", "dr.": "",
     "prof": "", "prof.": "", "professor": "professor", "attorney": "attorney",
-    "ambassador": "ambassador", "director": "director", "chief": "chief", "sheriff": "sheriff",
+    "lawyer": "attorney", "ambassador": "ambassador", "director": "director",
+    "chief": "chief", "sheriff": "sheriff",
+    "spokeswoman": "spokeswoman", "spokesman": "spokesman", "spokesperson": "spokesperson",
+    "candidate": "candidate", "nominee": "nominee", "aide": "aide", "adviser": "adviser",
+    "advisor": "adviser", "manager": "manager", "official": "official",
 }
 # fmt: on
+
+# Which of them a later mention uses alone for someone named earlier ("the senator" for
+# "Sen. X"), so that ingest takes such a noun for that person.
+ROLE_KEYS: dict[str, str] = {
+    title: TITLE_ROLES[title]
+    for title in words(
+        """
+        sen. sen senator rep. rep representative congressman congresswoman lawmaker gov. gov
+        governor president spokeswoman spokesman spokesperson secretary mayor candidate
+        nominee ambassador chairman chairwoman chair director judge leader speaker aide
+        adviser advisor manager attorney lawyer general official councilman councilwoman
+        councilmember
+        """
+    )
+}
 
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "our", "their"}
 PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "hers", "it", "this person"}

@@ -72,11 +72,11 @@ FEMALE_NAMES = words(
     evelyn judith megan andrea cheryl hannah jacqueline martha gloria teresa ann sara madison
     frances kathryn janice jean abigail alice judy sophia grace denise amber doris marilyn
     danielle beverly isabella theresa diana natalie brittany charlotte marie kayla alexis
-    lori hillary chelsea ivanka melania kellyanne huma claire elizabeth kirsten tammy dianne
-    nikki condoleezza madeleine sonia ruth hope kayleigh sheryl jill michele loretta janet
-    susana jeanne donna debbie maxine keisha kamala tulsi amy heidi lisa joni shelley cathy
+    lori hillary chelsea ivanka melania kellyanne huma claire kirsten tammy dianne
+    nikki condoleezza madeleine sonia hope kayleigh sheryl jill michele loretta
+    susana jeanne debbie maxine keisha kamala tulsi heidi joni shelley cathy
     marsha kristi kristen tina jan carly sheila valerie nina stacey ilhan alexandria ayanna
-    rashida nydia rosa liz marjorie lauren kari katie elise meghan omarosa sanders
+    rashida nydia rosa liz marjorie kari katie elise meghan omarosa sanders
     """
 ) - {"sanders"}
 MALE_NAMES = words(
@@ -89,10 +89,10 @@ MALE_NAMES = words(
     harold keith christian roger noah gerald carl terry sean austin arthur lawrence jesse
     dylan bryan joe jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph
     randy eugene vincent russell elijah louis bobby philip johnny mike bill barack bernie
-    ted marco chris mitch chuck newt rudy reince sean stephen jared mike tim rand lindsey
+    ted marco chris mitch chuck newt rudy reince jared tim rand lindsey
     rex jeb ben al ron orrin lamar harry dick dan mitt herman rick corey kellyan bob tom
     jim steve tony greg doug ken joel nick rob sam pete beto cory elizabeth vladimir xi
-    benjamin emmanuel boris justin jim newt rod rahm andrew howard hank ed fred ted bret
+    emmanuel boris rod rahm howard hank ed fred bret
     """
 ) - {"elizabeth"}
 

@@ -138,7 +138,7 @@ OBJECT_VERBS = words(
     blast lambaste denounce welcome applaud hail encourage implore note signal unveil pledge
     vow recall admit concede confirm compare liken contrast characterize characterise label
     brand dub term champion advocate float pitch tweet post warn ridicule fault
-    endorse release unleash publish admire view address illustrate present deliver profile
+    release unleash publish admire view address illustrate present deliver profile
     feature debate approve invoke introduce show echo explain protest lament lambast
     chastise deride portray herald compliment extol bemoan underscore recite downplay
     articulate paint resent link grill confront lob thank charge challenge
@@ -180,7 +180,7 @@ STATEMENT_NOUNS = words(
     plan proposal claim announcement acknowledgment acknowledgement admission assertion
     argument promise pledge vow warning threat demand insistence suggestion statement
     criticism denial belief hope fear determination eagerness refusal intention prediction
-    complaint contention accusation allegation charge call insistence recommendation
+    complaint contention accusation allegation charge call recommendation
     endorsement rejection defense defence support opposition praise condemnation request
     """
 )

@@ -12,9 +12,11 @@ import numpy as np
 
 from retrieval.errors import StoreError, WhosaidError
 from retrieval.ingest.chunking import chunk_text, estimate_tokens
+from retrieval.storage.embedding import Embedder
 from retrieval.storage.heap import release_free_memory
-from retrieval.storage.store import VECTOR_KINDS, Prepared, Store, content_hash
-from retrieval.storage.vectors import SQ_TRAIN_MAX, VectorIndex
+from retrieval.storage.interfaces import Hit, NearestIndex
+from retrieval.storage.store import Prepared, Store, content_hash
+from retrieval.storage.vector_cache import VectorCache
 from retrieval.types import Article, AskResult, Context, FileExtraction, FileQuote, Quote
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
@@ -43,17 +45,6 @@ class ArticleInfo:
     chunks: int
     quotes: int
     added_at: str
-
-
-@dataclass
-class Hit:
-    """One vector search result resolved to its row."""
-
-    kind: str  # "chunk" | "quote"
-    ref_id: int  # chunks.id or quotes.id
-    article_id: str
-    score: float
-    vid: int = -1  # embeddings.vid
 
 
 def default_embedding_model() -> str:
@@ -122,7 +113,7 @@ class Engine:
         allow_private_urls: bool = False,
         fetch_timeout_s: float = 10.0,
         fetch_max_bytes: int = 5_000_000,
-        embedder: Any | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.store = Store(data_dir)
         self.data_dir = self.store.data_dir
@@ -133,10 +124,9 @@ class Engine:
         self.fetch_max_bytes = fetch_max_bytes
         self._embedder = embedder
         self._nlp: Any | None = None
-        self._indexes: dict[str, VectorIndex] = {}
+        self.vectors = VectorCache(self.store)
         self._answered_gen = -1
         self._write_lock = threading.Lock()
-        self._sync_lock = threading.RLock()
         self._model_lock = threading.Lock()
 
     def extract(self, sources: Sequence[str]) -> list[FileExtraction]:
@@ -151,12 +141,13 @@ class Engine:
 
     # -- lazily loaded parts ----------------------------------------------------------------
     @property
-    def embedder(self) -> Any:
+    def embedder(self) -> Embedder:
         with self._model_lock:
             if self._embedder is None:
                 from retrieval.storage.embedding import shared_embedder
 
-                self._embedder = shared_embedder(self.embedding_model)
+                self._embedder = embedder = shared_embedder(self.embedding_model)
+                return embedder
             return self._embedder
 
     @property
@@ -196,78 +187,21 @@ class Engine:
                 f"{self.embedder.name!r}: run `whosaid reindex` to re-embed it"
             )
 
-    def _sync(self) -> dict[str, VectorIndex]:
-        """Make the in-memory indexes match SQLite's generation (load or rebuild)."""
-        gen = self.store.generation()
-        with self._sync_lock:
-            if self._indexes and all(ix.generation == gen for ix in self._indexes.values()):
-                return self._indexes
+    def _sync(self) -> dict[str, NearestIndex]:
+        """Make the in-memory indexes match the store's generation (load or rebuild)."""
+        if not self.vectors.current():
             self._check_model()
-            dim = self.embedder.dim
-            rebuilt = False
-            indexes = {}
-            for kind in VECTOR_KINDS:
-                ix = VectorIndex(dim, kind)
-                try:
-                    loaded = ix.load(self.data_dir, gen)
-                except WhosaidError:
-                    loaded = False
-                if not loaded or ix.stale():
-                    self._rebuild(ix, gen)
-                    rebuilt = True
-                indexes[kind] = ix
-            if rebuilt and self.store.generation() == gen:
-                for ix in indexes.values():
-                    ix.save(self.data_dir, gen)
-            self._indexes = indexes
-            release_free_memory()  # the rows read, or a replaced index
-            return indexes
-
-    def _rebuild(self, ix: VectorIndex, gen: int) -> None:
-        """Rebuild one index from SQLite's vectors, streamed in batches."""
-        batches = self.store.vector_batches(ix.kind, ix.dim, first=SQ_TRAIN_MAX)
-        ix.build_batches(batches, self.store.vector_count(ix.kind), gen)
+        return self.vectors.sync(self.embedder.dim)
 
     def search_vectors(self, kind: str, query: np.ndarray, k: int) -> list[Hit]:
-        """Nearest chunks or quotes to a normalised query vector, best first.
-
-        The index's 8-bit codes pick 2k+8 candidates; their fp32 vectors from SQLite score
-        them exactly, so scores are true cosines (thresholds and self-matches hold) and a
-        near-tie the quantisation swapped is put back in order.
-        """
-        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
-        if k <= 0:
-            return []
-        return self._exact(self._sync()[kind].search(q, 2 * k + 8), q, k)
+        """Nearest chunks or quotes to a normalised query vector, best first (exact cosines)."""
+        return self.vectors.search(self._sync()[kind], query, k)
 
     def search_among(
         self, kind: str, query: np.ndarray, vids: Sequence[int], k: int
     ) -> list[tuple[int, float]]:
-        """(vector id, cosine) of the k vectors among `vids` nearest to a normalised query,
-        best first. FAISS skips the others while it scans; scores are exact as above."""
-        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
-        if k <= 0 or not vids:
-            return []
-        index = self._sync()[kind]
-        if index.is_hnsw:
-            # A graph walk filtered to a few of its nodes misses most of them: score them all.
-            hits = [(int(vid), 0.0) for vid in dict.fromkeys(vids)]
-        else:
-            hits = index.search(q, 2 * k + 8, among=vids)
-        return [(h.vid, h.score) for h in self._exact(hits, q, k)]
-
-    def _exact(self, hits: list[tuple[int, float]], q: np.ndarray, k: int) -> list[Hit]:
-        """The k best of the index's hits by the exact cosine of SQLite's fp32 vectors."""
-        rows = self.store.vector_rows([vid for vid, _ in hits])
-        out = []
-        for vid, _ in hits:
-            if vid in rows:
-                rkind, ref, aid, blob = rows[vid]
-                vec = np.frombuffer(blob, dtype=np.float32)
-                score = float(vec @ q) if vec.shape == q.shape else 0.0
-                out.append(Hit(rkind, ref, aid, score, vid))
-        out.sort(key=lambda h: -h.score)
-        return out[:k]
+        """(vector id, cosine) of the k vectors among `vids` nearest to a normalised query."""
+        return self.vectors.search_among(self._sync()[kind], query, vids, k)
 
     # -- writes -------------------------------------------------------------------------------
     def ingest(self, sources: Iterable[str], progress: Progress | None = None) -> IngestReport:
@@ -343,7 +277,7 @@ class Engine:
             with self.store.write() as conn:
                 Store.set_meta(conn, "embedding_model", self.embedder.name)
         self._check_model()
-        indexes = self._sync()
+        self._sync()
         for prep in self._prepare(articles):
             before = self.store.generation()
             result = self.store.put_article(prep)
@@ -355,29 +289,18 @@ class Engine:
             )
             report.quotes += result.quotes
             report.speakers += result.speakers
-            with self._sync_lock:
-                if all(ix.generation == before for ix in indexes.values()):
-                    for ix in indexes.values():
-                        ix.remove(result.removed_vids)
-                    indexes["chunk"].add(result.chunk_vids, prep.chunk_vecs)
-                    indexes["quote"].add(result.quote_vids, prep.quote_vecs)
-                    after = self.store.generation()
-                    # Another process may have written meanwhile: then rebuild on next use.
-                    for ix in indexes.values():
-                        ix.generation = after if after == before + 1 else -1
+            self.vectors.follow(
+                before,
+                result.removed_vids,
+                {
+                    "chunk": (result.chunk_vids, prep.chunk_vecs),
+                    "quote": (result.quote_vids, prep.quote_vecs),
+                },
+            )
 
     def _persist(self) -> None:
-        """Write the FAISS files for the current generation (after a batch of writes).
-
-        An index that grew from a handful of vectors is rebuilt first, so its quantiser is
-        trained on real data (`VectorIndex.stale`); that happens once per index."""
-        with self._sync_lock:
-            gen = self.store.generation()
-            if self._indexes and all(ix.generation == gen for ix in self._indexes.values()):
-                for ix in self._indexes.values():
-                    if ix.stale():
-                        self._rebuild(ix, gen)
-                    ix.save(self.data_dir, gen)
+        """Write the vector files for the current generation (after a batch of writes)."""
+        self.vectors.persist()
 
     def remove(self, article_id: str) -> bool:
         """Remove one article and its quotes; False when no article has that id."""
@@ -386,12 +309,7 @@ class Engine:
             vids = self.store.remove_article(article_id.strip())
             if vids is None:
                 return False
-            with self._sync_lock:
-                if self._indexes and all(ix.generation == before for ix in self._indexes.values()):
-                    after = self.store.generation()
-                    for ix in self._indexes.values():
-                        ix.remove(vids)
-                        ix.generation = after if after == before + 1 else -1
+            self.vectors.follow(before, vids)
             self._persist()
             return True
 
@@ -410,8 +328,7 @@ class Engine:
             report.replaced = [p.article_id for p in prepared]
             report.quotes = sum(len(p.extraction.quotes) for p in prepared)
             report.speakers = self.store.counts()["speakers"]
-            with self._sync_lock:
-                self._indexes = {}
+            self.vectors.reset()
             self._sync()
         return report
 

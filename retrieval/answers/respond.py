@@ -18,12 +18,11 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
-from typing import Any
 
 from retrieval.answers.building import build_answers
 from retrieval.answers.passage_reports import reported_in_passages
 from retrieval.answers.ranking import RRF_K, Scored, interleave, one_per_wording, rrf, spread
-from retrieval.answers.search import QuoteRow, QuoteStub, Searcher
+from retrieval.answers.search import QuoteRow, QuoteStub, Searcher, SearchIndex
 from retrieval.answers.sides import ON_SIDE, OTHER_SIDE, SIDE_MIN, by_side, lean_on, near_stems
 from retrieval.answers.similarity import dense_scores
 from retrieval.answers.speaker_quotes import (
@@ -58,7 +57,7 @@ TITLED_MAX = 10
 
 
 def answer(
-    question: str, *, context: Context | None = None, limit: int = 3, index: Any
+    question: str, *, context: Context | None = None, limit: int = 3, index: SearchIndex
 ) -> AskResult:
     """Answer one question from the engine's index. Never raises for any question text."""
     limit = max(1, int(limit))

@@ -13,14 +13,15 @@ import threading
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from retrieval.language.tokens import fold
 from retrieval.speakers.directory import SpeakerDirectory
 from retrieval.speakers.merging import SpeakerInfo, SpeakerRoster
-from retrieval.storage.store import fts_query
+from retrieval.storage.interfaces import Hit
+from retrieval.storage.store import Store, fts_query
 from retrieval.types import ArticleRef
 
 
@@ -116,10 +117,22 @@ _SNAPSHOTS: weakref.WeakKeyDictionary[Any, _Snapshot] = weakref.WeakKeyDictionar
 _LOCK = threading.Lock()
 
 
-class Searcher:
-    """The queries answers.py needs, over an `Engine` (its store, FAISS indexes, embedder)."""
+class SearchIndex(Protocol):
+    """What answering needs from the engine: its store, the embedder, the vector indexes."""
 
-    def __init__(self, engine: Any) -> None:
+    @property
+    def store(self) -> Store: ...
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+    def search_vectors(self, kind: str, query: np.ndarray, k: int) -> list[Hit]: ...
+    def search_among(
+        self, kind: str, query: np.ndarray, vids: Sequence[int], k: int
+    ) -> list[tuple[int, float]]: ...
+
+
+class Searcher:
+    """The queries answering needs, over the engine (its store, vector indexes, embedder)."""
+
+    def __init__(self, engine: SearchIndex) -> None:
         self.engine = engine
         self.store = engine.store
         self.conn: sqlite3.Connection = engine.store.conn

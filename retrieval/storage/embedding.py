@@ -18,9 +18,10 @@ from retrieval.storage.heap import release_free_memory
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
 
-    name: str
-    dim: int
-
+    @property
+    def name(self) -> str: ...
+    @property
+    def dim(self) -> int: ...
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
 

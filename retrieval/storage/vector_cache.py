@@ -1,0 +1,142 @@
+"""The per-process vector cache: one nearest-neighbour index per kind, following the store.
+
+The store is the truth; these indexes are rebuilt from its embeddings whenever their stamp is
+not the store's generation (another process wrote, a crash left old files), saved beside it
+under a temporary name and renamed, and patched in place after this process's own writes.
+Searches re-score the index's best candidates with the stored fp32 vectors, so scores are
+true cosines whatever the index's codes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from retrieval.errors import WhosaidError
+from retrieval.storage.heap import release_free_memory
+from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex
+from retrieval.storage.store import VECTOR_KINDS
+from retrieval.storage.vectors import SQ_TRAIN_MAX, VectorIndex
+
+
+class VectorCache:
+    """The indexes of one store in this process. Safe to share between threads."""
+
+    def __init__(self, store: ArticleStore) -> None:
+        self.store = store
+        self.indexes: dict[str, NearestIndex] = {}
+        self.lock = threading.RLock()
+
+    def current(self) -> bool:
+        """Whether every index mirrors the store's generation now."""
+        gen = self.store.generation()
+        return bool(self.indexes) and all(ix.generation == gen for ix in self.indexes.values())
+
+    def sync(self, dim: int) -> dict[str, NearestIndex]:
+        """Make the indexes match the store's generation: load the saved files or rebuild."""
+        gen = self.store.generation()
+        with self.lock:
+            if self.indexes and all(ix.generation == gen for ix in self.indexes.values()):
+                return self.indexes
+            rebuilt = False
+            indexes: dict[str, NearestIndex] = {}
+            for kind in VECTOR_KINDS:
+                ix: NearestIndex = VectorIndex(dim, kind)
+                try:
+                    loaded = ix.load(self.store.data_dir, gen)
+                except WhosaidError:
+                    loaded = False
+                if not loaded or ix.stale():
+                    self._rebuild(ix, gen)
+                    rebuilt = True
+                indexes[kind] = ix
+            if rebuilt and self.store.generation() == gen:
+                for ix in indexes.values():
+                    ix.save(self.store.data_dir, gen)
+            self.indexes = indexes
+            release_free_memory()  # the rows read, or a replaced index
+            return indexes
+
+    def _rebuild(self, ix: NearestIndex, gen: int) -> None:
+        """Rebuild one index from the store's vectors, streamed in batches."""
+        batches = self.store.vector_batches(ix.kind, ix.dim, first=SQ_TRAIN_MAX)
+        ix.build_batches(batches, self.store.vector_count(ix.kind), gen)
+
+    def follow(
+        self,
+        before: int,
+        removed: list[int],
+        added: dict[str, tuple[list[int], np.ndarray]] | None = None,
+    ) -> None:
+        """Patch the indexes after one write of this process that moved the store from
+        generation `before`: drop `removed` vector ids, add `added` per kind. When another
+        process wrote meanwhile, they are marked out of date and rebuilt on next use."""
+        with self.lock:
+            if not self.indexes or any(ix.generation != before for ix in self.indexes.values()):
+                return
+            for ix in self.indexes.values():
+                ix.remove(removed)
+            for kind, (ids, vecs) in (added or {}).items():
+                self.indexes[kind].add(ids, vecs)
+            after = self.store.generation()
+            for ix in self.indexes.values():
+                ix.generation = after if after == before + 1 else -1
+
+    def persist(self) -> None:
+        """Write the index files for the current generation (after a batch of writes).
+
+        An index that grew from a handful of vectors is rebuilt first, so its quantiser is
+        trained on real data (`VectorIndex.stale`); that happens once per index."""
+        with self.lock:
+            gen = self.store.generation()
+            if self.indexes and all(ix.generation == gen for ix in self.indexes.values()):
+                for ix in self.indexes.values():
+                    if ix.stale():
+                        self._rebuild(ix, gen)
+                    ix.save(self.store.data_dir, gen)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.indexes = {}
+
+    def search(self, index: NearestIndex, query: np.ndarray, k: int) -> list[Hit]:
+        """Nearest rows to a normalised query vector, best first.
+
+        The index's 8-bit codes pick 2k+8 candidates; their fp32 vectors from the store score
+        them exactly, so scores are true cosines (thresholds and self-matches hold) and a
+        near-tie the quantisation swapped is put back in order.
+        """
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+        if k <= 0:
+            return []
+        return self._exact(index.search(q, 2 * k + 8), q, k)
+
+    def search_among(
+        self, index: NearestIndex, query: np.ndarray, vids: Sequence[int], k: int
+    ) -> list[tuple[int, float]]:
+        """(vector id, cosine) of the k vectors among `vids` nearest to a normalised query,
+        best first. The index skips the others while it scans; scores are exact as above."""
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+        if k <= 0 or not vids:
+            return []
+        if index.is_hnsw:
+            # A graph walk filtered to a few of its nodes misses most of them: score them all.
+            hits = [(int(vid), 0.0) for vid in dict.fromkeys(vids)]
+        else:
+            hits = index.search(q, 2 * k + 8, among=vids)
+        return [(h.vid, h.score) for h in self._exact(hits, q, k)]
+
+    def _exact(self, hits: list[tuple[int, float]], q: np.ndarray, k: int) -> list[Hit]:
+        """The k best of the index's hits by the exact cosine of the store's fp32 vectors."""
+        rows = self.store.vector_rows([vid for vid, _ in hits])
+        out = []
+        for vid, _ in hits:
+            if vid in rows:
+                rkind, ref, aid, blob = rows[vid]
+                vec = np.frombuffer(blob, dtype=np.float32)
+                score = float(vec @ q) if vec.shape == q.shape else 0.0
+                out.append(Hit(rkind, ref, aid, score, vid))
+        out.sort(key=lambda h: -h.score)
+        return out[:k]

@@ -128,7 +128,7 @@ def _shown_quote(answer: Answer) -> str:
 
 
 def _article_line(ref: ArticleRef) -> str:
-    parts = [link(ref.url, ref.title or "Untitled article")]
+    parts = [link(ref.link or ref.url, ref.title or "Untitled article")]
     if ref.source:
         parts.append(escape(ref.source))
     if ref.published:
@@ -204,6 +204,10 @@ def answer_blocks(
     if result.abstained or not page:
         message = result.message or "I found nothing on that in the indexed articles."
         blocks.append(_section(":mag: " + cut_escaped(message, SECTION_CHARS - 10)))
+        if result.nearest and start == 0:  # "Nothing from 2015; the closest is from ..."
+            blocks.append(_context("*Closest*"))
+            for near in result.nearest[:MAX_PAGE]:
+                blocks.extend(answer_section(near, 600))
     elif result.message and start == 0:
         blocks.append(_context(cut_escaped(result.message, 500)))
     # Share the budget left between the quotes on this page.

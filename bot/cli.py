@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("questions", nargs="*", metavar="QUESTION")
     s.add_argument("--json", action="store_true", help="one JSON line per question")
     s.add_argument("--limit", type=int, default=3, help="answers per question (default 3)")
+    s.add_argument(
+        "--today",
+        type=_iso_day,
+        default=None,
+        help="the date 'last week' and 'recently' count from (YYYY-MM-DD; default today)",
+    )
     s = add("quotes", "Extract quotes from files without indexing, or list an article's quotes.")
     s.add_argument("files", nargs="*", metavar="FILE")
     s.add_argument("--jsonl", action="store_true", help="one JSON line per file")
@@ -121,7 +128,15 @@ def engine_from_settings(settings: Settings) -> Engine:
         allow_private_urls=settings.allow_private_urls,
         fetch_timeout_s=settings.fetch_timeout_s,
         fetch_max_bytes=settings.fetch_max_bytes,
+        today=settings.today,
     )
+
+
+def _iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2017-03-02") from exc
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -278,7 +293,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
     if not questions:
         raise WhosaidError('give at least one question, e.g. whosaid ask "who said X?"')
     for i, question in enumerate(questions):
-        result = engine.ask(question, limit=max(1, args.limit))
+        result = engine.ask(question, limit=max(1, args.limit), today=args.today)
         if args.json:
             _emit(result.to_json())
         else:

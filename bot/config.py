@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -40,6 +41,13 @@ class Settings(BaseSettings):
     allow_private_urls: bool = Field(default=False, alias="WHOSAID_ALLOW_PRIVATE_URLS")
     fetch_timeout_s: float = Field(default=10.0, gt=0, le=600, alias="WHOSAID_FETCH_TIMEOUT_S")
     fetch_max_bytes: int = Field(default=5_000_000, gt=0, alias="WHOSAID_FETCH_MAX_BYTES")
+    # what "last week" and "recently" count from; empty = the real date (set it for replays)
+    today: date | None = Field(default=None, alias="WHOSAID_TODAY")
+
+    @field_validator("today", mode="before")
+    @classmethod
+    def _today(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("slack_api_url")
     @classmethod

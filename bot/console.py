@@ -34,8 +34,8 @@ def render_answer(a: Answer, n: int) -> str:
     meta = ", ".join(p for p in (ref.source, ref.published) if p)
     title = ref.title or ref.url or ref.id
     lines.append(f"   — {title}" + (f" ({meta})" if meta else "") + f" [{ref.id}]")
-    if ref.url:
-        lines.append(f"     {ref.url}")
+    if ref.link or ref.url:
+        lines.append(f"     {ref.link or ref.url}")
     return "\n".join(lines)
 
 
@@ -43,6 +43,9 @@ def render(result: AskResult) -> str:
     """The answer as a person reads it in a terminal."""
     out = [result.message] if result.message else []
     out += [render_answer(a, i) for i, a in enumerate(result.answers, 1)]
+    if result.nearest:
+        out.append("Closest:")
+        out += [render_answer(a, i) for i, a in enumerate(result.nearest, 1)]
     return "\n".join(out)
 
 

@@ -163,19 +163,22 @@ class BotState:
         self._local = threading.local()
 
 
+def _answer_from_dict(raw: dict[str, Any]) -> Answer:
+    raw = dict(raw)
+    raw["article"] = ArticleRef(**raw["article"])
+    raw["also_in"] = [ArticleRef(**ref) for ref in raw.get("also_in", [])]
+    return Answer(**raw)
+
+
 def result_from_dict(data: dict[str, Any]) -> AskResult:
     """Rebuild an AskResult from `dataclasses.asdict` output."""
-    answers = []
-    for raw in data.get("answers", []):
-        raw = dict(raw)
-        raw["article"] = ArticleRef(**raw["article"])
-        raw["also_in"] = [ArticleRef(**ref) for ref in raw.get("also_in", [])]
-        answers.append(Answer(**raw))
     return AskResult(
         question=data["question"],
         intent=data["intent"],
         speakers=list(data.get("speakers", [])),
         abstained=bool(data["abstained"]),
         message=data.get("message", ""),
-        answers=answers,
+        answers=[_answer_from_dict(raw) for raw in data.get("answers", [])],
+        time=data.get("time"),
+        nearest=[_answer_from_dict(raw) for raw in data.get("nearest", [])],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,7 @@ class Engine:
         fetch_timeout_s: float = 10.0,
         fetch_max_bytes: int = 5_000_000,
         embedder: Embedder | None = None,
+        today: date | None = None,
     ) -> None:
         self.store = Store(data_dir)
         self.data_dir = self.store.data_dir
@@ -123,6 +125,7 @@ class Engine:
         self.fetch_timeout_s = fetch_timeout_s
         self.fetch_max_bytes = fetch_max_bytes
         self._embedder = embedder
+        self.today = today  # pinned "today" for dated questions (tests, replays)
         self._nlp: Any | None = None
         self.vectors = VectorCache(self.store)
         self._answered_gen = -1
@@ -333,12 +336,21 @@ class Engine:
         return report
 
     # -- reads ---------------------------------------------------------------------------------
-    def ask(self, question: str, *, context: Context | None = None, limit: int = 3) -> AskResult:
-        """Answer one question; never raises for any question text."""
+    def ask(
+        self,
+        question: str,
+        *,
+        context: Context | None = None,
+        limit: int = 3,
+        today: date | None = None,
+    ) -> AskResult:
+        """Answer one question; never raises for any question text. `today` (else the
+        engine's, else the real date) is what "last week" and "recently" count from."""
         from retrieval.answers.respond import answer
 
         gen = self.store.generation()
-        result = answer(question, context=context, limit=limit, index=self)
+        when = today or self.today
+        result = answer(question, context=context, limit=limit, index=self, today=when)
         if gen != self._answered_gen:
             # The first answer at a generation builds the read side's tables (speakers,
             # directory) from every row; return what that read left free in the heap.

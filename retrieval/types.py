@@ -70,6 +70,8 @@ class ArticleRef:
     url: str | None
     source: str | None
     published: str | None
+    # the url opened at the quote (a text fragment); None for file-only articles
+    link: str | None = None
 
 
 @dataclass
@@ -105,11 +107,15 @@ class AskResult:
     message: str
     answers: list[Answer]
     topic: str | None = None  # what the question was about, for a follow-up's "it"
+    # the publication dates the question asked about ({"from", "to"}, either may be None)
+    time: dict[str, str | None] | None = None
+    # when nothing matched the time: the quotes closest to it, apart from the answers
+    nearest: list[Answer] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out.pop("topic", None)  # not part of the `ask --json` contract
-        for a in out["answers"]:
+        for a in out["answers"] + out["nearest"]:
             a.pop("also_in", None)
         return out
 

@@ -7,7 +7,9 @@ rank; this decides what of a ranking is shown.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from retrieval.answers.links import quote_link
 from retrieval.answers.ranking import Scored, chain
 from retrieval.answers.search import QuoteRow, Searcher
 from retrieval.language.wording import norm
@@ -28,6 +30,8 @@ def build_answers(
         if len(out) >= limit:
             break
         q = x.quote
+        if not s.allows(q.article_id):
+            continue
         if not keep_all and _is_copy(s, q, by_words, seen_spans, also, x.copies):
             continue
         built = _answer(s, q, x.score)
@@ -102,7 +106,7 @@ def _answer(s: Searcher, q: QuoteRow, score: float) -> tuple[Answer, int, int] |
         cue=q.cue,
         how=q.how,
         context=text[ctx_start:ctx_end],
-        article=ref,
+        article=replace(ref, link=quote_link(ref.url, text[start:end])),
         score=round(max(0.0, min(1.0, score)), 4),
     )
     return answer, start, end

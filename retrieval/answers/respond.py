@@ -13,10 +13,12 @@ missed) and answer_building.py (a ranking becomes the answers shown).
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from functools import partial
 
 from retrieval.answers.building import build_answers
@@ -44,6 +46,7 @@ from retrieval.language.tokens import STOP_WORDS, fold
 from retrieval.language.verbs import PLAIN_SAYING_FORMS
 from retrieval.language.wording import norm, span_norm, span_stems, stems
 from retrieval.questions.parsing import ParsedQuestion, chatter_reply, parse_question
+from retrieval.questions.when import When, read_time
 from retrieval.types import Answer, AskResult, Context
 
 # "who said Z" needs a candidate this close (0..1, see _who_said_scores) to name anyone.
@@ -57,17 +60,71 @@ TITLED_MAX = 10
 
 
 def answer(
-    question: str, *, context: Context | None = None, limit: int = 3, index: SearchIndex
+    question: str,
+    *,
+    context: Context | None = None,
+    limit: int = 3,
+    index: SearchIndex,
+    today: date | None = None,
 ) -> AskResult:
     """Answer one question from the engine's index. Never raises for any question text."""
     limit = max(1, int(limit))
     try:
-        searcher = Searcher(index)
-        parsed = parse_question(question, searcher.directory, context, partial(_fitting, searcher))
-        return _Answerer(searcher, parsed, limit, context).run()
+        when = read_time(question, today or date.today()) if isinstance(question, str) else None
+        if when is None or not (when.bounded or when.latest):
+            searcher = Searcher(index)
+            parsed = parse_question(
+                question, searcher.directory, context, partial(_fitting, searcher)
+            )
+            return _Answerer(searcher, parsed, limit, context).run()
+        return _dated(question, when, context, limit, index)
     except (WhosaidError, sqlite3.Error) as exc:
         text = question if isinstance(question, str) else str(question)
         return AskResult(text, "search", [], True, f"I could not search the index: {exc}", [])
+
+
+def _dated(
+    question: str, when: When, context: Context | None, limit: int, index: SearchIndex
+) -> AskResult:
+    """A question with a time: answered from the articles published then, newest first; when
+    none match, an abstention that names the closest dated quotes apart from the answers."""
+    everything = Searcher(index)
+    dates = everything.published()
+    within = frozenset(a for a, d in dates.items() if when.holds(d)) if when.bounded else None
+    searcher = Searcher(index, within=within)
+    parsed = parse_question(when.rest, searcher.directory, context, partial(_fitting, searcher))
+    wide = limit if when.bounded else max(limit * 8, 24)  # "latest": the newest of many
+    result = _Answerer(searcher, parsed, wide, context).run()
+    newest = sorted(result.answers, key=lambda a: a.article.published or "", reverse=True)
+    result.answers = newest[:limit]
+    result.question = question
+    result.time = when.to_json() if when.bounded else None
+    undated = sum(1 for d in dates.values() if d is None)
+    left_out = f" {_plural(undated, 'undated article')} left out." if undated else ""
+    if result.answers:
+        scope = f" From {when.label}, newest first." if when.bounded else " Newest first."
+        result.message = f"{result.message}{scope}{left_out}"
+        return result
+    if not when.bounded or parsed.chatter or not parsed.text.strip():
+        return result
+    closest = _Answerer(everything, parsed, max(limit * 4, 12), context).run().answers
+    dated = [a for a in closest if a.article.published]
+    dated.sort(key=lambda a: (when.distance(a.article.published), a.article.published or ""))
+    result.nearest = dated[:limit]
+    result.abstained = True
+    message = f"Nothing from {when.label}"
+    if result.nearest:
+        message += f"; the closest is from {_month_year(result.nearest[0].article.published)}"
+    result.message = f"{message}.{left_out}"
+    return result
+
+
+def _month_year(published: str | None) -> str:
+    try:
+        day = date.fromisoformat(published or "")
+    except ValueError:
+        return "an undated article"
+    return f"{calendar.month_name[day.month]} {day.year}"
 
 
 def _fitting(s: Searcher, names: Sequence[str], words: str) -> list[str]:

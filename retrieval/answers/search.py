@@ -95,6 +95,7 @@ class _Snapshot:
 
 
 Key = TypeVar("Key", int, str)
+_T = TypeVar("_T", QuoteRow, QuoteStub)
 IN_BATCH = 500  # keys per "IN (...)" query, well under SQLite's bound-variable limit
 
 
@@ -132,8 +133,10 @@ class SearchIndex(Protocol):
 class Searcher:
     """The queries answering needs, over the engine (its store, vector indexes, embedder)."""
 
-    def __init__(self, engine: SearchIndex) -> None:
+    def __init__(self, engine: SearchIndex, within: frozenset[str] | None = None) -> None:
         self.engine = engine
+        # the articles a time-scoped question may draw on (None: all)
+        self.within = within
         self.store = engine.store
         self.conn: sqlite3.Connection = engine.store.conn
         gen = self.store.generation()
@@ -150,6 +153,14 @@ class Searcher:
         self._vecs: dict[str, np.ndarray] = {}
         self._dense: dict[tuple[str, bytes, int], list[tuple[int, str, float]]] = {}
         self._lexical: dict[tuple[str, str, int], list[int]] = {}
+
+    def allows(self, article_id: str) -> bool:
+        return self.within is None or article_id in self.within
+
+    def _allowed(self, items: list[_T]) -> list[_T]:
+        if self.within is None:
+            return items
+        return [x for x in items if x.article_id in self.within]
 
     # -- speakers ---------------------------------------------------------------------------
     @property
@@ -190,6 +201,11 @@ class Searcher:
                 batch,
             ):
                 self._refs[str(r[0])] = ArticleRef(str(r[0]), r[1], r[2], r[3], r[4])
+
+    def published(self) -> dict[str, str | None]:
+        """Article id -> its publication date (YYYY-MM-DD), None when it has none."""
+        rows = self.conn.execute("SELECT id, published FROM articles").fetchall()
+        return {str(r[0]): (str(r[1])[:10] if r[1] else None) for r in rows}
 
     def articles(self) -> list[tuple[str, str]]:
         """(id, title) of every article."""
@@ -242,7 +258,7 @@ class Searcher:
             return []
         marks = ",".join("?" * len(raws))
         rows = self._rows(f"WHERE s.name IN ({marks}) ORDER BY q.article_id, q.start", list(raws))
-        return [r for r in rows if r.speaker in wanted]
+        return self._allowed([r for r in rows if r.speaker in wanted])
 
     def quote_stubs(self, names: Iterable[str]) -> list[QuoteStub]:
         """`quotes_of` as stubs, in the same order; cached per speaker for the generation."""
@@ -255,7 +271,7 @@ class Searcher:
             out += stubs
         if len(wanted) > 1:
             out.sort(key=lambda st: (st.article_id, st.start))
-        return out
+        return self._allowed(out)
 
     def _load_stubs(self, name: str) -> list[QuoteStub]:
         raws = sorted(self.snapshot.raw_names.get(name, set()) | {name})
@@ -291,7 +307,7 @@ class Searcher:
         out: list[QuoteRow] = []
         for marks, batch in _in_batches(ids):
             out += self._rows(f"WHERE q.id IN {marks}", batch)
-        return out
+        return self._allowed(out)
 
     def quotes_in(self, article_id: str, start: int, end: int) -> list[QuoteRow]:
         return self._rows(
@@ -334,8 +350,11 @@ class Searcher:
         """(ref id, article id, cosine) of the k nearest chunks or quotes."""
         key = (kind, np.ascontiguousarray(vec, dtype=np.float32).tobytes(), k)
         if key not in self._dense:
-            hits = self.engine.search_vectors(kind, vec.reshape(1, -1), k)
-            self._dense[key] = [(h.ref_id, h.article_id, float(h.score)) for h in hits]
+            # a time-scoped question looks further, then keeps its articles' hits
+            want = k if self.within is None else min(8 * k, k + 2000)
+            hits = self.engine.search_vectors(kind, vec.reshape(1, -1), want)
+            found = [(h.ref_id, h.article_id, float(h.score)) for h in hits]
+            self._dense[key] = [h for h in found if self.allows(h[1])][:k]
         return list(self._dense[key])
 
     def dense_among(self, vec: np.ndarray, vids: Sequence[int], k: int) -> dict[int, float]:
@@ -403,5 +422,6 @@ class Searcher:
             for r in self.conn.execute(
                 f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN {marks}', batch
             ):
-                out[int(r[0])] = (str(r[1]), int(r[2]), int(r[3]))
+                if self.allows(str(r[1])):
+                    out[int(r[0])] = (str(r[1]), int(r[2]), int(r[3]))
         return out

@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.admin import Admin
 from bot.config import Settings
+from bot.export_command import ExportCommand
 from bot.listeners import Questions
 from bot.runtime import Runtime, describe, redact_bolt_logs
 from bot.state import BotState
@@ -101,6 +102,7 @@ def build_bot(settings: Settings, engine: Engine, *, client: WebClient | None = 
     admin = Admin(runtime)
     admin.register(app)
     Questions(runtime, admin).register(app)
+    ExportCommand(runtime).register(app)
 
     @app.error
     def on_error(error: Exception) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.commands import is_article_list, is_help
 from bot.console import render, render_articles, render_help
+from bot.exporting import FORMATS, render_rows
 from retrieval.errors import WhosaidError
 
 if TYPE_CHECKING:
@@ -77,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--jsonl", action="store_true", help="one JSON line per file")
     s.add_argument("--json", action="store_true", help="same as --jsonl")
     s.add_argument("--article", metavar="ID", help="list the quotes of an indexed article")
+    s = add("export", "Write a speaker's quotes as CSV or JSON lines (to stdout or --output).")
+    s.add_argument("--speaker", required=True, metavar="NAME", help="a name, surname or role")
+    s.add_argument("--topic", default=None, help="only quotes about this")
+    s.add_argument("--since", type=_iso_day, default=None, help="only articles from YYYY-MM-DD on")
+    s.add_argument("--format", choices=FORMATS, default="csv")
+    s.add_argument("--output", default=None, metavar="FILE", help="write here, not to stdout")
     add("chat", "A local console that answers like the bot.")
     s = add("serve", "Run the Slack bot: Socket Mode, or HTTP with --http.")
     s.add_argument("--http", action="store_true", help="serve POST /slack/events over HTTP")
@@ -152,6 +159,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "reindex": _cmd_reindex,
             "stats": _cmd_stats,
             "ask": _cmd_ask,
+            "export": _cmd_export,
             "quotes": _cmd_article_quotes,
             "chat": _cmd_chat,
             "serve": _cmd_serve,
@@ -300,6 +308,22 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings, engine: Engine) -> in
             if len(questions) > 1:
                 print(("\n" if i else "") + f"? {question}")
             print(render(result))
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    """`whosaid export --speaker NAME`: every quote of a speaker, oldest first."""
+    names, rows = engine.export(args.speaker, topic=args.topic, since=args.since)
+    if not names:
+        raise WhosaidError(f"nobody called {args.speaker!r} is in the indexed articles")
+    body = render_rows(rows, args.format)
+    if args.output:
+        Path(args.output).write_text(body, encoding="utf-8")
+        print(
+            f"{len(rows)} quotes from {', '.join(names)} written to {args.output}", file=sys.stderr
+        )
+    else:
+        sys.stdout.write(body)
     return 0
 
 

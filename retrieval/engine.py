@@ -18,7 +18,15 @@ from retrieval.storage.heap import release_free_memory
 from retrieval.storage.interfaces import Hit, NearestIndex
 from retrieval.storage.store import Prepared, Store, content_hash
 from retrieval.storage.vector_cache import VectorCache
-from retrieval.types import Article, AskResult, Context, FileExtraction, FileQuote, Quote
+from retrieval.types import (
+    Article,
+    AskResult,
+    Context,
+    ExportRow,
+    FileExtraction,
+    FileQuote,
+    Quote,
+)
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -357,6 +365,15 @@ class Engine:
             self._answered_gen = gen
             release_free_memory()
         return result
+
+    def export(
+        self, speaker: str, *, topic: str | None = None, since: date | None = None
+    ) -> tuple[list[str], list[ExportRow]]:
+        """(the speakers a name resolves to, every quote of theirs, oldest first), optionally
+        only those about `topic` or from articles published on or after `since`."""
+        from retrieval.answers.export import export_quotes
+
+        return export_quotes(self, speaker, topic, since)
 
     def articles(self) -> list[ArticleInfo]:
         # article_rows() selects exactly ArticleInfo's fields.

@@ -179,3 +179,17 @@ class FileExtraction:
     source: str
     quotes: list[FileQuote] = field(default_factory=list)
     error: str | None = None
+
+
+@dataclass
+class ExportRow:
+    """One quote of `whosaid export` (a CSV row or a JSON line)."""
+
+    speaker: str
+    role: str
+    quote: str
+    kind: str
+    how: str
+    article: str
+    link: str
+    published: str

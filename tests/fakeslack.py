@@ -52,6 +52,7 @@ class FakeSlack:
         self.token = token
         self.calls: list[Call] = []
         self.files: dict[str, FakeFile] = {}
+        self.uploads: dict[str, bytes] = {}  # files upload v2: file id -> the bytes sent
         self._rate_limited: dict[str, int] = {}
         self.socket_mode: FakeSocketMode | None = None  # set to serve apps.connections.open
         self._lock = threading.Lock()
@@ -171,6 +172,17 @@ class FakeSlack:
             return {"ok": True, "file": meta}
         if method == "apps.connections.open" and self.socket_mode is not None:
             return {"ok": True, "url": self.socket_mode.url}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users", "X"))[1:]}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.uploads) + 1:08d}"
+            self.uploads[file_id] = b""
+            url = f"{self.base_url}/upload/{file_id}"
+            return {"ok": True, "upload_url": url, "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = params.get("files")
+            listed = json.loads(files) if isinstance(files, str) else files or []
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in listed]}
         if method == "conversations.replies":
             return {"ok": True, "messages": [], "has_more": False}
         return {"ok": False, "error": "unknown_method"}
@@ -222,6 +234,11 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                     self._send(404, b"expired_url", "text/plain", {})
                     return
                 self._send(200, b"ok", "text/plain", {})
+                return
+            if url.path.startswith("/upload/"):  # files upload v2: the bytes themselves
+                fake.uploads[url.path.split("/")[2]] = raw
+                fake._record(Call("file_upload", {"bytes": len(raw)}, headers, path=url.path))
+                self._send(200, b"OK - " + str(len(raw)).encode(), "text/plain", {})
                 return
             if url.path.startswith("/files-pri/"):
                 fake._record(Call("file_download", params, headers, path=url.path))

@@ -27,9 +27,10 @@ from bot.blocks import (
     article_list_blocks,
     ingest_report_blocks,
     notice,
+    plain,
     stats_blocks,
 )
-from bot.runtime import Runtime, unwrap_slack_text
+from bot.runtime import Runtime, acknowledge, unwrap_slack_text
 from retrieval.engine import IngestReport
 from retrieval.errors import ArticleError, WhosaidError
 
@@ -60,7 +61,7 @@ class Admin:
         user = body.get("user_id")
         if not self.rt.is_admin(user):
             log.warning("refused %s for a non-admin user", COMMAND)
-            ack(text=REFUSAL, response_type="ephemeral")
+            acknowledge(ack, plain(REFUSAL), response_type="ephemeral")
             return
         verb, _, arg = unwrap_slack_text(body.get("text") or "").strip().partition(" ")
         verb, arg = verb.lower(), arg.strip()
@@ -74,34 +75,36 @@ class Admin:
 
         if verb == "add":
             if not re.match(r"^https?://\S+$", arg, re.IGNORECASE):
-                ack(text="Usage: `/whosaid-admin add https://example.com/article`")
+                acknowledge(ack, plain("Usage: `/whosaid-admin add https://example.com/article`"))
                 return
-            ack(text=f":hourglass_flowing_sand: Adding {arg} …", response_type="ephemeral")
+            adding = plain(f":hourglass_flowing_sand: Adding {arg} …")
+            acknowledge(ack, adding, response_type="ephemeral")
             self.rt.background("admin add", lambda: self._add(arg, reply), on_error)
         elif verb == "reindex":
-            ack(text=":hourglass_flowing_sand: Reindexing every article …")
+            acknowledge(ack, plain(":hourglass_flowing_sand: Reindexing every article …"))
             self.rt.background("admin reindex", lambda: self._reindex(reply), on_error)
         elif verb == "remove":
             if not _ID.match(arg):
-                ack(text="Usage: `/whosaid-admin remove ID` (ids are in `/whosaid-admin list`)")
+                how = "Usage: `/whosaid-admin remove ID` (ids are in `/whosaid-admin list`)"
+                acknowledge(ack, plain(how))
                 return
-            ack(text=f":hourglass_flowing_sand: Removing `{arg}` …")
+            acknowledge(ack, plain(f":hourglass_flowing_sand: Removing `{arg}` …"))
             self.rt.background("admin remove", lambda: reply(self._remove(arg)), on_error)
         elif verb == "list":
-            ack(text=":hourglass_flowing_sand: Listing articles …")
+            acknowledge(ack, plain(":hourglass_flowing_sand: Listing articles …"))
             self.rt.background(
                 "admin list",
                 lambda: reply(article_list_blocks(self.rt.engine.articles())),
                 on_error,
             )
         elif verb == "status":
-            ack(text=":hourglass_flowing_sand: Counting …")
+            acknowledge(ack, plain(":hourglass_flowing_sand: Counting …"))
             self.rt.background(
                 "admin status", lambda: reply(stats_blocks(self.rt.engine.stats())), on_error
             )
         else:
             usage = admin_help_blocks(COMMAND)
-            ack(text=usage.text, blocks=usage.blocks, response_type="ephemeral")
+            acknowledge(ack, usage, response_type="ephemeral")
 
     def on_remove_button(self, ack: Ack, body: dict[str, Any]) -> None:
         ack()

@@ -1,5 +1,9 @@
 """Answers and admin reports as Slack Block Kit, always inside Slack's limits.
 
+Renderers write raw text: `bot.slacktext.outgoing` escapes everything at the moment it is
+sent, and only the markup made with `link`, `mention` and `QUOTE_LINE` stays markup. Sizes are
+counted as sent (`shown_length`), escapes included.
+
 Slack rejects a message with more than 50 blocks or a section text over 3,000 characters, and
 long messages get truncated around 12,000 characters in all. Every renderer here returns a
 `Rendered` (blocks plus the `text` fallback notifications and screen readers use) that stays
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.commands import HELP_EXAMPLES
+from bot.slacktext import QUOTE_LINE, link, mention, shown_length
 from retrieval.types import Answer, ArticleRef, AskResult
 
 Block = dict[str, Any]
@@ -41,11 +46,6 @@ class Rendered:
     blocks: list[Block]
 
 
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn treats as control (`<!channel>` stays text)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def cut(text: str, limit: int) -> str:
     """Shorten `text` to at most `limit` characters, at a word boundary, ending with "…"."""
     text = text.strip()
@@ -58,33 +58,25 @@ def cut(text: str, limit: int) -> str:
     return head.rstrip(" ,;:—-") + "…"
 
 
-def cut_escaped(text: str, limit: int) -> str:
-    """Escape `text` for mrkdwn and cut it so the escaped form fits in `limit` characters."""
+def cut_shown(text: str, limit: int) -> str:
+    """Cut `text` so that, escaped as it will be sent, it fits in `limit` characters."""
     budget = limit
     while True:
-        out = escape(cut(text, budget))
-        if len(out) <= limit or budget <= 1:
-            return out[:limit]
-        budget -= len(out) - limit
-
-
-def link(url: str | None, label: str) -> str:
-    """A mrkdwn link for http(s) URLs; anything else (javascript:, file:) is shown as text."""
-    label = escape(label)
-    if not url or not url.lower().startswith(("http://", "https://")):
-        return label
-    safe = url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
-    return f"<{safe}|{label}>"
+        out = cut(text, budget)
+        over = shown_length(out) - limit
+        if over <= 0 or budget <= 1:
+            return out
+        budget = max(budget - over, 1)
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_CHARS]}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def _context(*texts: str) -> Block:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": t[:SECTION_CHARS]} for t in texts[:10] if t],
+        "elements": [{"type": "mrkdwn", "text": t} for t in texts[:10] if t],
     }
 
 
@@ -101,18 +93,19 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
 
 
 def _blockquote(text: str) -> str:
-    return "\n".join(">" + line if line.strip() else ">" for line in text.splitlines() or [""])
+    lines = text.splitlines() or [""]
+    return "\n".join(QUOTE_LINE + line if line.strip() else QUOTE_LINE for line in lines)
 
 
 def _said_line(answer: Answer) -> str:
-    who = f"*{escape(answer.speaker)}*" if answer.speaker else "*Unattributed*"
+    who = f"*{answer.speaker}*" if answer.speaker else "*Unattributed*"
     parts = [who]
     if answer.role:
-        parts.append(escape(answer.role))
+        parts.append(answer.role)
     head = ", ".join(parts)
     manner = answer.manner
     if manner:
-        head += f" · _{escape(manner)}_"
+        head += f" · _{manner}_"
     note = _KIND_NOTE.get(answer.kind)
     if note:
         head += f" ({note})"
@@ -130,9 +123,9 @@ def _shown_quote(answer: Answer) -> str:
 def _article_line(ref: ArticleRef) -> str:
     parts = [link(ref.link or ref.url, ref.title or "Untitled article")]
     if ref.source:
-        parts.append(escape(ref.source))
+        parts.append(ref.source)
     if ref.published:
-        parts.append(escape(ref.published))
+        parts.append(ref.published)
     return " · ".join(parts)
 
 
@@ -142,10 +135,10 @@ def _reported(answer: Answer, room: int) -> str | None:
     context = answer.context.strip()
     quote = answer.quote.strip()
     at = context.find(quote) if quote else -1
-    if at < 0 or len(escape(context)) + 2 > room or "*" in context:
+    if at < 0 or shown_length(context) + 2 > room or "*" in context:
         return None
     end = at + len(quote)
-    return f"{escape(context[:at])}*{escape(quote)}*{escape(context[end:])}"
+    return f"{context[:at]}*{quote}*{context[end:]}"
 
 
 def answer_section(answer: Answer, quote_chars: int = QUOTE_CHARS) -> list[Block]:
@@ -155,10 +148,11 @@ def answer_section(answer: Answer, quote_chars: int = QUOTE_CHARS) -> list[Block
     reported = _reported(answer, room) if answer.kind == "indirect" else None
     if reported is not None:
         body = reported
-    elif answer.kind == "indirect":
-        body = cut_escaped(_shown_quote(answer), room)
+    elif answer.kind != "direct":
+        # Reported or partly quoted: only the words the article itself quotes carry marks.
+        body = cut_shown(_shown_quote(answer), room)
     else:
-        body = "“" + cut_escaped(_shown_quote(answer), room) + "”"
+        body = "“" + cut_shown(_shown_quote(answer), room) + "”"
     extras = [_article_line(answer.article)]
     if answer.count:
         extras.append(f"{answer.count} quote{'s' if answer.count != 1 else ''} in the index")
@@ -173,6 +167,8 @@ def _fallback_line(answer: Answer) -> str:
     title = answer.article.title or "an article"
     if answer.kind == "indirect":
         return f"{who} (reported): {cut(answer.context.strip() or answer.quote, 300)} ({title})"
+    if answer.kind == "mixed":
+        return f"{who} (partly quoted): {cut(_shown_quote(answer), 300)} ({title})"
     return f"{who} said: “{cut(_shown_quote(answer), 300)}” ({title})"
 
 
@@ -185,10 +181,13 @@ def answer_blocks(
     shareable: bool = False,
     echo_question: bool = False,
     shared_by: str | None = None,
+    note_rest: bool = True,
 ) -> Rendered:
     """Render one page of an answer: `page_size` quotes from `start`, then Share/More buttons.
 
-    `answer_id` names the stored result the buttons refer to; without it there are no buttons.
+    `answer_id` names the stored result the buttons refer to; without it there are no buttons
+    and, unless `note_rest` is False (a page whose next page is already out), a note of how
+    many more there are.
     """
     page_size = max(1, min(page_size, MAX_PAGE))
     page = result.answers[start : start + page_size]
@@ -196,20 +195,20 @@ def answer_blocks(
     blocks: list[Block] = []
     heads: list[str] = []
     if shared_by:
-        heads.append(f"<@{escape(shared_by)}> asked: _{cut_escaped(result.question, 500)}_")
+        heads.append(f"{mention(shared_by)} asked: _{cut_shown(result.question, 500)}_")
     elif echo_question:
-        heads.append(f"_{cut_escaped(result.question, 500)}_")
+        heads.append(f"_{cut_shown(result.question, 500)}_")
     if heads:
         blocks.append(_context(*heads))
     if result.abstained or not page:
         message = result.message or "I found nothing on that in the indexed articles."
-        blocks.append(_section(":mag: " + cut_escaped(message, SECTION_CHARS - 10)))
+        blocks.append(_section(":mag: " + cut_shown(message, SECTION_CHARS - 10)))
         if result.nearest and start == 0:  # "Nothing from 2015; the closest is from ..."
             blocks.append(_context("*Closest*"))
             for near in result.nearest[:MAX_PAGE]:
                 blocks.extend(answer_section(near, 600))
     elif result.message and start == 0:
-        blocks.append(_context(cut_escaped(result.message, 500)))
+        blocks.append(_context(cut_shown(result.message, 500)))
     # Share the budget left between the quotes on this page.
     overhead = sum(_size(b) for b in blocks) + 800
     per_answer = (TOTAL_CHARS - overhead) // max(len(page), 1) - 600
@@ -220,7 +219,7 @@ def answer_blocks(
     if answer_id and rest > 0:
         label = f"More ({rest})"
         buttons.append(_button(label, MORE_ACTION, f"{answer_id}:{start + len(page)}"))
-    elif rest > 0:
+    elif rest > 0 and note_rest:
         blocks.append(_context(f"…and {rest} more."))
     if answer_id and shareable and page:
         buttons.append(
@@ -244,7 +243,7 @@ def _size(block: Block) -> int:
         if isinstance(item, dict):
             for key, value in item.items():
                 if key == "text" and isinstance(value, str):
-                    total += len(value)
+                    total += shown_length(value)
                 else:
                     stack.append(value)
         elif isinstance(item, list):
@@ -254,7 +253,7 @@ def _size(block: Block) -> int:
 
 def message_size(rendered: Rendered) -> int:
     """Characters in the blocks and fallback together."""
-    return len(rendered.text) + sum(_size(b) for b in rendered.blocks)
+    return shown_length(rendered.text) + sum(_size(b) for b in rendered.blocks)
 
 
 def _fit(rendered: Rendered) -> Rendered:
@@ -264,16 +263,21 @@ def _fit(rendered: Rendered) -> Rendered:
     body = [b for b in blocks if b.get("type") != "actions"]
 
     def total() -> int:
-        return len(rendered.text) + sum(_size(b) for b in body + actions)
+        return shown_length(rendered.text) + sum(_size(b) for b in body + actions)
 
     while body and (len(body) + len(actions) > MAX_BLOCKS or total() > TOTAL_CHARS):
         body.pop()
     return Rendered(text=rendered.text, blocks=body + actions)
 
 
+def plain(text: str) -> Rendered:
+    """A text-only message (a slash command's first reply)."""
+    return Rendered(text=text, blocks=[])
+
+
 def notice(text: str, emoji: str = ":information_source:") -> Rendered:
     """A one-section message (errors, refusals, progress)."""
-    shown = cut_escaped(text, SECTION_CHARS - 20)
+    shown = cut_shown(text, SECTION_CHARS - 20)
     return Rendered(text=cut(text, FALLBACK_CHARS), blocks=[_section(f"{emoji} {shown}")])
 
 
@@ -320,11 +324,11 @@ def article_list_blocks(
     blocks: list[Block] = [_section(f"*{len(articles)} indexed article(s)*")]
     for info in articles[:limit]:
         title = link(info.url, info.title or info.source_key)
-        line = f"{title}\n`{escape(info.id)}` · {info.quotes} quotes"
+        line = f"{title}\n`{info.id}` · {info.quotes} quotes"
         if info.source:
-            line += f" · {escape(info.source)}"
+            line += f" · {info.source}"
         if info.published:
-            line += f" · {escape(info.published)}"
+            line += f" · {info.published}"
         section = _section(line)
         if removable:
             section["accessory"] = {
@@ -356,7 +360,7 @@ def ingest_report_blocks(what: str, report: Any, titles: dict[str, str]) -> Rend
     lines: list[str] = []
 
     def named(ids: Sequence[str]) -> str:
-        shown = [f"{escape(titles.get(i) or i)} (`{escape(i)}`)" for i in ids[:10]]
+        shown = [f"{titles.get(i) or i} (`{i}`)" for i in ids[:10]]
         more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
         return "; ".join(shown) + more
 
@@ -369,13 +373,13 @@ def ingest_report_blocks(what: str, report: Any, titles: dict[str, str]) -> Rend
     if report.unchanged:
         lines.append(f":zzz: Already indexed, unchanged: {named(report.unchanged)}")
     for source, error in report.failed[:10]:
-        lines.append(f":x: {cut_escaped(source, 300)}: {cut_escaped(error, 500)}")
+        lines.append(f":x: {cut_shown(source, 300)}: {cut_shown(error, 500)}")
     lines.append(f"{report.quotes:,} quotes, {report.speakers:,} speakers.")
     ok = not report.failed
-    head = f"*{escape(what)}* {'done' if ok else 'finished with errors'}"
+    head = f"*{what}* {'done' if ok else 'finished with errors'}"
     text = (
         f"{what}: {len(report.added)} added, {len(report.failed)} failed, "
         f"{report.quotes} quotes, {report.speakers} speakers"
     )
-    body = cut("\n".join([head, *lines]), SECTION_CHARS)
+    body = cut_shown("\n".join([head, *lines]), SECTION_CHARS)
     return Rendered(text=text, blocks=[_section(body)])

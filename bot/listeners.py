@@ -23,9 +23,11 @@ from bot.blocks import (
     article_list_blocks,
     help_blocks,
     notice,
+    plain,
 )
 from bot.commands import is_article_list, is_help
-from bot.runtime import Runtime, clean_question
+from bot.runtime import Runtime, acknowledge, clean_question
+from bot.state import StoredAnswer
 from retrieval.types import AskResult, Context
 
 log = logging.getLogger("whosaid.bot")
@@ -114,9 +116,12 @@ class Questions:
                 started = time.monotonic()
                 before = self.rt.state.thread_context(channel, context_key) or Context()
                 result = self._ask(question, before)
-                answer_id = self._keep(result, user, shareable=False)
+                thread = (channel, context_key)
+                answer_id = self._keep(result, user, shareable=False, thread=thread)
                 # Remember the thread first: a follow-up may arrive as soon as the answer shows.
-                self.rt.state.remember_thread(channel, context_key, before.after(result))
+                # Only the first page is seen; More pages count when they are opened.
+                seen = before.after(result, seen=PAGE_SIZE)
+                self.rt.state.remember_thread(channel, context_key, seen)
                 self.rt.post(channel, answer_blocks(result, answer_id=answer_id), reply_thread)
                 log.info(
                     "answered a message in %s: %d answers in %.0f ms",
@@ -138,9 +143,9 @@ class Questions:
         question = clean_question(body.get("text") or "", context.bot_user_id)
         if is_help(question):
             usage = help_blocks(body.get("command") or "/whosaid")
-            ack(text=usage.text, blocks=usage.blocks, response_type="ephemeral")
+            acknowledge(ack, usage, response_type="ephemeral")
             return
-        ack(text=":eyes: Looking…", response_type="ephemeral")
+        acknowledge(ack, plain(":eyes: Looking…"), response_type="ephemeral")
         url, channel, user = body.get("response_url"), body.get("channel_id"), body.get("user_id")
 
         def work() -> None:
@@ -219,11 +224,10 @@ class Questions:
             page = answer_blocks(stored.result, start=start, answer_id=answer_id)
             thread = message.get("thread_ts") or message.get("ts")
             self.rt.post(str(channel), page, thread)
-            # The pressed button has done its job: take it off the earlier page.
-            kept = [b for b in message.get("blocks", []) if b.get("type") != "actions"]
-            self.rt.client.chat_update(
-                channel=str(channel), ts=message["ts"], text=message.get("text", ""), blocks=kept
-            )
+            self._saw(stored, start)
+            # The pressed button has done its job: the earlier page again, without buttons.
+            earlier = answer_blocks(stored.result, start=max(start - PAGE_SIZE, 0), note_rest=False)
+            self.rt.update(str(channel), str(message["ts"]), earlier)
 
         self.rt.background(
             "more",
@@ -235,11 +239,28 @@ class Questions:
     def _ask(self, question: str, context: Context) -> AskResult:
         return self.rt.engine.ask(question[:QUESTION_CHARS], context=context, limit=MAX_RESULTS)
 
-    def _keep(self, result: AskResult, user: str | None, *, shareable: bool) -> str | None:
-        """Store the answer when a button will need it later."""
+    def _keep(
+        self,
+        result: AskResult,
+        user: str | None,
+        *,
+        shareable: bool,
+        thread: tuple[str, str] | None = None,
+    ) -> str | None:
+        """Store the answer when a button will need it later (with the thread whose context
+        its More pages add to)."""
         if shareable or len(result.answers) > PAGE_SIZE:
-            return self.rt.state.save_answer(result, user)
+            return self.rt.state.save_answer(result, user, thread=thread)
         return None
+
+    def _saw(self, stored: StoredAnswer, start: int) -> None:
+        """A More page is now in the thread: its quotes count as shown there."""
+        if stored.thread is None:
+            return
+        context = self.rt.state.thread_context(*stored.thread)
+        if context is not None:
+            page = stored.result.answers[start : start + PAGE_SIZE]
+            self.rt.state.remember_thread(*stored.thread, context.saw(page))
 
 
 def _from_bot(event: dict[str, Any], context: BoltContext) -> bool:

@@ -27,6 +27,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.blocks import Rendered
 from bot.config import Settings
+from bot.slacktext import outgoing
 from bot.state import BotState
 from retrieval.engine import Engine
 from retrieval.errors import WhosaidError
@@ -66,6 +67,11 @@ def redact_bolt_logs(*names: str) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactBodies) for f in logger.filters):
             logger.addFilter(RedactBodies())
+
+
+def acknowledge(ack: Callable[..., Any], message: Rendered, **options: Any) -> None:
+    """Answer Slack's request at once (a slash command's first reply), escaped like any send."""
+    ack(**outgoing(message.text, message.blocks or None), **options)
 
 
 def friendly(exc: BaseException) -> str:
@@ -126,12 +132,15 @@ class Runtime:
         response = self.client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
-            text=message.text,
-            blocks=message.blocks,
             unfurl_links=False,
             unfurl_media=False,
+            **outgoing(message.text, message.blocks),
         )
         return response.get("ts")
+
+    def update(self, channel: str, ts: str, message: Rendered) -> None:
+        """Replace a message the bot posted."""
+        self.client.chat_update(channel=channel, ts=ts, **outgoing(message.text, message.blocks))
 
     def respond(self, response_url: str | None, message: Rendered, **options: Any) -> bool:
         """Send to a slash command's or button's response_url; False when that fails."""
@@ -147,7 +156,7 @@ class Runtime:
         )
         try:
             result = webhook.send(
-                text=message.text, blocks=message.blocks, unfurl_links=False, **options
+                unfurl_links=False, **outgoing(message.text, message.blocks), **options
             )
         except SLACK_ERRORS as exc:
             log.warning("response_url failed: %s", describe(exc))
@@ -171,7 +180,7 @@ class Runtime:
             return
         if channel and user:
             self.client.chat_postEphemeral(
-                channel=channel, user=user, text=message.text, blocks=message.blocks
+                channel=channel, user=user, **outgoing(message.text, message.blocks)
             )
 
     def react(self, channel: str, ts: str, name: str, *, add: bool = True) -> None:

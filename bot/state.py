@@ -32,10 +32,14 @@ CREATE TABLE IF NOT EXISTS threads (
     channel TEXT NOT NULL, thread_ts TEXT NOT NULL, speakers TEXT NOT NULL, at REAL NOT NULL,
     shown TEXT NOT NULL DEFAULT '[]', topic TEXT, PRIMARY KEY (channel, thread_ts));
 CREATE TABLE IF NOT EXISTS answers (
-    id TEXT PRIMARY KEY, result TEXT NOT NULL, asked_by TEXT, at REAL NOT NULL);
+    id TEXT PRIMARY KEY, result TEXT NOT NULL, asked_by TEXT, at REAL NOT NULL, thread TEXT);
 """
 
-_THREAD_COLUMNS = {"shown": "TEXT NOT NULL DEFAULT '[]'", "topic": "TEXT"}  # added later
+# columns added after the first release, by table
+_ADDED_COLUMNS = {
+    "threads": {"shown": "TEXT NOT NULL DEFAULT '[]'", "topic": "TEXT"},
+    "answers": {"thread": "TEXT"},
+}
 
 CLAIM_TTL_S = 24 * 3600  # Slack stops retrying after about an hour
 THREAD_TTL_S = 30 * 24 * 3600
@@ -46,6 +50,7 @@ ANSWER_TTL_S = 7 * 24 * 3600
 class StoredAnswer:
     result: AskResult
     asked_by: str | None
+    thread: tuple[str, str] | None = None  # (channel, thread key) whose context it adds to
 
 
 class BotState:
@@ -61,11 +66,12 @@ class BotState:
             with closing(sqlite3.connect(self.path, timeout=15)) as db:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(_SCHEMA)
-                # a state file from before threads kept what was shown and the topic
-                columns = {row[1] for row in db.execute("PRAGMA table_info(threads)")}
-                for name, decl in _THREAD_COLUMNS.items():
-                    if name not in columns:
-                        db.execute(f"ALTER TABLE threads ADD COLUMN {name} {decl}")
+                # a state file from an earlier release lacks the columns added since
+                for table, added in _ADDED_COLUMNS.items():
+                    columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                    for name, decl in added.items():
+                        if name not in columns:
+                            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the bot state at {self.path}: {exc}") from exc
         self.prune()
@@ -128,23 +134,35 @@ class BotState:
         shown = [(str(a), str(q)) for a, q in json.loads(row[1])]
         return Context(speakers=list(json.loads(row[0])), topic=row[2], shown=shown)
 
-    def save_answer(self, result: AskResult, asked_by: str | None = None) -> str:
+    def save_answer(
+        self,
+        result: AskResult,
+        asked_by: str | None = None,
+        *,
+        thread: tuple[str, str] | None = None,
+    ) -> str:
         answer_id = uuid.uuid4().hex[:16]
+        where = json.dumps(list(thread)) if thread else None
         with self._conn() as db:
             db.execute(
-                "INSERT INTO answers (id, result, asked_by, at) VALUES (?, ?, ?, ?)",
-                (answer_id, json.dumps(asdict(result)), asked_by, time.time()),
+                "INSERT INTO answers (id, result, asked_by, at, thread) VALUES (?, ?, ?, ?, ?)",
+                (answer_id, json.dumps(asdict(result)), asked_by, time.time(), where),
             )
         return answer_id
 
     def load_answer(self, answer_id: str) -> StoredAnswer | None:
         with self._conn() as db:
             row = db.execute(
-                "SELECT result, asked_by FROM answers WHERE id = ?", (answer_id,)
+                "SELECT result, asked_by, thread FROM answers WHERE id = ?", (answer_id,)
             ).fetchone()
         if row is None:
             return None
-        return StoredAnswer(result=result_from_dict(json.loads(row[0])), asked_by=row[1])
+        thread = tuple(json.loads(row[2])) if row[2] else None
+        return StoredAnswer(
+            result=result_from_dict(json.loads(row[0])),
+            asked_by=row[1],
+            thread=(str(thread[0]), str(thread[1])) if thread else None,
+        )
 
     def prune(self) -> None:
         """Forget old claims, threads and answers so the file stays small."""

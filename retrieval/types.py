@@ -138,23 +138,32 @@ class Context:
         `speakers`, which `after` keeps first (stored threads keep the order)."""
         return self.speakers[0] if self.speakers else None
 
-    def after(self, result: AskResult) -> Context:
+    def after(self, result: AskResult, *, seen: int | None = None) -> Context:
         """The context for the next question: the latest topic; an answer without a speaker
         keeps these speakers; more of the same speakers (or of some of them) adds to what
-        they have been shown. When several speakers answer (a shared surname), the one the
-        thread was about stays first: the last single speaker named, else the first shown."""
+        they have been shown — the first `seen` answers when only those were put in front of
+        the person (a page; see `saw` for the next). When several speakers answer (a shared
+        surname), the one the thread was about stays first: the last single speaker named,
+        else the first shown."""
         topic = result.topic or self.topic
         if not result.speakers:
             return Context(speakers=self.speakers, topic=topic, shown=self.shown)
-        seen = self.shown if set(result.speakers) <= set(self.speakers) else []
-        new = [(a.article.id, a.quote) for a in result.answers if a.speaker in result.speakers]
+        before = self.shown if set(result.speakers) <= set(self.speakers) else []
+        shown = result.answers if seen is None else result.answers[:seen]
+        new = [(a.article.id, a.quote) for a in shown if a.speaker in result.speakers]
         speakers = list(result.speakers)
         if len(speakers) > 1:
-            shown = [a.speaker for a in result.answers if a.speaker in speakers]
-            focus = self.focus if self.focus in speakers else (shown[0] if shown else None)
+            named = [a.speaker for a in result.answers if a.speaker in speakers]
+            focus = self.focus if self.focus in speakers else (named[0] if named else None)
             if focus is not None:
                 speakers = [focus, *(n for n in speakers if n != focus)]
-        return Context(speakers, topic, (seen + new)[-MAX_SHOWN:])
+        return Context(speakers, topic, (before + new)[-MAX_SHOWN:])
+
+    def saw(self, answers: list[Answer]) -> Context:
+        """The same conversation once these answers (a further page) were shown too."""
+        new = [(a.article.id, a.quote) for a in answers if a.speaker in self.speakers]
+        shown = [pair for pair in self.shown if pair not in new] + new
+        return Context(self.speakers, self.topic, shown[-MAX_SHOWN:])
 
 
 @dataclass

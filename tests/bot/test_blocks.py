@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
+from bot import blocks
 from bot.blocks import (
     MAX_BLOCKS,
     MORE_ACTION,
@@ -13,13 +15,10 @@ from bot.blocks import (
     SHARE_ACTION,
     TOTAL_CHARS,
     Rendered,
-    answer_blocks,
-    article_list_blocks,
     cut,
-    escape,
-    help_blocks,
     message_size,
 )
+from bot.slacktext import escape, outgoing
 from bot.state import result_from_dict
 from retrieval.engine import ArticleInfo
 from retrieval.types import Answer, ArticleRef, AskResult
@@ -61,6 +60,23 @@ def make_result(answers: list[Answer], abstained: bool = False, message: str = "
     )
 
 
+def sent(rendered: Rendered) -> Rendered:
+    """The message as Slack receives it (escaped on the way out)."""
+    return Rendered(**outgoing(rendered.text, rendered.blocks))
+
+
+def answer_blocks(*args: Any, **kwargs: Any) -> Rendered:
+    return sent(blocks.answer_blocks(*args, **kwargs))
+
+
+def article_list_blocks(*args: Any, **kwargs: Any) -> Rendered:
+    return sent(blocks.article_list_blocks(*args, **kwargs))
+
+
+def help_blocks(*args: Any, **kwargs: Any) -> Rendered:
+    return sent(blocks.help_blocks(*args, **kwargs))
+
+
 def section_texts(rendered: Rendered) -> list[str]:
     return [b["text"]["text"] for b in rendered.blocks if b["type"] == "section"]
 
@@ -97,6 +113,16 @@ def test_indirect_speech_is_marked_as_reported_and_shown_in_its_sentence() -> No
     assert "“" not in text, "reported speech is not shown as a quotation"
     assert ">Quill said *the vote would wait until June*, when the survey is done." in text
     assert f"Mara Quill (reported): {context}" in rendered.text
+
+
+def test_partly_quoted_speech_is_not_wrapped_in_quotation_marks() -> None:
+    quote = 'the harbour plan was "not dead yet" and would return in June'
+    answer = make_answer(quote, kind="mixed", context=f"Quill said {quote}.")
+    rendered = answer_blocks(make_result([answer]))
+    text = section_texts(rendered)[0]
+    assert "(partly quoted)" in text
+    assert f"\n>{quote}" in text and "“" not in text, "only the article's own marks"
+    assert "“" not in rendered.text and "(partly quoted)" in rendered.text
 
 
 def test_indirect_speech_without_its_sentence_shows_the_words() -> None:
@@ -228,3 +254,16 @@ def test_stored_result_round_trips() -> None:
 
     result = make_result([make_answer(also_in=[REF], count=4)])
     assert result_from_dict(json.loads(json.dumps(asdict(result)))) == result
+
+
+def test_markup_tokens_cannot_be_forged_by_text() -> None:
+    from bot.slacktext import QUOTE_LINE, link, mention, to_mrkdwn
+
+    made = link("https://news.example/a?x=1&y=2", "A <b> & c")
+    assert to_mrkdwn(made) == "<https://news.example/a?x=1&amp;y=2|A &lt;b&gt; &amp; c>"
+    assert to_mrkdwn(mention("U0ASKER1")) == "<@U0ASKER1>"
+    assert to_mrkdwn(mention("<!channel>")) == "someone"
+    assert to_mrkdwn(QUOTE_LINE + "a > b") == ">a &gt; b"
+    # The token alphabet without the process's secret is only stripped, never markup.
+    forged = "\ue000deadbeefLhttps://evil.example\ue001click\ue002"
+    assert "<" not in to_mrkdwn(forged) and "\ue000" not in to_mrkdwn(forged)

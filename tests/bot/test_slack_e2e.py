@@ -5,6 +5,7 @@ Web API on loopback, the real engine (real models, SQLite, FAISS) over the seed 
 from __future__ import annotations
 
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -295,7 +296,50 @@ def test_more_button_shows_the_next_page(slack: SlackDriver, slack_data_dir: Any
     assert quotes_in(post["blocks"])[0] == "Numbered statement 3."
     update = slack.fake.wait_for("chat.update")[0].params
     assert update["ts"] == message["ts"]
-    assert [b["type"] for b in update["blocks"]] == ["section"]
+    assert "actions" not in [b["type"] for b in update["blocks"]], "the button is gone"
+    assert quotes_in(update["blocks"]) == [f"Numbered statement {i}." for i in range(3)]
+
+
+def test_only_what_was_seen_counts_as_shown_in_a_thread(slack: SlackDriver) -> None:
+    """12 answers are fetched, 3 shown: "what else" moves on from the 3, and a More page
+    opened in the thread counts as seen too."""
+    ts, _ = slack.mention("what did Sessions say?")
+    first = answer_in_thread(slack.fake, ts).params
+    seen = quotes_in(first["blocks"])
+    more = [
+        e
+        for b in first["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == MORE_ACTION
+    ]
+    assert len(seen) == 3 and more, "the seed has more than a page of Sessions quotes"
+
+    def follow_up(count: int) -> list[str]:
+        slack.message("what else did he say?", thread_ts=ts)
+        calls = slack.fake.wait_for(
+            "chat.postMessage", lambda c: c.params.get("thread_ts") == ts, count=count
+        )
+        head = section_texts(calls[-1].params["blocks"])[0]
+        assert "all shown already" not in head, head
+        return quotes_in(calls[-1].params["blocks"])
+
+    second = follow_up(2)
+    assert second and not set(second) & set(seen), "what else shows what was not seen"
+    # Open the first answer's next page in the thread, then ask again.
+    message = {"ts": first.get("ts") or slack.new_ts(), "thread_ts": ts, "text": "", "blocks": []}
+    slack.click(MORE_ACTION, more[0]["value"], ephemeral=False, message=message)
+    page = slack.fake.wait_for(
+        "chat.postMessage", lambda c: c.params.get("thread_ts") == ts, count=3
+    )[-1]
+    paged = quotes_in(page.params["blocks"])
+    slack.fake.wait_for("chat.update")  # the page was posted and counted before this
+    slack.message("what else did he say?", thread_ts=ts)
+    last = slack.fake.wait_for(
+        "chat.postMessage", lambda c: c.params.get("thread_ts") == ts, count=4
+    )[-1]
+    third = quotes_in(last.params["blocks"])
+    assert not set(third) & set(paged), "a More page opened in the thread counts as seen"
 
 
 def test_twenty_concurrent_slash_commands_all_acked_fast_and_answered(
@@ -521,3 +565,107 @@ def test_logs_hold_no_tokens_and_no_message_text(slack: SlackDriver, session_log
         assert secret not in joined
     for text in (QUESTION, "about the election", "secret words", "kept this light", "Fuel has"):
         assert text not in joined
+
+
+# -- escaping: nothing from an article, a question, a file name or an error pings anyone -----
+
+CONTROL = (
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U123>",
+    "<#C123>",
+    "<https://x.example|click>",
+)
+HOSTILE_QUOTE = (
+    "Tell <!channel>, <!here> and <!everyone> that <@U123> posted in <#C123> and "
+    "<https://x.example|click> shows a &lt; sign"
+)
+HOSTILE_ARTICLE = (
+    "Harbour master warns <!everyone> about the tide tables\n\n"
+    "The harbour board met on Tuesday to talk about the new tide tables.\n\n"
+    f'"{HOSTILE_QUOTE}," said Orla Venn, the harbour master.\n\n'
+    "Venn said the tables would be printed again before the summer.\n"
+)
+_MARKUP = re.compile(r"<([^<>]*)>")
+
+
+def _sent_texts(call: Call) -> list[str]:
+    """What Slack parses for markup in one call: the text and every mrkdwn text object."""
+    texts = [call.params.get("text") or ""]
+    stack: list[Any] = [call.params.get("blocks") or []]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if item.get("type") == "mrkdwn" and isinstance(item.get("text"), str):
+                texts.append(item["text"])
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+    return texts
+
+
+def _assert_no_control_sequences(texts: list[str], links: set[str]) -> None:
+    """Only markup whosaid means: links to known article URLs and the sharer's mention."""
+    for text in texts:
+        for inner in _MARKUP.findall(text):
+            url = inner.split("|", 1)[0]
+            assert url in links or inner == f"@{USER}", f"raw control sequence <{inner}> in {text}"
+
+
+def _unescaped(texts: list[str]) -> str:
+    return "\n".join(texts).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def test_nothing_sent_to_slack_carries_a_control_sequence(
+    slack: SlackDriver, slack_engine: Any
+) -> None:
+    links = {a.url for a in slack_engine.articles() if a.url}
+    # An admin sends a file whose name is hostile and a hostile article.
+    slack.fake.add_file("F0BADNAME1", "<!here> notes.pdf", b"not an article")
+    slack.fake.add_file("F0HOSTILE1", "tides.txt", HOSTILE_ARTICLE.encode("utf-8"))
+    slack.message(
+        "",
+        channel=DM,
+        channel_type="im",
+        user=ADMIN,
+        subtype="file_share",
+        files=[{"id": "F0BADNAME1", "name": "x"}, {"id": "F0HOSTILE1", "name": "tides.txt"}],
+    )
+    report = slack.fake.wait_for(
+        "chat.postMessage", lambda c: c.params.get("channel") == DM, timeout=120
+    )[0]
+    assert "Added 1" in json.dumps(report.params["blocks"]), report.params
+    # Questions that carry the sequences (Slack sends typed "<" as "&lt;"), about the article.
+    typed = "who said &lt;!channel&gt; &lt;@U123&gt; &lt;#C123&gt; &lt;https://x.example|click&gt;?"
+    ts, _ = slack.mention(typed)
+    answer_in_thread(slack.fake, ts)
+    ts, _ = slack.mention("what did Orla Venn say about &lt;!here&gt; &amp;lt;?")
+    venn = answer_in_thread(slack.fake, ts)
+    url, reply = slack.command("what did Orla Venn say? &lt;!everyone&gt;")
+    private = response(slack.fake, url)[0]
+    answer_id = private.params["blocks"][-1]["elements"][-1]["value"].split(":")[0]
+    slack.click(SHARE_ACTION, f"{answer_id}:0")
+    slack.fake.wait_for("response_url", lambda c: c.params.get("response_type") == "in_channel")
+    # An admin error that repeats what was typed.
+    add_url, add_reply = slack.command(
+        "add http://127.0.0.1:9/&lt;!channel&gt;", user=ADMIN, command="/whosaid-admin"
+    )
+    response(slack.fake, add_url, count=1, timeout=60)
+    time.sleep(0.5)
+    calls = [
+        c
+        for c in slack.fake.calls
+        if c.method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url")
+    ]
+    texts = [t for c in calls for t in _sent_texts(c)]
+    acks = [json.loads(r.body) for r in (reply, add_reply) if r.body.startswith("{")]
+    texts += [t for ack in acks for t in _sent_texts(Call("ack", ack, {}))]
+    _assert_no_control_sequences(texts, links)
+    shown = _unescaped(texts)
+    # The words still read right: the sequences are shown as the article and question wrote them.
+    for sequence in CONTROL:
+        assert sequence in shown, sequence
+    assert "a &lt; sign" in shown, "an escape written in the article is shown as written"
+    assert "<!here> notes.pdf" in shown, "the hostile file name is named in the report"
+    assert "Orla Venn" in json.dumps(venn.params["blocks"])

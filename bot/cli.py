@@ -125,11 +125,20 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(**overrides)
 
 
-def engine_from_settings(settings: Settings) -> Engine:
+# Commands that only read open the store read-only; only these create a missing one.
+READING = frozenset({"ask", "stats", "articles", "chat", "quotes"})
+CREATING = frozenset({"index", "run", "serve"})
+
+
+def engine_from_settings(
+    settings: Settings, *, read_only: bool = False, create: bool = True
+) -> Engine:
     from retrieval.engine import Engine
 
     return Engine(
         settings.data_dir,
+        read_only=read_only,
+        create=create,
         embedding_model=settings.embedding_model,
         spacy_model=settings.spacy_model,
         allow_private_urls=settings.allow_private_urls,
@@ -150,7 +159,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.command == "quotes" and not args.article:
         return _cmd_extract(args, settings)
-    engine = engine_from_settings(settings)
+    engine = engine_from_settings(
+        settings, read_only=args.command in READING, create=args.command in CREATING
+    )
     try:
         handler = {
             "index": _cmd_index,

@@ -110,7 +110,9 @@ def extract(
 class Engine:
     """Open a data dir; ingest, remove, reindex, ask. Safe to share between threads.
 
-    Models load lazily on first use, so `stats` and `articles` stay fast.
+    Models load lazily on first use, so `stats` and `articles` stay fast. `read_only` opens
+    an existing store without ever writing to it (an out-of-date vector cache is rebuilt in
+    memory only); `create=False` refuses a data dir that holds no store instead of making one.
     """
 
     def __init__(
@@ -124,8 +126,10 @@ class Engine:
         fetch_max_bytes: int = 5_000_000,
         embedder: Embedder | None = None,
         today: date | None = None,
+        read_only: bool = False,
+        create: bool = True,
     ) -> None:
-        self.store = Store(data_dir)
+        self.store = Store(data_dir, read_only=read_only, create=create)
         self.data_dir = self.store.data_dir
         self.embedding_model = embedding_model
         self.spacy_model = spacy_model
@@ -135,7 +139,7 @@ class Engine:
         self._embedder = embedder
         self.today = today  # pinned "today" for dated questions (tests, replays)
         self._nlp: Any | None = None
-        self.vectors = VectorCache(self.store)
+        self.vectors = VectorCache(self.store, read_only=read_only)
         self._answered_gen = -1
         self._write_lock = threading.Lock()
         self._model_lock = threading.Lock()

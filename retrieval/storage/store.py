@@ -8,6 +8,7 @@ processes keep answering while a writer works. Connections are per thread.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -205,20 +206,38 @@ def fts_query(text: str, max_terms: int = 32) -> str | None:
 
 
 class Store:
-    """The SQLite store in `data_dir/whosaid.db`."""
+    """The SQLite store in `data_dir/whosaid.db`.
 
-    def __init__(self, data_dir: Path | str) -> None:
+    `read_only` opens an existing store for reading and never writes (a store on read-only
+    media, or commands that only read). A missing store is created unless `create` is False
+    or the store is read-only; then it is an error."""
+
+    def __init__(
+        self, data_dir: Path | str, *, read_only: bool = False, create: bool = True
+    ) -> None:
         self.data_dir = Path(data_dir)
-        try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create data dir {self.data_dir}: {exc.strerror}") from exc
+        self.read_only = read_only
+        self.path = self.data_dir / "whosaid.db"
+        if read_only or not create:
+            if not self.path.is_file():
+                raise StoreError(f"no whosaid store at {self.data_dir} (index articles first)")
+        if not read_only:
+            try:
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create data dir {self.data_dir}: {exc.strerror}") from exc
         if not self.data_dir.is_dir():
             raise StoreError(f"data dir {self.data_dir} is not a directory")
-        self.path = self.data_dir / "whosaid.db"
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        if read_only:
+            try:
+                if self.get_meta("schema_version") is None:
+                    raise StoreError(f"no whosaid store at {self.data_dir} (index articles first)")
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+            return
         try:
             self.conn.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
@@ -235,19 +254,35 @@ class Store:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             try:
-                conn = sqlite3.connect(
-                    self.path, timeout=60, isolation_level=None, check_same_thread=False
-                )
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("PRAGMA foreign_keys=ON")
-                conn.execute("PRAGMA busy_timeout=60000")
+                conn = self._connect()
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
             with self._all_lock:
                 self._all.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            # Where nothing can be written (read-only media), WAL's shared-memory file cannot
+            # be created either: the file is then opened as immutable, which needs neither.
+            writable = os.access(self.data_dir, os.W_OK) and (os.access(self.path, os.W_OK))
+            mode = "mode=ro" if writable else "immutable=1"
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?{mode}",
+                uri=True,
+                timeout=60,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute("PRAGMA busy_timeout=60000")
+            return conn
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=60000")
         return conn
 
     @contextmanager

@@ -22,10 +22,12 @@ from retrieval.storage.vectors import SQ_TRAIN_MAX, VectorIndex
 
 
 class VectorCache:
-    """The indexes of one store in this process. Safe to share between threads."""
+    """The indexes of one store in this process. Safe to share between threads.
+    `read_only`: a rebuilt index is kept in memory only, never saved beside the store."""
 
-    def __init__(self, store: ArticleStore) -> None:
+    def __init__(self, store: ArticleStore, *, read_only: bool = False) -> None:
         self.store = store
+        self.read_only = read_only
         self.indexes: dict[str, NearestIndex] = {}
         self.lock = threading.RLock()
 
@@ -52,7 +54,7 @@ class VectorCache:
                     self._rebuild(ix, gen)
                     rebuilt = True
                 indexes[kind] = ix
-            if rebuilt and self.store.generation() == gen:
+            if rebuilt and not self.read_only and self.store.generation() == gen:
                 for ix in indexes.values():
                     ix.save(self.store.data_dir, gen)
             self.indexes = indexes

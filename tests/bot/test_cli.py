@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -189,3 +190,75 @@ def test_readme_quick_start_make_run_answers_from_a_pipe(tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.startswith("? what did Chaffetz say?\nJason Chaffetz:")
     assert "because of how he answered his question in his testimony" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["ask", "who said it?"], ["stats"], ["articles"], ["chat"], ["remove", "abc"], ["reindex"]],
+    ids=lambda a: a[0],
+)
+def test_reading_a_data_dir_that_holds_no_store_is_an_error_not_a_new_store(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere"
+    assert main([*argv, "--data-dir", str(missing)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"whosaid: error: no whosaid store at {missing} (index articles first)"
+    assert not missing.exists(), "nothing was created"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main([*argv, "--data-dir", str(empty)]) == 2
+    assert list(empty.iterdir()) == []
+
+
+def test_index_still_creates_the_store(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "data"
+    (tmp_path / "a.txt").write_text(GOOD)
+    assert main(["index", str(tmp_path / "a.txt"), "--data-dir", str(target)]) == 0
+    assert (target / "whosaid.db").is_file()
+
+
+def _files(root: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in root.iterdir()}
+
+
+def test_a_read_only_store_can_be_queried_and_is_never_written(seeded_dir: Path) -> None:
+    """Files owned by someone else with no write permission, as on read-only media; the
+    FAISS cache is gone, so it is rebuilt in memory and not written."""
+    import tempfile
+
+    # pytest's own temporary folders are private to their owner: use one anybody may enter
+    holder = Path(tempfile.mkdtemp(prefix="whosaid-ro-"))
+    holder.chmod(0o755)
+    seeded_copy = holder / "data"
+    shutil.copytree(seeded_dir, seeded_copy)
+    for cache in seeded_copy.glob("*.faiss"):
+        cache.unlink()
+    before = _files(seeded_copy)
+    for path in [seeded_copy, *seeded_copy.iterdir()]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # root writes anywhere: ask as an unprivileged user instead
+        if shutil.which("setpriv") is None:
+            pytest.skip("needs setpriv to drop root")
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WHOSAID_"))}
+    env.update(HOME=str(seeded_copy.parent), PYTHONPATH=str(ROOT))
+    try:
+        for argv in (["ask", "--json", "who said nothingburger?"], ["stats", "--json"]):
+            done = subprocess.run(
+                [*prefix, sys.executable, "-m", "bot.cli", "--data-dir", str(seeded_copy), *argv],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+                timeout=300,
+            )
+            assert done.returncode == 0, done.stderr
+            assert json.loads(done.stdout.splitlines()[0])
+        assert "Cruz" in done.stdout or json.loads(done.stdout)["articles"] == 1
+    finally:
+        for path in [seeded_copy, *seeded_copy.iterdir()]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    assert _files(seeded_copy) == before, "nothing written, no cache saved"
+    shutil.rmtree(holder)

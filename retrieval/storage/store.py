@@ -218,9 +218,8 @@ class Store:
         self.data_dir = Path(data_dir)
         self.read_only = read_only
         self.path = self.data_dir / "whosaid.db"
-        if read_only or not create:
-            if not self.path.is_file():
-                raise StoreError(f"no whosaid store at {self.data_dir} (index articles first)")
+        if (read_only or not create) and not self.path.is_file():
+            raise StoreError(f"no whosaid store at {self.data_dir} (index articles first)")
         if not read_only:
             try:
                 self.data_dir.mkdir(parents=True, exist_ok=True)

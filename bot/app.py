@@ -85,11 +85,14 @@ def build_bot(settings: Settings, engine: Engine, *, client: WebClient | None = 
             process_before_response=False,
             logger=logging.getLogger(BOLT_LOGGER),
         )
-    except (BoltError, SlackApiError, SlackRequestError, OSError) as exc:
+    except (SlackRequestError, OSError) as exc:
+        reason = getattr(exc, "reason", None) or exc
         raise WhosaidError(
-            f"Slack did not accept SLACK_BOT_TOKEN at {settings.slack_api_url} "
-            f"({type(exc).__name__})"
+            f"cannot reach Slack at SLACK_API_URL {settings.slack_api_url} "
+            f"({type(reason).__name__}): check the address and the network"
         ) from None
+    except (BoltError, SlackApiError) as exc:
+        raise WhosaidError(_refused(exc, settings.slack_api_url)) from None
     runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -110,6 +113,18 @@ def build_bot(settings: Settings, engine: Engine, *, client: WebClient | None = 
         log.error("slack listener failed: %s", describe(error))
 
     return WhosaidBot(app=app, runtime=runtime)
+
+
+_TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}
+
+
+def _refused(exc: BoltError | SlackApiError, api_url: str) -> str:
+    """Why auth.test failed, in words: the token, or something else at that address."""
+    response = getattr(exc, "response", None)
+    code = str(response.get("error") or "") if response is not None else ""
+    if not code or code in _TOKEN_ERRORS:
+        return f"Slack did not accept SLACK_BOT_TOKEN at {api_url} ({code or type(exc).__name__})"
+    return f"Slack at SLACK_API_URL {api_url} refused the bot's first call (auth.test: {code})"
 
 
 def create_app(settings: Settings, engine: Engine, *, client: WebClient | None = None) -> App:

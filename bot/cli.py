@@ -6,7 +6,8 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bot.commands import is_article_list, is_help
 from bot.console import render, render_articles, render_help
 from bot.exporting import FORMATS, render_rows
-from retrieval.errors import WhosaidError
+from retrieval.errors import IngestInterrupted, WhosaidError
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("whosaid")
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,8 +112,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WhosaidError as exc:
         print(f"whosaid: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except IngestInterrupted as exc:
+        print(
+            f"whosaid: interrupted: {exc.committed} of {exc.total} articles indexed; "
+            "run again to finish",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
 
@@ -187,17 +196,29 @@ def _emit(obj: object) -> None:
 
 @contextmanager
 def _progress(total_hint: int, quiet: bool = False) -> Iterator[Any]:
-    """A rich progress bar on stderr when there is more than a few articles."""
+    """Progress on stderr when there are more than a few articles: a bar with an ETA on a
+    terminal, else (a log, a pipe, CI) a line every LOG_EVERY_S seconds."""
     if quiet or total_hint <= 3:
         yield None
         return
+    if not sys.stderr.isatty():
+        yield _progress_lines()
+        return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
         TextColumn("{task.fields[what]}", style="dim"),
         console=Console(stderr=True),
         transient=True,
@@ -208,6 +229,36 @@ def _progress(total_hint: int, quiet: bool = False) -> Iterator[Any]:
             bar.update(task, completed=done, total=total, what=Path(what).name[:40])
 
         yield update
+
+
+LOG_EVERY_S = 5.0
+
+
+def _progress_lines() -> Callable[[int, int, str], None]:
+    """A progress callback that logs `done/total, rate, ETA` at most every LOG_EVERY_S."""
+    started = time.monotonic()
+    last = [started]
+
+    def update(done: int, total: int, _what: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < LOG_EVERY_S and done < total:
+            return
+        last[0] = now
+        rate = done / max(now - started, 1e-9)
+        eta = (total - done) / rate if rate > 0 else 0.0
+        print(
+            f"indexing: {done}/{total} articles, {rate:.1f}/s, ETA {_clock(eta)}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return update
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _count_inputs(sources: list[str]) -> int:

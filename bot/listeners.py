@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk.errors import SlackApiError
 
 from bot.admin import Admin
 from bot.blocks import (
@@ -35,6 +36,10 @@ log = logging.getLogger("whosaid.bot")
 MAX_RESULTS = 12  # asked for at once; the first PAGE_SIZE are shown, the rest behind "More"
 QUESTION_CHARS = 2000
 WORKING = "eyes"
+# Where the bot may not post: a private channel it was not invited to, an archived one.
+NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+# Conversations where every message is a question to the bot: DMs and group DMs.
+_DIRECT = {"im", "mpim"}
 # Message subtypes that are a person writing something new; edits, joins and bots are not.
 _ANSWERABLE_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
@@ -70,7 +75,7 @@ class Questions:
         if not channel or not ts or not event.get("user"):
             return
         thread_ts = event.get("thread_ts")
-        if event.get("channel_type") == "im":
+        if event.get("channel_type") in _DIRECT:
             if event.get("files"):
                 if self.rt.state.claim(f"msg:{channel}:{ts}"):
                     self.rt.background(
@@ -185,9 +190,18 @@ class Questions:
                 self.rt.reply_private(url, channel, user, _expired(), replace=False)
                 return
             message = answer_blocks(stored.result, start=start, shared_by=user)
+            # The button's response_url posts in any channel the command was used in; past
+            # its 30 minutes the bot posts itself, which chat:write.public allows in public
+            # channels it is not in, but not in private ones.
             posted = self.rt.respond(url, message, response_type="in_channel")
             if not posted and channel:
-                self.rt.post(channel, message)
+                try:
+                    self.rt.post(channel, message)
+                except SlackApiError as exc:
+                    if exc.response.get("error") not in NOT_IN_CHANNEL:
+                        raise
+                    self.rt.reply_private(url, channel, user, _not_in_channel(), replace=False)
+                    return
             self.rt.respond(url, notice("Shared."), delete_original=True)
 
         self.rt.background(
@@ -278,6 +292,14 @@ def _button_value(body: dict[str, Any]) -> tuple[str, int]:
     value = str(actions[0].get("value") or "")
     answer_id, _, start = value.partition(":")
     return answer_id, int(start) if start.isdigit() else 0
+
+
+def _not_in_channel() -> Rendered:
+    return notice(
+        "I cannot post in this channel because I am not a member of it (a private channel). "
+        "Invite me with `/invite @whosaid`, then press *Share in channel* again.",
+        ":lock:",
+    )
 
 
 def _expired() -> Rendered:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.errors import StoreError, WhosaidError
+from retrieval.errors import IngestInterrupted, StoreError, WhosaidError
 from retrieval.ingest.chunking import chunk_text, estimate_tokens
 from retrieval.storage.embedding import Embedder
 from retrieval.storage.heap import release_free_memory
@@ -221,41 +221,61 @@ class Engine:
     # -- writes -------------------------------------------------------------------------------
     def ingest(self, sources: Iterable[str], progress: Progress | None = None) -> IngestReport:
         """Index files, folders and URLs. Bad sources are reported in `failed`, not raised."""
-        from retrieval.ingest.articles import expand_sources, load_source
+        from retrieval.ingest.articles import expand_sources
 
         report = IngestReport()
         items = expand_sources(list(sources))
         fetcher = self._fetcher()
         total = len(items)
-        pending: list[Article] = []
         with self._write_lock:
-            for done, (src, err) in enumerate(items, 1):
-                if err is not None:
-                    report.failed.append((src, str(err)))
-                else:
-                    try:
-                        article = load_source(src, fetcher)
-                    except WhosaidError as exc:
-                        report.failed.append((src, str(exc)))
-                    else:
-                        # An article is listed by its title; a plain file without one is
-                        # named after the file.
-                        if not article.title and "://" not in src:
-                            article.title = Path(src).stem.replace("_", " ")
-                        same, _ = self.store.find_article(
-                            article.source_key, content_hash(article.text)
-                        )
-                        if same is not None:
-                            report.unchanged.append(same)
-                        else:
-                            pending.append(article)
-                if len(pending) >= BATCH or (done == total and pending):
-                    self._write(pending, report)
-                    pending = []
-                if progress:
-                    progress(done, total, src)
+            try:
+                self._ingest_items(items, fetcher, report, progress)
+            except KeyboardInterrupt:
+                committed = len(report.added) + len(report.replaced) + len(report.unchanged)
+                raise IngestInterrupted(committed, total) from None
             self._persist()
+        # People, not mentions per article: one speaker quoted in two articles counts once,
+        # as `stats` counts them.
+        report.speakers = self.store.quoted_speakers(report.added + report.replaced)
         return report
+
+    def _ingest_items(
+        self,
+        items: Sequence[tuple[str, Exception | None]],
+        fetcher: Any,
+        report: IngestReport,
+        progress: Progress | None,
+    ) -> None:
+        """Load, prepare and commit `items` in batches of BATCH articles."""
+        from retrieval.ingest.articles import load_source
+
+        total = len(items)
+        pending: list[Article] = []
+        for done, (src, err) in enumerate(items, 1):
+            if err is not None:
+                report.failed.append((src, str(err)))
+            else:
+                try:
+                    article = load_source(src, fetcher)
+                except WhosaidError as exc:
+                    report.failed.append((src, str(exc)))
+                else:
+                    # An article is listed by its title; a plain file without one is
+                    # named after the file.
+                    if not article.title and "://" not in src:
+                        article.title = Path(src).stem.replace("_", " ")
+                    same, _ = self.store.find_article(
+                        article.source_key, content_hash(article.text)
+                    )
+                    if same is not None:
+                        report.unchanged.append(same)
+                    else:
+                        pending.append(article)
+            if len(pending) >= BATCH or (done == total and pending):
+                self._write(pending, report)
+                pending = []
+            if progress:
+                progress(done, total, src)
 
     def _prepare(self, articles: Sequence[Article]) -> list[Prepared]:
         from retrieval.extraction.extractor import extract_many
@@ -303,7 +323,6 @@ class Engine:
                 result.article_id
             )
             report.quotes += result.quotes
-            report.speakers += result.speakers
             self.vectors.follow(
                 before,
                 result.removed_vids,

@@ -10,6 +10,10 @@
 A question is never an error: `ask` answers every question, an absurd one with an abstention.
 
 The CLI prints these as one line and exits 2; the bot turns them into a polite reply.
+
+    KeyboardInterrupt
+    └── IngestInterrupted        Ctrl-C during `ingest`: how many articles were committed
+                                 (the CLI says so and exits 130)
 """
 
 from __future__ import annotations
@@ -37,3 +41,13 @@ class IndexCorruptError(StoreError):
 
 class ModelError(WhosaidError):
     """A model (embedding or spaCy) cannot be loaded from local files."""
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an ingest. Articles are committed in batches: `committed` of `total`
+    are in the store (a batch in progress was rolled back), so running again finishes."""
+
+    def __init__(self, committed: int, total: int) -> None:
+        super().__init__(f"{committed} of {total} articles indexed")
+        self.committed = committed
+        self.total = total

@@ -55,6 +55,7 @@ class FakeSlack:
         self.uploads: dict[str, bytes] = {}  # files upload v2: file id -> the bytes sent
         self._rate_limited: dict[str, int] = {}
         self.socket_mode: FakeSocketMode | None = None  # set to serve apps.connections.open
+        self.private_channels: set[str] = set()  # channels the bot is not in (not_in_channel)
         self._lock = threading.Lock()
         self._ts = 1_700_000_000_000
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -147,6 +148,8 @@ class FakeSlack:
                 "bot_id": BOT_ID,
             }
         if method == "chat.postMessage":
+            if params.get("channel") in self.private_channels:
+                return {"ok": False, "error": "not_in_channel"}
             ts = self.next_ts()
             message = {"text": params.get("text"), "ts": ts, "bot_id": BOT_ID}
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}

@@ -567,6 +567,23 @@ class Store:
             "vectors": one("SELECT COUNT(*) FROM embeddings"),
         }
 
+    def quoted_speakers(self, article_ids: Sequence[str]) -> int:
+        """Distinct speakers quoted in these articles (counted as `counts` counts them)."""
+        ids = list(dict.fromkeys(article_ids))
+        found: set[int] = set()
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            found.update(
+                int(row[0])
+                for row in self.conn.execute(
+                    "SELECT DISTINCT speaker_id FROM quotes "
+                    f"WHERE speaker_id IS NOT NULL AND article_id IN ({marks})",
+                    part,
+                )
+            )
+        return len(found)
+
     def vector_count(self, kind: str) -> int:
         row = self.conn.execute("SELECT COUNT(*) FROM embeddings WHERE kind=?", (kind,)).fetchone()
         return int(row[0])

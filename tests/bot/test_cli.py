@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -262,3 +264,65 @@ def test_a_read_only_store_can_be_queried_and_is_never_written(seeded_dir: Path)
             path.chmod(0o755 if path.is_dir() else 0o644)
     assert _files(seeded_copy) == before, "nothing written, no cache saved"
     shutil.rmtree(holder)
+
+
+def _write_articles(folder: Path, n: int) -> Path:
+    """`n` small invented articles; the same councillor speaks in the first two."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        speaker = "Councillor Bram Oduya" if i < 2 else f"Resident Number{i} Talvik"
+        (folder / f"story_{i:02d}.txt").write_text(
+            f"Market street report {i}\n\n"
+            f'"The stalls on row {i} will open at dawn," said {speaker}. '
+            f"Traders in row {i} said they welcomed the change.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def test_ctrl_c_during_index_says_what_was_committed_and_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import bot.cli
+
+    folder = _write_articles(tmp_path / "in", 20)
+    data = tmp_path / "data"
+
+    def ctrl_c_after_the_first_batch() -> Any:
+        def update(done: int, total: int, what: str) -> None:
+            if done == 17:  # the first batch of 16 is committed, the 17th is pending
+                raise KeyboardInterrupt
+
+        return update
+
+    monkeypatch.setattr(bot.cli, "_progress_lines", ctrl_c_after_the_first_batch)
+    assert main(["index", str(folder), "--data-dir", str(data)]) == 130
+    out, err = capsys.readouterr()
+    assert out == "", "no success line"
+    assert err.strip() == "whosaid: interrupted: 16 of 20 articles indexed; run again to finish"
+    monkeypatch.undo()
+    assert main(["stats", "--json", "--data-dir", str(data)]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 16
+    assert main(["index", str(folder), "--json", "--data-dir", str(data)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert len(summary["added"]) == 4 and len(summary["unchanged"]) == 16
+
+
+def test_progress_without_a_terminal_logs_lines_and_the_summary_counts_speakers_as_stats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import bot.cli
+
+    folder = _write_articles(tmp_path / "in", 5)
+    data = tmp_path / "data"
+    monkeypatch.setattr(bot.cli, "LOG_EVERY_S", 0.0)
+    assert main(["index", str(folder), "--data-dir", str(data)]) == 0
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert len(lines) == 5, err
+    assert re.fullmatch(r"indexing: 1/5 articles, [\d.]+/s, ETA \d+:\d\d", lines[0]), lines[0]
+    assert lines[-1].startswith("indexing: 5/5 articles")
+    assert main(["stats", "--json", "--data-dir", str(data)]) == 0
+    speakers = json.loads(capsys.readouterr().out)["speakers"]
+    # the councillor quoted in two articles is one speaker, in the summary as in stats
+    assert out.strip().endswith(f"{speakers} speakers."), out

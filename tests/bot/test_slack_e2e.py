@@ -9,6 +9,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -298,6 +299,48 @@ def test_more_button_shows_the_next_page(slack: SlackDriver, slack_data_dir: Any
     assert update["ts"] == message["ts"]
     assert "actions" not in [b["type"] for b in update["blocks"]], "the button is gone"
     assert quotes_in(update["blocks"]) == [f"Numbered statement {i}." for i in range(3)]
+
+
+def test_a_group_dm_is_answered_like_a_dm(slack: SlackDriver) -> None:
+    group = "G0GROUPDM1"
+    slack.message(QUESTION, channel=group, channel_type="mpim")
+    call = slack.fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == group)[0]
+    assert not call.params.get("thread_ts")
+    assert_verbatim(call.params["blocks"])
+
+
+def test_share_in_a_private_channel_the_bot_is_not_in_says_why(slack: SlackDriver) -> None:
+    url, _ = slack.command(QUESTION)
+    private = response(slack.fake, url)[0]
+    answer_id = private.params["blocks"][-1]["elements"][-1]["value"].split(":")[0]
+    slack.fake.private_channels.add(CHANNEL)
+    try:
+        # The button's response_url has expired, so the bot would have to post itself.
+        payload_url = slack.fake.response_url("expired-share")
+        slack.fake.reset()
+        _click_with_response_url(slack, SHARE_ACTION, f"{answer_id}:0", payload_url)
+        told = slack.fake.wait_for("chat.postEphemeral")[0].params
+    finally:
+        slack.fake.private_channels.discard(CHANNEL)
+    assert "not a member" in told["text"] and "/invite @whosaid" in told["text"], told["text"]
+    assert slack.fake.of("chat.postMessage"), "it tried to post"
+
+
+def _click_with_response_url(slack: SlackDriver, action: str, value: str, url: str) -> None:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": USER, "team_id": "T0TESTTEAM"},
+        "team": {"id": "T0TESTTEAM"},
+        "api_app_id": "A0WHOSAID",
+        "token": "legacy-unused",
+        "container": {"type": "message", "channel_id": CHANNEL, "is_ephemeral": True},
+        "channel": {"id": CHANNEL},
+        "response_url": url,
+        "trigger_id": "trig-share",
+        "actions": [{"type": "button", "action_id": action, "block_id": "b1", "value": value}],
+    }
+    body = urlencode({"payload": json.dumps(payload)})
+    assert slack.post(body, "application/x-www-form-urlencoded").status == 200
 
 
 def test_only_what_was_seen_counts_as_shown_in_a_thread(slack: SlackDriver) -> None:

@@ -151,3 +151,22 @@ def test_socket_mode_connects_and_acks_over_a_websocket(
     finally:
         server.stop()
         fake.socket_mode.close()
+
+
+def test_serve_against_an_unreachable_slack_api_says_it_cannot_reach_it(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    from bot.cli import main
+
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        port = closed.getsockname()[1]  # nothing listens here once the socket is closed
+    url = f"http://127.0.0.1:{port}/api/"
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s3cret")
+    monkeypatch.setenv("SLACK_API_URL", url)
+    assert main(["serve", "--http", "--port", "0", "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"cannot reach Slack at SLACK_API_URL {url}" in err, err
+    assert "did not accept" not in err and BOT_TOKEN not in err

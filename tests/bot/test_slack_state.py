@@ -130,7 +130,7 @@ def test_manifest_declares_what_the_bot_handles() -> None:
     assert commands == {"/whosaid", "/whosaid-admin"}
     settings = manifest["settings"]
     events = set(settings["event_subscriptions"]["bot_events"])
-    assert {"app_mention", "message.channels", "message.im"} <= events
+    assert {"app_mention", "message.channels", "message.im", "message.mpim"} <= events
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
@@ -142,6 +142,8 @@ def test_manifest_declares_what_the_bot_handles() -> None:
         "reactions:write",
         "files:read",
         "channels:history",
+        "mpim:history",  # group DMs are answered like DMs
+        "chat:write.public",  # Share in a public channel the bot was not invited to
     }
     assert needed <= scopes
     urls = [c["url"] for c in manifest["features"]["slash_commands"]]

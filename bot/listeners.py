@@ -251,7 +251,9 @@ class Questions:
 
     # -- helpers -----------------------------------------------------------------------------
     def _ask(self, question: str, context: Context) -> AskResult:
-        return self.rt.engine.ask(question[:QUESTION_CHARS], context=context, limit=MAX_RESULTS)
+        return self.rt.engine.ask(
+            question[:QUESTION_CHARS], context=context, limit=MAX_RESULTS, shown=PAGE_SIZE
+        )
 
     def _keep(
         self,

@@ -374,14 +374,17 @@ class Engine:
         context: Context | None = None,
         limit: int = 3,
         today: date | None = None,
+        shown: int | None = None,
     ) -> AskResult:
         """Answer one question; never raises for any question text. `today` (else the
-        engine's, else the real date) is what "last week" and "recently" count from."""
+        engine's, else the real date) is what "last week" and "recently" count from;
+        `shown`: how many of the `limit` answers are shown at first (a page), the message
+        names only their speakers."""
         from retrieval.answers.respond import answer
 
         gen = self.store.generation()
         when = today or self.today
-        result = answer(question, context=context, limit=limit, index=self, today=when)
+        result = answer(question, context=context, limit=limit, shown=shown, index=self, today=when)
         if gen != self._answered_gen:
             # The first answer at a generation builds the read side's tables (speakers,
             # directory) from every row; return what that read left free in the heap.

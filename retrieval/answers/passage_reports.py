@@ -16,7 +16,28 @@ from retrieval.answers.sides import SENTENCE
 from retrieval.language.wording import span_stems, stems
 from retrieval.types import Answer
 
-__all__ = ["reported_in_passages"]
+__all__ = ["reported_in_passages", "reported_words"]
+
+# The manner between a speech verb and "that": "noted in a report Thursday that ...".
+_MANNER = re.compile(
+    r"(?:in|on|at|during|via|through|to)\b[^,.;:\"“”]{1,60}?\s+that\s+", re.IGNORECASE
+)
+_QUOTE_MARKS = re.compile(r"[\"“”]")
+
+
+def reported_words(sent: str, verb_start: int, verb_end: int) -> tuple[int, str | None] | None:
+    """Where the reported words start after the speech verb (past a manner such as "in a
+    report Thursday that"), and that manner; None when the sentence's statement is the
+    quoted words before the verb ('"...," Cole said in a statement'): what follows the verb
+    is then its attribution, not something said."""
+    if _QUOTE_MARKS.search(sent[:verb_start]):
+        return None
+    manner = _MANNER.match(sent, verb_end)
+    if manner is None:
+        return verb_end, None
+    how = sent[verb_end : manner.end()].strip()
+    return manner.end(), how.removesuffix("that").strip() or None
+
 
 _REPORTED = re.compile(
     r"\b(?P<cue>said|says|told\s+\w+(?:\s+\w+)?|argued|warned|wrote|believes|insisted|"
@@ -44,6 +65,9 @@ def reported_in_passages(s: Searcher, core: str, limit: int) -> list[Answer]:
             verb = _REPORTED.search(sent)
             if lex < 0.8 or verb is None or (aid, m.start()) in seen:
                 continue
+            said = reported_words(sent, verb.start(), verb.end())
+            if said is None:
+                continue
             names = [
                 n
                 for s0, e0, found in s.directory.scan(sent[: verb.start()])
@@ -54,7 +78,7 @@ def reported_in_passages(s: Searcher, core: str, limit: int) -> list[Answer]:
             if not names or ref is None:
                 continue
             seen.add((aid, m.start()))
-            q_start = m.start() + verb.end()
+            q_start = m.start() + said[0]
             q_end = m.start() + len(sent.rstrip(" .\n"))
             out.append(
                 Answer(
@@ -64,7 +88,7 @@ def reported_in_passages(s: Searcher, core: str, limit: int) -> list[Answer]:
                     fragments=[text[q_start:q_end]],
                     kind="indirect",
                     cue=verb.group("cue"),
-                    how=None,
+                    how=said[1],
                     context=sent,
                     article=ref,
                     score=round(0.6 + 0.3 * lex, 4),

@@ -64,27 +64,39 @@ def answer(
     *,
     context: Context | None = None,
     limit: int = 3,
+    shown: int | None = None,
     index: SearchIndex,
     today: date | None = None,
 ) -> AskResult:
-    """Answer one question from the engine's index. Never raises for any question text."""
+    """Answer one question from the engine's index. Never raises for any question text.
+
+    `shown`: how many of the answers the caller puts in front of the person at first (a
+    page); a "who said" message names only their speakers. All of them when None."""
     limit = max(1, int(limit))
     try:
         when = read_time(question, today or date.today()) if isinstance(question, str) else None
+        page = max(1, shown) if shown else limit
         if when is None or not (when.bounded or when.latest):
             searcher = Searcher(index)
             parsed = parse_question(
                 question, searcher.directory, context, partial(_fitting, searcher)
             )
-            return _Answerer(searcher, parsed, limit, context).run()
-        return _dated(question, when, context, limit, index)
+            answerer = _Answerer(searcher, parsed, limit, context)
+            answerer.shown = page
+            return answerer.run()
+        return _dated(question, when, context, limit, index, page)
     except (WhosaidError, sqlite3.Error) as exc:
         text = question if isinstance(question, str) else str(question)
         return AskResult(text, "search", [], True, f"I could not search the index: {exc}", [])
 
 
 def _dated(
-    question: str, when: When, context: Context | None, limit: int, index: SearchIndex
+    question: str,
+    when: When,
+    context: Context | None,
+    limit: int,
+    index: SearchIndex,
+    shown: int,
 ) -> AskResult:
     """A question with a time: answered from the articles published then, newest first; when
     none match, an abstention that names the closest dated quotes apart from the answers."""
@@ -94,7 +106,9 @@ def _dated(
     searcher = Searcher(index, within=within)
     parsed = parse_question(when.rest, searcher.directory, context, partial(_fitting, searcher))
     wide = limit if when.bounded else max(limit * 8, 24)  # "latest": the newest of many
-    result = _Answerer(searcher, parsed, wide, context).run()
+    answerer = _Answerer(searcher, parsed, wide, context)
+    answerer.shown = shown
+    result = answerer.run()
     newest = sorted(result.answers, key=lambda a: a.article.published or "", reverse=True)
     result.answers = newest[:limit]
     result.question = question
@@ -177,6 +191,7 @@ class _Answerer:
         self.s = s
         self.p = p
         self.limit = limit
+        self.shown = limit  # answers the person sees at first; see `answer`
         self.context = context
         self.n_articles = s.article_count()
 
@@ -419,7 +434,8 @@ class _Answerer:
         answers = [a for a in answers if a.speaker not in p.exclude]
         if not answers:
             return self._abstain(self._nobody(phrase))
-        speakers = list(dict.fromkeys(a.speaker for a in answers if a.speaker))
+        # The header names who said it among the answers shown, not those a page further on.
+        speakers = list(dict.fromkeys(a.speaker for a in answers[: self.shown] if a.speaker))
         return self._result(answers, f"“{phrase}”: said by {_names(speakers)}.", speakers)
 
     def _took_side(self, good: list[Scored], topic: str, side: int) -> AskResult:

@@ -508,3 +508,45 @@ def test_lexical_search_leaves_common_words_to_rarer_ones(
     assert len(full) > 1 and rare == [i for i in full if "waitress" in text(i)]
     common = s.lexical("chunks_fts", "ferry stadium", 10)
     assert common and all("ferry" in text(i) and "stadium" in text(i) for i in common)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verb", "words", "how"),
+    [
+        (
+            "The trade paper noted in a bulletin Friday that the mill would close in May.",
+            "noted ",
+            "the mill would close in May.",
+            "in a bulletin Friday",
+        ),
+        ("Ona Pikk said the mill would close.", "said ", "the mill would close.", None),
+        # The statement is the quoted words: after the verb comes only its attribution.
+        ('"The mill will close," Ona Pikk said in a Monday statement.', "said ", None, None),
+        ("“It is over,” the owner told reporters on the quay.", "told reporters ", None, None),
+    ],
+    ids=["manner-then-that", "plain", "quoted-before-verb", "curly-quoted-before-verb"],
+)
+def test_reported_words_never_start_with_the_attribution(
+    sentence: str, verb: str, words: str | None, how: str | None
+) -> None:
+    from retrieval.answers.passage_reports import reported_words
+
+    at = sentence.index(verb)
+    got = reported_words(sentence, at, at + len(verb))
+    if words is None:
+        assert got is None
+    else:
+        assert got == (sentence.index(words), how)
+
+
+def test_a_who_said_header_names_only_the_speakers_shown(qa_engine: Engine) -> None:
+    """Slack fetches 12 answers and shows 3: the header is about those 3."""
+    result = qa_engine.ask("who said the council?", limit=12, shown=3)
+    first = [a.speaker for a in result.answers[:3] if a.speaker]
+    later = {a.speaker for a in result.answers[3:] if a.speaker} - set(first)
+    assert later, "the question has more speakers than a page shows"
+    named = result.message.split("said by ", 1)[1]
+    for name in later:
+        assert name not in named, result.message
+    assert all(name in named for name in first)
+    assert result.speakers == list(dict.fromkeys(first))

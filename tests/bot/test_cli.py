@@ -326,3 +326,19 @@ def test_progress_without_a_terminal_logs_lines_and_the_summary_counts_speakers_
     speakers = json.loads(capsys.readouterr().out)["speakers"]
     # the councillor quoted in two articles is one speaker, in the summary as in stats
     assert out.strip().endswith(f"{speakers} speakers."), out
+
+
+def test_the_terminal_progress_bar_shows_an_eta(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from bot.cli import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with _progress(10) as update:
+        update(5, 10, "story.txt")
+    assert "ETA" in screen.getvalue() and "5/10" in screen.getvalue()

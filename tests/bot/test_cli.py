@@ -342,3 +342,41 @@ def test_the_terminal_progress_bar_shows_an_eta(monkeypatch: pytest.MonkeyPatch)
     with _progress(10) as update:
         update(5, 10, "story.txt")
     assert "ETA" in screen.getvalue() and "5/10" in screen.getvalue()
+
+
+def test_a_real_ctrl_c_during_index_leaves_what_it_reports(tmp_path: Path) -> None:
+    """SIGINT to a real `whosaid index` once its first batch is committed: exit 130, and
+    the count it prints is what the store holds."""
+    import signal
+    import sqlite3
+    import time
+
+    folder = _write_articles(tmp_path / "in", 64)
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "WHOSAID_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "index", str(folder), "--data-dir", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 240
+    committed = 0
+    while committed == 0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(f"file:{data / 'whosaid.db'}?mode=ro", uri=True) as db:
+                committed = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        except sqlite3.Error:
+            continue
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert out == "", "no success line"
+    found = re.search(r"interrupted: (\d+) of 64 articles indexed; run again to finish", err)
+    assert found, err
+    with sqlite3.connect(f"file:{data / 'whosaid.db'}?mode=ro", uri=True) as db:
+        stored = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    assert int(found.group(1)) == stored and 0 < stored < 64

@@ -127,7 +127,7 @@ def test_manifest_declares_what_the_bot_handles() -> None:
     yaml = pytest.importorskip("yaml")
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
-    assert commands == {"/whosaid", "/whosaid-admin"}
+    assert commands == {"/whosaid", "/whosaid-admin", "/whosaid-export"}
     settings = manifest["settings"]
     events = set(settings["event_subscriptions"]["bot_events"])
     assert {"app_mention", "message.channels", "message.im", "message.mpim"} <= events
@@ -144,6 +144,8 @@ def test_manifest_declares_what_the_bot_handles() -> None:
         "channels:history",
         "mpim:history",  # group DMs are answered like DMs
         "chat:write.public",  # Share in a public channel the bot was not invited to
+        "files:write",  # /whosaid-export sends a file
+        "im:write",  # ... to the asker's DM
     }
     assert needed <= scopes
     urls = [c["url"] for c in manifest["features"]["slash_commands"]]

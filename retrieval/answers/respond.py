@@ -24,6 +24,7 @@ from functools import partial
 from retrieval.answers.building import build_answers
 from retrieval.answers.passage_reports import reported_in_passages
 from retrieval.answers.ranking import RRF_K, Scored, interleave, one_per_wording, rrf, spread
+from retrieval.answers.role_fit import fitting_holders, same_word
 from retrieval.answers.search import QuoteRow, QuoteStub, Searcher, SearchIndex
 from retrieval.answers.sides import ON_SIDE, OTHER_SIDE, SIDE_MIN, by_side, lean_on, near_stems
 from retrieval.answers.similarity import dense_scores
@@ -42,7 +43,7 @@ from retrieval.answers.topic_articles import (
     titled_articles,
 )
 from retrieval.errors import WhosaidError
-from retrieval.language.tokens import STOP_WORDS, fold
+from retrieval.language.tokens import STOP_WORDS, fold, tokens
 from retrieval.language.verbs import PLAIN_SAYING_FORMS
 from retrieval.language.wording import norm, span_norm, span_stems, stems
 from retrieval.questions.parsing import ParsedQuestion, chatter_reply, parse_question
@@ -55,6 +56,11 @@ from retrieval.types import Answer, AskResult, Context
 WHO_SAID_MIN = 0.45
 # A role's qualifier ("the owner of the Herons") is looked for in this many passages.
 MENTION_PASSAGES = 200
+# ... once its holders are quoted in more articles than this.
+MENTION_ARTICLES = 100
+# A topic naming something ("Hurricane Katrina") is checked against at most this many
+# articles quoting the speaker (_never_named).
+NEVER_NAMED_MAX = 50
 # A free-text topic fills up its speakers from at most this many articles titled with it.
 TITLED_MAX = 10
 
@@ -142,23 +148,17 @@ def _month_year(published: str | None) -> str:
 
 
 def _fitting(s: Searcher, names: Sequence[str], words: str) -> list[str]:
-    """The names quoted in an article that holds every word of `words` (as word families).
-
-    The articles are found through the passage index first, so a role held by many people
-    across a large archive costs one FTS5 query, not a read of every article they are in."""
-    want = stems(words)
-    if not want or not names:
+    """The holders of a role that a qualifier fits (role_fit.py). A role held across a large
+    archive is read only in the articles the passage index finds the words in, one FTS5
+    query rather than a read of every article its holders are quoted in."""
+    if not stems(words) or not names:
         return []
-    hits = s.chunks(s.lexical("chunks_fts", words, MENTION_PASSAGES)).values()
-    arts = {aid for aid, _, _ in hits}
-    out = []
-    for name in names:
-        info = s.speaker(name)
-        for aid in sorted(arts & info.quoted_in) if info else ():
-            if want <= span_stems(aid, partial(s.text, aid), 0, len(s.text(aid))):
-                out.append(name)
-                break
-    return out
+    quoted = sum(len(info.quoted_in) for n in names if (info := s.speaker(n)))
+    within = None
+    if quoted > MENTION_ARTICLES:
+        hits = s.chunks(s.lexical("chunks_fts", words, MENTION_PASSAGES)).values()
+        within = {aid for aid, _, _ in hits}
+    return fitting_holders(s, names, words, within)
 
 
 def _noting(ranked: Iterable[Scored], into: list[Scored]) -> Iterator[Scored]:
@@ -178,6 +178,11 @@ def _medium_words(medium: str) -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _named(speaker: str) -> bool:
+    """A speaker written as a name ('Ray Odum', 'AP'), not a description ('the newspaper')."""
+    return speaker[:1].isupper() or speaker[:1].isdigit()
 
 
 def _names(names: Sequence[str]) -> str:
@@ -240,6 +245,12 @@ class _Answerer:
             return self._abstain(self._not_quoted(p.speakers), p.speakers)
         speaking = {st.speaker for st in stubs}
         said = [n for n in p.speakers if n in speaking]
+        unmentioned = self._never_named(said, p.topic) if p.topic else None
+        if unmentioned:
+            where = _plural(len({st.article_id for st in stubs}), "article")
+            return self._abstain(
+                f"{_names(said)}: quoted in {where}, none of which mentions {unmentioned}.", said
+            )
         # Every quote is read only when all are needed (few, or "what did X say in a tweet").
         quotes = self._rows_of(stubs) if p.medium or len(stubs) <= RANK_ALL_MAX else None
         ranked = self._rank_speaker(stubs, quotes, p.topic, p.medium)
@@ -281,6 +292,24 @@ class _Answerer:
         if p.stance and p.topic and len(said) == 1 and answers:
             message += self._side_of(said[0], read, p.topic, p.stance)
         return self._result(answers, message, said)
+
+    def _never_named(self, names: Sequence[str], topic: str) -> str | None:
+        """A name the topic gives ('Hurricane Katrina') that no article quoting these
+        speakers mentions: they said nothing about it. Only for speakers quoted in a few
+        articles; a prolific one is searched by meaning instead."""
+        proper = [w for w in topic.split() if w[:1].isupper()]
+        arts = {aid for n in names if (info := self.s.speaker(n)) for aid in info.quoted_in}
+        if not proper or len(arts) > NEVER_NAMED_MAX:
+            return None
+        have: set[str] = set()
+        for aid in arts:
+            ref = self.s.ref(aid)
+            have.update(tokens(f"{ref.title or ''} {ref.source or ''}" if ref else ""))
+            have.update(tokens(self.s.text(aid)))
+        for word in proper:
+            if not all(any(same_word(w, h) for h in have) for w in tokens(word)):
+                return word.strip(" ,.;:'\"")
+        return None
 
     def _side_of(self, name: str, read: list[Scored], topic: str, side: int) -> str:
         """'Did Okafor defend the levy?': which side her quotes on the levy read as."""
@@ -543,6 +572,12 @@ class _Answerer:
         by: dict[str, list[QuoteRow]] = {}
         for q in quotes:
             by.setdefault(q.speaker or "", []).append(q)
+        unnamed: list[str] = []
+        if not p.speakers and any(_named(n) for n in by):
+            # "Who was quoted most?" counts people and organisations by name, not what a
+            # story called them ("the newspaper", "a union official").
+            unnamed = sorted(n for n in by if not _named(n))
+            by = {n: qs for n, qs in by.items() if _named(n)}
         if not by:
             where = f" about “{p.topic}”" if p.topic else ""
             return self._abstain(f"Nobody is quoted{where} in {self._in_articles()}.")
@@ -561,6 +596,8 @@ class _Answerer:
             a.count = counts.get(a.speaker or "", 0)
         listing = ", ".join(f"{n} ({counts[n]})" for n in order)
         message = f"{_plural(len(order), 'speaker')} quoted: {listing}."
+        if unnamed:
+            message += f" Also quoted without a name: {', '.join(unnamed)}."
         return self._result(answers, message, order)
 
     # -- free text --------------------------------------------------------------------------

@@ -26,6 +26,12 @@ TITLES = words(
     """
 )
 
+# The last word of an organisation's name that people leave out: "the Pima Police" for the
+# Pima Police Department.
+ORG_NAME_TAILS = words(
+    "department dept office agency service inc corp corporation company co ltd llc"
+)
+
 # Titles that only ever precede a person's name: "Councilwoman X" is a person even when the
 # tagger calls the span an organisation ("House", "State", "Secretary" are left out).
 PERSON_TITLES = words(

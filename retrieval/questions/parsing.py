@@ -76,6 +76,14 @@ def clean_question(question: object) -> str:
 
 
 _TRAIL = re.compile(r"[\s?!.,;:]+$")
+
+
+def _no_symbols(text: str) -> str:
+    """Emoji and other pictographs out ('🔥 what did the chief say? 🙏'): they ask nothing."""
+    text = "".join(" " if unicodedata.category(c) in ("So", "Sk", "Mn") else c for c in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 _WHAT_ELSE = re.compile(
     r"^(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what\s+else|anything\s+else|something\s+else|"
     r"(?:tell\s+me\s+)?more|go\s+on|(?:and\s+)?then\s+what)\b(?P<rest>.*)$",
@@ -108,15 +116,16 @@ _WHO = re.compile(
     re.I,
 )
 _WHAT_DID = re.compile(
-    r"^(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:what|which\s+\w+)\s+(?:exactly\s+)?(?:did|does|do|has|have|had|was|is|were|"
+    r"^(?:so\s+|and\s+|ok(?:ay)?,?\s+)?(?:what|which\s+\w+|why|when|where)\s+(?:exactly\s+)?"
+    r"(?:did|does|do|has|have|had|was|is|were|"
     rf"are|would|will)\s+{_WHO_SLOT}\s+(?:(?:have\s+to|had\s+to|got\s+to)\s+)?"
     rf"(?P<verb>{_SPEECH_VERBS})\b(?P<rest>.*)$",
     re.I,
 )
 _HOW_DID = re.compile(
     rf"^how\s+(?:did|does|has|have|do)\s+{_WHO_SLOT}\s+"
-    r"(?P<verb>respond|react|reply|answer|describe|characterize|explain|defend|justify|"
-    r"feel|view|see|put\s+it)\b(?P<rest>.*)$",
+    r"(?P<verb>respond|react|reply|answer|describe|characterize|characterise|portray|depict|"
+    r"explain|defend|justify|feel|view|see|put\s+it)\b(?P<rest>.*)$",
     re.I,
 )
 _DID = re.compile(
@@ -211,7 +220,7 @@ def parse_question(
     text = clean_question(question)
     parsed = ParsedQuestion(text=text, mentions=mentions)
     directory = directory or SpeakerDirectory(())
-    body = _unwrap(_TRAIL.sub("", text).strip(" *"))
+    body = _unwrap(_TRAIL.sub("", _no_symbols(text)).strip(" *"))
     body = _TRAIL.sub("", question_core(fix_typos(body))).strip(" *")
     body = re.sub(r"^(who|what)'s\b", r"\1 is", body, flags=re.I)
     body = earlier_topic(body, context)
@@ -223,6 +232,8 @@ def parse_question(
         return parsed
     if is_chatter(body):
         parsed.chatter = True
+        return parsed
+    if _and_about(body, parsed, directory, context):
         return parsed
     steps = (_follow_up, _who_side, _who_quoted, _who, _what_did, _possessive, _aux_name, _named)
     matched = next((step for step in steps if step(body, parsed, directory)), None)
@@ -238,6 +249,10 @@ def parse_question(
         parsed.anyone = True  # "what are they saying about X?" with nobody named before
     if parsed.anyone:
         return ask_everyone(parsed, directory, context)
+    if parsed.follow_up and len(parsed.speakers) > 1 and context is not None:
+        # "what else did the chief say?": the chief the thread is about, of all the chiefs
+        mine = [n for n in parsed.speakers if n in context.speakers]
+        parsed.speakers = mine or parsed.speakers
     if parsed.follow_up and not parsed.speakers and context is not None:
         parsed.speakers = thread_speakers(parsed.speaker_phrase, context)
         if parsed.topic is None and parsed.intent == "what_did" and context.topic:
@@ -248,6 +263,30 @@ def parse_question(
 
 
 # -- steps: each returns True when it has read the question ----------------------------------
+
+_AND_ABOUT = re.compile(
+    r"^(?:(?:and|so|but|ok(?:ay)?|also)\s+)*(?:(?:what|how)\s+)?(?:about|on|regarding)\s+"
+    r"(?P<t>.+)$",
+    re.I,
+)
+
+
+def _and_about(body: str, p: ParsedQuestion, d: SpeakerDirectory, context: Context | None) -> bool:
+    """'and about the budget?' in a thread about a speaker: the same speaker on the budget;
+    'and what about Okafor?': Okafor on the thread's topic. Without a thread it is a search."""
+    m = _AND_ABOUT.match(body)
+    if m is None or context is None or not context.speakers:
+        return False
+    words = m.group("t").strip()
+    hits = d.scan(words)
+    p.intent, p.follow_up, p.speaker_phrase = "what_did", True, None
+    if len(hits) == 1 and (hits[0][0], hits[0][1]) == (0, len(words)):
+        p.speakers, p.topic = list(hits[0][2]), context.topic
+        p.speaker_phrase = words
+        return True
+    p.speakers = list(context.speakers)
+    p.topic = strip_det(words) or None
+    return True
 
 
 def _follow_up(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
@@ -305,7 +344,10 @@ def _who_quoted(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
 def _fill_quoted_rest(rest: str, p: ParsedQuestion) -> None:
     rest = rest.strip()
     art = re.search(
-        r"\b(?:in|from)\s+(?:the\s+)?(?P<a>.+?)\s+(?:article|story|piece|report)\b", rest, re.I
+        r"\b(?:in|from|across)\s+(?:the\s+|these\s+|those\s+)?(?P<a>.+?)\s+"
+        r"(?:articles?|stor(?:y|ies)|pieces?|reports?|coverage)\b",
+        rest,
+        re.I,
     )
     if art:
         p.article_hint = strip_det(art.group("a"))

@@ -53,6 +53,19 @@ _EMBEDDED = re.compile(
     re.I,
 )
 
+# A question after a preamble: "I was reading the paper over coffee, what did Odum say?"
+_AFTER_PREAMBLE = re.compile(
+    r"[,.;:!?]\s+(?:(?:and|so|but)\s+)?(?P<q>(?:what|who|which|how|why|when|did|does|has|have|"
+    r"was|were)\b\s+\S.+)$",
+    re.I,
+)
+# A scope said first: "in the fire stories, ...", "from the stadium article: ..."
+_LEAD_SCOPE = re.compile(
+    r"^(?P<scope>(?:in|from|across)\s+(?:the|this|that|these|those)\s+[^,;:?]{1,60}?\s+"
+    r"(?:articles?|stor(?:y|ies)|pieces?|reports?|coverage))\s*[,;:]\s*(?=\S)",
+    re.I,
+)
+
 # Typed fast: misspelt question words (names are matched leniently by the directory).
 _TYPOS = {
     "wat": "what", "waht": "what", "whta": "what", "hwat": "what", "wht": "what",
@@ -95,8 +108,11 @@ def question_core(text: str) -> str:
     text = re.sub(
         r"^(anyone|anybody|someone|somebody|everyone|everybody)\b", r"did \1", text, flags=re.I
     )
+    scope = _LEAD_SCOPE.match(text)
+    if scope:  # "in the fire stories, what did the chief say?": the scope goes last
+        text = f"{text[scope.end() :]} {scope.group('scope')}"
     if not re.match(r"^(?:what|who|which|how|did|does|do|has|have|is|was|were)\b", text, re.I):
-        m = _EMBEDDED.search(text)
+        m = _EMBEDDED.search(text) or _AFTER_PREAMBLE.search(text)
         if m:
             text = m.group("q")
     return text

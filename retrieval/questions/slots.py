@@ -92,7 +92,8 @@ WHEN = re.compile(
     re.I,
 )
 _IN_ARTICLE = re.compile(
-    r"\b(?:in|from)\s+(?:the|this|that)\s+(?:(?P<a>[^,;]+?)\s+)?(?:article|story|piece|report)"
+    r"\b(?:in|from|across)\s+(?:the|this|that|these|those)\s+(?:(?P<a>[^,;]+?)\s+)?"
+    r"(?:articles?|stor(?:y|ies)|pieces?|reports?|coverage)\b"
     r"(?:\s+(?:about|on)\s+(?P<b>.+?))?(?=\s+(?:about|on|regarding)\s|$)",
     re.I,
 )
@@ -187,9 +188,10 @@ def _described_as(names: list[str], words: str, d: SpeakerDirectory) -> list[str
 def _qualified_role(who: str, d: SpeakerDirectory, mentions: Mentions | None) -> list[str] | None:
     """'the owner of the Herons', "the Herons' owner", 'the spokesman for the governor':
     the holders of the role that the qualifier fits, by their role or alias words or else by
-    the articles they are quoted in. None when this is not a role with holders, or (for the
-    forms without a preposition) when the plain lookup already finds one person; [] when
-    'X of Y' names a role whose holders do not fit Y ('the governor of Texas')."""
+    the articles they are quoted in (`mentions`). [] when the role is held but by nobody the
+    qualifier fits ('the governor of Texas', 'the Frontenac coach' when only the other team's
+    coach is quoted). None when this is not a role with holders; without `mentions`, also
+    when a form without a preposition finds one person by the plain lookup."""
     parts = role_parts(who)
     if parts is None or d.knows(who):
         return None
@@ -197,13 +199,15 @@ def _qualified_role(who: str, d: SpeakerDirectory, mentions: Mentions | None) ->
     holders = d.role_holders(head)
     if not holders or not content_words(qualifier):
         return None
-    if not after_of and len(d.resolve(who)) == 1:
-        return None
     fits = _described_as(holders, qualifier, d)
-    if not fits and mentions is not None:
-        fits = mentions(holders, qualifier)
     if fits:
         return fits
+    if mentions is not None:
+        # The articles decide: "the police chief" is not the fire chief, even when the
+        # fire chief is the only chief quoted.
+        return mentions(holders, qualifier)
+    if not after_of and len(d.resolve(who)) == 1:
+        return None
     return [] if after_of else None
 
 
@@ -223,6 +227,27 @@ def is_category(who: str) -> bool:
         and not words[-1].endswith("ss")
         and not re.search(r"[^\w\s'\-]", who)
     )
+
+
+def _name_with_job(who: str, d: SpeakerDirectory) -> list[str]:
+    """'Coweta coach Tim Harper', 'analyst Shebly Seyrafi', 'Volker, the envoy': the name
+    decides, the job confirms. A one-word name is taken only when the job is in its roles
+    ('Texas coach Strong'); a job that fits some of several namesakes chooses among them."""
+    appositive = re.match(r"^(?P<name>[^,]+),\s*(?:the|a|an)\s+(?P<job>[^,]+)$", who, re.I)
+    if appositive:
+        name, job = appositive.group("name").strip(), appositive.group("job")
+    else:
+        words = who.split()
+        tail = capitalised_tail(words)
+        if not tail or len(tail.split()) == len(words):
+            return []
+        name, job = tail, " ".join(words[: len(words) - len(tail.split())])
+    names = d.resolve(name)
+    fits = _described_as(names, job, d) if content_words(job) else []
+    if len(name.split()) < 2:
+        head = tokens(job)[-1:]
+        return fits or [n for n in names if head and _described_as([n], head[0], d)]
+    return fits or names
 
 
 def fill_speaker(who: str, p: ParsedQuestion, d: SpeakerDirectory) -> None:
@@ -246,6 +271,10 @@ def fill_speaker(who: str, p: ParsedQuestion, d: SpeakerDirectory) -> None:
     names = d.resolve(who) if role is None else role
     if names:
         p.speakers = names
+        return
+    named = _name_with_job(who, d)
+    if named:
+        p.speakers = named
         return
     qualified = _QUALIFIED.match(who)
     if qualified:  # "Johnson from the Fifth Ward", "the senator from the Ninth District"

@@ -13,7 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from retrieval.language.people import DETERMINERS, NAME_SUFFIXES, PRONOUNS, TITLE_ROLES
+from retrieval.language.people import (
+    DETERMINERS,
+    NAME_SUFFIXES,
+    ORG_NAME_TAILS,
+    PRONOUNS,
+    TITLE_ROLES,
+)
 from retrieval.language.tokens import STOP_WORDS, WORD, fold, tokens
 from retrieval.types import SpeakerKind
 
@@ -50,6 +56,20 @@ def _role_word(word: str) -> str:
 
 def _role_tokens(role: str) -> tuple[str, ...]:
     return tuple(_role_word(t.rstrip(".")) for t in tokens(role))
+
+
+# A role's head ends where what it is of begins: 'spokeswoman for the Sheriff's Department'
+# is a spokeswoman, 'analyst at BGC Partners' an analyst, neither a department nor partners.
+_ROLE_PREPOSITIONS = ("of", "for", "at", "with")
+
+
+def _split_role(rt: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A role's tokens as (head, what it is of): ('analyst',), ('bgc', 'partners')."""
+    for i, t in enumerate(rt[1:-1], start=1):
+        if t in _ROLE_PREPOSITIONS:
+            head = tuple(x for x in rt[:i] if x not in DETERMINERS)
+            return head, tuple(x for x in rt[i + 1 :] if x not in DETERMINERS)
+    return rt, ()
 
 
 def _key(text: str) -> str:
@@ -164,6 +184,8 @@ class SpeakerDirectory:
             toks = [t for t in tokens(name) if t not in DETERMINERS]
             for i in range(1, len(toks) - 1):  # "Taxpayers League" for the full name
                 self._index(" ".join(toks[i:]), name)
+            if len(toks) > 2 and toks[-1] in ORG_NAME_TAILS:  # "Pima Police" for "... Department"
+                self._index(" ".join(toks[:-1]), name)
         elif entry.kind == "group":
             toks = tokens(name)
             # "officials with the Justice Department" are "officials"; "Lopez's supporters"
@@ -175,13 +197,12 @@ class SpeakerDirectory:
         descriptions = [a for a in entry.aliases if not name_toks & set(tokens(a))]
         for role in (*entry.roles, *descriptions):  # "mayor's spokeswoman" is a role too
             rt = _role_tokens(role)
-            if rt:
-                self._roles.append((rt, name))
-            if "of" in rt[1:-1]:  # "president of the Harbor Union" is the "union president"
-                i = rt.index("of")
-                tail = tuple(t for t in rt[i + 1 :] if t not in DETERMINERS)
-                if tail:
-                    self._roles.append((tail + rt[:i], name))
+            if not rt:
+                continue
+            head, tail = _split_role(rt)
+            self._roles.append((head, name))
+            if tail:  # "president of the Harbor Union" is the "union president"
+                self._roles.append((tail + head, name))
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -278,10 +299,12 @@ class SpeakerDirectory:
         toks = [t.rstrip(".") for t in tokens(head) if t not in DETERMINERS]
         if not toks:
             return []
-        t = tuple(x for w in toks for x in _ROLE_SHORT.get(w, (_role_word(w),)))
-        # The head of the role, not the end of what it is of ('president of the bureau' holds
-        # no 'bureau' role).
-        return self._order(who for rt, who in self._roles if rt[-len(t) :] == t and "of" not in rt)
+        # 'CEO' is written out or not
+        ts = {tuple(x for w in toks for x in _ROLE_SHORT.get(w, (_role_word(w),)))}
+        ts.add(tuple(_role_word(w) for w in toks))
+        # Roles are indexed by their head ('president of the bureau' holds no 'bureau' role),
+        # and as 'bureau president', which is a president too.
+        return self._order(who for rt, who in self._roles for t in ts if rt[-len(t) :] == t)
 
     def knows(self, phrase: str) -> bool:
         """Whether the phrase is a known name or alias as written ('the Valley Farm Bureau')."""

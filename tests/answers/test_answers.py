@@ -550,3 +550,25 @@ def test_a_who_said_header_names_only_the_speakers_shown(qa_engine: Engine) -> N
         assert name not in named, result.message
     assert all(name in named for name in first)
     assert result.speakers == list(dict.fromkeys(first))
+
+
+def test_a_role_qualifier_must_fit_the_holder_in_the_story(qa_engine: Engine) -> None:
+    """'Riverton coach Dana Kell' is no Millbrook coach, though his sentence names Millbrook;
+    only the fire chief speaks, so the police chief is nobody."""
+    assert qa_engine.ask("what did the Riverton coach say?").speakers == ["Dana Kell"]
+    for question in ("what did the Millbrook coach say?", "what did the police chief say?"):
+        r = qa_engine.ask(question)
+        assert r.abstained and r.answers == [], question
+    assert qa_engine.ask("what did the fire chief say?").speakers == ["Ray Odum"]
+
+
+def test_a_topic_named_in_none_of_the_speakers_articles_is_declined(qa_engine: Engine) -> None:
+    r = qa_engine.ask("what did Odum say about Hurricane Zelda?")
+    assert r.abstained and r.answers == [] and "none of which mentions Hurricane" in r.message
+    assert not qa_engine.ask("what did Odum say about Dock Street?").abstained
+
+
+def test_who_was_quoted_most_counts_names_not_descriptions(qa_engine: Engine) -> None:
+    r = qa_engine.ask("who was quoted most?")
+    assert r.speakers and all(n[:1].isupper() for n in r.speakers)
+    assert "Also quoted without a name:" in r.message

@@ -861,3 +861,104 @@ def test_a_name_in_free_text_prefers_the_placed_speaker() -> None:
     )
     p = parse_question("the hospital's chief executive and the strike", d)
     assert p.speakers == ["Robert Kline"]
+
+
+# -- questions a newsroom asks (issue 13) ------------------------------------------------------
+
+NEWSROOM = SpeakerDirectory(
+    [
+        *DIRECTORY.entries.values(),
+        E("Dana Kell", aliases=("Kell",), roles=("coach",)),
+        E("Dev Okoro", aliases=("Okoro",), roles=("quarterback",)),
+        E("Ray Odum", aliases=("Odum",), roles=("Fire Chief",)),
+        E("Nell Avery", roles=("Police Chief",)),
+        E("Ines Tamm", roles=("spokeswoman for the Siskin County Sheriff's Department",)),
+        E("Colin Garr", roles=("an analyst at Brightline Partners",)),
+        E("Shel Sato", roles=("Fenwick Securities analyst",)),
+        E("Paula Lind", roles=("President and CEO of United Harbor Fund",)),
+        E("Lakeside Police Department", kind="organization"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "speakers"),
+    [
+        # a role is its head: 'spokeswoman for the ... Department' is no department
+        ("what did the Lakeside county department say?", []),
+        ("what did the Brightline Partners analyst say?", ["Colin Garr"]),
+        ("what did the Fenwick Securities analyst say?", ["Shel Sato"]),
+        ("what did the United Harbor Fund CEO say?", ["Paula Lind"]),  # 'CEO' not written out
+        # the name decides, the job confirms
+        ("what did Riverton coach Dana Kell say?", ["Dana Kell"]),
+        ("what did Millbrook quarterback Dev Okoro say about the drive?", ["Dev Okoro"]),
+        ("what did Kell, the coach, say?", ["Dana Kell"]),
+        ("what did Riverton coach Kell say?", ["Dana Kell"]),
+        ("what did the Lakeside Police say?", ["Lakeside Police Department"]),
+    ],
+)
+def test_newsroom_roles_and_names_with_jobs(question: str, speakers: list[str]) -> None:
+    assert parse_question(question, NEWSROOM).speakers == speakers
+
+
+def test_the_police_chief_is_not_the_fire_chief() -> None:
+    """With the articles to ask (`mentions`), a role's qualifier must fit its holder."""
+    nobody = lambda names, words: []  # noqa: E731 - no article ties anyone to the words
+    d = SpeakerDirectory([E("Ray Odum", roles=("Fire Chief",))])
+    assert parse_question("what did the police chief say?", d, mentions=nobody).speakers == []
+    fire = parse_question("what did the fire chief say?", d, mentions=nobody)
+    assert fire.speakers == ["Ray Odum"]
+    p = parse_question("what did the Millbrook coach say?", NEWSROOM, mentions=nobody)
+    assert (p.speakers, p.unresolved) == ([], "Millbrook coach")
+
+
+@pytest.mark.parametrize(
+    ("question", "speakers", "topic"),
+    [
+        ("why did Okafor say the levy matters?", ["Diane Okafor"], "levy matters"),
+        ("when did Okafor say the buses would run?", ["Diane Okafor"], "buses would run"),
+        (
+            "\U0001f525\U0001f525 what did Okafor say about the levy?? \U0001f64f",
+            ["Diane Okafor"],
+            "levy",
+        ),
+        (
+            "hey, quick one, I read the paper over coffee and got curious, what did Okafor "
+            "say about the levy?",
+            ["Diane Okafor"],
+            "levy",
+        ),
+        ("in the stadium stories, what did Okafor say?", ["Diane Okafor"], "stadium"),
+    ],
+)
+def test_noise_around_a_question_changes_nothing(
+    question: str, speakers: list[str], topic: str
+) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert (p.intent, p.speakers, p.topic) == ("what_did", speakers, topic)
+
+
+def test_a_scope_said_first_narrows_to_those_articles() -> None:
+    p = parse_question("in the stadium stories, what did Okafor say?", DIRECTORY)
+    assert p.article_hint == "stadium"
+    q = parse_question("who was quoted the most in the stadium stories?", DIRECTORY)
+    assert (q.intent, q.article_hint) == ("who_quoted", "stadium")
+
+
+def test_and_about_keeps_the_speaker() -> None:
+    ctx = Context(speakers=["Diane Okafor"], topic="levy")
+    p = parse_question("and about the buses?", DIRECTORY, ctx)
+    assert (p.intent, p.speakers, p.topic) == ("what_did", ["Diane Okafor"], "buses")
+    q = parse_question("what about Kline?", DIRECTORY, ctx)  # another speaker, same topic
+    assert (q.intent, q.speakers, q.topic) == ("what_did", ["Robert Kline"], "levy")
+    assert parse_question("and about the buses?", DIRECTORY).intent == "search"  # no thread
+
+
+def test_what_else_did_the_chief_say_continues_the_chief_of_the_thread() -> None:
+    ctx = Context(speakers=["Nell Avery"])
+    p = parse_question("what else did the chief say?", NEWSROOM, ctx)
+    assert p.speakers == ["Nell Avery"]
+    assert set(parse_question("what did the chief say?", NEWSROOM).speakers) == {
+        "Nell Avery",
+        "Ray Odum",
+    }

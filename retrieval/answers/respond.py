@@ -54,6 +54,9 @@ from retrieval.types import Answer, AskResult, Context
 # Calibrated on tests/qa: questions nobody answers top out at 0.37, paraphrases of what was
 # said start at 0.48; checked on the seed (0.06 for its nobody-said-it question).
 WHO_SAID_MIN = 0.45
+# Words in quote marks are found as written, or misquoted: a quote without them is this close
+# in meaning (cosine) at least.
+MISQUOTE_MIN = 0.6
 # A role's qualifier ("the owner of the Herons") is looked for in this many passages.
 MENTION_PASSAGES = 200
 # ... once its holders are quoted in more articles than this.
@@ -546,6 +549,8 @@ class _Answerer:
             )
             if exact and (exact in here or (exact in ctx and len(exact) > 3)):
                 score = 1.0 if exact in here else 0.95
+            elif self.p.exact and dense[q.id] < MISQUOTE_MIN:
+                continue  # words in quote marks are not answered by a quote sharing a word
             else:
                 lex = len(want & near_stems(self.s, q)) / len(want) if want else 0.0
                 score = 0.55 * dense[q.id] + 0.45 * lex

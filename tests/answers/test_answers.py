@@ -572,3 +572,14 @@ def test_who_was_quoted_most_counts_names_not_descriptions(qa_engine: Engine) ->
     r = qa_engine.ask("who was quoted most?")
     assert r.speakers and all(n[:1].isupper() for n in r.speakers)
     assert "Also quoted without a name:" in r.message
+
+
+@pytest.mark.parametrize(
+    "question", ['who said "a handshake is all we need"?', 'who said "the block is safe"?']
+)
+def test_words_in_quote_marks_are_not_answered_by_a_shared_word(
+    qa_engine: Engine, question: str
+) -> None:
+    """Marino's handshake and Odum's block are in their quotes, these words are not."""
+    r = qa_engine.ask(question)
+    assert r.abstained and r.answers == []

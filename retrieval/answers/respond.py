@@ -24,7 +24,7 @@ from functools import partial
 from retrieval.answers.building import build_answers
 from retrieval.answers.passage_reports import reported_in_passages
 from retrieval.answers.ranking import RRF_K, Scored, interleave, one_per_wording, rrf, spread
-from retrieval.answers.role_fit import fitting_holders, same_word
+from retrieval.answers.role_fit import fitting_holders
 from retrieval.answers.search import QuoteRow, QuoteStub, Searcher, SearchIndex
 from retrieval.answers.sides import ON_SIDE, OTHER_SIDE, SIDE_MIN, by_side, lean_on, near_stems
 from retrieval.answers.similarity import dense_scores
@@ -304,13 +304,15 @@ class _Answerer:
         arts = {aid for n in names if (info := self.s.speaker(n)) for aid in info.quoted_in}
         if not proper or len(arts) > NEVER_NAMED_MAX:
             return None
-        have: set[str] = set()
+        texts = []
         for aid in arts:
             ref = self.s.ref(aid)
-            have.update(tokens(f"{ref.title or ''} {ref.source or ''}" if ref else ""))
-            have.update(tokens(self.s.text(aid)))
+            texts.append(fold(f"{ref.title or ''} {ref.source or ''}" if ref else "").lower())
+            texts.append(fold(self.s.text(aid)).lower())
+        have = "\n".join(texts)
         for word in proper:
-            if not all(any(same_word(w, h) for h in have) for w in tokens(word)):
+            # a word that begins there: "Russia" in "Russian", "Warner" in a run-on "Warnerabout"
+            if not all(re.search(rf"(?<!\w){re.escape(t)}", have) for t in tokens(word)):
                 return word.strip(" ,.;:'\"")
         return None
 

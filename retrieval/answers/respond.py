@@ -47,6 +47,7 @@ from retrieval.language.tokens import STOP_WORDS, fold, tokens
 from retrieval.language.verbs import PLAIN_SAYING_FORMS
 from retrieval.language.wording import norm, span_norm, span_stems, stems
 from retrieval.questions.parsing import ParsedQuestion, chatter_reply, parse_question
+from retrieval.questions.slots import is_date_word
 from retrieval.questions.when import When, read_time
 from retrieval.types import Answer, AskResult, Context
 
@@ -300,7 +301,7 @@ class _Answerer:
         """A name the topic gives ('Hurricane Katrina') that no article quoting these
         speakers mentions: they said nothing about it. Only for speakers quoted in a few
         articles; a prolific one is searched by meaning instead."""
-        proper = [w for w in topic.split() if w[:1].isupper()]
+        proper = [w for w in topic.split() if w[:1].isupper() and not is_date_word(w)]
         arts = {aid for n in names if (info := self.s.speaker(n)) for aid in info.quoted_in}
         if not proper or len(arts) > NEVER_NAMED_MAX:
             return None

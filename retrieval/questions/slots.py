@@ -30,6 +30,7 @@ __all__ = [
     "fill_speaker",
     "is_anyone",
     "is_category",
+    "is_date_word",
     "is_question",
     "plausible_name",
     "strip_det",
@@ -128,6 +129,11 @@ _ANYONE = {
     "anyone else", "anybody else", "somebody else", "someone else", "everyone else",
     "everybody else", "people in the article",
 }  # fmt: skip
+
+
+def is_date_word(word: str) -> bool:
+    """'May', 'Monday', 'Sept.': a month or a day, capitalised without naming anything."""
+    return re.fullmatch(_DAYS, word.strip(" ,.;:'\"").lower()) is not None
 
 
 def is_question(text: str) -> bool:

@@ -32,6 +32,7 @@ from retrieval.extraction.attribution.content import (
 )
 from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.marks import scan_quotes
+from retrieval.extraction.turns import Turn, qa_turns, transcript_turns, unlabelled_answers
 from retrieval.ingest.cleaning import is_heading
 from retrieval.language.people import words
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
@@ -117,7 +118,9 @@ class _Extractor:
         self.f = frame
         self.doc = frame.doc
         self.text = frame.text
-        self.book = SpeakerBook(frame.doc, frame.in_quote)
+        self.turns = transcript_turns(frame.text)
+        labels = {t.i for turn in self.turns for t in self._label_tokens(turn)}
+        self.book = SpeakerBook(frame.doc, frame.in_quote, labels)
         self.quotes: list[Quote] = []
         self.group_of_cue: dict[int, int] = {}
         self.next_group = 0
@@ -324,9 +327,12 @@ class _Extractor:
         f = self.f
         last: tuple[Quote, int] | None = None  # last direct piece and its span index
         for k, span in enumerate(f.spans):
-            if k in f.titles or any(a < span.end and span.open_at < b for a, b in f.covered):
-                continue  # a transcript turn ("PENCE: ...") already has its speaker
+            if k in f.titles:
+                continue
             cue = f.cue_for_span(k)
+            inside = any(a < span.end and span.open_at < b for a, b in f.covered)
+            if inside and not self._quoted_in_turn(k, cue):
+                continue  # a transcript turn ("PENCE: ...") already has its speaker
             full = f.starts_clause(k, cue) and (f.has_clause(k) or f.tagged_short(k, cue))
             if full and cue is not None and f.inside_report(k, cue):
                 full = False  # 'said she knows that "..."': part of the outer statement
@@ -373,6 +379,20 @@ class _Extractor:
                 f.direct_spans.add(k)
         self._fill_forward()
 
+    def _quoted_in_turn(self, k: int, cue: Token | None) -> bool:
+        """A host reading out someone's words in a turn: '... Obama said in a statement,
+        "..."' quotes Obama, with a cue of its own inside the turn."""
+        span = self.f.spans[k]
+        return cue is not None and any(
+            a <= span.open_at
+            and span.end <= b
+            and a <= cue.idx < b
+            and not span.open_at <= cue.idx < span.end
+            and cue.lemma_.lower() not in COGNITION_VERBS
+            and self._speaker(cue)[0] is not None
+            for a, b in self.f.turns
+        )
+
     def _cue_of(self, q: Quote) -> Token | None:
         for i, g in self.group_of_cue.items():
             if g == q.group:
@@ -384,8 +404,18 @@ class _Extractor:
         return prev.group if prev.group is not None else self._group(None)
 
     def _labels(self) -> None:
-        """Statements under a speaker label: transcripts and "Name: claim" headlines."""
+        """Statements under a speaker label: transcripts, interviews and "Name: claim"
+        headlines."""
+        turns = self.turns
+        for turn in turns:
+            name = self._label_tokens(turn)
+            if name:
+                idx = self.book.labelled(name)
+                self._turn(turn.start, turn.end, idx, turn.name or "")
+        questions: list[Quote] = []
         for head, transcript, start, end in self.f.label_lines():
+            if transcript and turns:
+                continue  # a transcript's turns are taken above
             if not transcript and any(
                 self.f.spans[k].open_at <= start for k in self.f.spans_within(start, end)
             ):
@@ -405,6 +435,38 @@ class _Extractor:
             q = self._add(start, end, kind, None, spk, self._group(None))
             if q is not None:
                 self.f.covered.append((q.start, q.end))
+                if e.kind == "person" and not transcript:
+                    questions.append(q)
+        answers = qa_turns(self.text)
+        if len(questions) >= 2 and not answers:
+            # an interview that names the interviewer before each question
+            for q in questions:
+                q.kind = "direct"
+            answers = unlabelled_answers(self.text, [(q.start, q.end) for q in questions])
+        self._answers(answers, {q.speaker for q in questions})
+
+    def _answers(self, answers: list[Turn], asking: set[str | None]) -> None:
+        """An interview's answers are the interviewee's: the person named most before them."""
+        if not answers:
+            return
+        first = answers[0].name_at
+        at = self.f.tokens_between(first, first + 1)
+        idx = self.book.interviewee(at[0].i if at else len(self.doc), asking)
+        if idx is None:
+            return
+        for turn in answers:
+            self._turn(turn.start, turn.end, idx, None)
+
+    def _label_tokens(self, turn: Turn) -> list[Token]:
+        return self.f.tokens_between(turn.name_at, turn.name_at + len(turn.name or ""))
+
+    def _turn(self, start: int, end: int, idx: int, label: str | None) -> None:
+        """A speaker's turn in a transcript or interview: direct speech without marks."""
+        e = self.book.entities[idx]
+        q = self._add(start, end, "direct", None, (e.name, label, e.kind), self._group(None))
+        if q is not None:
+            self.f.covered.append((q.start, q.end))
+            self.f.turns.append((q.start, q.end))
 
     def _fill_forward(self) -> None:
         """A full quote with no cue takes the speaker of a direct piece right after it."""

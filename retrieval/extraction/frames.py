@@ -56,6 +56,7 @@ class Frame:
     direct_spans: set[int] = field(default_factory=set)
     covered: list[tuple[int, int]] = field(default_factory=list)
     pending: list[int] = field(default_factory=list)
+    turns: list[tuple[int, int]] = field(default_factory=list)  # transcript and interview turns
     starts: list[int] = field(default_factory=list)  # token start offsets, for bisect
 
     text: str = ""  # doc.text, built once: spaCy rebuilds it on every access
@@ -68,6 +69,9 @@ class Frame:
     def inner_tokens(self, k: int) -> list[Token]:
         s = self.spans[k]
         return [t for t in self._tokens_between(s.inner_start, s.inner_end)]
+
+    def tokens_between(self, start: int, end: int) -> list[Token]:
+        return self._tokens_between(start, end)
 
     def _tokens_between(self, start: int, end: int) -> list[Token]:
         span = self.doc.char_span(start, end, alignment_mode="expand")

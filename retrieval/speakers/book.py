@@ -109,8 +109,9 @@ class Mention:
 class SpeakerBook:
     """Every person, organisation and group an article names, with rules to resolve mentions."""
 
-    def __init__(self, doc: Doc, in_quote: list[int]) -> None:
+    def __init__(self, doc: Doc, in_quote: list[int], labels: set[int] | None = None) -> None:
         self.doc = doc
+        self._labels = labels or set()  # transcript labels' tokens: names, not mentions
         self.text = doc.text
         self.in_quote = in_quote
         self.entities: list[Entity] = []
@@ -145,7 +146,8 @@ class SpeakerBook:
                 ):
                     full = span_text(name_toks)
                     # The fullest name wins, and a headline's capitals lose to body text.
-                    if len(" ".join(words)) > len(e.name) or (
+                    longer = len(" ".join(words)) > len(e.name)
+                    if (longer and not (full.isupper() and not e.name.isupper())) or (
                         e.name.isupper() and not full.isupper() and len(full) >= len(e.name)
                     ):
                         e.add_alias(e.name)
@@ -208,6 +210,8 @@ class SpeakerBook:
         return self._title_count[(e.last, e.gender)] if e.last and e.gender else 0
 
     def _add_mention(self, head: Token, entity: int) -> None:
+        if head.i in self._labels:
+            return
         self.by_token[head.i] = entity
         e = self.entities[entity]
         e.mentions += 1
@@ -694,6 +698,38 @@ class SpeakerBook:
         for w in name:
             self.by_token.setdefault(w.i, idx)
         return idx
+
+    def labelled(self, toks: list[Token]) -> int:
+        """The person a transcript label names ("REP. KEVIN X", "GRAHAM"): the article's
+        person of that full name or surname, else a new one. A label is no mention in the
+        discourse, so pronouns never point back to it."""
+        toks = [t for t in toks if not t.is_punct or t.text == "."]
+        while len(toks) > 1 and toks[0].lower_ in TITLES:
+            toks = toks[1:]
+        toks = [t for t in toks if t.text != "."]
+        if len(toks) > 1:
+            return self._person_for(toks, toks[0].i)
+        low = toks[0].lower_
+        full = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
+        named = [i for i in full if self.entities[i].first]  # "VALE" is "DEXTER VALE"
+        if len(named) == 1:
+            return named[0]
+        known = self.surname(toks[0].text)
+        return known if known is not None else self._single_name(toks[0].text, toks[0].i)
+
+    def interviewee(self, before: int, asking: set[str | None]) -> int | None:
+        """The person an interview is with: the one the text names most before the first
+        answer (token index `before`), the first named on a tie; never one who asks."""
+        count: Counter[int] = Counter()
+        first: dict[int, int] = {}
+        for m in self.mentions:
+            e = self.entities[m.entity]
+            if m.token < before and e.kind == "person" and e.name not in asking:
+                count[m.entity] += 1
+                first.setdefault(m.entity, m.token)
+        if not count:
+            return None
+        return max(count, key=lambda i: (count[i], -first[i]))
 
     def surname(self, word: str) -> int | None:
         """The person whose surname is `word` in any case ("PENCE" in a transcript)."""

@@ -289,6 +289,89 @@ def test_transcript_labels(nlp) -> None:  # type: ignore[no-untyped-def]
     assert find(ex, "Will you run again next year?").speaker == "Sam Baxter"
 
 
+def test_transcript_labels_with_titles_and_roles_run_over_paragraphs(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Broadcast transcripts label turns with a title, a job or a party; a turn runs over its
+    paragraphs until the next label, and a host may read out someone else's words."""
+    article = (
+        "Evening Report transcript\n\n"
+        "(BEGIN VIDEO CLIP)\n\n"
+        "NORA QUILL, CHANNEL 9 CORRESPONDENT: The river crested overnight in Port Ellis.\n\n"
+        "REP. DEXTER VALE (R-OH): We need the levee money now, not next spring.\n\n"
+        "(END VIDEO CLIP)\n\n"
+        "OWEN MARSH, HOST: Good evening, I'm Owen Marsh.\n\n"
+        'The governor said in a statement, "Every town on the river will get help."\n\n'
+        "MARSH: Congressman, welcome.    VALE: Thank you for having me."
+    )
+    ex = extract(article, nlp)
+    q = find(ex, "The river crested overnight in Port Ellis.")
+    assert (q.speaker, q.kind) == ("NORA QUILL", "direct")
+    assert find(ex, "We need the levee money now, not next spring.").speaker == "DEXTER VALE"
+    host = find(
+        ex,
+        "Good evening, I'm Owen Marsh.\n\nThe governor said in a statement, "
+        '"Every town on the river will get help."',
+    )
+    assert host.speaker == "Owen Marsh"  # the body spells the name in ordinary case
+    read_out = find(ex, "Every town on the river will get help.")
+    assert read_out.speaker == "governor" and read_out.kind == "direct"
+    assert find(ex, "Congressman, welcome.").speaker == "Owen Marsh"
+    assert find(ex, "Thank you for having me.").speaker == "DEXTER VALE"
+
+
+def test_one_capitalised_label_is_no_transcript(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = INTRO + "UPDATED: Lopez said on Tuesday that the budget vote would be delayed."
+    assert all(q.speaker != "UPDATED" for q in extract(article, nlp).quotes)
+
+
+def test_question_and_answer_interview(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Q:/A: interviews: each answer, over all its paragraphs, is the interviewee's."""
+    article = (
+        "Q&A with Imelda Farrow\n\n"
+        "Imelda Farrow has written a history of the harbor towns. Farrow lives in Port Ellis.\n\n"
+        "Q: What drew you to the harbor towns?\n\n"
+        "A: My grandfather worked the docks for forty years.\n\n"
+        "I spent two winters reading his letters.\n\n"
+        "Q: What surprised you?\n\n"
+        "A: How much the towns relied on one another."
+    )
+    ex = extract(article, nlp)
+    a = find(
+        ex,
+        "My grandfather worked the docks for forty years.\n\nI spent two winters reading his "
+        "letters.",
+    )
+    assert (a.speaker, a.kind) == ("Imelda Farrow", "direct")
+    assert find(ex, "How much the towns relied on one another.").speaker == "Imelda Farrow"
+    assert not [q for q in ex.quotes if "What drew you" in q.text]
+
+
+def test_interview_with_named_questions_and_unlabelled_answers(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The interviewer's name opens each question; the answers stand unlabelled and belong
+    to the interviewee. An editor's note in brackets is nobody's answer."""
+    article = (
+        "Interview with Dario Pell\n\n"
+        "Dario Pell is running for mayor of Port Ellis. This interview with Mr. Pell was "
+        "edited.\n\n"
+        "Lena Ortiz: Thank you for coming. Why do you want the job?\n\n"
+        "I love this city, and I know how to fix its buses.\n\n"
+        "[Mr. Pell ran the transit agency for six years.]\n\n"
+        "And the buses are where people feel the city every day.\n\n"
+        "Sam Reyes: What would you do first?\n\n"
+        "I would hire more drivers."
+    )
+    ex = extract(article, nlp)
+    assert find(ex, "Thank you for coming. Why do you want the job?").speaker == "Lena Ortiz"
+    for text in (
+        "I love this city, and I know how to fix its buses.",
+        "And the buses are where people feel the city every day.",
+        "I would hire more drivers.",
+    ):
+        q = find(ex, text)
+        assert (q.speaker, q.kind) == ("Dario Pell", "direct")
+    assert find(ex, "What would you do first?").speaker == "Sam Reyes"
+    assert not [q for q in ex.quotes if "transit agency" in q.text and q.speaker == "Dario Pell"]
+
+
 def test_quote_running_over_paragraphs_keeps_its_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
     article = (
         INTRO + '"We have cut the deficit in half over four years.\n\n'

@@ -1,0 +1,120 @@
+"""Speaker turns: words that belong to whoever a label names, written without quote marks.
+
+Transcripts label each turn with the speaker's name in capitals, often with a title, a job or
+a party ("GRAHAM: Thank you.", "JAKE TAPPER, CNN ANCHOR: Good morning ...", "SEN. AMY X
+(D), MINNESOTA: ..."); a turn runs over its paragraphs until the next label, and a web page
+may run two turns into one line ("... about?    RICE: Well ..."). Interviews come as Q:/A:
+lines (the answers are the interviewee's), or with the interviewer's name before each
+question and the answers unlabelled. A headline may be a "Name: claim" label of one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.language.people import TITLES, words
+
+# A label in capitals: the name, then maybe ", ROLE" or "(PARTY-STATE)", then a colon.
+_UPPER_LABEL = re.compile(r"(?m)(^|[ \t]{2,})[ \t]*([A-Z][^\n:a-z]{0,80}?)[ \t]*:[ \t]+(?=\S)")
+_QA_LABEL = re.compile(r"(?m)^[ \t]*(Q|A|Question|Answer)[ \t]*[:.][ \t]+(?=\S)")
+NOT_LABELS = words(
+    "update updated note editor related image photo source read watch listen correction video "
+    "clarification disclosure caption credit advertisement date aired transcript breaking "
+    "exclusive live analysis opinion warning"
+)
+_SENTENCE_END = tuple('.?!"\u201d\u2019)')
+
+
+@dataclass
+class Turn:
+    """One speaker's words: `name` is the label as written (None for an unlabelled answer,
+    whose speaker is the interviewee), start/end the words' offsets."""
+
+    name: str | None
+    name_at: int  # offset of the label's name (or of the answer)
+    start: int
+    end: int
+
+
+def _label_name(label: str) -> str | None:
+    """The name in a label in capitals ("REP. KEVIN X (R-CA)" -> "REP. KEVIN X"), or None
+    when the label is no name: furniture ("UPDATED"), a time, a lone title."""
+    name = re.split(r"[,(]", label)[0].strip()
+    parts = name.split()
+    if not 1 <= len(parts) <= 5 or not all(p[:1].isalpha() for p in parts):
+        return None
+    if parts[0].lower().rstrip(".") in NOT_LABELS:
+        return None
+    if not any(len(p.strip(".")) > 1 and p.lower() not in TITLES for p in parts):
+        return None
+    return name
+
+
+def _boundaries(text: str) -> list[int]:
+    """Starts of lines with no small letters ("(END VIDEO CLIP)", "[18:00:36]", "BREAK IN
+    TRANSCRIPT"): a turn never runs over them."""
+    out = []
+    for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]*)$", text):
+        line = m.group(1)
+        if not any(c.islower() for c in line) and not _UPPER_LABEL.match(line):
+            out.append(m.start(1))
+    return out
+
+
+def _end(text: str, start: int, stops: list[int]) -> int:
+    end = min((s for s in stops if s > start), default=len(text))
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def transcript_turns(text: str) -> list[Turn]:
+    """Turns under labels in capitals: at least two of them make a transcript."""
+    found = []
+    for m in _UPPER_LABEL.finditer(text):
+        if m.group(1) and not text[: m.start()].rstrip().endswith(_SENTENCE_END):
+            continue  # a label inside a line follows a finished sentence
+        name = _label_name(m.group(2))
+        if name is not None:
+            found.append((m.start(2), name, m.end()))
+    if len(found) < 2:
+        return []
+    stops = sorted({a for a, _, _ in found} | set(_boundaries(text)))
+    return [Turn(name, at, start, _end(text, start, stops)) for at, name, start in found]
+
+
+def qa_turns(text: str) -> list[Turn]:
+    """The answers of a Q:/A: interview (the questions' asker is rarely named)."""
+    found = [(m.group(1)[0], m.start(1), m.end()) for m in _QA_LABEL.finditer(text)]
+    if not {"Q", "A"} <= {k for k, _, _ in found}:
+        return []
+    stops = sorted({a for _, a, _ in found} | set(_boundaries(text)))
+    return [Turn(None, at, start, _end(text, start, stops)) for k, at, start in found if k == "A"]
+
+
+def unlabelled_answers(text: str, questions: list[tuple[int, int]]) -> list[Turn]:
+    """Interviews that name the interviewer before each question, (start, end) of each
+    labelled paragraph: the unlabelled paragraphs after a question, up to the next label,
+    are the interviewee's answer; an editor's note in brackets splits it."""
+    out: list[Turn] = []
+    starts = sorted(text.rfind("\n", 0, a) + 1 for a, _ in questions)  # the label lines
+    for a, b in questions:
+        if "?" not in text[a:b]:
+            continue
+        stop = min((s for s in starts if s > b), default=len(text))
+        run: tuple[int, int] | None = None
+        for m in re.finditer(r"(?m)^[ \t]*(\S[^\n]*?)[ \t]*$", text[:stop]):
+            if m.start() <= b:
+                continue
+            line = m.group(1)
+            note = line.startswith("[") and line.endswith("]")
+            if note or not any(c.islower() for c in line):
+                if run:
+                    out.append(Turn(None, run[0], run[0], run[1]))
+                run = None
+                continue
+            run = (run[0] if run else m.start(1), m.end(1))
+        if run:
+            out.append(Turn(None, run[0], run[0], run[1]))
+    return out

@@ -410,8 +410,7 @@ class _Extractor:
         for turn in turns:
             name = self._label_tokens(turn)
             if name:
-                idx = self.book.labelled(name)
-                self._turn(turn.start, turn.end, idx, turn.name or "")
+                self._turn(turn.start, turn.end, self.book.labelled(name), turn.name or "")
         questions: list[Quote] = []
         for head, transcript, start, end in self.f.label_lines():
             if transcript and turns:

@@ -15,14 +15,15 @@ def words(text: str) -> frozenset[str]:
 # Words that may precede a name inside a person's mention and are not part of the name.
 TITLES = words(
     """
-    mr mr. mrs mrs. ms ms. dr dr. sen sen. senator rep rep. representative gov gov. governor
+    mr mr. mrs mrs. ms ms. miss dr dr. sen sen. senator rep rep. representative gov gov. governor
     president vice gen gen. general attorney secretary speaker leader chairman chairwoman chair
     spokesman spokeswoman spokesperson press deputy minister prime prince princess king queen
     judge justice chief lt. lt col. col sgt. sgt capt. capt adm. adm mayor sheriff former
     first lady candidate nominee director ambassador commissioner rev. rev pastor father
     sister brother professor prof. councilman councilwoman councilmember alderman alderwoman
     assemblyman assemblywoman congressman congresswoman
-    lawmaker senate house majority minority whip acting state u.s. us
+    lawmaker senate house majority minority whip acting state u.s. us rabbi imam bishop
+    ald ald. trustee chancellor
     """
 )
 
@@ -31,6 +32,9 @@ TITLES = words(
 ORG_NAME_TAILS = words(
     "department dept office agency service inc corp corporation company co ltd llc"
 )
+
+# Small words inside a name ("Meta de Hoon", "Remco van der Burg", "Ana dos Santos").
+NAME_PARTICLES = words("de van der von den da das dos del della di du la le ten ter bin al")
 
 # Titles that only ever precede a person's name: "Councilwoman X" is a person even when the
 # tagger calls the span an organisation ("House", "State", "Secretary" are left out).
@@ -51,6 +55,8 @@ PERSON_NOUNS = words(
     researcher scientist expert resident member worker organizer organiser activist coach
     captain pastor doctor nurse teacher student father mother son daughter wife husband
     brother sister friend neighbor neighbour colleague partner principal superintendent
+    member trustee drummer guitarist singer bassist musician officer trooper detective deputy
+    quarterback pitcher shortstop cornerback linebacker goalkeeper striker
     """
 )
 
@@ -154,7 +160,7 @@ TITLE_ROLES: dict[str, str] = {
     "chief": "chief", "sheriff": "sheriff",
     "spokeswoman": "spokeswoman", "spokesman": "spokesman", "spokesperson": "spokesperson",
     "candidate": "candidate", "nominee": "nominee", "aide": "aide", "adviser": "adviser",
-    "advisor": "adviser", "manager": "manager", "official": "official",
+    "advisor": "adviser", "manager": "manager", "official": "official", "envoy": "envoy",
 }
 # fmt: on
 
@@ -168,7 +174,7 @@ ROLE_KEYS: dict[str, str] = {
         governor president spokeswoman spokesman spokesperson secretary mayor candidate
         nominee ambassador chairman chairwoman chair director judge leader speaker aide
         adviser advisor manager attorney lawyer general official councilman councilwoman
-        councilmember
+        councilmember envoy
         """
     )
 }

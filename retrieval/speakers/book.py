@@ -17,6 +17,8 @@ from spacy.tokens import Doc, Span, Token
 from retrieval.language.people import (
     FEMALE_WORDS,
     MALE_WORDS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
     ORG_TYPES,
     PERSON_NOUNS,
     PERSON_TITLES,
@@ -106,6 +108,30 @@ class Mention:
     subject: bool
 
 
+def _role_word(t: Token) -> bool:
+    """A word that says what a person is, not who: a title, a job, a small word."""
+    low = t.lower_
+    return (
+        low in TITLES
+        or low in PERSON_NOUNS
+        or low in ROLE_KEYS
+        or (t.text[:1].islower() and low not in NAME_PARTICLES)
+    )
+
+
+def _name_word(t: Token) -> bool:
+    """A capitalised word that may be part of a name: not a title, a role or a stop word."""
+    return (
+        t.pos_ == "PROPN"
+        and t.text[:1].isupper()
+        and t.text[1:].islower()
+        and t.text.isalpha()
+        and t.lower_ not in TITLES
+        and t.lower_ not in PERSON_NOUNS
+        and t.lower_ not in ROLE_KEYS
+    )
+
+
 class SpeakerBook:
     """Every person, organisation and group an article names, with rules to resolve mentions."""
 
@@ -133,9 +159,29 @@ class SpeakerBook:
     # --- people -----------------------------------------------------------------------
     def _person_for(self, name_toks: list[Token], at: int) -> int:
         words = [t.text for t in name_toks]
-        if len(words) == 1:
-            return self._single_name(words[0], at, title_gender(name_toks[0]))
-        first, last = words[0], words[-1]
+        core = [w for w in words if w.lower() not in NAME_SUFFIXES] or words
+        if len(core) < len(words) and len(core) == 1:
+            # "Jary Jr." is the junior of the article's Jarys
+            junior = [
+                i
+                for i, e in enumerate(self.entities)
+                if e.kind == "person" and e.last == core[0].lower() and e.name.endswith(words[-1])
+            ]
+            if len(junior) == 1:
+                return junior[0]
+        if len(core) == 1:
+            return self._single_name(core[0], at, title_gender(name_toks[0]))
+        first, last = core[0], core[-1]
+        tail = [w.lower() for w in core]
+        for idx, e in enumerate(self.entities):
+            parts = [w.lower() for w in e.name.split() if w.lower() not in NAME_SUFFIXES]
+            if (
+                e.kind == "person"
+                and len(parts) > len(tail)
+                and parts[-len(tail) :] == tail
+                and gender_of_first_name(parts[0]) is not None
+            ):
+                return idx  # "Ben Yosef" after "Michael Ben Yosef" (not "Crooked Ann X")
         if len(words) > 1:
             for idx, e in enumerate(self.entities):
                 if (
@@ -225,7 +271,7 @@ class SpeakerBook:
         named = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
         orgs = {o for o in orgs if o.split()[0] not in named}  # "Ford" of "Ann Ford" stays
         spans: list[Span] = [
-            e
+            self._widened(e)
             for e in doc.ents
             if (
                 e.label_ == "PERSON"
@@ -235,7 +281,8 @@ class SpeakerBook:
             )
             or self._titled(e)
             or self._role_described(e)
-        ]
+            or self._particle_name(e)
+        ] + self._untagged_names()
         # Full names first, so a bare surname before them still finds its person.
         full = [s for s in spans if len(self._name_tokens(s)) > 1]
         for s in full:
@@ -266,6 +313,67 @@ class SpeakerBook:
         self.mentions.sort(key=lambda m: m.token)
 
     @staticmethod
+    def _widened(span: Span) -> Span:
+        """The whole name when the tagger took only its end: "Remco van der Burg" for
+        "Burg", "Gayle Tzemach Lemmon" for "Tzemach Lemmon" (one more capitalised word the
+        parser joined to the name, untagged, not a title or a role)."""
+        doc, start = span.doc, span.start
+        i = start - 1
+        while i > 0 and doc[i].lower_ in NAME_PARTICLES:
+            i -= 1
+        if i < start - 1 and _name_word(doc[i]):
+            return doc[i : span.end]
+        prev = doc[start - 1] if start > 0 else None
+        if (
+            span.label_ == "PERSON"
+            and len(span) > 1
+            and gender_of_first_name(span[0].text) is None  # "Crooked Hillary X" is Hillary X
+            and prev is not None
+            and _name_word(prev)
+            and prev.ent_type_ in ("", "PERSON")
+            and prev.dep_ == "compound"
+            and prev.head.i in range(span.start, span.end)
+            and (prev.i == 0 or not _name_word(doc[prev.i - 1]))
+        ):
+            return doc[prev.i : span.end]
+        return span
+
+    def _untagged_names(self) -> list[Span]:
+        """Names the tagger missed behind a job: "Board Member Ann Ruiz", "Defensive end Al
+        Bell" (two or more name words after a role word in one noun phrase)."""
+        out = []
+        for t in self.doc:
+            if t.pos_ != "PROPN" or t.dep_ == "compound" or t.ent_type_ != "":
+                continue
+            run = [c for c in t.lefts if c.dep_ in ("compound", "amod")]
+            if not run:
+                continue
+            toks = list(self.doc[run[0].i : t.i + 1])
+            role = [
+                i
+                for i, w in enumerate(toks[:-2])
+                if _role_word(w) and (w.text[:1].isupper() or w.tag_ == "NN")
+            ]
+            name = toks[role[-1] + 1 :] if role else []
+            if 2 <= len(name) <= 3 and all(_name_word(w) and not w.ent_type_ for w in name):
+                out.append(Span(self.doc, name[0].i - 1, t.i + 1, label="PERSON"))
+        return out
+
+    @staticmethod
+    def _particle_name(span: Span) -> bool:
+        """A name with a particle inside is a person's, whatever the tagger said: "Meta de
+        Hoon", "Ana dos Santos"."""
+        toks = list(span)
+        return (
+            span.label_ in ("ORG", "GPE")
+            and 3 <= len(toks) <= 5
+            and _name_word(toks[0])
+            and _name_word(toks[-1])
+            and any(t.lower_ in NAME_PARTICLES and t.text.islower() for t in toks[1:-1])
+            and all(_name_word(t) or t.lower_ in NAME_PARTICLES for t in toks)
+        )
+
+    @staticmethod
     def _org_prefix(span: Span, orgs: set[str]) -> bool:
         """A one-word "person" that opens an organisation's name elsewhere in the article
         is that organisation's short name ("Northwind" for "Northwind Data"), not a person."""
@@ -289,7 +397,7 @@ class SpeakerBook:
         toks = [t for t in span if t.lower_ != "the"]
         return (
             span.label_ == "ORG"
-            and 2 <= len(toks) <= 3
+            and 1 <= len(toks) <= 3
             and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in toks)
             and not any(t.lower_ in ORG_HEADS for t in toks)
             and any(
@@ -303,9 +411,11 @@ class SpeakerBook:
         """A personal title before one to three name words is a person, whatever the tagger
         said: "Councilwoman Ines Varga" is not an organisation."""
         toks = [t for t in strip_possessive(list(span)) if t.lower_ != "the"]
-        if len(toks) < 2 or toks[0].lower_ not in PERSON_TITLES:
+        # "Board Trustee Ilse X": the title may follow the body the person sits on
+        role = [i for i, t in enumerate(toks[:-1]) if t.lower_ in PERSON_TITLES | PERSON_NOUNS]
+        if len(toks) < 2 or not role or not all(t.text[:1].isupper() for t in toks[: role[0]]):
             return False
-        rest = toks[1:]
+        rest = toks[role[0] + 1 :]
         while rest and rest[0].lower_ in TITLES:
             rest = rest[1:]
         return (
@@ -316,8 +426,17 @@ class SpeakerBook:
 
     def _name_tokens(self, span: Span) -> list[Token]:
         toks = strip_possessive(list(span))
-        while toks and (toks[0].lower_ in TITLES or not toks[0].text[:1].isupper()):
+        while toks and (
+            toks[0].lower_ in TITLES
+            or not toks[0].text[:1].isupper()
+            or toks[0].pos_ in ("CCONJ", "DET", "ADP", "PRON")  # "And Volker said"
+        ):
             toks = toks[1:]
+        # A job before the name is no part of it: "Board Member Ann X", "Drummer Al Y",
+        # "Defensive end Jo Z" (a name has no small words but its particles).
+        role = [i for i, t in enumerate(toks[:-1]) if _role_word(t)]
+        if role:
+            toks = toks[role[-1] + 1 :]
         cut = next((i for i, t in enumerate(toks) if i and t.lower_ in HEADLINE_VERBS), None)
         lead = bool(toks) and toks[0].pos_ in ("AUX", "VERB")
         if (cut is not None or lead) and title_line(span, self.text):
@@ -466,6 +585,8 @@ class SpeakerBook:
         return None
 
     def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:
+        while len(toks) > 1 and toks[0].pos_ == "CCONJ":
+            toks = toks[1:]  # "And Volker"
         name = span_text(without_det(toks)) or head.text
         noun = head.lemma_.lower()
         # "the campaign" may be one named before; "the Lopez campaign" names its own
@@ -656,8 +777,13 @@ class SpeakerBook:
                 app = self._unnamed_person(t, head)
             if app is not None and self.entities[app].kind == "person":
                 return app, mention
-        known = self.surname(head.text) if head.pos_ == "PROPN" and len(toks) == 1 else None
-        if known is not None:  # a person named in full after the names were collected
+        known = None
+        if head.pos_ == "PROPN" and len(toks) == 1:
+            # a person named in full after the names were collected, or by first name only
+            known = self.surname(head.text)
+            if known is None and head.ent_type_ in ("", "PERSON"):
+                known = self._first_name(head.text)
+        if known is not None:
             self._add_mention(head, known)
             return known, mention
         if (head.ent_type_ in ("ORG", "GPE", "NORP") and head.tag_ != "NNPS") or (
@@ -730,6 +856,12 @@ class SpeakerBook:
         if not count:
             return None
         return max(count, key=lambda i: (count[i], -first[i]))
+
+    def _first_name(self, word: str) -> int | None:
+        """The one person of the article with this first name ("said Maria, 54")."""
+        low = word.lower()
+        hits = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.first == low]
+        return hits[0] if len(hits) == 1 else None
 
     def surname(self, word: str) -> int | None:
         """The person whose surname is `word` in any case ("PENCE" in a transcript)."""

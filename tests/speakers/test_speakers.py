@@ -262,7 +262,86 @@ RULES = [
         "Pollsters",
         "group",
     ),
+    (  # a job before the name is no part of it, even written with capitals
+        '"We were given no warning," said Board Trustee Ilse Varnum.',
+        "We were given no warning",
+        "Ilse Varnum",
+        "person",
+    ),
+    (  # a suffix is not the surname: "Dunmore Jr." is the son, not the father
+        "Hal Dunmore, a former mayor, died on Friday. His son Hal Dunmore Jr. spoke at the "
+        'service.\n\n"He loved this town," said Dunmore Jr.',
+        "He loved this town",
+        "Hal Dunmore Jr.",
+        "person",
+    ),
+    (  # a surname of two words is the person named in full
+        "Rabbi Daniel Ben Tovim led the march on Saturday.\n\n"
+        "Later, Rabbi Ben Tovim said the group would march again in the spring.",
+        "the group would march again",
+        "Daniel Ben Tovim",
+        "person",
+    ),
+    (  # a first name alone is the one person of the article with that first name
+        "The prize went to two students, Wiebke ter Horst and Joost van der Linde, of the "
+        'local college.\n\nJoost said: "We did not expect to win anything."',
+        "We did not expect to win anything.",
+        "Joost van der Linde",
+        "person",
+    ),
 ]
+
+
+def _parsed(nlp, words, pos, deps, heads, ents=None):  # type: ignore[no-untyped-def]
+    from spacy.tokens import Doc
+
+    tags = {"PROPN": "NNP", "NOUN": "NN", "ADJ": "JJ", "VERB": "VBD", "CCONJ": "CC", "DET": "DT"}
+    return Doc(
+        nlp.vocab,
+        words=words,
+        pos=pos,
+        tags=[tags.get(p, "XX") for p in pos],
+        deps=deps,
+        heads=heads,
+        ents=ents or ["O"] * len(words),
+    )
+
+
+def test_an_untagged_name_behind_a_job_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The tagger may miss a name behind a job in small words ("Defensive end Marlon Abara
+    guessed ..."): two name words after a role word in one noun phrase are a person."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = ["Defensive", "end", "Marlon", "Abara", "guessed", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["ADJ", "NOUN", "PROPN", "PROPN", "VERB", "PUNCT"],
+        ["amod", "compound", "compound", "nsubj", "ROOT", "punct"],
+        [1, 3, 3, 4, 4, 4],
+    )
+    book = SpeakerBook(doc, [-1] * len(doc))
+    idx, _ = book.resolve(doc[3])
+    assert idx is not None and book.entities[idx].name == "Marlon Abara"
+    assert book.entities[idx].kind == "person"
+
+
+def test_a_conjunction_is_no_part_of_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'And Kessler, the envoy, said': the capitals opening the sentence before a
+    description name the speaker, but the conjunction among them is no part of the name."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = ["And", "Kessler", ",", "the", "envoy", ",", "said", "no", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["CCONJ", "PROPN", "PUNCT", "DET", "NOUN", "PUNCT", "VERB", "INTJ", "PUNCT"],
+        ["cc", "dep", "punct", "det", "nsubj", "punct", "ROOT", "intj", "punct"],
+        [6, 6, 6, 4, 6, 6, 6, 6, 6],
+        ents=["O", "B-ORG", "O", "O", "O", "O", "O", "O", "O"],
+    )
+    book = SpeakerBook(doc, [-1] * len(doc))
+    assert [e.name for e in book.entities] == ["Kessler"]
 
 
 @pytest.mark.parametrize(("article", "words", "speaker", "kind"), RULES)
@@ -469,3 +548,21 @@ def test_a_medium_is_not_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
     people = {s.name for s in ex.speakers if s.kind == "person"}
     assert people == {"Dana Okafor"}, people
     assert quote_with(ex, "We will get this done").speaker == "Dana Okafor"
+
+
+def test_a_first_name_the_tagger_left_out_is_part_of_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The tagger may take only the end of a name ("Tove Lindqvist" of "Runa Tove
+    Lindqvist"); a capitalised word the parser joined to it is its start."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = ["We", "met", "Runa", "Tove", "Lindqvist", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["PRON", "VERB", "PROPN", "PROPN", "PROPN", "PUNCT"],
+        ["nsubj", "ROOT", "compound", "compound", "dobj", "punct"],
+        [1, 1, 4, 4, 1, 1],
+        ents=["O", "O", "O", "B-PERSON", "I-PERSON", "O"],
+    )
+    book = SpeakerBook(doc, [-1] * len(doc))
+    assert [e.name for e in book.entities] == ["Runa Tove Lindqvist"]

@@ -76,7 +76,9 @@ def transcript_turns(text: str) -> list[Turn]:
         if m.group(1) and not text[: m.start()].rstrip().endswith(_SENTENCE_END):
             continue  # a label inside a line follows a finished sentence
         name = _label_name(m.group(2))
-        if name is not None:
+        line_end = text.find("\n", m.end())
+        said = text[m.end() : line_end if line_end >= 0 else len(text)]
+        if name is not None and any(c.islower() for c in said):  # not a headline in capitals
             found.append((m.start(2), name, m.end()))
     if len(found) < 2:
         return []

@@ -56,7 +56,8 @@ PERSON_NOUNS = words(
     captain pastor doctor nurse teacher student father mother son daughter wife husband
     brother sister friend neighbor neighbour colleague partner principal superintendent
     member trustee drummer guitarist singer bassist musician officer trooper detective deputy
-    quarterback pitcher shortstop cornerback linebacker goalkeeper striker
+    quarterback pitcher shortstop cornerback linebacker goalkeeper striker man woman boy
+    girl patient victim witness survivor juror
     """
 )
 

@@ -108,6 +108,14 @@ class Mention:
     subject: bool
 
 
+def _determined(t: Token) -> bool:
+    """'the man', 'a patient': a person named by what they are (not 'his wife', whom the
+    text names elsewhere)."""
+    return any(
+        c.dep_ == "det" and c.lower_ in ("the", "a", "an", "this", "that") for c in t.children
+    )
+
+
 def _role_word(t: Token) -> bool:
     """A word that says what a person is, not who: a title, a job, a small word."""
     low = t.lower_
@@ -512,8 +520,15 @@ class SpeakerBook:
                 idx = self._pronoun(t)
                 if idx is not None:
                     self._add_mention(t, idx)
-            elif t.tag_ in ("NNS", "NNPS") or t.ent_type_ == "ORG" or t.lower_ in ORG_HEADS:
-                self.resolve(t)  # groups and organisations that "they" may point back to
+            elif (
+                t.tag_ in ("NNS", "NNPS")
+                or t.ent_type_ == "ORG"
+                or t.lower_ in ORG_HEADS
+                or (t.tag_ == "NN" and t.lower_ in PERSON_NOUNS and _determined(t))
+            ):
+                # groups and organisations that "they" may point back to, and people named
+                # by what they are ("the man") that "he" may
+                self.resolve(t)
             else:
                 continue
             self.mentions.sort(key=lambda m: m.token)
@@ -793,7 +808,8 @@ class SpeakerBook:
         elif head.tag_ in ("NNS", "NNPS") or head.lower_ in PLURAL_PRONOUNS:
             idx = self._group(toks, head, "group")
         elif head.pos_ in ("NOUN", "PROPN"):
-            kind: SpeakerKind = "person" if head.lower_ in ROLE_KEYS else "unknown"
+            person = head.lower_ in ROLE_KEYS or (head.lower_ in PERSON_NOUNS and head.is_lower)
+            kind: SpeakerKind = "person" if person else "unknown"
             idx = self._group(toks, head, kind)
         else:
             return None, mention

@@ -438,3 +438,78 @@ def test_a_main_verb_parsed_as_a_participle_on_the_subject_speaks(nlp) -> None: 
     # a participle on a noun of a sentence with a main verb stays a participle
     plain = nlp("The plan, compared to last year's, was cheaper.")
     assert not is_cue(next(t for t in plain if t.text == "compared"), [-1] * len(plain))
+
+
+def test_a_trailing_attribution_joined_to_the_first_clause_reports_the_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Crews reached her, but she was swept away, Ortiz said': the parser may make the
+    attribution a conjunct of the first clause and hang only the last clause on it; the
+    statement is the whole sentence before the attribution."""
+    words = [
+        "Crews",
+        "reached",
+        "her",
+        ",",
+        "but",
+        "she",
+        "was",
+        "swept",
+        "away",
+        ",",
+        "Ortiz",
+        "said",
+        ".",
+    ]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        tags=["NNS", "VBD", "PRP", ",", "CC", "PRP", "VBD", "VBN", "RP", ",", "NNP", "VBD", "."],
+        pos=[
+            "NOUN",
+            "VERB",
+            "PRON",
+            "PUNCT",
+            "CCONJ",
+            "PRON",
+            "AUX",
+            "VERB",
+            "ADP",
+            "PUNCT",
+            "PROPN",
+            "VERB",
+            "PUNCT",
+        ],
+        deps=[
+            "nsubj",
+            "ROOT",
+            "dobj",
+            "punct",
+            "cc",
+            "nsubjpass",
+            "auxpass",
+            "ccomp",
+            "prt",
+            "punct",
+            "nsubj",
+            "conj",
+            "punct",
+        ],
+        heads=[1, 1, 1, 1, 1, 7, 7, 11, 7, 11, 11, 1, 11],
+        lemmas=[
+            "crew",
+            "reach",
+            "she",
+            ",",
+            "but",
+            "she",
+            "be",
+            "sweep",
+            "away",
+            ",",
+            "Ortiz",
+            "say",
+            ".",
+        ],
+    )
+    said = doc[11]
+    assert is_cue(said, [-1] * len(doc))
+    assert [t.text for t in content_tokens(said)][:3] == ["Crews", "reached", "her"]

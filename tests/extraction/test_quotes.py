@@ -323,6 +323,15 @@ def test_one_capitalised_label_is_no_transcript(nlp) -> None:  # type: ignore[no
     assert all(q.speaker != "UPDATED" for q in extract(article, nlp).quotes)
 
 
+def test_headlines_in_capitals_with_a_colon_are_no_transcript(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + "HARBOR BOARD: NO NEW FEES THIS YEAR\n\nThe board met on Monday.\n\n"
+        "PORT ELLIS MAYOR: WE WILL APPEAL\n\nThe city filed its appeal on Friday."
+    )
+    got = [q.text for q in extract(article, nlp).quotes]
+    assert not [t for t in got if "met on Monday" in t or "filed its appeal" in t], got
+
+
 def test_question_and_answer_interview(nlp) -> None:  # type: ignore[no-untyped-def]
     """Q:/A: interviews: each answer, over all its paragraphs, is the interviewee's."""
     article = (

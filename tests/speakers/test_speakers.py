@@ -262,6 +262,13 @@ RULES = [
         "Pollsters",
         "group",
     ),
+    (  # a person named by what they are is someone "he" can point back to
+        "Dr. Oren Vask treats blood cancers. One of the patients wrote about his illness. "
+        'The man, himself a chemist, said he felt lucky.\n\n"I am healthy again," he said.',
+        "I am healthy again",
+        "man",
+        "person",
+    ),
     (  # a job before the name is no part of it, even written with capitals
         '"We were given no warning," said Board Trustee Ilse Varnum.',
         "We were given no warning",

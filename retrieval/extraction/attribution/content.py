@@ -260,6 +260,7 @@ def content_tokens(cue: Token) -> list[Token]:
         hi = before_writer_contrast(comps[0], cue, hi)
         hi = before_background(comps[0], hi)
         lo = _addressee_start(cue, comps[0], lo)
+        lo = _joined_front(cue, comps[0], lo)
         front = fronted(cue, lo)
         if front:
             return front + [doc[i] for i in range(lo, hi + 1)]
@@ -294,6 +295,22 @@ def _reported_clause(clause: Token, cue: Token) -> bool:
     if colon_between(clause, cue):
         return False
     return not (clause.i < cue.i and has_that(cue))
+
+
+def _joined_front(cue: Token, comp: Token, lo: int) -> int:
+    """'Crews reached her at 9 p.m., but she was swept away, the chief said': the parser may
+    make the trailing attribution a conjunct of the sentence's first clause and give it only
+    the last one; what it reports starts with the sentence."""
+    root = cue.head
+    if cue.dep_ != "conj" or root.dep_ != "ROOT" or not root.i < comp.i < cue.i:
+        return lo
+    if cue.doc[lo - 1].lower_ not in ("but", "and", ",") or is_cue_word(root):
+        return lo
+    return root.left_edge.i
+
+
+def is_cue_word(t: Token) -> bool:
+    return t.lemma_.lower() in SPEECH_VERBS
 
 
 def _addressee_start(cue: Token, comp: Token, lo: int) -> int:

@@ -585,6 +585,13 @@ class SpeakerBook:
         for c in head.children:
             if c.dep_ == "poss":
                 return self._pronoun(c) if c.tag_ == "PRP$" else self.resolve(c)[0]
+        for c in head.children:
+            # "the Harbor Gazette review", "a report from the Harbor Gazette"
+            named = c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < head.i
+            source = c.dep_ == "prep" and c.lower_ in ("from", "by")
+            obj = c if named else next((g for g in c.children if g.dep_ == "pobj"), None)
+            if (named or source) and obj is not None and obj.pos_ == "PROPN":
+                return self.resolve(obj)[0]
         if not definite:
             return None
         noun = head.lemma_.lower()

@@ -31,7 +31,7 @@ HOW_NOUNS = words(
     """
     statement tweet tweets interview email e-mail letter post posts speech release op-ed
     memo book ad remarks conference briefing message note video podcast column essay
-    rally appearance call filing report editorial blog broadcast hearing testimony
+    rally appearance call filing report editorial blog broadcast hearing testimony review
     """
 )
 

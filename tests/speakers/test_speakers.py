@@ -262,6 +262,20 @@ RULES = [
         "Pollsters",
         "group",
     ),
+    (  # a document is no speaker; the outlet that wrote it is
+        "The play opened on Friday.\n\nThe Harbor Gazette review of the play says, "
+        '"The cast carries a thin script with real charm."',
+        "The cast carries a thin script",
+        "Harbor Gazette",
+        "organization",
+    ),
+    (  # a report from an outlet is the outlet's
+        "The mill may close. A report last week from Harbor Gazette said the owners were "
+        "looking for a buyer.",
+        "the owners were looking for a buyer",
+        "Harbor Gazette",
+        "organization",
+    ),
     (  # a person named by what they are is someone "he" can point back to
         "Dr. Oren Vask treats blood cancers. One of the patients wrote about his illness. "
         'The man, himself a chemist, said he felt lucky.\n\n"I am healthy again," he said.',

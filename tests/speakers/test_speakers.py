@@ -262,6 +262,12 @@ RULES = [
         "Pollsters",
         "group",
     ),
+    (  # a team before a player's job is no speaker: the name before the verb is
+        '"We kept the ball moving," Lakeside running back Tomas Reyna said.',
+        "We kept the ball moving",
+        "Tomas Reyna",
+        "person",
+    ),
     (  # a document is no speaker; the outlet that wrote it is
         "The play opened on Friday.\n\nThe Harbor Gazette review of the play says, "
         '"The cast carries a thin script with real charm."',
@@ -587,3 +593,21 @@ def test_a_first_name_the_tagger_left_out_is_part_of_the_name(nlp) -> None:  # t
     )
     book = SpeakerBook(doc, [-1] * len(doc))
     assert [e.name for e in book.entities] == ["Runa Tove Lindqvist"]
+
+
+def test_the_person_named_inside_a_misparsed_subject_speaks(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The parser may take the team for the subject and hang the player's name inside it
+    ("Texas running back X said": X the object of "running")."""
+    from retrieval.extraction.attribution.cue_speaker import cue_subject
+
+    words = ["Harbor", "running", "back", "Mal", "Brennan", "said", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["PROPN", "VERB", "ADV", "PROPN", "PROPN", "VERB", "PUNCT"],
+        ["nsubj", "acl", "advmod", "compound", "dobj", "ROOT", "punct"],
+        [5, 0, 1, 4, 1, 5, 5],
+        ents=["B-GPE", "O", "O", "B-PERSON", "I-PERSON", "O", "O"],
+    )
+    subj = cue_subject(doc[5])
+    assert subj is not None and subj.text == "Brennan"

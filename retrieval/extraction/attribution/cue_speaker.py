@@ -22,6 +22,21 @@ DUMMY_SUBJECTS = words("it there this that what which")
 MEANS_PREPS = words("by of about after before while without upon in")
 
 
+def _person_in_subject(subj: Token, cue: Token) -> Token | None:
+    """'Harbor running back Mal X said': when the parser takes the team for the subject
+    and hangs the player's name inside it, the person named right before the verb speaks."""
+    prev = cue.doc[cue.i - 1] if cue.i > 0 else None
+    if (
+        prev is None
+        or subj.ent_type_ == "PERSON"
+        or prev.ent_type_ != "PERSON"
+        or not subj.i < prev.i
+        or prev.i > subj.right_edge.i
+    ):
+        return None
+    return prev
+
+
 def cue_subject(cue: Token, depth: int = 0) -> Token | None:
     """Who speaks through `cue`: its subject, inherited along "said ..., adding"."""
     if cue.lower_ == "according":
@@ -34,12 +49,17 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
         return misread_subject(cue) if misread_verb(cue) else None
     if cue.tag_ == "VBN" and verbless_main(cue):
         return cue.sent.root
+    subjects = [c for c in cue.children if c.dep_ == "nsubj"]
+    if len(subjects) > 1 and subjects[-1].ent_type_ == "PERSON" and subjects[-1].i < cue.i:
+        # '"...," Harbor running back Mal X said': the parser may split the subject in
+        # two; the person's name right before the verb is who speaks
+        return subjects[-1]
     for c in cue.children:
         if c.dep_ == "nsubj" or (c.dep_ == "agent"):
             if c.dep_ == "agent":
                 objs = [g for g in c.children if g.dep_ == "pobj"]
                 return objs[0] if objs else None
-            return _cataphora(c, cue) or c
+            return _cataphora(c, cue) or _person_in_subject(c, cue) or c
     if depth < 3 and cue.head.i != cue.i:
         outer = coordinated_cue(cue)
         if outer is not None:

@@ -55,7 +55,7 @@ PERSON_NOUNS = words(
     researcher scientist expert resident member worker organizer organiser activist coach
     captain pastor doctor nurse teacher student father mother son daughter wife husband
     brother sister friend neighbor neighbour colleague partner principal superintendent
-    member trustee drummer guitarist singer bassist musician officer trooper detective deputy
+    trustee drummer guitarist singer bassist musician officer trooper detective deputy
     quarterback pitcher shortstop cornerback linebacker goalkeeper striker man woman boy
     girl patient victim witness survivor juror
     """

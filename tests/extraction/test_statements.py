@@ -205,3 +205,11 @@ def test_a_thought_running_past_the_statement_that_reports_it_is_merged(nlp) -> 
             "Tom Haley",
         )
     ]
+
+
+def test_another_speaker_set_against_a_statement_is_not_part_of_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'X said A, while critics say B': B is the critics' statement, not more of X's."""
+    article = "The mayor said the budget is balanced, while critics say it hides a deficit."
+    got = [(q.speaker, q.text) for q in extract(article, nlp).quotes]
+    assert ("mayor", "the budget is balanced") in got, got
+    assert ("critics", "it hides a deficit") in got, got

@@ -611,3 +611,20 @@ def test_the_person_named_inside_a_misparsed_subject_speaks(nlp) -> None:  # typ
     )
     subj = cue_subject(doc[5])
     assert subj is not None and subj.text == "Brennan"
+
+
+def test_a_person_the_subject_speaks_for_does_not_speak(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'A spokeswoman for Ana X said': the name before the verb is whom she speaks for."""
+    from retrieval.extraction.attribution.cue_speaker import cue_subject
+
+    words = ["A", "spokeswoman", "for", "Ana", "Ruiz", "said", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["DET", "NOUN", "ADP", "PROPN", "PROPN", "VERB", "PUNCT"],
+        ["det", "nsubj", "prep", "compound", "pobj", "ROOT", "punct"],
+        [1, 5, 1, 4, 2, 5, 5],
+        ents=["O", "O", "O", "B-PERSON", "I-PERSON", "O", "O"],
+    )
+    subj = cue_subject(doc[5])
+    assert subj is not None and subj.text == "spokeswoman"

@@ -38,6 +38,7 @@ from retrieval.extraction.attribution.statement_ends import (
     colon_between,
     complements_end,
     gerund_conjunct,
+    other_speaker,
     writer_contrast,
 )
 from retrieval.language.people import words
@@ -272,6 +273,7 @@ def content_tokens(cue: Token) -> list[Token]:
                     and c.i > hi
                     and any(m.dep_ == "mark" and m.lower_ in REASON_MARKS for m in c.children)
                     and not writer_contrast(c, cue)
+                    and not other_speaker(c)
                 ):
                     hi = max(hi, c.right_edge.i)
         return [doc[i] for i in range(lo, hi + 1)]

@@ -34,6 +34,11 @@ def _person_in_subject(subj: Token, cue: Token) -> Token | None:
         or prev.i > subj.right_edge.i
     ):
         return None
+    t = prev
+    while t.i != subj.i and t.head.i != t.i:
+        if t.dep_ in ("pobj", "poss", "appos", "conj"):
+            return None  # "a spokeswoman for Ana X said": Ana X does not speak
+        t = t.head
     return prev
 
 

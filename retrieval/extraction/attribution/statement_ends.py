@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from retrieval.extraction.attribution.cue_speaker import cue_subject
 from retrieval.extraction.attribution.misparse import coordinated_cue
 from retrieval.language.people import words
+from retrieval.language.verbs import SPEECH_VERBS
 
 CONTRAST_MARKS = words("although though while whereas")
 # Prepositions after a cue's object that complete what was said about it.
@@ -156,6 +157,17 @@ def before_semicolon(clause: Token, hi: int) -> int:
     return hi
 
 
+def other_speaker(t: Token) -> bool:
+    """A 'while'/'whereas' clause whose own named subject reports something."""
+    return (
+        t.dep_ == "advcl"
+        and t.pos_ == "VERB"
+        and t.lemma_.lower() in SPEECH_VERBS
+        and any(m.dep_ == "mark" and m.lower_ in ("while", "whereas") for m in t.children)
+        and any(c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN") for c in t.children)
+    )
+
+
 def before_second_cue(cue: Token, comp: Token, hi: int) -> int:
     """'said she would order a review and warned against cuts': the parser put the second
     speech verb inside the first one's clause; the statement ends before it (and a
@@ -166,6 +178,11 @@ def before_second_cue(cue: Token, comp: Token, hi: int) -> int:
         if outer is not None and outer.i == cue.i:
             ccs = [c for c in t.head.children if c.dep_ == "cc" and c.i < t.i]
             hi = min(hi, (ccs[-1].i if ccs else t.left_edge.i) - 1)
+            break
+        if other_speaker(t):
+            # 'Ruiz says the plan is sound, while councillor Ana Lee says it is not':
+            # another speaker's statement set against this one is not part of it
+            hi = min(hi, t.left_edge.i - 1)
             break
     while hi > comp.i and (doc[hi].dep_ == "cc" or doc[hi].text in (",", ";", "-", "--", "\u2014")):
         hi -= 1

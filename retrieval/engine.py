@@ -278,20 +278,34 @@ class Engine:
                 progress(done, total, src)
 
     def _prepare(self, articles: Sequence[Article]) -> list[Prepared]:
+        """Parse, chunk and embed a batch of articles: every chunk, every quote and the
+        sentence around every quote (the vectors answering compares with), in one batch of
+        distinct texts, so no question has to embed anything but itself."""
         from retrieval.extraction.extractor import extract_many
 
         extractions = extract_many([a.text for a in articles], self.nlp)
         count = self._count_tokens()
         chunk_lists = [chunk_text(a.text, count) for a in articles]
-        texts: list[str] = []
-        for chunks, ex in zip(chunk_lists, extractions, strict=True):
-            texts.extend(c.text for c in chunks)
-            texts.extend(q.text for q in ex.quotes)
-        vecs = self.embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-        out: list[Prepared] = []
-        pos = 0
+        wanted: dict[str, int] = {}  # distinct text -> its row in the batch
+
+        def row(text: str) -> int:
+            return wanted.setdefault(text, len(wanted))
+
+        plans = []
         for article, chunks, ex in zip(articles, chunk_lists, extractions, strict=True):
-            nc, nq = len(chunks), len(ex.quotes)
+            chunk_rows = [row(c.text) for c in chunks]
+            quote_rows = [row(q.text) for q in ex.quotes]
+            context_rows = {}
+            for i, q in enumerate(ex.quotes):
+                around = article.text[q.context_start : q.context_end]
+                if around and around != q.text:
+                    context_rows[i] = row(around)
+            plans.append((chunk_rows, quote_rows, context_rows))
+        vecs = self.embed(list(wanted)) if wanted else np.zeros((0, 1), dtype=np.float32)
+        out: list[Prepared] = []
+        for article, chunks, ex, (chunk_rows, quote_rows, context_rows) in zip(
+            articles, chunk_lists, extractions, plans, strict=True
+        ):
             chash = content_hash(article.text)
             out.append(
                 Prepared(
@@ -300,11 +314,11 @@ class Engine:
                     content_hash=chash,
                     extraction=ex,
                     chunks=[(c.seq, c.start, c.end, c.text) for c in chunks],
-                    chunk_vecs=vecs[pos : pos + nc],
-                    quote_vecs=vecs[pos + nc : pos + nc + nq],
+                    chunk_vecs=vecs[chunk_rows],
+                    quote_vecs=vecs[quote_rows],
+                    context_vecs={i: vecs[r] for i, r in context_rows.items()},
                 )
             )
-            pos += nc + nq
         return out
 
     def _write(self, articles: list[Article], report: IngestReport) -> None:

@@ -152,6 +152,7 @@ class Searcher:
         # ("who said" embeds its phrase for quotes, passages and scoring).
         self._vecs: dict[str, np.ndarray] = {}
         self._dense: dict[tuple[str, bytes, int], list[tuple[int, str, float]]] = {}
+        self._stored: dict[str, dict[int, np.ndarray | None]] = {}  # kind -> quote id -> vector
         self._lexical: dict[tuple[str, str, int], list[int]] = {}
 
     def allows(self, article_id: str) -> bool:
@@ -336,15 +337,20 @@ class Searcher:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._vecs[t] for t in texts])
 
-    def quote_vectors(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
-        out: dict[int, np.ndarray] = {}
-        for marks, batch in _in_batches(ids):
+    def quote_vectors(self, ids: Iterable[int], kind: str = "quote") -> dict[int, np.ndarray]:
+        """Quote id -> its stored vector: the quote's own ("quote") or its sentence's
+        ("context", absent where the sentence is the quote or the store predates them)."""
+        cached = self._stored.setdefault(kind, {})
+        todo = [i for i in ids if i not in cached]
+        for marks, batch in _in_batches(todo):
             for r in self.conn.execute(
-                f"SELECT ref_id, vec FROM embeddings WHERE kind='quote' AND ref_id IN {marks}",
-                batch,
+                f"SELECT ref_id, vec FROM embeddings WHERE kind=? AND ref_id IN {marks}",
+                [kind, *batch],
             ):
-                out[int(r[0])] = np.frombuffer(r[1], dtype=np.float32)
-        return out
+                cached[int(r[0])] = np.frombuffer(r[1], dtype=np.float32)
+            for i in batch:
+                cached.setdefault(i, None)
+        return {i: v for i in ids if (v := cached.get(i)) is not None}
 
     def dense(self, kind: str, vec: np.ndarray, k: int) -> list[tuple[int, str, float]]:
         """(ref id, article id, cosine) of the k nearest chunks or quotes."""

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +23,10 @@ import numpy as np
 from retrieval.errors import StoreError
 from retrieval.types import Article, ArticleRef, Extraction, Quote
 
-SCHEMA_VERSION = 1
+# 2: the sentence around each quote has its own vector (embeddings kind 'context', ref_id the
+# quote's id), so answering embeds only the question. A version-1 store has none until
+# `whosaid reindex`; answering then compares with the quote's own vector alone.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -86,7 +89,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='porter 
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(text, tokenize='porter unicode61');
 """
 
-VECTOR_KINDS = ("chunk", "quote")
+VECTOR_KINDS = ("chunk", "quote")  # the kinds with a nearest-neighbour index
+CONTEXT = "context"  # a quote's sentence: read by quote id, never searched
 
 
 @dataclass
@@ -100,6 +104,9 @@ class Prepared:
     chunks: list[tuple[int, int, int, str]]  # (seq, start, end, text)
     chunk_vecs: np.ndarray
     quote_vecs: np.ndarray
+    # quote index -> the vector of its context (the sentence around it); a quote whose context
+    # is its own text has none, and answering uses its quote vector
+    context_vecs: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -246,6 +253,9 @@ class Store:
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+            if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None:
+                # nothing stored yet: nothing lacks what a newer schema computes at ingest
+                self.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
 
     # -- connections ---------------------------------------------------------------------
     @property
@@ -314,6 +324,14 @@ class Store:
 
     def generation(self) -> int:
         return int(self.get_meta("generation") or 0)
+
+    def schema_version(self) -> int:
+        return int(self.get_meta("schema_version") or 1)
+
+    def has_context_vectors(self) -> bool:
+        """False for a store written before context vectors (schema 1) and not reindexed since:
+        its older quotes are compared by their own vector alone."""
+        return self.schema_version() >= 2
 
     @staticmethod
     def _bump(conn: sqlite3.Connection) -> None:
@@ -394,7 +412,7 @@ class Store:
             for alias in names:
                 conn.execute("INSERT INTO aliases VALUES (?,?,?)", (alias, sid, aid))
         quote_vids: list[int] = []
-        for q, vec in zip(prep.extraction.quotes, prep.quote_vecs, strict=True):
+        for i, (q, vec) in enumerate(zip(prep.extraction.quotes, prep.quote_vecs, strict=True)):
             qsid: int | None = None
             if q.speaker:
                 qsid = speaker_ids.get(q.speaker.lower())
@@ -428,6 +446,8 @@ class Store:
             ).lastrowid
             conn.execute("INSERT INTO quotes_fts (rowid, text) VALUES (?, ?)", (qid, q.text))
             quote_vids.append(self._put_vec(conn, "quote", qid, aid, vec))
+            if i in prep.context_vecs:
+                self._put_vec(conn, CONTEXT, qid, aid, prep.context_vecs[i])
         return WriteResult(
             aid, "added", chunk_vids, quote_vids, [], len(prep.extraction.quotes), len(speaker_ids)
         )
@@ -454,7 +474,13 @@ class Store:
         return sid
 
     def _delete_article(self, conn: sqlite3.Connection, aid: str) -> list[int]:
-        vids = [r[0] for r in conn.execute("SELECT vid FROM embeddings WHERE article_id=?", (aid,))]
+        vids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT vid FROM embeddings WHERE article_id=? AND kind IN ('chunk', 'quote')",
+                (aid,),
+            )
+        ]
         conn.execute(
             "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id=?)",
             (aid,),
@@ -503,6 +529,7 @@ class Store:
                 conn.execute("DELETE FROM articles WHERE id=?", (prep.article_id,))
                 self._insert(conn, prep)
             self.set_meta(conn, "embedding_model", model_name)
+            self.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
             self._bump(conn)
 
     # -- reads -----------------------------------------------------------------------------
@@ -564,7 +591,8 @@ class Store:
             "speakers": one(
                 "SELECT COUNT(DISTINCT speaker_id) FROM quotes WHERE speaker_id IS NOT NULL"
             ),
-            "vectors": one("SELECT COUNT(*) FROM embeddings"),
+            # the indexed vectors (chunks and quotes), not the quotes' context vectors
+            "vectors": one("SELECT COUNT(*) FROM embeddings WHERE kind IN ('chunk', 'quote')"),
         }
 
     def quoted_speakers(self, article_ids: Sequence[str]) -> int:

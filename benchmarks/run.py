@@ -113,7 +113,7 @@ def _say(text: str) -> None:
 
 
 def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
-    from benchmarks.coldstart import run_coldstart
+    from benchmarks.coldstart import ask_label, run_coldstart
     from benchmarks.corpus import build_corpus, quote_share
     from benchmarks.faiss_scaling import run_scaling
     from benchmarks.ingest import run_ingest
@@ -294,19 +294,27 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
     cold_store = stores[plan.memory[0]]
     cold_questions = [
         next(q.text for q in questions if q.kind == "what_did"),
+        next(q.text for q in questions if q.kind == "who_said"),
         next(q.text for q in questions if q.kind == "search"),
     ]
     _say(f"cold start on {cold_store.chunks:,} chunks...")
     cold = run_coldstart(cold_store.path, cold_questions, plan.cold_repeat)
-    both = cold.median("floor: import + load both models")
-    emb = cold.median("floor: import + load the embedder")
+    both = cold.median("floor: import + load both models (torch)")
+    emb = {b: cold.median(f"floor: import + load the embedder ({b})") for b in ("torch", "onnx")}
     sections.append(
         f"## Cold start ({cold_store.chunks:,} chunks, median of {plan.cold_repeat})\n\n"
-        "A new process per run. `ask` loads only what the question needs.\n\n"
+        "A new process per run. `ask` loads only what the question needs; the backend is "
+        "`WHOSAID_EMBEDDING_BACKEND`.\n\n"
         + table(
-            ["", "seconds", "× both-models floor", "× embedder floor"],
+            ["", "seconds", "× both-models floor", "× torch embedder", "× onnx embedder"],
             [
-                [label, cold.median(label), cold.median(label) / both, cold.median(label) / emb]
+                [
+                    label,
+                    cold.median(label),
+                    cold.median(label) / both,
+                    cold.median(label) / emb["torch"],
+                    cold.median(label) / emb["onnx"],
+                ]
                 for label in cold.runs
             ],
         )
@@ -319,6 +327,16 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
             worst / both <= 1.3,
         ]
     )
+    for backend in ("torch", "onnx"):
+        what = cold.median(ask_label(cold_questions[0], backend))
+        who = cold.median(ask_label(cold_questions[1], backend))
+        summary.append(
+            [
+                f"cold who-said ≤ 3× cold what-did ({backend})",
+                f"{who:.2f} s / {what:.2f} s = {who / what:.2f}×",
+                who / what <= 3,
+            ]
+        )
     _say(sections[-1])
 
     # -- FAISS scaling --------------------------------------------------------------------

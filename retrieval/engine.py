@@ -128,7 +128,7 @@ class Engine:
         today: date | None = None,
         read_only: bool = False,
         create: bool = True,
-        embedding_backend: str = "torch",
+        embedding_backend: str = "onnx",
         model_cache_dir: Path | str | None = None,
     ) -> None:
         self.store = Store(data_dir, read_only=read_only, create=create)

@@ -348,7 +348,7 @@ _shared_lock = threading.Lock()
 
 
 def shared_embedder(
-    model: str | None = None, backend: str = "torch", cache_dir: Path | str | None = None
+    model: str | None = None, backend: str = "onnx", cache_dir: Path | str | None = None
 ) -> Embedder:
     """One embedder per model and backend per process, so the weights load once."""
     if backend not in BACKENDS:

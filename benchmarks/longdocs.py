@@ -1,0 +1,87 @@
+"""Long articles: `Engine.ingest` of one generated article of each size, time and peak memory.
+
+Each size runs in a fresh process (`python -m benchmarks.longdocs SIZE WORKDIR`) into an empty
+store, so one size's peak does not hide another's. The baseline is the process with both models
+loaded and used once; the figures are the wall time of the ingest (parse in pieces, quote
+rules, chunking, embedding chunks and quotes, SQLite, FAISS) and the peak RSS of the process.
+The articles are invented (tests/newsgen.py `long_article`), never evaluation texts.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.common import REPO, peak_rss_bytes, rss_bytes
+
+
+@dataclass
+class LongRun:
+    size: int  # requested size in characters
+    chars: int
+    seconds: float
+    models_mb: float
+    peak_mb: float
+    quotes: int
+    chunks: int
+
+
+def measure(size: int, work: Path) -> LongRun:
+    """In this process: load and warm both models, then ingest one article of `size`."""
+    from retrieval.engine import Engine
+    from retrieval.extraction.extractor import load_nlp
+    from retrieval.storage.embedding import shared_embedder
+    from tests.newsgen import long_article
+
+    embedder = shared_embedder()
+    embedder.embed(["warm up the model"])
+    list(load_nlp().pipe(["Warm up the parser, she said."]))
+    base = rss_bytes()
+    text = long_article(size)
+    path = work / f"long-{size}.txt"
+    path.write_text(text, encoding="utf-8")
+    engine = Engine(work / f"store-long-{size}", embedder=embedder)
+    t0 = time.perf_counter()
+    report = engine.ingest([str(path)])
+    seconds = time.perf_counter() - t0
+    if report.failed:
+        raise RuntimeError(f"ingest failed: {report.failed}")
+    counts = engine.store.counts()
+    return LongRun(
+        size=size,
+        chars=len(text),
+        seconds=seconds,
+        models_mb=base / 2**20,
+        peak_mb=peak_rss_bytes() / 2**20,
+        quotes=report.quotes,
+        chunks=counts["chunks"],
+    )
+
+
+def measure_in_subprocess(size: int, work: Path) -> LongRun:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.longdocs", str(size), str(work)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return LongRun(**json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def run_longdocs(sizes: list[int], work: Path) -> list[LongRun]:
+    work.mkdir(parents=True, exist_ok=True)
+    return [measure_in_subprocess(size, work) for size in sizes]
+
+
+def label(size: int) -> str:
+    return f"{size // 1_000_000} MB" if size >= 1_000_000 else f"{size // 1_000} KB"
+
+
+if __name__ == "__main__":
+    run = measure(int(sys.argv[1]), Path(sys.argv[2]))
+    print(json.dumps(run.__dict__))

@@ -10,6 +10,7 @@ The articles are invented (tests/newsgen.py `long_article`), never evaluation te
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -44,7 +45,9 @@ def measure(size: int, work: Path) -> LongRun:
     text = long_article(size)
     path = work / f"long-{size}.txt"
     path.write_text(text, encoding="utf-8")
-    engine = Engine(work / f"store-long-{size}", embedder=embedder)
+    store = work / f"store-long-{size}"
+    shutil.rmtree(store, ignore_errors=True)  # an empty store: the article is new
+    engine = Engine(store, embedder=embedder)
     t0 = time.perf_counter()
     report = engine.ingest([str(path)])
     seconds = time.perf_counter() - t0

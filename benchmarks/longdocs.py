@@ -16,8 +16,10 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
-from benchmarks.common import REPO, peak_rss_bytes, rss_bytes
+from benchmarks.common import REPO, Stopwatch, peak_rss_bytes, rss_bytes
+from benchmarks.ingest import _timed
 
 
 @dataclass
@@ -29,10 +31,13 @@ class LongRun:
     peak_mb: float
     quotes: int
     chunks: int
+    extract_s: float  # of `seconds`: parse in pieces + quote rules
+    embed_s: float  # of `seconds`: embedding chunks and quotes
 
 
 def measure(size: int, work: Path) -> LongRun:
     """In this process: load and warm both models, then ingest one article of `size`."""
+    import retrieval.extraction.extractor as extractor
     from retrieval.engine import Engine
     from retrieval.extraction.extractor import load_nlp
     from retrieval.storage.embedding import shared_embedder
@@ -48,9 +53,16 @@ def measure(size: int, work: Path) -> LongRun:
     store = work / f"store-long-{size}"
     shutil.rmtree(store, ignore_errors=True)  # an empty store: the article is new
     engine = Engine(store, embedder=embedder)
-    t0 = time.perf_counter()
-    report = engine.ingest([str(path)])
-    seconds = time.perf_counter() - t0
+    watch = Stopwatch()
+    with (
+        mock.patch.object(
+            extractor, "extract_many", _timed(watch, "extract", extractor.extract_many)
+        ),
+        mock.patch.object(engine, "embed", _timed(watch, "embed", engine.embed)),
+    ):
+        t0 = time.perf_counter()
+        report = engine.ingest([str(path)])
+        seconds = time.perf_counter() - t0
     if report.failed:
         raise RuntimeError(f"ingest failed: {report.failed}")
     counts = engine.store.counts()
@@ -62,6 +74,8 @@ def measure(size: int, work: Path) -> LongRun:
         peak_mb=peak_rss_bytes() / 2**20,
         quotes=report.quotes,
         chunks=counts["chunks"],
+        extract_s=watch.seconds.get("extract", 0.0),
+        embed_s=watch.seconds.get("embed", 0.0),
     )
 
 
@@ -86,5 +100,6 @@ def label(size: int) -> str:
 
 
 if __name__ == "__main__":
+    Path(sys.argv[2]).mkdir(parents=True, exist_ok=True)
     run = measure(int(sys.argv[1]), Path(sys.argv[2]))
     print(json.dumps(run.__dict__))

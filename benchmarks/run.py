@@ -2,7 +2,7 @@
 
 python -m benchmarks.run            # the documented run (`make bench`), < 20 min here
 python -m benchmarks.run --quick    # small sizes, for iterating
-python -m benchmarks.run --full     # 1k ingested articles and HNSW at 1M (about an hour)
+python -m benchmarks.run --full     # 1k ingested articles, HNSW at 1M, 1 MB and 5 MB articles
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ import numpy as np
 from benchmarks.common import REPO, median, ms, table
 
 if TYPE_CHECKING:
+    from benchmarks.longdocs import LongRun
     from benchmarks.query import Question
 
 
@@ -37,15 +39,30 @@ class Plan:
     hnsw_max: int
     rounds: int
     cold_repeat: int
+    long_sizes: list[int]  # characters of the single long articles ingested
 
 
 PLANS = {
-    "quick": Plan(30, [1_000, 10_000], [10_000], [20_000], 20_000, 1, 1),
+    "quick": Plan(30, [1_000, 10_000], [10_000], [20_000], 20_000, 1, 1, [10_000, 100_000]),
     "default": Plan(
-        80, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 100_000, 3, 3
+        80,
+        [1_000, 10_000, 100_000],
+        [10_000, 100_000],
+        [100_000, 1_000_000],
+        100_000,
+        3,
+        3,
+        [10_000, 100_000],
     ),
     "full": Plan(
-        1_000, [1_000, 10_000, 100_000], [10_000, 100_000], [100_000, 1_000_000], 1_000_000, 5, 5
+        1_000,
+        [1_000, 10_000, 100_000],
+        [10_000, 100_000],
+        [100_000, 1_000_000],
+        1_000_000,
+        5,
+        5,
+        [10_000, 100_000, 1_000_000, 5_000_000],
     ),
 }
 
@@ -117,6 +134,7 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
     from benchmarks.corpus import build_corpus, quote_share
     from benchmarks.faiss_scaling import run_scaling
     from benchmarks.ingest import run_ingest
+    from benchmarks.longdocs import label, run_longdocs
     from benchmarks.memory import measure_in_subprocess
     from benchmarks.query import questions_for, run_queries
     from benchmarks.stores import build_store
@@ -160,6 +178,11 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
         + table(["stage", "seconds", "share"], stage_rows)
     )
     summary.append(["ingest ≤ 1.3× parse+embed", f"{ing.ratio:.2f}×", ing.ratio <= 1.3])
+    _say(sections[-1])
+
+    # -- long articles --------------------------------------------------------------------
+    _say(f"long articles: {', '.join(label(n) for n in plan.long_sizes)} (fresh process each)...")
+    sections.append(_long_section(run_longdocs(plan.long_sizes, work / "long"), summary))
     _say(sections[-1])
 
     # -- query latency --------------------------------------------------------------------
@@ -425,6 +448,68 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
     _say(header)
     _say(f"\nwrote {out} in {total / 60:.1f} min")
     return 0
+
+
+def _long_section(runs: list[LongRun], summary: list[list[object]]) -> str:
+    """The long-article table, and the targets it can check: 1 MB in at most 12x the time of
+    100 KB and under 1.5 GB peak (with --full); otherwise each 10x size in at most 12x."""
+    from benchmarks.longdocs import label
+
+    by = {r.size: r for r in runs}
+    rows = []
+    for prev, r in zip([None, *runs], runs, strict=False):
+        grow = r.seconds / prev.seconds if prev else float("nan")
+        rows.append(
+            [
+                label(r.size),
+                f"{r.chars:,}",
+                r.seconds,
+                r.seconds / (r.chars / 100_000),
+                grow,
+                r.extract_s,
+                r.embed_s,
+                r.peak_mb,
+                r.peak_mb - r.models_mb,
+                f"{r.quotes:,}",
+                f"{r.chunks:,}",
+            ]
+        )
+    for small, big in pairwise(runs):
+        scale = big.size / small.size
+        ratio = big.seconds / small.seconds
+        summary.append(
+            [
+                f"{label(big.size)} article ingest ≤ {1.2 * scale:.0f}× {label(small.size)}",
+                f"{ratio:.1f}×",
+                ratio <= 1.2 * scale,
+            ]
+        )
+    if 1_000_000 in by:
+        peak = by[1_000_000].peak_mb
+        summary.append(["1 MB article ingest peak < 1.5 GB", f"{peak:,.0f} MB", peak < 1536])
+    return (
+        "## Long articles (one generated article each, fresh process, empty store)\n\n"
+        "The whole ingest (parse in pieces, quote rules, chunking, embedding of chunks and "
+        "quotes, SQLite, FAISS). Peak = the process's peak RSS, models included; over models = "
+        "beyond the process with both models loaded and used once. `--full` adds 1 MB and "
+        "5 MB.\n\n"
+        + table(
+            [
+                "article",
+                "characters",
+                "seconds",
+                "s per 100 KB",
+                "× previous size",
+                "of which parse + quotes s",
+                "of which embed s",
+                "peak RSS MB",
+                "over models MB",
+                "quotes",
+                "chunks",
+            ],
+            rows,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ from retrieval.types import (
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
 BATCH = 16  # articles parsed and embedded together
+# ... or fewer, when they are long: a batch's chunk and quote vectors are held together.
+BATCH_CHARS = 2_000_000
 
 
 @dataclass
@@ -252,7 +254,7 @@ class Engine:
         report: IngestReport,
         progress: Progress | None,
     ) -> None:
-        """Load, prepare and commit `items` in batches of BATCH articles."""
+        """Load, prepare and commit `items` in batches of BATCH articles (fewer when long)."""
         from retrieval.ingest.articles import load_source
 
         total = len(items)
@@ -277,7 +279,8 @@ class Engine:
                         report.unchanged.append(same)
                     else:
                         pending.append(article)
-            if len(pending) >= BATCH or (done == total and pending):
+            full = sum(len(a.text) for a in pending) >= BATCH_CHARS
+            if len(pending) >= BATCH or full or (done == total and pending):
                 self._write(pending, report)
                 pending = []
             if progress:

@@ -237,3 +237,26 @@ def test_freed_heap_memory_goes_back_to_the_os() -> None:
     assert release_free_memory()
     assert before - rss() > 50_000  # KB: most of the ~150 MB freed
     assert len(kept) == 3000
+
+
+def test_long_articles_are_written_in_smaller_batches(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch holds its articles' chunk and quote vectors together, so long articles are
+    written a few at a time, not sixteen."""
+    import retrieval.engine
+    from tests.conftest import HashEmbedder
+    from tests.newsgen import long_article
+
+    for i in range(4):
+        (tmp_path / f"long{i}.txt").write_text(long_article(3_000, seed=i), encoding="utf-8")
+    monkeypatch.setattr(retrieval.engine, "BATCH_CHARS", 6_000)
+    engine = Engine(data_dir, embedder=HashEmbedder(384))
+    sizes: list[int] = []
+    write = engine._write
+    monkeypatch.setattr(
+        engine, "_write", lambda arts, rep: (sizes.append(len(arts)), write(arts, rep))
+    )
+    report = engine.ingest([str(tmp_path)])
+    assert len(report.added) == 4
+    assert sizes == [2, 2]

@@ -2,14 +2,17 @@
 
 Each size runs in a fresh process (`python -m benchmarks.longdocs SIZE WORKDIR`) into an empty
 store, so one size's peak does not hide another's. The baseline is the process with both models
-loaded and used once; the figures are the wall time of the ingest (parse in pieces, quote
-rules, chunking, embedding chunks and quotes, SQLite, FAISS) and the peak RSS of the process.
+loaded and used once; the figures are the wall and CPU time of the ingest (parse in pieces,
+quote rules, chunking, embedding chunks and quotes, SQLite, FAISS) and the peak RSS of the
+process. The ratios between sizes use CPU time: parse and embedding run on one thread each,
+so on an idle machine it is the wall time, and on a shared one it is not stretched by load.
 The articles are invented (tests/newsgen.py `long_article`), never evaluation texts.
 """
 
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -27,6 +30,7 @@ class LongRun:
     size: int  # requested size in characters
     chars: int
     seconds: float
+    cpu_s: float  # CPU time of the ingest (user + system): what machine load does not stretch
     models_mb: float
     peak_mb: float
     quotes: int
@@ -60,9 +64,9 @@ def measure(size: int, work: Path) -> LongRun:
         ),
         mock.patch.object(engine, "embed", _timed(watch, "embed", engine.embed)),
     ):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         report = engine.ingest([str(path)])
-        seconds = time.perf_counter() - t0
+        seconds, cpu_s = time.perf_counter() - t0, _cpu() - c0
     if report.failed:
         raise RuntimeError(f"ingest failed: {report.failed}")
     counts = engine.store.counts()
@@ -70,6 +74,7 @@ def measure(size: int, work: Path) -> LongRun:
         size=size,
         chars=len(text),
         seconds=seconds,
+        cpu_s=cpu_s,
         models_mb=base / 2**20,
         peak_mb=peak_rss_bytes() / 2**20,
         quotes=report.quotes,
@@ -77,6 +82,11 @@ def measure(size: int, work: Path) -> LongRun:
         extract_s=watch.seconds.get("extract", 0.0),
         embed_s=watch.seconds.get("embed", 0.0),
     )
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure_in_subprocess(size: int, work: Path) -> LongRun:

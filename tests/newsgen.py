@@ -276,14 +276,14 @@ LONG_OPENERS = [
 
 
 def long_article(size: int, seed: int = 11) -> str:
-    """One invented article of about `size` characters: a long report made of sections, each
-    with a few named people quoted directly (some across two paragraphs, some split by their
-    attribution), reported statements, pronouns and roles that refer back, and paragraphs of
-    varied length. Deterministic for a seed; names repeat across sections as they would in a
-    long report."""
+    """One invented article of at most `size` bytes in UTF-8 (the unit of the file limit): a
+    long report made of sections, each with a few named people quoted directly (some across
+    two paragraphs, some split by their attribution), reported statements, pronouns and roles
+    that refer back, and paragraphs of varied length. Deterministic for a seed; names repeat
+    across sections as they would in a long report."""
     rng = random.Random(seed)
     paras: list[str] = ["Council hearings: a long report\n"]
-    total = len(paras[0])
+    total = len(paras[0].encode())
     while total < size:
         city = rng.choice(CITIES)
         project, short, people = rng.choice(PROJECTS)
@@ -313,6 +313,8 @@ def long_article(size: int, seed: int = 11) -> str:
         if rng.random() < 0.3:
             section.append(f"{city.upper()} — The meeting ended without a second vote.")
         for p in section:
+            if total + len(p.encode()) + 2 > size:
+                return "".join(paras)
             paras.append(p + "\n\n")
-            total += len(p) + 2
+            total += len(p.encode()) + 2
     return "".join(paras)

@@ -250,7 +250,7 @@ def test_long_articles_are_written_in_smaller_batches(
 
     for i in range(4):
         (tmp_path / f"long{i}.txt").write_text(long_article(3_000, seed=i), encoding="utf-8")
-    monkeypatch.setattr(retrieval.engine, "BATCH_CHARS", 6_000)
+    monkeypatch.setattr(retrieval.engine, "BATCH_CHARS", 5_000)
     engine = Engine(data_dir, embedder=HashEmbedder(384))
     sizes: list[int] = []
     write = engine._write

@@ -1,18 +1,34 @@
 """Quote extraction: direct, mixed and indirect statements with their speakers.
 
-Direct quotes come from pairing quote marks; each is attributed to the nearest speech verb
-outside quotes in its sentence, or to the name before a colon, or continues the statement
-before it, or to a dash signature; transcript labels ("PENCE: ...") give direct speech without
-marks. Indirect and mixed statements are what speech verbs report (extraction.attribution): a
-clausal complement ("said that ..."), the clause an attribution comments on ("..., he told NBC
-News", "according to ..."), or an object ("called for a moratorium"). Speakers are resolved by
-retrieval.speakers. Every quote's text is an exact substring of the input.
+Every quote's text is an exact substring of the input. `extract_many` parses with spaCy (long
+texts in paragraph-aligned pieces, extraction.pieces); `_Extractor.run` then makes these
+passes over one parse (extraction.frames.Frame, read-only), each relying on the ones before it
+through `Passes` (the quote spans given a speaker, the text already a statement, the quote
+spans still waiting):
+1. `_labels`   speaker turns (extraction.turns): transcript labels, Q/A interviews, "Name:
+               claim" headlines give direct speech without marks; marks the turns covered.
+2. `_direct`   each pair of quote marks (extraction.marks) takes the speech verb of its
+               sentence, a colon or dash signature, or continues the previous piece's
+               statement; spans with no cue are left pending.
+3. `_indirect` what speech verbs report (extraction.attribution): a clausal complement ("said
+               that ..."), the clause an attribution comments on ("..., he told NBC News",
+               "according to ..."), an object ("called for a moratorium"); skips text the
+               direct pass covered and cuts its direct quotes out of the statement.
+4. `_nouns`    statement nouns and stance adjectives with their source ("her claim that X").
+5. cleanup     `_drop_restatements`, `_merge_held_thoughts` (on the statements so far).
+6. `_fragments` quoted words outside any statement (coined phrases with a naming cue).
+7. `_fill_back`, `_colon_quotes` pending full quotes that go on a reported statement or are
+               introduced by a colon.
+8. cleanup     `_drop_nested_intentions`, `_drop_headline_deeds`.
+Speakers are resolved through the article's speaker book (retrieval.speakers.book).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy
 import spacy
@@ -42,7 +58,7 @@ from retrieval.language.people import words
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
 from retrieval.speakers.book import SpeakerBook
 from retrieval.speakers.mentions import how_of
-from retrieval.types import Extraction, Quote, QuoteKind
+from retrieval.types import Extraction, Quote, QuoteKind, SpeakerKind
 
 _MODELS: dict[str, Language] = {}
 # Verbs of deciding and intending: 'agree to stay' says what someone will do, not what they
@@ -144,9 +160,35 @@ def extract_doc(doc: Doc) -> Extraction:
     return _Extractor(frame).run()
 
 
+@dataclass
+class Passes:
+    """What the passes have settled so far, read by the passes after them (the Frame stays a
+    read-only view of the parse)."""
+
+    direct_spans: set[int] = field(default_factory=set)  # quote spans given a speaker
+    covered: list[tuple[int, int]] = field(default_factory=list)  # text already a statement
+    pending: list[int] = field(default_factory=list)  # quote spans the cue pass left over
+    turns: list[tuple[int, int]] = field(default_factory=list)  # transcript/interview turns
+
+
+class Attributed(NamedTuple):
+    """Who a statement is attributed to: the book's canonical name, the mention as written
+    at the attribution ("she", "the Ohio senator"), and what kind of speaker it is."""
+
+    name: str | None
+    mention: str | None
+    kind: SpeakerKind
+
+    @classmethod
+    def of(cls, q: Quote) -> Attributed:
+        """The speaker of a quote already found (a statement that goes on)."""
+        return cls(q.speaker, q.speaker_mention, q.speaker_kind)
+
+
 class _Extractor:
     def __init__(self, frame: Frame) -> None:
         self.f = frame
+        self.done = Passes()
         self.doc = frame.doc
         self.text = frame.text
         self.turns = transcript_turns(frame.text)
@@ -170,7 +212,7 @@ class _Extractor:
             self.cue_of_group[g] = cue.i
         return g
 
-    def _speaker(self, cue: Token) -> tuple[str | None, str | None, str]:
+    def _speaker(self, cue: Token) -> Attributed:
         subj = cue_subject(cue)
         if subj is not None and self.f.in_quote[subj.i] >= 0:
             # '"Full panic mode," said Jane Doe': the parser may take a verbless quote for a
@@ -184,12 +226,12 @@ class _Extractor:
                 None,
             )
         if subj is None:
-            return None, None, "unknown"
+            return Attributed(None, None, "unknown")
         idx, mention = self.book.resolve(subj)
         if idx is None:
-            return None, mention or None, "unknown"
+            return Attributed(None, mention or None, "unknown")
         e = self.book.entities[idx]
-        return e.name, mention, e.kind
+        return Attributed(e.name, mention, e.kind)
 
     def _add(
         self,
@@ -197,7 +239,7 @@ class _Extractor:
         end: int,
         kind: QuoteKind,
         cue: Token | None,
-        speaker: tuple[str | None, str | None, str],
+        speaker: Attributed,
         group: int,
     ) -> Quote | None:
         if kind == "direct":
@@ -233,14 +275,14 @@ class _Extractor:
             start=start,
             end=end,
             kind=kind,
-            speaker=speaker[0],
-            speaker_mention=speaker[1],
+            speaker=speaker.name,
+            speaker_mention=speaker.mention,
             cue=cue_text,
             group=group,
             context_start=cs,
             context_end=ce,
             how=how_of(cue) if cue is not None else None,
-            speaker_kind=speaker[2],  # type: ignore[arg-type]
+            speaker_kind=speaker.kind,
         )
         self.quotes.append(q)
         if cue is not None:
@@ -318,7 +360,7 @@ class _Extractor:
         drop = [q for q, c in reported if restates(q, c)]
         gone = {(q.start, q.end) for q in drop}
         self.quotes = [q for q in self.quotes if all(q is not d for d in drop)]
-        self.f.covered = [r for r in self.f.covered if r not in gone]
+        self.done.covered = [r for r in self.done.covered if r not in gone]
 
     def _drop_headline_deeds(self) -> None:
         """'Rovers agree to stay in Port Ellis': a headline's 'agree/plan/refuse to do X'
@@ -363,7 +405,7 @@ class _Extractor:
             if k in f.titles:
                 continue
             cue = f.cue_for_span(k)
-            inside = any(a < span.end and span.open_at < b for a, b in f.covered)
+            inside = any(a < span.end and span.open_at < b for a, b in self.done.covered)
             if inside and not self._quoted_in_turn(k, cue):
                 continue  # a transcript turn ("PENCE: ...") already has its speaker
             full = f.starts_clause(k, cue) and (f.has_clause(k) or f.tagged_short(k, cue))
@@ -386,13 +428,13 @@ class _Extractor:
                     if idx is None:
                         continue
                     e = self.book.entities[idx]
-                    spk = (e.name, f.mention_text(colon), e.kind)
+                    spk = Attributed(e.name, f.mention_text(colon), e.kind)
                     q = self._add(
                         span.inner_start, span.inner_end, "direct", None, spk, self._group(None)
                     )
                 elif last is not None and f.follows(last[1], k, self._cue_of(last[0])):
                     prev = last[0]
-                    spk = (prev.speaker, prev.speaker_mention, prev.speaker_kind)
+                    spk = Attributed.of(prev)
                     q = self._add(
                         span.inner_start,
                         span.inner_end,
@@ -406,10 +448,10 @@ class _Extractor:
                 else:
                     q = None
                     self.fragments.append((k, None))
-                    self.f.pending.append(k)
+                    self.done.pending.append(k)
             if q is not None:
                 last = (q, k)
-                f.direct_spans.add(k)
+                self.done.direct_spans.add(k)
         self._fill_forward()
 
     def _quoted_in_turn(self, k: int, cue: Token | None) -> bool:
@@ -422,8 +464,8 @@ class _Extractor:
             and a <= cue.idx < b
             and not span.open_at <= cue.idx < span.end
             and cue.lemma_.lower() not in COGNITION_VERBS
-            and self._speaker(cue)[0] is not None
-            for a, b in self.f.turns
+            and self._speaker(cue).name is not None
+            for a, b in self.done.turns
         )
 
     def _cue_of(self, q: Quote) -> Token | None:
@@ -459,12 +501,12 @@ class _Extractor:
             if idx is None:
                 continue
             e = self.book.entities[idx]
-            spk = (e.name, self.f.mention_text(head), e.kind)
+            spk = Attributed(e.name, self.f.mention_text(head), e.kind)
             inner = self.f.spans_within(start, end)
             kind: QuoteKind = "direct" if transcript else ("mixed" if inner else "indirect")
             q = self._add(start, end, kind, None, spk, self._group(None))
             if q is not None:
-                self.f.covered.append((q.start, q.end))
+                self.done.covered.append((q.start, q.end))
                 if e.kind == "person" and not transcript:
                     questions.append(q)
         answers = qa_turns(self.text)
@@ -493,15 +535,17 @@ class _Extractor:
     def _turn(self, start: int, end: int, idx: int, label: str | None) -> None:
         """A speaker's turn in a transcript or interview: direct speech without marks."""
         e = self.book.entities[idx]
-        q = self._add(start, end, "direct", None, (e.name, label, e.kind), self._group(None))
+        q = self._add(
+            start, end, "direct", None, Attributed(e.name, label, e.kind), self._group(None)
+        )
         if q is not None:
-            self.f.covered.append((q.start, q.end))
-            self.f.turns.append((q.start, q.end))
+            self.done.covered.append((q.start, q.end))
+            self.done.turns.append((q.start, q.end))
 
     def _fill_forward(self) -> None:
         """A full quote with no cue takes the speaker of a direct piece right after it."""
         f = self.f
-        for k in f.pending:
+        for k in self.done.pending:
             nxt = [q for q in self.quotes if q.kind == "direct" and q.start > f.spans[k].end]
             if not nxt:
                 continue
@@ -510,19 +554,19 @@ class _Extractor:
             if k2 is None or not f.follows(k, k2, None) or q0.speaker is None:
                 continue
             span = f.spans[k]
-            spk = (q0.speaker, q0.speaker_mention, q0.speaker_kind)
+            spk = Attributed.of(q0)
             group = q0.group if q0.group is not None else self._group(None)
             if self._add(span.inner_start, span.inner_end, "direct", None, spk, group or 0):
                 self.quotes[-1].cue = q0.cue
-                f.direct_spans.add(k)
+                self.done.direct_spans.add(k)
                 self.fragments = [(j, c) for j, c in self.fragments if j != k]
 
     def _fill_back(self) -> None:
         """A quoted sentence with no cue of its own right after a reported statement goes on
         with it: 'Taxes will rise, Ruiz said. "We have no other choice."' is one statement."""
         f = self.f
-        for k in f.pending:
-            if k in f.direct_spans:
+        for k in self.done.pending:
+            if k in self.done.direct_spans:
                 continue
             span = f.spans[k]
             if any(q.start < span.end and span.open_at < q.end for q in self.quotes):
@@ -535,23 +579,23 @@ class _Extractor:
             if cue is None or q0.speaker is None or not f.next_sentence(q0.end, k):
                 continue  # only a statement with its own attribution goes on
             if any(
-                self._speaker(t)[0] != q0.speaker for t in f.other_cues(q0.end, span.open_at, cue)
+                self._speaker(t).name != q0.speaker for t in f.other_cues(q0.end, span.open_at, cue)
             ):
                 continue  # someone else speaks in between ('"...," she said' is still her)
-            spk = (q0.speaker, q0.speaker_mention, q0.speaker_kind)
+            spk = Attributed.of(q0)
             group = q0.group if q0.group is not None else self._group(None)
             q = self._add(span.inner_start, span.inner_end, "direct", None, spk, group)
             if q is not None:
                 q.cue = q0.cue
-                f.direct_spans.add(k)
+                self.done.direct_spans.add(k)
 
     def _colon_quotes(self) -> None:
         """'The mayor had a one-line answer: "We are not moving."' A full quote introduced by a
         colon, with no cue of its own, is the statement of the clause's subject."""
         f = self.f
-        for k in f.pending:
+        for k in self.done.pending:
             span = f.spans[k]
-            if k in f.direct_spans or any(
+            if k in self.done.direct_spans or any(
                 q.start < span.end and span.open_at < q.end for q in self.quotes
             ):
                 continue
@@ -569,14 +613,14 @@ class _Extractor:
                 continue
             idx, mention = self.book.resolve(subj)
             if idx is None:
-                spk: tuple[str | None, str | None, str] = (None, mention or None, "unknown")
+                spk = Attributed(None, mention or None, "unknown")
             else:
                 e = self.book.entities[idx]
-                spk = (e.name, mention, e.kind)
+                spk = Attributed(e.name, mention, e.kind)
             q = self._add(span.inner_start, span.inner_end, "direct", None, spk, self._group(None))
             if q is not None:
                 q.cue = verb.text
-                f.direct_spans.add(k)
+                self.done.direct_spans.add(k)
 
     def _indirect(self) -> None:
         f = self.f
@@ -608,7 +652,7 @@ class _Extractor:
                 continue
             cs, ce = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))
             if (by_object or t.lemma_.lower() in COGNITION_VERBS) and any(
-                a <= cs and ce <= b for a, b in f.covered
+                a <= cs and ce <= b for a, b in self.done.covered
             ):
                 continue  # "said he thought ...": the outer statement already holds it
             own = direct_by_cue.get(t.i, [])
@@ -616,7 +660,7 @@ class _Extractor:
                 continue  # '"...," she said in a tweet that ...': the quote is the statement
             # "According to X, Y said ...": the source's sentence keeps the quotes it reports
             whole = t.lower_ == "according" and not own
-            pieces = [(cs, ce)] if whole else f.minus_direct(cs, ce)
+            pieces = [(cs, ce)] if whole else f.minus_direct(cs, ce, self.done.direct_spans)
             if not pieces:
                 continue
             s, e = max(pieces, key=lambda p: p[1] - p[0])
@@ -626,22 +670,20 @@ class _Extractor:
             inner = f.spans_within(s, e)
             kind: QuoteKind = "mixed" if inner else "indirect"
             spk = self._speaker(t)
-            if spk[0] is None and spk[1] is None and t.lower_ != "according":
+            if spk.name is None and spk.mention is None and t.lower_ != "according":
                 continue
             weak = by_object or (t.lemma_.lower() not in SPEECH_VERBS and t.lower_ != "according")
             # A clause under a non-speech verb needs a known source ("The recording does not
             # include ..."); an object cue may come from a thing: "the ad features ...".
-            if weak and spk[2] == "unknown" and not by_object:
+            if weak and spk.kind == "unknown" and not by_object:
                 continue
             if by_object and f.is_name(s, e):
                 continue  # "praised Vladimir Putin": a stance toward someone, not a statement
             q = self._add(s, e, kind, t, spk, self._introduced_group(s, e, spk, t))
             if q is not None:
-                f.covered.append((q.start, q.end))
+                self.done.covered.append((q.start, q.end))
 
-    def _introduced_group(
-        self, s: int, e: int, spk: tuple[str | None, str | None, str], cue: Token
-    ) -> int:
+    def _introduced_group(self, s: int, e: int, spk: Attributed, cue: Token) -> int:
         """'She said she recalled thinking, "..."': what is left of a reported statement
         once the quote is cut out may only introduce that quote (its cue is the last verb);
         then both are one statement, by the reported speaker."""
@@ -650,13 +692,13 @@ class _Extractor:
             c = self.cue_token.get(id(q))
             if q.kind != "direct" or c is None or not s <= c.idx < e_own:
                 continue
-            if q.speaker not in (spk[0], None) or q.group is None:
+            if q.speaker not in (spk.name, None) or q.group is None:
                 continue
             if self.text[e : q.start].strip(" ,:\"'\u201c\u2018") == "" and not any(
                 t.pos_ in ("NOUN", "PROPN") for t in self.doc[c.i + 1 : c.i + 4] if t.idx < e
             ):
                 if q.speaker is None:
-                    q.speaker, q.speaker_mention, q.speaker_kind = spk  # type: ignore[assignment]
+                    q.speaker, q.speaker_mention, q.speaker_kind = spk
                 return q.group
         return self._group(cue)
 
@@ -681,38 +723,38 @@ class _Extractor:
             if ent.kind == "unknown":
                 continue
             kind: QuoteKind = "mixed" if f.spans_within(s, e) else "indirect"
-            q = self._add(s, e, kind, t, (ent.name, mention, ent.kind), self._group(t))
+            q = self._add(s, e, kind, t, Attributed(ent.name, mention, ent.kind), self._group(t))
             if q is not None:
-                f.covered.append((q.start, q.end))
+                self.done.covered.append((q.start, q.end))
 
     def _parenthetical(self, cue: Token, runs: list[list[Token]]) -> None:
         """'But to prevent problems, he said, officials should be vigilant': two pieces."""
         spk = self._speaker(cue)
-        if spk[0] is None:
+        if spk.name is None:
             return
         group = self._group(cue)
         for run in runs:
             s, e = run[0].idx, run[-1].idx + len(run[-1].text)
-            if self.f.minus_direct(s, e) != [(s, e)]:
+            if self.f.minus_direct(s, e, self.done.direct_spans) != [(s, e)]:
                 return
         for run in runs:
             s, e = self.f.snap(run[0].idx, run[-1].idx + len(run[-1].text))
             kind: QuoteKind = "mixed" if self.f.spans_within(s, e) else "indirect"
             q = self._add(s, e, kind, cue, spk, group)
             if q is not None:
-                self.f.covered.append((q.start, q.end))
+                self.done.covered.append((q.start, q.end))
 
     def _fragments(self) -> None:
         """Quoted words outside any statement: a coined phrase with a naming cue, or nothing."""
         f = self.f
         for k, cue in self.fragments:
             span = f.spans[k]
-            if any(s <= span.inner_start and span.inner_end <= e + 1 for s, e in f.covered):
+            if any(s <= span.inner_start and span.inner_end <= e + 1 for s, e in self.done.covered):
                 continue
             if cue is None or not f.cue_governs(cue, k):
                 continue
             spk = self._speaker(cue)
-            if spk[0] is None:
+            if spk.name is None:
                 continue
             start, end = span.open_at, span.end  # quoted words keep their marks
             after = cue.i + 1 < len(self.doc) and self.doc[cue.i + 1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -53,10 +54,6 @@ class Frame:
     spans: list[QuoteSpan]
     in_quote: list[int]
     titles: set[int] = field(default_factory=set)
-    direct_spans: set[int] = field(default_factory=set)
-    covered: list[tuple[int, int]] = field(default_factory=list)
-    pending: list[int] = field(default_factory=list)
-    turns: list[tuple[int, int]] = field(default_factory=list)  # transcript and interview turns
     starts: list[int] = field(default_factory=list)  # token start offsets, for bisect
 
     text: str = ""  # doc.text, built once: spaCy rebuilds it on every access
@@ -377,10 +374,10 @@ class Frame:
                 return k
         return None
 
-    def minus_direct(self, start: int, end: int) -> list[tuple[int, int]]:
-        """[start, end) with direct quotes (and their marks) cut out."""
+    def minus_direct(self, start: int, end: int, direct: Iterable[int]) -> list[tuple[int, int]]:
+        """[start, end) with the `direct` quote spans (and their marks) cut out."""
         pieces = [(start, end)]
-        for k in self.direct_spans:
+        for k in direct:
             s = self.spans[k]
             out = []
             for a, b in pieces:

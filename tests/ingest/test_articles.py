@@ -353,7 +353,7 @@ def test_a_50_mb_file_is_refused_by_its_size(tmp_path: Path) -> None:
     assert time.monotonic() - started < 1.0  # refused from its size, not read
     assert message.startswith("file is 50.")
     assert message.endswith(
-        "MB, larger than the 5 MB limit for one article (split it into smaller files)"
+        "MB, larger than the 1 MB limit for one article (split it into smaller files)"
     )
 
 
@@ -461,18 +461,18 @@ def test_an_html_bomb_fails_cleanly_and_quickly(tmp_path: Path) -> None:
 
 
 def test_a_text_file_past_the_measured_size_is_refused(tmp_path: Path) -> None:
-    # Ingest is measured up to 5 MB (benchmarks/longdocs.py); the limit was 10 MB before.
-    path = write(tmp_path / "long.txt", (PARA1 + "\n\n") * (5_200_000 // (len(PARA1) + 2)))
-    assert load_error(path).startswith("file is 5.")
+    # Ingest is measured end to end up to 1 MB (benchmarks/longdocs.py); it was 10 MB before.
+    path = write(tmp_path / "long.txt", (PARA1 + "\n\n") * (1_200_000 // (len(PARA1) + 2)))
+    assert load_error(path).startswith("file is 1.")
     assert load_error(path).endswith(
-        "larger than the 5 MB limit for one article (split it into smaller files)"
+        "larger than the 1 MB limit for one article (split it into smaller files)"
     )
 
 
 def test_an_oversized_html_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path / "big.html", "<p>" + "x" * 10_500_000 + "</p>")
     assert load_error(path) == (
-        "file is 10.5 MB, larger than the 5 MB limit for one article (split it into smaller files)"
+        "file is 10.5 MB, larger than the 1 MB limit for one article (split it into smaller files)"
     )
 
 

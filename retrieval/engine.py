@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
+import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.errors import IngestInterrupted, StoreError, WhosaidError
+from retrieval.errors import ArticleError, IngestInterrupted, StoreError, WhosaidError
 from retrieval.ingest.chunking import chunk_text, estimate_tokens
 from retrieval.storage.embedding import Embedder
 from retrieval.storage.heap import release_free_memory
@@ -33,6 +37,9 @@ Progress = Callable[[int, int, str], None]  # (done, total, what)
 BATCH = 16  # articles parsed and embedded together
 # ... or fewer, when they are long: a batch's chunk and quote vectors are held together.
 BATCH_CHARS = 2_000_000
+FEED_INTERVAL_S = 30 * 60.0
+POLL_LEASE = "feed-poll"
+POLL_LEASE_S = 15 * 60.0  # renewed before each feed; a crashed poller frees it after this
 
 
 @dataclass
@@ -56,6 +63,34 @@ class ArticleInfo:
     chunks: int
     quotes: int
     added_at: str
+
+
+@dataclass
+class FeedInfo:
+    """A followed feed as `whosaid feeds` and `/whosaid-admin feeds` show it."""
+
+    id: int
+    url: str
+    title: str | None
+    added_at: str
+    last_polled: str | None  # ISO time of the last poll, None before the first
+    last_error: str | None  # why the last poll failed; None when it worked
+    failures: int  # failed polls in a row (the backoff grows with them)
+    next_poll: str  # ISO time it is due again
+    items: int  # articles indexed from it
+
+
+@dataclass
+class PollReport:
+    """One round of polling: what each due feed brought."""
+
+    feeds: int = 0  # feeds asked
+    not_modified: int = 0  # feeds that answered 304
+    added: list[str] = field(default_factory=list)  # article ids indexed
+    skipped: int = 0  # items already indexed (by URL or by content)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (feed url, error)
+    items_failed: list[tuple[str, str]] = field(default_factory=list)  # (item url, error)
+    busy: bool = False  # another process holds the poll lease: nothing was done
 
 
 def default_embedding_model() -> str:
@@ -149,6 +184,8 @@ class Engine:
         self._answered_gen = -1
         self._write_lock = threading.Lock()
         self._model_lock = threading.Lock()
+        self._poll_lock = threading.Lock()
+        self._holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     def extract(self, sources: Sequence[str]) -> list[FileExtraction]:
         """Quotes of files or URLs without indexing them (see `extract`)."""
@@ -440,5 +477,162 @@ class Engine:
         )
         return out
 
+    # -- feeds ---------------------------------------------------------------------------------
+    @property
+    def _feeds(self) -> Any:
+        from retrieval.storage.feeds import FeedStore
+
+        return FeedStore(self.store)
+
+    def follow(self, url: str) -> tuple[FeedInfo, bool]:
+        """Follow an RSS or Atom feed: fetched once now (address-checked, parsed) so a wrong
+        URL is refused at once; its items are indexed by the next `poll`. Returns the feed and
+        whether it is new (following a followed feed again changes nothing)."""
+        from retrieval.ingest.feeds import canonical_url, parse_feed
+
+        canonical = canonical_url(url)
+        if canonical is None:
+            raise ArticleError(f"not an http(s) feed URL: {url!r}")
+        known = self._feeds.by_url(canonical)
+        if known is not None:
+            return _feed_info(known), False
+        page = self._fetcher().fetch_feed(canonical)
+        parsed = parse_feed(page.body, page.final_url)
+        row, created = self._feeds.add(canonical, parsed.title)
+        return _feed_info(row), created
+
+    def unfollow(self, feed_id: int) -> bool:
+        """Stop following a feed; the articles it brought stay indexed."""
+        return bool(self._feeds.remove(int(feed_id)))
+
+    def feeds(self) -> list[FeedInfo]:
+        return [_feed_info(r) for r in self._feeds.all()]
+
+    def poll(
+        self,
+        *,
+        interval_s: float = FEED_INTERVAL_S,
+        only: int | None = None,
+        progress: Progress | None = None,
+    ) -> PollReport:
+        """One round: every due feed (or only feed `only`, due or not) is fetched and its new
+        items indexed. One process polls at a time: while another holds the lease in the
+        store, this returns at once with `busy` set."""
+        feeds = self._feeds
+        if not self._poll_lock.acquire(blocking=False):
+            return PollReport(busy=True)
+        try:
+            if not feeds.take_lease(POLL_LEASE, self._holder, POLL_LEASE_S):
+                return PollReport(busy=True)
+            try:
+                if only is not None:
+                    due = [r for r in [feeds.get(int(only))] if r is not None]
+                else:
+                    due = feeds.due(time.time())
+                report = PollReport()
+                for n, row in enumerate(due, 1):
+                    feeds.take_lease(POLL_LEASE, self._holder, POLL_LEASE_S)
+                    self._poll_feed(row, interval_s, report)
+                    if progress:
+                        progress(n, len(due), row.url)
+                return report
+            finally:
+                feeds.release_lease(POLL_LEASE, self._holder)
+        finally:
+            self._poll_lock.release()
+
+    def _poll_feed(self, row: Any, interval_s: float, report: PollReport) -> None:
+        from retrieval.ingest.feeds import backoff_s, parse_feed
+
+        feeds = self._feeds
+        fetcher = self._fetcher()
+        report.feeds += 1
+        try:
+            page = fetcher.fetch_feed(row.url, etag=row.etag, last_modified=row.last_modified)
+            parsed = None if page.status == 304 else parse_feed(page.body, page.final_url)
+        except WhosaidError as exc:
+            error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            delay = backoff_s(row.failures + 1, interval_s)
+            feeds.polled(row.id, next_poll=time.time() + delay, error=error)
+            report.failed.append((row.url, error))
+            return
+        if parsed is None:
+            report.not_modified += 1
+            feeds.polled(row.id, next_poll=time.time() + interval_s, keep_validators=True)
+            return
+        self._index_items(row.id, parsed.items, fetcher, report)
+        feeds.polled(
+            row.id,
+            next_poll=time.time() + backoff_s(0, interval_s),
+            title=parsed.title,
+            etag=page.etag,
+            last_modified=page.last_modified,
+        )
+
+    def _index_items(
+        self, feed_id: int, items: Sequence[Any], fetcher: Any, report: PollReport
+    ) -> None:
+        """Fetch and index the items this feed has not brought yet, in one batch."""
+        from retrieval.ingest.articles import load_source
+
+        feeds = self._feeds
+        settled = feeds.settled(feed_id, [i.url for i in items])
+        pending: list[tuple[str, Article]] = []
+        for item in items:
+            if item.url in settled:
+                continue
+            known = feeds.article_for_url(item.url)
+            if known is not None:
+                feeds.item_done(feed_id, item.url, known)
+                report.skipped += 1
+                continue
+            try:
+                article = load_source(item.url, fetcher)
+            except WhosaidError as exc:
+                feeds.item_failed(feed_id, item.url, str(exc))
+                report.items_failed.append((item.url, str(exc)))
+                continue
+            article.published = article.published or item.published
+            article.title = article.title or item.title
+            same, _ = self.store.find_article(article.source_key, content_hash(article.text))
+            if same is not None:
+                feeds.item_done(feed_id, item.url, same)
+                report.skipped += 1
+                continue
+            pending.append((item.url, article))
+        if not pending:
+            return
+        written = IngestReport()
+        with self._write_lock:
+            batch: list[Article] = []
+            for _, article in pending:  # batches as ingest closes them: BATCH or BATCH_CHARS
+                batch.append(article)
+                if len(batch) >= BATCH or sum(len(a.text) for a in batch) >= BATCH_CHARS:
+                    self._write(batch, written)
+                    batch = []
+            if batch:
+                self._write(batch, written)
+            self._persist()
+        report.added.extend(written.added + written.replaced)
+        report.skipped += len(written.unchanged)
+        for url, article in pending:
+            feeds.item_done(feed_id, url, content_hash(article.text)[:12])
+
     def close(self) -> None:
         self.store.close()
+
+
+def _feed_info(row: Any) -> FeedInfo:
+    from retrieval.storage.feeds import iso
+
+    return FeedInfo(
+        id=row.id,
+        url=row.url,
+        title=row.title,
+        added_at=row.added_at,
+        last_polled=row.last_polled,
+        last_error=row.last_error,
+        failures=row.failures,
+        next_poll=iso(row.next_poll),
+        items=row.items,
+    )

@@ -12,7 +12,9 @@
 the TLS server name (SNI) each client sent in `server.sni`.
 
 Routes may be added before or while the server runs; `server.requests` records the path
-and headers of every request, so tests can check what the fetcher sent.
+and headers of every request, so tests can check what the fetcher sent. A route served with
+an `ETag` or `Last-Modified` header answers 304 to a request that sends the same value back
+in `If-None-Match` or `If-Modified-Since`, as a feed server would.
 """
 
 from __future__ import annotations
@@ -149,6 +151,11 @@ def _handler_for(owner: ArticleServer) -> type[BaseHTTPRequestHandler]:
                 return
             if route.delay_s and owner._stop.wait(route.delay_s):
                 return
+            if self._not_modified(route):
+                self.send_response(304)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             try:
                 self._serve(route)
             except (BrokenPipeError, ConnectionResetError):
@@ -183,6 +190,14 @@ def _handler_for(owner: ArticleServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.flush()
             else:
                 self.wfile.write(route.body)
+
+        def _not_modified(self, route: Route) -> bool:
+            sent = {k.lower(): v for k, v in route.headers.items()}
+            etag, modified = sent.get("etag"), sent.get("last-modified")
+            return bool(
+                (etag and self.headers.get("If-None-Match") == etag)
+                or (modified and self.headers.get("If-Modified-Since") == modified)
+            )
 
         def _send_simple(self, status: int, body: bytes) -> None:
             self.send_response(status)

@@ -6,7 +6,8 @@ takes http(s) only, resolves the host once, refuses non-public addresses unless 
 otherwise, and connects to the very address it checked (a second DNS answer cannot swap in
 another host) while keeping the Host header and TLS name right. Redirects are followed by
 hand, each hop checked again. One deadline covers the whole request, the body is capped while
-it streams, and only HTML and text are accepted.
+it streams, and only the expected media types are accepted (HTML and text for articles; XML
+for feeds, which may also be fetched conditionally with an ETag or Last-Modified date).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -29,6 +31,23 @@ MAX_REDIRECTS = 5
 ACCEPTED_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown"}
 )
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        # Misconfigured servers label feeds as HTML or text; the parser says if it is not one.
+        "text/html",
+        "text/plain",
+    }
+)
+ARTICLE_ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9"
+FEED_ACCEPT = (
+    "application/rss+xml,application/atom+xml,application/rdf+xml;q=0.9,"
+    "application/xml;q=0.8,text/xml;q=0.8,*/*;q=0.1"
+)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "whosaid/0.1 (article fetcher)"
 _ALLOW_HINT = "(set WHOSAID_ALLOW_PRIVATE_URLS=true to allow)"
@@ -41,6 +60,8 @@ METADATA_ADDRESSES = frozenset(
     for a in ("169.254.169.254", "169.254.170.2", "fd00:ec2::254", "100.100.100.200")
 )
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# A validator echoed back in a request header: printable ASCII only, never a line break.
+_HEADER_VALUE = re.compile(r"^[\x20-\x7e]{1,512}$")
 
 
 @dataclass(frozen=True)
@@ -50,6 +71,20 @@ class FetchedPage:
     content_type: str  # the media type, lower case, without parameters
     body: bytes
     charset: str | None
+    status: int = 200  # 304: not modified since the ETag / date given (the body is empty)
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """What one fetch accepts and, for a conditional GET, what it already has."""
+
+    types: frozenset[str] = ACCEPTED_TYPES
+    accept: str = ARTICLE_ACCEPT
+    what: str = "only HTML or text"
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def address_problem(ip: IPAddress) -> str | None:
@@ -101,10 +136,21 @@ class Fetcher:
 
     def fetch(self, url: str) -> FetchedPage:
         """GET `url` (following up to 5 checked redirects); raise FetchError with one line."""
+        return self._fetch(url, _Wanted())
+
+    def fetch_feed(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchedPage:
+        """GET an RSS or Atom feed under the same checks and cap as a page. With the ETag or
+        Last-Modified of the previous answer it asks conditionally: status 304 means unchanged."""
+        wanted = _Wanted(FEED_TYPES, FEED_ACCEPT, "not a feed", etag, last_modified)
+        return self._fetch(url, wanted)
+
+    def _fetch(self, url: str, wanted: _Wanted) -> FetchedPage:
         deadline = time.monotonic() + self.timeout_s
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            location, page = self._one_hop(url, current, deadline)
+            location, page = self._one_hop(url, current, deadline, wanted)
             if page is not None:
                 return page
             assert location is not None
@@ -115,7 +161,7 @@ class Fetcher:
         return FetchError(f"timed out after {self.timeout_s:g} s")
 
     def _one_hop(
-        self, url: str, current: str, deadline: float
+        self, url: str, current: str, deadline: float, wanted: _Wanted
     ) -> tuple[str | None, FetchedPage | None]:
         hop = "" if current == url else f"redirect to {current}: "
         parts = urlsplit(current)
@@ -156,7 +202,7 @@ class Fetcher:
         watchdog.daemon = True
         watchdog.start()
         try:
-            return self._exchange(url, hop, current, conn, target, deadline)
+            return self._exchange(url, hop, current, conn, target, deadline, wanted)
         except FetchError:
             raise
         except ssl.SSLError as exc:
@@ -204,16 +250,27 @@ class Fetcher:
         conn: http.client.HTTPConnection,
         target: str,
         deadline: float,
+        wanted: _Wanted,
     ) -> tuple[str | None, FetchedPage | None]:
         conn.putrequest("GET", target, skip_accept_encoding=True)
         conn.putheader("User-Agent", USER_AGENT)
-        conn.putheader(
-            "Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9"
-        )
+        conn.putheader("Accept", wanted.accept)
         conn.putheader("Accept-Encoding", "gzip, deflate, identity")
         conn.putheader("Connection", "close")
+        for name, value in (
+            ("If-None-Match", wanted.etag),
+            ("If-Modified-Since", wanted.last_modified),
+        ):
+            if value and _HEADER_VALUE.match(value):
+                conn.putheader(name, value)
         conn.endheaders()
         resp = conn.getresponse()
+        validators = {
+            "etag": resp.getheader("ETag"),
+            "last_modified": resp.getheader("Last-Modified"),
+        }
+        if resp.status == 304 and (wanted.etag or wanted.last_modified):
+            return None, FetchedPage(url, current, "", b"", None, 304, **validators)
         if resp.status in REDIRECT_STATUSES:
             location = resp.getheader("Location")
             if not location:
@@ -223,14 +280,14 @@ class Fetcher:
             reason = f" {resp.reason}" if resp.reason else ""
             raise FetchError(f"{hop}HTTP {resp.status}{reason}")
         media, charset = _content_type(resp.getheader("Content-Type"))
-        if media not in ACCEPTED_TYPES:
+        if media not in wanted.types:
             shown = media or "(none given)"
-            raise FetchError(f"unsupported content type {shown} (only HTML or text)")
+            raise FetchError(f"unsupported content type {shown} ({wanted.what})")
         length = resp.getheader("Content-Length")
         if length and length.strip().isdigit() and int(length) > self.max_bytes:
             raise FetchError(f"larger than {self.max_bytes} bytes ({int(length)} bytes)")
         body = self._read_body(url, resp, deadline)
-        return None, FetchedPage(url, current, media, body, charset)
+        return None, FetchedPage(url, current, media, body, charset, resp.status, **validators)
 
     def _read_body(self, url: str, resp: http.client.HTTPResponse, deadline: float) -> bytes:
         encoding = (resp.getheader("Content-Encoding") or "identity").strip().lower()

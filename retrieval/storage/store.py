@@ -28,6 +28,40 @@ from retrieval.types import Article, ArticleRef, Extraction, Quote
 # `whosaid reindex`; answering then compares with the quote's own vector alone.
 SCHEMA_VERSION = 2
 
+# Tables added after the first release, counted apart from SCHEMA_VERSION (which says what
+# the stored rows hold): `meta.ddl_version` says which of these steps a store has had. Older
+# stores get them when opened for writing, new ones at creation; each is plain DDL.
+BASE_DDL_VERSION = 1
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 2: followed feeds, the items each one has brought, and the poll lease.
+    2: (
+        """CREATE TABLE IF NOT EXISTS feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            etag TEXT, last_modified TEXT,
+            added_at TEXT NOT NULL,
+            last_polled TEXT, last_error TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_poll REAL NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE IF NOT EXISTS feed_items (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            article_id TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_id, url)
+        )""",
+        "CREATE INDEX IF NOT EXISTS articles_url ON articles(url)",
+        """CREATE TABLE IF NOT EXISTS leases (
+            name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires REAL NOT NULL
+        )""",
+    ),
+}
+DDL_VERSION = max(MIGRATIONS)
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -256,6 +290,20 @@ class Store:
             if conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None:
                 # nothing stored yet: nothing lacks what a newer schema computes at ingest
                 self.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Give an older store the tables added since (MIGRATIONS), one transaction a step."""
+        if int(self.get_meta("ddl_version") or BASE_DDL_VERSION) >= DDL_VERSION:
+            return  # the usual case: no write transaction at all
+        for version in sorted(MIGRATIONS):
+            with self.write() as conn:
+                row = conn.execute("SELECT value FROM meta WHERE key='ddl_version'").fetchone()
+                if int(row[0] if row else BASE_DDL_VERSION) >= version:
+                    continue
+                for statement in MIGRATIONS[version]:
+                    conn.execute(statement)
+                self.set_meta(conn, "ddl_version", str(version))
 
     # -- connections ---------------------------------------------------------------------
     @property

@@ -30,6 +30,7 @@ from bot.blocks import (
     plain,
     stats_blocks,
 )
+from bot.feeds import FEED_VERBS, FeedAdmin, with_feed_status
 from bot.runtime import Runtime, acknowledge, unwrap_slack_text
 from retrieval.engine import IngestReport
 from retrieval.errors import ArticleError, WhosaidError
@@ -52,6 +53,7 @@ class Admin:
 
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
+        self.feeds = FeedAdmin(rt)
 
     def register(self, app: App) -> None:
         app.command(COMMAND)(self.on_command)
@@ -100,8 +102,14 @@ class Admin:
         elif verb == "status":
             acknowledge(ack, plain(":hourglass_flowing_sand: Counting …"))
             self.rt.background(
-                "admin status", lambda: reply(stats_blocks(self.rt.engine.stats())), on_error
+                "admin status",
+                lambda: reply(
+                    with_feed_status(stats_blocks(self.rt.engine.stats()), self.rt.engine.feeds())
+                ),
+                on_error,
             )
+        elif verb in FEED_VERBS:
+            self.feeds.on_command(verb, arg, ack, reply, on_error)
         else:
             usage = admin_help_blocks(COMMAND)
             acknowledge(ack, usage, response_type="ephemeral")

@@ -307,10 +307,14 @@ def admin_help_blocks(command: str = "/whosaid-admin") -> Rendered:
         f"`{command} remove ID` — remove an article (ids are in `list`)",
         f"`{command} list` — the indexed articles",
         f"`{command} status` — counts of articles, quotes, speakers and vectors",
+        f"`{command} follow FEED_URL` — follow an RSS or Atom feed: its articles are indexed",
+        f"`{command} unfollow ID` — stop following a feed (ids are in `feeds`)",
+        f"`{command} feeds` — the followed feeds, their last poll and error",
         "Or send me a `.txt` or `.html` article file in a direct message.",
     ]
     return Rendered(
-        text=f"{command}: add URL, reindex, remove ID, list, status, help",
+        text=f"{command}: add URL, reindex, remove ID, list, status, follow URL, unfollow ID, "
+        "feeds, help",
         blocks=[_section("*whosaid admin*\n" + "\n".join(lines))],
     )
 

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot import feeds
 from bot.commands import is_article_list, is_help
 from bot.console import render, render_articles, render_help
 from bot.exporting import FORMATS, render_rows
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=None, help="HTTP port (WHOSAID_HTTP_PORT)")
     s.add_argument("--host", default=None, help="HTTP host (WHOSAID_HTTP_HOST)")
     add("run", "Index seeds/ when the store is empty, then serve Slack or open the chat.")
+    feeds.add_commands(add)
     return p
 
 
@@ -186,6 +188,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "chat": _cmd_chat,
             "serve": _cmd_serve,
             "run": _cmd_run,
+            **feeds.HANDLERS,
         }[args.command]
         return handler(args, settings, engine)
     finally:

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(default=5_000_000, gt=0, alias="WHOSAID_FETCH_MAX_BYTES")
     # what "last week" and "recently" count from; empty = the real date (set it for replays)
     today: date | None = Field(default=None, alias="WHOSAID_TODAY")
+    feed_interval_min: float = Field(
+        default=30, ge=1, le=7 * 24 * 60, alias="WHOSAID_FEED_INTERVAL_MIN"
+    )
 
     @field_validator("today", mode="before")
     @classmethod

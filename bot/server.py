@@ -3,6 +3,8 @@
 HTTP mode answers `POST /slack/events` (events, slash commands and interactivity, all
 signature-checked by Bolt: a bad signature or a stale timestamp gets 401) and `GET /healthz`.
 Several HTTP workers can serve one data dir: retries and thread context live in SQLite.
+Both modes poll the followed feeds from a background thread; a lease in the store lets one
+process at a time do it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from slack_sdk import WebClient
 
 from bot.app import WhosaidBot, build_bot
 from bot.config import Settings
+from bot.feeds import FeedPoller
 from retrieval.engine import Engine
 from retrieval.errors import WhosaidError
 
@@ -140,7 +143,12 @@ def serve_http(
 
     `host`/`port` default to `WHOSAID_HTTP_HOST`/`WHOSAID_HTTP_PORT`.
     """
-    HttpServer(settings, engine, host, port).serve_forever()
+    server = HttpServer(settings, engine, host, port)
+    poller = FeedPoller(engine, settings.feed_interval_min * 60).start()
+    try:
+        server.serve_forever()
+    finally:
+        poller.stop()
 
 
 class SocketServer:
@@ -177,4 +185,9 @@ class SocketServer:
 
 def serve_socket(settings: Settings, engine: Engine) -> None:
     """Connect to Slack over Socket Mode with `SLACK_APP_TOKEN` until interrupted (blocks)."""
-    SocketServer(settings, engine).serve_forever()
+    server = SocketServer(settings, engine)
+    poller = FeedPoller(engine, settings.feed_interval_min * 60).start()
+    try:
+        server.serve_forever()
+    finally:
+        poller.stop()

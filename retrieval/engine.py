@@ -465,6 +465,16 @@ class Engine:
         # article_rows() selects exactly ArticleInfo's fields.
         return [ArticleInfo(**dict(r)) for r in self.store.article_rows()]
 
+    def recent_articles(self, limit: int = 10) -> list[ArticleInfo]:
+        """The most recently indexed articles, newest first."""
+        return [ArticleInfo(**dict(r)) for r in self.store.recent_article_rows(limit)]
+
+    def top_speakers(self, days: float = 7, limit: int = 10) -> list[tuple[str, int, int]]:
+        """(speaker, quotes, articles) quoted most in the articles indexed in the last `days`."""
+        from retrieval.storage.feeds import iso
+
+        return self.store.top_speakers(iso(time.time() - days * 86400), limit)
+
     def quotes(self, article_id: str) -> list[Quote]:
         return self.store.article_quotes(article_id.strip())
 

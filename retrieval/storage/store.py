@@ -589,6 +589,28 @@ class Store:
             "FROM articles a ORDER BY a.added_at, a.id"
         ).fetchall()
 
+    def recent_article_rows(self, limit: int) -> list[sqlite3.Row]:
+        """The `limit` most recently indexed articles, newest first (fields as article_rows)."""
+        return self.conn.execute(
+            "SELECT a.id, a.title, a.url, a.source, a.published, a.source_key, a.added_at, "
+            "(SELECT COUNT(*) FROM chunks c WHERE c.article_id=a.id) AS chunks, "
+            "(SELECT COUNT(*) FROM quotes q WHERE q.article_id=a.id) AS quotes "
+            "FROM articles a ORDER BY a.added_at DESC, a.id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+
+    def top_speakers(self, added_since: str, limit: int) -> list[tuple[str, int, int]]:
+        """(name, quotes, articles) of the speakers quoted most in articles indexed at or
+        after `added_since` (ISO); unnamed groups ("officials") are left out."""
+        rows = self.conn.execute(
+            "SELECT s.name, COUNT(*) AS n, COUNT(DISTINCT q.article_id) AS arts FROM quotes q "
+            "JOIN speakers s ON s.id = q.speaker_id JOIN articles a ON a.id = q.article_id "
+            "WHERE a.added_at >= ? AND s.kind != 'group' "
+            "GROUP BY s.id ORDER BY n DESC, arts DESC, s.name LIMIT ?",
+            (added_since, limit),
+        ).fetchall()
+        return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
     def article_text(self, aid: str) -> str | None:
         row = self.conn.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()
         return None if row is None else str(row[0])

@@ -24,8 +24,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.admin import Admin
 from bot.config import Settings
 from bot.export_command import ExportCommand
+from bot.home import Home
 from bot.listeners import Questions
 from bot.runtime import Runtime, describe, redact_bolt_logs
+from bot.shortcut import WhoSaidThis
 from bot.state import BotState
 from retrieval.engine import Engine
 from retrieval.errors import WhosaidError
@@ -106,6 +108,8 @@ def build_bot(settings: Settings, engine: Engine, *, client: WebClient | None = 
     admin.register(app)
     Questions(runtime, admin).register(app)
     ExportCommand(runtime).register(app)
+    WhoSaidThis(runtime).register(app)
+    Home(runtime).register(app)
 
     @app.error
     def on_error(error: Exception) -> None:

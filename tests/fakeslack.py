@@ -159,6 +159,8 @@ class FakeSlack:
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
         if method in ("reactions.add", "reactions.remove", "views.open"):
             return {"ok": True}
+        if method == "views.publish":
+            return self._publish(params)
         if method == "files.info":
             found = self.files.get(str(params.get("file")))
             if found is None:
@@ -189,6 +191,24 @@ class FakeSlack:
         if method == "conversations.replies":
             return {"ok": True, "messages": [], "has_more": False}
         return {"ok": False, "error": "unknown_method"}
+
+    @staticmethod
+    def _publish(params: dict[str, Any]) -> dict[str, Any]:
+        """views.publish, refused as Slack refuses a view past Block Kit's limits."""
+        view = params.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not params.get("user_id") or not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        blocks = view.get("blocks") or []
+        if len(blocks) > 100 or len(json.dumps(view)) > 250_000:
+            return {"ok": False, "error": "invalid_arguments"}
+        for block in blocks:
+            texts = [block.get("text") or {}, *(block.get("elements") or [])]
+            limit = 150 if block.get("type") == "header" else 3000
+            if any(len(str(t.get("text") or "")) > limit for t in texts if isinstance(t, dict)):
+                return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True, "view": {"id": "V0HOME", "type": "home", "blocks": blocks}}
 
 
 def _parse_body(raw: bytes, content_type: str) -> dict[str, Any]:

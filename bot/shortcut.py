@@ -37,7 +37,7 @@ def quoted_spans(text: str, limit: int = MAX_SPANS) -> tuple[list[str], int]:
     found: list[str] = []
     for match in _SPANS.finditer(text):
         span = " ".join(next(g for g in match.groups() if g is not None).split())
-        span = span.strip(" ,.;:")
+        span = span.strip(" ,.;:!?")  # end punctuation does not change who said it
         if re.search(r"\w", span) and span.lower() not in (s.lower() for s in found):
             found.append(span)
     return found[:limit], len(found)

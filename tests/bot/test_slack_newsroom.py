@@ -230,3 +230,19 @@ def test_home_view_stays_inside_block_kit_limits() -> None:
     for block in view["blocks"]:
         text = (block.get("text") or {}).get("text", "")
         assert len(text) <= (150 if block["type"] == "header" else 3000)
+
+
+def test_manifest_declares_the_shortcut_and_the_home_tab() -> None:
+    import yaml
+
+    from tests.conftest import ROOT
+
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    features = manifest["features"]
+    assert features["app_home"]["home_tab_enabled"] is True
+    [shortcut_entry] = features["shortcuts"]
+    assert shortcut_entry["type"] == "message" and shortcut_entry["callback_id"] == CALLBACK_ID
+    assert shortcut_entry["name"] == "Who said this?"
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    admin = next(c for c in features["slash_commands"] if c["command"] == "/whosaid-admin")
+    assert "follow" in admin["description"]

@@ -138,7 +138,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 # Commands that only read open the store read-only; only these create a missing one.
 READING = frozenset({"ask", "stats", "articles", "chat", "quotes"})
-CREATING = frozenset({"index", "run", "serve"})
+CREATING = frozenset({"index", "run", "serve", "follow"})
 
 
 def engine_from_settings(

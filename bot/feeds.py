@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from bot.blocks import Rendered, cut, cut_escaped, escape, link, notice
+from bot.blocks import Rendered, cut, cut_shown, notice, plain
+from bot.slacktext import link
 from retrieval.errors import WhosaidError
 
 if TYPE_CHECKING:  # the engine loads lazily: `whosaid --help` stays fast
@@ -68,7 +69,7 @@ def feed_lines(feeds: Sequence[FeedInfo], limit: int = MAX_LISTED) -> list[str]:
     for feed in feeds[:limit]:
         warn = ":warning: " if feed.last_error else ""
         title = link(feed.url, cut(feed.title or feed.url, 120))
-        state = cut_escaped(feed_state(feed), 400)
+        state = cut_shown(feed_state(feed), 400)
         lines.append(f"{warn}`{feed.id}` {title} · {feed.items} articles · {state}")
     if len(feeds) > limit:
         lines.append(f"…and {len(feeds) - limit} more (`whosaid feeds`).")
@@ -114,27 +115,33 @@ class FeedAdmin:
         reply: Callable[[Rendered], None],
         on_error: Callable[[str], None],
     ) -> None:
+        from bot.runtime import acknowledge
+
         if verb == "follow":
             if not _URL.match(arg):
-                ack(text="Usage: `/whosaid-admin follow https://example.com/feed.xml`")
+                acknowledge(
+                    ack, plain("Usage: `/whosaid-admin follow https://example.com/feed.xml`")
+                )
                 return
-            ack(text=f":hourglass_flowing_sand: Following {arg} …", response_type="ephemeral")
+            following = plain(f":hourglass_flowing_sand: Following {arg} …")
+            acknowledge(ack, following, response_type="ephemeral")
             self.rt.background("admin follow", lambda: reply(self._follow(arg)), on_error)
         elif verb == "unfollow":
             if not arg.isdigit():
-                ack(text="Usage: `/whosaid-admin unfollow ID` (ids are in `/whosaid-admin feeds`)")
+                usage = "Usage: `/whosaid-admin unfollow ID` (ids are in `/whosaid-admin feeds`)"
+                acknowledge(ack, plain(usage))
                 return
-            ack(text=f":hourglass_flowing_sand: Unfollowing feed `{arg}` …")
+            acknowledge(ack, plain(f":hourglass_flowing_sand: Unfollowing feed `{arg}` …"))
             self.rt.background("admin unfollow", lambda: reply(self._unfollow(int(arg))), on_error)
         else:
-            ack(text=":hourglass_flowing_sand: Listing feeds …")
+            acknowledge(ack, plain(":hourglass_flowing_sand: Listing feeds …"))
             self.rt.background(
                 "admin feeds", lambda: reply(feeds_blocks(self.rt.engine.feeds())), on_error
             )
 
     def _follow(self, url: str) -> Rendered:
         feed, created = self.rt.engine.follow(url)
-        name = f"*{escape(cut(feed.title or feed.url, 200))}* (`{feed.id}`)"
+        name = f"*{cut(feed.title or feed.url, 200)}* (`{feed.id}`)"
         if not created:
             return notice(f"Already following {name}.", ":satellite_antenna:")
         # Index what it holds now, so the admin sees the result; later items come on schedule.
@@ -150,9 +157,9 @@ class FeedAdmin:
             )
         finally:
             self.rt.admin_lock.release()
-        lines = [f":satellite_antenna: Following {name}. {escape(poll_summary(report))}"]
+        lines = [f":satellite_antenna: Following {name}. {poll_summary(report)}"]
         for source, error in (report.failed + report.items_failed)[:5]:
-            lines.append(f":x: {cut_escaped(source, 300)}: {cut_escaped(error, 400)}")
+            lines.append(f":x: {cut_shown(source, 300)}: {cut_shown(error, 400)}")
         minutes = f"{self.rt.settings.feed_interval_min:g}"
         lines.append(f"New items are indexed every {minutes} minutes.")
         text = "\n".join(lines)

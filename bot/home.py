@@ -13,10 +13,11 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.blocks import cut, cut_escaped, escape, link
+from bot.blocks import cut, cut_shown
 from bot.commands import HELP_EXAMPLES
 from bot.feeds import feed_lines
 from bot.runtime import SLACK_ERRORS, Runtime, describe
+from bot.slacktext import link, outgoing
 
 log = logging.getLogger("whosaid.bot")
 
@@ -36,11 +37,12 @@ def _header(text: str) -> Block:
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, TEXT_CHARS)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut_shown(text, TEXT_CHARS)}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, TEXT_CHARS)}]}
+    element = {"type": "mrkdwn", "text": cut_shown(text, TEXT_CHARS)}
+    return {"type": "context", "elements": [element]}
 
 
 def _plural(n: int, word: str) -> str:
@@ -72,7 +74,7 @@ def home_view(
         lines = []
         for info in recent[:RECENT]:
             title = link(info.url, cut(info.title or info.source_key, 150))
-            extra = " · ".join(escape(x) for x in (info.source, info.published) if x)
+            extra = " · ".join(x for x in (info.source, info.published) if x)
             lines.append(
                 f"• {title}" + (f" · {extra}" if extra else "") + f" · {info.quotes} quotes"
             )
@@ -84,7 +86,7 @@ def home_view(
     blocks.append(_header(f"Most quoted in the last {WEEK_DAYS} days"))
     if speakers:
         lines = [
-            f"• *{cut_escaped(name, 100)}*: {_plural(quotes, 'quote')} in "
+            f"• *{cut_shown(name, 100)}*: {_plural(quotes, 'quote')} in "
             f"{_plural(articles, 'article')}"
             for name, quotes, articles in speakers[:TOP_SPEAKERS]
         ]
@@ -139,6 +141,8 @@ class Home:
             engine.stats(), engine.recent_articles(RECENT), engine.top_speakers(WEEK_DAYS), feeds
         )
         try:
-            self.rt.client.views_publish(user_id=user, view=view)
+            # Escaped on the way out like every message (slacktext.outgoing).
+            sent = {**view, "blocks": outgoing("", view["blocks"])["blocks"]}
+            self.rt.client.views_publish(user_id=user, view=sent)
         except SLACK_ERRORS as exc:
             log.warning("views.publish failed: %s", describe(exc))

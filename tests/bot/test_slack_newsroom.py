@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from bot.blocks import SHARE_ACTION
 from bot.shortcut import CALLBACK_ID
+from bot.slacktext import escape
 from tests.articleserver import ArticleServer
 from tests.conftest_slack import ADMIN, CHANNEL, USER, SlackDriver, quotes_in, section_texts
 from tests.fakeslack import TEAM_ID, Call
@@ -189,11 +190,13 @@ def test_home_tab_shows_counts_latest_articles_top_speakers_and_examples(
     stats = slack_engine.stats()
     assert f"*{stats['articles']:,}* article" in texts[0] and "quote" in texts[0]
     latest = slack_engine.recent_articles(10)
-    assert all((a.title or a.source_key)[:40] in texts[1] for a in latest)
+    # titles arrive escaped: an article's own `<!channel>` must not ping anyone
+    assert all(escape((a.title or a.source_key)[:40]) in texts[1] for a in latest)
     assert texts[1].count("\n") == min(10, stats["articles"]) - 1
     assert "Sessions" in texts[2]
     assert "/whosaid what did" in texts[3]
     assert all(len(t) <= 3000 for t in texts)
+    assert "<!channel>" not in json.dumps(blocks) and "<!here>" not in json.dumps(blocks)
 
 
 def test_home_tab_shows_admins_the_feeds(slack: SlackDriver) -> None:

@@ -1,10 +1,10 @@
 """Which holders of a role a qualifier fits, read from the articles they are quoted in.
 
-"The Herons' owner" is the team owner of the story about the Herons; "the Frontenac coach"
-is not the coach the story introduces as "Coweta coach Tim Harper", even though his sentence
-names Frontenac; "the New York Yankees manager" is not a manager whose story never names the
-Yankees. A qualifier fits a holder in an article when each of its names is in a sentence that
-names the holder, in the article's title, opening paragraph or source ("Sri Lanka Mirror"),
+"The Herons' owner" is the team owner of the story about the Herons; "the Lakeview coach"
+is not the coach the story introduces as "Ridgefield coach Sam Pellino", even though his sentence
+names Lakeview; "the Bayport Gulls manager" is not a manager whose story never names the
+Gulls. A qualifier fits a holder in an article when each of its names is in a sentence that
+names the holder, in the article's title, opening paragraph or source ("Harbor City Ledger"),
 each of its common words at least in such a paragraph, and the words that introduce the
 holder give no other qualifier of their own. A place fits its people: "Russia" is found in
 "Russian".
@@ -22,7 +22,7 @@ from retrieval.language.tokens import STOP_WORDS, fold, tokens
 
 __all__ = ["fitting_holders", "same_word"]
 
-# the words right before a name: a capitalised qualifier, then the role ("Coweta coach ")
+# the words right before a name: a capitalised qualifier, then the role ("Ridgefield coach ")
 _OWN_QUALIFIER = re.compile(
     r"(?P<q>(?:[A-Z][\w'\u2019.&\-]*\s+)+)(?P<role>(?:[a-z][\w\-]*\s+){1,3})$"
 )

@@ -27,13 +27,13 @@ TITLES = words(
     """
 )
 
-# The last word of an organisation's name that people leave out: "the Pima Police" for the
-# Pima Police Department.
+# The last word of an organisation's name that people leave out: "the Harlow Police" for the
+# Harlow Police Department.
 ORG_NAME_TAILS = words(
     "department dept office agency service inc corp corporation company co ltd llc"
 )
 
-# Small words inside a name ("Meta de Hoon", "Remco van der Burg", "Ana dos Santos").
+# Small words inside a name ("Lieke de Wit", "Anouk van der Meer", "Ana dos Santos").
 NAME_PARTICLES = words("de van der von den da das dos del della di du la le ten ter bin al")
 
 # Titles that only ever precede a person's name: "Councilwoman X" is a person even when the

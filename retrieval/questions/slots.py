@@ -195,7 +195,7 @@ def _qualified_role(who: str, d: SpeakerDirectory, mentions: Mentions | None) ->
     """'the owner of the Herons', "the Herons' owner", 'the spokesman for the governor':
     the holders of the role that the qualifier fits, by their role or alias words or else by
     the articles they are quoted in (`mentions`). [] when the role is held but by nobody the
-    qualifier fits ('the governor of Texas', 'the Frontenac coach' when only the other team's
+    qualifier fits ('the governor of Texas', 'the Lakeview coach' when only the other team's
     coach is quoted). None when this is not a role with holders; without `mentions`, also
     when a form without a preposition finds one person by the plain lookup."""
     parts = role_parts(who)
@@ -236,9 +236,9 @@ def is_category(who: str) -> bool:
 
 
 def _name_with_job(who: str, d: SpeakerDirectory) -> list[str]:
-    """'Coweta coach Tim Harper', 'analyst Shebly Seyrafi', 'Volker, the envoy': the name
+    """'Ridgefield coach Sam Pellino', 'analyst Mira Castell', 'Ostrander, the envoy': the name
     decides, the job confirms. A one-word name is taken only when the job is in its roles
-    ('Texas coach Strong'); a job that fits some of several namesakes chooses among them."""
+    ('Ridgefield coach Pellino'); a job that fits some of several namesakes chooses among them."""
     appositive = re.match(r"^(?P<name>[^,]+),\s*(?:the|a|an)\s+(?P<job>[^,]+)$", who, re.I)
     if appositive:
         name, job = appositive.group("name").strip(), appositive.group("job")

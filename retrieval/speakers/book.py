@@ -169,7 +169,7 @@ class SpeakerBook:
         words = [t.text for t in name_toks]
         core = [w for w in words if w.lower() not in NAME_SUFFIXES] or words
         if len(core) < len(words) and len(core) == 1:
-            # "Jary Jr." is the junior of the article's Jarys
+            # "Oduya Jr." is the junior of the article's Oduyas
             junior = [
                 i
                 for i, e in enumerate(self.entities)
@@ -189,7 +189,7 @@ class SpeakerBook:
                 and parts[-len(tail) :] == tail
                 and gender_of_first_name(parts[0]) is not None
             ):
-                return idx  # "Ben Yosef" after "Michael Ben Yosef" (not "Crooked Ann X")
+                return idx  # "Bar Lev" after "Noa Bar Lev" (not "Crooked Ann X")
         if len(words) > 1:
             for idx, e in enumerate(self.entities):
                 if (
@@ -277,7 +277,7 @@ class SpeakerBook:
         doc = self.doc
         orgs = {e.text.lower() + " " for e in doc.ents if e.label_ == "ORG" and len(e) > 1}
         named = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
-        orgs = {o for o in orgs if o.split()[0] not in named}  # "Ford" of "Ann Ford" stays
+        orgs = {o for o in orgs if o.split()[0] not in named}  # "Kell" of "Ann Kell" stays
         spans: list[Span] = [
             self._widened(e)
             for e in doc.ents
@@ -322,8 +322,8 @@ class SpeakerBook:
 
     @staticmethod
     def _widened(span: Span) -> Span:
-        """The whole name when the tagger took only its end: "Remco van der Burg" for
-        "Burg", "Gayle Tzemach Lemmon" for "Tzemach Lemmon" (one more capitalised word the
+        """The whole name when the tagger took only its end: "Anouk van der Meer" for
+        "Meer", "Rosa Delgado Brenner" for "Delgado Brenner" (one more capitalised word the
         parser joined to the name, untagged, not a title or a role)."""
         doc, start = span.doc, span.start
         i = start - 1
@@ -369,8 +369,8 @@ class SpeakerBook:
 
     @staticmethod
     def _particle_name(span: Span) -> bool:
-        """A name with a particle inside is a person's, whatever the tagger said: "Meta de
-        Hoon", "Ana dos Santos"."""
+        """A name with a particle inside is a person's, whatever the tagger said: "Lieke de
+        Wit", "Ana dos Santos"."""
         toks = list(span)
         return (
             span.label_ in ("ORG", "GPE")
@@ -437,7 +437,7 @@ class SpeakerBook:
         while toks and (
             toks[0].lower_ in TITLES
             or not toks[0].text[:1].isupper()
-            or toks[0].pos_ in ("CCONJ", "DET", "ADP", "PRON")  # "And Volker said"
+            or toks[0].pos_ in ("CCONJ", "DET", "ADP", "PRON")  # "And Ostrander said"
         ):
             toks = toks[1:]
         # A job before the name is no part of it: "Board Member Ann X", "Drummer Al Y",
@@ -608,7 +608,7 @@ class SpeakerBook:
 
     def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:
         while len(toks) > 1 and toks[0].pos_ == "CCONJ":
-            toks = toks[1:]  # "And Volker"
+            toks = toks[1:]  # "And Ostrander"
         name = span_text(without_det(toks)) or head.text
         noun = head.lemma_.lower()
         # "the campaign" may be one named before; "the Lopez campaign" names its own

@@ -184,7 +184,7 @@ class SpeakerDirectory:
             toks = [t for t in tokens(name) if t not in DETERMINERS]
             for i in range(1, len(toks) - 1):  # "Taxpayers League" for the full name
                 self._index(" ".join(toks[i:]), name)
-            if len(toks) > 2 and toks[-1] in ORG_NAME_TAILS:  # "Pima Police" for "... Department"
+            if len(toks) > 2 and toks[-1] in ORG_NAME_TAILS:  # "Harlow Police" for "... Department"
                 self._index(" ".join(toks[:-1]), name)
         elif entry.kind == "group":
             toks = tokens(name)

@@ -138,9 +138,11 @@ def store_problems(conn: sqlite3.Connection) -> list[str]:
         ("SELECT COUNT(*) FROM chunks_fts", "SELECT COUNT(*) FROM chunks"),
         ("SELECT COUNT(*) FROM quotes_fts", "SELECT COUNT(*) FROM quotes"),
         (
-            "SELECT COUNT(*) FROM embeddings",
+            "SELECT COUNT(*) FROM embeddings WHERE kind IN ('chunk', 'quote')",
             "SELECT (SELECT COUNT(*) FROM chunks) + (SELECT COUNT(*) FROM quotes)",
         ),
+        # each quote's sentence vector is stored with it (schema 2)
+        ("SELECT COUNT(*) FROM embeddings WHERE kind = 'context'", "SELECT COUNT(*) FROM quotes"),
     ]
     for left, right in pairs:
         a, b = conn.execute(left).fetchone()[0], conn.execute(right).fetchone()[0]

@@ -77,6 +77,8 @@ class _Snapshot:
         # and, per group of speaker names, their quotes by wording and first by prior
         # (speaker_quotes)
         self.title_stems: dict[str, list[str]] | None = None
+        # article id -> publication date, for dated questions (read once per generation)
+        self.published: dict[str, str | None] | None = None
         self.speaker_order: dict[
             tuple[str, ...], tuple[dict[int, list[QuoteStub]], list[QuoteStub]]
         ] = {}
@@ -204,9 +206,12 @@ class Searcher:
                 self._refs[str(r[0])] = ArticleRef(str(r[0]), r[1], r[2], r[3], r[4])
 
     def published(self) -> dict[str, str | None]:
-        """Article id -> its publication date (YYYY-MM-DD), None when it has none."""
-        rows = self.conn.execute("SELECT id, published FROM articles").fetchall()
-        return {str(r[0]): (str(r[1])[:10] if r[1] else None) for r in rows}
+        """Article id -> its publication date (YYYY-MM-DD), None when it has none; read
+        once per store generation, not on every dated question."""
+        if self.snapshot.published is None:
+            rows = self.conn.execute("SELECT id, published FROM articles").fetchall()
+            self.snapshot.published = {str(r[0]): (str(r[1])[:10] if r[1] else None) for r in rows}
+        return self.snapshot.published
 
     def articles(self) -> list[tuple[str, str]]:
         """(id, title) of every article."""

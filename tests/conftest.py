@@ -84,3 +84,31 @@ def seeded_copy(seeded_dir: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "seeded"
     shutil.copytree(seeded_dir, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A real PostgreSQL server for the session (see tests/pgserver.py); skipped only where
+    the machine has no server binaries and CI is not set (CI installs them)."""
+    from tests.pgserver import URL_ENV, PostgresServer, server_bin_dir
+
+    if os.environ.get(URL_ENV):
+        yield os.environ[URL_ENV]
+        return
+    bin_dir = server_bin_dir()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("no PostgreSQL server binaries (set WHOSAID_PG_BIN)")
+        pytest.skip("no PostgreSQL server binaries on this machine")
+    with PostgresServer(bin_dir) as server:
+        yield server.admin_url
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str) -> Iterator[str]:
+    """An empty database of its own for one test, dropped afterwards."""
+    from tests.pgserver import drop_database, new_database
+
+    url = new_database(postgres_admin_url)
+    yield url
+    drop_database(postgres_admin_url, url)

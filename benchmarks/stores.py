@@ -72,8 +72,7 @@ def build_store(
         raise SystemExit("nothing was ingested: cannot build a store")
     rng = np.random.default_rng(seed)
     store = Store(path)
-    with store.write() as conn:
-        Store.set_meta(conn, "embedding_model", model_name)
+    store.put_meta("embedding_model", model_name)
     articles = chunks = quotes = copy = 0
     while chunks < target_chunks:
         for prep in prepared:

@@ -369,8 +369,7 @@ class Engine:
 
     def _write(self, articles: list[Article], report: IngestReport) -> None:
         if self.store.get_meta("embedding_model") is None:
-            with self.store.write() as conn:
-                Store.set_meta(conn, "embedding_model", self.embedder.name)
+            self.store.put_meta("embedding_model", self.embedder.name)
         self._check_model()
         self._sync()
         for prep in self._prepare(articles):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import calendar
 import itertools
 import re
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import partial
@@ -42,13 +41,13 @@ from retrieval.answers.topic_articles import (
     chunk_stems,
     titled_articles,
 )
-from retrieval.errors import WhosaidError
 from retrieval.language.tokens import STOP_WORDS, fold, tokens
 from retrieval.language.verbs import PLAIN_SAYING_FORMS
 from retrieval.language.wording import norm, span_norm, span_stems, stems
 from retrieval.questions.parsing import ParsedQuestion, chatter_reply, parse_question
 from retrieval.questions.slots import is_date_word
 from retrieval.questions.when import When, read_time
+from retrieval.storage.interfaces import read_errors
 from retrieval.types import Answer, AskResult, Context
 
 # "who said Z" needs a candidate this close (0..1, see _who_said_scores) to name anyone.
@@ -95,7 +94,7 @@ def answer(
             answerer.shown = page
             return answerer.run()
         return _dated(question, when, context, limit, index, page)
-    except (WhosaidError, sqlite3.Error) as exc:
+    except read_errors() as exc:
         text = question if isinstance(question, str) else str(question)
         return AskResult(text, "search", [], True, f"I could not search the index: {exc}", [])
 

@@ -1,17 +1,16 @@
 """Read-side queries for answering: speakers, quotes, lexical (FTS5) and dense (FAISS) search.
 
-Kept apart from store.py, which owns writing. Everything here reads the engine's SQLite
-connection and FAISS indexes; results carry plain ids and offsets so answers.py can cut
-verbatim text out of the stored article.
+Kept apart from the store, which owns every query (SQLite or PostgreSQL): everything here
+goes through its read methods and the engine's vector indexes; results carry plain ids and
+offsets so answers.py can cut verbatim text out of the stored article.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -20,8 +19,7 @@ import numpy as np
 from retrieval.language.tokens import fold
 from retrieval.speakers.directory import SpeakerDirectory
 from retrieval.speakers.merging import SpeakerInfo, SpeakerRoster
-from retrieval.storage.interfaces import Hit
-from retrieval.storage.store import Store, fts_query
+from retrieval.storage.interfaces import ArticleStore, Hit, StoredQuote
 from retrieval.types import ArticleRef
 
 
@@ -66,12 +64,11 @@ class QuoteStub:
 class _Snapshot:
     """Speakers and the directory at one store generation (rebuilt when it changes)."""
 
-    def __init__(self, conn: sqlite3.Connection, generation: int) -> None:
+    def __init__(self, store: ArticleStore, generation: int) -> None:
         self.generation = generation
         # name -> its quotes, light (see QuoteStub); filled on first use, per generation
         self.stubs: dict[str, list[QuoteStub]] = {}
         self.wordings: dict[tuple[str, str], int] = {}  # (name, folded words) -> QuoteStub.same
-        self.term_rows: dict[tuple[str, str], int] = {}  # (fts table, term) -> rows, capped
         self.articles: int | None = None  # how many, counted on first use
         # what answering derives once per generation: the title-stem index (topic_articles)
         # and, per group of speaker names, their quotes by wording and first by prior
@@ -82,38 +79,15 @@ class _Snapshot:
         self.speaker_order: dict[
             tuple[str, ...], tuple[dict[int, list[QuoteStub]], list[QuoteStub]]
         ] = {}
-        # Read in article order, one article's rows at a time: holding every row at once
-        # left ~150 MB of heap behind at 100k chunks.
-        rows = conn.execute(
-            "SELECT a.article_id, s.name, s.kind, a.roles, a.aliases, a.quoted "
-            "FROM article_speakers a JOIN speakers s ON s.id = a.speaker_id "
-            "ORDER BY a.article_id"
-        )
-        roster = SpeakerRoster(rows)
+        roster = SpeakerRoster(store.speaker_rows())
         self.speakers = roster.speakers
         self.canonical = roster.canonical
         self.raw_names = roster.raw_names
         self.directory = roster.directory
 
 
-Key = TypeVar("Key", int, str)
 _T = TypeVar("_T", QuoteRow, QuoteStub)
-IN_BATCH = 500  # keys per "IN (...)" query, well under SQLite's bound-variable limit
-
-
-def _in_batches(keys: Iterable[Key]) -> Iterator[tuple[str, list[Key]]]:
-    """Distinct keys in batches, each with its "(?,?,...)" for an IN clause."""
-    todo = list(dict.fromkeys(keys))
-    for i in range(0, len(todo), IN_BATCH):
-        batch = todo[i : i + IN_BATCH]
-        yield "(" + ",".join("?" * len(batch)) + ")", batch
-
-
-# Lexical search: a term in more rows than this is "common" (see Searcher.lexical); at ~3 us
-# a row, ranking stays within a few milliseconds.
-COMMON_ROWS = 2000
-RANK_WINDOW = 2000
-_TERM = re.compile(r'"([^"]+)"')
+_LEXICAL_KINDS = {"quotes_fts": "quote", "chunks_fts": "chunk"}
 _WORDS = re.compile(r"[^\w]+")
 
 _SNAPSHOTS: weakref.WeakKeyDictionary[Any, _Snapshot] = weakref.WeakKeyDictionary()
@@ -124,7 +98,7 @@ class SearchIndex(Protocol):
     """What answering needs from the engine: its store, the embedder, the vector indexes."""
 
     @property
-    def store(self) -> Store: ...
+    def store(self) -> ArticleStore: ...
     def embed(self, texts: list[str]) -> np.ndarray: ...
     def search_vectors(self, kind: str, query: np.ndarray, k: int) -> list[Hit]: ...
     def search_among(
@@ -140,12 +114,11 @@ class Searcher:
         # the articles a time-scoped question may draw on (None: all)
         self.within = within
         self.store = engine.store
-        self.conn: sqlite3.Connection = engine.store.conn
         gen = self.store.generation()
         with _LOCK:
             snap = _SNAPSHOTS.get(engine)
             if snap is None or snap.generation != gen:
-                snap = _Snapshot(self.conn, gen)
+                snap = _Snapshot(self.store, gen)
                 _SNAPSHOTS[engine] = snap
         self.snapshot = snap
         self._texts: dict[str, str] = {}
@@ -175,8 +148,7 @@ class Searcher:
 
     def article_count(self) -> int:
         if self.snapshot.articles is None:
-            row = self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()
-            self.snapshot.articles = int(row[0])
+            self.snapshot.articles = self.store.article_count()
         return self.snapshot.articles
 
     def role(self, name: str | None, article_id: str) -> str | None:
@@ -197,55 +169,42 @@ class Searcher:
 
     def read_refs(self, article_ids: Iterable[str]) -> None:
         """Look up many articles' refs in one query (the copies of a much-republished quote)."""
-        todo = (a for a in article_ids if a not in self._refs)
-        for marks, batch in _in_batches(todo):
-            for r in self.conn.execute(
-                f"SELECT id, title, url, source, published FROM articles WHERE id IN {marks}",
-                batch,
-            ):
-                self._refs[str(r[0])] = ArticleRef(str(r[0]), r[1], r[2], r[3], r[4])
+        self._refs.update(self.store.article_refs(a for a in article_ids if a not in self._refs))
 
     def published(self) -> dict[str, str | None]:
         """Article id -> its publication date (YYYY-MM-DD), None when it has none; read
         once per store generation, not on every dated question."""
         if self.snapshot.published is None:
-            rows = self.conn.execute("SELECT id, published FROM articles").fetchall()
-            self.snapshot.published = {str(r[0]): (str(r[1])[:10] if r[1] else None) for r in rows}
+            rows = self.store.article_dates()
+            self.snapshot.published = {aid: (day[:10] if day else None) for aid, day in rows}
         return self.snapshot.published
 
     def articles(self) -> list[tuple[str, str]]:
         """(id, title) of every article."""
-        rows = self.conn.execute("SELECT id, COALESCE(title, '') FROM articles").fetchall()
-        return [(str(r[0]), str(r[1])) for r in rows]
+        return self.store.article_titles()
 
     # -- quotes -----------------------------------------------------------------------------
-    _QUOTE_SQL = (
-        'SELECT q.id, q.article_id, s.name AS speaker, q.speaker_kind, q.text, q.start, q."end", '
-        "q.kind, q.cue, q.mention, q.grp, q.ctx_start, q.ctx_end, q.how, s.kind AS skind "
-        "FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id "
-    )
-
-    def _rows(self, where: str, params: Sequence[Any]) -> list[QuoteRow]:
+    def _rows(self, stored: list[StoredQuote]) -> list[QuoteRow]:
         out = []
-        for r in self.conn.execute(self._QUOTE_SQL + where, params).fetchall():
-            raw = r["speaker"]
-            name = self.snapshot.canonical.get((r["article_id"], raw), raw) if raw else None
+        for r in stored:
+            raw = r.speaker
+            name = self.snapshot.canonical.get((r.article_id, raw), raw) if raw else None
             out.append(
                 QuoteRow(
-                    id=int(r["id"]),
-                    article_id=str(r["article_id"]),
+                    id=r.id,
+                    article_id=r.article_id,
                     speaker=name,
-                    speaker_kind=self._kind(name, r["skind"] or r["speaker_kind"]),
-                    text=str(r["text"]),
-                    start=int(r["start"]),
-                    end=int(r["end"]),
-                    kind=str(r["kind"]),
-                    cue=r["cue"],
-                    mention=r["mention"],
-                    group=r["grp"],
-                    ctx_start=int(r["ctx_start"]),
-                    ctx_end=int(r["ctx_end"]),
-                    how=r["how"],
+                    speaker_kind=self._kind(name, r.skind or r.speaker_kind),
+                    text=r.text,
+                    start=r.start,
+                    end=r.end,
+                    kind=r.kind,
+                    cue=r.cue,
+                    mention=r.mention,
+                    group=r.group,
+                    ctx_start=r.ctx_start,
+                    ctx_end=r.ctx_end,
+                    how=r.how,
                 )
             )
         return out
@@ -262,8 +221,7 @@ class Searcher:
             raws |= self.snapshot.raw_names.get(name, set())
         if not raws:
             return []
-        marks = ",".join("?" * len(raws))
-        rows = self._rows(f"WHERE s.name IN ({marks}) ORDER BY q.article_id, q.start", list(raws))
+        rows = self._rows(self.store.quotes_by_speakers(list(raws)))
         return self._allowed([r for r in rows if r.speaker in wanted])
 
     def quote_stubs(self, names: Iterable[str]) -> list[QuoteStub]:
@@ -281,13 +239,7 @@ class Searcher:
 
     def _load_stubs(self, name: str) -> list[QuoteStub]:
         raws = sorted(self.snapshot.raw_names.get(name, set()) | {name})
-        rows = self.conn.execute(
-            "SELECT q.id, q.article_id, s.name, q.kind, q.start, q.text, e.vid "
-            "FROM quotes q JOIN speakers s ON s.id = q.speaker_id "
-            "LEFT JOIN embeddings e ON e.kind = 'quote' AND e.ref_id = q.id "
-            f"WHERE s.name IN ({','.join('?' * len(raws))}) ORDER BY q.article_id, q.start",
-            raws,
-        ).fetchall()
+        rows = self.store.quote_stub_rows(raws)
         canonical = self.snapshot.canonical
         same = self.snapshot.wordings
         out = []
@@ -310,27 +262,19 @@ class Searcher:
         return out
 
     def quotes_by_id(self, ids: Iterable[int]) -> list[QuoteRow]:
-        out: list[QuoteRow] = []
-        for marks, batch in _in_batches(ids):
-            out += self._rows(f"WHERE q.id IN {marks}", batch)
-        return self._allowed(out)
+        return self._allowed(self._rows(self.store.quotes_by_ids(ids)))
 
     def quotes_in(self, article_id: str, start: int, end: int) -> list[QuoteRow]:
-        return self._rows(
-            'WHERE q.article_id = ? AND q.start >= ? AND q."end" <= ? ORDER BY q.start',
-            (article_id, start, end),
-        )
+        return self._rows(self.store.quotes_between(article_id, start, end))
 
     def group_pieces(self, q: QuoteRow) -> list[QuoteRow]:
         """The pieces of a split statement (same article and group), in text order."""
         if q.group is None:
             return [q]
-        return self._rows(
-            "WHERE q.article_id = ? AND q.grp = ? ORDER BY q.start", (q.article_id, q.group)
-        )
+        return self._rows(self.store.quotes_in_group(q.article_id, q.group))
 
     def all_quotes(self, limit: int = 20000) -> list[QuoteRow]:
-        return self._rows("ORDER BY q.article_id, q.start LIMIT ?", (limit,))
+        return self._rows(self.store.first_quotes(limit))
 
     # -- vectors ------------------------------------------------------------------------------
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -347,14 +291,10 @@ class Searcher:
         ("context", absent where the sentence is the quote or the store predates them)."""
         cached = self._stored.setdefault(kind, {})
         todo = [i for i in ids if i not in cached]
-        for marks, batch in _in_batches(todo):
-            for r in self.conn.execute(
-                f"SELECT ref_id, vec FROM embeddings WHERE kind=? AND ref_id IN {marks}",
-                [kind, *batch],
-            ):
-                cached[int(r[0])] = np.frombuffer(r[1], dtype=np.float32)
-            for i in batch:
-                cached.setdefault(i, None)
+        for ref, blob in self.store.vectors_by_ref(kind, todo).items():
+            cached[ref] = np.frombuffer(blob, dtype=np.float32)
+        for i in todo:
+            cached.setdefault(i, None)
         return {i: v for i in ids if (v := cached.get(i)) is not None}
 
     def dense(self, kind: str, vec: np.ndarray, k: int) -> list[tuple[int, str, float]]:
@@ -375,64 +315,14 @@ class Searcher:
 
     # -- lexical ------------------------------------------------------------------------------
     def lexical(self, table: str, text: str, k: int) -> list[int]:
-        """Row ids of the best FTS5 (bm25) matches in quotes_fts or chunks_fts, best first.
-
-        bm25 scores every row a term matches (a few microseconds each), so a word found in
-        tens of thousands of rows would cost more than the rest of the answer. As in a
-        "common terms" query, words in more than COMMON_ROWS rows are left out when rarer
-        words are there to match; a question of common words only needs all of them (AND),
-        ranked among the newest RANK_WINDOW such rows.
-        """
-        assert table in {"quotes_fts", "chunks_fts"}
+        """Row ids of the best lexical matches in quotes ("quotes_fts") or passages
+        ("chunks_fts"), best first (the store's full-text search and its cost guard)."""
         key = (table, text, k)
-        if key in self._lexical:
-            return list(self._lexical[key])
-        query = fts_query(text)
-        out: list[int] = []
-        if query is not None:
-            try:
-                out = self._bm25(table, _TERM.findall(query), k)
-            except sqlite3.OperationalError:
-                out = []
-        self._lexical[key] = out
-        return list(out)
-
-    def _bm25(self, table: str, terms: list[str], k: int) -> list[int]:
-        rare = [t for t in terms if self._rows_with(table, t) <= COMMON_ROWS]
-        if rare:
-            match = " OR ".join(f'"{t}"' for t in rare)
-            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?"
-        else:
-            match = " AND ".join(f'"{t}"' for t in terms)
-            sql = (
-                f"SELECT rowid FROM (SELECT rowid, rank FROM {table} WHERE {table} MATCH ? "
-                f"ORDER BY rowid DESC LIMIT {RANK_WINDOW}) ORDER BY rank LIMIT ?"
-            )
-        return [int(r[0]) for r in self.conn.execute(sql, (match, k)).fetchall()]
-
-    def _rows_with(self, table: str, term: str) -> int:
-        """How many rows hold the term, counted up to COMMON_ROWS + 1 (cached per generation)."""
-        counts = self.snapshot.term_rows
-        key = (table, term)
-        if key not in counts:
-            if len(counts) > 50_000:
-                counts.clear()
-            counts[key] = int(
-                self.conn.execute(
-                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? "
-                    f"LIMIT {COMMON_ROWS + 1})",
-                    (f'"{term}"',),
-                ).fetchone()[0]
-            )
-        return counts[key]
+        if key not in self._lexical:
+            self._lexical[key] = self.store.lexical(_LEXICAL_KINDS[table], text, k)
+        return list(self._lexical[key])
 
     def chunks(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
         """chunk id -> (article id, start, end)."""
-        out: dict[int, tuple[str, int, int]] = {}
-        for marks, batch in _in_batches(ids):
-            for r in self.conn.execute(
-                f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN {marks}', batch
-            ):
-                if self.allows(str(r[1])):
-                    out[int(r[0])] = (str(r[1]), int(r[2]), int(r[3]))
-        return out
+        spans = self.store.chunk_spans(ids).items()
+        return {cid: span for cid, span in spans if self.allows(span[0])}

@@ -6,12 +6,13 @@ Times that are compared (next poll, lease expiry) are Unix seconds; times shown 
 
 from __future__ import annotations
 
-import sqlite3
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from retrieval.storage.store import Store
+from retrieval.storage.interfaces import ArticleStore
 
 MAX_ITEM_ATTEMPTS = 3  # an item whose page keeps failing is given up after this many polls
 
@@ -37,9 +38,10 @@ def iso(stamp: float | None = None) -> str:
 
 
 class FeedStore:
-    """Feed rows of one `Store` (its connections and write transactions)."""
+    """Feed rows of one store, through its `query` and `write` (SQL both SQLite and
+    PostgreSQL run: `?` placeholders, ON CONFLICT upserts)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: ArticleStore) -> None:
         self.store = store
 
     # -- feeds --------------------------------------------------------------------------------
@@ -47,7 +49,8 @@ class FeedStore:
         """Follow `url` (due at once); (the row, False) when it was followed already."""
         with self.store.write() as conn:
             cur = conn.execute(
-                "INSERT OR IGNORE INTO feeds (url, title, added_at, next_poll) VALUES (?,?,?,0)",
+                "INSERT INTO feeds (url, title, added_at, next_poll) VALUES (?,?,?,0) "
+                "ON CONFLICT (url) DO NOTHING",
                 (url, title, iso()),
             )
             created = cur.rowcount == 1
@@ -60,20 +63,20 @@ class FeedStore:
             return conn.execute("DELETE FROM feeds WHERE id=?", (feed_id,)).rowcount == 1
 
     def all(self) -> list[FeedRow]:
-        return [_row(r) for r in self.store.conn.execute(_SELECT + " ORDER BY f.id").fetchall()]
+        return [_row(r) for r in self.store.query(_SELECT + " ORDER BY f.id")]
 
     def get(self, feed_id: int) -> FeedRow | None:
-        row = self.store.conn.execute(_SELECT + " WHERE f.id=?", (feed_id,)).fetchone()
-        return None if row is None else _row(row)
+        rows = self.store.query(_SELECT + " WHERE f.id=?", (feed_id,))
+        return _row(rows[0]) if rows else None
 
     def by_url(self, url: str) -> FeedRow | None:
-        row = self.store.conn.execute(_SELECT + " WHERE f.url=?", (url,)).fetchone()
-        return None if row is None else _row(row)
+        rows = self.store.query(_SELECT + " WHERE f.url=?", (url,))
+        return _row(rows[0]) if rows else None
 
     def due(self, now: float) -> list[FeedRow]:
-        rows = self.store.conn.execute(
+        rows = self.store.query(
             _SELECT + " WHERE f.next_poll <= ? ORDER BY f.next_poll, f.id", (now,)
-        ).fetchall()
+        )
         return [_row(r) for r in rows]
 
     def polled(
@@ -114,12 +117,12 @@ class FeedStore:
         for i in range(0, len(urls), 500):
             batch = urls[i : i + 500]
             marks = ",".join("?" * len(batch))
-            rows = self.store.conn.execute(
+            rows = self.store.query(
                 f"SELECT url FROM feed_items WHERE feed_id=? AND url IN ({marks}) "
                 "AND (article_id IS NOT NULL OR attempts >= ?)",
                 (feed_id, *batch, MAX_ITEM_ATTEMPTS),
-            ).fetchall()
-            done.update(str(r[0]) for r in rows)
+            )
+            done.update(str(r["url"]) for r in rows)
         return done
 
     def item_done(self, feed_id: int, url: str, article_id: str) -> None:
@@ -127,7 +130,7 @@ class FeedStore:
             conn.execute(
                 "INSERT INTO feed_items (feed_id, url, article_id, attempts, seen_at) "
                 "VALUES (?,?,?,1,?) ON CONFLICT(feed_id, url) DO UPDATE SET "
-                "article_id=excluded.article_id, attempts=attempts+1, last_error=NULL",
+                "article_id=excluded.article_id, attempts=feed_items.attempts+1, last_error=NULL",
                 (feed_id, url, article_id, iso()),
             )
 
@@ -136,35 +139,33 @@ class FeedStore:
             conn.execute(
                 "INSERT INTO feed_items (feed_id, url, attempts, last_error, seen_at) "
                 "VALUES (?,?,1,?,?) ON CONFLICT(feed_id, url) DO UPDATE SET "
-                "attempts=attempts+1, last_error=excluded.last_error",
+                "attempts=feed_items.attempts+1, last_error=excluded.last_error",
                 (feed_id, url, error, iso()),
             )
 
     def article_for_url(self, url: str) -> str | None:
         """The id of an indexed article with this source key or page address."""
-        row = self.store.conn.execute(
+        rows = self.store.query(
             "SELECT id FROM articles WHERE source_key=? OR url=? LIMIT 1", (url, url)
-        ).fetchone()
-        return None if row is None else str(row[0])
+        )
+        return str(rows[0]["id"]) if rows else None
 
     # -- the lease ----------------------------------------------------------------------------
     def take_lease(self, name: str, holder: str, ttl_s: float) -> bool:
         """Hold `name` for `ttl_s` seconds (or renew it); False while another holder has it.
 
-        Read and write happen in one immediate transaction, so two processes cannot both
-        see the lease free."""
+        One conditional upsert: the row is written only when it is new, ours, or expired, so
+        two processes cannot both see the lease free."""
         now = time.time()
         with self.store.write() as conn:
-            row = conn.execute(
-                "SELECT holder, expires FROM leases WHERE name=?", (name,)
-            ).fetchone()
-            if row is not None and row[0] != holder and float(row[1]) > now:
-                return False
-            conn.execute(
-                "INSERT OR REPLACE INTO leases (name, holder, expires) VALUES (?,?,?)",
-                (name, holder, now + ttl_s),
+            cur = conn.execute(
+                "INSERT INTO leases (name, holder, expires) VALUES (?,?,?) "
+                "ON CONFLICT (name) DO UPDATE SET holder=excluded.holder, "
+                "expires=excluded.expires WHERE leases.holder=excluded.holder "
+                "OR leases.expires <= ?",
+                (name, holder, now + ttl_s, now),
             )
-            return True
+            return bool(cur.rowcount == 1)
 
     def release_lease(self, name: str, holder: str) -> None:
         with self.store.write() as conn:
@@ -177,7 +178,7 @@ _SELECT = (
 )
 
 
-def _row(r: sqlite3.Row) -> FeedRow:
+def _row(r: Mapping[str, Any]) -> FeedRow:
     return FeedRow(
         id=int(r["id"]),
         url=str(r["url"]),

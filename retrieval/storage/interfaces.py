@@ -6,7 +6,9 @@ index (nearest neighbours over stored embeddings), as the engine and the answer 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,18 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from retrieval.errors import WhosaidError
 from retrieval.types import Article, ArticleRef, Quote
+
+
+def read_errors() -> tuple[type[Exception], ...]:
+    """What a failed read of the store raises: our errors and the database drivers' (SQLite's;
+    psycopg's once it is loaded), for callers that turn it into a reply instead of a crash."""
+    found: list[type[Exception]] = [WhosaidError, sqlite3.Error]
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None:
+        found.append(psycopg.Error)
+    return tuple(found)
 
 
 @dataclass
@@ -26,6 +39,28 @@ class Hit:
     article_id: str
     score: float
     vid: int = -1  # embeddings.vid
+
+
+@dataclass
+class StoredQuote:
+    """A quote row as stored: its speaker's stored name (before cross-article merging) and
+    that speaker's kind in the speakers table (`speaker_kind` is the extractor's)."""
+
+    id: int
+    article_id: str
+    speaker: str | None
+    speaker_kind: str | None
+    text: str
+    start: int
+    end: int
+    kind: str
+    cue: str | None
+    mention: str | None
+    group: int | None
+    ctx_start: int
+    ctx_end: int
+    how: str | None
+    skind: str | None
 
 
 class ArticleStore(Protocol):
@@ -53,6 +88,29 @@ class ArticleStore(Protocol):
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]: ...
     def vector_rows(self, vids: Sequence[int]) -> dict[int, tuple[str, int, str, bytes]]: ...
     def close(self) -> None: ...
+    def put_meta(self, key: str, value: str) -> None: ...
+    def query(self, sql: str, params: Sequence[Any] = ...) -> list[Any]: ...
+    def recent_article_rows(self, limit: int) -> list[Any]: ...
+    def top_speakers(self, added_since: str, limit: int) -> list[tuple[str, int, int]]: ...
+    def quoted_speakers(self, article_ids: Sequence[str]) -> int: ...
+
+    # reads for answering (retrieval/answers/search.py): plain Python results
+    def speaker_rows(self) -> Iterable[Mapping[str, Any]]: ...
+    def article_count(self) -> int: ...
+    def article_refs(self, ids: Iterable[str]) -> dict[str, ArticleRef]: ...
+    def article_dates(self) -> list[tuple[str, str | None]]: ...
+    def article_titles(self) -> list[tuple[str, str]]: ...
+    def quotes_by_speakers(self, names: Iterable[str]) -> list[StoredQuote]: ...
+    def quotes_by_ids(self, ids: Iterable[int]) -> list[StoredQuote]: ...
+    def quotes_between(self, aid: str, start: int, end: int) -> list[StoredQuote]: ...
+    def quotes_in_group(self, aid: str, group: int) -> list[StoredQuote]: ...
+    def first_quotes(self, limit: int) -> list[StoredQuote]: ...
+    def quote_stub_rows(
+        self, names: Sequence[str]
+    ) -> list[tuple[int, str, str, str, int, str, int | None]]: ...
+    def vectors_by_ref(self, kind: str, ref_ids: Iterable[int]) -> dict[int, bytes]: ...
+    def chunk_spans(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]: ...
+    def lexical(self, kind: str, text: str, k: int) -> list[int]: ...
 
 
 class NearestIndex(Protocol):

@@ -12,15 +12,17 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 from retrieval.errors import StoreError
+from retrieval.storage.interfaces import StoredQuote
 from retrieval.types import Article, ArticleRef, Extraction, Quote
 
 # 2: the sentence around each quote has its own vector (embeddings kind 'context', ref_id the
@@ -237,13 +239,34 @@ _FTS_STOP = frozenset(
 )
 
 
-def fts_query(text: str, max_terms: int = 32) -> str | None:
-    """A safe FTS5 MATCH expression: words only, each quoted, joined by OR."""
+def fts_terms(text: str, max_terms: int = 32) -> list[str]:
+    """The words a lexical search looks for: lower-cased, each once, function words dropped
+    unless nothing else is left."""
     words = list(dict.fromkeys(re.findall(r"\w+", text.lower())))
     content = [w for w in words if w not in _FTS_STOP] or words
-    if not content:
-        return None
-    return " OR ".join(f'"{w}"' for w in content[:max_terms])
+    return content[:max_terms]
+
+
+def fts_query(text: str, max_terms: int = 32) -> str | None:
+    """A safe FTS5 MATCH expression: words only, each quoted, joined by OR."""
+    terms = fts_terms(text, max_terms)
+    return " OR ".join(f'"{w}"' for w in terms) if terms else None
+
+
+# Lexical search: a term in more rows than this is "common" (see Store.lexical); at ~3 us
+# a row, ranking stays within a few milliseconds.
+COMMON_ROWS = 2000
+RANK_WINDOW = 2000
+IN_BATCH = 500  # keys per "IN (...)" query, well under SQLite's bound-variable limit
+Key = TypeVar("Key", int, str)
+
+
+def _in_batches(keys: Iterable[Key]) -> Iterator[tuple[str, list[Key]]]:
+    """Distinct keys in batches, each with its "(?,?,...)" for an IN clause."""
+    todo = list(dict.fromkeys(keys))
+    for i in range(0, len(todo), IN_BATCH):
+        batch = todo[i : i + IN_BATCH]
+        yield "(" + ",".join("?" * len(batch)) + ")", batch
 
 
 class Store:
@@ -271,6 +294,8 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        # generation -> (fts table, term) -> rows holding it, capped (see `lexical`)
+        self._term_counts: dict[int, dict[tuple[str, str], int]] = {}
         if read_only:
             try:
                 if self.get_meta("schema_version") is None:
@@ -388,6 +413,16 @@ class Store:
     @staticmethod
     def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
         conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def put_meta(self, key: str, value: str) -> None:
+        """Set one meta value in its own transaction (no generation bump)."""
+        with self.write() as conn:
+            self.set_meta(conn, key, value)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of one read (`?` placeholders), each readable by column name; for the
+        following state in storage/feeds.py, whose SQL both backends run."""
+        return self.conn.execute(sql, params).fetchall()
 
     # -- writes ------------------------------------------------------------------------------
     def find_article(self, source_key: str, chash: str) -> tuple[str | None, str | None]:
@@ -728,6 +763,160 @@ class Store:
             ):
                 out[int(r[0])] = (str(r[1]), int(r[2]), str(r[3]), bytes(r[4]))
         return out
+
+    # -- reads for answering (plain Python results; see interfaces.ArticleStore) -------------
+    def speaker_rows(self) -> Iterator[Mapping[str, Any]]:
+        """(article_id, name, kind, roles, aliases, quoted) of every (article, speaker) pair,
+        in article order, streamed: holding every row at once left ~150 MB of heap behind at
+        100k chunks."""
+        yield from self.conn.execute(
+            "SELECT a.article_id, s.name, s.kind, a.roles, a.aliases, a.quoted "
+            "FROM article_speakers a JOIN speakers s ON s.id = a.speaker_id "
+            "ORDER BY a.article_id"
+        )
+
+    def article_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def article_refs(self, ids: Iterable[str]) -> dict[str, ArticleRef]:
+        out: dict[str, ArticleRef] = {}
+        for marks, batch in _in_batches(ids):
+            for r in self.conn.execute(
+                f"SELECT id, title, url, source, published FROM articles WHERE id IN {marks}",
+                batch,
+            ):
+                out[str(r[0])] = ArticleRef(str(r[0]), r[1], r[2], r[3], r[4])
+        return out
+
+    def article_dates(self) -> list[tuple[str, str | None]]:
+        """(id, published) of every article."""
+        rows = self.conn.execute("SELECT id, published FROM articles").fetchall()
+        return [(str(r[0]), None if r[1] is None else str(r[1])) for r in rows]
+
+    def article_titles(self) -> list[tuple[str, str]]:
+        """(id, title or "") of every article."""
+        rows = self.conn.execute("SELECT id, COALESCE(title, '') FROM articles").fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    _QUOTE_SQL = (
+        'SELECT q.id, q.article_id, s.name AS speaker, q.speaker_kind, q.text, q.start, q."end", '
+        "q.kind, q.cue, q.mention, q.grp, q.ctx_start, q.ctx_end, q.how, s.kind AS skind "
+        "FROM quotes q LEFT JOIN speakers s ON s.id = q.speaker_id "
+    )
+
+    def _quotes(self, where: str, params: Sequence[Any]) -> list[StoredQuote]:
+        rows = self.conn.execute(self._QUOTE_SQL + where, params).fetchall()
+        return [StoredQuote(*r) for r in rows]
+
+    def quotes_by_speakers(self, names: Iterable[str]) -> list[StoredQuote]:
+        """Quotes whose stored speaker name is one of `names`, by article and position."""
+        raws = list(names)
+        if not raws:
+            return []
+        marks = ",".join("?" * len(raws))
+        return self._quotes(f"WHERE s.name IN ({marks}) ORDER BY q.article_id, q.start", raws)
+
+    def quotes_by_ids(self, ids: Iterable[int]) -> list[StoredQuote]:
+        out: list[StoredQuote] = []
+        for marks, batch in _in_batches(ids):
+            out += self._quotes(f"WHERE q.id IN {marks}", batch)
+        return out
+
+    def quotes_between(self, aid: str, start: int, end: int) -> list[StoredQuote]:
+        """The quotes of one article within [start, end), by position."""
+        return self._quotes(
+            'WHERE q.article_id = ? AND q.start >= ? AND q."end" <= ? ORDER BY q.start',
+            (aid, start, end),
+        )
+
+    def quotes_in_group(self, aid: str, group: int) -> list[StoredQuote]:
+        """The pieces of one split statement, by position."""
+        return self._quotes("WHERE q.article_id = ? AND q.grp = ? ORDER BY q.start", (aid, group))
+
+    def first_quotes(self, limit: int) -> list[StoredQuote]:
+        return self._quotes("ORDER BY q.article_id, q.start LIMIT ?", (limit,))
+
+    def quote_stub_rows(
+        self, names: Sequence[str]
+    ) -> list[tuple[int, str, str, str, int, str, int | None]]:
+        """(id, article id, stored speaker name, kind, start, text, quote vector id) of the
+        quotes of these stored speaker names, by article and position."""
+        return [
+            (int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), str(r[5]), r[6])
+            for r in self.conn.execute(
+                "SELECT q.id, q.article_id, s.name, q.kind, q.start, q.text, e.vid "
+                "FROM quotes q JOIN speakers s ON s.id = q.speaker_id "
+                "LEFT JOIN embeddings e ON e.kind = 'quote' AND e.ref_id = q.id "
+                f"WHERE s.name IN ({','.join('?' * len(names))}) ORDER BY q.article_id, q.start",
+                list(names),
+            ).fetchall()
+        ]
+
+    def vectors_by_ref(self, kind: str, ref_ids: Iterable[int]) -> dict[int, bytes]:
+        """ref id -> stored vector bytes of one kind ("quote", "context", "chunk")."""
+        out: dict[int, bytes] = {}
+        for marks, batch in _in_batches(ref_ids):
+            for r in self.conn.execute(
+                f"SELECT ref_id, vec FROM embeddings WHERE kind=? AND ref_id IN {marks}",
+                [kind, *batch],
+            ):
+                out[int(r[0])] = bytes(r[1])
+        return out
+
+    def chunk_spans(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
+        """chunk id -> (article id, start, end)."""
+        out: dict[int, tuple[str, int, int]] = {}
+        for marks, batch in _in_batches(ids):
+            for r in self.conn.execute(
+                f'SELECT id, article_id, start, "end" FROM chunks WHERE id IN {marks}', batch
+            ):
+                out[int(r[0])] = (str(r[1]), int(r[2]), int(r[3]))
+        return out
+
+    def lexical(self, kind: str, text: str, k: int) -> list[int]:
+        """Ids of the best FTS5 (bm25) matches among quotes or chunks (`kind`), best first.
+
+        bm25 scores every row a term matches (a few microseconds each), so a word found in
+        tens of thousands of rows would cost more than the rest of the answer. As in a
+        "common terms" query, words in more than COMMON_ROWS rows are left out when rarer
+        words are there to match; a question of common words only needs all of them (AND),
+        ranked among the newest RANK_WINDOW such rows.
+        """
+        table = {"quote": "quotes_fts", "chunk": "chunks_fts"}[kind]
+        terms = fts_terms(text)
+        if not terms:
+            return []
+        try:
+            rare = [t for t in terms if self._rows_with(table, t) <= COMMON_ROWS]
+            if rare:
+                match = " OR ".join(f'"{t}"' for t in rare)
+                sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?"
+            else:
+                match = " AND ".join(f'"{t}"' for t in terms)
+                sql = (
+                    f"SELECT rowid FROM (SELECT rowid, rank FROM {table} WHERE {table} MATCH ? "
+                    f"ORDER BY rowid DESC LIMIT {RANK_WINDOW}) ORDER BY rank LIMIT ?"
+                )
+            return [int(r[0]) for r in self.conn.execute(sql, (match, k)).fetchall()]
+        except sqlite3.OperationalError:
+            return []
+
+    def _rows_with(self, table: str, term: str) -> int:
+        """How many rows hold the term, counted up to COMMON_ROWS + 1 (cached per generation)."""
+        counts = self._term_counts.get(self.generation())
+        if counts is None or len(counts) > 50_000:
+            counts = {}
+            self._term_counts = {self.generation(): counts}
+        key = (table, term)
+        if key not in counts:
+            counts[key] = int(
+                self.conn.execute(
+                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? "
+                    f"LIMIT {COMMON_ROWS + 1})",
+                    (f'"{term}"',),
+                ).fetchone()[0]
+            )
+        return counts[key]
 
 
 def row_to_quote(r: sqlite3.Row) -> Quote:

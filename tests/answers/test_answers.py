@@ -501,9 +501,9 @@ def test_lexical_search_leaves_common_words_to_rarer_ones(
         return str(qa_engine.store.conn.execute(sql, (chunk_id,)).fetchone()[0]).lower()
 
     full = Searcher(qa_engine).lexical("chunks_fts", "ferry waitress", 10)
-    monkeypatch.setattr("retrieval.answers.search.COMMON_ROWS", 2)  # 'ferry' is in 5 passages
+    monkeypatch.setattr("retrieval.storage.store.COMMON_ROWS", 2)  # 'ferry' is in 5 passages
+    qa_engine.store._term_counts.clear()
     s = Searcher(qa_engine)
-    s.snapshot.term_rows.clear()
     rare = s.lexical("chunks_fts", "ferry waitress", 10)
     assert len(full) > 1 and rare == [i for i in full if "waitress" in text(i)]
     common = s.lexical("chunks_fts", "ferry stadium", 10)

@@ -1,4 +1,4 @@
-"""The test PostgreSQL server itself: it starts, serves SQL, and gives each test its own database."""
+"""The test PostgreSQL server: it starts, serves SQL, gives each test its own database."""
 
 from __future__ import annotations
 

@@ -158,6 +158,7 @@ def engine_from_settings(
         fetch_timeout_s=settings.fetch_timeout_s,
         fetch_max_bytes=settings.fetch_max_bytes,
         today=settings.today,
+        database_url=settings.database_url or None,
     )
 
 

@@ -21,6 +21,7 @@ from retrieval.storage.embedding import Embedder
 from retrieval.storage.heap import release_free_memory
 from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex
 from retrieval.storage.store import Prepared, Store, content_hash
+from retrieval.storage.transfer import CopyReport
 from retrieval.storage.vector_cache import VectorCache
 from retrieval.types import (
     Article,
@@ -189,6 +190,7 @@ class Engine:
         database_url: str | None = None,
     ) -> None:
         self.store = open_store(data_dir, database_url, read_only=read_only, create=create)
+        self.data_root = Path(data_dir)  # the data dir as given (a PostgreSQL store caches below)
         self.data_dir = self.store.data_dir
         self.embedding_model = embedding_model
         self.embedding_backend = embedding_backend
@@ -646,6 +648,28 @@ class Engine:
         report.skipped += len(written.unchanged)
         for url, article in pending:
             feeds.item_done(feed_id, url, content_hash(article.text)[:12])
+
+    def migrate(self, to: str) -> CopyReport:
+        """Copy this store into an empty one at `to`: a postgresql:// URL (its vector cache
+        under this engine's data dir) or an SQLite data dir; checked by row counts and a
+        content checksum. The target's vector cache is rebuilt on its first use."""
+        from retrieval.storage.transfer import copy_store
+
+        to = to.strip()
+        if "://" in to and not to.startswith(("postgresql://", "postgres://")):
+            raise StoreError(f"migrate --to takes a postgresql:// URL or a data dir, not {to!r}")
+        is_url = "://" in to
+        if (is_url and getattr(self.store, "url", None) == to) or (
+            not is_url
+            and isinstance(self.store, Store)
+            and Path(to).resolve() == self.store.data_dir.resolve()
+        ):
+            raise StoreError("migrate --to names the store it would copy from")
+        target = open_store(self.data_root, to) if is_url else open_store(to)
+        try:
+            return copy_store(self.store, target)
+        finally:
+            target.close()
 
     def close(self) -> None:
         self.store.close()

@@ -909,6 +909,32 @@ class Store:
             )
         return counts[key]
 
+    # -- copying (storage/transfer.py) -----------------------------------------------------
+    def table_rows(
+        self, table: str, columns: Sequence[str], batch: int = 2_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Every row of one table, `batch` rows at a time."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        cur = self.conn.execute(f"SELECT {cols} FROM {table}")
+        while rows := cur.fetchmany(batch):
+            yield [tuple(r) for r in rows]
+
+    def load_tables(
+        self, tables: Iterable[tuple[str, Sequence[str], Iterable[list[tuple[Any, ...]]]]]
+    ) -> None:
+        """Insert copied rows into this (empty) store in one transaction, then fill the FTS5
+        tables from the copied text."""
+        with self.write() as conn:
+            for table, columns, batches in tables:
+                cols = ", ".join(f'"{c}"' for c in columns)
+                verb = "INSERT OR REPLACE" if table == "meta" else "INSERT"
+                sql = f"{verb} INTO {table} ({cols}) VALUES ({','.join('?' * len(columns))})"
+                for rows in batches:
+                    conn.executemany(sql, rows)
+            conn.execute("INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM chunks")
+            conn.execute("INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes")
+            self._bump(conn)
+
 
 def encode_vector(vec: np.ndarray) -> bytes:
     """A vector as the store keeps it (opaque bytes to the database)."""

@@ -43,6 +43,7 @@ from retrieval.storage.store import (
 from retrieval.types import Article, ArticleRef, Quote
 
 _TABLES = {"quote": "quotes", "chunk": "chunks"}
+_IDENTITY = {"chunks": "id", "speakers": "id", "quotes": "id", "embeddings": "vid", "feeds": "id"}
 _QUOTE_SQL = (
     'SELECT q.id, q.article_id, s.name AS speaker, q.speaker_kind, q.text, q.start, q."end", '
     "q.kind, q.cue, q.mention, q.grp, q.ctx_start, q.ctx_end, q.how, s.kind AS skind "
@@ -539,6 +540,41 @@ class PgStore:
             ([int(v) for v in vids],),
         )
         return {int(r[0]): (str(r[1]), int(r[2]), str(r[3]), bytes(r[4])) for r in rows}
+
+    # -- copying (storage/transfer.py) -----------------------------------------------------
+    def table_rows(
+        self, table: str, columns: Sequence[str], batch: int = 2_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Every row of one table, `batch` rows at a time, from a server-side cursor."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        with self.transaction() as conn, conn.cursor(name=f"rows_{uuid.uuid4().hex}") as cur:
+            cur.execute(f"SELECT {cols} FROM {table}")
+            while rows := cur.fetchmany(batch):
+                yield [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in rows]
+
+    def load_tables(
+        self, tables: Iterable[tuple[str, Sequence[str], Iterable[list[tuple[Any, ...]]]]]
+    ) -> None:
+        """Insert copied rows into this (empty) store in one transaction (COPY), then move
+        the id sequences past the copied ids."""
+        with self._tx() as conn:
+            for table, columns, batches in tables:
+                cols = ", ".join(f'"{c}"' for c in columns)
+                if table == "meta":
+                    for rows in batches:
+                        for key, value in rows:
+                            self._set_meta(conn, key, value)
+                    continue
+                with conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    for rows in batches:
+                        for row in rows:
+                            copy.write_row(row)
+            for table, column in _IDENTITY.items():
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                    f"COALESCE(MAX({column}), 0) + 1, false) FROM {table}"
+                )
+            self._bump(conn)
 
     # -- reads for answering -------------------------------------------------------------------
     def speaker_rows(self) -> Iterator[Mapping[str, Any]]:

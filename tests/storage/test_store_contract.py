@@ -242,10 +242,10 @@ def test_a_database_without_a_store_is_the_missing_store_error(
     for read_only, create in ((True, True), (False, False)):
         with pytest.raises(StoreError, match=r"^no whosaid store at postgresql://.*\(index"):
             open_store(tmp_path, postgres_url, read_only=read_only, create=create)
-    with pytest.raises(StoreError, match="^no whosaid store at "):
+    with pytest.raises(StoreError, match=r"^no whosaid store at "):
         open_store(tmp_path / "empty", read_only=True)
     secret = postgres_url.replace("://", "://nobody:hunter2@").replace("127.0.0.1", "127.0.0.2")
-    with pytest.raises(StoreError, match="^cannot open the store at ") as err:
+    with pytest.raises(StoreError, match=r"^cannot open the store at ") as err:
         open_store(tmp_path, secret.rsplit(":", 1)[0] + ":1/x")
     assert "hunter2" not in str(err.value)
 

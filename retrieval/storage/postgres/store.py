@@ -679,10 +679,11 @@ class PgStore:
         lexemes = self._lexemes(fts_terms(text))
         if not lexemes:
             return []
-        counts = {lex: self._rows_with(table, lex) for lex in lexemes}
+        gen = self.generation()
+        counts = {lex: self._rows_with(table, lex, gen) for lex in lexemes}
         rare = [lex for lex in lexemes if counts[lex] <= COMMON_ROWS]
         words = rare or lexemes
-        rows, mean = self._table_size(table)
+        rows, mean = self._table_size(table, gen)
         idf = [max(math.log((rows - counts[w] + 0.5) / (counts[w] + 0.5)), 1e-6) for w in words]
         match = (" | " if rare else " & ").join(_quoted(w) for w in words)
         found = f"SELECT id, tsv, words FROM {table} WHERE tsv @@ %s::tsquery"
@@ -714,9 +715,8 @@ class PgStore:
         out = [lex for t in terms for lex in self._lexeme_cache.get(t, [])]
         return list(dict.fromkeys(out))
 
-    def _rows_with(self, table: str, lexeme: str) -> int:
+    def _rows_with(self, table: str, lexeme: str, gen: int) -> int:
         """How many rows hold the word, counted up to COMMON_ROWS + 1 (cached per generation)."""
-        gen = self.generation()
         counts = self._term_counts.get(gen)
         if counts is None or len(counts) > 50_000:
             counts = {}
@@ -732,10 +732,9 @@ class PgStore:
             )
         return counts[key]
 
-    def _table_size(self, table: str) -> tuple[int, float]:
+    def _table_size(self, table: str, gen: int) -> tuple[int, float]:
         """(rows, mean words a row), once per generation; the mean over at most the first
         20,000 rows, which is every row of a small store."""
-        gen = self.generation()
         sizes = self._table_sizes.setdefault(gen, {})
         if len(self._table_sizes) > 1:
             self._table_sizes = {gen: sizes}

@@ -286,3 +286,28 @@ def test_migrate_round_trip_keeps_every_row(postgres_url: str, tmp_path: Path) -
     assert pg.put_article(_prep(TEXT + " A third story.", "/tmp/c.txt")).status == "added"
     for s in (sqlite, pg, back):
         s.close()
+
+
+def test_each_process_vector_cache_follows_the_shared_database(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Two processes (two stores, two cache dirs) on one database: a write by one moves the
+    generation, and the other's FAISS cache rebuilds from the stored vectors on next use."""
+    from retrieval.storage.vector_cache import VectorCache
+
+    writer = open_store(tmp_path / "one", postgres_url)
+    reader = open_store(tmp_path / "two", postgres_url)
+    first = writer.put_article(_prep())
+    cache = VectorCache(reader)
+    query = HashEmbedder(16).embed([TEXT[len(TEXT) // 2 :]])[0]
+    top = cache.search(cache.sync(16)["chunk"], query, 1)[0]
+    assert top.vid == first.chunk_vids[1] and top.score == pytest.approx(1.0, abs=1e-5)
+    assert list((tmp_path / "two").glob("pg-*/*.faiss"))  # saved in its own cache dir
+    other = "Harbour pilots said nothing."
+    second = writer.put_article(_plain(other, "/tmp/e.txt"))
+    assert not cache.current()
+    query = HashEmbedder(16).embed([other])[0]
+    top = cache.search(cache.sync(16)["chunk"], query, 1)[0]
+    assert top.vid == second.chunk_vids[0] and top.article_id == second.article_id
+    writer.close()
+    reader.close()

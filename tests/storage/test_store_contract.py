@@ -181,7 +181,7 @@ def test_lexical_search_stems_ranks_and_keeps_its_cost_guard(
     assert store.lexical("quote", 'balanced" OR * NEAR(', 10) != []  # operators are words here
     # a word in more rows than COMMON_ROWS is left out when a rarer one is asked with it
     monkeypatch.setattr("retrieval.storage.store.COMMON_ROWS", 1)
-    monkeypatch.setattr("retrieval.storage.postgres.store.COMMON_ROWS", 1)
+    monkeypatch.setattr("retrieval.storage.postgres.lexical.COMMON_ROWS", 1)
     store.put_article(_plain("One more ferry, and a waitress.", "d"))  # a new generation
     assert texts(store.lexical("chunk", "ferry waitress", 10)) == [
         "One more ferry, and a waitress."

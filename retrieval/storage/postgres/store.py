@@ -11,7 +11,6 @@ see it) and bumps the generation. Readers use the pool's connections and never w
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,16 +26,14 @@ from psycopg_pool import ConnectionPool
 
 from retrieval.errors import StoreError
 from retrieval.storage.interfaces import StoredQuote
+from retrieval.storage.postgres.lexical import FullTextSearch
 from retrieval.storage.postgres.schema import MIGRATION_LOCK, MIGRATIONS, SCHEMA_STEP, WRITE_LOCK
 from retrieval.storage.store import (
-    COMMON_ROWS,
     CONTEXT,
-    RANK_WINDOW,
     SCHEMA_VERSION,
     Prepared,
     WriteResult,
     encode_vector,
-    fts_terms,
     row_to_quote,
     vector_block,
 )
@@ -98,10 +95,7 @@ class PgStore:
         self.url = url
         self.where = redact(url)
         self.read_only = read_only
-        # generation -> (table, term) -> rows holding it, capped; and table -> (rows, mean size)
-        self._term_counts: dict[int, dict[tuple[str, str], int]] = {}
-        self._table_sizes: dict[int, dict[str, tuple[int, float]]] = {}
-        self._lexeme_cache: dict[str, list[str]] = {}  # question word -> its lexemes
+        self._search = FullTextSearch(self._all, self.generation)
         try:
             with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
                 store_id = self._prepare_schema(conn, read_only or not create)
@@ -666,87 +660,6 @@ class PgStore:
 
     # -- lexical search ----------------------------------------------------------------------
     def lexical(self, kind: str, text: str, k: int) -> list[int]:
-        """Ids of the best full-text matches among quotes or chunks (`kind`), best first.
-
-        Ranked by BM25 as SQLite's FTS5 ranks (k1 1.2, b 0.75, its idf), computed from the
-        tsvector's positions (how often each word occurs) and the row's word count; ts_rank
-        weighs neither how rare a word is nor the row's length in words. The "common terms"
-        guard is SQLite's: words in more than COMMON_ROWS rows are left out when rarer words
-        are there; a question of common words only needs all of them (AND), ranked among the
-        newest RANK_WINDOW such rows.
-        """
-        table = _TABLES[kind]
-        lexemes = self._lexemes(fts_terms(text))
-        if not lexemes:
-            return []
-        gen = self.generation()
-        counts = {lex: self._rows_with(table, lex, gen) for lex in lexemes}
-        rare = [lex for lex in lexemes if counts[lex] <= COMMON_ROWS]
-        words = rare or lexemes
-        rows, mean = self._table_size(table, gen)
-        idf = [max(math.log((rows - counts[w] + 0.5) / (counts[w] + 0.5)), 1e-6) for w in words]
-        match = (" | " if rare else " & ").join(_quoted(w) for w in words)
-        found = f"SELECT id, tsv, words FROM {table} WHERE tsv @@ %s::tsquery"
-        if not rare:
-            found += f" ORDER BY id DESC LIMIT {RANK_WINDOW}"
-        sql = (
-            f"SELECT c.id FROM ({found}) c, unnest(c.tsv) u, "
-            "unnest(%s::text[], %s::float8[]) w(lexeme, idf) WHERE u.lexeme = w.lexeme "
-            "GROUP BY c.id ORDER BY SUM(w.idf * cardinality(u.positions) * 2.2 / "
-            "(cardinality(u.positions) + 1.2 * (0.25 + 0.75 * c.words / %s))) DESC, c.id "
-            "LIMIT %s"
-        )
-        params = (match, words, idf, max(mean, 1.0), k)
-        return [int(r[0]) for r in self._all(sql, params)]
-
-    def _lexemes(self, terms: list[str]) -> list[str]:
-        """The search configuration's lexemes of the question's words, each once, in order
-        (a word the parser splits, like "a_b", gives each part)."""
-        todo = [t for t in terms if t not in self._lexeme_cache]
-        if todo:
-            rows = self._all(
-                "SELECT t, ARRAY(SELECT lexeme FROM unnest(to_tsvector('whosaid', t))) "
-                "FROM unnest(%s::text[]) t",
-                (todo,),
-            )
-            if len(self._lexeme_cache) > 50_000:
-                self._lexeme_cache.clear()
-            self._lexeme_cache.update((str(r[0]), list(r[1])) for r in rows)
-        out = [lex for t in terms for lex in self._lexeme_cache.get(t, [])]
-        return list(dict.fromkeys(out))
-
-    def _rows_with(self, table: str, lexeme: str, gen: int) -> int:
-        """How many rows hold the word, counted up to COMMON_ROWS + 1 (cached per generation)."""
-        counts = self._term_counts.get(gen)
-        if counts is None or len(counts) > 50_000:
-            counts = {}
-            self._term_counts = {gen: counts}
-        key = (table, lexeme)
-        if key not in counts:
-            counts[key] = int(
-                self._all(
-                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} "
-                    f"WHERE tsv @@ %s::tsquery LIMIT {COMMON_ROWS + 1}) t",
-                    (_quoted(lexeme),),
-                )[0][0]
-            )
-        return counts[key]
-
-    def _table_size(self, table: str, gen: int) -> tuple[int, float]:
-        """(rows, mean words a row), once per generation; the mean over at most the first
-        20,000 rows, which is every row of a small store."""
-        sizes = self._table_sizes.setdefault(gen, {})
-        if len(self._table_sizes) > 1:
-            self._table_sizes = {gen: sizes}
-        if table not in sizes:
-            row = self._all(
-                f"SELECT (SELECT COUNT(*) FROM {table}), "
-                f"(SELECT AVG(words) FROM (SELECT words FROM {table} ORDER BY id LIMIT 20000) t)"
-            )[0]
-            sizes[table] = (int(row[0]), float(row[1] or 1.0))
-        return sizes[table]
-
-
-def _quoted(lexeme: str) -> str:
-    """A lexeme as a tsquery operand, taken as it is (no parsing, no stemming)."""
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+        """Ids of the best full-text matches among quotes or chunks (`kind`), best first,
+        ranked as SQLite's FTS5 ranks them (see postgres/lexical.py)."""
+        return self._search.lexical(_TABLES[kind], text, k)

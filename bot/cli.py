@@ -93,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=None, help="HTTP port (WHOSAID_HTTP_PORT)")
     s.add_argument("--host", default=None, help="HTTP host (WHOSAID_HTTP_HOST)")
     add("run", "Index seeds/ when the store is empty, then serve Slack or open the chat.")
+    s = add("migrate", "Copy the store into an empty one (SQLite to PostgreSQL and back).")
+    s.add_argument(
+        "--to", required=True, metavar="URL_OR_DIR", help="postgresql://... or a data dir"
+    )
+    s.add_argument("--json", action="store_true", help="print a JSON summary line")
     feeds.add_commands(add)
     return p
 
@@ -137,7 +142,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 # Commands that only read open the store read-only; only these create a missing one.
-READING = frozenset({"ask", "stats", "articles", "chat", "quotes"})
+READING = frozenset({"ask", "stats", "articles", "chat", "quotes", "migrate"})
 CREATING = frozenset({"index", "run", "serve", "follow"})
 
 
@@ -158,6 +163,7 @@ def engine_from_settings(
         fetch_timeout_s=settings.fetch_timeout_s,
         fetch_max_bytes=settings.fetch_max_bytes,
         today=settings.today,
+        database_url=settings.database_url or None,
     )
 
 
@@ -188,6 +194,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "chat": _cmd_chat,
             "serve": _cmd_serve,
             "run": _cmd_run,
+            "migrate": _cmd_migrate,
             **feeds.HANDLERS,
         }[args.command]
         return handler(args, settings, engine)
@@ -349,6 +356,16 @@ def _cmd_reindex(args: argparse.Namespace, settings: Settings, engine: Engine) -
             f"Reindexed {len(report.replaced)} articles: {report.quotes} quotes, "
             f"{report.speakers} speakers."
         )
+    return 0
+
+
+def _cmd_migrate(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    report = engine.migrate(args.to)
+    if args.json:
+        _emit({"rows": report.rows, "checksum": report.checksum})
+    else:
+        rows = ", ".join(f"{n} {table}" for table, n in report.rows.items() if n)
+        print(f"Copied and checked: {rows}; checksum {report.checksum[:16]}.")
     return 0
 
 

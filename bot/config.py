@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
 
     data_dir: Path = Field(default=Path("./data"), alias="WHOSAID_DATA_DIR")
+    # empty = SQLite in the data dir; postgresql://... = that database is the store
+    database_url: str = Field(default="", alias="WHOSAID_DATABASE_URL")
     # Kept as the raw string: pydantic-settings would otherwise want JSON for a list.
     admin_users_raw: str = Field(default="", alias="WHOSAID_ADMIN_USERS")
     embedding_model: str = Field(
@@ -56,6 +58,14 @@ class Settings(BaseSettings):
     @classmethod
     def _today(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be empty (SQLite in the data dir) or a postgresql:// URL")
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

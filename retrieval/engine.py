@@ -19,8 +19,9 @@ from retrieval.errors import ArticleError, IngestInterrupted, StoreError, Whosai
 from retrieval.ingest.chunking import chunk_text, estimate_tokens
 from retrieval.storage.embedding import Embedder
 from retrieval.storage.heap import release_free_memory
-from retrieval.storage.interfaces import Hit, NearestIndex
+from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex
 from retrieval.storage.store import Prepared, Store, content_hash
+from retrieval.storage.transfer import CopyReport
 from retrieval.storage.vector_cache import VectorCache
 from retrieval.types import (
     Article,
@@ -93,6 +94,24 @@ class PollReport:
     busy: bool = False  # another process holds the poll lease: nothing was done
 
 
+def open_store(
+    data_dir: Path | str,
+    database_url: str | None = None,
+    *,
+    read_only: bool = False,
+    create: bool = True,
+) -> ArticleStore:
+    """The store settings choose: PostgreSQL at `database_url` (then `data_dir` holds only
+    this process's caches), else SQLite in `data_dir`."""
+    if database_url:
+        if not database_url.startswith(("postgresql://", "postgres://")):
+            raise StoreError(f"not a postgresql:// database URL: {database_url.split('@')[-1]!r}")
+        from retrieval.storage.postgres import PgStore
+
+        return PgStore(database_url, data_dir, read_only=read_only, create=create)
+    return Store(data_dir, read_only=read_only, create=create)
+
+
 def default_embedding_model() -> str:
     """The shipped all-MiniLM-L6-v2 weights; a missing package is one clear ModelError."""
     from retrieval.storage.embedding import default_model
@@ -147,7 +166,8 @@ def extract(
 class Engine:
     """Open a data dir; ingest, remove, reindex, ask. Safe to share between threads.
 
-    Models load lazily on first use, so `stats` and `articles` stay fast. `read_only` opens
+    Models load lazily on first use, so `stats` and `articles` stay fast. `database_url`
+    (postgresql://...) puts the store in PostgreSQL instead of SQLite. `read_only` opens
     an existing store without ever writing to it (an out-of-date vector cache is rebuilt in
     memory only); `create=False` refuses a data dir that holds no store instead of making one.
     """
@@ -167,8 +187,10 @@ class Engine:
         create: bool = True,
         embedding_backend: str = "onnx",
         model_cache_dir: Path | str | None = None,
+        database_url: str | None = None,
     ) -> None:
-        self.store = Store(data_dir, read_only=read_only, create=create)
+        self.store = open_store(data_dir, database_url, read_only=read_only, create=create)
+        self.data_root = Path(data_dir)  # the data dir as given (a PostgreSQL store caches below)
         self.data_dir = self.store.data_dir
         self.embedding_model = embedding_model
         self.embedding_backend = embedding_backend
@@ -626,6 +648,28 @@ class Engine:
         report.skipped += len(written.unchanged)
         for url, article in pending:
             feeds.item_done(feed_id, url, content_hash(article.text)[:12])
+
+    def migrate(self, to: str) -> CopyReport:
+        """Copy this store into an empty one at `to`: a postgresql:// URL (its vector cache
+        under this engine's data dir) or an SQLite data dir; checked by row counts and a
+        content checksum. The target's vector cache is rebuilt on its first use."""
+        from retrieval.storage.transfer import copy_store
+
+        to = to.strip()
+        if "://" in to and not to.startswith(("postgresql://", "postgres://")):
+            raise StoreError(f"migrate --to takes a postgresql:// URL or a data dir, not {to!r}")
+        is_url = "://" in to
+        if (is_url and getattr(self.store, "url", None) == to) or (
+            not is_url
+            and isinstance(self.store, Store)
+            and Path(to).resolve() == self.store.data_dir.resolve()
+        ):
+            raise StoreError("migrate --to names the store it would copy from")
+        target = open_store(self.data_root, to) if is_url else open_store(to)
+        try:
+            return copy_store(self.store, target)
+        finally:
+            target.close()
 
     def close(self) -> None:
         self.store.close()

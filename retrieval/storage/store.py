@@ -539,7 +539,7 @@ class Store:
     def _put_vec(
         conn: sqlite3.Connection, kind: str, ref: int | None, aid: str, vec: np.ndarray
     ) -> int:
-        blob = np.ascontiguousarray(vec, dtype=np.float32).tobytes()
+        blob = encode_vector(vec)
         vid = conn.execute(
             "INSERT INTO embeddings (kind, ref_id, article_id, vec) VALUES (?,?,?,?)",
             (kind, ref, aid, blob),
@@ -739,18 +739,9 @@ class Store:
         want = first
         while rows := cur.fetchmany(want):
             want = size
-            ids = np.empty(len(rows), dtype=np.int64)
-            vecs = np.empty((len(rows), dim), dtype=np.float32)
-            for i, (vid, blob) in enumerate(rows):
-                if len(blob) != dim * 4:
-                    raise StoreError(
-                        f"stored vectors have {len(blob) // 4} dimensions, the model has {dim}: "
-                        "run `whosaid reindex`"
-                    )
-                ids[i] = vid
-                vecs[i] = np.frombuffer(blob, dtype=np.float32)
+            block = vector_block(rows, dim)
             del rows
-            yield ids, vecs
+            yield block
 
     def vector_rows(self, vids: Sequence[int]) -> dict[int, tuple[str, int, str, bytes]]:
         """vid -> (kind, ref_id, article_id, fp32 vector bytes) for the given vector ids."""
@@ -918,8 +909,54 @@ class Store:
             )
         return counts[key]
 
+    # -- copying (storage/transfer.py) -----------------------------------------------------
+    def table_rows(
+        self, table: str, columns: Sequence[str], batch: int = 2_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Every row of one table, `batch` rows at a time."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        cur = self.conn.execute(f"SELECT {cols} FROM {table}")
+        while rows := cur.fetchmany(batch):
+            yield [tuple(r) for r in rows]
 
-def row_to_quote(r: sqlite3.Row) -> Quote:
+    def load_tables(
+        self, tables: Iterable[tuple[str, Sequence[str], Iterable[list[tuple[Any, ...]]]]]
+    ) -> None:
+        """Insert copied rows into this (empty) store in one transaction, then fill the FTS5
+        tables from the copied text."""
+        with self.write() as conn:
+            for table, columns, batches in tables:
+                cols = ", ".join(f'"{c}"' for c in columns)
+                verb = "INSERT OR REPLACE" if table == "meta" else "INSERT"
+                sql = f"{verb} INTO {table} ({cols}) VALUES ({','.join('?' * len(columns))})"
+                for rows in batches:
+                    conn.executemany(sql, rows)
+            conn.execute("INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM chunks")
+            conn.execute("INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes")
+            self._bump(conn)
+
+
+def encode_vector(vec: np.ndarray) -> bytes:
+    """A vector as the store keeps it (opaque bytes to the database)."""
+    return np.ascontiguousarray(vec, dtype=np.float32).tobytes()
+
+
+def vector_block(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, vectors) of stored (vid, bytes) rows; a wrong dimension is a StoreError."""
+    ids = np.empty(len(rows), dtype=np.int64)
+    vecs = np.empty((len(rows), dim), dtype=np.float32)
+    for i, (vid, blob) in enumerate(rows):
+        if len(blob) != dim * 4:
+            raise StoreError(
+                f"stored vectors have {len(blob) // 4} dimensions, the model has {dim}: "
+                "run `whosaid reindex`"
+            )
+        ids[i] = vid
+        vecs[i] = np.frombuffer(blob, dtype=np.float32)
+    return ids, vecs
+
+
+def row_to_quote(r: Mapping[str, Any] | sqlite3.Row) -> Quote:
     keys = r.keys()
     return Quote(
         text=r["text"],

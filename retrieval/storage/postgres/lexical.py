@@ -3,8 +3,9 @@ columns (schema.py) with FTS5's parameters, and its "common terms" cost guard.
 
 PostgreSQL's own ts_rank weighs how often and where a word occurs, not how rare it is, nor a
 row's length in words; with it, passages full of a common word outranked the one with the rare
-word asked for, and answers moved between backends. BM25 from the tsvector's positions (how
-often each word occurs in the row) and the row's word count puts them back in FTS5's order.
+word asked for, and answers moved between backends. BM25 from how often each word occurs in
+the row (read back from ts_rank, see _TF) and the row's word count puts them back in FTS5's
+order.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from retrieval.storage.store import COMMON_ROWS, RANK_WINDOW, fts_terms
+
+# How often the word occurs in the row, read back from ts_rank: for one word in a row whose
+# positions all carry the default weight (0.1), ts_rank is 0.1 * H(tf) / zeta(2) with
+# H(n) = sum of 1/j^2 for j <= n, and zeta(2) - H(n) is close to 1 / (n + 0.5). That is
+# exact for every count a row holds (up to the 256 positions a tsvector keeps a word) and
+# cheaper than unnesting every candidate's tsvector.
+_TF = "round(1 / (1.6449340668482264 - 16.449340668482264 * ts_rank(c.tsv, w.q)) - 0.5)"
 
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 
@@ -52,13 +60,12 @@ class FullTextSearch:
         if not rare:
             found += f" ORDER BY id DESC LIMIT {RANK_WINDOW}"
         sql = (
-            f"SELECT c.id FROM ({found}) c, unnest(c.tsv) u, "
-            "unnest(%s::text[], %s::float8[]) w(lexeme, idf) WHERE u.lexeme = w.lexeme "
-            "GROUP BY c.id ORDER BY SUM(w.idf * cardinality(u.positions) * 2.2 / "
-            "(cardinality(u.positions) + 1.2 * (0.25 + 0.75 * c.words / %s))) DESC, c.id "
-            "LIMIT %s"
+            "WITH w AS (SELECT q::tsquery AS q, idf "
+            "FROM unnest(%s::text[], %s::float8[]) x(q, idf)) "
+            f"SELECT c.id FROM ({found}) c ORDER BY (SELECT SUM(w.idf * {_TF} * 2.2 / "
+            f"({_TF} + 1.2 * (0.25 + 0.75 * c.words / %s))) FROM w) DESC, c.id LIMIT %s"
         )
-        params = (match, words, idf, max(mean, 1.0), k)
+        params = ([_quoted(w) for w in words], idf, match, max(mean, 1.0), k)
         return [int(r[0]) for r in self._all(sql, params)]
 
     def _lexemes(self, terms: list[str]) -> list[str]:

@@ -40,6 +40,9 @@ from retrieval.storage.store import (
 from retrieval.types import Article, ArticleRef, Quote
 
 _TABLES = {"quote": "quotes", "chunk": "chunks"}
+# rows a read memo holds before it starts again: ~20 MB of article texts, ~30 MB of vectors
+MEMO_ROWS = {"text": 2_000, "vec-quote": 20_000, "vec-context": 20_000}
+MEMO_ROWS_DEFAULT = 50_000
 _IDENTITY = {"chunks": "id", "speakers": "id", "quotes": "id", "embeddings": "vid", "feeds": "id"}
 _QUOTE_SQL = (
     'SELECT q.id, q.article_id, s.name AS speaker, q.speaker_kind, q.text, q.start, q."end", '
@@ -96,6 +99,8 @@ class PgStore:
         self.where = redact(url)
         self.read_only = read_only
         self._search = FullTextSearch(self._all, self.generation)
+        self._memo: dict[str, dict[Any, Any]] = {}
+        self._memo_gen = -1
         try:
             with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
                 store_id = self._prepare_schema(conn, read_only or not create)
@@ -189,6 +194,7 @@ class PgStore:
             with self.transaction() as conn:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 yield conn
+            self._memo, self._memo_gen = {}, -1
         except psycopg.OperationalError as exc:
             raise StoreError(
                 f"cannot write to the store at {self.where}: {_first_line(exc)}"
@@ -221,7 +227,19 @@ class PgStore:
         return str(rows[0][0]) if rows else None
 
     def generation(self) -> int:
-        return int(self.get_meta("generation") or 0)
+        gen = int(self.get_meta("generation") or 0)
+        if gen != self._memo_gen:
+            self._memo, self._memo_gen = {}, gen
+        return gen
+
+    def _memo_for(self, name: str) -> dict[Any, Any]:
+        """Rows already read at the generation last seen (answering reads the same
+        articles and quotes question after question; each read here is a round trip).
+        Emptied when `generation()` sees it move and after this process's own writes."""
+        memo = self._memo.setdefault(name, {})
+        if len(memo) > MEMO_ROWS.get(name, MEMO_ROWS_DEFAULT):
+            memo.clear()
+        return memo
 
     def schema_version(self) -> int:
         return int(self.get_meta("schema_version") or 1)
@@ -465,8 +483,11 @@ class PgStore:
         return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     def article_text(self, aid: str) -> str | None:
-        rows = self._all("SELECT text FROM articles WHERE id=%s", (aid,))
-        return str(rows[0][0]) if rows else None
+        memo = self._memo_for("text")
+        if aid not in memo:
+            rows = self._all("SELECT text FROM articles WHERE id=%s", (aid,))
+            memo[aid] = str(rows[0][0]) if rows else None
+        return memo[aid]
 
     def all_articles(self) -> list[Article]:
         rows = self._dicts(
@@ -585,11 +606,17 @@ class PgStore:
         return int(self._all("SELECT COUNT(*) FROM articles")[0][0])
 
     def article_refs(self, ids: Iterable[str]) -> dict[str, ArticleRef]:
-        rows = self._all(
-            "SELECT id, title, url, source, published FROM articles WHERE id = ANY(%s::text[])",
-            (list(dict.fromkeys(ids)),),
-        )
-        return {str(r[0]): ArticleRef(str(r[0]), r[1], r[2], r[3], r[4]) for r in rows}
+        memo = self._memo_for("ref")
+        wanted = list(dict.fromkeys(ids))
+        todo = [i for i in wanted if i not in memo]
+        if todo:
+            rows = self._all(
+                "SELECT id, title, url, source, published FROM articles WHERE id = ANY(%s::text[])",
+                (todo,),
+            )
+            memo.update(dict.fromkeys(todo))
+            memo.update((str(r[0]), ArticleRef(str(r[0]), r[1], r[2], r[3], r[4])) for r in rows)
+        return {i: memo[i] for i in wanted if memo.get(i) is not None}
 
     def article_dates(self) -> list[tuple[str, str | None]]:
         return [(str(r[0]), r[1]) for r in self._all("SELECT id, published FROM articles")]
@@ -610,19 +637,32 @@ class PgStore:
         )
 
     def quotes_by_ids(self, ids: Iterable[int]) -> list[StoredQuote]:
-        wanted = [int(i) for i in dict.fromkeys(ids)]
-        return self._quotes("WHERE q.id = ANY(%s::bigint[]) ORDER BY q.id", (wanted,))
+        memo = self._memo_for("quote")
+        wanted = sorted({int(i) for i in ids})
+        todo = [i for i in wanted if i not in memo]
+        if todo:
+            memo.update(dict.fromkeys(todo))
+            memo.update((q.id, q) for q in self._quotes("WHERE q.id = ANY(%s::bigint[])", (todo,)))
+        return [memo[i] for i in wanted if memo.get(i) is not None]
 
     def quotes_between(self, aid: str, start: int, end: int) -> list[StoredQuote]:
-        return self._quotes(
-            'WHERE q.article_id = %s AND q.start >= %s AND q."end" <= %s ORDER BY q.start, q.id',
-            (aid, start, end),
-        )
+        memo = self._memo_for("between")
+        key = (aid, start, end)
+        if key not in memo:
+            memo[key] = self._quotes(
+                'WHERE q.article_id = %s AND q.start >= %s AND q."end" <= %s '
+                "ORDER BY q.start, q.id",
+                key,
+            )
+        return list(memo[key])
 
     def quotes_in_group(self, aid: str, group: int) -> list[StoredQuote]:
-        return self._quotes(
-            "WHERE q.article_id = %s AND q.grp = %s ORDER BY q.start, q.id", (aid, group)
-        )
+        memo = self._memo_for("group")
+        if (aid, group) not in memo:
+            memo[(aid, group)] = self._quotes(
+                "WHERE q.article_id = %s AND q.grp = %s ORDER BY q.start, q.id", (aid, group)
+            )
+        return list(memo[(aid, group)])
 
     def first_quotes(self, limit: int) -> list[StoredQuote]:
         return self._quotes("ORDER BY q.article_id, q.start, q.id LIMIT %s", (limit,))
@@ -644,11 +684,17 @@ class PgStore:
         ]  # fmt: skip
 
     def vectors_by_ref(self, kind: str, ref_ids: Iterable[int]) -> dict[int, bytes]:
-        rows = self._all(
-            "SELECT ref_id, vec FROM embeddings WHERE kind=%s AND ref_id = ANY(%s::bigint[])",
-            (kind, [int(i) for i in dict.fromkeys(ref_ids)]),
-        )
-        return {int(r[0]): bytes(r[1]) for r in rows}
+        memo = self._memo_for(f"vec-{kind}")
+        wanted = [int(i) for i in dict.fromkeys(ref_ids)]
+        todo = [i for i in wanted if i not in memo]
+        if todo:
+            rows = self._all(
+                "SELECT ref_id, vec FROM embeddings WHERE kind=%s AND ref_id = ANY(%s::bigint[])",
+                (kind, todo),
+            )
+            memo.update(dict.fromkeys(todo))
+            memo.update((int(r[0]), bytes(r[1])) for r in rows)
+        return {i: memo[i] for i in wanted if memo.get(i) is not None}
 
     def chunk_spans(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
         rows = self._all(

@@ -17,9 +17,17 @@ import numpy as np
 
 from retrieval.errors import ArticleError, IngestInterrupted, StoreError, WhosaidError
 from retrieval.ingest.chunking import chunk_text, estimate_tokens
+from retrieval.jobs import Worker as Worker  # re-exported (with the queue) for bot/
+from retrieval.jobs import add_jobs as add_jobs
+from retrieval.jobs import reindex_job as reindex_job
+from retrieval.jobs import remove_job as remove_job
+from retrieval.jobs import report_from_dict as report_from_dict
 from retrieval.storage.embedding import Embedder
 from retrieval.storage.heap import release_free_memory
 from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex
+from retrieval.storage.jobs import Job as Job
+from retrieval.storage.jobs import JobQueue as JobQueue
+from retrieval.storage.jobs import open_queue as open_queue
 from retrieval.storage.store import Prepared, Store, content_hash
 from retrieval.storage.transfer import CopyReport
 from retrieval.storage.vector_cache import VectorCache

@@ -19,7 +19,7 @@ LAYERS = [
     {"storage"},
     {"questions"},
     {"answers"},
-    {"engine"},
+    {"engine", "jobs"},
 ]
 BOT_MAY_IMPORT = {"retrieval.engine", "retrieval.errors", "retrieval.types"}
 

@@ -1,0 +1,295 @@
+"""The ingest job queue: index changes as rows that any number of workers take in turn.
+
+A job is one unit of work (`add` a few sources, `reindex` everything, `remove` an article)
+with a status (queued → running → done | failed), progress (done of total), the worker
+holding it and a lease. A worker renews its lease while it works; a job whose lease runs out
+(its worker died) is taken again by the next worker that asks, up to MAX_ATTEMPTS times. The
+work itself is idempotent (the store keeps an article once per source and content hash), so
+a job taken again finishes what the dead worker began without indexing anything twice.
+
+`reindex` swaps every article at once, so it runs alone: it is not taken while other jobs
+run, and nothing else is taken while it runs. Jobs are taken oldest first.
+
+Two backends with one contract: SQLite (`jobs.db` beside the store, for the embedded
+default) and PostgreSQL (`pg_jobs.py`, rows taken with `FOR UPDATE SKIP LOCKED`), chosen by
+the database URL. `exclusive(name)` lets one process at a time do periodic work.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Protocol
+
+from retrieval.errors import StoreError
+
+KINDS = ("add", "reindex", "remove")
+EXCLUSIVE = frozenset({"reindex"})  # runs alone: it swaps every article at once
+STATUSES = ("queued", "running", "done", "failed")
+MAX_ATTEMPTS = 3  # a job whose worker died this many times is failed, not retaken forever
+DIED = "its worker stopped answering {n} times"
+
+
+@dataclass
+class Job:
+    id: int
+    kind: str  # one of KINDS
+    args: list[str]  # sources for add, [article id] for remove, [] for reindex
+    status: str  # one of STATUSES
+    done: int
+    total: int
+    error: str | None
+    worker: str | None  # who holds (or last held) it
+    attempts: int  # how many times it was taken; with `worker`, the holder's token
+    created_at: float  # Unix seconds
+    started_at: float | None
+    finished_at: float | None
+    lease_until: float | None
+    batch: str | None  # groups the jobs of one request (`index --queue` of a folder)
+    result: dict[str, Any] | None  # what the work reported (an ingest summary)
+
+
+@dataclass
+class JobSpec:
+    kind: str
+    args: list[str]
+    total: int = 0
+
+
+class JobQueue(Protocol):
+    """What workers, the CLI and the bot do with the queue; see the module docstring."""
+
+    def enqueue(self, specs: Sequence[JobSpec], batch: str | None = None) -> list[Job]: ...
+
+    def claim(self, worker: str, lease_s: float) -> Job | None: ...
+
+    def heartbeat(
+        self, job: Job, lease_s: float, done: int | None = None, total: int | None = None
+    ) -> bool: ...
+
+    def finish(self, job: Job, result: dict[str, Any]) -> bool: ...
+
+    def fail(self, job: Job, error: str) -> bool: ...
+
+    def release(self, job: Job) -> bool: ...
+
+    def get(self, job_id: int) -> Job | None: ...
+
+    def recent(self, limit: int = 20) -> list[Job]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def exclusive(self, name: str, ttl_s: float = 900.0) -> AbstractContextManager[bool]: ...
+
+    def close(self) -> None: ...
+
+
+def open_queue(database_url: str, data_dir: Path | str) -> JobQueue:
+    """PostgreSQL when `database_url` is set, else SQLite in `data_dir/jobs.db`."""
+    if database_url:
+        from retrieval.storage.pg_jobs import PostgresJobQueue
+
+        return PostgresJobQueue(database_url)
+    return SqliteJobQueue(Path(data_dir) / "jobs.db")
+
+
+def check_spec(spec: JobSpec) -> None:
+    if spec.kind not in KINDS:
+        raise ValueError(f"unknown job kind {spec.kind!r}")
+
+
+def job_from_row(row: Sequence[Any]) -> Job:
+    """A Job from a row selected as COLUMNS lists them."""
+    values = dict(zip(COLUMNS, row, strict=True))
+    values["args"] = json.loads(values["args"])
+    values["result"] = json.loads(values["result"]) if values["result"] else None
+    return Job(**values)
+
+
+COLUMNS = tuple(field.name for field in fields(Job))
+SELECT = f"SELECT {', '.join(COLUMNS)} FROM jobs"
+RECENT_ORDER = (
+    " ORDER BY CASE status WHEN 'running' THEN 0 WHEN 'queued' THEN 1 ELSE 2 END,"
+    " CASE WHEN status IN ('running', 'queued') THEN id ELSE -id END"
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, args TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'queued', done INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0, error TEXT, worker TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL, started_at REAL,
+    finished_at REAL, lease_until REAL, batch TEXT, result TEXT);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, id);
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires REAL);
+"""
+
+
+class SqliteJobQueue:
+    """The queue in one SQLite file; every change is one `BEGIN IMMEDIATE` transaction, so
+    processes on this machine take jobs one at a time without locking rows."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db().executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the job queue at {self.path}: {exc}") from exc
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection (in autocommit mode: `_tx` opens the transactions)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(
+                self.path, timeout=60, isolation_level=None, check_same_thread=False
+            )
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+            with self._lock:
+                self._opened.append(db)
+        return db
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def enqueue(self, specs: Sequence[JobSpec], batch: str | None = None) -> list[Job]:
+        now, ids = time.time(), []
+        with self._tx() as db:
+            for spec in specs:
+                check_spec(spec)
+                cur = db.execute(
+                    "INSERT INTO jobs (kind, args, total, created_at, batch) VALUES (?,?,?,?,?)",
+                    (spec.kind, json.dumps(spec.args), spec.total, now, batch),
+                )
+                ids.append(int(cur.lastrowid or 0))
+        return [job for job in (self.get(i) for i in ids) if job is not None]
+
+    def claim(self, worker: str, lease_s: float) -> Job | None:
+        now = time.time()
+        with self._tx() as db:
+            db.execute(
+                "UPDATE jobs SET status='failed', error=?, finished_at=? WHERE status='running' "
+                "AND lease_until < ? AND attempts >= ?",
+                (DIED.format(n=MAX_ATTEMPTS), now, now, MAX_ATTEMPTS),
+            )
+            running = {
+                str(r[0])
+                for r in db.execute(
+                    "SELECT kind FROM jobs WHERE status='running' AND lease_until >= ?", (now,)
+                )
+            }
+            if running & EXCLUSIVE:
+                return None
+            row = db.execute(
+                SELECT + " WHERE status='queued' OR (status='running' AND lease_until < ?) "
+                "ORDER BY id LIMIT 1",
+                (now,),
+            ).fetchone()
+            if row is None:
+                return None
+            job = job_from_row(row)
+            if job.kind in EXCLUSIVE and running:
+                return None  # it waits for the running jobs; later jobs wait behind it
+            db.execute(
+                "UPDATE jobs SET status='running', worker=?, attempts=attempts+1, "
+                "started_at=COALESCE(started_at, ?), lease_until=? WHERE id=?",
+                (worker, now, now + lease_s, job.id),
+            )
+        return self.get(job.id)
+
+    def _holder_update(self, job: Job, sets: str, params: Sequence[Any]) -> bool:
+        with self._tx() as db:
+            cur = db.execute(
+                f"UPDATE jobs SET {sets} WHERE id=? AND worker=? AND attempts=? "
+                "AND status='running'",
+                (*params, job.id, job.worker, job.attempts),
+            )
+            return cur.rowcount == 1
+
+    def heartbeat(
+        self, job: Job, lease_s: float, done: int | None = None, total: int | None = None
+    ) -> bool:
+        return self._holder_update(
+            job,
+            "lease_until=?, done=COALESCE(?, done), total=COALESCE(?, total)",
+            (time.time() + lease_s, done, total),
+        )
+
+    def finish(self, job: Job, result: dict[str, Any]) -> bool:
+        return self._holder_update(
+            job,
+            "status='done', result=?, finished_at=?, done=total, lease_until=NULL",
+            (json.dumps(result), time.time()),
+        )
+
+    def fail(self, job: Job, error: str) -> bool:
+        return self._holder_update(
+            job,
+            "status='failed', error=?, finished_at=?, lease_until=NULL",
+            (error, time.time()),
+        )
+
+    def release(self, job: Job) -> bool:
+        """Give a job back (its worker is stopping): queued again, for anyone."""
+        return self._holder_update(job, "status='queued', lease_until=NULL", ())
+
+    def get(self, job_id: int) -> Job | None:
+        row = self._db().execute(SELECT + " WHERE id=?", (job_id,)).fetchone()
+        return None if row is None else job_from_row(row)
+
+    def recent(self, limit: int = 20) -> list[Job]:
+        """Running and queued jobs first (oldest first), then the latest finished ones."""
+        rows = self._db().execute(SELECT + RECENT_ORDER + " LIMIT ?", (limit,)).fetchall()
+        return [job_from_row(r) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        rows = self._db().execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall()
+        found = {str(s): int(n) for s, n in rows}
+        return {status: found.get(status, 0) for status in STATUSES}
+
+    @contextmanager
+    def exclusive(self, name: str, ttl_s: float = 900.0) -> Iterator[bool]:
+        """True inside while this process holds `name` (a lease row that a crashed holder
+        frees after `ttl_s`); False at once when another holds it."""
+        holder = f"{id(self)}:{threading.get_ident()}:{time.monotonic_ns()}"
+        now = time.time()
+        with self._tx() as db:
+            row = db.execute("SELECT expires FROM leases WHERE name=?", (name,)).fetchone()
+            mine = row is None or float(row[0]) < now
+            if mine:
+                db.execute(
+                    "INSERT OR REPLACE INTO leases (name, holder, expires) VALUES (?,?,?)",
+                    (name, holder, now + ttl_s),
+                )
+        try:
+            yield mine
+        finally:
+            if mine:
+                with self._tx() as db:
+                    db.execute("DELETE FROM leases WHERE name=? AND holder=?", (name, holder))
+
+    def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for db in opened:
+            db.close()
+        self._local = threading.local()

@@ -2,8 +2,11 @@
 
 Only users in `WHOSAID_ADMIN_USERS` may change the index, and that is checked on every
 action (command, button, file), not once: a button in an old message or a forwarded payload
-must not get past it. Slow jobs (add, reindex, remove) run one at a time in the background
-and report progress and their result to the admin.
+must not get past it. Index changes (add, reindex, remove) are queued as jobs and the
+command returns at once with the job's id; a worker (this process in the embedded default,
+`whosaid worker` processes with PostgreSQL) runs them, and this process tells the admin how
+the job went when it has finished. Files sent in a DM are indexed here, where they were
+downloaded.
 """
 
 from __future__ import annotations
@@ -31,8 +34,17 @@ from bot.blocks import (
     stats_blocks,
 )
 from bot.feeds import FEED_VERBS, FeedAdmin, with_feed_status
-from bot.runtime import Runtime, acknowledge, unwrap_slack_text
-from retrieval.engine import IngestReport
+from bot.jobs import JobWatcher, with_job_status
+from bot.runtime import Runtime, acknowledge, friendly, unwrap_slack_text
+from retrieval.engine import (
+    IngestReport,
+    Job,
+    JobQueue,
+    add_jobs,
+    reindex_job,
+    remove_job,
+    report_from_dict,
+)
 from retrieval.errors import ArticleError, WhosaidError
 
 log = logging.getLogger("whosaid.bot")
@@ -54,6 +66,7 @@ class Admin:
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
         self.feeds = FeedAdmin(rt)
+        self.watcher = JobWatcher(rt.jobs)
 
     def register(self, app: App) -> None:
         app.command(COMMAND)(self.on_command)
@@ -79,19 +92,15 @@ class Admin:
             if not re.match(r"^https?://\S+$", arg, re.IGNORECASE):
                 acknowledge(ack, plain("Usage: `/whosaid-admin add https://example.com/article`"))
                 return
-            adding = plain(f":hourglass_flowing_sand: Adding {arg} …")
-            acknowledge(ack, adding, response_type="ephemeral")
-            self.rt.background("admin add", lambda: self._add(arg, reply), on_error)
+            self._queue(ack, lambda q: add_jobs(q, [arg])[0], f"Adding {arg}", "Add", reply)
         elif verb == "reindex":
-            acknowledge(ack, plain(":hourglass_flowing_sand: Reindexing every article …"))
-            self.rt.background("admin reindex", lambda: self._reindex(reply), on_error)
+            self._queue(ack, reindex_job, "Reindexing every article", "Reindex", reply)
         elif verb == "remove":
             if not _ID.match(arg):
                 how = "Usage: `/whosaid-admin remove ID` (ids are in `/whosaid-admin list`)"
                 acknowledge(ack, plain(how))
                 return
-            acknowledge(ack, plain(f":hourglass_flowing_sand: Removing `{arg}` …"))
-            self.rt.background("admin remove", lambda: reply(self._remove(arg)), on_error)
+            self._queue(ack, lambda q: remove_job(q, arg), f"Removing `{arg}`", "Remove", reply)
         elif verb == "list":
             acknowledge(ack, plain(":hourglass_flowing_sand: Listing articles …"))
             self.rt.background(
@@ -101,13 +110,7 @@ class Admin:
             )
         elif verb == "status":
             acknowledge(ack, plain(":hourglass_flowing_sand: Counting …"))
-            self.rt.background(
-                "admin status",
-                lambda: reply(
-                    with_feed_status(stats_blocks(self.rt.engine.stats()), self.rt.engine.feeds())
-                ),
-                on_error,
-            )
+            self.rt.background("admin status", lambda: reply(self._status()), on_error)
         elif verb in FEED_VERBS:
             self.feeds.on_command(verb, arg, ack, reply, on_error)
         else:
@@ -125,16 +128,63 @@ class Admin:
             return
         article_id = str(((body.get("actions") or [{}])[0]).get("value") or "")
 
-        def work() -> None:
-            self.rt.reply_private(url, channel, user, self._remove(article_id), replace=False)
+        def reply(message: Rendered) -> None:
+            self.rt.reply_private(url, channel, user, message, replace=False)
 
-        self.rt.background(
-            "admin remove button",
-            work,
-            lambda text: self.rt.reply_private(url, channel, user, notice(text), replace=False),
-        )
+        try:
+            job = remove_job(self.rt.jobs, article_id)
+        except WhosaidError as exc:
+            reply(notice(friendly(exc)))
+            return
+        self._watch(job, "Remove", reply)
 
     # -- jobs ----------------------------------------------------------------------------------
+    def _queue(
+        self,
+        ack: Ack,
+        enqueue: Callable[[JobQueue], Job],
+        doing: str,
+        what: str,
+        reply: Callable[[Rendered], None],
+    ) -> None:
+        """Queue an index change, acknowledge with the job's id, report when it is done."""
+        try:
+            job = enqueue(self.rt.jobs)
+        except WhosaidError as exc:
+            acknowledge(ack, notice(friendly(exc), ":warning:"), response_type="ephemeral")
+            return
+        queued = plain(f":hourglass_flowing_sand: {doing} … (job `{job.id}`)")
+        acknowledge(ack, queued, response_type="ephemeral")
+        self._watch(job, what, reply)
+
+    def _watch(self, job: Job, what: str, reply: Callable[[Rendered], None]) -> None:
+        doing = {"Add": "Adding", "Reindex": "Reindexing"}.get(what, what)
+        progress = _throttled(reply, doing)
+
+        def on_progress(running: Job) -> None:
+            if running.total > 1:
+                progress(running.done, running.total, "")
+
+        self.watcher.watch(job.id, lambda done: reply(self._outcome(what, done)), on_progress)
+        self.rt.on_queued()
+
+    def _outcome(self, what: str, job: Job) -> Rendered:
+        """What a finished job did, as today's direct admin commands reported it."""
+        if job.status == "failed" or job.result is None:
+            return notice(
+                f"{what} (job `{job.id}`) failed: {job.error or 'no result'}", ":warning:"
+            )
+        if job.kind == "remove":
+            article_id = str(job.result.get("article_id"))
+            if job.result.get("removed"):
+                return notice(f"Removed article `{article_id}`.", ":wastebasket:")
+            return notice(f"No article has the id `{article_id}`.", ":grey_question:")
+        return self._report(what, report_from_dict(job.result))
+
+    def _status(self) -> Rendered:
+        status = with_feed_status(stats_blocks(self.rt.engine.stats()), self.rt.engine.feeds())
+        return with_job_status(status, self.rt.jobs)
+
     def _exclusive(self, job: Callable[[], Rendered]) -> Rendered:
         """Index changes run one at a time; a second one is told to wait, not queued."""
         if not self.rt.admin_lock.acquire(blocking=False):
@@ -143,31 +193,6 @@ class Admin:
             return job()
         finally:
             self.rt.admin_lock.release()
-
-    def _add(self, url: str, reply: Callable[[Rendered], None]) -> None:
-        def job() -> Rendered:
-            report = self.rt.engine.ingest([url], progress=_throttled(reply, "Adding"))
-            log.info("admin add: %d added, %d failed", len(report.added), len(report.failed))
-            return self._report("Add", report)
-
-        reply(self._exclusive(job))
-
-    def _reindex(self, reply: Callable[[Rendered], None]) -> None:
-        def job() -> Rendered:
-            report = self.rt.engine.reindex(progress=_throttled(reply, "Reindexing"))
-            log.info("admin reindex: %d articles", len(report.added) + len(report.replaced))
-            return self._report("Reindex", report)
-
-        reply(self._exclusive(job))
-
-    def _remove(self, article_id: str) -> Rendered:
-        def job() -> Rendered:
-            if self.rt.engine.remove(article_id):
-                log.info("admin remove: done")
-                return notice(f"Removed article `{article_id}`.", ":wastebasket:")
-            return notice(f"No article has the id `{article_id}`.", ":grey_question:")
-
-        return self._exclusive(job)
 
     def _report(self, what: str, report: IngestReport) -> Rendered:
         ids = set(report.added) | set(report.replaced) | set(report.unchanged)

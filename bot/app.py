@@ -25,10 +25,11 @@ from bot.admin import Admin
 from bot.config import Settings
 from bot.export_command import ExportCommand
 from bot.home import Home
+from bot.jobs import WorkerThread, open_jobs
 from bot.listeners import Questions
 from bot.runtime import Runtime, describe, redact_bolt_logs
 from bot.shortcut import WhoSaidThis
-from bot.state import BotState
+from bot.state import open_state
 from retrieval.engine import Engine
 from retrieval.errors import WhosaidError
 
@@ -42,14 +43,20 @@ WARM_UP_QUESTION = "who said hello?"
 
 @dataclass
 class WhosaidBot:
-    """The Bolt app and what it runs on; `close()` stops the work pool and the state."""
+    """The Bolt app and what it runs on; `close()` stops the work pool, the in-process
+    worker (embedded default) and the state."""
 
     app: App
     runtime: Runtime
+    worker: WorkerThread | None = None
 
     def close(self, wait: bool = True) -> None:
         self.runtime.pool.shutdown(wait=wait, cancel_futures=not wait)
+        if self.worker is not None:
+            self.worker.stop(wait=wait)
         self.runtime.state.close()
+        if wait or self.worker is None:  # else the worker may still be using it
+            self.runtime.jobs.close()
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -95,12 +102,18 @@ def build_bot(settings: Settings, engine: Engine, *, client: WebClient | None = 
         ) from None
     except (BoltError, SlackApiError) as exc:
         raise WhosaidError(_refused(exc, settings.slack_api_url)) from None
+    jobs = open_jobs(settings)
+    # Embedded default: this process runs the jobs it queues. With PostgreSQL, `whosaid
+    # worker` processes do.
+    worker = None if settings.database_url else WorkerThread(engine, jobs).start()
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        state=BotState(settings.data_dir / STATE_FILE),
+        state=open_state(settings.database_url, settings.data_dir, STATE_FILE),
         client=client,
         pool=ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="whosaid-work"),
+        jobs=jobs,
+        on_queued=worker.poke if worker is not None else lambda: None,
     )
     # Load the models now rather than on the first person's question.
     runtime.background("warm-up", lambda: engine.ask(WARM_UP_QUESTION), lambda _text: None)
@@ -116,7 +129,7 @@ def build_bot(settings: Settings, engine: Engine, *, client: WebClient | None = 
         """Listener failures: one line with the type and place, never the payload."""
         log.error("slack listener failed: %s", describe(error))
 
-    return WhosaidBot(app=app, runtime=runtime)
+    return WhosaidBot(app=app, runtime=runtime, worker=worker)
 
 
 _TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked"}

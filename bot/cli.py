@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot import feeds
+from bot import feeds, jobs
 from bot.commands import is_article_list, is_help
 from bot.console import render, render_articles, render_help
 from bot.exporting import FORMATS, render_rows
@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print a JSON summary line")
     s.add_argument(
         "--if-empty", action="store_true", help="only index when the store holds no article yet"
+    )
+    s.add_argument(
+        "--queue", action="store_true", help="queue the work for `whosaid worker` and return"
     )
     s = add("articles", "List the indexed articles.")
     s.add_argument("--json", action="store_true", help="one JSON line per article")
@@ -99,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true", help="print a JSON summary line")
     feeds.add_commands(add)
+    jobs.add_commands(add)
     return p
 
 
@@ -143,7 +147,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 # Commands that only read open the store read-only; only these create a missing one.
 READING = frozenset({"ask", "stats", "articles", "chat", "quotes", "migrate"})
-CREATING = frozenset({"index", "run", "serve", "follow"})
+CREATING = frozenset({"index", "run", "serve", "follow", "worker"})
 
 
 def engine_from_settings(
@@ -178,6 +182,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.command == "quotes" and not args.article:
         return _cmd_extract(args, settings)
+    if args.command == "index" and args.queue:
+        return jobs.cmd_enqueue_index(args, settings)
+    if args.command == "jobs":
+        return jobs.cmd_jobs(args, settings)
     engine = engine_from_settings(
         settings, read_only=args.command in READING, create=args.command in CREATING
     )
@@ -196,6 +204,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             "run": _cmd_run,
             "migrate": _cmd_migrate,
             **feeds.HANDLERS,
+            **jobs.HANDLERS,
         }[args.command]
         return handler(args, settings, engine)
     finally:

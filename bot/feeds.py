@@ -14,6 +14,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -180,8 +181,16 @@ class FeedPoller:
     """Polls due feeds from a daemon thread every `tick_s` (each feed keeps its own schedule:
     the interval, or a longer backoff while it fails)."""
 
-    def __init__(self, engine: Engine, interval_s: float, tick_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        interval_s: float,
+        tick_s: float = 60.0,
+        exclusive: Callable[[str], AbstractContextManager[bool]] | None = None,
+    ) -> None:
         self.engine = engine
+        # one process polls at a time among replicas (the queue's advisory lock or lease)
+        self.exclusive = exclusive or (lambda _name: nullcontext(True))
         self.interval_s = interval_s
         self.tick_s = min(tick_s, interval_s)
         self._stop = threading.Event()
@@ -196,7 +205,10 @@ class FeedPoller:
 
     def poll_once(self) -> PollReport | None:
         try:
-            report = self.engine.poll(interval_s=self.interval_s)
+            with self.exclusive("feed-poll") as mine:
+                if not mine:
+                    return None
+                report = self.engine.poll(interval_s=self.interval_s)
         except WhosaidError as exc:
             log.warning("feed poll failed: %s", str(exc).splitlines()[0] if str(exc) else exc)
             return None

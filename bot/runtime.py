@@ -29,7 +29,7 @@ from bot.blocks import Rendered
 from bot.config import Settings
 from bot.slacktext import outgoing
 from bot.state import BotState
-from retrieval.engine import Engine
+from retrieval.engine import Engine, JobQueue
 from retrieval.errors import WhosaidError
 
 log = logging.getLogger("whosaid.bot")
@@ -107,7 +107,9 @@ class Runtime:
     state: BotState
     client: WebClient
     pool: ThreadPoolExecutor
+    jobs: JobQueue  # the ingest queue admin changes go through
     admin_lock: threading.Lock = field(default_factory=threading.Lock)
+    on_queued: Callable[[], None] = lambda: None  # wakes this process's worker, if it has one
 
     def background(
         self, what: str, work: Callable[[], object], on_error: Callable[[str], object]

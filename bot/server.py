@@ -2,9 +2,10 @@
 
 HTTP mode answers `POST /slack/events` (events, slash commands and interactivity, all
 signature-checked by Bolt: a bad signature or a stale timestamp gets 401) and `GET /healthz`.
-Several HTTP workers can serve one data dir: retries and thread context live in SQLite.
-Both modes poll the followed feeds from a background thread; a lease in the store lets one
-process at a time do it.
+Several HTTP workers can serve one data dir (retries and thread context live in SQLite), and
+replicas on several machines one PostgreSQL database (`WHOSAID_DATABASE_URL`). Both modes poll
+the followed feeds from a background thread; one process at a time does it (an advisory lock
+in PostgreSQL, a lease beside the store in SQLite).
 """
 
 from __future__ import annotations
@@ -144,11 +145,17 @@ def serve_http(
     `host`/`port` default to `WHOSAID_HTTP_HOST`/`WHOSAID_HTTP_PORT`.
     """
     server = HttpServer(settings, engine, host, port)
-    poller = FeedPoller(engine, settings.feed_interval_min * 60).start()
+    poller = _poller(server.bot, settings, engine)
     try:
         server.serve_forever()
     finally:
         poller.stop()
+
+
+def _poller(bot: WhosaidBot, settings: Settings, engine: Engine) -> FeedPoller:
+    """The feed poller; among replicas on one database, one polls at a time."""
+    jobs = bot.runtime.jobs
+    return FeedPoller(engine, settings.feed_interval_min * 60, exclusive=jobs.exclusive).start()
 
 
 class SocketServer:
@@ -186,7 +193,7 @@ class SocketServer:
 def serve_socket(settings: Settings, engine: Engine) -> None:
     """Connect to Slack over Socket Mode with `SLACK_APP_TOKEN` until interrupted (blocks)."""
     server = SocketServer(settings, engine)
-    poller = FeedPoller(engine, settings.feed_interval_min * 60).start()
+    poller = _poller(server.bot, settings, engine)
     try:
         server.serve_forever()
     finally:

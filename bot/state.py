@@ -1,4 +1,4 @@
-"""The bot's own memory in SQLite, shared by every worker that serves the same data dir.
+"""The bot's own memory, shared by every worker and replica that serves the same store.
 
 Three small tables:
 - `claims`: one row per Slack delivery we answered (event id, or channel+ts of a message), so
@@ -8,6 +8,10 @@ Three small tables:
   "what else did he say?" continues with; its presence also means the bot is in that thread.
 - `answers`: answers behind "Share in channel" and "More" buttons (a button value holds
   at most 2,000 characters, so it carries an id).
+
+They live in SQLite (`slack.db` in the data dir: the workers of one machine) or, with
+`WHOSAID_DATABASE_URL`, in PostgreSQL (tables `bot_claims`, `bot_threads`, `bot_answers`:
+replicas on any number of machines). The SQL is written once, in what both understand.
 """
 
 from __future__ import annotations
@@ -21,21 +25,21 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from retrieval.errors import StoreError
 from retrieval.types import Answer, ArticleRef, AskResult, Context
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS threads (
-    channel TEXT NOT NULL, thread_ts TEXT NOT NULL, speakers TEXT NOT NULL, at REAL NOT NULL,
+CREATE TABLE IF NOT EXISTS {p}claims (key TEXT PRIMARY KEY, at {real} NOT NULL);
+CREATE TABLE IF NOT EXISTS {p}threads (
+    channel TEXT NOT NULL, thread_ts TEXT NOT NULL, speakers TEXT NOT NULL, at {real} NOT NULL,
     shown TEXT NOT NULL DEFAULT '[]', topic TEXT, PRIMARY KEY (channel, thread_ts));
-CREATE TABLE IF NOT EXISTS answers (
-    id TEXT PRIMARY KEY, result TEXT NOT NULL, asked_by TEXT, at REAL NOT NULL, thread TEXT);
+CREATE TABLE IF NOT EXISTS {p}answers (
+    id TEXT PRIMARY KEY, result TEXT NOT NULL, asked_by TEXT, at {real} NOT NULL, thread TEXT);
 """
 
-# columns added after the first release, by table
+# columns added after the first release, by table (SQLite files from then lack them)
 _ADDED_COLUMNS = {
     "threads": {"shown": "TEXT NOT NULL DEFAULT '[]'", "topic": "TEXT"},
     "answers": {"thread": "TEXT"},
@@ -53,11 +57,31 @@ class StoredAnswer:
     thread: tuple[str, str] | None = None  # (channel, thread key) whose context it adds to
 
 
-class BotState:
-    """Claims, thread context and stored answers; safe to use from many threads and processes."""
+class _Cursor(Protocol):
+    rowcount: int
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
+    def fetchone(self) -> Any: ...
+
+
+class _Tx(Protocol):
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> _Cursor: ...
+
+
+class _Backend(Protocol):
+    prefix: str
+
+    def tx(self) -> Any: ...  # a context manager yielding a _Tx: one transaction
+
+    def close(self) -> None: ...
+
+
+class _Sqlite:
+    """One connection per thread; each `tx` is one immediate transaction."""
+
+    prefix = ""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -65,7 +89,7 @@ class BotState:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(sqlite3.connect(self.path, timeout=15)) as db:
                 db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
+                db.executescript(_SCHEMA.format(p="", real="REAL"))
                 # a state file from an earlier release lacks the columns added since
                 for table, added in _ADDED_COLUMNS.items():
                     columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
@@ -74,11 +98,9 @@ class BotState:
                             db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the bot state at {self.path}: {exc}") from exc
-        self.prune()
 
     @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        """One connection per thread; each `with` is one transaction."""
+    def tx(self) -> Iterator[sqlite3.Connection]:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(
@@ -97,11 +119,85 @@ class BotState:
             raise
         db.execute("COMMIT")
 
+    def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for db in opened:
+            db.close()
+        self._local = threading.local()
+
+
+class _Postgres:
+    """A connection pool on the shared database; each `tx` is one transaction."""
+
+    prefix = "bot_"
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+        from psycopg_pool import ConnectionPool
+
+        try:
+            self.pool = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=8,
+                kwargs={"autocommit": True},
+                check=ConnectionPool.check_connection,
+                timeout=30,
+                name="whosaid-bot-state",
+            )
+            with self.pool.connection() as conn, conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext('whosaid:bot-state:ddl'))")
+                conn.execute(_SCHEMA.format(p=self.prefix, real="DOUBLE PRECISION"))
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot open the bot state in PostgreSQL: {exc}") from exc
+
+    @contextmanager
+    def tx(self) -> Iterator[_Tx]:
+        with self.pool.connection() as conn, conn.transaction():
+            yield _PgTx(conn)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class _PgTx:
+    """The statements below use `?` placeholders, as sqlite3 does; psycopg wants `%s`."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> _Cursor:
+        cursor: _Cursor = self.conn.execute(sql.replace("?", "%s"), params)
+        return cursor
+
+
+class BotState:
+    """Claims, thread context and stored answers; safe to use from many threads and processes.
+    `BotState(path)` keeps them in SQLite, `BotState.postgres(url)` in PostgreSQL."""
+
+    def __init__(self, path: Path | str, *, _backend: _Backend | None = None) -> None:
+        self.path = Path(path)
+        self._db: _Backend = _backend or _Sqlite(self.path)
+        p = self._db.prefix
+        self._claims, self._threads, self._answers = f"{p}claims", f"{p}threads", f"{p}answers"
+        self.prune()
+
+    @classmethod
+    def postgres(cls, url: str) -> BotState:
+        return cls("", _backend=_Postgres(url))
+
+    @contextmanager
+    def _conn(self) -> Iterator[_Tx]:
+        with self._db.tx() as db:
+            yield db
+
     def claim(self, key: str) -> bool:
         """True for the first caller with this key (in any worker); False for every later one."""
         with self._conn() as db:
             cur = db.execute(
-                "INSERT OR IGNORE INTO claims (key, at) VALUES (?, ?)", (key, time.time())
+                f"INSERT INTO {self._claims} (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (key, time.time()),
             )
             return cur.rowcount == 1
 
@@ -110,8 +206,10 @@ class BotState:
         shown = [list(pair) for pair in context.shown]
         with self._conn() as db:
             db.execute(
-                "INSERT OR REPLACE INTO threads (channel, thread_ts, speakers, at, shown, topic) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO {self._threads} (channel, thread_ts, speakers, at, shown, topic) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, thread_ts) DO UPDATE SET "
+                "speakers=excluded.speakers, at=excluded.at, shown=excluded.shown, "
+                "topic=excluded.topic",
                 (
                     channel,
                     thread_ts,
@@ -126,7 +224,8 @@ class BotState:
         """The context of the thread's last answer, or None when the bot is not in the thread."""
         with self._conn() as db:
             row = db.execute(
-                "SELECT speakers, shown, topic FROM threads WHERE channel = ? AND thread_ts = ?",
+                f"SELECT speakers, shown, topic FROM {self._threads} "
+                "WHERE channel = ? AND thread_ts = ?",
                 (channel, thread_ts),
             ).fetchone()
         if row is None:
@@ -145,7 +244,8 @@ class BotState:
         where = json.dumps(list(thread)) if thread else None
         with self._conn() as db:
             db.execute(
-                "INSERT INTO answers (id, result, asked_by, at, thread) VALUES (?, ?, ?, ?, ?)",
+                f"INSERT INTO {self._answers} (id, result, asked_by, at, thread) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (answer_id, json.dumps(asdict(result)), asked_by, time.time(), where),
             )
         return answer_id
@@ -153,7 +253,7 @@ class BotState:
     def load_answer(self, answer_id: str) -> StoredAnswer | None:
         with self._conn() as db:
             row = db.execute(
-                "SELECT result, asked_by, thread FROM answers WHERE id = ?", (answer_id,)
+                f"SELECT result, asked_by, thread FROM {self._answers} WHERE id = ?", (answer_id,)
             ).fetchone()
         if row is None:
             return None
@@ -165,20 +265,23 @@ class BotState:
         )
 
     def prune(self) -> None:
-        """Forget old claims, threads and answers so the file stays small."""
+        """Forget old claims, threads and answers so the tables stay small."""
         now = time.time()
         with self._conn() as db:
-            db.execute("DELETE FROM claims WHERE at < ?", (now - CLAIM_TTL_S,))
-            db.execute("DELETE FROM threads WHERE at < ?", (now - THREAD_TTL_S,))
-            db.execute("DELETE FROM answers WHERE at < ?", (now - ANSWER_TTL_S,))
+            db.execute(f"DELETE FROM {self._claims} WHERE at < ?", (now - CLAIM_TTL_S,))
+            db.execute(f"DELETE FROM {self._threads} WHERE at < ?", (now - THREAD_TTL_S,))
+            db.execute(f"DELETE FROM {self._answers} WHERE at < ?", (now - ANSWER_TTL_S,))
 
     def close(self) -> None:
         """Close every connection this object opened (call once, when the bot stops)."""
-        with self._lock:
-            opened, self._opened = self._opened, []
-        for db in opened:
-            db.close()
-        self._local = threading.local()
+        self._db.close()
+
+
+def open_state(database_url: str, data_dir: Path | str, file_name: str = "slack.db") -> BotState:
+    """PostgreSQL when `database_url` is set, else SQLite in the data dir."""
+    if database_url:
+        return BotState.postgres(database_url)
+    return BotState(Path(data_dir) / file_name)
 
 
 def _answer_from_dict(raw: dict[str, Any]) -> Answer:

@@ -92,6 +92,11 @@ class Worker:
         self.name = name or worker_name()
         self.lease_s = lease_s
         self.idle_s = idle_s
+        self._wake = threading.Event()
+
+    def poke(self) -> None:
+        """Look for a job now (one was queued, or `stop` was set) instead of after idling."""
+        self._wake.set()
 
     def run(self, stop: threading.Event, *, until_idle: bool = False) -> int:
         """Run jobs until `stop` is set (the job in hand is finished first), or with
@@ -103,7 +108,8 @@ class Worker:
             elif until_idle:
                 break
             else:
-                stop.wait(self.idle_s)
+                self._wake.wait(self.idle_s)
+                self._wake.clear()
         return ran
 
     def run_one(self) -> Job | None:

@@ -1,11 +1,13 @@
-"""The bot's SQLite state: one answer per delivery across threads and processes, thread
-context, stored answers; plus the manifest declaring what the bot listens to."""
+"""The bot's state, in SQLite and in a real PostgreSQL: one answer per delivery across
+threads and processes, thread context, stored answers; plus the manifest declaring what the
+bot listens to."""
 
 from __future__ import annotations
 
 import multiprocessing
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
@@ -14,32 +16,56 @@ import pytest
 
 from bot import state as state_module
 from bot.runtime import clean_question, unwrap_slack_text
-from bot.state import BotState
+from bot.state import BotState, open_state
 from retrieval.types import Context
 from tests.bot.test_blocks import make_answer, make_result
 from tests.conftest import ROOT
 
+Opener = Callable[[], BotState]
 
-def test_a_claim_is_won_once_among_many_threads(tmp_path: Path) -> None:
-    state = BotState(tmp_path / "slack.db")
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def where(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    """(database URL, data dir): the state's home on each backend."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else ""
+    return url, str(tmp_path)
+
+
+@pytest.fixture
+def opener(where: tuple[str, str]) -> Iterator[Opener]:
+    """Opens handles on one state, as separate workers or replicas would."""
+    opened: list[BotState] = []
+
+    def open_one() -> BotState:
+        opened.append(open_state(*where))
+        return opened[-1]
+
+    yield open_one
+    for state in opened:
+        state.close()
+
+
+def test_a_claim_is_won_once_among_many_threads(opener: Opener) -> None:
+    state = opener()
     with ThreadPoolExecutor(max_workers=16) as pool:
         wins = list(pool.map(lambda _: state.claim("msg:C1:1.0001"), range(64)))
     assert wins.count(True) == 1
     assert state.claim("msg:C1:1.0002") is True
+
+
+def _claim_in_process(where: tuple[str, str], key: str, queue: multiprocessing.Queue) -> None:
+    state = open_state(*where)
+    queue.put(state.claim(key))
     state.close()
 
 
-def _claim_in_process(path: str, key: str, queue: multiprocessing.Queue) -> None:
-    queue.put(BotState(path).claim(key))
-
-
-def test_a_claim_is_won_once_among_processes(tmp_path: Path) -> None:
-    """Several HTTP workers share the data dir: a retry landing on another one is dropped."""
-    path = str(tmp_path / "slack.db")
-    BotState(path).close()
+def test_a_claim_is_won_once_among_processes(where: tuple[str, str]) -> None:
+    """Several HTTP workers (or replicas) share the state: a retry landing on another one is
+    dropped."""
+    open_state(*where).close()
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_claim_in_process, args=(path, "ev:Ev1", queue)) for _ in range(4)]
+    procs = [ctx.Process(target=_claim_in_process, args=(where, "ev:Ev1", queue)) for _ in range(4)]
     for proc in procs:
         proc.start()
     results = [queue.get(timeout=60) for _ in procs]
@@ -48,14 +74,14 @@ def test_a_claim_is_won_once_among_processes(tmp_path: Path) -> None:
     assert sorted(results) == [False, False, False, True]
 
 
-def test_thread_context_keeps_speakers_and_what_they_were_shown(tmp_path: Path) -> None:
-    state = BotState(tmp_path / "slack.db")
+def test_thread_context_keeps_speakers_and_what_they_were_shown(opener: Opener) -> None:
+    state = opener()
     assert state.thread_context("C1", "1.0") is None, "not in the thread yet"
     kept = Context(speakers=["Mara Quill"], topic="the ferry", shown=[("a1", "We won.")])
     state.remember_thread("C1", "1.0", kept)
     assert state.thread_context("C1", "1.0") == kept
     state.remember_thread("C1", "1.0", Context(speakers=["Ivo Brandt"]))
-    again = BotState(tmp_path / "slack.db").thread_context("C1", "1.0")
+    again = opener().thread_context("C1", "1.0")
     assert again == Context(speakers=["Ivo Brandt"]), "another process reads the same thread"
 
 
@@ -75,9 +101,9 @@ def test_a_state_file_from_before_shown_is_upgraded_in_place(tmp_path: Path) -> 
 
 
 def test_answers_are_stored_for_buttons_and_expire(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    opener: Opener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state = BotState(tmp_path / "slack.db")
+    state = opener()
     result = make_result([make_answer(), make_answer("Second.")])
     answer_id = state.save_answer(result, "U0ASKER1")
     stored = state.load_answer(answer_id)

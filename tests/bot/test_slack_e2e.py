@@ -441,10 +441,16 @@ def test_admin_adds_an_article_by_url_then_it_is_answered(
         response_url, ack = slack.command(f"add <{url}>", user=ADMIN, command="/whosaid-admin")
         assert ack.status == 200 and ack.elapsed_s < 3
         assert "Adding" in ack.body
+        queued = re.search(r"job `(\d+)`", ack.body)
+        assert queued is not None, "the ack names the queued job"
         done = response(slack.fake, response_url, timeout=120)[-1].params
     assert "Added 1" in json.dumps(done["blocks"]), done
     assert "Lighthouse keepers" in json.dumps(done["blocks"])
     assert slack_engine.stats()["articles"] == before + 1
+    url, _ = slack.command("status", user=ADMIN, command="/whosaid-admin")
+    status = json.dumps(response(slack.fake, url)[0].params["blocks"])
+    assert "Jobs: " in status and f"`{queued.group(1)}` add" in status
+    assert "done 1/1" in status, status
 
     url2, _ = slack.command("what did Odile Varga say?")
     answer = response(slack.fake, url2)[0].params

@@ -125,6 +125,22 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _workers_section(articles: int, work: Path, summary: list[list[object]]) -> str:
+    """`whosaid worker` processes on one queue: 1 against 2 (benchmarks/workers.py)."""
+    from benchmarks.workers import HEADER, PER_JOB, run_workers
+
+    _say(f"ingest of {articles} queued articles by 1 and 2 worker processes...")
+    work.mkdir(parents=True, exist_ok=True)
+    rows = run_workers(articles, work, rounds=1)
+    speedup = float(rows[1][3])  # type: ignore[arg-type]
+    summary.append(["ingest: 2 workers ≥ 1.5× one", f"{speedup:.2f}×", speedup >= 1.5])
+    return (
+        f"## Ingest workers\n\n{articles} articles queued ({PER_JOB} per job) on SQLite, "
+        "timed from the queueing to the last job done, workers warm; each worker in a session "
+        "of its own (`python -m benchmarks.workers`).\n\n" + table(HEADER, rows)
+    )
+
+
 def _say(text: str) -> None:
     print(text, flush=True)
 
@@ -183,6 +199,10 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
     # -- long articles --------------------------------------------------------------------
     _say(f"long articles: {', '.join(label(n) for n in plan.long_sizes)} (fresh process each)...")
     sections.append(_long_section(run_longdocs(plan.long_sizes, work / "long"), summary))
+    _say(sections[-1])
+
+    # -- ingest over worker processes -----------------------------------------------------
+    sections.append(_workers_section(min(plan.articles, 48), work / "workers", summary))
     _say(sections[-1])
 
     # -- query latency --------------------------------------------------------------------

@@ -57,3 +57,30 @@ def test_a_worker_stops_cleanly_on_sigterm(data_dir: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+class _CountingEngine:
+    """Stands in for the engine: counts poll rounds."""
+
+    def __init__(self) -> None:
+        self.polls = 0
+
+    def poll(self, *, interval_s: float) -> object:
+        from retrieval.engine import PollReport
+
+        self.polls += 1
+        return PollReport()
+
+
+def test_one_process_polls_the_feeds_at_a_time(data_dir: Path) -> None:
+    from bot.feeds import FeedPoller
+    from retrieval.engine import open_queue
+
+    here, elsewhere = open_queue("", data_dir), open_queue("", data_dir)
+    engine = _CountingEngine()
+    poller = FeedPoller(engine, 60.0, exclusive=here.exclusive)  # type: ignore[arg-type]
+    with elsewhere.exclusive("feed-poll") as theirs:
+        assert theirs and poller.poll_once() is None and engine.polls == 0
+    assert poller.poll_once() is not None and engine.polls == 1
+    here.close()
+    elsewhere.close()

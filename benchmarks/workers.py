@@ -106,7 +106,7 @@ def run_once(folder: Path, n_workers: int, work: Path, admin_url: str = "") -> W
             proc.send_signal(signal.SIGTERM)
         for proc in procs:
             proc.wait(timeout=120)
-    engine = Engine(data_dir)  # FIXME(pgstore): open the PostgreSQL store when `url` is set
+    engine = Engine(data_dir, database_url=url or None)
     articles = engine.stats()["articles"]
     engine.close()
     return WorkersRun(n_workers, seconds, cpu, articles, len(jobs))

@@ -245,6 +245,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
         print("whosaid worker: stopping after the current job", file=sys.stderr, flush=True)
 
     before = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    engine.cache_vectors = False  # it only writes; the processes that search keep the cache
     _ = (engine.embedder, engine.nlp)  # load the models now, not in the first job
     where = "PostgreSQL" if settings.database_url else str(settings.data_dir)
     print(f"whosaid worker {worker.name}: taking jobs from {where}", file=sys.stderr, flush=True)

@@ -216,6 +216,9 @@ class Engine:
         self._model_lock = threading.Lock()
         self._poll_lock = threading.Lock()
         self._holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # A process that only writes (`whosaid worker`) sets this False and keeps no vector
+        # cache: with other writers beside it, it would rebuild the cache for every batch.
+        self.cache_vectors = True
 
     def extract(self, sources: Sequence[str]) -> list[FileExtraction]:
         """Quotes of files or URLs without indexing them (see `extract`)."""
@@ -401,7 +404,8 @@ class Engine:
         if self.store.get_meta("embedding_model") is None:
             self.store.put_meta("embedding_model", self.embedder.name)
         self._check_model()
-        self._sync()
+        if self.cache_vectors:
+            self._sync()  # so this write patches the cache in place (follow)
         for prep in self._prepare(articles):
             before = self.store.generation()
             result = self.store.put_article(prep)
@@ -452,7 +456,8 @@ class Engine:
             report.quotes = sum(len(p.extraction.quotes) for p in prepared)
             report.speakers = self.store.counts()["speakers"]
             self.vectors.reset()
-            self._sync()
+            if self.cache_vectors:
+                self._sync()
         return report
 
     # -- reads ---------------------------------------------------------------------------------

@@ -125,3 +125,16 @@ def test_a_stopped_worker_finishes_its_job_and_takes_no_more(
     worker.run_one = one_then_stop  # type: ignore[method-assign]
     assert worker.run(stop) == 1
     assert queue.counts() == {"queued": 2, "running": 0, "done": 1, "failed": 0}
+
+
+def test_a_worker_that_only_writes_keeps_no_vector_cache(data_dir: Path, tmp_path: Path) -> None:
+    write_articles(tmp_path / "news", n=2)
+    writer = Engine(data_dir, embedder=HashEmbedder(64))
+    writer.cache_vectors = False  # as `whosaid worker` runs
+    writer.ingest([str(tmp_path / "news")])
+    assert writer.vectors.indexes == {} and not list(data_dir.glob("*.faiss"))
+    writer.close()
+    reader = Engine(data_dir, embedder=HashEmbedder(64))
+    query = reader.embed(["the council vote"])[0]
+    assert reader.search_vectors("chunk", query, 3), "a searching process builds its own"
+    reader.close()

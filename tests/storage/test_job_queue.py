@@ -90,8 +90,8 @@ def test_a_job_that_kills_its_workers_is_failed_after_a_few_tries(opener: Opener
         time.sleep(0.35)
     assert queue.claim("last", lease_s=30) is None
     final = queue.get(job.id)
-    assert final is not None and final.status == "failed" and "stopped answering" in str(
-        final.error
+    assert (
+        final is not None and final.status == "failed" and "stopped answering" in str(final.error)
     )
 
 

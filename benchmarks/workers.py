@@ -9,10 +9,12 @@ every article once. Each worker runs in a session of its own: Linux's autogroup 
 shares the CPU fairly between sessions, so two workers started from one shell would share
 one session's slice on a loaded machine, which separate services or machines do not.
 
-python -m benchmarks.workers [--articles 48] [--rounds 2] [--database-url ADMIN_URL]
+python -m benchmarks.workers [--articles 48] [--rounds 2] [--postgres | --database-url ADMIN_URL]
 
-With `--database-url` (a PostgreSQL URL allowed to create databases) each run gets a new
-database and the workers share it; without, they share a SQLite data dir.
+With `--database-url` (a PostgreSQL URL allowed to create databases) or `--postgres` (a
+throwaway server started from this machine's binaries) each run gets a new database that the
+workers share (their data dir then holds nothing: workers keep no vector cache); without,
+they share a SQLite data dir.
 """
 
 from __future__ import annotations
@@ -148,11 +150,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=48)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--database-url", default="", help="PostgreSQL admin URL")
+    parser.add_argument(
+        "--postgres", action="store_true", help="start a throwaway PostgreSQL (tests/pgserver.py)"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="whosaid-workers-"))
+    server = None
     try:
+        if args.postgres:
+            from tests.pgserver import PostgresServer, server_bin_dir
+
+            bin_dir = server_bin_dir()
+            if bin_dir is None:
+                raise SystemExit("no PostgreSQL server binaries on this machine")
+            server = PostgresServer(bin_dir).start()
+            args.database_url = server.admin_url
         rows = run_workers(args.articles, work, args.rounds, args.database_url)
     finally:
+        if server is not None:
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(f"{args.articles} articles, {PER_JOB} per job, {backend}, load {os.getloadavg()[0]:.1f}")

@@ -7,16 +7,14 @@ processes on one real PostgreSQL database, a fake Slack on loopback.
   it is answered once.
 - A thread's follow-up delivered to the other replica keeps the thread's speaker.
 
-The queue and the bot state live in PostgreSQL. Where the engine cannot keep articles in
-PostgreSQL yet, every process shares one SQLite data dir beside it (all on this machine);
-with the PostgreSQL article store each process gets its own data dir.
+Articles, the job queue and the bot state all live in PostgreSQL; each process has a data
+dir of its own (its vector cache), as on separate machines.
 
     pytest -m heavy tests/reliability/test_cluster.py -s
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import signal
 import socket
@@ -29,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.engine import Engine, Job, open_queue, report_from_dict
+from retrieval.engine import Job, open_queue, report_from_dict
 from tests.conftest_slack import SIGNING_SECRET, SlackDriver
 from tests.fakeslack import BOT_TOKEN, FakeSlack
 from tests.newsgen import GeneratedArticle, write_articles
@@ -39,11 +37,6 @@ pytestmark = pytest.mark.heavy
 
 ARTICLES = 20
 LEASE_S = 6  # a killed worker's job is taken again after this
-
-
-def pg_article_store() -> bool:
-    """Whether the engine can keep the articles themselves in PostgreSQL."""
-    return "database_url" in inspect.signature(Engine.__init__).parameters
 
 
 @dataclass
@@ -64,10 +57,9 @@ class Cluster:
     def __init__(self, database_url: str, root: Path, fake: FakeSlack) -> None:
         self.database_url, self.root, self.fake = database_url, root, fake
         self.procs: list[subprocess.Popen[str]] = []
-        self.shared = not pg_article_store()
 
     def env(self, name: str, **extra: str) -> dict[str, str]:
-        data_dir = self.root / ("data" if self.shared else f"data-{name}")
+        data_dir = self.root / f"data-{name}"
         return child_env(
             WHOSAID_DATA_DIR=str(data_dir), WHOSAID_DATABASE_URL=self.database_url, **extra
         )
@@ -168,25 +160,30 @@ def _wait_jobs(cluster: Cluster, ids: list[int], timeout: float) -> list[Job]:
 
 
 def _kill_while_holding(cluster: Cluster, victim: subprocess.Popen[str], timeout: float) -> int:
-    """SIGKILL `victim` once it holds a job (and has worked on it a moment); the job's id."""
+    """SIGKILL `victim` while it holds a job it has worked on a moment; the job's id."""
     queue = open_queue(cluster.database_url, cluster.root)
+
+    def held() -> list[int]:
+        return [
+            j.id
+            for j in queue.recent(50)
+            if j.status == "running" and f":{victim.pid}:" in str(j.worker)
+        ]
+
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            held = [
-                j
-                for j in queue.recent(50)
-                if j.status == "running" and f":{victim.pid}:" in str(j.worker)
-            ]
-            if held:
-                time.sleep(1.0)  # mid-job: parsing, embedding or committing
-                victim.send_signal(signal.SIGKILL)
-                victim.wait(10)
-                return held[0].id
+            if held():
+                time.sleep(0.3)  # mid-job: parsing, embedding or committing
+                still = held()
+                if still:
+                    victim.send_signal(signal.SIGKILL)
+                    victim.wait(10)
+                    return still[0]
             time.sleep(0.05)
     finally:
         queue.close()
-    raise AssertionError("the worker to kill never took a job")
+    raise AssertionError("the worker to kill never held a job long enough")
 
 
 def test_two_replicas_and_two_workers_on_one_database(cluster: Cluster) -> None:
@@ -258,5 +255,5 @@ def test_two_replicas_and_two_workers_on_one_database(cluster: Cluster) -> None:
     )
     head = json.dumps(calls[1].params["blocks"])
     assert speaker.speaker in head, "the other replica kept the thread's speaker"
-    print(f"\ncluster test: {time.monotonic() - started:.0f} s, shared data dir: {cluster.shared}")
+    print(f"\ncluster test: {time.monotonic() - started:.0f} s")
     assert time.monotonic() - started < 300

@@ -6,6 +6,8 @@ processes on one real PostgreSQL database, a fake Slack on loopback.
 - The same Slack event, signed, is delivered to both replicas (a retry landing elsewhere):
   it is answered once.
 - A thread's follow-up delivered to the other replica keeps the thread's speaker.
+- `/whosaid-admin add URL` on a replica answers with the job id at once; a worker indexes the
+  page and the replica posts the result.
 
 Articles, the job queue and the bot state all live in PostgreSQL; each process has a data
 dir of its own (its vector cache), as on separate machines.
@@ -28,7 +30,8 @@ from pathlib import Path
 import pytest
 
 from retrieval.engine import Job, open_queue, report_from_dict
-from tests.conftest_slack import SIGNING_SECRET, SlackDriver
+from tests.articleserver import ArticleServer
+from tests.conftest_slack import ADMIN, SIGNING_SECRET, SlackDriver
 from tests.fakeslack import BOT_TOKEN, FakeSlack
 from tests.newsgen import GeneratedArticle, write_articles
 from tests.reliability.harness import WHOSAID, Lines, child_env
@@ -36,6 +39,11 @@ from tests.reliability.harness import WHOSAID, Lines, child_env
 pytestmark = pytest.mark.heavy
 
 ARTICLES = 20
+HARBOUR = """<html><head><title>Harbour pilots vote to keep night crossings</title></head>
+<body><article><h1>Harbour pilots vote to keep night crossings</h1>
+<p>"We have guided ships through this channel after dark for half a century," said Ilse
+Marwood, the pilots' association chair, after the vote.</p>
+<p>The port authority will publish a safety review in the autumn.</p></article></body></html>"""
 LEASE_S = 6  # a killed worker's job is taken again after this
 
 
@@ -89,7 +97,9 @@ class Cluster:
         return done.stdout
 
     def worker(self, name: str) -> tuple[subprocess.Popen[str], Lines]:
-        proc = self.start(name, "worker", "--lease", str(LEASE_S))
+        proc = self.start(
+            name, "worker", "--lease", str(LEASE_S), WHOSAID_ALLOW_PRIVATE_URLS="true"
+        )
         return proc, Lines(proc)
 
     def replica(self, name: str) -> Replica:
@@ -105,6 +115,8 @@ class Cluster:
             SLACK_BOT_TOKEN=BOT_TOKEN,
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
             SLACK_API_URL=self.fake.api_url,
+            WHOSAID_ADMIN_USERS=ADMIN,
+            WHOSAID_ALLOW_PRIVATE_URLS="true",  # the page is on loopback
         )
         Lines(proc)  # drain its output
         return Replica(f"http://127.0.0.1:{port}", proc)
@@ -255,5 +267,18 @@ def test_two_replicas_and_two_workers_on_one_database(cluster: Cluster) -> None:
     )
     head = json.dumps(calls[1].params["blocks"])
     assert speaker.speaker in head, "the other replica kept the thread's speaker"
+
+    # -- an admin's add: queued by a replica, run by a worker, reported by the replica ------
+    page = ArticleServer()
+    page.add("/harbour", HARBOUR)
+    with page as base:
+        url, ack = to_one.command(f"add {base}/harbour", user=ADMIN, command="/whosaid-admin")
+        assert ack.status == 200 and ack.elapsed_s < 3 and "(job `" in ack.body, ack.body
+        done = cluster.fake.wait_for(
+            "response_url",
+            lambda c: url.endswith(c.path) and "Added 1" in json.dumps(c.params),
+            timeout=120,
+        )
+    assert "Harbour" in json.dumps(done[-1].params)
     print(f"\ncluster test: {time.monotonic() - started:.0f} s")
     assert time.monotonic() - started < 300

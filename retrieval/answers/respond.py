@@ -150,7 +150,7 @@ def _month_year(published: str | None) -> str:
     return f"{calendar.month_name[day.month]} {day.year}"
 
 
-def _fitting(s: Searcher, names: Sequence[str], words: str) -> list[str]:
+def _fitting(s: Searcher, names: Sequence[str], words: str, *, acts: bool = False) -> list[str]:
     """The holders of a role that a qualifier fits (role_fit.py). A role held across a large
     archive is read only in the articles the passage index finds the words in, one FTS5
     query rather than a read of every article its holders are quoted in."""
@@ -161,7 +161,7 @@ def _fitting(s: Searcher, names: Sequence[str], words: str) -> list[str]:
     if quoted > MENTION_ARTICLES:
         hits = s.chunks(s.lexical("chunks_fts", words, MENTION_PASSAGES)).values()
         within = {aid for aid, _, _ in hits}
-    return fitting_holders(s, names, words, within)
+    return fitting_holders(s, names, words, within, acts=acts)
 
 
 def _noting(ranked: Iterable[Scored], into: list[Scored]) -> Iterator[Scored]:

@@ -78,7 +78,9 @@ def _lede(text: str) -> str:
     return next((p for p in text.split("\n") if len(p.split()) >= LEDE_WORDS), "")
 
 
-def _ties(s: Any, aid: str, name: str, want: Qualifier, role_words: set[str]) -> bool:
+def _ties(
+    s: Any, aid: str, name: str, want: Qualifier, role_words: set[str], acts: bool = False
+) -> bool:
     """Whether the article ties the holder `name` to the qualifier."""
     info = s.speaker(name)
     text = fold(s.text(aid))
@@ -86,7 +88,7 @@ def _ties(s: Any, aid: str, name: str, want: Qualifier, role_words: set[str]) ->
     near: set[str] = set()  # the sentences that name the holder
     around: set[str] = set()  # their paragraphs
     for before, sentence, paragraph in _namings(text, [w for w in written if len(w) > 2]):
-        own = _OWN_QUALIFIER.search(before)
+        own = None if acts else _OWN_QUALIFIER.search(before)
         if own and tokens(own.group("role"))[-1:] and tokens(own.group("role"))[-1] in role_words:
             # "Agency head Curtis Mbeki" qualifies with a word of the question ("venues agency")
             mine = _words(own.group("q")) - set(TITLE_ROLES)
@@ -119,10 +121,12 @@ class Qualifier:
 
 
 def fitting_holders(
-    s: Any, names: Sequence[str], words: str, within: set[str] | None = None
+    s: Any, names: Sequence[str], words: str, within: set[str] | None = None, acts: bool = False
 ) -> list[str]:
     """The names (holders of one role) that the qualifier `words` fits in an article that
-    quotes them (among `within`, when given: a large archive's articles that hold the words)."""
+    quotes them (among `within`, when given: a large archive's articles that hold the words).
+    `acts`: the words tell what the holder did ("the coach who called the keeper"), so a
+    qualifier the story introduces them with ("Riverton coach") does not rule them out."""
     want = Qualifier.read(words)
     if not want.all:
         return []
@@ -133,6 +137,6 @@ def fitting_holders(
             continue
         role_words = {t for rs in info.roles.values() for r in rs for t in tokens(r)}
         arts = info.quoted_in if within is None else info.quoted_in & within
-        if any(_ties(s, aid, name, want, role_words) for aid in sorted(arts)):
+        if any(_ties(s, aid, name, want, role_words, acts) for aid in sorted(arts)):
             out.append(name)
     return out

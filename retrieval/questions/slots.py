@@ -11,8 +11,9 @@ each can be read in one sitting.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from retrieval.language.people import DETERMINERS, PRONOUNS, TITLE_ROLES
 from retrieval.language.tokens import STOP_WORDS, tokens
@@ -36,8 +37,12 @@ __all__ = [
     "strip_det",
 ]
 
-# (speakers, words) -> those quoted in an article that holds the words
-Mentions = Callable[[Sequence[str], str], list[str]]
+
+class Mentions(Protocol):
+    """(speakers, words) -> those quoted in an article that ties them to the words; `acts`:
+    the words say what the speaker did ("who designed the bridge"), not which one it is."""
+
+    def __call__(self, names: Sequence[str], words: str, *, acts: bool = False) -> list[str]: ...
 
 
 @dataclass
@@ -142,10 +147,22 @@ def is_question(text: str) -> bool:
     )
 
 
+_RELATIVE = re.compile(r"^(?P<head>\S.*?)\s+(?:who|that|which|whose)\s+\S", re.I)
+# A described speaker ("the engineers who designed the bridge") may run this long.
+_DESCRIBED_MAX = 16
+
+
 def plausible_name(who: str) -> bool:
-    """A speaker slot is short; a long one means the pattern grabbed a clause."""
+    """A speaker slot is short; a long one means the pattern grabbed a clause, unless it is
+    a short head with a relative clause describing it ('the engineers who built the dam')."""
     toks = [t for t in tokens(who) if t not in DETERMINERS]
-    return 0 < len(who.split()) <= 8 and bool(toks) and not re.search(r"[?!]", who)
+    if not toks or re.search(r"[?!]", who):
+        return False
+    n = len(who.split())
+    if n <= 8:
+        return True
+    rel = _RELATIVE.match(who)
+    return rel is not None and len(rel.group("head").split()) <= 4 and n <= _DESCRIBED_MAX
 
 
 def strip_det(text: str) -> str:
@@ -288,6 +305,9 @@ def fill_speaker(who: str, p: ParsedQuestion, d: SpeakerDirectory) -> None:
         fits = _described_as(names, qualified.group("q"), d)
         if re.match(r"^[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)*$", qualified.group("name")):
             fits = fits or names  # a proper name stands even when the rest is not known
+        elif names and not fits and p.mentions is not None:
+            # "the coach who called the keeper": the coach the articles tie to those words
+            fits = p.mentions(names, qualified.group("q"), acts=True)
         if fits:
             p.speakers = fits
             return

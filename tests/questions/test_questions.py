@@ -585,7 +585,7 @@ ARTICLE_WORDS = {
 }
 
 
-def _mentions(names: Sequence[str], words: str) -> list[str]:
+def _mentions(names: Sequence[str], words: str, *, acts: bool = False) -> list[str]:
     want = words.lower().split()
     return [n for n in names if all(w in ARTICLE_WORDS.get(n, "").split() for w in want)]
 
@@ -622,6 +622,25 @@ def test_a_role_is_qualified_by_the_articles_of_its_holders(
 ) -> None:
     p = parse_question(question, ROLE_DIRECTORY, mentions=_mentions)
     assert p.speakers == speakers
+
+
+def test_a_speaker_described_by_what_they_did() -> None:
+    """'the owner who pushed the deal through': a relative clause makes a long speaker slot,
+    and the articles decide which holder of the role it describes, or that none is quoted."""
+    asked: list[tuple[str, bool]] = []
+
+    def mentions(names: Sequence[str], words: str, *, acts: bool = False) -> list[str]:
+        asked.append((words, acts))
+        return [n for n in names if n == "Vincent Marino" and "stadium" in words]
+
+    q = "what did the team owner who pushed the stadium deal through council say about the vote?"
+    p = parse_question(q, ROLE_DIRECTORY, mentions=mentions)
+    assert (p.intent, p.speakers, p.topic) == ("what_did", ["Vincent Marino"], "vote")
+    assert asked[-1] == ("pushed the stadium deal through council", True)
+    q = "what did the scientists who led the sleep study at the harbor clinic say about it?"
+    p = parse_question(q, ROLE_DIRECTORY, mentions=mentions)
+    assert (p.intent, p.speakers) == ("what_did", [])
+    assert p.unresolved == "scientists who led the sleep study at the harbor clinic"
 
 
 def test_a_side_is_read_from_verbs_and_words() -> None:

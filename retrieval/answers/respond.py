@@ -467,7 +467,9 @@ class _Answerer:
             if q.speaker and q.speaker_kind != "unknown" and q.speaker not in p.exclude
         ]
         scored = self._who_said_scores(phrase, core, cands) if cands else []
-        scored.sort(key=lambda x: -x.score)
+        # Of equal scores the tightest quote first: words quoted inside another speaker's
+        # quote (a host reading out what someone wrote) are the inner speaker's.
+        scored.sort(key=lambda x: (-x.score, len(x.quote.text)))
         good = one_per_wording([x for x in scored if x.score >= WHO_SAID_MIN])
         if p.stance and p.topic:
             return self._took_side(good, p.topic, p.stance)

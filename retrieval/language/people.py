@@ -180,6 +180,10 @@ ROLE_KEYS: dict[str, str] = {
     )
 }
 
+# Words before a role that leave it the same role ("the head coach" is the coach a story calls
+# "Riverton coach"); any other ("deputy", "assistant", "supreme") makes another one.
+SAME_ROLE_WORDS = words("head top lead main chief senior")
+
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "our", "their"}
 PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "hers", "it", "this person"}
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}

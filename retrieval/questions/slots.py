@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from retrieval.language.people import DETERMINERS, PRONOUNS, TITLE_ROLES
+from retrieval.language.people import DETERMINERS, PRONOUNS, SAME_ROLE_WORDS, TITLE_ROLES
 from retrieval.language.tokens import STOP_WORDS, tokens
 from retrieval.speakers.directory import SpeakerDirectory, role_parts
 from retrieval.types import Intent
@@ -220,6 +220,15 @@ def _qualified_role(who: str, d: SpeakerDirectory, mentions: Mentions | None) ->
         return None
     head, qualifier, after_of = parts
     holders = d.role_holders(head)
+    more = head.split()
+    if not holders and len(more) > 1 and d.role_holders(more[-1]):
+        # "Iran's supreme leader", "Millbrook's deputy coach": a leader, a coach, whom the
+        # words before the role must fit as well (a "House Minority Leader" does not)
+        extra = [w for w in more[:-1] if w.lower() not in SAME_ROLE_WORDS]
+        head, holders = more[-1], d.role_holders(more[-1])
+        qualifier = " ".join([*extra, qualifier])
+    # "the head coach" asks for the coach, whom a story may only call "Riverton coach"
+    qualifier = " ".join(w for w in qualifier.split() if w.lower() not in SAME_ROLE_WORDS)
     if not holders or not content_words(qualifier):
         return None
     fits = _described_as(holders, qualifier, d)
@@ -305,7 +314,7 @@ def fill_speaker(who: str, p: ParsedQuestion, d: SpeakerDirectory) -> None:
         fits = _described_as(names, qualified.group("q"), d)
         if re.match(r"^[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)*$", qualified.group("name")):
             fits = fits or names  # a proper name stands even when the rest is not known
-        elif names and not fits and p.mentions is not None:
+        elif names and not fits and p.mentions is not None and _RELATIVE.match(who):
             # "the coach who called the keeper": the coach the articles tie to those words
             fits = p.mentions(names, qualified.group("q"), acts=True)
         if fits:

@@ -624,6 +624,21 @@ def test_a_role_is_qualified_by_the_articles_of_its_holders(
     assert p.speakers == speakers
 
 
+def test_words_before_a_role_must_fit_its_holder_too() -> None:
+    """'Veloria's supreme leader' is no 'House Minority Leader'; 'the head coach' is the coach."""
+    nobody = lambda names, words, *, acts=False: []  # noqa: E731 - no article ties anyone
+    d = SpeakerDirectory(
+        [E("Nora Vance", roles=("House Minority Leader",)), E("Sam Pellino", roles=("coach",))]
+    )
+    p = parse_question("what did Veloria's supreme leader say?", d, mentions=nobody)
+    assert (p.speakers, p.unresolved) == ([], "Veloria's supreme leader")
+    p = parse_question("what did the assistant coach say?", d, mentions=nobody)
+    assert p.speakers == []
+    assert parse_question("what did the head coach say?", d, mentions=nobody).speakers == [
+        "Sam Pellino"
+    ]
+
+
 def test_a_speaker_described_by_what_they_did() -> None:
     """'the owner who pushed the deal through': a relative clause makes a long speaker slot,
     and the articles decide which holder of the role it describes, or that none is quoted."""

@@ -148,6 +148,8 @@ def is_question(text: str) -> bool:
 
 
 _RELATIVE = re.compile(r"^(?P<head>\S.*?)\s+(?:who|that|which|whose)\s+\S", re.I)
+# ... or by what they belong to: "the pastor of the church the fire destroyed"
+_OF_WHAT = re.compile(r"^(?P<head>\S.*?)\s+(?:of|for|at|with|from)\s+\S", re.I)
 # A described speaker ("the engineers who designed the bridge") may run this long.
 _DESCRIBED_MAX = 16
 
@@ -161,8 +163,11 @@ def plausible_name(who: str) -> bool:
     n = len(who.split())
     if n <= 8:
         return True
-    rel = _RELATIVE.match(who)
-    return rel is not None and len(rel.group("head").split()) <= 4 and n <= _DESCRIBED_MAX
+    heads = [m.group("head") for m in (_RELATIVE.match(who), _OF_WHAT.match(who)) if m]
+    head = min(heads, key=len, default=None)
+    if head is None or n > _DESCRIBED_MAX or is_anyone(head):
+        return False
+    return len(head.split()) <= 4
 
 
 def strip_det(text: str) -> str:

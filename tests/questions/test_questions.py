@@ -656,6 +656,10 @@ def test_a_speaker_described_by_what_they_did() -> None:
     p = parse_question(q, ROLE_DIRECTORY, mentions=mentions)
     assert (p.intent, p.speakers) == ("what_did", [])
     assert p.unresolved == "scientists who led the sleep study at the harbor clinic"
+    q = "what did the pastor of the chapel the flood washed away in the valley say?"
+    p = parse_question(q, ROLE_DIRECTORY, mentions=mentions)
+    assert p.intent == "what_did"
+    assert p.unresolved == "pastor of the chapel the flood washed away in the valley"
 
 
 def test_a_side_is_read_from_verbs_and_words() -> None:

@@ -41,7 +41,7 @@ from retrieval.answers.topic_articles import (
     chunk_stems,
     titled_articles,
 )
-from retrieval.language.tokens import STOP_WORDS, fold, tokens
+from retrieval.language.tokens import PREPOSITIONS, STOP_WORDS, fold, tokens
 from retrieval.language.verbs import PLAIN_SAYING_FORMS
 from retrieval.language.wording import norm, span_norm, span_stems, stems
 from retrieval.questions.parsing import ParsedQuestion, chatter_reply, parse_question
@@ -310,7 +310,12 @@ class _Answerer:
         prolific one is searched by meaning instead."""
         proper = [w for w in topic.split() if w[:1].isupper() and not is_date_word(w)]
         # the start of each word's family: "stud" finds "study" and "studies"
-        starts = {w[: max(FAMILY_START, len(w) - 2)] for w in stems(topic) if len(w) > 1}
+        said = [
+            w
+            for w in topic.split()
+            if not (is_date_word(w) or re.search(r"\d", w) or w.lower() in PREPOSITIONS)
+        ]
+        starts = {w[: max(FAMILY_START, len(w) - 2)] for w in stems(" ".join(said)) if len(w) > 1}
         arts = {aid for n in names if (info := self.s.speaker(n)) for aid in info.quoted_in}
         if not (proper or starts) or len(arts) > NEVER_NAMED_MAX:
             return None

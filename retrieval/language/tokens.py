@@ -18,6 +18,14 @@ STOP_WORDS = {
     "please", "quotes", "quote", "comments", "remarks", "else", "more",
 }
 # fmt: on
+# Prepositions STOP_WORDS keeps, for rules that need a question's content words only
+# ("between May and July" names no subject).
+# fmt: off
+PREPOSITIONS = frozenset({
+    "between", "since", "before", "after", "during", "until", "till", "through", "within",
+    "around", "across", "among", "against", "toward", "towards", "over", "under",
+})
+# fmt: on
 
 
 def fold(text: str) -> str:

@@ -483,6 +483,10 @@ def _what_did(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
             p.intent = "what_did"
             fill_speaker(m.group("who"), p, d)
             fill_slots(m.group("verb"), m.group("rest"), p)
+            if p.medium and _a_person(p.medium, d):
+                # "about the sanctions on Zarif": a person is what it was about, not a show
+                p.medium = p.topic = None
+                fill_slots(m.group("verb"), m.group("rest"), p, shows=False)
             named_side(m.group("verb"), m.group("rest"), p)
             return True
     m = _FROM.match(body)
@@ -492,6 +496,11 @@ def _what_did(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         fill_slots(None, m.group("rest") or "", p, shows=False)
         return True
     return False
+
+
+def _a_person(words: str, d: SpeakerDirectory) -> bool:
+    names = d.resolve(words)
+    return bool(names) and all(d.entries[n].kind == "person" for n in names)
 
 
 def _possessive(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:

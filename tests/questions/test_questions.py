@@ -172,6 +172,11 @@ def test_comments_on_a_place_is_a_topic_not_a_medium() -> None:
     assert (p.topic, p.medium) == ("Harbor City", None)
 
 
+def test_a_person_after_on_is_the_topic_not_a_show() -> None:
+    p = parse_question("What did Okafor say about the sanctions on Whitfield?", DIRECTORY)
+    assert (p.topic, p.medium) == ("sanctions on Whitfield", None)
+
+
 @pytest.mark.parametrize(
     ("question", "speakers", "topic"),
     [

@@ -102,6 +102,7 @@ def _ties(
     near |= _words(_lede(text))
     # A name ("West Virginia") must be where the holder is named: a paragraph can name the
     # other team too. A common word ("the venues agency") may be in the paragraph.
+    want = want.as_written_in(text)
     return _holds(want.proper, near) and _holds(want.common, near | around)
 
 
@@ -113,6 +114,17 @@ class Qualifier:
     @property
     def all(self) -> set[str]:
         return self.proper | self.common
+
+    def as_written_in(self, text: str) -> Qualifier:
+        """A word typed in lower case ("west virginia's coach") is a name where the article
+        writes it only with a capital."""
+        names = {
+            w
+            for w in self.common
+            if re.search(rf"(?<![\w]){re.escape(w.capitalize())}(?![\w])", text)
+            and not re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", text)
+        }
+        return Qualifier(self.proper | names, self.common - names) if names else self
 
     @classmethod
     def read(cls, words: str) -> Qualifier:

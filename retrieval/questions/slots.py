@@ -120,6 +120,10 @@ _MEDIUM_SHOW = re.compile(
 )
 
 
+# Written after the topic, only a broadcaster's own name is where it was said.
+_BROADCASTER = re.compile(r"MSNBC|CNN|NPR|NBC|CBS|ABC|PBS|BBC|Fox(?:\s+News)?")
+
+
 _TELL_WHOM = re.compile(
     r"^\s*(?:to\s+)?(?:the\s+)?(?P<m>reporters|journalists|press|[A-Z][\w.&]*(?:\s+[A-Z][\w.&]*)*)"
 )
@@ -372,6 +376,8 @@ def fill_slots(verb: str | None, rest: str, p: ParsedQuestion, *, shows: bool = 
         p.medium = "tweet" if word in {"tweet", "tweets", "twitter"} else word
         rest = (rest[: nm.start()] + rest[nm.end() :]).strip()
     sm = _MEDIUM_SHOW.search(rest) if shows else None
+    if sm and sm.start() > 0 and not _BROADCASTER.fullmatch(sm.group("m")):
+        sm = None  # "after the loss to Millbrook", "the sanctions on Veloria": the topic
     if sm:
         p.medium = sm.group("m")
         rest = (rest[: sm.start()] + rest[sm.end() :]).strip()

@@ -178,6 +178,22 @@ def test_a_person_after_on_is_the_topic_not_a_show() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "topic", "medium"),
+    [
+        ("What did Okafor say after the loss to Millbrook?", "loss to Millbrook", None),
+        ("What did Okafor say about the tariff on Veloria?", "tariff on Veloria", None),
+        ("What did Okafor say about the levy on MSNBC?", "levy", "MSNBC"),
+        ("What did Okafor say on Channel Nine about the levy?", "levy", "Channel Nine"),
+    ],
+)
+def test_a_name_after_the_topic_is_the_topic_unless_a_broadcaster(
+    question: str, topic: str, medium: str | None
+) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert (p.topic, p.medium) == (topic, medium)
+
+
+@pytest.mark.parametrize(
     ("question", "speakers", "topic"),
     [
         ("what else did he say?", ["Robert Kline"], None),

@@ -270,6 +270,16 @@ def is_category(who: str) -> bool:
     )
 
 
+def _known_tail(words: list[str], d: SpeakerDirectory) -> str | None:
+    """The longest name (up to three words) ending the phrase that is known as written:
+    'riverton quarterback dev okoro' ends with 'dev okoro'; 'the head coach' with no name."""
+    for n in range(min(3, len(words) - 1), 0, -1):
+        tail = " ".join(words[-n:])
+        if d.knows(tail):
+            return tail
+    return None
+
+
 def _name_with_job(who: str, d: SpeakerDirectory) -> list[str]:
     """'Ridgefield coach Sam Pellino', 'analyst Mira Castell', 'Ostrander, the envoy': the name
     decides, the job confirms. A one-word name is taken only when the job is in its roles
@@ -280,6 +290,8 @@ def _name_with_job(who: str, d: SpeakerDirectory) -> list[str]:
     else:
         words = who.split()
         tail = capitalised_tail(words)
+        if who == who.lower():
+            tail = _known_tail(words, d)  # typed in lower case: the known name it ends with
         if not tail or len(tail.split()) == len(words):
             return []
         name, job = tail, " ".join(words[: len(words) - len(tail.split())])

@@ -960,6 +960,14 @@ def test_newsroom_roles_and_names_with_jobs(question: str, speakers: list[str]) 
     assert parse_question(question, NEWSROOM).speakers == speakers
 
 
+def test_a_name_with_its_job_typed_in_lower_case() -> None:
+    """The known name the words end with decides; a role alone names nobody by it."""
+    p = parse_question("what did riverton coach dana kell say about the keeper?", NEWSROOM)
+    assert (p.speakers, p.topic) == (["Dana Kell"], "keeper")
+    p = parse_question("what did riverton coach kell say?", NEWSROOM)
+    assert p.speakers == ["Dana Kell"]
+
+
 def test_the_police_chief_is_not_the_fire_chief() -> None:
     """With the articles to ask (`mentions`), a role's qualifier must fit its holder."""
     nobody = lambda names, words: []  # noqa: E731 - no article ties anyone to the words

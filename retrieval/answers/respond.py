@@ -308,7 +308,12 @@ class _Answerer:
         ('congestion pricing') those articles hold, in any form, when none of the speakers'
         quotes is close to it in meaning either. Only for speakers quoted in a few articles; a
         prolific one is searched by meaning instead."""
-        proper = [w for w in topic.split() if w[:1].isupper() and not is_date_word(w)]
+        # a name typed in lower case ("theresa bentaas") is one the speakers' directory knows
+        proper = [
+            w
+            for w in topic.split()
+            if (w[:1].isupper() or self._known_name(w)) and not is_date_word(w)
+        ]
         # the start of each word's family: "stud" finds "study" and "studies"
         said = [
             w
@@ -328,13 +333,17 @@ class _Answerer:
         for word in proper:
             # a word that begins there: "Russia" in "Russian", "Warner" in a run-on "Warnerabout"
             if not all(re.search(rf"(?<!\w){re.escape(t)}", have) for t in tokens(word)):
-                return word.strip(" ,.;:'\"")
+                return word.strip(" ,.;:'\"").removesuffix("'s")
         absent = starts and not any(re.search(rf"(?<!\w){re.escape(w)}", have) for w in starts)
         if absent and len(stubs) <= RANK_ALL_MAX:
             dense = dense_scores(self.s, topic, self._rows_of(stubs))
             if max(dense.values(), default=0.0) < OFF_TOPIC_MAX:
                 return f"“{topic}”"
         return None
+
+    def _known_name(self, word: str) -> bool:
+        w = word.strip(" ,.;:'\"").removesuffix("'s")
+        return len(w) > 2 and w not in STOP_WORDS and self.s.directory.knows(w)
 
     def _side_of(self, name: str, read: list[Scored], topic: str, side: int) -> str:
         """'Did Okafor defend the levy?': which side her quotes on the levy read as."""

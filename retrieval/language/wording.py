@@ -36,8 +36,12 @@ def _stem(word: str) -> str:
 
 def stems(text: str) -> set[str]:
     """Content-word stems: what lexical overlap is measured on."""
-    words = re.findall(r"[^\W_]+", fold(text).lower())
+    # a possessive's "s" is no word ("BlackBerry's CEO" would match any "it's")
+    words = re.findall(r"[^\W_]+", _POSSESSIVE_S.sub("", fold(text).lower()))
     return {_stem(w) for w in words if w not in STOP_WORDS and w not in _MORE_STOP}
+
+
+_POSSESSIVE_S = re.compile(r"(?<=\w)'s\b")
 
 
 _MORE_STOP = {

@@ -82,3 +82,11 @@ def test_ingest_and_questions_read_titles_from_one_table():
     assert role_like <= set(TITLE_ROLES)
     assert TITLE_ROLES["chairwoman"] == TITLE_ROLES["chair"] == "chair"
     assert TITLE_ROLES["sen."] == TITLE_ROLES["senator"] == "senator"
+
+
+def test_a_possessive_s_is_no_word_to_match() -> None:
+    """'Okafor's plan' and 'it's late' share no word: the 's' of each is nothing."""
+    from retrieval.language.wording import stems
+
+    assert stems("the mayor's plan") == {"mayor", "plan"}
+    assert not stems("Okafor's plan") & stems("it's late")

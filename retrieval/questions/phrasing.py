@@ -42,6 +42,20 @@ _LEAD_IN = re.compile(
     re.I,
 )
 
+# "do you know who said X?", "any idea what Y said?": the question is what follows
+_DO_YOU_KNOW = re.compile(
+    r"^(?:(?:do|does|did)\s+(?:you|anyone|anybody|someone|somebody)\s+(?:know|remember|recall)|"
+    r"(?:have\s+you\s+)?any\s+idea|i\s+(?:wonder|am\s+wondering|was\s+wondering))\s+"
+    r"(?=(?:what|who|which|how|whether|if)\b)",
+    re.I,
+)
+# "who's the one who said X?", "who was it that said X?": who said X
+_WHO_CLEFT = re.compile(
+    r"^who(?:'s|\s+is|\s+was)\s+(?:the\s+(?:one|person|guy|woman|man|official)|it)\s+"
+    r"(?:who|that)\s+",
+    re.I,
+)
+
 _POLITE_TAIL = re.compile(
     r"[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|for\s+me)(?:[\s,!.?]+|$)$", re.I
 )
@@ -103,6 +117,8 @@ def question_core(text: str) -> str:
     text = _LEAD_CHATTER.sub("", text).strip(" ,")
     text = _POLITE.sub("", text).strip()
     text = _LEAD_IN.sub("", text).strip()
+    text = _DO_YOU_KNOW.sub("", text).strip()
+    text = _WHO_CLEFT.sub("who ", text).strip()
     for _ in range(2):
         text = _POLITE_TAIL.sub("", text).strip(" ,")
     text = re.sub(

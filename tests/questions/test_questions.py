@@ -453,6 +453,21 @@ def test_they_with_a_thread_is_a_follow_up() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do you know who said the levy was a luxury?",
+        "does anyone remember who said the levy was a luxury",
+        "any idea who said the levy was a luxury?",
+        "who's the one who said the levy was a luxury?",
+        "Who was it that said the levy was a luxury?",
+    ],
+)
+def test_who_said_asked_round_about(question: str) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert (p.intent, p.phrase) == ("who_said", "the levy was a luxury")
+
+
 # (question, speakers, topic): chatter, politeness, typos and several names around a question.
 NATURAL = [
     ("hey bot, what did Okafor say about the levy?", ["Diane Okafor"], "levy"),

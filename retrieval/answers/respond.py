@@ -334,7 +334,10 @@ class _Answerer:
             # a word that begins there: "Russia" in "Russian", "Warner" in a run-on "Warnerabout"
             if not all(re.search(rf"(?<!\w){re.escape(t)}", have) for t in tokens(word)):
                 return word.strip(" ,.;:'\"").removesuffix("'s")
-        absent = starts and not any(re.search(rf"(?<!\w){re.escape(w)}", have) for w in starts)
+        # one abstract word ("prospects", "plans") is too often the asker's own paraphrase
+        absent = len(starts) >= 2 and not any(
+            re.search(rf"(?<!\w){re.escape(w)}", have) for w in starts
+        )
         if absent and len(stubs) <= RANK_ALL_MAX:
             dense = dense_scores(self.s, topic, self._rows_of(stubs))
             if max(dense.values(), default=0.0) < OFF_TOPIC_MAX:
@@ -342,8 +345,16 @@ class _Answerer:
         return None
 
     def _known_name(self, word: str) -> bool:
+        """A word the directory knows as part of a proper name ('bentaas'), not a role
+        ('president') some speaker is only called by."""
         w = word.strip(" ,.;:'\"").removesuffix("'s")
-        return len(w) > 2 and w not in STOP_WORDS and self.s.directory.knows(w)
+        d = self.s.directory
+        if len(w) < 3 or w in STOP_WORDS or not d.knows(w):
+            return False
+        written = re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.I)
+        return any(
+            (hit := written.search(name)) and hit.group()[:1].isupper() for name in d.resolve(w)
+        )
 
     def _side_of(self, name: str, read: list[Scored], topic: str, side: int) -> str:
         """'Did Okafor defend the levy?': which side her quotes on the levy read as."""

@@ -146,7 +146,7 @@ _TELL_ME = re.compile(
     re.I,
 )
 _POSSESSIVE = re.compile(
-    rf"(?P<who>[^\W_][\w.\- ]*?)'s?\s+(?:{_POSSESSIVE_ADJ}\s+)?"
+    rf"(?P<who>[^\W_][\w.\- ]*?(?:'s\s+[\w.\- ]*?)??)'s?\s+(?:{_POSSESSIVE_ADJ}\s+)?"
     rf"(?P<noun>{_POSSESSIVE_NOUNS})\b(?P<rest>.*)$",
     re.I,
 )
@@ -479,6 +479,8 @@ def _what_did(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         return True
     for pat in (_WHAT_DID, _TELL_ME, _HOW_DID, _DID, _WHETHER, _EMBEDDED_WHAT):
         m = pat.match(body)
+        if m and _POSSESSIVE_NOUN.search(f"{m.group('who')} {m.group('verb')}"):
+            continue  # "what were Rice's comments on X?": the possessive form, read below
         if m and plausible_name(m.group("who")) and not _AUX_WORD.match(m.group("who")):
             p.intent = "what_did"
             fill_speaker(m.group("who"), p, d)
@@ -508,7 +510,10 @@ def _possessive(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     noun = _POSSESSIVE_NOUN.search(body)
     if noun is None:
         return False
+    on = _ON_TOPIC.match(body)
     m = _POSSESSIVE.search(body) if "'" in body else None
+    if m and on and m.end("who") > on.end("who") and _speakerish(on):
+        return False  # "Samsung on Legere's tweet": the possessive is in the topic
     if not m and len(body.split()) <= 30:
         bare = _POSSESSIVE_BARE.search(body)  # "okafors reaction": the apostrophe left out
         if bare and d.resolve(bare.group("who").split()[-1]):
@@ -522,10 +527,22 @@ def _possessive(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         p.anyone = True  # "everyone's reaction to the vote"
         fill_slots(None, m.group("rest"), p, shows=False)
         return True
-    # The name is the longest tail of the words before "'s" that the directory knows.
+    # The name is the longest tail of the words before "'s" that the directory knows: all of
+    # them read as a speaker phrase ("the BGC analyst", "the state mediator"), else a shorter
+    # tail only as written ("so the Alliance"), never a loose match of a last word.
+    if words:
+        trial = ParsedQuestion(text=p.text, mentions=p.mentions)
+        fill_speaker(" ".join(words), trial, d)
+        if trial.speakers or (trial.unresolved and not d.scan(" ".join(words))):
+            p.intent, p.speaker_phrase = "what_did", trial.speaker_phrase
+            p.speakers, p.unresolved = trial.speakers, trial.unresolved
+            fill_slots(None, m.group("rest"), p, shows=False)
+            if m.group("noun").lower().startswith("tweet"):
+                p.medium = "tweet"
+            return True
     for n in range(min(6, len(words)), 0, -1):
         tail = " ".join(words[-n:])
-        names = d.resolve(tail)
+        names = d.resolve(tail) if n == len(words) or d.knows(tail) else []
         if names:
             p.intent = "what_did"
             p.speaker_phrase = tail
@@ -544,8 +561,44 @@ def _possessive(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     return False
 
 
+_ON_TOPIC = re.compile(
+    r"^(?P<who>(?!(?:latest|more|news|updates?|anything|everything|something|reactions?|"
+    r"quotes?|comments?|remarks?)\b)[^\s].{0,80}?)\s+(?:on|about|re|regarding)\s+(?P<t>.+)$",
+    re.I,
+)
+
+
+_SAYINGS_TAIL = re.compile(
+    r"(?:'s)?\s+(?:quotes?|comments?|remarks?|statements?|views|thoughts|words)$", re.I
+)
+
+
+def _speakerish(on: re.Match[str]) -> bool:
+    """'Tanaka', 'the Millbrook coach', not 'and', 'so what' or 'more'."""
+    words = [w for w in tokens(on.group("who")) if w not in _QUESTION_WORDS]
+    return bool(words) and bool(content_words(" ".join(words)))
+
+
 def _named(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     """A question that names a known speaker anywhere: their words, on the rest as topic."""
+    on = _ON_TOPIC.match(body)
+    if on and not is_question(body) and plausible_name(on.group("who")) and _speakerish(on):
+        # "Tanaka on the nurses", "the Millbrook coach on the loss": the words before "on"
+        # are the speaker, even when a name the directory knows is in the topic
+        who = _SAYINGS_TAIL.sub("", on.group("who"))
+        fill_speaker(who, p, d)
+        # a known name that is the whole speaker phrase is read by the scan below; one that
+        # only qualifies it ("BlackBerry's finance chief") leaves it unknown
+        whole = any(
+            start == 0 and end >= len(strip_det(who)) for start, end, _ in d.scan(strip_det(who))
+        )
+        if p.speakers or (p.unresolved and not whole):
+            p.intent = "what_did"
+            fill_slots(None, on.group("t"), p, shows=False)
+            return True
+        p.anyone = p.follow_up = False
+        p.speaker_phrase = p.unresolved = None
+        p.speakers = []
     hits = d.scan(body)
     if hits:
         start, end, names = hits[0]

@@ -468,6 +468,49 @@ def test_who_said_asked_round_about(question: str) -> None:
     assert (p.intent, p.phrase) == ("who_said", "the levy was a luxury")
 
 
+@pytest.mark.parametrize(
+    ("question", "speakers", "unresolved", "topic"),
+    [
+        # the speaker is before "on"; a name in the topic is not the speaker
+        ("Kline on Okafor's levy", ["Robert Kline"], None, "Okafor's levy"),
+        ("the Veloria ambassador on Okafor's levy", [], "Veloria ambassador", "Okafor's levy"),
+        ("What were Veloria's comments on Okafor's levy?", [], "Veloria", "Okafor's levy"),
+        # "comments" after a possessive is the noun, and "on X" its topic, not a show
+        (
+            "What were Whitfield's comments on Harbor City?",
+            ["Thomas Whitfield"],
+            None,
+            "Harbor City",
+        ),
+        # the whole phrase before the noun is the speaker, a role with its possessive too
+        (
+            "What was the hospital's chief executive's take on the strike?",
+            ["Robert Kline"],
+            None,
+            "strike",
+        ),
+        (
+            "What were the mayor's spokeswoman's comments on the budget?",
+            ["Lena Park"],
+            None,
+            "budget",
+        ),
+        ("What were the state mediator's comments on the talks?", [], "state mediator", "talks"),
+    ],
+)
+def test_the_speaker_of_a_possessive_or_on_question(
+    question: str, speakers: list[str], unresolved: str | None, topic: str
+) -> None:
+    p = parse_question(question, DIRECTORY)
+    assert (p.intent, p.speakers, p.unresolved, p.topic, p.medium) == (
+        "what_did",
+        speakers,
+        unresolved,
+        topic,
+        None,
+    )
+
+
 # (question, speakers, topic): chatter, politeness, typos and several names around a question.
 NATURAL = [
     ("hey bot, what did Okafor say about the levy?", ["Diane Okafor"], "levy"),

@@ -158,6 +158,7 @@ _POSSESSIVE_BARE = re.compile(
 _POSSESSIVE_NOUN = re.compile(
     rf"(?:'s?|s)\s+(?:{_POSSESSIVE_ADJ}\s+)?(?:{_POSSESSIVE_NOUNS})\b", re.I
 )
+_APOSTROPHE_NOUN = re.compile(rf"'s?\s+(?:{_POSSESSIVE_ADJ}\s+)?(?:{_POSSESSIVE_NOUNS})\b", re.I)
 _QUOTES_ABOUT = re.compile(
     r"^(?:(?:show|give|find|get|list|any|all|some)\s+(?:me\s+)?)?(?:all\s+|any\s+|some\s+)?"
     r"(?:the\s+)?(?:quotes?|statements?|comments?|remarks?|reactions?|responses?|"
@@ -479,12 +480,14 @@ def _what_did(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
         return True
     for pat in (_WHAT_DID, _TELL_ME, _HOW_DID, _DID, _WHETHER, _EMBEDDED_WHAT):
         m = pat.match(body)
-        if m and _POSSESSIVE_NOUN.search(f"{m.group('who')} {m.group('verb')}"):
+        if m and _APOSTROPHE_NOUN.search(f"{m.group('who')} {m.group('verb')}"):
             continue  # "what were Rice's comments on X?": the possessive form, read below
         if m and plausible_name(m.group("who")) and not _AUX_WORD.match(m.group("who")):
             p.intent = "what_did"
             fill_speaker(m.group("who"), p, d)
-            fill_slots(m.group("verb"), m.group("rest"), p)
+            # "did Rice comment on Hurricane Katrina?": after such a verb "on" gives the topic
+            topical = m.group("verb").lower() in _TOPIC_VERBS
+            fill_slots(m.group("verb"), m.group("rest"), p, shows=not topical)
             if p.medium and _a_person(p.medium, d):
                 # "about the sanctions on Zarif": a person is what it was about, not a show
                 p.medium = p.topic = None

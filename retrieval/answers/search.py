@@ -19,6 +19,7 @@ import numpy as np
 from retrieval.language.tokens import fold
 from retrieval.speakers.directory import SpeakerDirectory
 from retrieval.speakers.merging import SpeakerInfo, SpeakerRoster
+from retrieval.storage import codec
 from retrieval.storage.interfaces import ArticleStore, Hit, StoredQuote
 from retrieval.types import ArticleRef
 
@@ -292,7 +293,7 @@ class Searcher:
         cached = self._stored.setdefault(kind, {})
         todo = [i for i in ids if i not in cached]
         for ref, blob in self.store.vectors_by_ref(kind, todo).items():
-            cached[ref] = np.frombuffer(blob, dtype=np.float32)
+            cached[ref] = codec.decode(blob)
         for i in todo:
             cached.setdefault(i, None)
         return {i: v for i in ids if (v := cached.get(i)) is not None}

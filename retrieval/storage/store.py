@@ -22,13 +22,16 @@ from typing import Any, TypeVar
 import numpy as np
 
 from retrieval.errors import StoreError
+from retrieval.storage import codec
 from retrieval.storage.interfaces import StoredQuote
 from retrieval.types import Article, ArticleRef, Extraction, Quote
 
 # 2: the sentence around each quote has its own vector (embeddings kind 'context', ref_id the
 # quote's id), so answering embeds only the question. A version-1 store has none until
 # `whosaid reindex`; answering then compares with the quote's own vector alone.
-SCHEMA_VERSION = 2
+# 3: vectors are 8-bit codes (storage.codec), a quarter of float32; a version-2 store's
+# float32 vectors still decode and are re-encoded when it is opened for writing.
+SCHEMA_VERSION = 3
 
 # Tables added after the first release, counted apart from SCHEMA_VERSION (which says what
 # the stored rows hold): `meta.ddl_version` says which of these steps a store has had. Older
@@ -316,6 +319,8 @@ class Store:
                 # nothing stored yet: nothing lacks what a newer schema computes at ingest
                 self.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
         self._migrate()
+        if self.schema_version() == 2:
+            self._encode_vectors()
 
     def _migrate(self) -> None:
         """Give an older store the tables added since (MIGRATIONS), one transaction a step."""
@@ -329,6 +334,25 @@ class Store:
                 for statement in MIGRATIONS[version]:
                     conn.execute(statement)
                 self.set_meta(conn, "ddl_version", str(version))
+
+    def _encode_vectors(self, batch: int = 10_000) -> None:
+        """Schema 2 -> 3: re-encode float32 vectors as 8-bit codes, a batch per transaction
+        (a vector decodes in either format, so readers and a crash midway see no difference),
+        then give the space back."""
+        while True:
+            with self.write() as conn:
+                rows = conn.execute(
+                    "SELECT vid, vec FROM embeddings WHERE length(vec) % 4 = 0 LIMIT ?", (batch,)
+                ).fetchall()
+                if not rows:
+                    self.set_meta(conn, "schema_version", "3")
+                    break
+                blobs = codec.encode_many(np.stack([codec.decode(r[1]) for r in rows]))
+                conn.executemany(
+                    "UPDATE embeddings SET vec=? WHERE vid=?",
+                    [(b, r[0]) for b, r in zip(blobs, rows, strict=True)],
+                )
+        self.conn.execute("VACUUM")
 
     # -- connections ---------------------------------------------------------------------
     @property
@@ -744,7 +768,8 @@ class Store:
             yield block
 
     def vector_rows(self, vids: Sequence[int]) -> dict[int, tuple[str, int, str, bytes]]:
-        """vid -> (kind, ref_id, article_id, fp32 vector bytes) for the given vector ids."""
+        """vid -> (kind, ref_id, article_id, stored vector bytes: storage.codec) for the given
+        vector ids."""
         out: dict[int, tuple[str, int, str, bytes]] = {}
         for batch in _batches(list(vids), 500):
             marks = ",".join("?" * len(batch))
@@ -937,8 +962,8 @@ class Store:
 
 
 def encode_vector(vec: np.ndarray) -> bytes:
-    """A vector as the store keeps it (opaque bytes to the database)."""
-    return np.ascontiguousarray(vec, dtype=np.float32).tobytes()
+    """A vector as the store keeps it (opaque bytes to the database: storage.codec)."""
+    return codec.encode(vec)
 
 
 def vector_block(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np.ndarray]:
@@ -946,13 +971,13 @@ def vector_block(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarra
     ids = np.empty(len(rows), dtype=np.int64)
     vecs = np.empty((len(rows), dim), dtype=np.float32)
     for i, (vid, blob) in enumerate(rows):
-        if len(blob) != dim * 4:
+        if codec.dims(blob) != dim:
             raise StoreError(
-                f"stored vectors have {len(blob) // 4} dimensions, the model has {dim}: "
+                f"stored vectors have {codec.dims(blob)} dimensions, the model has {dim}: "
                 "run `whosaid reindex`"
             )
         ids[i] = vid
-        vecs[i] = np.frombuffer(blob, dtype=np.float32)
+        vecs[i] = codec.decode(blob)
     return ids, vecs
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from retrieval.storage import codec as store_codec
 from tests.conftest import ROOT
 
 INTENTS = {"what_did", "who_said", "who_quoted", "search"}
@@ -195,7 +196,7 @@ def same_vectors(index: Any, conn: sqlite3.Connection, kind: str) -> bool:
     ids = faiss.vector_to_array(index.id_map)
     pos = {int(v): i for i, v in enumerate(ids)}
     for vid, blob in rows[:: max(1, len(rows) // 20)]:  # a sample is enough to spot a mix-up
-        stored = np.frombuffer(blob, dtype=np.float32).reshape(1, -1)
+        stored = store_codec.decode(blob).reshape(1, -1)
         expected = codec.sa_decode(codec.sa_encode(stored))[0]
         if not np.allclose(inner.reconstruct(pos[int(vid)]), expected, atol=1e-6):
             return False

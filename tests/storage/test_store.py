@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from retrieval.errors import StoreError
+from retrieval.storage import codec
 from retrieval.storage.store import Prepared, Store, content_hash, fts_query
 from retrieval.types import Article, Extraction, Quote, Speaker
 from tests.conftest import HashEmbedder
@@ -137,6 +138,6 @@ def test_vectors_stream_in_batches_and_a_wrong_dimension_is_a_store_error(tmp_pa
     assert np.array_equal(np.concatenate([b[0] for b in batches]), ids)
     rows = store.vector_rows([int(ids[0])])
     kind, _, _, blob = rows[int(ids[0])]
-    assert kind == "chunk" and np.array_equal(np.frombuffer(blob, dtype=np.float32), vecs[0])
+    assert kind == "chunk" and np.array_equal(codec.decode(blob), vecs[0])
     with pytest.raises(StoreError, match="reindex"):
         list(store.vector_batches("chunk", 32))

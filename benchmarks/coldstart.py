@@ -73,9 +73,13 @@ def _whosaid() -> list[str]:
     return [found] if found else [sys.executable, "-m", "bot.cli"]
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> float:
+def chat_label(question: str, backend: str) -> str:
+    return f'`whosaid chat` <<< "{question}" (first answer, {backend})'
+
+
+def _run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> float:
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=REPO, env=env, check=True, capture_output=True)
+    subprocess.run(cmd, cwd=REPO, env=env, check=True, capture_output=True, input=stdin, text=True)
     return time.perf_counter() - t0
 
 
@@ -89,20 +93,23 @@ def run_coldstart(
     base["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), base.get("PYTHONPATH")) if p)
     if os.environ.get("WHOSAID_MODEL_CACHE_DIR"):
         base["WHOSAID_MODEL_CACHE_DIR"] = os.environ["WHOSAID_MODEL_CACHE_DIR"]
-    commands: dict[str, tuple[list[str], dict[str, str]]] = {}
+    commands: dict[str, tuple[list[str], dict[str, str], str | None]] = {}
     for backend in backends:
         env = {**base, "WHOSAID_EMBEDDING_BACKEND": backend}
         for q in questions:
             cmd = [*_whosaid(), "--data-dir", str(data_dir), "ask", "--json", "--", q]
-            commands[ask_label(q, backend)] = (cmd, env)
+            commands[ask_label(q, backend)] = (cmd, env, None)
+        if len(questions) > 1:  # the chat answers stdin's one line, then exits
+            chat = [*_whosaid(), "--data-dir", str(data_dir), "chat"]
+            commands[chat_label(questions[1], backend)] = (chat, env, questions[1] + "\n")
     for label, code in FLOORS.items():
-        commands[label] = ([sys.executable, "-c", code], base)
+        commands[label] = ([sys.executable, "-c", code], base, None)
     result = ColdStart()
-    for cmd, env in commands.values():  # the page cache holds the libraries; exports made
-        _run(cmd, env)
+    for cmd, env, stdin in commands.values():  # the page cache holds the libraries
+        _run(cmd, env, stdin)
     for _ in range(repeat):
-        for label, (cmd, env) in commands.items():
-            result.runs.setdefault(label, []).append(_run(cmd, env))
+        for label, (cmd, env, stdin) in commands.items():
+            result.runs.setdefault(label, []).append(_run(cmd, env, stdin))
     return result
 
 

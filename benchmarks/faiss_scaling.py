@@ -3,7 +3,8 @@ HNSW over the same codes beyond `vectors.HNSW_THRESHOLD`, as retrieval/vectors.p
 against exact fp32 and fp16, with recall@10 against exact fp32 and bytes per vector.
 
 Recall is given twice for the quantised indexes: the index's own top 10, and the top 10 after
-re-scoring its 2k+8 best with the fp32 vectors, as `Engine.search_vectors` does with SQLite's.
+re-scoring its 2k+8 best with the store's vectors (8-bit codes, storage.codec), as
+`Engine.search_vectors` does.
 
 Synthetic vectors are drawn from a Gaussian fitted to real chunk embeddings (their mean and
 covariance), then normalised: they keep the anisotropy of real MiniLM vectors, which uniform
@@ -21,7 +22,7 @@ import faiss
 import numpy as np
 
 from benchmarks.common import percentile
-from retrieval.storage import vectors
+from retrieval.storage import codec, vectors
 
 K = 10
 FP32 = "exact IndexFlatIP fp32 (reference)"
@@ -105,6 +106,7 @@ def _measure(
     built: dict[str, faiss.Index] = {}
     ids = np.arange(len(data), dtype=np.int64)
     truth: np.ndarray | None = None
+    stored = codec.as_stored(data)  # what the engine re-scores with: the store's 8-bit codes
     for name, make in _factories(data.shape[1], data).items():
         if name.startswith("HNSW") and not hnsw:
             continue
@@ -118,7 +120,7 @@ def _measure(
         rescored = float("nan")
         if name != FP32:
             _, wide = _search_times(index, queries, 2 * K + 8)
-            rescored = _recall(_rescored(data, queries, wide), truth)
+            rescored = _recall(_rescored(stored, queries, wide), truth)
         rows.append(
             SearchRow(
                 label,

@@ -24,13 +24,24 @@ def encode(vec: np.ndarray) -> bytes:
     return encode_many(np.asarray(vec, dtype=np.float32).reshape(1, -1))[0]
 
 
-def encode_many(vecs: np.ndarray) -> list[bytes]:
-    """`encode` of each row of a matrix, in one pass."""
+def _codes(vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(a scale per row, the rows' 8-bit codes)."""
     m = np.asarray(vecs, dtype=np.float32).reshape(len(vecs), -1)
     top = np.max(np.abs(m), axis=1) if m.shape[1] else np.zeros(len(m), dtype=np.float32)
     scales = np.where(top > 0, top / LEVELS, 1.0).astype(_SCALE)
-    codes = np.clip(np.rint(m / scales[:, None]), -LEVELS, LEVELS).astype(np.int8)
-    padded = (5 + m.shape[1]) % 4 == 0
+    return scales, np.clip(np.rint(m / scales[:, None]), -LEVELS, LEVELS).astype(np.int8)
+
+
+def as_stored(vecs: np.ndarray) -> np.ndarray:
+    """The rows as they decode after a round trip through the store (for measuring)."""
+    scales, codes = _codes(vecs)
+    return codes.astype(np.float32) * scales[:, None].astype(np.float32)
+
+
+def encode_many(vecs: np.ndarray) -> list[bytes]:
+    """`encode` of each row of a matrix, in one pass."""
+    scales, codes = _codes(vecs)
+    padded = (5 + codes.shape[1]) % 4 == 0
     tag, pad = (_TAG_PADDED, b"\x00") if padded else (_TAG, b"")
     return [tag + s.tobytes() + c.tobytes() + pad for s, c in zip(scales, codes, strict=True)]
 

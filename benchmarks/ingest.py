@@ -61,8 +61,8 @@ def instrumented(engine: Engine, watch: Stopwatch, sink: list[Prepared]) -> Iter
 
     prepare = engine._prepare
 
-    def keep(articles: Any) -> list[Prepared]:
-        out = prepare(articles)
+    def keep(articles: Any, extractions: Any = None) -> list[Prepared]:
+        out = prepare(articles, extractions)
         sink.extend(out)
         return out
 

@@ -430,6 +430,7 @@ def _cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     results = extract(
         args.files,
         spacy_model=settings.spacy_model,
+        workers=settings.ingest_workers,
         allow_private_urls=settings.allow_private_urls,
         fetch_timeout_s=settings.fetch_timeout_s,
         fetch_max_bytes=settings.fetch_max_bytes,

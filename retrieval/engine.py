@@ -7,8 +7,8 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -140,10 +140,14 @@ def extract(
     fetch_timeout_s: float = 10.0,
     fetch_max_bytes: int = 5_000_000,
     nlp: Any | None = None,
+    workers: int | None = 1,
 ) -> list[FileExtraction]:
     """Quotes of files or URLs after the same cleaning as ingest, without a store; one result
-    per source, in order. A source that cannot be read gets its error and the rest go on."""
+    per source, in order. A source that cannot be read gets its error and the rest go on.
+    `workers` > 1 (None = the cores) parses on that many processes when there are enough
+    files (extraction.parallel); the quotes are the same."""
     from retrieval.extraction.extractor import extract_many, load_nlp
+    from retrieval.extraction.parallel import extracted_ahead
     from retrieval.ingest.articles import load_source
     from retrieval.ingest.cleaning import to_raw
     from retrieval.ingest.fetch import Fetcher
@@ -159,7 +163,18 @@ def extract(
         except WhosaidError as exc:
             loaded.append((source, None, str(exc)))
     good = [a.text for _, a, _ in loaded if a is not None]
-    extractions = iter(extract_many(good, nlp if nlp is not None else load_nlp(spacy_model)))
+    found: list[Extraction] = []
+
+    def here(texts: list[str]) -> list[Extraction]:
+        return extract_many(texts, nlp if nlp is not None else load_nlp(spacy_model))
+
+    def keep(_: None, extractions: list[Extraction]) -> None:
+        found.extend(extractions)
+
+    with extracted_ahead(len(good), BATCH, workers, spacy_model, here, keep) as ahead:
+        for i in range(0, len(good), BATCH):
+            ahead.push(None, good[i : i + BATCH])
+    extractions = iter(found)
     out = []
     for source, article, error in loaded:
         if article is None:
@@ -366,21 +381,21 @@ class Engine:
                 if progress:
                     progress(done, total, src)
 
-    @contextmanager
     def _ahead(
         self, articles: int, consume: Callable[[list[Article], list[Extraction]], None]
-    ) -> Iterator[Ahead[list[Article]]]:
-        """Batches of articles extracted in order: in worker processes when each worker gets
-        at least a whole batch (starting one costs about a batch's parse), else here."""
+    ) -> AbstractContextManager[Ahead[list[Article]]]:
+        """Batches of BATCH articles extracted in order (extraction.parallel)."""
         from retrieval.extraction.extractor import extract_many
-        from retrieval.extraction.parallel import Ahead, ExtractionPool, default_workers
+        from retrieval.extraction.parallel import extracted_ahead
 
-        workers = min(self.ingest_workers or default_workers(), articles // BATCH)
-        pool = ExtractionPool(self.spacy_model, workers) if workers > 1 else None
-        ahead = Ahead(pool, lambda texts: extract_many(texts, self.nlp), consume, depth=workers)
-        with pool if pool is not None else nullcontext():
-            yield ahead
-            ahead.finish()
+        return extracted_ahead(
+            articles,
+            BATCH,
+            self.ingest_workers,
+            self.spacy_model,
+            lambda texts: extract_many(texts, self.nlp),
+            consume,
+        )
 
     def _prepare(
         self, articles: Sequence[Article], extractions: Sequence[Extraction] | None = None

@@ -303,3 +303,15 @@ def test_ingest_on_several_processes_stores_what_one_process_stores(
     assert sorted(r[1:] for r in _quote_rows(parallel)) == sorted(
         r[1:] for r in _quote_rows(serial)
     )
+
+
+def test_quotes_of_files_on_several_processes_are_the_serial_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import retrieval.engine
+    from retrieval.engine import extract
+
+    monkeypatch.setattr(retrieval.engine, "BATCH", 2)
+    files = sorted(str(p) for p in (SEEDS.parent / "tests" / "qa" / "articles").glob("*.txt"))
+    assert len(files) >= 4
+    assert extract(files, workers=2) == extract(files, workers=1)

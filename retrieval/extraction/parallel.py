@@ -14,8 +14,9 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from typing import Any, Generic, TypeVar
 
 from retrieval.types import Extraction
@@ -112,3 +113,23 @@ class Ahead(Generic[T]):
     def _next(self) -> None:
         key, future = self._queue.popleft()
         self._consume(key, future.result())
+
+
+@contextmanager
+def extracted_ahead(
+    texts: int,
+    batch: int,
+    workers: int | None,
+    model_name: str,
+    here: Callable[[list[str]], list[Extraction]],
+    consume: Consume[T],
+) -> Iterator[Ahead[T]]:
+    """An `Ahead` for `texts` texts pushed `batch` at a time: on worker processes when each
+    of them gets at least a whole batch (starting one costs about a batch's parse), else in
+    this process through `here`. `workers` None = the cores. Consumes what is left on exit."""
+    n = min(workers or default_workers(), texts // batch)
+    pool = ExtractionPool(model_name, n) if n > 1 else None
+    ahead = Ahead(pool, here, consume, depth=n)
+    with pool if pool is not None else nullcontext():
+        yield ahead
+        ahead.finish()

@@ -203,7 +203,8 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
 
     # -- ingest on every core -------------------------------------------------------------
     _say(f"ingest on {workers} workers vs one process, torch vs onnx (fresh process each)...")
-    write_corpus(corpus, work / "corpus-all")
+    # 3 batches of 16: each of 2 workers gets at least one (fewer would run on one process)
+    write_corpus(corpus[: 3 * 16], work / "corpus-all")
     sections.append(_parallel_section(run_parallel(work / "corpus-all", work, workers), summary))
     _say(sections[-1])
 

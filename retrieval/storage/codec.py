@@ -1,13 +1,14 @@
 """How a vector is kept as bytes in a store: 8-bit codes with one scale per vector.
 
-A stored vector is one tag byte, `scale` (float32, little-endian) and `dim` signed bytes,
-with `vector ≈ codes * scale` and `scale = max|component| / 127`: 389 bytes for MiniLM's 384
-dimensions instead of 1,536 as float32. On unit vectors the cosine it gives is within about
-1e-4 of the float32 one (a component is off by at most scale/2 ≈ 0.001), which neither the
-re-scoring of the vector index's hits nor the answers' thresholds notice. Stores written
-before schema 3 hold float32 bytes, whose length is a multiple of 4; a coded vector's length
-never is (the tag says when one padding byte follows), so either decodes without knowing the
-model. Stores keep these bytes opaque: only this module makes or reads them.
+A stored vector is one tag byte, the vector's length (float32, little-endian) and `dim`
+signed bytes: the codes, `round(component * 127 / max|component|)`. It decodes to the codes
+scaled back to the stored length, so a unit vector stays a unit vector and only its direction
+carries the rounding: 389 bytes for MiniLM's 384 dimensions instead of 1,536 as float32, and a
+cosine within about 1e-4 of the float32 one (a vector against itself: 0.99995 or more), which
+neither the re-scoring of the vector index's hits nor the answers' thresholds notice. Stores
+written before schema 3 hold float32 bytes, whose length is a multiple of 4; a coded vector's
+length never is (the tag says when one padding byte follows), so either decodes without
+knowing the model. Stores keep these bytes opaque: only this module makes or reads them.
 """
 
 from __future__ import annotations
@@ -25,25 +26,35 @@ def encode(vec: np.ndarray) -> bytes:
 
 
 def _codes(vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(a scale per row, the rows' 8-bit codes)."""
+    """(each row's length, the rows' 8-bit codes)."""
     m = np.asarray(vecs, dtype=np.float32).reshape(len(vecs), -1)
     top = np.max(np.abs(m), axis=1) if m.shape[1] else np.zeros(len(m), dtype=np.float32)
-    scales = np.where(top > 0, top / LEVELS, 1.0).astype(_SCALE)
-    return scales, np.clip(np.rint(m / scales[:, None]), -LEVELS, LEVELS).astype(np.int8)
+    scales = np.where(top > 0, top / LEVELS, 1.0).astype(np.float32)
+    codes = np.clip(np.rint(m / scales[:, None]), -LEVELS, LEVELS).astype(np.int8)
+    return np.linalg.norm(m, axis=1).astype(_SCALE), codes
+
+
+def _scaled(codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Codes (rows) as vectors of the given lengths."""
+    out = codes.astype(np.float32)
+    norms = np.linalg.norm(out, axis=-1, keepdims=True)
+    return out * (
+        np.asarray(lengths, dtype=np.float32).reshape(norms.shape) / np.where(norms > 0, norms, 1.0)
+    )
 
 
 def as_stored(vecs: np.ndarray) -> np.ndarray:
     """The rows as they decode after a round trip through the store (for measuring)."""
-    scales, codes = _codes(vecs)
-    return codes.astype(np.float32) * scales[:, None].astype(np.float32)
+    lengths, codes = _codes(vecs)
+    return _scaled(codes, lengths)
 
 
 def encode_many(vecs: np.ndarray) -> list[bytes]:
     """`encode` of each row of a matrix, in one pass."""
-    scales, codes = _codes(vecs)
+    lengths, codes = _codes(vecs)
     padded = (5 + codes.shape[1]) % 4 == 0
     tag, pad = (_TAG_PADDED, b"\x00") if padded else (_TAG, b"")
-    return [tag + s.tobytes() + c.tobytes() + pad for s, c in zip(scales, codes, strict=True)]
+    return [tag + n.tobytes() + c.tobytes() + pad for n, c in zip(lengths, codes, strict=True)]
 
 
 def is_coded(blob: bytes) -> bool:
@@ -62,6 +73,5 @@ def decode(blob: bytes) -> np.ndarray:
     """The float32 vector behind stored bytes (either format)."""
     if not is_coded(blob):
         return np.frombuffer(blob, dtype=np.float32)
-    scale = np.frombuffer(blob, dtype=_SCALE, count=1, offset=1)[0]
-    codes = np.frombuffer(blob, dtype=np.int8, count=dims(blob), offset=5)
-    return codes.astype(np.float32) * scale
+    length = np.frombuffer(blob, dtype=_SCALE, count=1, offset=1)
+    return _scaled(np.frombuffer(blob, dtype=np.int8, count=dims(blob), offset=5), length)

@@ -53,6 +53,7 @@ from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.marks import scan_quotes
 from retrieval.extraction.pieces import BATCH_CHARS, PIECE_CHARS, merge_pieces, plan_pieces
 from retrieval.extraction.turns import Turn, qa_turns, transcript_turns, unlabelled_answers
+from retrieval.extraction.wraps import unwrap
 from retrieval.ingest.cleaning import is_heading
 from retrieval.language.people import words
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
@@ -134,9 +135,15 @@ def extract_many(
     """`extract` over many texts, parsed in batches; a text longer than `piece_chars` is
     parsed in pieces (extraction.pieces), so time and memory grow linearly with its length."""
     plans = [plan_pieces(text, piece_chars) for text in texts]
-    parts = [text[p.lead : p.tail] for text, plan in zip(texts, plans, strict=True) for p in plan]
+    read = [unwrap(text) for text in texts]  # same length: offsets hold in both
+    parts = [text[p.lead : p.tail] for text, plan in zip(read, plans, strict=True) for p in plan]
     found = iter([extract_doc(doc) for doc in _parse(parts, nlp, batch_size)])
-    return [merge_pieces(plan, [next(found) for _ in plan]) for plan in plans]
+    out = [merge_pieces(plan, [next(found) for _ in plan]) for plan in plans]
+    for text, parsed, ex in zip(texts, read, out, strict=True):
+        if parsed is not text:
+            for q in ex.quotes:
+                q.text = text[q.start : q.end]  # verbatim: the line breaks as written
+    return out
 
 
 def _parse(parts: list[str], nlp: Language, batch_size: int) -> Iterator[Doc]:

@@ -475,6 +475,16 @@ class _Extractor:
             for a, b in self.done.turns
         )
 
+    def _pronoun_in_turn(self, cue: Token) -> bool:
+        """'HOST: And he said the deal was off.' A pronoun in a speaker's turn points into
+        the conversation, which the article's discourse of subjects and sentences does not
+        model; the turn already holds the words with its speaker, so a report whose speaker
+        would be a guess is left inside it."""
+        if not any(a <= cue.idx < b for a, b in self.done.turns):
+            return False
+        subj = cue_subject(cue)
+        return subj is not None and subj.tag_ == "PRP"
+
     def _cue_of(self, q: Quote) -> Token | None:
         i = self.cue_of_group.get(q.group) if q.group is not None else None
         return self.doc[i] if i is not None else None
@@ -676,6 +686,8 @@ class _Extractor:
                 continue
             inner = f.spans_within(s, e)
             kind: QuoteKind = "mixed" if inner else "indirect"
+            if self._pronoun_in_turn(t):
+                continue
             spk = self._speaker(t)
             if spk.name is None and spk.mention is None and t.lower_ != "according":
                 continue

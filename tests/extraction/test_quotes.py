@@ -318,6 +318,21 @@ def test_transcript_labels_with_titles_and_roles_run_over_paragraphs(nlp) -> Non
     assert find(ex, "Thank you for having me.").speaker == "DEXTER VALE"
 
 
+def test_a_pronoun_report_inside_a_turn_stays_the_turn_speakers(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'HOST: And he said ...': who "he" is lies in the conversation, not in the article's
+    sentences; the words stay the host's, with no second speaker guessed for them."""
+    article = (
+        "Host Sam Baxter spoke with Senator Maria Lopez about the harbor budget.\n\n"
+        "BAXTER: The treasurer Ivo Brandt wrote to the board. Tom Haley answered the letter.\n\n"
+        "LOPEZ: Right.\n\n"
+        "BAXTER: And he said the board would find the money by Friday.\n\n"
+        "LOPEZ: We will see about that."
+    )
+    ex = extract(article, nlp)
+    inner = [q for q in ex.quotes if "find the money" in q.text]
+    assert [q.speaker for q in inner] == ["Sam Baxter"], [(q.text, q.speaker) for q in inner]
+
+
 def test_one_capitalised_label_is_no_transcript(nlp) -> None:  # type: ignore[no-untyped-def]
     article = INTRO + "UPDATED: Lopez said on Tuesday that the budget vote would be delayed."
     assert all(q.speaker != "UPDATED" for q in extract(article, nlp).quotes)

@@ -23,6 +23,7 @@ IRREGULAR_PAST: dict[str, tuple[str, ...]] = {
     "hear": ("heard",),
     "swear": ("swore", "sworn"),
     "seek": ("sought",),
+    "read": ("read",),
 }
 # Verbs stressed on a last short syllable double their final consonant: "admitted".
 _DOUBLED = words("admit commit submit omit permit refer prefer regret rebut plan stop")
@@ -113,7 +114,7 @@ NAMING_VERBS = words(
 XCOMP_VERBS = (
     words(
         "promise pledge vow threaten urge refuse decline plan swear demand ask want seek hope "
-        "expect agree intend aim offer encourage implore persuade vote push press tell warn "
+        "claim expect agree intend aim offer encourage implore persuade vote push press tell warn "
         "remind advise instruct order caution challenge convince exhort"
     )
     | MISLEMMAS

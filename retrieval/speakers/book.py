@@ -26,6 +26,7 @@ from retrieval.language.people import (
     TITLES,
     gender_of_first_name,
 )
+from retrieval.language.verbs import SPEECH_VERBS
 from retrieval.speakers.mentions import (
     HEADLINE_VERBS,
     HOW_NOUNS,
@@ -592,18 +593,33 @@ class SpeakerBook:
             obj = c if named else next((g for g in c.children if g.dep_ == "pobj"), None)
             if (named or source) and obj is not None and obj.pos_ == "PROPN":
                 return self.resolve(obj)[0]
-        if not definite:
-            return None
+        if not definite and not (head.i and self.doc[head.i - 1].lower_ in ("the", "this")):
+            return None  # ('"...," the letter read': the parse may hang "the" on the verb)
         noun = head.lemma_.lower()
         for t in reversed(self.doc[max(0, head.i - 200) : head.i]):
             if t.lemma_.lower() != noun or self.in_quote[t.i] >= 0:
                 continue
+            writer = self._clause_author(t)
+            if writer is not None:
+                return writer
             verb = t.head.head if t.dep_ == "pobj" else t.head
             subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
             if verb.pos_ in ("VERB", "AUX") and subjects and subjects[0].i != head.i:
                 idx, _ = self.resolve(subjects[0])
                 return idx
             return None
+        return None
+
+    def _clause_author(self, doc_noun: Token) -> int | None:
+        """'a letter was posted in which the strikers claimed ...': the speaker of a speech
+        verb in a relative clause on the document is its author."""
+        for w in doc_noun.sent:
+            if w.i <= doc_noun.i or w.tag_ != "WDT":
+                continue
+            verb = w.head.head if w.dep_ == "pobj" else w.head
+            subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i != w.i]
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in SPEECH_VERBS and subjects:
+                return self.resolve(subjects[0])[0]
         return None
 
     def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:

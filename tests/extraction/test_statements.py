@@ -213,3 +213,18 @@ def test_another_speaker_set_against_a_statement_is_not_part_of_it(nlp) -> None:
     got = [(q.speaker, q.text) for q in extract(article, nlp).quotes]
     assert ("mayor", "the budget is balanced") in got, got
     assert ("critics", "it hides a deficit") in got, got
+
+
+def test_a_document_that_reads_speaks_for_the_author_its_clause_names(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'a letter was posted in which X claimed to ...' then '"...," the letter read': the
+    parser may take "read" for a noun; the words are the letter's author's, and "claimed to"
+    reports a statement."""
+    article = (
+        "The mill closed on Monday.\n\nLater a letter was posted in which the strikers claimed "
+        'to have shut the mill for good.\n\n"We will not go back until the pay is fair," the '
+        'letter read. "We have waited long enough."'
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert ("to have shut the mill for good", "strikers") in got, got
+    assert ("We will not go back until the pay is fair,", "strikers") in got, got
+    assert ("We have waited long enough.", "strikers") in got, got

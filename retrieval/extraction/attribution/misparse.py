@@ -11,16 +11,28 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from retrieval.language.people import ROLE_KEYS
-from retrieval.language.verbs import PEOPLE_NOUNS, SPEECH_VERBS, TELL_VERBS, XCOMP_VERBS
-from retrieval.speakers.mentions import ORG_HEADS
+from retrieval.language.verbs import (
+    PEOPLE_NOUNS,
+    SPEECH_VERBS,
+    TELL_VERBS,
+    XCOMP_VERBS,
+    inflections,
+)
+from retrieval.speakers.mentions import HOW_NOUNS, ORG_HEADS
 
 SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Past tenses of speech verbs, to the verb: a sentence left without a verb may have its
+# "read" or "wrote" tagged as a noun ('"...," the message read.').
+_PASTS = {form: v for v in SPEECH_VERBS for form in inflections([v], ("ed",))}
+_CLOSING = frozenset({'"', "''", "\u201d", "\u2019", "'"})
 
 
 def misread_verb(t: Token) -> str | None:
     """The speech verb a third-person form tagged as a plural noun really is ("the aide
     maintains", "Lopez claims that"), or None. Only when the parse leaves it the sentence's
     main word, so "his claims", "the charges" stay nouns."""
+    if t.tag_ == "NN" and t.dep_ == "ROOT" and t.i > 0 and t.lower_ in _PASTS:
+        return _PASTS[t.lower_]  # '"...," the letter read.'
     if t.tag_ not in ("NNS", "NNPS", "NNP") or not t.lower_.endswith("s") or t.i == 0:
         return None
     if t.dep_ not in ("ROOT", "attr", "conj", "dep") or any(
@@ -50,6 +62,8 @@ def misread_subject(t: Token) -> Token | None:
         return s  # a name, even one tagged as a common noun
     if s.pos_ == "NOUN" and (lemma in ROLE_KEYS or lemma in ORG_HEADS | PEOPLE_NOUNS):
         return s
+    if s.pos_ == "NOUN" and lemma in HOW_NOUNS and t.tag_ == "NN":
+        return s  # '"...," the letter read': a document speaks for its author
     return None
 
 
@@ -72,9 +86,12 @@ def misread_content(t: Token) -> list[Token]:
     lo = t.i
     while lo > t.sent.start and doc[lo - 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "PART"):
         lo -= 1
-    if lo <= t.sent.start + 2 or doc[lo - 1].text != ",":
+    comma = lo - 1
+    while comma > t.sent.start and doc[comma].text in _CLOSING:
+        comma -= 1  # '"...," the letter read.': the comma inside the closing mark
+    if lo <= t.sent.start + 2 or doc[comma].text != ",":
         return []
-    return [doc[i] for i in range(t.sent.start, lo - 1)]
+    return [doc[i] for i in range(t.sent.start, comma)]
 
 
 def verbless_main(t: Token) -> bool:

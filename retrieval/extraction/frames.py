@@ -234,6 +234,13 @@ class Frame:
             prev = self.doc[prev.i - 1]
         if prev is None or prev.pos_ != "PROPN":
             return None
+        t = prev
+        while t.head.i != t.i and t.dep_ not in ("relcl", "ROOT"):
+            t = t.head
+        if t.dep_ == "relcl" and t.head.pos_ == "PROPN":
+            # 'Added cornerback Al X, who never lifted Y: "..."': the clause's antecedent
+            # speaks, not the last name in it
+            prev = t.head
         head = prev
         while head.dep_ == "compound" and head.head.i > head.i:
             head = head.head

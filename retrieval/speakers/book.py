@@ -851,6 +851,8 @@ class SpeakerBook:
         ):
             idx = self._group(toks, head, "organization")
         elif head.tag_ in ("NNS", "NNPS") or head.lower_ in PLURAL_PRONOUNS:
+            toks = self._defined_group(toks, head)
+            mention = span_text(toks)
             idx = self._group(toks, head, "group")
         elif head.pos_ in ("NOUN", "PROPN"):
             person = head.lower_ in ROLE_KEYS or (head.lower_ in PERSON_NOUNS and head.is_lower)
@@ -860,6 +862,18 @@ class SpeakerBook:
             return None, mention
         self._add_mention(head, idx)
         return idx, mention
+
+    def _defined_group(self, toks: list[Token], head: Token) -> list[Token]:
+        """'Lawyers defending her said': a bare plural is named by the participle that says
+        which ones ("Lawyers defending her", not any "Lawyers")."""
+        if toks[0].i != head.i or head.i + 1 >= len(self.doc):
+            return toks
+        acl = self.doc[head.i + 1]
+        if acl.dep_ != "acl" or acl.head.i != head.i or acl.tag_ not in ("VBG", "VBN"):
+            return toks
+        if acl.right_edge.i - head.i > 4 or any(t.is_punct for t in acl.subtree):
+            return toks
+        return list(self.doc[head.i : acl.right_edge.i + 1])
 
     def _unnamed_person(self, t: Token, noun: Token) -> int | None:
         """A name the tagger took for a place or left untyped, set off after a noun only a

@@ -266,3 +266,45 @@ def test_a_pull_quote_under_a_headline_takes_the_speaker_of_its_echo(nlp) -> Non
         ("We just walked in there and they lifted me up.", "Maria Lopez"),
         ("We just walked in there and they lifted me up,", "Maria Lopez"),
     }, got
+
+
+# Statements that run on past where the parse ends them: (article, statement, speaker).
+RUNS_ON = [
+    (  # the reason given is part of what was said
+        "Judge Ivo Brandt called the release of 40-year-old Dana Kell a decision that he "
+        "weighed for weeks, in part because it was not clear whether the fire was set on "
+        "purpose.",
+        "the release of 40-year-old Dana Kell a decision that he weighed for weeks, in part "
+        "because it was not clear whether the fire was set on purpose",
+        "Ivo Brandt",
+    ),
+    (  # what is put in place of a denied claim, and a group named by its participle
+        "Lawyers defending her maintained that Kell had not set the fire, but rather it "
+        "started when a power line fell.",
+        "Kell had not set the fire, but rather it started when a power line fell",
+        "Lawyers defending her",
+    ),
+    (  # a participle after a portrait goes on describing it
+        "During the trial, prosecutors portrayed Kell as a landlord on the make, collecting "
+        "rents for rooms that had no heat.",
+        "Kell as a landlord on the make, collecting rents for rooms that had no heat",
+        "prosecutors",
+    ),
+    (  # a speech verb beside a relative pronoun reports the clause's predicate
+        "Kell, who prosecutors say collected rents worth over $50,000, did not speak.",
+        "collected rents worth over $50,000",
+        "prosecutors",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "text", "speaker"), RUNS_ON)
+def test_a_statement_runs_on_past_the_parse(nlp, article: str, text: str, speaker: str) -> None:  # type: ignore[no-untyped-def]
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert (text, speaker) in got, got
+
+
+def test_a_participle_that_is_the_speakers_own_deed_is_no_portrait(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = "The chief portrayed the plan as a gamble, urging the board to wait."
+    got = [q.text for q in extract(article, nlp).quotes]
+    assert "the plan as a gamble" in got, got

@@ -179,7 +179,11 @@ def object_content(cue: Token) -> list[Token]:
             lo = objs[0].left_edge.i
             hi = complements_end(cue, comps)
             hi = gerund_conjunct(cue, objs[0], hi)
-            return [doc[i] for i in range(lo, before_aside(doc, lo, hi, cue) + 1)]
+            hi = before_aside(doc, lo, hi, cue)
+            hi = _reason_end(cue, hi)
+            if any(c.dep_ == "prep" and c.lower_ == "as" for c in after):
+                hi = _portrait_end(cue, hi)
+            return [doc[i] for i in range(lo, hi + 1)]
     for prep in after:
         verbs = PREP_CONTENT.get(prep.lower_, frozenset())
         if prep.dep_ != "prep" or (verbs is not None and lemma not in verbs):
@@ -200,6 +204,66 @@ def object_content(cue: Token) -> list[Token]:
                 hi -= 1  # "talked about the budget and": a conjunction left dangling
             return [doc[i] for i in range(lo, hi + 1)]
     return []
+
+
+# Words that may stand between a statement and the reason it gives: "..., in part because".
+_REASON_LEADS = words(", in part partly largely mainly mostly only simply")
+
+
+def _reason_end(cue: Token, hi: int) -> int:
+    """'called the ruling a decision he weighed for weeks, in part because it was not clear
+    whether ...': the reason given is part of what was said (not a 'when' or an 'after',
+    which tell the occasion)."""
+    for c in cue.children:
+        if c.dep_ != "advcl" or c.left_edge.i <= hi:
+            continue
+        marks = [m for m in c.children if m.dep_ == "mark" and m.lower_ == "because"]
+        gap = cue.doc[hi + 1 : c.left_edge.i]
+        if marks and gap and all(t.lower_ in _REASON_LEADS for t in gap):
+            return c.right_edge.i
+    return hi
+
+
+def _portrait_end(cue: Token, hi: int) -> int:
+    """'portrayed the mayor as a man on the take, granting favors for bribes': a participle
+    after the portrait, with no subject of its own and no speech verb, goes on describing
+    it."""
+    doc = cue.doc
+    for c in cue.children:
+        if (
+            c.dep_ == "advcl"
+            and c.tag_ == "VBG"
+            and c.left_edge.i == hi + 2
+            and doc[hi + 1].text == ","
+            and c.lemma_.lower() not in ANY_CUE
+            and not any(g.dep_ in ("nsubj", "nsubjpass", "mark") for g in c.children)
+        ):
+            return c.right_edge.i
+    return hi
+
+
+def _relative_report(cue: Token) -> list[Token]:
+    """'the mayor, who prosecutors say took bribes, ...': a speech verb inside a relative
+    clause, beside the relative pronoun, reports the clause's predicate."""
+    subjects = [c for c in cue.children if c.dep_ == "nsubj"]
+    if len(subjects) < 2 or subjects[0].tag_ not in ("WP", "WDT"):
+        return []
+    return [c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.i][:1]
+
+
+def _correction_end(cue: Token, comp: Token, hi: int) -> int:
+    """'maintained that she had not set the fire, but rather it started when ...': what the
+    speaker puts in place of what they deny goes on with the statement."""
+    negated = any(t.dep_ == "neg" for t in cue.doc[comp.left_edge.i : hi + 1])
+    for c in cue.children:
+        if (
+            negated
+            and c.dep_ == "conj"
+            and c.i > hi
+            and any(a.dep_ == "advmod" and a.lower_ in ("rather", "instead") for a in c.children)
+        ):
+            return c.right_edge.i
+    return hi
 
 
 def _request(c: Token, prep: Token) -> bool:
@@ -243,6 +307,8 @@ def content_tokens(cue: Token) -> list[Token]:
         ]
     if not comps:
         comps = statement_clause(cue)
+    if not comps:
+        comps = _relative_report(cue)
     if not comps and lemma in XCOMP_VERBS:
         comps = [c for c in cue.children if c.dep_ == "xcomp"]
     if not comps and lemma in SPEECH_VERBS:
@@ -260,6 +326,7 @@ def content_tokens(cue: Token) -> list[Token]:
         hi = before_semicolon(comps[0], hi)
         hi = before_writer_contrast(comps[0], cue, hi)
         hi = before_background(comps[0], hi)
+        hi = _correction_end(cue, comps[0], hi)
         lo = _addressee_start(cue, comps[0], lo)
         lo = _joined_front(cue, comps[0], lo)
         front = fronted(cue, lo)

@@ -55,6 +55,8 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
     if cue.tag_ == "VBN" and verbless_main(cue):
         return cue.sent.root
     subjects = [c for c in cue.children if c.dep_ == "nsubj"]
+    if len(subjects) > 1 and subjects[0].tag_ in ("WP", "WDT"):
+        return subjects[1]  # "the mayor, who prosecutors say took bribes": prosecutors
     if len(subjects) > 1 and subjects[-1].ent_type_ == "PERSON" and subjects[-1].i < cue.i:
         # '"...," Harbor running back Mal X said': the parser may split the subject in
         # two; the person's name right before the verb is who speaks

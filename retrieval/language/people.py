@@ -175,7 +175,7 @@ ROLE_KEYS: dict[str, str] = {
         governor president spokeswoman spokesman spokesperson secretary mayor candidate
         nominee ambassador chairman chairwoman chair director judge leader speaker aide
         adviser advisor manager attorney lawyer general official councilman councilwoman
-        councilmember envoy
+        councilmember envoy minister chancellor
         """
     )
 }

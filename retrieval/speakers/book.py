@@ -49,8 +49,9 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 PLURAL_PRONOUNS = frozenset({"they", "we"})
 
 
-# "his plan", "her claim": a possessive pronoun refers back like its subject form.
-_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they"}
+# "his plan", "her claim": a possessive pronoun refers back like its subject form, and so
+# does an object one ("quoted him as saying").
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "him": "he", "them": "they"}
 
 
 _COURTESY = frozenset({"mr", "mrs", "ms", "miss"})
@@ -476,7 +477,7 @@ class SpeakerBook:
             toks = toks[:cut]
             while toks and toks[0].pos_ in ("AUX", "VERB"):
                 toks = toks[1:]
-        return [t for t in toks if not t.is_punct or t.text == "."]
+        return [t for t in toks if (not t.is_punct or t.text == ".") and not t.is_space]
 
     def _link_mention(self, span: Span, name: list[Token], idx: int) -> None:
         e = self.entities[idx]

@@ -308,3 +308,34 @@ def test_a_participle_that_is_the_speakers_own_deed_is_no_portrait(nlp) -> None:
     article = "The chief portrayed the plan as a gamble, urging the board to wait."
     got = [q.text for q in extract(article, nlp).quotes]
     assert "the plan as a gamble" in got, got
+
+
+def test_the_minister_is_the_minister_named_before(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'the minister' finds the person the text called a minister, even when a photo
+    caption wrote the name with a double space after it."""
+    article = (
+        "Foreign Minister Ana Ruiz  Photo/Staff\n\n"
+        "Foreign Minister Ana Ruiz said on Monday that the talks had failed. "
+        'The minister stressed that "no border will stay closed forever."'
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert ("no border will stay closed forever.", "Ana Ruiz") in got, got
+
+
+def test_quoted_as_saying_is_the_one_quoted(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Mayor Ivo Brandt spoke on Monday.\n\n"
+        '"The fees are a failure," the Harbor Gazette quotes him as saying.'
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert got == [("The fees are a failure,", "Ivo Brandt")], got
+
+
+def test_a_name_followed_by_a_double_space_is_one_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A caption's double space may end up inside the tagger's name; it is no part of it."""
+    article = (
+        "Harbor Mayor Ana Maria Ruiz  AP Photo/Ivo Brandt\nHarbor Mayor Ana Maria Ruiz\n\n"
+        "Mayor Ana Maria Ruiz said on Monday that the talks had failed."
+    )
+    names = [s.name for s in extract(article, nlp).speakers]
+    assert names.count("Maria Ruiz") == 1, names

@@ -20,6 +20,8 @@ from retrieval.speakers.mentions import HOW_NOUNS
 DUMMY_SUBJECTS = words("it there this that what which")
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
 MEANS_PREPS = words("by of about after before while without upon in")
+# Verbs whose object speaks through "as saying": "quoted him as saying", "cited her as".
+QUOTING = words("quote cite")
 
 
 def _person_in_subject(subj: Token, cue: Token) -> Token | None:
@@ -92,6 +94,10 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
         if cue.dep_ == "acl" and cue.head.head.i != cue.head.i:
             return cue_subject(cue.head.head, depth + 1)
         verb = cue.head.head
+        if cue.dep_ == "pcomp" and cue.head.lower_ == "as" and verb.lemma_.lower() in QUOTING:
+            # "the Gazette quoted him as saying": the one quoted speaks
+            objs = [c for c in verb.children if c.dep_ == "dobj"]
+            return objs[0] if objs else None
         if verb.dep_ in ("advmod", "acomp") and verb.pos_ in ("ADV", "ADJ"):
             verb = verb.head  # "stopped short of calling"
         if (

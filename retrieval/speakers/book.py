@@ -142,6 +142,17 @@ def _name_word(t: Token) -> bool:
     )
 
 
+def _without_place(toks: list[Token], head: Token) -> list[Token]:
+    """'Nurses at Hazel Hospital in Port Ellis, Ore.': where the group is is no part of its
+    name (a later "the nurses" is the same group); 'residents of Port Ellis' keeps its "of"."""
+    for i, t in enumerate(toks):
+        if i > 1 and t.lower_ == "in" and t.dep_ == "prep" and head.i < t.i:
+            objs = [c for c in t.children if c.dep_ == "pobj"]
+            if objs and objs[0].ent_type_ in ("GPE", "LOC") and toks[-1].i <= t.right_edge.i:
+                return toks[:i]
+    return toks
+
+
 class SpeakerBook:
     """Every person, organisation and group an article names, with rules to resolve mentions."""
 
@@ -648,6 +659,7 @@ class SpeakerBook:
     def _group(self, toks: list[Token], head: Token, kind: SpeakerKind) -> int:
         while len(toks) > 1 and toks[0].pos_ == "CCONJ":
             toks = toks[1:]  # "And Ostrander"
+        toks = _without_place(toks, head)
         name = span_text(without_det(toks)) or head.text
         noun = head.lemma_.lower()
         # "the campaign" may be one named before; "the Lopez campaign" names its own

@@ -628,3 +628,16 @@ def test_a_person_the_subject_speaks_for_does_not_speak(nlp) -> None:  # type: i
     )
     subj = cue_subject(doc[5])
     assert subj is not None and subj.text == "spokeswoman"
+
+
+def test_a_group_is_named_without_where_it_is() -> None:
+    """'Nurses at X Hospital in Port Ellis, Ore.' and a later 'the nurses' are one group,
+    named without the town."""
+    from retrieval.extraction.extractor import extract, load_nlp
+
+    article = (
+        "Registered nurses at Lakeview Memorial Hospital in Port Ellis, Ore., said they will "
+        "strike on Friday. The nurses said the wards are short of staff."
+    )
+    got = {q.speaker for q in extract(article, load_nlp()).quotes}
+    assert got == {"Registered nurses at Lakeview Memorial Hospital"}, got

@@ -108,6 +108,19 @@ def _opens_sentence(doc: Doc, t: Token) -> bool:
     )
 
 
+# What a reported "statement" may be that says nothing: a refusal to comment ("declined to
+# comment as he left"), a web address, a headline in capitals ("HUGE DISCOUNTS TODAY").
+_NO_COMMENT = re.compile(r"(?i)to (?:comment|be interviewed|speak to reporters)\b")
+_ADDRESS = re.compile(r"\S*(?:https?://|www\.)\S*")
+
+
+def _says_nothing(text: str) -> bool:
+    """A reported statement with nothing said in it."""
+    if _NO_COMMENT.match(text) or _ADDRESS.fullmatch(text.strip()):
+        return True
+    return len(text.split()) > 1 and not any(c.islower() for c in text)
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
@@ -282,7 +295,7 @@ class _Extractor:
                 start += 1
             if self.text[end - 1 : end] == ")" and "(" not in self.text[start:end]:
                 end -= 1
-        if end - start < 2:
+        if end - start < 2 or (kind != "direct" and _says_nothing(self.text[start:end])):
             return None
         cs, ce = self.f.context(start, end, cue)
         cue_text = None

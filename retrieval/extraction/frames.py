@@ -27,7 +27,7 @@ _LABEL_LINE = re.compile(
 )
 NOT_LABELS = words(
     "update note editor related image photo source read watch listen correction video "
-    "clarification disclosure caption credit advertisement"
+    "clarification disclosure caption credit advertisement transcript"
 )
 _DASH_SIGN = re.compile(r"[ \t\xa0]*\n?[ \t\xa0]*[\u2015\u2014\u2013]+[ \t\xa0]*(?=[A-Z])")
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis", "csubj"})
@@ -288,8 +288,8 @@ class Frame:
             words_ = label.split()
             if len(words_) > 4 or not all(w[:1].isupper() for w in words_):
                 continue
-            if words_[0].lower().rstrip("\u2019's") in NOT_LABELS:
-                continue
+            if any(w.lower().rstrip("\u2019's") in NOT_LABELS for w in words_):
+                continue  # "Full Transcript: ...", "Watch the video: ..."
             toks = self._tokens_between(m.start(1), m.start(1) + len(label))
             if not toks:
                 continue

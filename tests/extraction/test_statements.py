@@ -350,3 +350,18 @@ def test_a_statement_relayed_by_an_outlet_according_to_a_source_is_one(nlp) -> N
     )
     got = [(q.text, q.speaker) for q in extract(article, nlp).quotes if "twice" in q.text]
     assert len(got) == 1 and got[0][1] == "person familiar with the talks", got
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        "The mayor declined to comment as she left the courthouse on Friday.",
+        "The board met on Monday.\n___\nOnline:\nHarbor Medical Journal: http://www.harbor.example.org/\n",
+        "HARBOR BOARD OFFERS HUGE DISCOUNTS FOR EVERY PARENT\n\nThe board met on Monday.",
+        "Full Transcript: Ana Ruiz and Tom Haley\n\nThe two met on Monday.",
+    ],
+)
+def test_what_says_nothing_is_no_statement(nlp, article: str) -> None:  # type: ignore[no-untyped-def]
+    """A refusal to comment, a web address, a headline in capitals or a furniture label
+    ('Full Transcript: ...') is nothing anyone said."""
+    assert extract(article, nlp).quotes == [], [q.text for q in extract(article, nlp).quotes]

@@ -365,3 +365,14 @@ def test_what_says_nothing_is_no_statement(nlp, article: str) -> None:  # type: 
     """A refusal to comment, a web address, a headline in capitals or a furniture label
     ('Full Transcript: ...') is nothing anyone said."""
     assert extract(article, nlp).quotes == [], [q.text for q in extract(article, nlp).quotes]
+
+
+def test_a_passive_hung_on_the_speech_verb_goes_on_with_the_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'X said they came in peace, but were met with police': the parse hangs the passive on
+    "said"; it is more of what they said."""
+    article = (
+        "Organizers said they came to protest peacefully, but were met with armed police. "
+        "The march was called off."
+    )
+    got = [q.text for q in extract(article, nlp).quotes]
+    assert got == ["they came to protest peacefully, but were met with armed police"], got

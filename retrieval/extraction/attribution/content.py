@@ -266,6 +266,26 @@ def _correction_end(cue: Token, comp: Token, hi: int) -> int:
     return hi
 
 
+def _passive_goes_on(cue: Token, comp: Token, hi: int) -> int:
+    """'Organizers said they came in peace, but were met with police': the parser hangs a
+    passive without a subject on the speech verb; with the reported clause's own subject a
+    pronoun in the past ("they came"), it goes on with what they said (a deed of the
+    speaker's own would be active: "said X and left")."""
+    subj = [c for c in comp.children if c.dep_ == "nsubj"]
+    if not subj or subj[0].lower_ not in ("he", "she", "they", "we") or comp.tag_ != "VBD":
+        return hi
+    for c in cue.children:
+        if (
+            c.dep_ == "conj"
+            and c.i > hi
+            and c.tag_ == "VBN"
+            and any(a.dep_ == "auxpass" and a.lower_ in ("was", "were") for a in c.children)
+            and not any(a.dep_ in ("nsubj", "nsubjpass") for a in c.children)
+        ):
+            return c.right_edge.i
+    return hi
+
+
 def _request(c: Token, prep: Token) -> bool:
     """What a request asks of its addressee: "called on the mayor to resign" (the parser
     may take the infinitive for a purpose clause after "on"/"for" a person)."""
@@ -327,6 +347,7 @@ def content_tokens(cue: Token) -> list[Token]:
         hi = before_writer_contrast(comps[0], cue, hi)
         hi = before_background(comps[0], hi)
         hi = _correction_end(cue, comps[0], hi)
+        hi = _passive_goes_on(cue, comps[0], hi)
         lo = _addressee_start(cue, comps[0], lo)
         lo = _joined_front(cue, comps[0], lo)
         front = fronted(cue, lo)

@@ -929,7 +929,25 @@ class SpeakerBook:
         if len(named) == 1:
             return named[0]
         known = self.surname(toks[0].text)
+        if known is None:
+            known = self._named_anywhere(low)
         return known if known is not None else self._single_name(toks[0].text, toks[0].i)
+
+    def _named_anywhere(self, low: str) -> int | None:
+        """'MACCALLUM:' in the transcript of '"The Story with Martha MacCallum"': a label's
+        surname may be spelled out in full only inside a show's title (a given name and the
+        surname, whatever the tagger made of them)."""
+        found = [
+            [self.doc[t.i - 1], t]
+            for t in self.doc
+            if t.lower_ == low
+            and not t.is_upper
+            and t.i > 0
+            and gender_of_first_name(self.doc[t.i - 1].text) is not None
+        ]
+        if len({(a.text, b.text) for a, b in found}) != 1:
+            return None
+        return self._person_for(found[0], found[0][0].i)
 
     def interviewee(self, before: int, asking: set[str | None]) -> int | None:
         """The person an interview is with: the one the text names most before the first

@@ -333,6 +333,16 @@ def test_a_pronoun_report_inside_a_turn_stays_the_turn_speakers(nlp) -> None:  #
     assert [q.speaker for q in inner] == ["Sam Baxter"], [(q.text, q.speaker) for q in inner]
 
 
+def test_a_label_takes_the_full_name_a_show_title_gives(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        'Harbor TV "The Story with Sam Baxter" - Transcript: Interview with Sen. Maria Lopez\n\n'
+        "BAXTER: Will you run again next year?\n\n"
+        "LOPEZ: I have not decided yet."
+    )
+    ex = extract(article, nlp)
+    assert find(ex, "Will you run again next year?").speaker == "Sam Baxter"
+
+
 def test_one_capitalised_label_is_no_transcript(nlp) -> None:  # type: ignore[no-untyped-def]
     article = INTRO + "UPDATED: Lopez said on Tuesday that the budget vote would be delayed."
     assert all(q.speaker != "UPDATED" for q in extract(article, nlp).quotes)

@@ -53,7 +53,13 @@ from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.glued import COMPONENT as GLUED
 from retrieval.extraction.marks import scan_quotes
 from retrieval.extraction.pieces import BATCH_CHARS, PIECE_CHARS, merge_pieces, plan_pieces
-from retrieval.extraction.turns import Turn, qa_turns, transcript_turns, unlabelled_answers
+from retrieval.extraction.turns import (
+    Turn,
+    qa_turns,
+    signed_posts,
+    transcript_turns,
+    unlabelled_answers,
+)
 from retrieval.extraction.wraps import unwrap
 from retrieval.ingest.cleaning import is_heading
 from retrieval.language.people import words
@@ -567,7 +573,7 @@ class _Extractor:
         """Statements under a speaker label: transcripts, interviews and "Name: claim"
         headlines."""
         turns = self.turns
-        for turn in turns:
+        for turn in [*turns, *signed_posts(self.text)]:
             name = self._label_tokens(turn)
             if name:
                 self._turn(turn.start, turn.end, self.book.labelled(name), turn.name or "")

@@ -120,3 +120,28 @@ def unlabelled_answers(text: str, questions: list[tuple[int, int]]) -> list[Turn
         if run:
             out.append(Turn(None, run[0], run[0], run[1]))
     return out
+
+
+# An embedded post signed on the line after it: "— Ana Ruiz (@anaruiz) May 3, 2024".
+_SIGNATURE = re.compile(
+    r"(?m)^[ \t]*[\u2014\u2013-]+[ \t]*([A-Z][^\n(@]{1,60}?)[ \t]*\(@\w+\)[^\n]*$"
+)
+# A post's trailing link to its picture or to itself is no part of what was said.
+_POST_LINK = re.compile(r"\s*(?:pic\.twitter\.com/|https?://t\.co/)\S*\s*$")
+
+
+def signed_posts(text: str) -> list[Turn]:
+    """Posts embedded in a page, each signed with its author's name and handle on the line
+    after it: the line before the signature is the author's, without its trailing link."""
+    out = []
+    for m in _SIGNATURE.finditer(text):
+        end = text.rfind("\n", 0, m.start())
+        while end > 0 and text[end - 1] in " \t\n":
+            end -= 1
+        start = text.rfind("\n", 0, end) + 1
+        link = _POST_LINK.search(text, start, end)
+        if link is not None:
+            end = link.start()
+        if end - start > 1:
+            out.append(Turn(m.group(1).strip(), m.start(1), start, end))
+    return out

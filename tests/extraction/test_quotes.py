@@ -870,3 +870,14 @@ def test_a_quote_after_a_colon_belongs_to_the_clause_subject(  # type: ignore[no
 def test_a_colon_after_an_empty_subject_names_nobody(nlp) -> None:  # type: ignore[no-untyped-def]
     ex = extract(INTRO + 'There is one problem: "We are not moving the plant."', nlp)
     assert all(q.speaker is None for q in ex.quotes), ex.quotes
+
+
+def test_an_embedded_post_signed_on_the_next_line_is_its_authors(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "The chief executive of Harbor Mobile, Ana Ruiz, posted a photo on Monday.\n"
+        "These are the phones I am using #today and I love them :) pic.twitter.com/AbC123\n"
+        "\u2014 Ana Ruiz (@AnaRuiz) October 21, 2013\n"
+        "The post was removed an hour later.\n"
+    )
+    q = find(extract(article, nlp), "These are the phones I am using #today and I love them :)")
+    assert (q.speaker, q.kind) == ("Ana Ruiz", "direct")

@@ -379,23 +379,38 @@ class _Extractor:
         just walked in."' alone in its paragraph) is attributed where the story quotes the
         same words again with its own cue; the headline's subject is a guess."""
         own = [q for q in self.quotes if q.kind == "direct" and q.speaker and self._cued_here(q)]
+
+        def echo(text: str) -> Attributed | None:
+            words = _words(text)
+            same = [o for o in own if o.text != text and _contains(_words(o.text), words)]
+            if len(words) < 4 or not same or len({o.speaker for o in same}) > 1:
+                return None
+            return Attributed.of(same[0])
+
         for q in self.quotes:
-            if q.kind != "direct" or not self._cued_by_headline(q):
+            if q.kind == "direct" and self._cued_by_headline(q) and (spk := echo(q.text)):
+                q.speaker, q.speaker_mention, q.speaker_kind = spk
+        for k in self.done.pending:  # a pull quote with no cue at all
+            span = self.f.spans[k]
+            if k in self.done.direct_spans or any(
+                q.start < span.end and span.open_at < q.end for q in self.quotes
+            ):
                 continue
-            words = _words(q.text)
-            if len(words) < 4:
-                continue
-            same = [o for o in own if o is not q and _contains(_words(o.text), words)]
-            if same and len({o.speaker for o in same}) == 1:
-                q.speaker, q.speaker_mention, q.speaker_kind = Attributed.of(same[0])
+            spk = echo(self.text[span.inner_start : span.inner_end])
+            if spk is not None and self._add(
+                span.inner_start, span.inner_end, "direct", None, spk, self._group(None)
+            ):
+                self.done.direct_spans.add(k)
+
+    def _on_heading(self, t: Token) -> bool:
+        """Token t stands in a headline or a subhead (a short line not ending a sentence)."""
+        line_start = self.text.rfind("\n", 0, t.idx) + 1
+        line_end = self.text.find("\n", t.idx)
+        return is_heading(self.text[line_start : line_end if line_end >= 0 else None])
 
     def _cued_by_headline(self, q: Quote) -> bool:
         cue = self.cue_token.get(id(q)) or self._cue_of(q)
-        if cue is None or self._cued_here(q):
-            return False
-        line_start = self.text.rfind("\n", 0, cue.idx) + 1
-        line_end = self.text.find("\n", cue.idx)
-        return is_heading(self.text[line_start : line_end if line_end >= 0 else None])
+        return cue is not None and not self._cued_here(q) and self._on_heading(cue)
 
     def _cued_here(self, q: Quote) -> bool:
         """The quote's own cue stands in its paragraph (not in a headline above it, nor
@@ -774,6 +789,8 @@ class _Extractor:
                 continue
             if by_object and f.is_name(s, e):
                 continue  # "praised Vladimir Putin": a stance toward someone, not a statement
+            if by_object and not inner and self._on_heading(t):
+                continue  # "Minister hails trips to Africa": a headline names a topic
             q = self._add(s, e, kind, t, spk, self._introduced_group(s, e, spk, t))
             if q is not None:
                 self.done.covered.append((q.start, q.end))

@@ -376,3 +376,23 @@ def test_a_passive_hung_on_the_speech_verb_goes_on_with_the_statement(nlp) -> No
     )
     got = [q.text for q in extract(article, nlp).quotes]
     assert got == ["they came to protest peacefully, but were met with armed police"], got
+
+
+def test_a_headline_object_names_a_topic_not_a_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Foreign Minister Ana Ruiz hails trips to the islands\n\n"
+        "Foreign Minister Ana Ruiz said on Monday that the trips had gone well."
+    )
+    got = [q.text for q in extract(article, nlp).quotes]
+    assert got == ["the trips had gone well"], got
+
+
+def test_a_pull_quote_with_no_cue_takes_the_speaker_of_its_echo(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "A night to remember at the harbor stadium\n\n"
+        '"We just walked in there and they lifted me up."\n\n'
+        "Senator Maria Lopez watched the Rams win at home for the first time in six years.\n\n"
+        '"We just walked in there and they lifted me up," Lopez said after the game.'
+    )
+    got = {(q.text, q.speaker) for q in extract(article, nlp).quotes if q.kind == "direct"}
+    assert ("We just walked in there and they lifted me up.", "Maria Lopez") in got, got

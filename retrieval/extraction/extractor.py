@@ -444,15 +444,20 @@ class _Extractor:
 
         def relayed(q: Quote, cue: Token) -> bool:
             # 'The paper said X, according to a person familiar with it': X is the person's
-            # statement, which the paper relays; not a second statement by the paper
-            return cue.lower_ != "according" and any(
-                o is not q
-                and oc.lower_ == "according"
-                and o.start <= cue.idx
-                and o.start <= q.start
-                and q.end <= o.end < oc.idx
-                and o.speaker is not None
-                for o, oc in reported
+            # statement, which the paper relays; not a second statement by the paper (a person
+            # who said X 'according to aides' did say it: both stay)
+            return (
+                cue.lower_ != "according"
+                and q.speaker_kind != "person"
+                and any(
+                    o is not q
+                    and oc.lower_ == "according"
+                    and o.start <= cue.idx
+                    and o.start <= q.start
+                    and q.end <= o.end < oc.idx
+                    and o.speaker is not None
+                    for o, oc in reported
+                )
             )
 
         drop = [q for q, c in reported if restates(q, c) or relayed(q, c)]

@@ -443,7 +443,7 @@ class _Extractor:
             )
 
         def relayed(q: Quote, cue: Token) -> bool:
-            # 'The paper said X, according to a person familiar with it': X is the person's
+            # 'The paper said X, according to two people briefed on it': X is their
             # statement, which the paper relays; not a second statement by the paper (a person
             # who said X 'according to aides' did say it: both stay)
             return (

@@ -246,10 +246,10 @@ def test_a_name_described_by_who_is_a_person_for_a_later_pronoun(nlp) -> None:  
     says it is a person, so a later "he added" is theirs."""
     article = (
         'The Rams won on Friday.\n\n"We ran the ball well," said Brandt, who also had three '
-        'catches. "When I saw the hole, I hit it," he added.\n'
+        'catches. "When the gap opened, I ran through it," he added.\n'
     )
     got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
-    assert ("When I saw the hole, I hit it,", "Brandt") in got, got
+    assert ("When the gap opened, I ran through it,", "Brandt") in got, got
 
 
 def test_a_pull_quote_under_a_headline_takes_the_speaker_of_its_echo(nlp) -> None:  # type: ignore[no-untyped-def]
@@ -258,7 +258,7 @@ def test_a_pull_quote_under_a_headline_takes_the_speaker_of_its_echo(nlp) -> Non
     article = (
         "Players and their coach describe the locker room party\n\n"
         '"We just walked in there and they lifted me up."\n\n'
-        "Senator Maria Lopez watched the Rams win at home for the first time in six years.\n\n"
+        "Senator Maria Lopez watched the Rams beat a ranked rival at the harbor stadium.\n\n"
         '"We just walked in there and they lifted me up," Lopez said after the game.'
     )
     got = {(q.text, q.speaker) for q in extract(article, nlp).quotes if q.kind == "direct"}
@@ -271,11 +271,10 @@ def test_a_pull_quote_under_a_headline_takes_the_speaker_of_its_echo(nlp) -> Non
 # Statements that run on past where the parse ends them: (article, statement, speaker).
 RUNS_ON = [
     (  # the reason given is part of what was said
-        "Judge Ivo Brandt called the release of 40-year-old Dana Kell a decision that he "
-        "weighed for weeks, in part because it was not clear whether the fire was set on "
-        "purpose.",
-        "the release of 40-year-old Dana Kell a decision that he weighed for weeks, in part "
-        "because it was not clear whether the fire was set on purpose",
+        "Judge Ivo Brandt called the parole of Dana Kell a hard choice that took him a month, "
+        "in part because nobody could say if the blaze had been deliberate.",
+        "the parole of Dana Kell a hard choice that took him a month, in part because nobody "
+        "could say if the blaze had been deliberate",
         "Ivo Brandt",
     ),
     (  # what is put in place of a denied claim, and a group named by its participle
@@ -342,14 +341,14 @@ def test_a_name_followed_by_a_double_space_is_one_person(nlp) -> None:  # type: 
 
 
 def test_a_statement_relayed_by_an_outlet_according_to_a_source_is_one(nlp) -> None:  # type: ignore[no-untyped-def]
-    """'The paper also said X, according to a person familiar with the talks': one statement,
+    """'The paper also said X, according to two people briefed on it': one statement,
     the source's, not a second one by the paper over the same words."""
     article = (
         "The Harbor Gazette reported the talks on Monday. The paper also said the mayor had met "
-        "the developer twice, according to a person familiar with the talks."
+        "the developer twice, according to two people briefed on the talks."
     )
     got = [(q.text, q.speaker) for q in extract(article, nlp).quotes if "twice" in q.text]
-    assert len(got) == 1 and got[0][1] == "person familiar with the talks", got
+    assert len(got) == 1 and got[0][1] == "two people", got
 
 
 @pytest.mark.parametrize(
@@ -368,14 +367,14 @@ def test_what_says_nothing_is_no_statement(nlp, article: str) -> None:  # type: 
 
 
 def test_a_passive_hung_on_the_speech_verb_goes_on_with_the_statement(nlp) -> None:  # type: ignore[no-untyped-def]
-    """'X said they came in peace, but were met with police': the parse hangs the passive on
+    """'X said they came in peace, but were met by police': the parse hangs the passive on
     "said"; it is more of what they said."""
     article = (
-        "Organizers said they came to protest peacefully, but were met with armed police. "
+        "Marchers said they arrived to rally quietly, but were blocked by mounted officers. "
         "The march was called off."
     )
     got = [q.text for q in extract(article, nlp).quotes]
-    assert got == ["they came to protest peacefully, but were met with armed police"], got
+    assert got == ["they arrived to rally quietly, but were blocked by mounted officers"], got
 
 
 def test_a_headline_object_names_a_topic_not_a_statement(nlp) -> None:  # type: ignore[no-untyped-def]
@@ -391,7 +390,7 @@ def test_a_pull_quote_with_no_cue_takes_the_speaker_of_its_echo(nlp) -> None:  #
     article = (
         "A night to remember at the harbor stadium\n\n"
         '"We just walked in there and they lifted me up."\n\n'
-        "Senator Maria Lopez watched the Rams win at home for the first time in six years.\n\n"
+        "Senator Maria Lopez watched the Rams beat a ranked rival at the harbor stadium.\n\n"
         '"We just walked in there and they lifted me up," Lopez said after the game.'
     )
     got = {(q.text, q.speaker) for q in extract(article, nlp).quotes if q.kind == "direct"}

@@ -211,8 +211,8 @@ _REASON_LEADS = words(", in part partly largely mainly mostly only simply")
 
 
 def _reason_end(cue: Token, hi: int) -> int:
-    """'called the ruling a decision he weighed for weeks, in part because it was not clear
-    whether ...': the reason given is part of what was said (not a 'when' or an 'after',
+    """'called the ruling a hard call, in part because nobody could say if the blaze was
+    deliberate': the reason given is part of what was said (not a 'when' or an 'after',
     which tell the occasion)."""
     for c in cue.children:
         if c.dep_ != "advcl" or c.left_edge.i <= hi:

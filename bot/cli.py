@@ -169,6 +169,7 @@ def engine_from_settings(
         fetch_max_bytes=settings.fetch_max_bytes,
         today=settings.today,
         database_url=settings.database_url or None,
+        vector_uri=settings.vector_uri,
     )
 
 

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     feed_interval_min: float = Field(
         default=30, ge=1, le=7 * 24 * 60, alias="WHOSAID_FEED_INTERVAL_MIN"
     )
+    # empty = a FAISS cache per process; a Milvus Lite file (*.db) or milvus:// / http(s)://
+    vector_uri: str = Field(default="", alias="WHOSAID_VECTOR_URI")
 
     @field_validator("today", "ingest_workers", mode="before")
     @classmethod
@@ -67,6 +69,17 @@ class Settings(BaseSettings):
         value = value.strip()
         if value and not value.startswith(("postgresql://", "postgres://")):
             raise ValueError("must be empty (SQLite in the data dir) or a postgresql:// URL")
+        return value
+
+    @field_validator("vector_uri")
+    @classmethod
+    def _vector_uri(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.match(r"^(milvus|https?)://[^/]", value) and not value.endswith(".db"):
+            raise ValueError(
+                "give a Milvus Lite file ending in .db (./data/vectors.db), a server as "
+                "milvus://host:19530 or http(s)://..., or nothing for FAISS"
+            )
         return value
 
     @field_validator("slack_api_url")

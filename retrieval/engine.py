@@ -218,6 +218,7 @@ class Engine:
         model_cache_dir: Path | str | None = None,
         database_url: str | None = None,
         ingest_workers: int | None = None,
+        vector_uri: str = "",
     ) -> None:
         self.store = open_store(data_dir, database_url, read_only=read_only, create=create)
         self.data_root = Path(data_dir)  # the data dir as given (a PostgreSQL store caches below)
@@ -234,7 +235,8 @@ class Engine:
         self._own_embedder = embedder is None  # workers may load the same one themselves
         self.today = today  # pinned "today" for dated questions (tests, replays)
         self._nlp: Any | None = None
-        self.vectors = VectorCache(self.store, read_only=read_only)
+        # vector_uri: empty = a FAISS cache in this process; else Milvus (a .db file or a URI)
+        self.vectors = VectorCache(self.store, read_only=read_only, vector_uri=vector_uri)
         self._answered_gen = -1
         self._write_lock = threading.Lock()
         self._model_lock = threading.Lock()
@@ -721,6 +723,7 @@ class Engine:
             target.close()
 
     def close(self) -> None:
+        self.vectors.close()
         self.store.close()
 
 

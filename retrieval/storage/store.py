@@ -944,6 +944,20 @@ class Store:
         while rows := cur.fetchmany(batch):
             yield [tuple(r) for r in rows]
 
+    def vector_fields(self, vids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """vid -> (article id, speaker id or -1): what a Milvus collection filters on."""
+        out: dict[int, tuple[str, int]] = {}
+        for batch in _batches(list(vids), 500):
+            marks = ",".join("?" * len(batch))
+            for r in self.conn.execute(
+                "SELECT e.vid, e.article_id, q.speaker_id FROM embeddings e LEFT JOIN quotes q"
+                f" ON e.kind = 'quote' AND q.id = e.ref_id WHERE e.vid IN ({marks})",
+                batch,
+            ):
+                out[int(r[0])] = (str(r[1]), -1 if r[2] is None else int(r[2]))
+        return out
+
+
     def load_tables(
         self, tables: Iterable[tuple[str, Sequence[str], Iterable[list[tuple[Any, ...]]]]]
     ) -> None:

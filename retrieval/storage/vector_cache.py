@@ -4,13 +4,15 @@ The store is the truth; these indexes are rebuilt from its embeddings whenever t
 not the store's generation (another process wrote, a crash left old files), saved beside it
 under a temporary name and renamed, and patched in place after this process's own writes.
 Searches re-score the index's best candidates with the stored fp32 vectors, so scores are
-true cosines whatever the index's codes.
+true cosines whatever the index's codes. With a `vector_uri` the indexes are Milvus collections
+instead (retrieval/storage/milvus.py), which outlive the process and follow the same stamps.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -24,13 +26,35 @@ from retrieval.storage.vectors import SQ_TRAIN_MAX, VectorIndex
 
 class VectorCache:
     """The indexes of one store in this process. Safe to share between threads.
-    `read_only`: a rebuilt index is kept in memory only, never saved beside the store."""
+    `read_only`: a rebuilt index is kept in memory only, never saved beside the store (nor
+    written to Milvus: a collection that is behind is replaced by a FAISS index in memory).
+    `vector_uri`: empty for FAISS, else Milvus (a Milvus Lite `.db` file or a server URI)."""
 
-    def __init__(self, store: ArticleStore, *, read_only: bool = False) -> None:
+    def __init__(
+        self, store: ArticleStore, *, read_only: bool = False, vector_uri: str = ""
+    ) -> None:
         self.store = store
         self.read_only = read_only
+        self.vector_uri = vector_uri
+        self.milvus: Any | None = None  # the MilvusBackend, opened at first use
         self.indexes: dict[str, NearestIndex] = {}
         self.lock = threading.RLock()
+
+    def _new_index(self, dim: int, kind: str) -> NearestIndex:
+        if not self.vector_uri:
+            return VectorIndex(dim, kind)
+        from retrieval.storage.milvus import MilvusBackend, MilvusIndex
+
+        if self.milvus is None:
+            self.milvus = MilvusBackend(self.vector_uri)
+        return MilvusIndex(self.milvus, dim, kind, self.store.vector_fields)
+
+    def close(self) -> None:
+        with self.lock:
+            if self.milvus is not None:
+                self.milvus.close()
+                self.milvus = None
+            self.indexes = {}
 
     def current(self) -> bool:
         """Whether every index mirrors the store's generation now."""
@@ -46,12 +70,14 @@ class VectorCache:
             rebuilt = False
             indexes: dict[str, NearestIndex] = {}
             for kind in VECTOR_KINDS:
-                ix: NearestIndex = VectorIndex(dim, kind)
+                ix = self._new_index(dim, kind)
                 try:
                     loaded = ix.load(self.store.data_dir, gen)
                 except WhosaidError:
                     loaded = False
                 if not loaded or ix.stale():
+                    if self.read_only and not isinstance(ix, VectorIndex):
+                        ix = VectorIndex(dim, kind)
                     self._rebuild(ix, gen)
                     rebuilt = True
                 indexes[kind] = ix

@@ -1,0 +1,212 @@
+"""Chunk and quote vectors in Milvus collections (`WHOSAID_VECTOR_URI`), through pymilvus.
+
+The URI is a Milvus Lite file (`./data/vectors.db`: the engine embedded in this process; a
+file serves one process at a time), or a Milvus server (`milvus://host:port`, `http://...`,
+`https://...`), which any number of replicas share. One collection per kind (`whosaid_chunk`,
+`whosaid_quote`): the vector id (`embeddings.vid`), the vector, its article and, for quotes,
+its speaker (-1 for none), so a search can be limited to ids, articles or speakers.
+
+The store stays the truth. Each collection carries the store generation it mirrors as a
+collection property (`whosaid.generation`): a process that opens it at that generation uses it
+as it is (a restart, another replica that wrote it); one that finds it behind drops it and
+loads it again from the store's embeddings. The index is FLAT (exact inner product), so results
+match the FAISS cache's after both are re-scored with the stored fp32 vectors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.errors import StoreError
+
+PREFIX = "whosaid_"
+STAMP = "whosaid.generation"
+NO_SPEAKER = -1
+INSERT_BATCH = 5_000
+# Fields of vector ids: vid -> (article id, speaker id or NO_SPEAKER), read from the store.
+Fields = Callable[[Sequence[int]], dict[int, tuple[str, int]]]
+
+
+def is_lite(uri: str) -> bool:
+    """A Milvus Lite file rather than a server address."""
+    return "://" not in uri
+
+
+def client_uri(uri: str) -> str:
+    """What pymilvus connects to: `milvus://h:p` is `http://h:p`; a file path is absolute."""
+    if uri.startswith("milvus://"):
+        return "http://" + uri.removeprefix("milvus://")
+    if is_lite(uri):
+        return str(Path(uri).expanduser().resolve())
+    return uri
+
+
+class MilvusBackend:
+    """One pymilvus client for a URI, shared by the indexes of both kinds."""
+
+    def __init__(self, uri: str) -> None:
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+
+        self.uri = client_uri(uri)
+        self.lite = is_lite(uri)
+        if self.lite and not self.uri.endswith(".db"):
+            raise StoreError(f"WHOSAID_VECTOR_URI: a Milvus Lite file ends in .db, not {uri!r}")
+        if self.lite:
+            Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.client = MilvusClient(uri=self.uri)
+        except MilvusException as exc:
+            where = "the file is in use by another process" if self.lite else "cannot connect"
+            raise StoreError(f"cannot open Milvus at {uri} ({where}): {exc}") from None
+        self.lock = threading.Lock()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.close()
+        if self.lite:  # let go of the file, so another process (or a restart) can open it
+            from milvus_lite.server_manager import server_manager_instance
+
+            server_manager_instance.release_server(self.uri)
+
+
+class MilvusIndex:
+    """The vectors of one kind in a Milvus collection (the `NearestIndex` seam)."""
+
+    is_hnsw = False  # FLAT: exact, and a filtered search scans only what the filter keeps
+
+    def __init__(self, backend: MilvusBackend, dim: int, kind: str, fields: Fields) -> None:
+        self.backend = backend
+        self.client = backend.client
+        self.dim = dim
+        self.kind = kind
+        self.fields = fields
+        self.name = PREFIX + kind
+        self.generation = -1
+
+    # -- the collection ---------------------------------------------------------------------
+    def _create(self) -> None:
+        from pymilvus import DataType
+
+        schema = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("id", DataType.INT64, is_primary=True)
+        schema.add_field("vec", DataType.FLOAT_VECTOR, dim=self.dim)
+        schema.add_field("article", DataType.VARCHAR, max_length=64)
+        schema.add_field("speaker", DataType.INT64)
+        params = self.client.prepare_index_params()
+        params.add_index(field_name="vec", index_type="FLAT", metric_type="IP")
+        self.client.create_collection(self.name, schema=schema)
+        # sync=False: waiting asks for a timestamp, which Milvus Lite does not serve (a FLAT
+        # index has nothing to build anyway)
+        self.client.create_index(self.name, params, sync=False)
+
+    def _stamp(self, generation: int) -> None:
+        self.client.alter_collection_properties(self.name, properties={STAMP: str(generation)})
+        self.generation = generation
+
+    def _stamped(self) -> int | None:
+        """The generation the collection says it mirrors; None without a usable one."""
+        if not self.client.has_collection(self.name):
+            return None
+        info = self.client.describe_collection(self.name)
+        dims = [f.get("params", {}).get("dim") for f in info["fields"] if f["name"] == "vec"]
+        if not dims or int(dims[0]) != self.dim:
+            return None  # another model's vectors: reload from the store
+        value = (info.get("properties") or {}).get(STAMP)
+        return int(value) if value is not None and value.lstrip("-").isdigit() else None
+
+    def count(self) -> int:
+        rows = self.client.query(self.name, filter="", output_fields=["count(*)"])
+        return int(rows[0]["count(*)"])
+
+    # -- NearestIndex -------------------------------------------------------------------------
+    def build_batches(
+        self, batches: Iterable[tuple[np.ndarray, np.ndarray]], total: int, generation: int
+    ) -> None:
+        """A new collection from (ids, vectors) batches, stamped with `generation`."""
+        with self.backend.lock:
+            if self.client.has_collection(self.name):
+                self.client.drop_collection(self.name)
+            self._create()
+            for ids, vecs in batches:
+                self._insert([int(i) for i in ids], vecs)
+            self.client.flush(self.name)
+            self.client.load_collection(self.name)
+            self._stamp(generation)
+
+    def stale(self) -> bool:
+        return False  # the codes are the vectors: nothing to retrain as it grows
+
+    def _insert(self, ids: list[int], vecs: np.ndarray) -> None:
+        fields = self.fields(ids)
+        x = np.ascontiguousarray(vecs, dtype=np.float32)
+        for start in range(0, len(ids), INSERT_BATCH):
+            rows = []
+            for i in range(start, min(len(ids), start + INSERT_BATCH)):
+                article, speaker = fields.get(ids[i], ("", NO_SPEAKER))
+                rows.append({"id": ids[i], "vec": x[i], "article": article, "speaker": speaker})
+            self.client.insert(self.name, rows)
+
+    def add(self, ids: list[int], vecs: np.ndarray) -> None:
+        if ids:
+            with self.backend.lock:
+                self._insert(ids, vecs)
+
+    def remove(self, ids: list[int]) -> None:
+        if ids:
+            with self.backend.lock:
+                self.client.delete(self.name, ids=[int(i) for i in ids])
+
+    def search(
+        self,
+        query: np.ndarray,
+        k: int,
+        among: Sequence[int] | None = None,
+        *,
+        articles: Sequence[str] | None = None,
+        speakers: Sequence[int] | None = None,
+    ) -> list[tuple[int, float]]:
+        """The k nearest (id, inner product), only among the ids `among`, the articles
+        `articles` and the speakers `speakers` when given (Milvus filters while it scans)."""
+        terms = []
+        for field, values in (("id", among), ("article", articles), ("speaker", speakers)):
+            if values is not None:
+                if not values:
+                    return []
+                # literal lists: Milvus Lite does not take filter templates ("id in {ids}")
+                listed = ",".join(json.dumps(v) for v in dict.fromkeys(values))
+                terms.append(f"{field} in [{listed}]")
+        if k <= 0:
+            return []
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+        found = self.client.search(
+            self.name,
+            [q],
+            limit=k,
+            filter=" and ".join(terms),
+            output_fields=["article"],  # not the vectors, which the store has
+            search_params={"metric_type": "IP"},
+        )
+        return [(int(h["id"]), float(h["distance"])) for h in found[0]]
+
+    def save(self, data_dir: Path, generation: int) -> Path:
+        """Stamp the collection with `generation` once the writes to it are durable."""
+        with self.backend.lock:
+            self.client.flush(self.name)
+            self._stamp(generation)
+        return data_dir
+
+    def load(self, data_dir: Path, generation: int) -> bool:
+        """Use the collection as it is when it mirrors `generation`; False otherwise."""
+        with self.backend.lock:
+            if self._stamped() != generation:
+                return False
+            self.client.load_collection(self.name)
+            self.generation = generation
+            return True

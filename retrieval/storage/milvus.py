@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -60,11 +61,17 @@ class MilvusBackend:
             raise StoreError(f"WHOSAID_VECTOR_URI: a Milvus Lite file ends in .db, not {uri!r}")
         if self.lite:
             Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
+        # Milvus Lite logs a traceback when its file is locked; the error below says it.
+        quiet = logging.getLogger("milvus_lite.server_manager")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)
         try:
             self.client = MilvusClient(uri=self.uri)
         except MilvusException as exc:
-            where = "the file is in use by another process" if self.lite else "cannot connect"
-            raise StoreError(f"cannot open Milvus at {uri} ({where}): {exc}") from None
+            why = "is another process using the file?" if self.lite else "is the server up?"
+            raise StoreError(f"cannot open Milvus at {uri} ({why}): {exc.message}") from None
+        finally:
+            quiet.setLevel(level)
         self.lock = threading.Lock()
 
     def close(self) -> None:

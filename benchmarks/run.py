@@ -156,6 +156,8 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
     from benchmarks.prolific import prolific_questions, run_prolific
     from benchmarks.query import questions_for, run_queries
     from benchmarks.stores import build_store
+    from benchmarks.vector_backends import run_backends
+    from benchmarks.vector_backends import section as backends_section
     from retrieval.extraction.parallel import default_workers
     from retrieval.storage import vectors
 
@@ -298,6 +300,21 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int) -> int:
             last.p95 / last.floor_p50 <= 3,
         ]
     )
+    _say(sections[-1])
+
+    # -- vector backends ------------------------------------------------------------------
+    big = stores[plan.stores[-1]]
+    _say(f"vector backends at {big.chunks:,} chunks: the FAISS cache and Milvus Lite...")
+    (work / "milvus").mkdir(exist_ok=True)
+    runs = run_backends(
+        big.path,
+        work / "milvus",
+        questions,
+        label=f"{big.chunks:,}",
+        rounds=plan.rounds,
+        embedder=engine.embedder,
+    )
+    sections.append(backends_section(runs, plan.rounds, len(questions), summary))
     _say(sections[-1])
 
     # -- memory ---------------------------------------------------------------------------

@@ -441,6 +441,7 @@ class Engine:
             self._sync()  # so this write patches the cache in place (follow)
         for prep in prepared if prepared is not None else self._prepare(articles):
             before = self.store.generation()
+            self.vectors.touch()
             result = self.store.put_article(prep)
             if result.status == "unchanged":
                 report.unchanged.append(result.article_id)
@@ -466,6 +467,7 @@ class Engine:
         """Remove one article and its quotes; False when no article has that id."""
         with self._write_lock:
             before = self.store.generation()
+            self.vectors.touch()
             vids = self.store.remove_article(article_id.strip())
             if vids is None:
                 return False

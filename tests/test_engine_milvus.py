@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from retrieval.engine import Engine
+from retrieval.storage import milvus as milvus_module
 from retrieval.storage.milvus import MilvusIndex
 from retrieval.types import AskResult
 from tests.conftest import SEEDS, SHARED
@@ -89,7 +90,7 @@ def test_speaker_filtered_search_is_the_same(engines: tuple[Engine, Engine]) -> 
         assert got == faiss.search_among("quote", query, some, 5)
 
 
-def test_remove_restart_and_catch_up(tmp_path: Path) -> None:
+def test_remove_restart_and_catch_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A removal reaches Milvus; a restart finds the collections current; writes made without
     Milvus (the store moved on) are caught up from the store on the next open."""
     articles = sorted((QA / "articles").glob("*.txt"))
@@ -118,7 +119,11 @@ def test_remove_restart_and_catch_up(tmp_path: Path) -> None:
     plain.close()
 
     engine = _open(tmp_path, uri)
+    # just after a write a collection behind the store is taken as one a writer follows ...
+    assert engine._sync()["chunk"].generation < engine.store.generation()
+    monkeypatch.setattr(milvus_module, "GRACE_S", 0.0)  # ... not once the grace is over
     indexes = engine._sync()
+    assert all(ix.generation == engine.store.generation() for ix in indexes.values())
     for kind, ix in indexes.items():
         assert isinstance(ix, MilvusIndex) and ix.count() == engine.store.vector_count(kind)
     quote = engine.quotes(added[0])[0].text
@@ -140,3 +145,29 @@ def test_read_only_engine_never_writes_milvus(tmp_path: Path) -> None:
     vec = reader.embed(["the bus"])[0]
     assert reader.search_vectors("chunk", np.asarray(vec), 3)
     reader.close()
+
+
+def test_engines_sharing_the_collections_stay_current(tmp_path: Path) -> None:
+    """Two engines on one store and one Milvus (replicas of a Milvus server, in miniature):
+    the writer's writes and stamps reach the reader, which never rebuilds or falls back."""
+    articles = sorted((QA / "articles").glob("*.txt"))
+    uri = str(tmp_path / "vectors.db")
+    writer = _open(tmp_path, uri)
+    first = writer.ingest([str(articles[0])]).added[0]
+    reader = _open(tmp_path, uri, read_only=True)
+    marker = writer.embed(["a marker"])[0]
+    writer._sync()["chunk"].add([MARKER], marker.reshape(1, -1))  # gone if anyone rebuilds
+    for article in articles[1:3]:
+        added = writer.ingest([str(article)]).added[0]
+        indexes = reader._sync()
+        assert all(isinstance(ix, MilvusIndex) for ix in indexes.values())
+        assert all(ix.generation == reader.store.generation() for ix in indexes.values())
+        quote = reader.quotes(added)[0].text
+        assert reader.ask(f'who said "{quote}"?').answers[0].article.id == added
+    assert writer.remove(first)
+    hits = reader.search_vectors("chunk", reader.embed([quote])[0], 50)
+    assert first not in {h.article_id for h in hits}
+    assert reader._sync()["chunk"].search(marker, 1, among=[MARKER])[0][0] == MARKER
+    reader.close()
+    assert writer.ask(f'who said "{quote}"?').answers  # the writer's client still works
+    writer.close()

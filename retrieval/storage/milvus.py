@@ -6,11 +6,16 @@ file serves one process at a time), or a Milvus server (`milvus://host:port`, `h
 `whosaid_quote`): the vector id (`embeddings.vid`), the vector, its article and, for quotes,
 its speaker (-1 for none), so a search can be limited to ids, articles or speakers.
 
-The store stays the truth. Each collection carries the store generation it mirrors as a
-collection property (`whosaid.generation`): a process that opens it at that generation uses it
-as it is (a restart, another replica that wrote it); one that finds it behind drops it and
-loads it again from the store's embeddings. The index is FLAT (exact inner product), so results
-match the FAISS cache's after both are re-scored with the stored fp32 vectors.
+The store stays the truth. Each collection carries the store generation it mirrors and when a
+writer last touched it, as collection properties. A process that opens it at the store's
+generation uses it as it is (a restart, another replica that wrote it). Writers put their own
+writes in and move the stamp on after each one, touching it just before they write the store,
+so a stamp a little behind but touched within `GRACE_S` means a writer is between the two: it
+is used as it is (at worst the last article is missing for a moment; a vector whose row is
+gone is dropped by the store lookup). Behind and untouched for longer (a crash between store and
+Milvus, a write by a process without Milvus): dropped and loaded again from the store.
+The index is FLAT (exact inner product), so results match the FAISS cache's after both are
+re-scored with the stored fp32 vectors.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -28,8 +34,13 @@ from retrieval.errors import StoreError
 
 PREFIX = "whosaid_"
 STAMP = "whosaid.generation"
+TOUCHED = "whosaid.touched"  # unix time a writer last stamped or was about to write
+GRACE_S = 120.0  # a stamp behind the store but touched this recently: a writer is following
 NO_SPEAKER = -1
 INSERT_BATCH = 5_000
+# Milvus Lite runs one embedded server per file in this process: open clients of each file
+_LITE_USERS: dict[str, int] = {}
+_LITE_LOCK = threading.Lock()
 # Fields of vector ids: vid -> (article id, speaker id or NO_SPEAKER), read from the store.
 Fields = Callable[[Sequence[int]], dict[int, tuple[str, int]]]
 
@@ -73,11 +84,23 @@ class MilvusBackend:
         finally:
             quiet.setLevel(level)
         self.lock = threading.Lock()
+        self.closed = False
+        if self.lite:
+            with _LITE_LOCK:
+                _LITE_USERS[self.uri] = _LITE_USERS.get(self.uri, 0) + 1
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         with contextlib.suppress(Exception):
             self.client.close()
-        if self.lite:  # let go of the file, so another process (or a restart) can open it
+        if not self.lite:
+            return
+        with _LITE_LOCK:  # the embedded server is shared by the clients of this process
+            _LITE_USERS[self.uri] -= 1
+            last = _LITE_USERS[self.uri] == 0
+        if last:  # let go of the file, so another process (or a restart) can open it
             from milvus_lite.server_manager import server_manager_instance
 
             server_manager_instance.release_server(self.uri)
@@ -114,19 +137,42 @@ class MilvusIndex:
         self.client.create_index(self.name, params, sync=False)
 
     def _stamp(self, generation: int) -> None:
-        self.client.alter_collection_properties(self.name, properties={STAMP: str(generation)})
+        props = {STAMP: str(generation), TOUCHED: f"{time.time():.3f}"}
+        self.client.alter_collection_properties(self.name, properties=props)
         self.generation = generation
 
-    def _stamped(self) -> int | None:
-        """The generation the collection says it mirrors; None without a usable one."""
+    def _stamped(self) -> tuple[int, float] | None:
+        """(the generation the collection says it mirrors, when a writer last touched it);
+        None without a collection of this model's vectors."""
         if not self.client.has_collection(self.name):
             return None
         info = self.client.describe_collection(self.name)
         dims = [f.get("params", {}).get("dim") for f in info["fields"] if f["name"] == "vec"]
         if not dims or int(dims[0]) != self.dim:
             return None  # another model's vectors: reload from the store
-        value = (info.get("properties") or {}).get(STAMP)
-        return int(value) if value is not None and value.lstrip("-").isdigit() else None
+        props = info.get("properties") or {}
+        try:
+            return int(props[STAMP]), float(props.get(TOUCHED, 0))
+        except (KeyError, ValueError):
+            return None
+
+    def touch(self) -> None:
+        """Say a write is coming: the store will be a generation ahead for a moment."""
+        with self.backend.lock:
+            self.client.alter_collection_properties(
+                self.name, properties={TOUCHED: f"{time.time():.3f}"}
+            )
+
+    def advance(self, before: int, after: int) -> None:
+        """After this process's write moved the store from `before` to `after` (and its vectors
+        went in): stamp `after` when the collection mirrored `before`, so other processes see
+        it current; otherwise leave the stamp to the rebuild."""
+        with self.backend.lock:
+            found = self._stamped()
+            if found is not None and found[0] == before and after == before + 1:
+                self._stamp(after)
+            else:
+                self.generation = found[0] if found is not None else -1
 
     def count(self) -> int:
         rows = self.client.query(self.name, filter="", output_fields=["count(*)"])
@@ -210,10 +256,18 @@ class MilvusIndex:
         return data_dir
 
     def load(self, data_dir: Path, generation: int) -> bool:
-        """Use the collection as it is when it mirrors `generation`; False otherwise."""
+        """Use the collection as it is when it mirrors `generation`, or is a little behind
+        while a writer follows the store (see the module docstring); False otherwise. A
+        collection taken while behind keeps its own stamp as `generation`, so it is checked
+        again on the next search."""
         with self.backend.lock:
-            if self._stamped() != generation:
+            found = self._stamped()
+            if found is None:
+                return False
+            stamped, touched = found
+            following = stamped < generation and time.time() - touched < GRACE_S
+            if stamped != generation and not following:
                 return False
             self.client.load_collection(self.name)
-            self.generation = generation
+            self.generation = stamped
             return True

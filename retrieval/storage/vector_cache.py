@@ -101,8 +101,14 @@ class VectorCache:
     ) -> None:
         """Patch the indexes after one write of this process that moved the store from
         generation `before`: drop `removed` vector ids, add `added` per kind. When another
-        process wrote meanwhile, they are marked out of date and rebuilt on next use."""
+        process wrote meanwhile, they are marked out of date and rebuilt on next use.
+
+        Milvus collections are shared with other processes: this process's writes always go
+        in, and the stamp moves on only from `before` (`MilvusIndex.advance`)."""
         with self.lock:
+            if self.milvus is not None and self.indexes:
+                self._follow_shared(before, removed, added or {})
+                return
             if not self.indexes or any(ix.generation != before for ix in self.indexes.values()):
                 return
             for ix in self.indexes.values():
@@ -112,6 +118,32 @@ class VectorCache:
             after = self.store.generation()
             for ix in self.indexes.values():
                 ix.generation = after if after == before + 1 else -1
+
+    def _follow_shared(
+        self, before: int, removed: list[int], added: dict[str, tuple[list[int], np.ndarray]]
+    ) -> None:
+        from retrieval.storage.milvus import MilvusIndex
+
+        after = self.store.generation()
+        for ix in self.indexes.values():
+            ix.remove(removed)
+        for kind, (ids, vecs) in added.items():
+            self.indexes[kind].add(ids, vecs)
+        for ix in self.indexes.values():
+            if isinstance(ix, MilvusIndex):
+                ix.advance(before, after)
+
+    def touch(self) -> None:
+        """Before a store write: tell processes sharing the Milvus collections that a writer
+        is about to move the store ahead of them (see retrieval/storage/milvus.py)."""
+        if self.milvus is None:
+            return
+        from retrieval.storage.milvus import MilvusIndex
+
+        with self.lock:
+            for ix in self.indexes.values():
+                if isinstance(ix, MilvusIndex):
+                    ix.touch()
 
     def persist(self) -> None:
         """Write the index files for the current generation (after a batch of writes).

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from retrieval.storage import milvus as milvus_module
 from retrieval.storage.interfaces import NearestIndex
 from retrieval.storage.milvus import MilvusBackend, MilvusIndex
 from retrieval.storage.vectors import VectorIndex
@@ -137,7 +138,10 @@ def test_restart_finds_the_vectors_at_their_generation(backend: Backend, tmp_pat
     assert not {vid for vid, _ in again.search(VECS[2], 20)} & set(IDS[:5])
 
 
-def test_an_index_behind_the_store_does_not_load(backend: Backend, tmp_path: Path) -> None:
+def test_an_index_behind_the_store_does_not_load(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(milvus_module, "GRACE_S", 0.0)  # no writer is following the store
     ix = _built(backend, generation=3)
     ix.save(tmp_path, 3)
     backend.restart()
@@ -177,6 +181,23 @@ def test_milvus_search_by_speaker_and_ids_together(milvus: MilvusIndex) -> None:
     allowed = [vid for vid in among if FIELDS[vid][1] == 2]
     assert [vid for vid, _ in hits] == _exact(q, allowed, 3)
     assert milvus.search(q, 3, speakers=[]) == []
+
+
+def test_milvus_a_collection_a_writer_is_following_is_used_as_it_is(
+    milvus: MilvusIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shared by processes: one just behind the store but touched by a writer is used (and
+    checked again later); one behind and untouched past the grace is reloaded."""
+    milvus.save(tmp_path, 5)
+    other = MilvusIndex(milvus.backend, DIM, "chunk", _fields)
+    milvus.touch()  # a writer is about to move the store to 6
+    assert other.load(tmp_path, 6) and other.generation == 5
+    milvus.advance(5, 6)
+    assert other.load(tmp_path, 6) and other.generation == 6
+    milvus.advance(5, 7)  # the stamp moves on only from the generation it mirrors
+    assert other.load(tmp_path, 6) and other.generation == 6
+    monkeypatch.setattr(milvus_module, "GRACE_S", 0.0)
+    assert not other.load(tmp_path, 7)
 
 
 def test_milvus_lite_file_serves_one_process_at_a_time(tmp_path: Path) -> None:

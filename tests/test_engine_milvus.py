@@ -171,3 +171,17 @@ def test_engines_sharing_the_collections_stay_current(tmp_path: Path) -> None:
     reader.close()
     assert writer.ask(f'who said "{quote}"?').answers  # the writer's client still works
     writer.close()
+
+
+def test_reindex_rebuilds_the_collections(tmp_path: Path) -> None:
+    """Reindex gives every vector a new id: the collections are loaded again at once, even
+    though a writer touched them a moment ago."""
+    articles = sorted((QA / "articles").glob("*.txt"))
+    engine = _open(tmp_path, str(tmp_path / "vectors.db"))
+    added = engine.ingest([str(articles[0])]).added[0]
+    engine.reindex()
+    indexes = engine._sync()
+    assert all(ix.generation == engine.store.generation() for ix in indexes.values())
+    quote = engine.quotes(added)[0].text
+    assert engine.ask(f'who said "{quote}"?').answers[0].article.id == added
+    engine.close()

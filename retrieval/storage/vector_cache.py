@@ -38,6 +38,7 @@ class VectorCache:
         self.vector_uri = vector_uri
         self.milvus: Any | None = None  # the MilvusBackend, opened at first use
         self.indexes: dict[str, NearestIndex] = {}
+        self.replaced = False  # set by `reset`: the next sync rebuilds
         self.lock = threading.RLock()
 
     def _new_index(self, dim: int, kind: str) -> NearestIndex:
@@ -72,7 +73,7 @@ class VectorCache:
             for kind in VECTOR_KINDS:
                 ix = self._new_index(dim, kind)
                 try:
-                    loaded = ix.load(self.store.data_dir, gen)
+                    loaded = not self.replaced and ix.load(self.store.data_dir, gen)
                 except WhosaidError:
                     loaded = False
                 if not loaded or ix.stale():
@@ -81,6 +82,7 @@ class VectorCache:
                     self._rebuild(ix, gen)
                     rebuilt = True
                 indexes[kind] = ix
+            self.replaced = False
             if rebuilt and not self.read_only and self.store.generation() == gen:
                 for ix in indexes.values():
                     ix.save(self.store.data_dir, gen)
@@ -159,8 +161,11 @@ class VectorCache:
                     ix.save(self.store.data_dir, gen)
 
     def reset(self) -> None:
+        """The store was replaced as a whole (reindex): rebuild on next use, never take a
+        Milvus collection that looks like a writer is following it."""
         with self.lock:
             self.indexes = {}
+            self.replaced = True
 
     def search(self, index: NearestIndex, query: np.ndarray, k: int) -> list[Hit]:
         """Nearest rows to a normalised query vector, best first.

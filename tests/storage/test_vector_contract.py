@@ -211,8 +211,10 @@ def test_milvus_lite_file_serves_one_process_at_a_time(tmp_path: Path) -> None:
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     first = MilvusBackend(path)
+    second = MilvusBackend(path)
+    second.close()  # the file stays held while `first` is open
     try:
-        assert MilvusBackend(path).uri == first.uri
+        assert second.uri == first.uri
         refused = subprocess.run(other, capture_output=True, text=True, env=env, timeout=120)
         assert refused.returncode != 0
         assert "StoreError: cannot open Milvus" in refused.stderr

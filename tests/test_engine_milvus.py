@@ -185,3 +185,21 @@ def test_reindex_rebuilds_the_collections(tmp_path: Path) -> None:
     quote = engine.quotes(added)[0].text
     assert engine.ask(f'who said "{quote}"?').answers[0].article.id == added
     engine.close()
+
+
+def test_postgres_store_with_milvus_vectors(postgres_url: str, tmp_path: Path) -> None:
+    """The scaled-out pair: PostgreSQL holds the truth, Milvus the searchable vectors."""
+    articles = sorted((QA / "articles").glob("*.txt"))
+    uri = str(tmp_path / "vectors.db")
+    engine = Engine(tmp_path / "cache", database_url=postgres_url, vector_uri=uri, today=TODAY)
+    added = engine.ingest([str(p) for p in articles[:2]]).added
+    assert engine.remove(added[0])
+    engine.close()
+    engine = Engine(tmp_path / "cache", database_url=postgres_url, vector_uri=uri, read_only=True)
+    indexes = engine._sync()
+    for kind, ix in indexes.items():
+        assert isinstance(ix, MilvusIndex) and ix.generation == engine.store.generation()
+        assert ix.count() == engine.store.vector_count(kind)
+    quote = engine.quotes(added[1])[0].text
+    assert engine.ask(f'who said "{quote}"?').answers[0].article.id == added[1]
+    engine.close()

@@ -957,7 +957,6 @@ class Store:
                 out[int(r[0])] = (str(r[1]), -1 if r[2] is None else int(r[2]))
         return out
 
-
     def load_tables(
         self, tables: Iterable[tuple[str, Sequence[str], Iterable[list[tuple[Any, ...]]]]]
     ) -> None:

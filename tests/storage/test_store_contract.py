@@ -210,6 +210,17 @@ def test_vectors_stream_in_batches_and_a_wrong_dimension_is_a_store_error(
         list(store.vector_batches("chunk", 8))
 
 
+def test_vector_fields_are_the_article_and_the_quotes_speaker(store: ArticleStore) -> None:
+    """What a Milvus collection filters on (retrieval/storage/milvus.py)."""
+    result = store.put_article(_prep())
+    fields = store.vector_fields(result.chunk_vids + result.quote_vids + [10**9])
+    assert [fields[v] for v in result.chunk_vids] == [(result.article_id, -1)] * 2
+    ruiz, park, park_again = (fields[v] for v in result.quote_vids)
+    assert {ruiz[0], park[0]} == {result.article_id}
+    assert park == park_again and -1 < ruiz[1] != park[1] > -1
+    assert 10**9 not in fields
+
+
 def test_replace_all_swaps_every_article(store: ArticleStore) -> None:
     store.put_article(_prep())
     before = store.generation()

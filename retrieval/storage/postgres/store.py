@@ -556,6 +556,15 @@ class PgStore:
         )
         return {int(r[0]): (str(r[1]), int(r[2]), str(r[3]), bytes(r[4])) for r in rows}
 
+    def vector_fields(self, vids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """vid -> (article id, speaker id or -1): what a Milvus collection filters on."""
+        rows = self._all(
+            "SELECT e.vid, e.article_id, q.speaker_id FROM embeddings e LEFT JOIN quotes q"
+            " ON e.kind = 'quote' AND q.id = e.ref_id WHERE e.vid = ANY(%s::bigint[])",
+            ([int(v) for v in vids],),
+        )
+        return {int(r[0]): (str(r[1]), -1 if r[2] is None else int(r[2])) for r in rows}
+
     # -- copying (storage/transfer.py) -----------------------------------------------------
     def table_rows(
         self, table: str, columns: Sequence[str], batch: int = 2_000

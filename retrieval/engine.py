@@ -437,8 +437,8 @@ class Engine:
         if self.store.get_meta("embedding_model") is None:
             self.store.put_meta("embedding_model", self.embedder.name)
         self._check_model()
-        if self.cache_vectors:
-            self._sync()  # so this write patches the cache in place (follow)
+        if self.cache_vectors or self.vectors.shared:
+            self._sync()  # so this write patches the cache (or Milvus) in place (follow)
         for prep in prepared if prepared is not None else self._prepare(articles):
             before = self.store.generation()
             self.vectors.touch()
@@ -496,7 +496,7 @@ class Engine:
             report.quotes = sum(len(p.extraction.quotes) for p in prepared)
             report.speakers = self.store.counts()["speakers"]
             self.vectors.reset()
-            if self.cache_vectors:
+            if self.cache_vectors or self.vectors.shared:
                 self._sync()
         return report
 

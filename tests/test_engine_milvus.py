@@ -153,10 +153,14 @@ def test_engines_sharing_the_collections_stay_current(tmp_path: Path) -> None:
     articles = sorted((QA / "articles").glob("*.txt"))
     uri = str(tmp_path / "vectors.db")
     writer = _open(tmp_path, uri)
+    writer.cache_vectors = False  # as `whosaid worker`: it still follows its writes into Milvus
     first = writer.ingest([str(articles[0])]).added[0]
     reader = _open(tmp_path, uri, read_only=True)
+    indexes = reader._sync()  # written by the writer, not a FAISS fallback of the reader's
+    assert all(isinstance(ix, MilvusIndex) for ix in indexes.values())
+    assert all(ix.generation == reader.store.generation() for ix in indexes.values())
     marker = writer.embed(["a marker"])[0]
-    writer._sync()["chunk"].add([MARKER], marker.reshape(1, -1))  # gone if anyone rebuilds
+    indexes["chunk"].add([MARKER], marker.reshape(1, -1))  # gone if anyone rebuilds
     for article in articles[1:3]:
         added = writer.ingest([str(article)]).added[0]
         indexes = reader._sync()

@@ -41,6 +41,12 @@ class VectorCache:
         self.replaced = False  # set by `reset`: the next sync rebuilds
         self.lock = threading.RLock()
 
+    @property
+    def shared(self) -> bool:
+        """Milvus: collections other processes search too, so every writer must follow its
+        writes into them (a FAISS cache is this process's own)."""
+        return bool(self.vector_uri)
+
     def _new_index(self, dim: int, kind: str) -> NearestIndex:
         if not self.vector_uri:
             return VectorIndex(dim, kind)

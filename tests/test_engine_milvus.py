@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from retrieval.engine import Engine
-from retrieval.storage import milvus as milvus_module
 from retrieval.storage.milvus import MilvusIndex
+from retrieval.storage.milvus import index as milvus_module
 from retrieval.types import AskResult
 from tests.conftest import SEEDS, SHARED
 

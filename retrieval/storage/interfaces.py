@@ -2,7 +2,7 @@
 index (nearest neighbours over stored embeddings), as the engine and the answer side use them.
 
 `Store` (SQLite) and `VectorIndex` (FAISS) are the embedded implementations; `MilvusIndex`
-(retrieval/storage/milvus.py) keeps the vectors in Milvus.
+(retrieval/storage/milvus/index.py) keeps the vectors in Milvus.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ not the store's generation (another process wrote, a crash left old files), save
 under a temporary name and renamed, and patched in place after this process's own writes.
 Searches re-score the index's best candidates with the stored fp32 vectors, so scores are
 true cosines whatever the index's codes. With a `vector_uri` the indexes are Milvus collections
-instead (retrieval/storage/milvus.py), which outlive the process and follow the same stamps.
+instead (retrieval/storage/milvus/index.py), which outlive the process and follow the same stamps.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class VectorCache:
 
     def touch(self) -> None:
         """Before a store write: tell processes sharing the Milvus collections that a writer
-        is about to move the store ahead of them (see retrieval/storage/milvus.py)."""
+        is about to move the store ahead of them (see retrieval/storage/milvus/index.py)."""
         if self.milvus is None:
             return
         from retrieval.storage.milvus import MilvusIndex

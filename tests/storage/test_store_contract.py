@@ -211,7 +211,7 @@ def test_vectors_stream_in_batches_and_a_wrong_dimension_is_a_store_error(
 
 
 def test_vector_fields_are_the_article_and_the_quotes_speaker(store: ArticleStore) -> None:
-    """What a Milvus collection filters on (retrieval/storage/milvus.py)."""
+    """What a Milvus collection filters on (retrieval/storage/milvus/index.py)."""
     result = store.put_article(_prep())
     fields = store.vector_fields(result.chunk_vids + result.quote_vids + [10**9])
     assert [fields[v] for v in result.chunk_vids] == [(result.article_id, -1)] * 2

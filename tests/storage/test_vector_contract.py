@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.storage import milvus as milvus_module
 from retrieval.storage.interfaces import NearestIndex
 from retrieval.storage.milvus import MilvusBackend, MilvusIndex
+from retrieval.storage.milvus import index as milvus_module
 from retrieval.storage.vectors import VectorIndex
 from tests.conftest import ROOT
 

@@ -516,7 +516,7 @@ def _possessive(body: str, p: ParsedQuestion, d: SpeakerDirectory) -> bool:
     on = _ON_TOPIC.match(body)
     m = _POSSESSIVE.search(body) if "'" in body else None
     if m and on and m.end("who") > on.end("who") and _speakerish(on):
-        return False  # "Samsung on Legere's tweet": the possessive is in the topic
+        return False  # "Veloria on Mr. Quill's post": the possessive is in the topic
     if not m and len(body.split()) <= 30:
         bare = _POSSESSIVE_BARE.search(body)  # "okafors reaction": the apostrophe left out
         if bare and d.resolve(bare.group("who").split()[-1]):

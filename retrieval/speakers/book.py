@@ -143,7 +143,7 @@ def _name_word(t: Token) -> bool:
 
 
 def _without_place(toks: list[Token], head: Token) -> list[Token]:
-    """'Nurses at Hazel Hospital in Port Ellis, Ore.': where the group is is no part of its
+    """'Nurses at Linden Clinic in Port Ellis, Ore.': where the group is is no part of its
     name (a later "the nurses" is the same group); 'residents of Port Ellis' keeps its "of"."""
     for i, t in enumerate(toks):
         if i > 1 and t.lower_ == "in" and t.dep_ == "prep" and head.i < t.i:

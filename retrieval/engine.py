@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from retrieval.errors import ArticleError, IngestInterrupted, StoreError, WhosaidError
+from retrieval.errors import (
+    ArticleError,
+    IngestInterrupted,
+    StoreError,
+    WhosaidError,
+    interrupts_held,
+)
 from retrieval.jobs import Worker as Worker  # re-exported (with the queue) for bot/
 from retrieval.jobs import add_jobs as add_jobs
 from retrieval.jobs import reindex_job as reindex_job
@@ -442,13 +448,14 @@ class Engine:
         for prep in prepared if prepared is not None else self._prepare(articles):
             before = self.store.generation()
             self.vectors.touch()
-            result = self.store.put_article(prep)
-            if result.status == "unchanged":
-                report.unchanged.append(result.article_id)
-                continue
-            (report.added if result.status == "added" else report.replaced).append(
-                result.article_id
-            )
+            with interrupts_held():  # a committed article is always counted
+                result = self.store.put_article(prep)
+                if result.status == "unchanged":
+                    report.unchanged.append(result.article_id)
+                    continue
+                (report.added if result.status == "added" else report.replaced).append(
+                    result.article_id
+                )
             report.quotes += result.quotes
             self.vectors.follow(
                 before,

@@ -18,6 +18,12 @@ The CLI prints these as one line and exits 2; the bot turns them into a polite r
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
 
 class WhosaidError(Exception):
     """Base of every error whosaid reports to a person."""
@@ -51,3 +57,21 @@ class IngestInterrupted(KeyboardInterrupt):
         super().__init__(f"{committed} of {total} articles indexed")
         self.committed = committed
         self.total = total
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block ends, then deliver it: a commit and the count
+    of what is committed happen together, so "N of M articles indexed" is what the store
+    holds. Only the main thread receives signals; elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, FrameType | None]] = []
+    previous = signal.signal(signal.SIGINT, lambda num, frame: caught.append((num, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(*caught[0])

@@ -308,6 +308,39 @@ def test_ctrl_c_during_index_says_what_was_committed_and_exits_130(
     assert len(summary["added"]) == 4 and len(summary["unchanged"]) == 16
 
 
+def test_a_ctrl_c_just_after_an_article_commits_is_counted_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real SIGINT landing between an article's commit and its count: the article counts,
+    so the line says what the store holds (once it said one fewer)."""
+    import signal
+    import time
+
+    from retrieval.storage.store import Store
+
+    folder = _write_articles(tmp_path / "in", 6)
+    data = tmp_path / "data"
+    monkeypatch.setenv("WHOSAID_INGEST_WORKERS", "1")
+    put = Store.put_article
+    calls = []
+
+    def put_then_ctrl_c(self: Store, prep: Any) -> Any:
+        result = put(self, prep)
+        calls.append(prep)
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # the handler runs here, after the commit, before the count
+        return result
+
+    monkeypatch.setattr(Store, "put_article", put_then_ctrl_c)
+    assert main(["index", str(folder), "--data-dir", str(data)]) == 130
+    _, err = capsys.readouterr()
+    assert err.strip() == "whosaid: interrupted: 3 of 6 articles indexed; run again to finish"
+    monkeypatch.undo()
+    assert main(["stats", "--json", "--data-dir", str(data)]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 3
+
+
 def test_progress_without_a_terminal_logs_lines_and_the_summary_counts_speakers_as_stats(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -28,6 +28,7 @@ from retrieval.jobs import add_jobs as add_jobs
 from retrieval.jobs import reindex_job as reindex_job
 from retrieval.jobs import remove_job as remove_job
 from retrieval.jobs import report_from_dict as report_from_dict
+from retrieval.storage import codec
 from retrieval.storage.embedding import Embedder
 from retrieval.storage.heap import release_free_memory
 from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex
@@ -461,8 +462,9 @@ class Engine:
                 before,
                 result.removed_vids,
                 {
-                    "chunk": (result.chunk_vids, prep.chunk_vecs),
-                    "quote": (result.quote_vids, prep.quote_vecs),
+                    # what the store holds (8-bit codes), as a rebuild from it would
+                    "chunk": (result.chunk_vids, codec.as_stored(prep.chunk_vecs)),
+                    "quote": (result.quote_vids, codec.as_stored(prep.quote_vecs)),
                 },
             )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.engine import Engine
@@ -341,3 +342,41 @@ def test_workers_parse_and_embed_whole_batches_with_the_engines_own_model(
         tuple(r) for r in serial.store.conn.execute(vectors)
     ]
     assert parallel.ask("What did Okafor say about the plaza?").answers[0].speaker == "Diane Okafor"
+
+
+def test_the_cache_patched_at_ingest_holds_what_a_rebuild_from_the_store_holds(
+    tmp_path: Path,
+) -> None:
+    """Ingest adds its vectors to the open cache; the store keeps them as 8-bit codes. The
+    cache must hold the stored vectors, not the embedder's, or it would pick other
+    candidates than a process that rebuilt its cache from the store."""
+    from tests.conftest import HashEmbedder
+    from tests.reliability.harness import same_vectors
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"note{i}.txt").write_text(
+            f"Ferry notice {i}\n\n"
+            f'"The {i} o\'clock crossing leaves from pier {i + 4}," said Harbourmaster '
+            f"Ilse Varga{i}. The timetable for pier {i + 4} changes next week.\n",
+            encoding="utf-8",
+        )
+
+    class Dense(HashEmbedder):
+        """Hash vectors turned by a fixed rotation: every coordinate a real-valued one, as
+        a model's are (the 8-bit codes then differ from the floats)."""
+
+        turn = np.linalg.qr(np.random.default_rng(7).normal(size=(384, 384)))[0]
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            return (super().embed(texts) @ self.turn).astype(np.float32)
+
+    engine = Engine(tmp_path / "data", embedder=Dense(384))
+    engine.search_vectors("chunk", np.zeros((1, 384), dtype=np.float32), 1)  # cache open
+    engine.ingest([str(folder)])
+    for kind in ("chunk", "quote"):
+        index = engine.vectors.indexes[kind]
+        assert index.generation == engine.store.generation(), "patched, not rebuilt"
+        assert same_vectors(index.index, engine.store.conn, kind), kind  # type: ignore[attr-defined]
+    engine.close()

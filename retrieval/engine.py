@@ -34,6 +34,7 @@ from retrieval.storage.heap import release_free_memory
 from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex
 from retrieval.storage.jobs import Job as Job
 from retrieval.storage.jobs import JobQueue as JobQueue
+from retrieval.storage.jobs import ThreadConnections as ThreadConnections  # bot state
 from retrieval.storage.jobs import open_queue as open_queue
 from retrieval.storage.store import Prepared, Store, content_hash
 from retrieval.storage.transfer import CopyReport

@@ -131,27 +131,23 @@ CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, 
 """
 
 
-class SqliteJobQueue:
-    """The queue in one SQLite file; every change is one `BEGIN IMMEDIATE` transaction, so
-    processes on this machine take jobs one at a time without locking rows."""
+class ThreadConnections:
+    """One SQLite connection per thread to one file (WAL; autocommit, so `transaction` opens
+    each `BEGIN IMMEDIATE`), all closed by `close`: the job queue's and the bot state's."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db().executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the job queue at {self.path}: {exc}") from exc
 
-    def _db(self) -> sqlite3.Connection:
-        """This thread's connection (in autocommit mode: `_tx` opens the transactions)."""
+    def get(self) -> sqlite3.Connection:
+        """This thread's connection."""
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(
-                self.path, timeout=60, isolation_level=None, check_same_thread=False
+                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
             )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -161,8 +157,8 @@ class SqliteJobQueue:
         return db
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self.get()
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -170,6 +166,34 @@ class SqliteJobQueue:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for db in opened:
+            db.close()
+        self._local = threading.local()
+
+
+class SqliteJobQueue:
+    """The queue in one SQLite file; every change is one `BEGIN IMMEDIATE` transaction, so
+    processes on this machine take jobs one at a time without locking rows."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conns = ThreadConnections(self.path, timeout=60)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db().executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the job queue at {self.path}: {exc}") from exc
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection (in autocommit mode: `_tx` opens the transactions)."""
+        return self._conns.get()
+
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._conns.transaction()
 
     def enqueue(self, specs: Sequence[JobSpec], batch: str | None = None) -> list[Job]:
         now, ids = time.time(), []
@@ -288,8 +312,4 @@ class SqliteJobQueue:
                     db.execute("DELETE FROM leases WHERE name=? AND holder=?", (name, holder))
 
     def close(self) -> None:
-        with self._lock:
-            opened, self._opened = self._opened, []
-        for db in opened:
-            db.close()
-        self._local = threading.local()
+        self._conns.close()

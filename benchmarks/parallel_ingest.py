@@ -87,9 +87,11 @@ def embedded_texts(store: Path) -> tuple[list[str], list[str]]:
     """(article texts, the distinct texts the ingest embedded) read back from a store."""
     import sqlite3
 
+    from retrieval.storage.store import CHUNKS
+
     conn = sqlite3.connect(store / "whosaid.db")
     articles = [r[0] for r in conn.execute("SELECT text FROM articles ORDER BY added_at, id")]
-    texts = [r[0] for r in conn.execute("SELECT text FROM chunks")]
+    texts = [r[0] for r in conn.execute(f"SELECT text FROM {CHUNKS}")]
     texts += [r[0] for r in conn.execute("SELECT text FROM quotes")]
     texts += [
         r[0]

@@ -9,7 +9,7 @@ import pytest
 
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
-from retrieval.storage.store import fts_query
+from retrieval.storage.store import CHUNKS, fts_query
 from tests.articleserver import ArticleServer
 from tests.conftest import SEEDS
 
@@ -45,7 +45,7 @@ def test_chunks_are_searchable_by_meaning(seeded_engine: Engine) -> None:
     assert hits and hits[0].score > 0.3
     rows = [
         seeded_engine.store.conn.execute(
-            "SELECT text FROM chunks WHERE id=?", (h.ref_id,)
+            f"SELECT text FROM {CHUNKS} WHERE id=?", (h.ref_id,)
         ).fetchone()[0]
         for h in hits
     ]
@@ -56,7 +56,7 @@ def test_vector_hits_carry_the_exact_cosine(seeded_engine: Engine) -> None:
     """The index holds 8-bit codes, and hits are re-scored with the store's vectors (8-bit
     codes kept at their length, storage.codec): a stored text finds itself at 1.0 within
     their rounding, and the order is the re-scored order."""
-    text = seeded_engine.store.conn.execute("SELECT text FROM chunks LIMIT 1").fetchone()[0]
+    text = seeded_engine.store.conn.execute(f"SELECT text FROM {CHUNKS} LIMIT 1").fetchone()[0]
     hits = seeded_engine.search_vectors("chunk", seeded_engine.embed([text])[0], 5)
     assert hits[0].score == pytest.approx(1.0, abs=2e-4)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
@@ -98,7 +98,8 @@ def test_search_among_is_exact_over_hnsw_too(
 def test_chunks_are_searchable_by_words(seeded_engine: Engine) -> None:
     match = fts_query("nothingburger")
     rows = seeded_engine.store.conn.execute(
-        "SELECT c.text FROM chunks_fts f JOIN chunks c ON c.id = f.rowid WHERE chunks_fts MATCH ?",
+        f"SELECT c.text FROM chunks_fts f JOIN {CHUNKS} c ON c.id = f.rowid "
+        "WHERE chunks_fts MATCH ?",
         (match,),
     ).fetchall()
     assert len(rows) == 1 and "nothingburger" in rows[0][0]

@@ -12,7 +12,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,7 +37,7 @@ SCHEMA_VERSION = 3
 # the stored rows hold): `meta.ddl_version` says which of these steps a store has had. Older
 # stores get them when opened for writing, new ones at creation; each is plain DDL.
 BASE_DDL_VERSION = 1
-MIGRATIONS: dict[int, tuple[str, ...]] = {
+MIGRATIONS: dict[int, tuple[str, ...] | Callable[[sqlite3.Connection], bool]] = {
     # 2: followed feeds, the items each one has brought, and the poll lease.
     2: (
         """CREATE TABLE IF NOT EXISTS feeds (
@@ -64,8 +64,25 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires REAL NOT NULL
         )""",
     ),
+    # 3: the text is stored once (`_text_once`); a function, not plain DDL, as it moves data.
+    3: lambda conn: _text_once(conn),
 }
 DDL_VERSION = max(MIGRATIONS)
+
+# The full-text indexes hold no copy of the text: chunks_fts is contentless (a row is removed
+# by giving its text back: CHUNKS), quotes_fts reads quotes.text when it needs it.
+_FTS = """
+CREATE VIRTUAL TABLE {exists}chunks_fts USING fts5(text, content='', tokenize='porter unicode61');
+CREATE VIRTUAL TABLE {exists}quotes_fts USING fts5(
+    text, content='quotes', content_rowid='id', tokenize='porter unicode61'
+);
+"""
+# the chunks with their text, as the other backends keep them (a subquery: `FROM {CHUNKS} c`)
+CHUNKS = (
+    '(SELECT c.id AS id, c.article_id AS article_id, c.seq AS seq, c.start AS start, c."end" '
+    'AS "end", substr(a.text, c.start + 1, c."end" - c.start) AS text '
+    "FROM chunks c JOIN articles a ON a.id = c.article_id)"
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -77,11 +94,11 @@ CREATE TABLE IF NOT EXISTS articles (
     text TEXT NOT NULL,
     added_at TEXT NOT NULL
 );
+-- a chunk's text is articles.text[start:end] (CHUNKS), not a copy
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    text TEXT NOT NULL
+    seq INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 CREATE TABLE IF NOT EXISTS speakers (
@@ -120,13 +137,10 @@ CREATE TABLE IF NOT EXISTS embeddings (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     vec BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS embeddings_kind ON embeddings(kind, vid);
-CREATE INDEX IF NOT EXISTS embeddings_article ON embeddings(article_id);
--- answers read quote vectors by quote id: without this, a scan of every vector of the kind
+-- answers read quote vectors by quote id, rebuilds read a kind in order, deletes by the
+-- article's chunk and quote ids: this one index serves all three
 CREATE INDEX IF NOT EXISTS embeddings_ref ON embeddings(kind, ref_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='porter unicode61');
-CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(text, tokenize='porter unicode61');
-"""
+""" + _FTS.format(exists="IF NOT EXISTS ")
 
 VECTOR_KINDS = ("chunk", "quote")  # the kinds with a nearest-neighbour index
 CONTEXT = "context"  # a quote's sentence: read by quote id, never searched
@@ -326,14 +340,21 @@ class Store:
         """Give an older store the tables added since (MIGRATIONS), one transaction a step."""
         if int(self.get_meta("ddl_version") or BASE_DDL_VERSION) >= DDL_VERSION:
             return  # the usual case: no write transaction at all
+        moved = False
         for version in sorted(MIGRATIONS):
             with self.write() as conn:
                 row = conn.execute("SELECT value FROM meta WHERE key='ddl_version'").fetchone()
                 if int(row[0] if row else BASE_DDL_VERSION) >= version:
                     continue
-                for statement in MIGRATIONS[version]:
-                    conn.execute(statement)
+                step = MIGRATIONS[version]
+                if callable(step):
+                    moved = step(conn) or moved
+                else:
+                    for statement in step:
+                        conn.execute(statement)
                 self.set_meta(conn, "ddl_version", str(version))
+        if moved:
+            self.conn.execute("VACUUM")  # give the space back
 
     def _encode_vectors(self, batch: int = 10_000) -> None:
         """Schema 2 -> 3: re-encode float32 vectors as 8-bit codes, a batch per transaction
@@ -502,8 +523,8 @@ class Store:
         chunk_vids: list[int] = []
         for (seq, start, end, text), vec in zip(prep.chunks, prep.chunk_vecs, strict=True):
             cid = conn.execute(
-                'INSERT INTO chunks (article_id, seq, start, "end", text) VALUES (?,?,?,?,?)',
-                (aid, seq, start, end, text),
+                'INSERT INTO chunks (article_id, seq, start, "end") VALUES (?,?,?,?)',
+                (aid, seq, start, end),
             ).lastrowid
             conn.execute("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)", (cid, text))
             chunk_vids.append(self._put_vec(conn, "chunk", cid, aid, vec))
@@ -581,22 +602,32 @@ class Store:
         return sid
 
     def _delete_article(self, conn: sqlite3.Connection, aid: str) -> list[int]:
-        vids = [
+        owned = {
+            "chunk": "SELECT id FROM chunks WHERE article_id=?",
+            "quote": "SELECT id FROM quotes WHERE article_id=?",
+            CONTEXT: "SELECT id FROM quotes WHERE article_id=?",
+        }
+        vids = sorted(
             r[0]
+            for kind in VECTOR_KINDS
             for r in conn.execute(
-                "SELECT vid FROM embeddings WHERE article_id=? AND kind IN ('chunk', 'quote')",
-                (aid,),
+                f"SELECT vid FROM embeddings WHERE kind=? AND ref_id IN ({owned[kind]})",
+                (kind, aid),
             )
-        ]
+        )
+        # the full-text indexes hold no text: a row is removed by giving its text back
         conn.execute(
-            "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article_id=?)",
+            "INSERT INTO chunks_fts (chunks_fts, rowid, text) "
+            f"SELECT 'delete', id, text FROM {CHUNKS} WHERE article_id=?",
             (aid,),
         )
         conn.execute(
-            "DELETE FROM quotes_fts WHERE rowid IN (SELECT id FROM quotes WHERE article_id=?)",
+            "INSERT INTO quotes_fts (quotes_fts, rowid, text) "
+            "SELECT 'delete', id, text FROM quotes WHERE article_id=?",
             (aid,),
         )
-        conn.execute("DELETE FROM embeddings WHERE article_id=?", (aid,))
+        for kind, ids in owned.items():
+            conn.execute(f"DELETE FROM embeddings WHERE kind=? AND ref_id IN ({ids})", (kind, aid))
         conn.execute("DELETE FROM quotes WHERE article_id=?", (aid,))
         conn.execute("DELETE FROM chunks WHERE article_id=?", (aid,))
         conn.execute("DELETE FROM aliases WHERE article_id=?", (aid,))
@@ -621,9 +652,9 @@ class Store:
     def replace_all(self, prepared: Sequence[Prepared], model_name: str) -> None:
         """Swap in re-extracted, re-embedded versions of every article in one transaction."""
         with self.write() as conn:
+            for fts in ("chunks_fts", "quotes_fts"):
+                conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')")
             for table in (
-                "chunks_fts",
-                "quotes_fts",
                 "embeddings",
                 "quotes",
                 "chunks",
@@ -757,8 +788,10 @@ class Store:
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """The stored (ids, vectors) of a kind in vid order, `first` then `size` rows at a time,
         for rebuilding the FAISS cache without every vector in memory at once."""
+        # ref_id order is vid order within a kind (both grow with each insert), and the index
+        # on (kind, ref_id) reads it without a sort
         cur = self.conn.execute(
-            "SELECT vid, vec FROM embeddings WHERE kind=? ORDER BY vid", (kind,)
+            "SELECT vid, vec FROM embeddings WHERE kind=? ORDER BY ref_id", (kind,)
         )
         want = first
         while rows := cur.fetchmany(want):
@@ -940,7 +973,8 @@ class Store:
     ) -> Iterator[list[tuple[Any, ...]]]:
         """Every row of one table, `batch` rows at a time."""
         cols = ", ".join(f'"{c}"' for c in columns)
-        cur = self.conn.execute(f"SELECT {cols} FROM {table}")
+        source = CHUNKS if table == "chunks" else table  # with the text the others keep
+        cur = self.conn.execute(f"SELECT {cols} FROM {source}")
         while rows := cur.fetchmany(batch):
             yield [tuple(r) for r in rows]
 
@@ -964,14 +998,38 @@ class Store:
         tables from the copied text."""
         with self.write() as conn:
             for table, columns, batches in tables:
-                cols = ", ".join(f'"{c}"' for c in columns)
+                keep = [i for i, c in enumerate(columns) if (table, c) != ("chunks", "text")]
+                cols = ", ".join(f'"{columns[i]}"' for i in keep)
                 verb = "INSERT OR REPLACE" if table == "meta" else "INSERT"
-                sql = f"{verb} INTO {table} ({cols}) VALUES ({','.join('?' * len(columns))})"
+                sql = f"{verb} INTO {table} ({cols}) VALUES ({','.join('?' * len(keep))})"
                 for rows in batches:
-                    conn.executemany(sql, rows)
-            conn.execute("INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM chunks")
-            conn.execute("INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes")
+                    conn.executemany(sql, [tuple(r[i] for i in keep) for r in rows])
+            conn.execute(f"INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM {CHUNKS}")
+            conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
             self._bump(conn)
+
+
+def _text_once(conn: sqlite3.Connection) -> bool:
+    """DDL step 3: keep each text once. The chunks' copies of the article text go (a chunk is
+    an article's [start, end)), the full-text tables' copies too (chunks_fts contentless,
+    quotes_fts reading quotes.text), and the indexes on embeddings(kind, vid) and (article_id)
+    whose work the one on (kind, ref_id) does. True when a store was converted (it then
+    deserves a VACUUM); a store created with this layout has nothing to do."""
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(chunks)")]
+    if "text" not in columns:
+        return False
+    conn.execute("DROP TABLE IF EXISTS chunks_fts")
+    conn.execute("DROP TABLE IF EXISTS quotes_fts")
+    # one statement at a time: executescript would commit the transaction
+    for statement in _FTS.format(exists="").split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM chunks")
+    conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
+    conn.execute("ALTER TABLE chunks DROP COLUMN text")
+    conn.execute("DROP INDEX IF EXISTS embeddings_kind")
+    conn.execute("DROP INDEX IF EXISTS embeddings_article")
+    return True
 
 
 def encode_vector(vec: np.ndarray) -> bytes:

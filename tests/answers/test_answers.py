@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from retrieval.engine import Engine
+from retrieval.storage.store import CHUNKS
 from retrieval.types import Answer, ArticleRef, AskResult, Context
 from tests.conftest import SHARED
 
@@ -497,7 +498,7 @@ def test_lexical_search_leaves_common_words_to_rarer_ones(
     from retrieval.answers.search import Searcher
 
     def text(chunk_id: int) -> str:
-        sql = "SELECT text FROM chunks WHERE id=?"
+        sql = f"SELECT text FROM {CHUNKS} WHERE id=?"
         return str(qa_engine.store.conn.execute(sql, (chunk_id,)).fetchone()[0]).lower()
 
     full = Searcher(qa_engine).lexical("chunks_fts", "ferry waitress", 10)

@@ -145,6 +145,11 @@ def store_problems(conn: sqlite3.Connection) -> list[str]:
         # each quote's sentence vector is stored with it (schema 2)
         ("SELECT COUNT(*) FROM embeddings WHERE kind = 'context'", "SELECT COUNT(*) FROM quotes"),
     ]
+    for fts in ("chunks_fts", "quotes_fts"):  # quotes_fts against quotes.text, its content
+        try:
+            conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('integrity-check')")
+        except sqlite3.DatabaseError as exc:
+            out.append(f"{fts}: {exc}")
     for left, right in pairs:
         a, b = conn.execute(left).fetchone()[0], conn.execute(right).fetchone()[0]
         if a != b:

@@ -141,3 +141,69 @@ def test_vectors_stream_in_batches_and_a_wrong_dimension_is_a_store_error(tmp_pa
     assert kind == "chunk" and np.array_equal(codec.decode(blob), vecs[0])
     with pytest.raises(StoreError, match="reindex"):
         list(store.vector_batches("chunk", 32))
+
+
+OLD_LAYOUT = """
+ALTER TABLE chunks ADD COLUMN text TEXT NOT NULL DEFAULT '';
+UPDATE chunks SET text = (SELECT substr(a.text, chunks.start + 1, chunks."end" - chunks.start)
+                          FROM articles a WHERE a.id = chunks.article_id);
+DROP TABLE chunks_fts;
+DROP TABLE quotes_fts;
+CREATE VIRTUAL TABLE chunks_fts USING fts5(text, tokenize='porter unicode61');
+CREATE VIRTUAL TABLE quotes_fts USING fts5(text, tokenize='porter unicode61');
+INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM chunks;
+INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes;
+CREATE INDEX embeddings_kind ON embeddings(kind, vid);
+CREATE INDEX embeddings_article ON embeddings(article_id);
+UPDATE meta SET value = '2' WHERE key = 'ddl_version';
+"""
+
+
+def _layout(path: Path) -> tuple[list[str], list[str], str]:
+    conn = sqlite3.connect(path / "whosaid.db")
+    try:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(chunks)")]
+        indexes = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")]
+        fts = conn.execute("SELECT sql FROM sqlite_master WHERE name='chunks_fts'").fetchone()[0]
+    finally:
+        conn.close()
+    return columns, indexes, fts
+
+
+def _searches(store: Store) -> list[list[int]]:
+    return [store.lexical(k, w, 5) for k in ("chunk", "quote") for w in ("budget", "balanced")]
+
+
+def test_the_text_is_stored_once_and_an_older_store_is_converted(tmp_path: Path) -> None:
+    """Chunks are offsets into the article and the full-text tables keep no copy; a store
+    written with the copies (ddl 2) is converted when opened for writing, and searches alike."""
+    store = Store(tmp_path)
+    first = store.put_article(_prep())
+    other = TEXT.replace("budget", "harbour plan").replace("Ruiz", "Okafor")
+    store.put_article(_prep(other, "/tmp/b.txt"))
+    columns, indexes, fts = _layout(tmp_path)
+    assert "text" not in columns and "embeddings_article" not in indexes and "content=''" in fts
+    before = _searches(store)
+    vectors = store.vectors("chunk", 16)
+    store.close()
+    conn = sqlite3.connect(tmp_path / "whosaid.db")
+    conn.executescript(OLD_LAYOUT)
+    conn.close()
+    assert "text" in _layout(tmp_path)[0]
+    reader = Store(tmp_path, read_only=True)  # the old layout still serves readers
+    assert _searches(reader) == before
+    reader.close()
+
+    store = Store(tmp_path)
+    columns, indexes, fts = _layout(tmp_path)
+    assert "text" not in columns and "content=''" in fts
+    assert not {"embeddings_kind", "embeddings_article"} & set(indexes)
+    assert _searches(store) == before
+    got = store.vectors("chunk", 16)
+    assert got[0].tolist() == vectors[0].tolist() and np.array_equal(got[1], vectors[1])
+    # removal gives the text back to the contentless index, which stays consistent
+    assert store.remove_article(first.article_id)
+    assert store.lexical("chunk", "budget", 5) == []
+    for table in ("chunks_fts", "quotes_fts"):
+        store.conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+    assert store.counts()["chunks"] == 1

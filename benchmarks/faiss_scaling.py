@@ -41,6 +41,13 @@ class SearchRow:
     bytes_per_vector: float
 
 
+IVF = (
+    f"IVF {vectors.IVF_LISTS} cells SQ8, {vectors.IVF_PROBE} probed "
+    f"(product from {vectors.IVF_THRESHOLD:,})"
+)
+IVF_MIN = 39 * vectors.IVF_LISTS  # enough vectors to train its cells
+
+
 def synthetic(real: np.ndarray, n: int, seed: int = 3, batch: int = 100_000) -> np.ndarray:
     """n unit vectors from a Gaussian with the mean and covariance of `real`."""
     rng = np.random.default_rng(seed)
@@ -65,6 +72,7 @@ def _factories(dim: int, data: np.ndarray) -> dict[str, Callable[[], faiss.Index
         FP32: lambda: faiss.IndexIDMap(faiss.IndexFlatIP(dim)),
         "exact SQ fp16": fp16,
         PRODUCT: lambda: vectors._new_index(dim, 0, data),
+        IVF: lambda: vectors._new_ivf(dim, data),
         f"HNSW M={vectors.HNSW_M} SQ8 (product beyond {vectors.HNSW_THRESHOLD:,})": (
             lambda: vectors._new_index(dim, vectors.HNSW_THRESHOLD, data)
         ),
@@ -108,7 +116,7 @@ def _measure(
     truth: np.ndarray | None = None
     stored = codec.as_stored(data)  # what the engine re-scores with: the store's 8-bit codes
     for name, make in _factories(data.shape[1], data).items():
-        if name.startswith("HNSW") and not hnsw:
+        if (name.startswith("HNSW") and not hnsw) or (name == IVF and len(data) < IVF_MIN):
             continue
         t0 = time.perf_counter()
         index = make()

@@ -21,7 +21,7 @@ from retrieval.storage import codec
 from retrieval.storage.heap import release_free_memory
 from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex
 from retrieval.storage.store import VECTOR_KINDS
-from retrieval.storage.vectors import SQ_TRAIN_MAX, VectorIndex
+from retrieval.storage.vectors import VectorIndex, train_size
 
 
 class VectorCache:
@@ -98,8 +98,9 @@ class VectorCache:
 
     def _rebuild(self, ix: NearestIndex, gen: int) -> None:
         """Rebuild one index from the store's vectors, streamed in batches."""
-        batches = self.store.vector_batches(ix.kind, ix.dim, first=SQ_TRAIN_MAX)
-        ix.build_batches(batches, self.store.vector_count(ix.kind), gen)
+        total = self.store.vector_count(ix.kind)
+        batches = self.store.vector_batches(ix.kind, ix.dim, first=train_size(total))
+        ix.build_batches(batches, total, gen)
 
     def follow(
         self,

@@ -127,3 +127,58 @@ def test_a_file_of_an_older_format_is_not_loaded(tmp_path: Path) -> None:
     faiss.write_index(old, str(tmp_path / "chunk-4.faiss"))
     ix = VectorIndex(8, "chunk")
     assert not ix.load(tmp_path, 4) and ix.ntotal == 0
+
+
+def _ivf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vectors, "IVF_THRESHOLD", 2_000)
+    monkeypatch.setattr(vectors, "IVF_LISTS", 16)
+    monkeypatch.setattr(vectors, "IVF_PROBE", 4)
+    monkeypatch.setattr(vectors, "IVF_TRAIN", 1_200)
+
+
+def _clustered(n: int, dim: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = _unit(32, dim, seed + 1)
+    v = centres[rng.integers(0, 32, n)] + 0.3 * rng.normal(size=(n, dim)).astype(np.float32)
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_an_inverted_file_beyond_the_ivf_threshold(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Past IVF_THRESHOLD vectors the index scans a few k-means cells of 8-bit codes; a search
+    among given ids scans every cell (exact over them); removal is in place; files reload."""
+    _ivf(monkeypatch)
+    vecs = _clustered(3_000, 16)
+    ids = np.arange(1_000, 4_000, dtype=np.int64)
+    ix = VectorIndex(16, "chunk")
+    batches = [(ids[:1_200], vecs[:1_200]), (ids[1_200:], vecs[1_200:])]  # the first trains
+    ix.build_batches(batches, len(ids), generation=1)
+    assert vectors._is_ivf(ix.index) and not ix.stale()
+    assert ix.nbytes() == 3_000 * (16 + 8) + 16 * 16 * 4
+    assert ix.search(vecs[5], 1)[0][0] == 1_005
+    exact = np.argsort(-(vecs @ vecs[5]))[:10] + 1_000
+    found = {i for i, _ in ix.search(vecs[5], 10)}
+    assert len(found & set(exact.tolist())) >= 8
+    among = list(range(1_000, 4_000, 7))
+    want = sorted(among, key=lambda i: -float(vecs[i - 1_000] @ vecs[5]))[:5]
+    assert [i for i, _ in ix.search(vecs[5], 5, among=among)] == want
+    ix.remove([1_005])
+    assert all(i != 1_005 for i, _ in ix.search(vecs[5], 10)) and ix.ntotal == 2_999
+    ix.save(tmp_path, 2)
+    fresh = VectorIndex(16, "chunk")
+    assert fresh.load(tmp_path, 2) and fresh.ntotal == 2_999 and vectors._is_ivf(fresh.index)
+    assert fresh.search(vecs[6], 1)[0][0] == 1_006
+
+
+def test_an_exact_index_grown_past_the_ivf_threshold_asks_for_a_rebuild(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _ivf(monkeypatch)
+    vecs = _clustered(4_200, 16)
+    ix = VectorIndex(16, "quote")
+    ix.build(np.arange(1_500, dtype=np.int64), vecs[:1_500], generation=1)
+    assert not vectors._is_ivf(ix.index) and not ix.stale()
+    ix.add(list(range(1_500, 4_200)), vecs[1_500:])
+    assert ix.stale()
+    assert vectors.train_size(4_200) == 1_200

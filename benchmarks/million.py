@@ -1,20 +1,23 @@
 """The large-store run: one store of N chunks (default 1M), its query latency against the
 floor, recall@10 of the engine's vector search after re-scoring, memory and disk per chunk.
 
-    python -m benchmarks.million [--chunks 1000000] [--articles 80] [--workdir DIR] [--out F]
+    python -m benchmarks.million [--chunks 100000,300000,1000000] [--articles 80]
+                                 [--workdir DIR] [--out F] [--prepared PICKLE]
 
 Built like the default run's stores (benchmarks/stores.py: the ingested articles written again
 as editions with noisy vectors). Recall is measured against an exact scan of every stored
 chunk vector (decoded from the store, the vectors the re-scoring uses), for the benchmark's
 questions; with over a thousand near-identical editions of each chunk, which copy ranks 10th
 is decided by noise, so the gap between the 10th hit's cosine and the exact 10th is reported
-too. The parts are printed as they finish, so a run stopped early still says how far it got.
+too. One store grows through the sizes given and is measured at each (memory at the last);
+the parts are printed as they finish, so a run stopped early still says how far it got.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import tempfile
 import time
 from pathlib import Path
@@ -56,20 +59,27 @@ def recall_after_rescoring(data_dir: Path, queries: np.ndarray, k: int = 10) -> 
 
 def main(argv: list[str] | None = None) -> int:
     from benchmarks.corpus import build_corpus
+    from benchmarks.diskuse import usage
     from benchmarks.ingest import run_ingest
     from benchmarks.memory import measure_in_subprocess
     from benchmarks.query import questions_for, run_queries
-    from benchmarks.run import _disk_bytes
-    from benchmarks.stores import build_store
+    from benchmarks.stores import grow_stores
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.million", description=__doc__)
-    ap.add_argument("--chunks", type=int, default=1_000_000)
+    ap.add_argument("--chunks", default="1000000", help="sizes, comma-separated, ascending")
     ap.add_argument("--articles", type=int, default=80)
     ap.add_argument("--workdir", type=Path)
     ap.add_argument("--out", type=Path, help="append the JSON result lines here")
+    ap.add_argument(
+        "--prepared",
+        type=Path,
+        help="a pickle of the ingest's (prepared articles, model name): written when absent, "
+        "reused when present (the ingest is the slow part of a rerun)",
+    )
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="whosaid-million-"))
     work.mkdir(parents=True, exist_ok=True)
+    sizes = [int(n) for n in args.chunks.split(",")]
 
     def say(**row: object) -> None:
         line = json.dumps(row)
@@ -78,33 +88,49 @@ def main(argv: list[str] | None = None) -> int:
             with args.out.open("a") as f:
                 f.write(line + "\n")
 
-    corpus = build_corpus(args.articles, seed=7)
-    ing, prepared, engine = run_ingest(corpus, work)
+    if args.prepared and args.prepared.exists():
+        with args.prepared.open("rb") as f:
+            prepared, model = pickle.load(f)
+    else:
+        ing, prepared, engine = run_ingest(build_corpus(args.articles, seed=7), work)
+        model = engine.embedder.name
+        say(part="ingest", articles=ing.articles, chunks=ing.chunks, seconds=ing.seconds)
+        if args.prepared:
+            for p in prepared:
+                p.article.spans = None
+            with args.prepared.open("wb") as f:
+                pickle.dump((prepared, model), f)
+    from retrieval.storage.embedding import shared_embedder
+
+    embedder = shared_embedder()
     questions = questions_for(prepared)
-    queries = engine.embed([q.text for q in questions])
-    model = engine.embedder.name
-    say(part="ingest", articles=ing.articles, chunks=ing.chunks, seconds=ing.seconds)
+    queries = embedder.embed([q.text for q in questions])
     t0 = time.perf_counter()
-    info = build_store(prepared, work / f"store-{args.chunks}", args.chunks, model)
-    say(part="store", chunks=info.chunks, copies=info.copies, build_s=time.perf_counter() - t0)
-    disk, vec_disk = _disk_bytes(info.path)
-    say(part="disk", kb_per_chunk=disk / 1024 / info.chunks, vectors=vec_disk / 1024 / info.chunks)
-    t0 = time.perf_counter()
-    res = run_queries(info.path, questions, label="big", note="", rounds=3)
-    say(
-        part="query",
-        warm_s=time.perf_counter() - t0,
-        p50_ms=ms(res.p50),
-        p95_ms=ms(res.p95),
-        floor_p50_ms=ms(res.floor_p50),
-        p50_x=res.p50 / res.floor_p50,
-        p95_x=res.p95 / res.floor_p50,
-        by_kind={k: ms(median(v)) for k, v in res.by_kind.items()},
-        floor_p95_ms=ms(percentile(res.floor_s, 95)),
-    )
-    say(part="recall", **recall_after_rescoring(info.path, queries))
-    m = measure_in_subprocess(info.path, [q.text for q in questions])
-    say(part="memory", **m)
+    path = work / "store"
+    for info in grow_stores(prepared, path, sizes, model):
+        say(part="store", chunks=info.chunks, copies=info.copies, build_s=time.perf_counter() - t0)
+        chunks, groups, _ = usage(info.path)
+        say(part="disk", chunks=chunks, **{k: round(v / chunks) for k, v in groups.items()})
+        t1 = time.perf_counter()
+        res = run_queries(info.path, questions, label="big", note="", rounds=3, embedder=embedder)
+        say(
+            part="query",
+            chunks=res.chunks,
+            vectors=res.vectors,
+            warm_s=time.perf_counter() - t1,
+            p50_ms=ms(res.p50),
+            p95_ms=ms(res.p95),
+            floor_p50_ms=ms(res.floor_p50),
+            p50_x=res.p50 / res.floor_p50,
+            p95_x=res.p95 / res.floor_p50,
+            by_kind={k: ms(median(v)) for k, v in res.by_kind.items()},
+            floor_p95_ms=ms(percentile(res.floor_s, 95)),
+            abstained=res.abstained,
+        )
+        say(part="recall", chunks=res.chunks, **recall_after_rescoring(info.path, queries))
+        if info.chunks >= sizes[-1]:
+            say(part="memory", **measure_in_subprocess(info.path, [q.text for q in questions]))
+        t0 = time.perf_counter()
     return 0
 
 

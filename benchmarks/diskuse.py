@@ -1,0 +1,75 @@
+"""Where a store's bytes go: every table and index of whosaid.db (SQLite's dbstat, as
+sqlite3_analyzer counts them) grouped by what they hold, and the FAISS files, per chunk.
+
+    python -m benchmarks.diskuse DATA_DIR        # the groups, then every table and index
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+# group -> the tables and indexes whose names start with one of these
+GROUPS: dict[str, tuple[str, ...]] = {
+    "vectors (embeddings and their index)": ("embeddings",),
+    "article text and metadata": ("articles", "sqlite_autoindex_articles"),
+    "chunks (offsets into the article)": ("chunks_article", "chunks"),
+    "full-text index of chunks": ("chunks_fts",),
+    "quotes": ("quotes_article", "quotes_speaker", "quotes"),
+    "full-text index of quotes": ("quotes_fts",),
+    "speakers and aliases": (
+        "speakers", "article_speakers", "aliases", "sqlite_autoindex_speakers",
+        "sqlite_autoindex_article_speakers",
+    ),
+}  # fmt: skip
+
+
+def _group(name: str) -> str:
+    # the full-text tables first: "chunks_fts_data" also starts with "chunks"
+    for group in sorted(GROUPS, key=lambda g: not any("_fts" in p for p in GROUPS[g])):
+        if name.startswith(GROUPS[group]):
+            return group
+    return "other (meta, feeds, schema, free pages)"
+
+
+def table_bytes(data_dir: Path) -> tuple[int, dict[str, int]]:
+    """(chunks, bytes of every table and index, pages included, by name)."""
+    conn = sqlite3.connect(f"{(data_dir / 'whosaid.db').resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        chunks = int(conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+        rows = conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall()
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    sizes = {str(name): int(size) for name, size in rows}
+    sizes["(free pages)"] = int(free) * int(page)
+    return chunks, sizes
+
+
+def usage(data_dir: Path) -> tuple[int, dict[str, int], dict[str, int]]:
+    """(chunks, bytes by group with the FAISS files as their own group, bytes by table)."""
+    chunks, sizes = table_bytes(data_dir)
+    groups: dict[str, int] = dict.fromkeys(GROUPS, 0)
+    for name, size in sizes.items():
+        group = _group(name)
+        groups[group] = groups.get(group, 0) + size
+    faiss = sum(f.stat().st_size for f in data_dir.glob("*.faiss"))
+    groups["FAISS cache files (rebuilt from the store when missing)"] = faiss
+    return chunks, groups, sizes
+
+
+def main(argv: list[str]) -> int:
+    chunks, groups, sizes = usage(Path(argv[0]))
+    print(f"{chunks:,} chunks")
+    for name, size in [*groups.items(), ("", 0), *sorted(sizes.items(), key=lambda kv: -kv[1])]:
+        if name:
+            print(f"{size / max(1, chunks):10,.0f} B/chunk  {name}")
+    sqlite_total = sum(sizes.values())
+    print(f"{sqlite_total / 1024 / max(1, chunks):10.2f} KB/chunk  SQLite")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

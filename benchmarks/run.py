@@ -186,6 +186,7 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
 
     # -- ingest ---------------------------------------------------------------------------
     corpus = build_corpus(plan.articles, seed=seed)
+    reused_note = ""
     if reuse and reuse.exists():  # iterating on the query side: no ingest sections
         import pickle
 
@@ -195,6 +196,7 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
             prepared, _ = pickle.load(f)
         embedder = shared_embedder()
         _say(f"reusing {len(prepared)} ingested articles from {reuse}: no ingest sections")
+        reused_note = "; reused from an earlier run's ingest (`--prepared`): no ingest sections"
     else:
         prepared, embedder = _ingest_sections(plan, corpus, work, workers, sections, summary)
         if reuse:
@@ -204,6 +206,8 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
                 p.article.spans = None
             with reuse.open("wb") as f:
                 pickle.dump((prepared, embedder.name), f)
+
+    ingested = len(prepared)
 
     # -- the two embedders on the ingested texts ------------------------------------------
     _say("embedders: onnx against torch on the ingested texts...")
@@ -553,9 +557,9 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
         f"- Machine: {_machine()}\n"
         f"- Load average at start / end: {load_before} / {_load()} (the machine is shared)\n"
         f"- Command: `{command}` ({total / 60:.1f} min)\n"
-        f"- Corpus: {plan.articles} synthetic articles recombined from real paragraphs "
+        f"- Corpus: {ingested} synthetic articles recombined from real paragraphs "
         "(seeds/ and PolNeAR dev, read at run time), seed "
-        f"{seed}\n\n## Targets\n\n"
+        f"{seed}{reused_note}\n\n## Targets\n\n"
         + table(
             ["target", "measured", "met"],
             [[t, m, "yes" if ok else "**no**"] for t, m, ok in summary],

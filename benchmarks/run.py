@@ -33,6 +33,7 @@ from benchmarks.common import REPO, median, ms, percentile, table
 if TYPE_CHECKING:
     from benchmarks.longdocs import LongRun
     from benchmarks.query import Question
+    from benchmarks.stores import StoreInfo
 
 
 @dataclass
@@ -173,8 +174,6 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
     from benchmarks.prolific import prolific_questions, run_prolific
     from benchmarks.query import questions_for, run_queries
     from benchmarks.stores import build_stores
-    from benchmarks.vector_backends import run_backends
-    from benchmarks.vector_backends import section as backends_section
     from retrieval.extraction.parallel import default_workers
     from retrieval.storage import vectors
 
@@ -204,8 +203,8 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
 
             for p in prepared:
                 p.article.spans = None
-            with reuse.open("wb") as f:
-                pickle.dump((prepared, embedder.name), f)
+            with reuse.open("wb") as pickled:
+                pickle.dump((prepared, embedder.name), pickled)
 
     ingested = len(prepared)
 
@@ -323,16 +322,7 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
     # -- vector backends ------------------------------------------------------------------
     at = stores[plan.backends_at]
     _say(f"vector backends at {at.chunks:,} chunks (benchmarks/vector_backends.py)...")
-    (work / "backends").mkdir(exist_ok=True)
-    runs = run_backends(
-        at.path,
-        work / "backends",
-        questions,
-        label=f"{at.chunks:,}",
-        rounds=plan.rounds,
-        embedder=embedder,
-    )
-    sections.append(backends_section(runs, plan.rounds, len(questions), summary))
+    sections.append(_backends_section(at, work / "backends", questions, plan, embedder, summary))
     _say(sections[-1])
 
     # -- memory ---------------------------------------------------------------------------
@@ -640,6 +630,38 @@ def _ingest_sections(
     return prepared, engine.embedder
 
 
+def _backends_section(
+    at: StoreInfo,
+    work: Path,
+    questions: list[Question],
+    plan: Plan,
+    embedder: Any,
+    summary: list[list[object]],
+) -> str:
+    """The hook for benchmarks/vector_backends.py (the "pg" helper's file): its `run_section`
+    when it has one (it may start a PostgreSQL server in `work`), else its backends' runs
+    turned into a section here."""
+    import benchmarks.vector_backends as backends
+
+    work.mkdir(parents=True, exist_ok=True)
+    path, label = at.path, f"{at.chunks:,}"
+    if hasattr(backends, "run_section"):
+        text: str = backends.run_section(
+            path,
+            work,
+            questions,
+            label=label,
+            rounds=plan.rounds,
+            summary=summary,
+            embedder=embedder,
+        )
+        return text
+    runs = backends.run_backends(
+        path, work, questions, label=label, rounds=plan.rounds, embedder=embedder
+    )
+    return backends.section(runs, plan.rounds, len(questions), summary)
+
+
 def _disk_bytes(data_dir: Path) -> tuple[int, int]:
     """(bytes of every file in a data dir, bytes of the embeddings table and its indexes)."""
     import sqlite3
@@ -700,7 +722,7 @@ def _embedders_section(prepared: list[Any], summary: list[list[object]], cap: in
     texts = list(dict.fromkeys(t for t in texts if t))
     random.Random(7).shuffle(texts)
     texts = texts[:cap]
-    backends = {"torch": SentenceTransformerEmbedder(), "onnx": OnnxEmbedder()}
+    backends: dict[str, Any] = {"torch": SentenceTransformerEmbedder(), "onnx": OnnxEmbedder()}
     for e in backends.values():
         e.embed(["Warm up the embedder."])
         e.embed(["Warm up the embedder.", "With a batch."])

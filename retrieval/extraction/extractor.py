@@ -49,6 +49,7 @@ from retrieval.extraction.attribution.content import (
     reports_clause,
     runs_of,
 )
+from retrieval.extraction.attribution.deeds import no_statement
 from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.glued import COMPONENT as GLUED
 from retrieval.extraction.marks import scan_quotes
@@ -62,16 +63,13 @@ from retrieval.extraction.turns import (
 )
 from retrieval.extraction.wraps import unwrap
 from retrieval.ingest.cleaning import is_heading
-from retrieval.language.people import words
+from retrieval.language.deeds import DEED_VERBS
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
 from retrieval.speakers.book import SpeakerBook
 from retrieval.speakers.mentions import how_of
 from retrieval.types import Extraction, Quote, QuoteKind, SpeakerKind
 
 _MODELS: dict[str, Language] = {}
-# Verbs of deciding and intending: 'agree to stay' says what someone will do, not what they
-# said (unlike 'vow to', 'promise to', 'urge X to', which are speech acts).
-DEED_VERBS = words("agree decide aim intend plan want seek refuse decline vote offer")
 _TRIM_END = " \t\n,;:.\u2014\u2013-"
 _OPEN_MARKS = frozenset({'"', "\u201c", "''", "``"})
 _TRIM_START = " \t\n,;:\u2014\u2013-"
@@ -514,6 +512,8 @@ class _Extractor:
             full = f.starts_clause(k, cue) and (f.has_clause(k) or f.tagged_short(k, cue))
             if full and cue is not None and f.inside_report(k, cue):
                 full = False  # 'said she knows that "..."': part of the outer statement
+            if not full and cue is None and last is not None and self._short_sentence_on(k, last):
+                full = True
             if not full:
                 self.fragments.append((k, cue))
                 continue
@@ -556,6 +556,20 @@ class _Extractor:
                 last = (q, k)
                 self.done.direct_spans.add(k)
         self._fill_forward()
+
+    def _short_sentence_on(self, k: int, last: tuple[Quote, int]) -> bool:
+        """'"Get ready," the coach posted on Monday. "Saturday, June 6."': a quoted sentence
+        too short for a clause, right after a direct quote and its attribution, goes on with
+        it."""
+        f = self.f
+        span = f.spans[k]
+        inner = self.text[span.inner_start : span.inner_end].rstrip()
+        return (
+            inner[-1:] in (".", "!", "?")
+            and f.opens_sentence(k)
+            and last[0].speaker is not None
+            and f.follows(last[1], k, self._cue_of(last[0]))
+        )
 
     def _quoted_in_turn(self, k: int, cue: Token | None) -> bool:
         """A host reading out someone's words in a turn: '... Obama said in a statement,
@@ -763,6 +777,8 @@ class _Extractor:
             if len(runs) > 1:
                 self._parenthetical(t, runs)
                 continue
+            if no_statement(t, content, by_object):
+                continue
             cs, ce = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))
             if (by_object or t.lemma_.lower() in COGNITION_VERBS) and any(
                 a <= cs and ce <= b for a, b in self.done.covered
@@ -774,6 +790,8 @@ class _Extractor:
             # "According to X, Y said ...": the source's sentence keeps the quotes it reports
             whole = t.lower_ == "according" and not own
             pieces = [(cs, ce)] if whole else f.minus_direct(cs, ce, self.done.direct_spans)
+            if not pieces and own:
+                pieces = self._fronted_clause(t)
             if not pieces:
                 continue
             s, e = max(pieces, key=lambda p: p[1] - p[0])
@@ -799,6 +817,20 @@ class _Extractor:
             q = self._add(s, e, kind, t, spk, self._introduced_group(s, e, spk, t))
             if q is not None:
                 self.done.covered.append((q.start, q.end))
+
+    def _fronted_clause(self, cue: Token) -> list[tuple[int, int]]:
+        """'The pier is key, she said: "We cannot wait."': the cue's quote after the colon is
+        one piece of the statement, the clause before the cue, outside the marks, another."""
+        f = self.f
+        for c in cue.children:
+            lo, hi = c.left_edge, c.right_edge
+            if (
+                c.dep_ == "ccomp"
+                and hi.i < cue.i
+                and all(f.in_quote[i] < 0 for i in range(lo.i, hi.i + 1))
+            ):
+                return [f.snap(lo.idx, hi.idx + len(hi.text))]
+        return []
 
     def _introduced_group(self, s: int, e: int, spk: Attributed, cue: Token) -> int:
         """'She said she recalled thinking, "..."': what is left of a reported statement

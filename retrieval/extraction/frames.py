@@ -116,6 +116,10 @@ class Frame:
             return False
         return prev is not None and prev.lower_ in TITLE_LEADS
 
+    def opens_sentence(self, k: int) -> bool:
+        """Quote k stands at the start of a sentence or a line."""
+        return self._lead_char(k) == ""
+
     def has_clause(self, k: int) -> bool:
         toks = [t for t in self.inner_tokens(k) if not t.is_punct]
         if len(toks) < 3:

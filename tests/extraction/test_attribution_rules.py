@@ -135,8 +135,8 @@ RULES = [
         [],
     ),
     (  # ... a short adjunct inside them does not end them
-        "Haley thanked Okafor on Facebook for defending the library budget.",
-        [("Okafor on Facebook for defending the library budget", "Tom Haley", "thanked")],
+        "Haley praised Okafor on Facebook for defending the library budget.",
+        [("Okafor on Facebook for defending the library budget", "Tom Haley", "praised")],
         [],
     ),
     (  # a gerund the parser joined to the verb is the object's second half

@@ -1,0 +1,26 @@
+"""Words for what people do rather than say: a cue verb with one of these around it reports
+an act (a decision, a company's quarterly figures, a source consulted), not a statement."""
+
+from __future__ import annotations
+
+from retrieval.language.people import PERSON_NOUNS, words
+
+# Verbs of deciding and intending: 'agree to stay' says what someone will do, not what they
+# said (unlike 'vow to', 'promise to', 'urge X to', which are speech acts).
+DEED_VERBS = words("agree decide aim intend plan want seek refuse decline vote offer")
+
+# What a company 'reports' or 'posts' when it publishes its accounts: "posted quarterly
+# results", "reported earnings" (or any sum of money or percentage: "reported a $3 loss").
+FIGURE_NOUNS = words("result results earnings")
+FIGURE_VERBS = words("report post")
+
+# Who a report cites when it names its source rather than what was said: "citing people
+# familiar with the matter", "citing two officials".
+SOURCE_NOUNS = (
+    words("people person source sources official officials aide aides insider insiders")
+    | PERSON_NOUNS
+)
+
+# Words that open a question, direct ("How would you describe ...?") or indirect ("what
+# product the company plans to launch").
+QUESTION_WORDS = words("what whatever whether how why when where")

@@ -1,0 +1,48 @@
+"""Pieces of one statement the attribution splits: a short quoted sentence after a quote and
+its attribution, a clause before a cue whose quote follows a colon. On the real spaCy model;
+sentences written for the test (invented names)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.extraction.extractor import extract, load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return load_nlp()
+
+
+def test_a_short_quoted_sentence_after_the_attribution_goes_on(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'"Get ready," the coach posted on Monday. "Saturday, June 6."': too short for a clause,
+    still the coach's."""
+    article = (
+        "\u201cGet ready for the new season,\u201d coach Dana Park posted on the club site "
+        "Monday (May 4). \u201cSaturday, June 6.\u201d"
+    )
+    got = [(q.text, q.speaker, q.group) for q in extract(article, nlp).quotes]
+    assert got == [
+        ("Get ready for the new season,", "Dana Park", got[0][2]),
+        ("Saturday, June 6.", "Dana Park", got[0][2]),
+    ], got
+
+
+def test_a_short_quoted_title_is_no_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = "The film opens Friday, Dana Park said. \u201cNobody Wins\u201d is its title."
+    got = [q.text for q in extract(article, nlp).quotes]
+    assert got == ["The film opens Friday"], got
+
+
+def test_a_clause_before_a_cue_and_its_colon_quote_are_one_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'The pier is key, she said: "We cannot wait."': two pieces, one statement."""
+    article = (
+        "Harbor master Ana Ruiz toured the pier on Monday.\n\n"
+        'The safety of the pier is key, she said: "We cannot wait another winter for repairs."'
+    )
+    got = [(q.text, q.speaker, q.group) for q in extract(article, nlp).quotes]
+    assert [(t, s) for t, s, _ in got] == [
+        ("The safety of the pier is key", "Ana Ruiz"),
+        ("We cannot wait another winter for repairs.", "Ana Ruiz"),
+    ], got
+    assert got[0][2] == got[1][2]

@@ -610,7 +610,10 @@ class _Extractor:
         for turn in [*turns, *signed_posts(self.text)]:
             name = self._label_tokens(turn)
             if name:
-                self._turn(turn.start, turn.end, self.book.labelled(name), turn.name or "")
+                labelled = self.book.labelled(name)
+                if turn.role:
+                    self.book.entities[labelled].add_role(turn.role)
+                self._turn(turn.start, turn.end, labelled, turn.name or "")
         questions: list[Quote] = []
         for head, transcript, start, end in self.f.label_lines():
             if transcript and turns:

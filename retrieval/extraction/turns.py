@@ -35,6 +35,7 @@ class Turn:
     name_at: int  # offset of the label's name (or of the answer)
     start: int
     end: int
+    role: str | None = None  # what the label says the speaker is: "CNN anchor"
 
 
 def _label_name(label: str) -> str | None:
@@ -49,6 +50,17 @@ def _label_name(label: str) -> str | None:
     if not any(len(p.strip(".")) > 1 and p.lower() not in TITLES for p in parts):
         return None
     return name
+
+
+def _label_role(label: str) -> str | None:
+    """The job a label gives after the name ("JAKE X, CNN ANCHOR" -> "CNN anchor"), in
+    small letters but for short words, which are most often initials (a party and a state
+    in brackets, "(D), MINNESOTA", are no job)."""
+    role = label.partition(",")[2]
+    role = role.strip()
+    if not role or "(" in label or not any(c.isalpha() for c in role):
+        return None
+    return " ".join(w if len(w) <= 3 else w.lower() for w in role.split())
 
 
 def _boundaries(text: str) -> list[int]:
@@ -79,11 +91,13 @@ def transcript_turns(text: str) -> list[Turn]:
         line_end = text.find("\n", m.end())
         said = text[m.end() : line_end if line_end >= 0 else len(text)]
         if name is not None and any(c.islower() for c in said):  # not a headline in capitals
-            found.append((m.start(2), name, m.end()))
+            found.append((m.start(2), name, m.end(), _label_role(m.group(2))))
     if len(found) < 2:
         return []
-    stops = sorted({a for a, _, _ in found} | set(_boundaries(text)))
-    return [Turn(name, at, start, _end(text, start, stops)) for at, name, start in found]
+    stops = sorted({f[0] for f in found} | set(_boundaries(text)))
+    return [
+        Turn(name, at, start, _end(text, start, stops), role) for at, name, start, role in found
+    ]
 
 
 def qa_turns(text: str) -> list[Turn]:

@@ -61,6 +61,10 @@ PERSON_NOUNS = words(
     """
 )
 
+# Nouns a story uses for someone it has just named, to avoid repeating the name ("Ford ran
+# 80 yards ... the junior said"), and never for an unnamed source the way "the official" is.
+EPITHET_NOUNS = words("freshman sophomore junior senior rookie veteran newcomer teenager")
+
 FEMALE_WORDS = words(
     """
     mrs mrs. ms ms. miss spokeswoman congresswoman chairwoman councilwoman businesswoman
@@ -130,11 +134,12 @@ ORG_TYPES: dict[str, frozenset[str]] = {
     "university": words("university college"),
     "college": words("college"),
     "school": words("school academy"),
-    "union": words("union local federation teamsters workers"),
+    "union": words("union local federation teamsters workers association guild brotherhood"),
     "bank": words("bank bancorp"),
     "airline": words("airlines airways air"),
     "newspaper": words("times post journal herald tribune ledger gazette news"),
     "paper": words("times post journal herald tribune ledger gazette"),
+    "outlet": words("times post journal herald tribune ledger gazette news press media"),
 }
 
 # Titles and role nouns, each with the role word it stands for: "Sen." and "senator" are the
@@ -153,7 +158,8 @@ TITLE_ROLES: dict[str, str] = {
     "mayor": "mayor", "judge": "judge", "justice": "justice", "gen": "general",
     "gen.": "general", "general": "general", "speaker": "speaker", "leader": "leader",
     "chairman": "chair", "chairwoman": "chair", "chair": "chair", "minister": "minister",
-    "prime": "prime", "chancellor": "chancellor", "ceo": "ceo", "commissioner": "commissioner",
+    "prime": "prime", "premier": "prime", "chancellor": "chancellor", "ceo": "ceo",
+    "commissioner": "commissioner",
     "councilman": "council", "councilwoman": "council", "councilmember": "council",
     "mr": "", "mr.": "", "mrs": "", "mrs.": "", "ms": "", "ms.": "", "dr": "", "dr.": "",
     "prof": "", "prof.": "", "professor": "professor", "attorney": "attorney",
@@ -175,7 +181,7 @@ ROLE_KEYS: dict[str, str] = {
         governor president spokeswoman spokesman spokesperson secretary mayor candidate
         nominee ambassador chairman chairwoman chair director judge leader speaker aide
         adviser advisor manager attorney lawyer general official councilman councilwoman
-        councilmember envoy minister chancellor
+        councilmember envoy minister chancellor premier prime
         """
     )
 }

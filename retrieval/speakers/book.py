@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from retrieval.language.people import (
+    EPITHET_NOUNS,
     FEMALE_WORDS,
     MALE_WORDS,
     NAME_PARTICLES,
@@ -607,11 +608,45 @@ class SpeakerBook:
                 return None
             key = head.lower_
         holders = [i for i, e in enumerate(self.entities) if key in e.role_keys]
+        holders = [i for i in holders if self._qualifier_fits(head, i)]
+        if not holders and definite and head.lower_ in EPITHET_NOUNS:
+            return self._epithet(head)
         if definite:
             for m in reversed(self.mentions):
                 if m.token < head.i and m.entity in holders:
                     return m.entity
         return holders[0] if len(holders) == 1 else None
+
+    def _qualifier_fits(self, head: Token, idx: int) -> bool:
+        """'the president of Freedonia' is no president the text named without Freedonia:
+        a role's 'of <name>' must be in what the holder is called or follow a mention."""
+        names = [
+            g.text.lower()
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children
+            if g.dep_ == "pobj" and g.pos_ == "PROPN"
+        ]
+        if not names:
+            return True
+        e = self.entities[idx]
+        said = [e.name, *e.roles, *e.aliases]
+        said += [self.doc[m.token : m.token + 6].text for m in self.mentions if m.entity == idx]
+        return all(n in " ".join(said).lower() for n in names)
+
+    def _epithet(self, head: Token) -> int | None:
+        """'Ford ran 80 yards ... "It was huge," the junior said': an epithet no one was given
+        is the person last named before it, as "he" would be, and that is now their role."""
+        sent = self._sent_of[head.i]
+        before = [m for m in self.mentions if m.token < head.i and self.in_quote[m.token] < 0]
+        for back in range(0, 4):
+            in_sent = [m for m in before if m.sent == sent - back]
+            in_sent.sort(key=lambda m: (not m.subject, -m.token))
+            for m in in_sent:
+                if self.entities[m.entity].kind == "person":
+                    self.entities[m.entity].add_role(head.lower_)
+                    return m.entity
+        return None
 
     def _author(self, head: Token, definite: bool) -> int | None:
         """Who issued "the statement" (or letter, report ...) that now "said" something: the

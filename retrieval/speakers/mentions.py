@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from retrieval.language.people import FEMALE_NAMES, MALE_NAMES, ROLE_KEYS, TITLES, words
+from retrieval.language.people import (
+    FEMALE_NAMES,
+    MALE_NAMES,
+    ROLE_KEYS,
+    TITLE_ROLES,
+    TITLES,
+    words,
+)
 from retrieval.language.verbs import NAMING_VERBS, SPEECH_VERBS, XCOMP_VERBS, inflections
 
 # Clause-like or descriptive parts of a subject that are not part of the mention.
@@ -104,11 +111,11 @@ def np_tokens(head: Token) -> list[Token]:
 
 def describes(lead: list[Token], name: list[Token]) -> bool:
     """A common noun written right before a name says what the person is ("team owner
-    Vincent X", "economist Jo Y", "longtime resident Al Z"): a role, as a title would be."""
+    Vincent X", "economist Jo Y", "longtime resident Al Z"): a role, as a title would be;
+    so does a title the tagger reads as a name ("hospital CEO Jo Y")."""
     last = lead[-1]
     return (
-        last.pos_ == "NOUN"
-        and last.tag_ == "NN"
+        ((last.pos_ == "NOUN" and last.tag_ == "NN") or bool(TITLE_ROLES.get(last.lower_)))
         and last.i == name[0].i - 1
         and all(t.dep_ in ("compound", "amod", "nmod", "nn") for t in lead)
     )

@@ -60,16 +60,19 @@ from retrieval.extraction.turns import (
     signed_posts,
     transcript_turns,
     unlabelled_answers,
+    written_case,
 )
 from retrieval.extraction.wraps import unwrap
 from retrieval.ingest.cleaning import is_heading
 from retrieval.language.deeds import DEED_VERBS
+from retrieval.language.people import TITLES
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
 from retrieval.speakers.book import SpeakerBook
 from retrieval.speakers.mentions import how_of
 from retrieval.types import Extraction, Quote, QuoteKind, SpeakerKind
 
 _MODELS: dict[str, Language] = {}
+_TITLE_ABBREVIATIONS = frozenset(w for w in TITLES if w.endswith(".") and w != "u.s.")
 _TRIM_END = " \t\n,;:.\u2014\u2013-"
 _OPEN_MARKS = frozenset({'"', "\u201c", "''", "``"})
 _TRIM_START = " \t\n,;:\u2014\u2013-"
@@ -94,9 +97,21 @@ def paragraph_breaks(doc: Doc) -> Doc:
             starts[t.i] = 1
         elif prev.text[-1] == "," or (prev.text[-1].isalnum() and not prev.text[0].isupper()):
             starts[t.i] = -1
+        elif _title_before(doc, t):
+            starts[t.i] = -1  # '"...," Ald. Park said': a title's full stop ends nothing
     if len(doc) > 1:
         doc.from_array([SENT_START], starts.astype(numpy.uint64).reshape(-1, 1))  # type: ignore[arg-type]
     return doc
+
+
+def _title_before(doc: Doc, t: Token) -> bool:
+    """A capitalised word right after a title's abbreviation ("Ald.", "Gov."), which the
+    tokenizer may split from its full stop."""
+    prev = doc[t.i - 1]
+    word = prev.lower_
+    if prev.text == "." and t.i >= 2 and not doc[t.i - 2].whitespace_:
+        word = doc[t.i - 2].lower_ + "."
+    return word in _TITLE_ABBREVIATIONS and t.text[:1].isupper()
 
 
 def _opens_sentence(doc: Doc, t: Token) -> bool:
@@ -585,6 +600,22 @@ class _Extractor:
             for a, b in self.done.turns
         )
 
+    def _addressee(self, cue: Token, said: str) -> Attributed | None:
+        """'HOST: In the book, you say you never got over it.' In an interview turn, "you"
+        is the one spoken to, who answers in the next turn; a clause the host breaks off
+        ('you say that the policy -- you know, ...') is no statement of theirs."""
+        subj = cue_subject(cue)
+        if subj is None or subj.lower_ != "you" or "--" in said or "\u2014" in said:
+            return None
+        turns = sorted(
+            (q for q in self.quotes if (q.start, q.end) in self.done.turns), key=lambda q: q.start
+        )
+        here = next((q for q in turns if q.start <= cue.idx < q.end), None)
+        after = [q for q in turns if here is not None and q.start >= here.end]
+        if here is None or not after or after[0].speaker in (None, here.speaker):
+            return None
+        return Attributed(after[0].speaker, subj.text, after[0].speaker_kind)
+
     def _pronoun_in_turn(self, cue: Token) -> bool:
         """'HOST: And he said the deal was off.' A pronoun in a speaker's turn points into
         the conversation, which the article's discourse of subjects and sentences does not
@@ -611,8 +642,12 @@ class _Extractor:
             name = self._label_tokens(turn)
             if name:
                 labelled = self.book.labelled(name)
+                e = self.book.entities[labelled]
+                if e.name.isupper():  # known only from labels in capitals
+                    capitals, e.name = e.name, written_case(e.name, self.text)
+                    e.add_alias(capitals)
                 if turn.role:
-                    self.book.entities[labelled].add_role(turn.role)
+                    e.add_role(turn.role)
                 self._turn(turn.start, turn.end, labelled, turn.name or "")
         questions: list[Quote] = []
         for head, transcript, start, end in self.f.label_lines():
@@ -803,9 +838,10 @@ class _Extractor:
                 continue
             inner = f.spans_within(s, e)
             kind: QuoteKind = "mixed" if inner else "indirect"
-            if self._pronoun_in_turn(t):
+            addressee = self._addressee(t, self.text[s:e])
+            if addressee is None and self._pronoun_in_turn(t):
                 continue
-            spk = self._speaker(t)
+            spk = addressee or self._speaker(t)
             if spk.name is None and spk.mention is None and t.lower_ != "according":
                 continue
             weak = by_object or (t.lemma_.lower() not in SPEECH_VERBS and t.lower_ != "according")

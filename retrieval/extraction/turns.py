@@ -63,6 +63,22 @@ def _label_role(label: str) -> str | None:
     return " ".join(w if len(w) <= 3 else w.lower() for w in role.split())
 
 
+def written_case(name: str, text: str) -> str:
+    """A name from labels in capitals as the text writes it elsewhere ("MCCARTHY" ->
+    "McCarthy"), else with capital initials ("DAVID O'NEIL" -> "David O'Neil")."""
+    out = []
+    for word in name.split():
+        seen = (
+            m.group(0)
+            for m in re.finditer(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text, re.IGNORECASE)
+            if not m.group(0).isupper()
+        )
+        out.append(
+            next(seen, None) or re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), word)
+        )
+    return " ".join(out)
+
+
 def _boundaries(text: str) -> list[int]:
     """Starts of lines with no small letters ("(END VIDEO CLIP)", "[18:00:36]", "BREAK IN
     TRANSCRIPT"): a turn never runs over them."""

@@ -99,3 +99,45 @@ def test_a_transcript_label_gives_the_job_after_the_name(nlp) -> None:  # type: 
     haley = next(s for s in ex.speakers if s.name.lower() == "tom haley")
     assert park.roles == ["harbor TV anchor"]
     assert haley.roles == []
+
+
+def test_a_passive_subject_speaks_through_a_joined_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(
+        "Tom Evans had not been allowed back to the house but said he lost photos from his "
+        "wedding.",
+        nlp,
+    )
+    assert said(ex, "he lost photos") == ("Tom Evans", "Tom Evans")
+
+
+def test_you_in_an_interview_turn_is_the_one_who_answers(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "DANA PARK: Your memoir is a sad book. Early on, you say you never stopped doubting "
+        "the decision. Why?\n\n"
+        "TOM HALEY: Because anyone in that job looks back.\n\n"
+        "PARK: So, you say that the plan -- you know, the one from the spring -- failed?\n\n"
+        "HALEY: Yes.\n"
+    )
+    ex = extract(article, nlp)
+    reported = [(q.text, q.speaker) for q in ex.quotes if q.kind != "direct"]
+    assert reported == [("you never stopped doubting the decision", "Tom Haley")], reported
+
+
+def test_a_name_known_only_from_capital_labels_is_written_as_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Guests: Rep. Ian McDowell and a reporter.\n\n"
+        "DANA O'NEIL, HARBOR TV HOST: Welcome back.\n\n"
+        "IAN MCDOWELL: Thank you for having me.\n\n"
+        "O'NEIL: Let us start with the budget.\n"
+    )
+    names = {s.name for s in extract(article, nlp).speakers if s.quoted}
+    assert names == {"Dana O'Neil", "Ian McDowell"}, names
+
+
+def test_a_verb_hung_loosely_on_the_one_before_keeps_its_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(
+        "After the club hired Dana Park as its coach, she sent a message from her phone, then "
+        'deleted it and claimed her account had been "hacked."',
+        nlp,
+    )
+    assert said(ex, "her account had been")[0] == "Dana Park"

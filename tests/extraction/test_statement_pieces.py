@@ -46,3 +46,18 @@ def test_a_clause_before_a_cue_and_its_colon_quote_are_one_statement(nlp) -> Non
         ("We cannot wait another winter for repairs.", "Ana Ruiz"),
     ], got
     assert got[0][2] == got[1][2]
+
+
+def test_a_title_abbreviation_ends_no_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'"...," Ald. Park said. "..."': the tokenizer splits "Ald." and the sentence break
+    after its full stop would leave both quotes without their cue."""
+    article = (
+        "Ald. Dana Park has served the ward for ten years.\n\n"
+        '"She was really focused on the budget," Ald. Park said. "Because if you lose the '
+        'budget, you lose everything."'
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert got == [
+        ("She was really focused on the budget,", "Dana Park"),
+        ("Because if you lose the budget, you lose everything.", "Dana Park"),
+    ], got

@@ -79,8 +79,18 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
             passive = [c for c in cue.head.children if c.dep_ == "nsubjpass"]
             if passive and passive[0].lower_ not in DUMMY_SUBJECTS:
                 return passive[0]
-        if cue.dep_ in ("conj", "advcl", "xcomp"):
-            return cue_subject(cue.head, depth + 1)
+        # "she sent a note, then deleted it and claimed ...": the parser may hang a verb of
+        # the same tense loosely on the one before it, whose subject goes on acting
+        loose = cue.dep_ == "dep" and cue.tag_ == cue.head.tag_ and cue.head.pos_ == "VERB"
+        if cue.dep_ in ("conj", "advcl", "xcomp") or loose:
+            subj = cue_subject(cue.head, depth + 1)
+            if subj is None and cue.dep_ == "conj":
+                # "Evans had not been allowed back but said he lost ...": the passive's
+                # subject is the one who goes on to speak
+                passive = [c for c in cue.head.children if c.dep_ == "nsubjpass"]
+                if passive and passive[0].lower_ not in DUMMY_SUBJECTS:
+                    return passive[0]
+            return subj
         if cue.dep_ == "acomp":
             # "was able to brag": the subject of the adjective's copula speaks
             subj = cue_subject(cue.head, depth + 1)

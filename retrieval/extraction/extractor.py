@@ -52,7 +52,8 @@ from retrieval.extraction.attribution.content import (
 from retrieval.extraction.attribution.deeds import no_statement
 from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.glued import COMPONENT as GLUED
-from retrieval.extraction.marks import scan_quotes
+from retrieval.extraction.marks import inner_quotes, scan_quotes
+from retrieval.extraction.nested import inner_cue, reported_voice
 from retrieval.extraction.pieces import BATCH_CHARS, PIECE_CHARS, merge_pieces, plan_pieces
 from retrieval.extraction.turns import (
     Turn,
@@ -353,6 +354,7 @@ class _Extractor:
         self._drop_nested_intentions()
         self._drop_headline_deeds()
         self._echoes()
+        self._nested()
         self.quotes.sort(key=lambda q: q.start)
         said = {q.speaker for q in self.quotes}
         for e in self.book.entities:
@@ -414,6 +416,22 @@ class _Extractor:
                 span.inner_start, span.inner_end, "direct", None, spk, self._group(None)
             ):
                 self.done.direct_spans.add(k)
+
+    def _nested(self) -> None:
+        """'"When I called him, he said, 'You know I'm your guy.'"': a quote inside a direct
+        quote, introduced by someone else's speech verb, is that person's statement."""
+        for q in [q for q in self.quotes if q.kind == "direct" and q.speaker is not None]:
+            toks = self.f.tokens_between(q.start, q.end)
+            for s, e in inner_quotes(self.text, q.start, q.end):
+                cue = inner_cue(toks, s)
+                if cue is None or not toks:
+                    continue
+                idx = reported_voice(cue, self.book, q.speaker, toks[0].i)
+                if idx is None:
+                    continue
+                ent = self.book.entities[idx]
+                spk = Attributed(ent.name, cue_subject(cue).text, ent.kind)  # type: ignore[union-attr]
+                self._add(s, e, "direct", cue, spk, self._group(cue))
 
     def _on_heading(self, t: Token) -> bool:
         """Token t stands in a headline or a subhead (a short line not ending a sentence)."""

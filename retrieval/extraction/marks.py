@@ -134,3 +134,20 @@ def scan_quotes(text: str) -> list[QuoteSpan]:
                 spans.append(QuoteSpan(open_d, None, open_d + open_w, end, continues=reopens))
     spans.sort(key=lambda s: s.open_at)
     return [s for s in spans if text[s.inner_start : s.inner_end].strip()]
+
+
+def inner_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the words inside single marks within [start, end): the quotes a
+    quoted speaker quotes ('"He said, 'You know me.'"'), apostrophes left out."""
+    out: list[tuple[int, int]] = []
+    open_s: int | None = None
+    for i in range(start, end):
+        if text[i] not in SINGLE_MARKS:
+            continue
+        role = _single_role(text, i)
+        if role == "open" and open_s is None:
+            open_s = i
+        elif role == "close" and open_s is not None and i > open_s + 1:
+            out.append((open_s + 1, i))
+            open_s = None
+    return out

@@ -418,7 +418,7 @@ class _Extractor:
                 self.done.direct_spans.add(k)
 
     def _nested(self) -> None:
-        """'"When I called him, he said, 'You know I'm your guy.'"': a quote inside a direct
+        """'"I phoned her and she said, 'I packed my sticks already.'"': a quote inside a direct
         quote, introduced by someone else's speech verb, is that person's statement."""
         for q in [q for q in self.quotes if q.kind == "direct" and q.speaker is not None]:
             toks = self.f.tokens_between(q.start, q.end)
@@ -591,7 +591,7 @@ class _Extractor:
         self._fill_forward()
 
     def _short_sentence_on(self, k: int, last: tuple[Quote, int]) -> bool:
-        """'"Get ready," the coach posted on Monday. "Saturday, June 6."': a quoted sentence
+        """'"Tickets go on sale soon," the coach wrote. "Saturday, June 6."': a quoted sentence
         too short for a clause, right after a direct quote and its attribution, goes on with
         it."""
         f = self.f

@@ -1,4 +1,4 @@
-"""Quotes inside quotes: in '"When I called him, he said, 'You know I'm your guy.'"' the
+"""Quotes inside quotes: in '"I phoned her and she said, 'I packed my sticks already.'"' the
 inner words are the reported person's, not the quoted speaker's own."""
 
 from __future__ import annotations

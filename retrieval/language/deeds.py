@@ -14,13 +14,13 @@ DEED_VERBS = words("agree decide aim intend plan want seek refuse decline vote o
 FIGURE_NOUNS = words("result results earnings")
 FIGURE_VERBS = words("report post")
 
-# Who a report cites when it names its source rather than what was said: "citing people
-# familiar with the matter", "citing two officials".
+# Who a report cites when it names its source rather than what was said: "citing two
+# officials", "citing people close to the talks".
 SOURCE_NOUNS = (
     words("people person source sources official officials aide aides insider insiders")
     | PERSON_NOUNS
 )
 
 # Words that open a question, direct ("How would you describe ...?") or indirect ("what
-# product the company plans to launch").
+# model the firm plans to unveil").
 QUESTION_WORDS = words("what whatever whether how why when where")

@@ -61,8 +61,8 @@ PERSON_NOUNS = words(
     """
 )
 
-# Nouns a story uses for someone it has just named, to avoid repeating the name ("Ford ran
-# 80 yards ... the junior said"), and never for an unnamed source the way "the official" is.
+# Nouns a story uses for someone it has just named, to avoid repeating the name ("Okafor
+# scored twice ... the junior said"), and never for an unnamed source the way "the official" is.
 EPITHET_NOUNS = words("freshman sophomore junior senior rookie veteran newcomer teenager")
 
 FEMALE_WORDS = words(

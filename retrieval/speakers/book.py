@@ -635,7 +635,7 @@ class SpeakerBook:
         return all(n in " ".join(said).lower() for n in names)
 
     def _epithet(self, head: Token) -> int | None:
-        """'Ford ran 80 yards ... "It was huge," the junior said': an epithet no one was given
+        """'Okafor scored twice ... "We earned it," the junior said': an epithet no one was given
         is the person last named before it, as "he" would be, and that is now their role."""
         sent = self._sent_of[head.i]
         before = [m for m in self.mentions if m.token < head.i and self.in_quote[m.token] < 0]
@@ -643,8 +643,9 @@ class SpeakerBook:
             in_sent = [m for m in before if m.sent == sent - back]
             in_sent.sort(key=lambda m: (not m.subject, -m.token))
             for m in in_sent:
-                if self.entities[m.entity].kind == "person":
-                    self.entities[m.entity].add_role(head.lower_)
+                e = self.entities[m.entity]
+                if e.kind == "person" and not e.role_keys:  # the coach is no junior
+                    e.add_role(head.lower_)
                     return m.entity
         return None
 

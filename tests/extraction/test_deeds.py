@@ -17,22 +17,22 @@ def nlp():  # type: ignore[no-untyped-def]
 # (article, a statement that must stay, words that must be no quote)
 DEEDS = [
     (  # a company's published figures are its accounts
-        "Harbor Telecom reported net income of $41 million, or 6 cents per share, for the "
-        "quarter. Chief executive Ana Ruiz said the turnaround was ahead of schedule.",
+        "Harbor Telecom reported a quarterly profit of $41 million on Tuesday. Chief executive "
+        "Ana Ruiz said the turnaround was ahead of schedule.",
         "the turnaround was ahead of schedule",
-        "net income of $41 million",
+        "a quarterly profit of $41 million",
     ),
     (  # ... and so are its results, money or not
-        "LONDON (AP) \u2014 Harbor Telecom surprised investors by posting quarterly results "
-        "that beat forecasts. Ana Ruiz said the turnaround was ahead of schedule.",
+        "Shares of Harbor Telecom rose after it posted quarterly results above forecasts. Ana "
+        "Ruiz said the turnaround was ahead of schedule.",
         "the turnaround was ahead of schedule",
-        "quarterly results that beat forecasts",
+        "quarterly results above forecasts",
     ),
     (  # the people a report cites are its source
-        "Citing people close to the talks, the Harbor Gazette reported that the two ferry "
-        "lines would merge by spring.",
+        "The Harbor Gazette, citing two port officials, reported that the two ferry lines "
+        "would merge by spring.",
         "the two ferry lines would merge by spring",
-        "people close to the talks",
+        "two port officials",
     ),
     (  # thanking someone says nothing
         "Mayor Ana Ruiz thanked the volunteers for their patience and said the bridge would "
@@ -41,28 +41,28 @@ DEEDS = [
         "the volunteers for their patience",
     ),
     (  # a plan told in a relative clause on the speaker is background to what they say
-        "Parents who had planned to march on the bridge said on Monday that the police had "
-        "turned them away.",
+        "Parents who had planned to picket the school board offices said on Monday that the "
+        "police had turned them away.",
         "the police had turned them away",
-        "to march on the bridge",
+        "to picket the school board offices",
     ),
     (  # the same with an aim and an object
-        "Prosecutor Tom Haley, who had sought a longer sentence, said the judge had been fair.",
+        "Prosecutor Tom Haley, who had sought a ten-year term, said the judge had been fair.",
         "the judge had been fair",
-        "a longer sentence",
+        "a ten-year term",
     ),
     (  # a question put to the reader or the interviewee
-        "Ana Ruiz said the patrol had changed her.\n\nQ: How would you describe the bond "
-        "between these sailors and the officers they served under, and how successful were "
-        "they in the end?\n\nA: It was complicated.",
+        "Ana Ruiz said the patrol had changed her.\n\nQ: How would you describe the ties "
+        "between the crews and the captains they sailed with, and how well did they work "
+        "together?\n\nA: It was hard.",
         "the patrol had changed her",
-        "the bond between these sailors",
+        "the ties between the crews",
     ),
     (  # the cue inside an indirect question reports nothing
-        "While it is not known what model the company plans to unveil, Ana Ruiz said a launch "
-        "was close.",
+        "It is unclear what model the firm plans to unveil this fall, but Ana Ruiz said a "
+        "launch was close.",
         "a launch was close",
-        "what model the company plans to unveil",
+        "what model the firm plans to unveil",
     ),
 ]
 

@@ -16,19 +16,19 @@ def nlp():  # type: ignore[no-untyped-def]
 ARTICLE = (
     "Drummer Dana Park joined the band in 1999. Singer Tom Haley said he had wanted her from "
     "the start.\n\n"
-    '"When I called her and said, \u2018I need a drummer,\u2019 she said, \u2018You know I am '
-    'your drummer.\u2019 And that was it," Haley said.'
+    '"I phoned her and asked, \u2018Will you join us?\u2019 She said, \u2018I packed my sticks '
+    'already.\u2019 That was it," Haley said.'
 )
 
 
 def test_a_quote_inside_a_quote_is_the_reported_persons(nlp) -> None:  # type: ignore[no-untyped-def]
     got = {(q.text, q.speaker) for q in extract(ARTICLE, nlp).quotes}
-    assert ("You know I am your drummer.", "Dana Park") in got, got
+    assert ("I packed my sticks already.", "Dana Park") in got, got
 
 
 def test_the_quoted_speakers_own_words_inside_stay_theirs(nlp) -> None:  # type: ignore[no-untyped-def]
-    """'I said, 'I need a drummer'' is the quoted speaker's own: no second quote."""
-    got = [q for q in extract(ARTICLE, nlp).quotes if q.text.startswith("I need a drummer")]
+    """'I asked, 'Will you join us?'' is the quoted speaker's own: no second quote."""
+    got = [q for q in extract(ARTICLE, nlp).quotes if q.text.startswith("Will you join")]
     assert got == [], [(q.text, q.speaker) for q in got]
 
 

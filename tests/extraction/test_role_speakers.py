@@ -29,14 +29,14 @@ def roles(ex: Extraction, name: str) -> list[str]:
     ("article", "words", "speaker"),
     [
         (  # a nurses' association is the union a later "the union" means
-            "Nurses at Lakeview Hospital will strike on Monday, the Harbor Nurses Association "
-            "said. Pickets will start at dawn, the union said.",
+            "The Harbor Nurses Association said its members would walk out on Monday. Pickets "
+            "will start at dawn, the union said.",
             "Pickets will start at dawn",
             "Harbor Nurses Association",
         ),
         (  # a news service is the outlet a later "the news outlet" means
-            "A report from Harbor Wire News said the ferry line was for sale. The news outlet "
-            "noted that two bidders had come forward.",
+            "Harbor Wire News said the ferry line was for sale. The news outlet added that two "
+            "bidders had come forward.",
             "two bidders had come forward",
             "Harbor Wire News",
         ),
@@ -47,12 +47,12 @@ def roles(ex: Extraction, name: str) -> list[str]:
             "Tom Haley",
         ),
         (  # an epithet no one was given is the person just named
-            '"I saw the gap and ran," said Ford, who also caught two passes.\n\n'
+            '"We kept the ball moving," said Dev Patel, who also scored twice.\n\n'
             "Coach Tim Harper said the team was ready.\n\n"
-            "Ford credited the defense for the win.\n\n"
-            '"It was a huge stop," the junior said.',
-            "It was a huge stop",
-            "Ford",
+            "Patel thanked the linemen after the game.\n\n"
+            '"We earned every yard," the junior said.',
+            "We earned every yard",
+            "Dev Patel",
         ),
         (  # a role with a place the holder was never given is someone else
             "President Tom Haley spoke on Monday. The president of Freedonia said the talks "
@@ -74,10 +74,19 @@ def test_a_role_speaker_is_the_one_the_article_names(
     assert said(extract(article, nlp), words)[0] == speaker
 
 
+def test_an_epithet_is_nobody_with_another_role(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Coach X said ... "...," the junior said': the coach is no junior."""
+    ex = extract(
+        'Coach Tim Harper said the team was ready.\n\n"We earned every yard," the junior said.',
+        nlp,
+    )
+    assert said(ex, "We earned every yard")[0] != "Tim Harper"
+
+
 def test_an_epithet_becomes_the_persons_role(nlp) -> None:  # type: ignore[no-untyped-def]
     ex = extract(
-        "Dev Patel credited the defense for the win.\n\n"
-        '"It was a huge stop," the junior said. "We knew it."',
+        "Dev Patel thanked the linemen after the game.\n\n"
+        '"We earned every yard," the junior said. "We knew it."',
         nlp,
     )
     assert "junior" in roles(ex, "Dev Patel")
@@ -103,8 +112,7 @@ def test_a_transcript_label_gives_the_job_after_the_name(nlp) -> None:  # type: 
 
 def test_a_passive_subject_speaks_through_a_joined_cue(nlp) -> None:  # type: ignore[no-untyped-def]
     ex = extract(
-        "Tom Evans had not been allowed back to the house but said he lost photos from his "
-        "wedding.",
+        "Tom Evans was kept away from the farm but said he lost photos from his wedding.",
         nlp,
     )
     assert said(ex, "he lost photos") == ("Tom Evans", "Tom Evans")
@@ -137,7 +145,7 @@ def test_a_name_known_only_from_capital_labels_is_written_as_a_name(nlp) -> None
 def test_a_verb_hung_loosely_on_the_one_before_keeps_its_subject(nlp) -> None:  # type: ignore[no-untyped-def]
     ex = extract(
         "After the club hired Dana Park as its coach, she sent a message from her phone, then "
-        'deleted it and claimed her account had been "hacked."',
+        'deleted it and insisted her phone had been "stolen."',
         nlp,
     )
-    assert said(ex, "her account had been")[0] == "Dana Park"
+    assert said(ex, "her phone had been")[0] == "Dana Park"

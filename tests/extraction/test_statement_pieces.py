@@ -15,15 +15,15 @@ def nlp():  # type: ignore[no-untyped-def]
 
 
 def test_a_short_quoted_sentence_after_the_attribution_goes_on(nlp) -> None:  # type: ignore[no-untyped-def]
-    """'"Get ready," the coach posted on Monday. "Saturday, June 6."': too short for a clause,
-    still the coach's."""
+    """'"Tickets go on sale soon," the coach wrote. "Saturday, June 6."': too short for a
+    clause, still the coach's."""
     article = (
-        "\u201cGet ready for the new season,\u201d coach Dana Park posted on the club site "
+        "\u201cTickets go on sale next week,\u201d coach Dana Park wrote on the club site "
         "Monday (May 4). \u201cSaturday, June 6.\u201d"
     )
     got = [(q.text, q.speaker, q.group) for q in extract(article, nlp).quotes]
     assert got == [
-        ("Get ready for the new season,", "Dana Park", got[0][2]),
+        ("Tickets go on sale next week,", "Dana Park", got[0][2]),
         ("Saturday, June 6.", "Dana Park", got[0][2]),
     ], got
 
@@ -38,11 +38,11 @@ def test_a_clause_before_a_cue_and_its_colon_quote_are_one_statement(nlp) -> Non
     """'The pier is key, she said: "We cannot wait."': two pieces, one statement."""
     article = (
         "Harbor master Ana Ruiz toured the pier on Monday.\n\n"
-        'The safety of the pier is key, she said: "We cannot wait another winter for repairs."'
+        'Fixing the pier comes first, she said: "We cannot wait another winter for repairs."'
     )
     got = [(q.text, q.speaker, q.group) for q in extract(article, nlp).quotes]
     assert [(t, s) for t, s, _ in got] == [
-        ("The safety of the pier is key", "Ana Ruiz"),
+        ("Fixing the pier comes first", "Ana Ruiz"),
         ("We cannot wait another winter for repairs.", "Ana Ruiz"),
     ], got
     assert got[0][2] == got[1][2]
@@ -53,11 +53,10 @@ def test_a_title_abbreviation_ends_no_sentence(nlp) -> None:  # type: ignore[no-
     after its full stop would leave both quotes without their cue."""
     article = (
         "Ald. Dana Park has served the ward for ten years.\n\n"
-        '"She was really focused on the budget," Ald. Park said. "Because if you lose the '
-        'budget, you lose everything."'
+        '"She never missed a council vote," Ald. Park said. "Not once in ten years."'
     )
     got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
     assert got == [
-        ("She was really focused on the budget,", "Dana Park"),
-        ("Because if you lose the budget, you lose everything.", "Dana Park"),
+        ("She never missed a council vote,", "Dana Park"),
+        ("Not once in ten years.", "Dana Park"),
     ], got

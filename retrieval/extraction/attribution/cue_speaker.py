@@ -85,7 +85,7 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
         if cue.dep_ in ("conj", "advcl", "xcomp") or loose:
             subj = cue_subject(cue.head, depth + 1)
             if subj is None and cue.dep_ == "conj":
-                # "Evans had not been allowed back but said he lost ...": the passive's
+                # "Ruiz was kept off the farm but said she lost ...": the passive's
                 # subject is the one who goes on to speak
                 passive = [c for c in cue.head.children if c.dep_ == "nsubjpass"]
                 if passive and passive[0].lower_ not in DUMMY_SUBJECTS:

@@ -36,7 +36,7 @@ def no_statement(cue: Token, content: list[Token], by_object: bool) -> bool:
 
 
 def _asked_within(cue: Token, content: list[Token]) -> bool:
-    """'it is not known what product the company plans to launch': a plan (not a speech
+    """'it is unclear what model the firm plans to unveil': a plan (not a speech
     verb: 'what she said was ...' reports) sits inside an indirect question, which the parser
     hangs on it; the question's word before the cue marks words nobody said."""
     first = content[0]
@@ -63,7 +63,7 @@ def _asked_of_you(cue: Token) -> bool:
 
 
 def _accounts(lemma: str, content: list[Token]) -> bool:
-    """'reported net income of $23 million', 'posted a loss': a company's published
+    """'reported a quarterly profit of $9 million', 'posted a loss': a company's published
     figures are its accounts, not a statement (a clause, 'reported that sales fell', is)."""
     if lemma not in FIGURE_VERBS:
         return False
@@ -74,7 +74,7 @@ def _accounts(lemma: str, content: list[Token]) -> bool:
 
 
 def _source_cited(lemma: str, content: list[Token]) -> bool:
-    """'Citing people familiar with the matter, the paper reported ...': the people cited
+    """'The paper, citing two officials, reported ...': the people cited
     are the source of the report, not what it says."""
     if lemma != "cite":
         return False

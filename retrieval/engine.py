@@ -526,9 +526,11 @@ class Engine:
         names only their speakers."""
         from retrieval.answers.respond import answer
 
-        gen = self.store.generation()
         when = today or self.today
-        result = answer(question, context=context, limit=limit, shown=shown, index=self, today=when)
+        with self.store.reading() as gen:  # one generation for the whole answer
+            result = answer(
+                question, context=context, limit=limit, shown=shown, index=self, today=when
+            )
         if gen != self._answered_gen:
             # The first answer at a generation builds the read side's tables (speakers,
             # directory) from every row; return what that read left free in the heap.

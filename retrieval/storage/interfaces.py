@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,6 +30,34 @@ def read_errors() -> tuple[type[Exception], ...]:
     if psycopg is not None:
         found.append(psycopg.Error)
     return tuple(found)
+
+
+class GenerationPin:
+    """The store generation one answer reads at, held per thread (`ArticleStore.reading`).
+
+    Answering asks the store's generation before every search (to follow other processes'
+    writes); once per answer is enough, and on PostgreSQL each ask is a round trip. A write
+    committed meanwhile is seen by the next answer, as if it had committed a moment later."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def held(self) -> int | None:
+        gen: int | None = getattr(self._local, "gen", None)
+        return gen
+
+    @contextmanager
+    def hold(self, read: Callable[[], int]) -> Iterator[int]:
+        """Read the generation once (`read`) for everything this thread does inside."""
+        held = self.held()
+        if held is not None:
+            yield held
+            return
+        self._local.gen = gen = read()
+        try:
+            yield gen
+        finally:
+            self._local.gen = None
 
 
 @dataclass
@@ -71,6 +100,7 @@ class ArticleStore(Protocol):
     data_dir: Path
 
     def generation(self) -> int: ...
+    def reading(self) -> AbstractContextManager[int]: ...
     def get_meta(self, key: str) -> str | None: ...
     def write(self) -> AbstractContextManager[Any]: ...
     def find_article(self, source_key: str, chash: str) -> tuple[str | None, str | None]: ...

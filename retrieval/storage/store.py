@@ -13,7 +13,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ import numpy as np
 
 from retrieval.errors import StoreError
 from retrieval.storage import codec
-from retrieval.storage.interfaces import StoredQuote
+from retrieval.storage.interfaces import GenerationPin, StoredQuote
 from retrieval.types import Article, ArticleRef, Extraction, Quote
 
 # 2: the sentence around each quote has its own vector (embeddings kind 'context', ref_id the
@@ -311,6 +311,7 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        self._pin = GenerationPin()  # the generation `reading` holds for this thread
         # generation -> (fts table, term) -> rows holding it, capped (see `lexical`)
         self._term_counts: dict[int, dict[tuple[str, str], int]] = {}
         if read_only:
@@ -441,7 +442,12 @@ class Store:
         return None if row is None else str(row[0])
 
     def generation(self) -> int:
-        return int(self.get_meta("generation") or 0)
+        held = self._pin.held()
+        return held if held is not None else int(self.get_meta("generation") or 0)
+
+    def reading(self) -> AbstractContextManager[int]:
+        """One read of the generation for a whole answer (see GenerationPin)."""
+        return self._pin.hold(self.generation)
 
     def schema_version(self) -> int:
         return int(self.get_meta("schema_version") or 1)

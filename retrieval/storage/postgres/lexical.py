@@ -20,7 +20,8 @@ from retrieval.storage.store import COMMON_ROWS, RANK_WINDOW, fts_terms
 # positions all carry the default weight (0.1), ts_rank is 0.1 * H(tf) / zeta(2) with
 # H(n) = sum of 1/j^2 for j <= n, and zeta(2) - H(n) is close to 1 / (n + 0.5). That is
 # exact for every count a row holds (up to the 256 positions a tsvector keeps a word) and
-# cheaper than unnesting every candidate's tsvector.
+# cheaper than unnesting every candidate's tsvector. Computed once per word and row (the
+# OFFSET 0 keeps the planner from copying the expression into both places it is used).
 _TF = "round(1 / (1.6449340668482264 - 16.449340668482264 * ts_rank(c.tsv, w.q)) - 0.5)"
 
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
@@ -50,7 +51,7 @@ class FullTextSearch:
         if not lexemes:
             return []
         gen = self.generation()
-        counts = {lex: self._rows_with(table, lex, gen) for lex in lexemes}
+        counts = self._rows_with(table, lexemes, gen)
         rare = [lex for lex in lexemes if counts[lex] <= COMMON_ROWS]
         words = rare or lexemes
         rows, mean = self._table_size(table, gen)
@@ -62,8 +63,9 @@ class FullTextSearch:
         sql = (
             "WITH w AS (SELECT q::tsquery AS q, idf "
             "FROM unnest(%s::text[], %s::float8[]) x(q, idf)) "
-            f"SELECT c.id FROM ({found}) c ORDER BY (SELECT SUM(w.idf * {_TF} * 2.2 / "
-            f"({_TF} + 1.2 * (0.25 + 0.75 * c.words / %s))) FROM w) DESC, c.id LIMIT %s"
+            f"SELECT c.id FROM ({found}) c ORDER BY (SELECT SUM(w.idf * t.tf * 2.2 / "
+            "(t.tf + 1.2 * (0.25 + 0.75 * c.words / %s))) "
+            f"FROM w, LATERAL (SELECT {_TF} AS tf OFFSET 0) t) DESC, c.id LIMIT %s"
         )
         params = ([_quoted(w) for w in words], idf, match, max(mean, 1.0), k)
         return [int(r[0]) for r in self._all(sql, params)]
@@ -84,22 +86,24 @@ class FullTextSearch:
         out = [lex for t in terms for lex in self._lexeme_cache.get(t, [])]
         return list(dict.fromkeys(out))
 
-    def _rows_with(self, table: str, lexeme: str, gen: int) -> int:
-        """How many rows hold the word, counted up to COMMON_ROWS + 1 (cached per generation)."""
+    def _rows_with(self, table: str, lexemes: list[str], gen: int) -> dict[str, int]:
+        """How many rows hold each word, counted up to COMMON_ROWS + 1 (cached per
+        generation); the words not cached yet are counted in one query."""
         counts = self._term_counts.get(gen)
         if counts is None or len(counts) > 50_000:
             counts = {}
             self._term_counts = {gen: counts}
-        key = (table, lexeme)
-        if key not in counts:
-            counts[key] = int(
-                self._all(
-                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} "
-                    f"WHERE tsv @@ %s::tsquery LIMIT {COMMON_ROWS + 1}) t",
-                    (_quoted(lexeme),),
-                )[0][0]
+        todo = [lex for lex in lexemes if (table, lex) not in counts]
+        if todo:
+            rows = self._all(
+                f"SELECT l, (SELECT COUNT(*) FROM (SELECT 1 FROM {table} "
+                f"WHERE tsv @@ l::tsquery LIMIT {COMMON_ROWS + 1}) t) "
+                "FROM unnest(%s::text[]) l",
+                ([_quoted(lex) for lex in todo],),
             )
-        return counts[key]
+            found = dict(zip(todo, (int(r[1]) for r in rows), strict=True))
+            counts.update(((table, lex), n) for lex, n in found.items())
+        return {lex: counts[(table, lex)] for lex in lexemes}
 
     def _table_size(self, table: str, gen: int) -> tuple[int, float]:
         """(rows, mean words a row), once per generation; the mean over at most the first

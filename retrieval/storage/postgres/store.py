@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from retrieval.errors import StoreError
-from retrieval.storage.interfaces import StoredQuote
+from retrieval.storage.interfaces import GenerationPin, StoredQuote
 from retrieval.storage.postgres.lexical import FullTextSearch
 from retrieval.storage.postgres.schema import MIGRATION_LOCK, MIGRATIONS, SCHEMA_STEP, WRITE_LOCK
 from retrieval.storage.store import (
@@ -101,6 +101,7 @@ class PgStore:
         self._search = FullTextSearch(self._all, self.generation)
         self._memo: dict[str, dict[Any, Any]] = {}
         self._memo_gen = -1
+        self._pin = GenerationPin()  # the generation `reading` holds for this thread
         try:
             with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
                 store_id = self._prepare_schema(conn, read_only or not create)
@@ -227,10 +228,17 @@ class PgStore:
         return str(rows[0][0]) if rows else None
 
     def generation(self) -> int:
+        held = self._pin.held()
+        if held is not None:
+            return held
         gen = int(self.get_meta("generation") or 0)
         if gen != self._memo_gen:
             self._memo, self._memo_gen = {}, gen
         return gen
+
+    def reading(self) -> AbstractContextManager[int]:
+        """One read of the generation for a whole answer (see GenerationPin)."""
+        return self._pin.hold(self.generation)
 
     def _memo_for(self, name: str) -> dict[Any, Any]:
         """Rows already read at the generation last seen (answering reads the same
@@ -651,7 +659,10 @@ class PgStore:
         todo = [i for i in wanted if i not in memo]
         if todo:
             memo.update(dict.fromkeys(todo))
-            memo.update((q.id, q) for q in self._quotes("WHERE q.id = ANY(%s::bigint[])", (todo,)))
+            found = self._quotes("WHERE q.id = ANY(%s::bigint[])", (todo,))
+            memo.update((q.id, q) for q in found)
+            # answering cuts each quote's context out of its article next: read them at once
+            self._read_articles(q.article_id for q in found)
         return [memo[i] for i in wanted if memo.get(i) is not None]
 
     def quotes_between(self, aid: str, start: int, end: int) -> list[StoredQuote]:
@@ -706,12 +717,44 @@ class PgStore:
         return {i: memo[i] for i in wanted if memo.get(i) is not None}
 
     def chunk_spans(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
+        """chunk id -> (article id, start, end). Answering reads the quotes within each
+        passage next, and its article: both come with it (kept as `quotes_between` and
+        `article_text` would keep them), in two round trips instead of one per passage."""
         rows = self._all(
-            'SELECT id, article_id, start, "end" FROM chunks WHERE id = ANY(%s::bigint[]) '
-            "ORDER BY id",
+            'SELECT c.id, c.article_id, c.start, c."end", w.* FROM chunks c LEFT JOIN LATERAL '
+            f"({_QUOTE_SQL} WHERE q.article_id = c.article_id AND q.start >= c.start "
+            'AND q."end" <= c."end") w ON true WHERE c.id = ANY(%s::bigint[]) '
+            "ORDER BY c.id, w.start, w.id",
             ([int(i) for i in dict.fromkeys(ids)],),
         )
-        return {int(r[0]): (str(r[1]), int(r[2]), int(r[3])) for r in rows}
+        spans: dict[int, tuple[str, int, int]] = {}
+        within: dict[tuple[str, int, int], list[StoredQuote]] = {}
+        for r in rows:
+            span = spans[int(r[0])] = (str(r[1]), int(r[2]), int(r[3]))
+            found = within.setdefault(span, [])
+            if r[4] is not None:
+                found.append(StoredQuote(*r[4:]))
+        self._memo_for("between").update(within)
+        self._read_articles({aid for aid, _, _ in spans.values()})
+        return spans
+
+    def _read_articles(self, ids: Iterable[str]) -> None:
+        """Keep the texts and refs of these articles, in one round trip for those not kept."""
+        texts, refs = self._memo_for("text"), self._memo_for("ref")
+        todo = [i for i in dict.fromkeys(ids) if i not in texts or i not in refs]
+        if not todo:
+            return
+        rows = self._all(
+            "SELECT id, title, url, source, published, text FROM articles "
+            "WHERE id = ANY(%s::text[])",
+            (todo,),
+        )
+        texts.update(dict.fromkeys(todo))
+        refs.update(dict.fromkeys(todo))
+        for r in rows:
+            aid = str(r[0])
+            refs[aid] = ArticleRef(aid, r[1], r[2], r[3], r[4])
+            texts[aid] = str(r[5])
 
     # -- lexical search ----------------------------------------------------------------------
     def lexical(self, kind: str, text: str, k: int) -> list[int]:

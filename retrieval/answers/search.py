@@ -292,8 +292,8 @@ class Searcher:
         ("context", absent where the sentence is the quote or the store predates them)."""
         cached = self._stored.setdefault(kind, {})
         todo = [i for i in ids if i not in cached]
-        for ref, blob in self.store.vectors_by_ref(kind, todo).items():
-            cached[ref] = codec.decode(blob)
+        blobs = self.store.vectors_by_ref(kind, todo)
+        cached.update(zip(blobs, codec.decode_many(list(blobs.values())), strict=True))
         for i in todo:
             cached.setdefault(i, None)
         return {i: v for i in ids if (v := cached.get(i)) is not None}

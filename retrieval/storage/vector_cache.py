@@ -194,23 +194,25 @@ class VectorCache:
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         if k <= 0 or not vids:
             return []
-        if index.is_hnsw:
-            # A graph walk filtered to a few of its nodes misses most of them: score them all.
-            hits = [(int(vid), 0.0) for vid in dict.fromkeys(vids)]
+        among = list(dict.fromkeys(int(v) for v in vids))
+        if index.is_hnsw or len(among) <= 2 * k + 8:
+            # The index would hand back every one of them (after a scan of all its vectors,
+            # filtered): score them all from the store at once, the same k best. A graph walk
+            # filtered to a few of its nodes would miss most of them anyway.
+            hits = [(vid, 0.0) for vid in among]
         else:
-            hits = index.search(q, 2 * k + 8, among=vids)
+            hits = index.search(q, 2 * k + 8, among=among)
         return [(h.vid, h.score) for h in self._exact(hits, q, k)]
 
     def _exact(self, hits: list[tuple[int, float]], q: np.ndarray, k: int) -> list[Hit]:
         """The k best of the index's hits by the cosine of the store's vectors (8-bit codes
         with a scale per vector: within ~1e-3 of the float32 cosine, storage.codec)."""
         rows = self.store.vector_rows([vid for vid, _ in hits])
+        found = [vid for vid, _ in hits if vid in rows]
         out = []
-        for vid, _ in hits:
-            if vid in rows:
-                rkind, ref, aid, blob = rows[vid]
-                vec = codec.decode(blob)
-                score = float(vec @ q) if vec.shape == q.shape else 0.0
-                out.append(Hit(rkind, ref, aid, score, vid))
+        for vid, vec in zip(found, codec.decode_many([rows[v][3] for v in found]), strict=True):
+            rkind, ref, aid, _ = rows[vid]
+            score = float(vec @ q) if vec.shape == q.shape else 0.0
+            out.append(Hit(rkind, ref, aid, score, vid))
         out.sort(key=lambda h: -h.score)
         return out[:k]

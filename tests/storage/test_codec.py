@@ -65,3 +65,16 @@ def test_a_schema_2_store_is_re_encoded_when_opened_for_writing(seeded_copy: Pat
     assert len(after) == len(rows) and all(codec.is_coded(r[1]) for r in after)
     for vid, blob in after:
         assert np.allclose(codec.decode(blob), exact[vid], atol=1e-6)  # the codes of ingest
+
+
+def test_decoding_many_at_once_gives_the_same_vectors() -> None:
+    """`decode_many` (one pass per size) equals `decode` one at a time, bit for bit, with old
+    float32 rows and a zero vector among them, so scores computed from either are equal."""
+    vecs = _unit(50, 384)
+    vecs[3] = 0.0
+    blobs = [*codec.encode_many(vecs), vecs[0].tobytes(), *codec.encode_many(_unit(3, 7))]
+    many = codec.decode_many(blobs)
+    assert len(many) == len(blobs)
+    for blob, got in zip(blobs, many, strict=True):
+        one = codec.decode(blob)
+        assert np.array_equal(one, got) and float(one @ one) == float(got @ one)

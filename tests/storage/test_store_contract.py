@@ -324,3 +324,73 @@ def test_each_process_vector_cache_follows_the_shared_database(
     assert top.vid == second.chunk_vids[0] and top.article_id == second.article_id
     writer.close()
     reader.close()
+
+
+def test_an_answer_reads_the_generation_once(store: ArticleStore, tmp_path: Path) -> None:
+    """Inside `reading` (one answer) the generation is the one read on entry, even when
+    another process writes meanwhile; the next answer sees the write."""
+    store.put_article(_prep())
+    other = open_store(tmp_path / "data", getattr(store, "url", None))  # another process
+    try:
+        with store.reading() as gen:
+            other.put_article(_plain("Harbour pilots said nothing.", "/tmp/e.txt"))
+            with store.reading() as inner:
+                assert inner == gen and store.generation() == gen
+        assert store.generation() == gen + 1
+    finally:
+        other.close()
+
+
+class _Queries:
+    """Counts the queries psycopg sends while it is open."""
+
+    def __enter__(self) -> _Queries:
+        import psycopg
+
+        self.count, self.saved = 0, psycopg.Cursor.execute
+
+        def counted(cur: object, *args: object, **kwargs: object) -> object:
+            self.count += 1
+            return self.saved(cur, *args, **kwargs)  # type: ignore[arg-type]
+
+        psycopg.Cursor.execute = counted  # type: ignore[method-assign,assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import psycopg
+
+        psycopg.Cursor.execute = self.saved  # type: ignore[method-assign]
+
+
+def test_passages_and_quotes_come_with_what_answering_reads_next(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """On PostgreSQL a passage lookup brings the quotes within each passage and its article,
+    and a quote lookup its article: answering reads them next without a query each."""
+    writer = open_store(tmp_path / "w", postgres_url)
+    aid = writer.put_article(_prep()).article_id
+    writer.close()
+    expected = open_store(tmp_path / "sqlite")
+    expected.put_article(_prep())
+    store = open_store(tmp_path / "r", postgres_url)
+    try:
+        spans = store.chunk_spans(list(range(1, 10)))
+        park = store.quotes_by_speakers(["Lee Park"])
+        with _Queries() as queries:
+            within = {span: store.quotes_between(*span) for span in spans.values()}
+            texts = {a: store.article_text(a) for a, _, _ in spans.values()}
+            refs = store.article_refs([aid])
+        assert queries.count == 0
+        assert {s: [q.text for q in qs] for s, qs in within.items()} == {
+            s: [q.text for q in expected.quotes_between(*s)] for s in spans.values()
+        }
+        assert texts == {aid: TEXT} and refs[aid].title == "Budget"
+        fresh = open_store(tmp_path / "f", postgres_url)
+        fresh.quotes_by_ids([q.id for q in park])
+        with _Queries() as queries:
+            assert fresh.article_text(aid) == TEXT and fresh.article_ref(aid) is not None
+        assert queries.count == 0
+        fresh.close()
+    finally:
+        store.close()
+        expected.close()

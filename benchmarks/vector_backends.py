@@ -115,25 +115,26 @@ def run_backends(
     database_url: str = "",
     stores: Sequence[str] = ("SQLite",),
     backends: Sequence[str] = tuple(BACKENDS),
+    pairs: Sequence[tuple[str, str]] | None = None,
 ) -> list[BackendRun]:
     """Every (store, backend) over the store at `path` (and its copy at `database_url`),
-    questions interleaved between them."""
+    questions interleaved between them; `pairs` lists them instead of every store with
+    every backend (a Milvus Lite collection takes minutes to fill at 100k chunks)."""
     engines, runs, indexes = [], [], []
-    for store in stores:
-        for name in backends:
-            uri = BACKENDS[name]
-            where = str(work / f"{store.lower()}-{uri}") if uri else ""
-            url = database_url if store == "PostgreSQL" else None
-            data = work / "pg-cache" if url else path
-            engine = Engine(data, embedder=embedder, vector_uri=where, database_url=url)  # type: ignore[arg-type]
-            counts = engine.store.counts()
-            t0 = time.perf_counter()
-            index = engine._sync()["chunk"]
-            opened = time.perf_counter() - t0
-            engines.append(engine)
-            indexes.append(index)
-            result = QueryResult(label, counts["chunks"], counts["vectors"], name)
-            runs.append(BackendRun(name, opened, result, store))
+    for store, name in pairs or [(s, b) for s in stores for b in backends]:
+        uri = BACKENDS[name]
+        where = str(work / f"{store.lower()}-{uri}") if uri else ""
+        url = database_url if store == "PostgreSQL" else None
+        data = work / "pg-cache" if url else path
+        engine = Engine(data, embedder=embedder, vector_uri=where, database_url=url)  # type: ignore[arg-type]
+        counts = engine.store.counts()
+        t0 = time.perf_counter()
+        index = engine._sync()["chunk"]
+        opened = time.perf_counter() - t0
+        engines.append(engine)
+        indexes.append(index)
+        result = QueryResult(label, counts["chunks"], counts["vectors"], name)
+        runs.append(BackendRun(name, opened, result, store))
     for q in questions:  # warm: caches, lazy imports, each backend's first searches
         for engine in engines:
             engine.ask(q.text)
@@ -257,21 +258,23 @@ def run_section(
     embedder: object | None = None,
     stores: Sequence[str] = STORES,
     backends: Sequence[str] = tuple(BACKENDS),
+    pairs: Sequence[tuple[str, str]] | None = None,
 ) -> str:
     """Copy the store into a throwaway PostgreSQL (when asked for), run every engine, and
     return the results.md section (what benchmarks/run.py calls)."""
     work.mkdir(parents=True, exist_ok=True)
-    if "PostgreSQL" not in stores:
+    on = [store for store, _ in pairs] if pairs else stores
+    if "PostgreSQL" not in on:
         runs = run_backends(
             path, work, questions, label=label, rounds=rounds, embedder=embedder,
-            stores=stores, backends=backends,
+            stores=stores, backends=backends, pairs=pairs,
         )  # fmt: skip
         return section(runs, rounds, len(questions), summary)
     with postgres_server() as admin_url:
         copied = copy_to_postgres(path, admin_url)
         runs = run_backends(
             path, work, questions, label=label, rounds=rounds, embedder=embedder,
-            database_url=copied.url, stores=stores, backends=backends,
+            database_url=copied.url, stores=stores, backends=backends, pairs=pairs,
         )  # fmt: skip
     return section(runs, rounds, len(questions), summary, copied)
 

@@ -32,12 +32,14 @@ from retrieval.speakers.mentions import (
     HEADLINE_VERBS,
     HOW_NOUNS,
     ORG_HEADS,
+    ORG_NAME_ENDS,
     describes,
     middles_agree,
     np_tokens,
     punct_between,
     role_head,
     set_off,
+    short_form,
     span_text,
     strip_possessive,
     title_gender,
@@ -173,6 +175,12 @@ class SpeakerBook:
                 self._sent_of[t.i] = si
         self._site: dict[int, int] = {}  # token index -> organisation or group named there
         self._owned_roles: list[tuple[int, Token]] = []  # (person, role noun) to name owners
+        self._person_roles: list[tuple[int, Token, Token]] = []  # ... owned by a person
+        self._org_names = {  # organisations' names as the tagger found them, in full
+            span_text([t for t in e if t.lower_ != "the"])
+            for e in doc.ents
+            if e.label_ == "ORG" and len(e) > 1 and not e.text.isupper()
+        }
         self._collect_people()
         self._collect_organisations()
         self._name_role_owners()
@@ -292,20 +300,25 @@ class SpeakerBook:
         orgs = {e.text.lower() + " " for e in doc.ents if e.label_ == "ORG" and len(e) > 1}
         named = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
         orgs = {o for o in orgs if o.split()[0] not in named}  # "Kell" of "Ann Kell" stays
-        spans: list[Span] = [
-            self._widened(e)
-            for e in doc.ents
-            if (
-                e.label_ == "PERSON"
-                and not self._org_prefix(e, orgs)
-                and not self._medium(e)
-                and not (len(e) == 1 and e.root.tag_ == "NNS")  # "Scholars have argued"
-            )
-            or self._titled(e)
-            or self._role_described(e)
-            or self._who_described(e)
-            or self._particle_name(e)
-        ] + self._untagged_names()
+        spans: list[Span] = (
+            [
+                self._widened(e)
+                for e in doc.ents
+                if (
+                    e.label_ == "PERSON"
+                    and not self._org_prefix(e, orgs)
+                    and not self._medium(e)
+                    and not (len(e) > 1 and e[-1].lower_ in ORG_NAME_ENDS)
+                    and not (len(e) == 1 and e.root.tag_ == "NNS")  # "Scholars have argued"
+                )
+                or self._titled(e)
+                or self._role_described(e)
+                or self._who_described(e)
+                or self._particle_name(e)
+            ]
+            + self._untagged_names()
+            + self._split_names()
+        )
         # Full names first, so a bare surname before them still finds its person.
         full = [s for s in spans if len(self._name_tokens(s)) > 1]
         for s in full:
@@ -380,6 +393,32 @@ class SpeakerBook:
             name = toks[role[-1] + 1 :] if role else []
             if 2 <= len(name) <= 3 and all(_name_word(w) and not w.ent_type_ for w in name):
                 out.append(Span(self.doc, name[0].i - 1, t.i + 1, label="PERSON"))
+        return out
+
+    def _split_names(self) -> list[Span]:
+        """ "Ma'lik Fenwick" where the tagger saw no name in "Ma'lik" and a place in
+        "Fenwick", but took "Ma'lik" alone for a person elsewhere ("Ma'lik, who wept, said"):
+        that word and one capitalised word after it are a person's full name."""
+        doc = self.doc
+        alone = {e.text for e in doc.ents if e.label_ == "PERSON" and len(e) == 1}
+        # a surname of someone named in full is no given name ("Trump" of "Donald Trump")
+        alone -= {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+        out = []
+        for t in doc[:-2]:
+            nxt, after = doc[t.i + 1], doc[t.i + 2]
+            if (
+                t.text in alone
+                and t.ent_type_ == ""
+                and t.pos_ == "PROPN"
+                and _name_word(nxt)
+                # a surname the tagger took for a town, or any word after a known given name
+                # (not "Talbot Tower" for a "Talbot" of unknown given name)
+                and (nxt.ent_type_ == "GPE" or gender_of_first_name(t.text) is not None)
+                and nxt.lower_ not in ORG_HEADS
+                and after.ent_iob_ != "I"
+                and not (after.pos_ == "PROPN" and after.text[:1].isupper())
+            ):
+                out.append(Span(doc, t.i, t.i + 2, label="PERSON"))
         return out
 
     @staticmethod
@@ -532,6 +571,10 @@ class SpeakerBook:
         so a question naming the organisation finds the person."""
         for idx, role in self._owned_roles:
             poss = next((c for c in role.children if c.dep_ == "poss"), None)
+            if poss is not None and (poss.tag_ == "PRP$" or poss.pos_ == "PROPN"):
+                # named once the whole article is read and its pronouns have taught genders
+                self._person_roles.append((idx, role, poss))
+                continue
             if poss is None or poss.tag_ != "NN" or poss.i in self.by_token:
                 continue
             if not any(c.lower_ == "the" for c in poss.children):
@@ -545,6 +588,14 @@ class SpeakerBook:
             tail = [t for t in np_tokens(role) if t.i > poss.i and t.tag_ != "POS"]
             if tail:
                 self.entities[idx].add_role(f"{span_text(tail)} of {self.entities[org].name}")
+
+    def _person_owns(self, idx: int, role: Token, poss: Token) -> None:
+        """ "His attorney, Lars Odegaard," after a sentence about Tessa Brandt is also
+        "attorney of Tessa Brandt", so "Brandt's attorney" finds him."""
+        owner = self._owner(poss)
+        tail = [t for t in np_tokens(role) if t.i > poss.i and t.tag_ != "POS"]
+        if owner is not None and owner != idx and tail:
+            self.entities[idx].add_role(f"{span_text(tail)} of {self.entities[owner].name}")
 
     # --- resolution -------------------------------------------------------------------
     def _resolve_subjects(self) -> None:
@@ -569,7 +620,9 @@ class SpeakerBook:
                 continue
             self.mentions.sort(key=lambda m: m.token)
 
-    def _pronoun(self, t: Token) -> int | None:
+    def _pronoun(self, t: Token, sure: bool = False) -> int | None:
+        """The entity a pronoun refers back to. `sure`: only a person it surely is (a "her"
+        whose nearest candidate may be another woman is nobody), learning nothing."""
         low = _POSSESSIVE_PRONOUNS.get(t.lower_, t.lower_)
         if low in ("he", "she"):
             want = "m" if low == "he" else "f"
@@ -589,10 +642,27 @@ class SpeakerBook:
             for m in in_sent:
                 e = self.entities[m.entity]
                 if e.kind in kinds and (not want or e.gender in (None, want)):
+                    if sure:
+                        sure_of = self._sure(m.entity, m.sent, want, before, sent)
+                        return m.entity if sure_of else None
                     if m.token in self.by_token and self.doc[m.token].tag_ != "PRP" and want:
                         self._teach_gender(m.entity, want)
                     return m.entity
         return None
+
+    def _sure(self, idx: int, at: int, want: str, before: list[Mention], sent: int) -> bool:
+        """Whether the pronoun's nearest candidate (met in sentence `at`) is surely its
+        person: of that gender by the text, or with no other person it could be named in
+        that sentence, the two before it or since."""
+        if self.entities[idx].gender == want:
+            return True
+        return not any(
+            m.entity != idx
+            and at - 2 <= m.sent <= sent
+            and self.entities[m.entity].kind == "person"
+            and self.entities[m.entity].gender in (None, want)
+            for m in before
+        )
 
     def _teach_gender(self, idx: int, gender: str) -> None:
         e = self.entities[idx]
@@ -696,7 +766,17 @@ class SpeakerBook:
         while len(toks) > 1 and toks[0].pos_ == "CCONJ":
             toks = toks[1:]  # "And Ostrander"
         toks = _without_place(toks, head)
-        name = span_text(without_det(toks)) or head.text
+        # an organisation keeps its name as written ("Cole's campaign" is "the Cole campaign")
+        bare = without_det(toks)
+        name = span_text(bare) if kind == "organization" else self._owners_named(bare)
+        name = name or head.text
+        if kind == "group":
+            name = self._body_named(toks, head) or name
+        full = self._full_org_name(name) if kind in ("organization", "unknown") else None
+        if full is not None:
+            # "Bloomberg" where the article also writes "Bloomberg News", before or after,
+            # and whatever the tagger made of the short name: one outlet, its full name
+            name, kind = full, "organization"
         noun = head.lemma_.lower()
         # "the campaign" may be one named before; "the Lopez campaign" names its own
         named = any(t.pos_ == "PROPN" and t.i != head.i for t in toks)
@@ -714,8 +794,68 @@ class SpeakerBook:
                 self._describe(i, head)
                 return i
         self.entities.append(Entity(name, kind, last=noun))
+        self.entities[-1].add_alias(span_text(without_det(toks)))  # "Brandt's family" as written
         self._describe(len(self.entities) - 1, head)
         return len(self.entities) - 1
+
+    def _full_org_name(self, name: str) -> str | None:
+        """The one organisation named in the article whose full name this is short for."""
+        found = [f for f in self._org_names if len(f) > len(name) and short_form(name, f)]
+        return found[0] if len(found) == 1 else None
+
+    def _owners_named(self, toks: list[Token]) -> str:
+        """A group's name with the person it belongs to named in full: "Lawyers defending her"
+        is "Lawyers defending Tessa Brandt", "Brandt's family" "Tessa Brandt's family" (out of
+        the article "her" or a surname names nobody)."""
+        if not toks:
+            return ""
+        out = []
+        for t in self.doc[toks[0].i : toks[-1].i + 1]:
+            owner = self._owner(t)
+            if owner is None:
+                out.append(t.text_with_ws)
+                continue
+            full = self.entities[owner].name
+            out.append((f"{full}'s" if t.tag_ == "PRP$" else full) + t.whitespace_)
+        return "".join(out).strip()
+
+    def _body_named(self, toks: list[Token], head: Token) -> str | None:
+        """ "city council members" in a story about the Harlow City Council are "Harlow City
+        Council members": words before a group's noun that end the name of one place or
+        organisation of the article say whose group it is."""
+        mods = [t for t in toks if t.i < head.i and t.dep_ in ("compound", "amod")]
+        if not mods or mods[-1].i != head.i - 1:
+            return None
+        if any(t.text[1:] != t.text[1:].lower() for t in mods):
+            return None  # "NATO officials" are not named after anything else
+        words = [t.lower_ for t in self.doc[mods[0].i : head.i]]
+        bodies = {
+            " ".join(t.lower_ for t in e if t.lower_ != "the"): e
+            for e in self.doc.ents
+            if e.label_ in ("ORG", "GPE")
+            and len(e) > len(words)
+            and [t.lower_ for t in e][-len(words) :] == words
+            and not e.text.isupper()
+        }
+        if len(bodies) != 1:
+            return None
+        body = [t for t in next(iter(bodies.values())) if t.lower_ != "the"]
+        return f"{span_text(body)} {span_text(list(self.doc[head.i : toks[-1].i + 1]))}"
+
+    def _owner(self, t: Token) -> int | None:
+        """The person a pronoun or bare surname inside a group's name stands for."""
+        if t.tag_ in ("PRP", "PRP$") and t.lower_ in ("his", "her", "him"):
+            idx = self._pronoun(t, sure=True)
+        elif t.pos_ == "PROPN" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].tag_ == "POS":
+            idx = self.by_token.get(t.i)
+            idx = self.surname(t.text) if idx is None else idx
+            if idx is not None and self.entities[idx].last != t.lower_:
+                return None  # "Kell's" is Ann Kell's; a first name or a title stays as written
+        else:
+            return None
+        if idx is None or self.entities[idx].kind != "person" or " " not in self.entities[idx].name:
+            return None
+        return idx
 
     def _typed(self, noun: str, before: int) -> int | None:
         """The most recent organisation whose own name says it is a `noun`: "the bureau" after
@@ -890,7 +1030,7 @@ class SpeakerBook:
         if head.pos_ == "PROPN" and len(toks) == 1:
             # a person named in full after the names were collected, or by first name only
             known = self.surname(head.text)
-            if known is None and head.ent_type_ in ("", "PERSON"):
+            if known is None and (head.ent_type_ in ("", "PERSON") or self._alone(head.text)):
                 known = self._first_name(head.text)
         if known is not None:
             self._add_mention(head, known)
@@ -999,6 +1139,11 @@ class SpeakerBook:
             return None
         return max(count, key=lambda i: (count[i], -first[i]))
 
+    def _alone(self, word: str) -> bool:
+        """Whether the tagger takes the word alone for a person somewhere in the article
+        ("said Zhao"), so where it calls it an organisation ("Zhao said") it is wrong."""
+        return any(e.label_ == "PERSON" and len(e) == 1 and e.text == word for e in self.doc.ents)
+
     def _first_name(self, word: str) -> int | None:
         """The one person of the article with this first name ("said Maria, 54")."""
         low = word.lower()
@@ -1014,6 +1159,8 @@ class SpeakerBook:
     def speakers(self) -> list[Speaker]:
         """Quoted speakers and every person merely mentioned. A name that is an entity of its
         own here ("Obama", kept apart from "Michelle Obama") is no alias of another."""
+        while self._person_roles:
+            self._person_owns(*self._person_roles.pop(0))
         out = []
         names = {e.name for e in self.entities}
         for e in self.entities:

@@ -9,6 +9,7 @@ from spacy.tokens import Span, Token
 from retrieval.language.people import (
     FEMALE_NAMES,
     MALE_NAMES,
+    ORG_NAME_TAILS,
     ROLE_KEYS,
     TITLE_ROLES,
     TITLES,
@@ -29,6 +30,32 @@ ORG_HEADS = words(
     hospital coalition alliance firm league
     """
 )
+
+
+# The last words of an organisation's name that no surname is: a "person" the tagger found
+# ending in one is the organisation ("Pine Hollow Fire District"); "Court" and "House" are
+# surnames too, so they are not here.
+ORG_NAME_ENDS = words(
+    """
+    district department office agency ministry committee commission association foundation
+    institute university council bureau coalition corporation inc inc. corp corp. llc
+    """
+)
+
+
+# What an outlet or a company leaves off its name when it is named again: "Bloomberg" for
+# Bloomberg News, "Acme" for Acme Corp.
+_SHORT_FORM_TAILS = ORG_NAME_TAILS | words("news inc. corp. co.")
+
+
+def short_form(a: str, b: str) -> bool:
+    """Whether one organisation's name is the other's without a last word it may drop."""
+    short, long_ = sorted((a.split(), b.split()), key=len)
+    return (
+        len(long_) == len(short) + 1
+        and long_[:-1] == short
+        and long_[-1].lower().rstrip(",") in _SHORT_FORM_TAILS
+    )
 
 
 _MARKS = frozenset('"\u201c\u201d')

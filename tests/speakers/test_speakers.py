@@ -316,6 +316,42 @@ RULES = [
         "Joost van der Linde",
         "person",
     ),
+    (  # a group's name names the person it belongs to in full, not by a pronoun
+        "Tessa Brandt, 58, was sentenced on Thursday for the warehouse fire.\n\n"
+        "Lawyers defending her maintained that the fire began by accident.",
+        "the fire began by accident",
+        "Lawyers defending Tessa Brandt",
+        "group",
+    ),
+    (  # ... but only when sure: a person of unknown gender nearer to "her" leaves it unnamed
+        "Carla Jennings, 58, was sentenced on Thursday.\n\n"
+        "Judge Oren Vashti said the sentence reflected the harm done.\n\n"
+        "Lawyers defending her maintained that the money was never missing.",
+        "the money was never missing",
+        "Lawyers defending her",
+        "group",
+    ),
+    (  # ... nor by her surname alone
+        "Tessa Brandt, 58, was sentenced on Thursday for the warehouse fire.\n\n"
+        "Brandt's family said she had run a food pantry for decades.",
+        "run a food pantry",
+        "Tessa Brandt's family",
+        "unknown",
+    ),
+    (  # a group's words that end the name of the story's organisation say whose it is
+        "The Harlow City Council voted 5-2 on Monday to approve the riverside apartments.\n\n"
+        "City council members said the project would add about $90,000 a year in taxes.",
+        "the project would add",
+        "Harlow City Council members",
+        "group",
+    ),
+    (  # ... or of its place
+        "Voters in Marsh County packed the courthouse on Tuesday.\n\n"
+        "County commissioners said rising appraisals were to blame for the higher bills.",
+        "rising appraisals",
+        "Marsh County commissioners",
+        "group",
+    ),
 ]
 
 
@@ -641,3 +677,165 @@ def test_a_group_is_named_without_where_it_is() -> None:
     )
     got = {q.speaker for q in extract(article, load_nlp()).quotes}
     assert got == {"Registered nurses at Lakeview Memorial Hospital"}, got
+
+
+def _built(nlp, rows, ents):  # type: ignore[no-untyped-def]
+    """A hand-built parse: rows of (word, pos, tag, dep, head)."""
+    from spacy.tokens import Doc
+
+    words, pos, tags, deps, heads = (list(x) for x in zip(*rows, strict=True))
+    return Doc(nlp.vocab, words=words, pos=pos, tags=tags, deps=deps, heads=heads, ents=ents)
+
+
+def test_a_person_the_tagger_found_in_an_organisations_name_is_none(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Pine Hollow Fire District' tagged as a person must not take a later "he"."""
+    from retrieval.speakers.book import SpeakerBook
+
+    rows = [
+        ("Dale", "PROPN", "NNP", "compound", 1),
+        ("Marsh", "PROPN", "NNP", "nsubj", 2),
+        ("spoke", "VERB", "VBD", "ROOT", 2),
+        (".", "PUNCT", ".", "punct", 2),
+        ("Pine", "PROPN", "NNP", "compound", 7),
+        ("Hollow", "PROPN", "NNP", "compound", 7),
+        ("Fire", "PROPN", "NNP", "compound", 7),
+        ("District", "PROPN", "NNP", "nsubj", 8),
+        ("searched", "VERB", "VBD", "ROOT", 8),
+        (".", "PUNCT", ".", "punct", 8),
+        ("He", "PRON", "PRP", "nsubj", 11),
+        ("said", "VERB", "VBD", "ROOT", 11),
+        ("so", "ADV", "RB", "advmod", 11),
+        (".", "PUNCT", ".", "punct", 11),
+    ]
+    ents = ["B-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON", "I-PERSON", "I-PERSON"]
+    doc = _built(nlp, rows, ents + ["O"] * 6)
+    book = SpeakerBook(doc, [-1] * len(doc))
+    idx, _ = book.resolve(doc[10])
+    assert idx is not None and book.entities[idx].name == "Dale Marsh"
+    assert all(e.name != "Pine Hollow Fire District" for e in book.entities if e.kind == "person")
+
+
+def test_a_first_name_the_tagger_took_for_an_organisation_is_the_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Zhao Lei spoke. Zhao said so. Officials thanked Zhao.': the tagger calling the
+    second "Zhao" an organisation does not make it one when it calls "Zhao" alone a person."""
+    from retrieval.speakers.book import SpeakerBook
+
+    rows = [
+        ("Zhao", "PROPN", "NNP", "compound", 1),
+        ("Lei", "PROPN", "NNP", "nsubj", 2),
+        ("spoke", "VERB", "VBD", "ROOT", 2),
+        (".", "PUNCT", ".", "punct", 2),
+        ("Zhao", "PROPN", "NNP", "nsubj", 5),
+        ("said", "VERB", "VBD", "ROOT", 5),
+        ("so", "ADV", "RB", "advmod", 5),
+        (".", "PUNCT", ".", "punct", 5),
+        ("Officials", "NOUN", "NNS", "nsubj", 9),
+        ("thanked", "VERB", "VBD", "ROOT", 9),
+        ("Zhao", "PROPN", "NNP", "dobj", 9),
+        (".", "PUNCT", ".", "punct", 9),
+    ]
+    ents = ["B-PERSON", "I-PERSON", "O", "O", "B-ORG", "O", "O", "O", "O", "O", "B-PERSON", "O"]
+    doc = _built(nlp, rows, ents)
+    book = SpeakerBook(doc, [-1] * len(doc))
+    idx, _ = book.resolve(doc[4])
+    assert idx is not None and book.entities[idx].name == "Zhao Lei"
+
+
+def test_a_name_split_by_the_tagger_is_one_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "Ja'von Pettaway" with the given name untagged and the surname taken for a place is
+    the full name of the "Ja'von" who speaks later."""
+    from retrieval.speakers.book import SpeakerBook
+
+    rows = [
+        ("Ja'von", "PROPN", "NNP", "compound", 1),
+        ("Pettaway", "PROPN", "NNP", "nsubj", 5),
+        (",", "PUNCT", ",", "punct", 1),
+        ("17", "NUM", "CD", "appos", 1),
+        (",", "PUNCT", ",", "punct", 1),
+        ("wept", "VERB", "VBD", "ROOT", 5),
+        (".", "PUNCT", ".", "punct", 5),
+        ("Ja'von", "PROPN", "NNP", "nsubj", 8),
+        ("said", "VERB", "VBD", "ROOT", 8),
+        ("sorry", "ADJ", "JJ", "acomp", 8),
+        (".", "PUNCT", ".", "punct", 8),
+    ]
+    ents = ["O", "B-GPE", "O", "O", "O", "O", "O", "B-PERSON", "O", "O", "O"]
+    doc = _built(nlp, rows, ents)
+    book = SpeakerBook(doc, [-1] * len(doc))
+    idx, _ = book.resolve(doc[7])
+    assert idx is not None and book.entities[idx].name == "Ja'von Pettaway"
+
+
+@pytest.mark.parametrize("short_first", [False, True])
+def test_an_outlets_short_name_is_the_outlet(nlp, short_first: bool) -> None:  # type: ignore[no-untyped-def]
+    """'Harbor News reported it. Harbor said so.' (either order, whatever the tagger made of
+    the short name): one outlet, called by its full name."""
+    from retrieval.speakers.book import SpeakerBook
+
+    full = [
+        ("Harbor", "PROPN", "NNP", "compound", 1),
+        ("News", "PROPN", "NNP", "nsubj", 2),
+        ("reported", "VERB", "VBD", "ROOT", 2),
+        (".", "PUNCT", ".", "punct", 2),
+    ]
+    short = [
+        ("Harbor", "PROPN", "NNP", "nsubj", 1),
+        ("said", "VERB", "VBD", "ROOT", 1),
+        (".", "PUNCT", ".", "punct", 1),
+    ]
+    full_ents, short_ents = ["B-ORG", "I-ORG", "O", "O"], ["B-GPE", "O", "O"]
+    if short_first:
+        rows = short + [(w, p, t, d, h + 3) for w, p, t, d, h in full]
+        doc = _built(nlp, rows, short_ents + full_ents)
+        heads = (doc[0], doc[4])
+    else:
+        rows = full + [(w, p, t, d, h + 4) for w, p, t, d, h in short]
+        doc = _built(nlp, rows, full_ents + short_ents)
+        heads = (doc[1], doc[4])
+    book = SpeakerBook(doc, [-1] * len(doc))
+    found = [book.resolve(h)[0] for h in heads]
+    assert found[0] == found[1] and found[0] is not None
+    assert book.entities[found[0]].name == "Harbor News"
+
+
+def test_a_role_a_person_holds_for_another_names_them(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "His attorney, Lars Odegaard," after a sentence about Milo Faraday is Faraday's
+    attorney, so a question about Faraday's attorney finds him."""
+    article = (
+        "Milo Faraday, 40, received two years in prison on Thursday.\n\n"
+        "His attorney, Lars Odegaard, said after the verdict that Faraday would appeal."
+    )
+    ex = extract(article, nlp)
+    lars = {s.name: s for s in ex.speakers}["Lars Odegaard"]
+    assert "attorney of Milo Faraday" in lars.roles
+
+
+def test_a_group_named_in_full_keeps_its_name_as_written(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A question may still ask for "Brandt's family" as the article wrote it."""
+    article = (
+        "Tessa Brandt, 58, was sentenced on Thursday for the warehouse fire.\n\n"
+        "Brandt's family said she had run a food pantry for decades."
+    )
+    family = {s.name: s for s in extract(article, nlp).speakers}["Tessa Brandt's family"]
+    assert "Brandt's family" in family.aliases
+
+
+def test_a_building_named_after_a_surname_is_no_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "Talbot Tower opened. Talbot said so.": a capitalised word after a one-word person
+    makes a full name only when it is a place-like surname or follows a known given name."""
+    from retrieval.speakers.book import SpeakerBook
+
+    rows = [
+        ("Talbot", "PROPN", "NNP", "compound", 1),
+        ("Tower", "PROPN", "NNP", "nsubj", 2),
+        ("opened", "VERB", "VBD", "ROOT", 2),
+        (".", "PUNCT", ".", "punct", 2),
+        ("Talbot", "PROPN", "NNP", "nsubj", 5),
+        ("said", "VERB", "VBD", "ROOT", 5),
+        ("so", "ADV", "RB", "advmod", 5),
+        (".", "PUNCT", ".", "punct", 5),
+    ]
+    doc = _built(nlp, rows, ["O"] * 4 + ["B-PERSON", "O", "O", "O"])
+    book = SpeakerBook(doc, [-1] * len(doc))
+    idx, _ = book.resolve(doc[4])
+    assert idx is not None and book.entities[idx].name == "Talbot"

@@ -211,7 +211,9 @@ def _described_as(names: list[str], words: str, d: SpeakerDirectory) -> list[str
     out = []
     for name in names:
         entry = d.entries[name]
-        have = {t for text in (*entry.roles, *entry.aliases) for t in tokens(text)}
+        # a group's name describes it: "Lawyers defending Tessa Brandt"
+        own = (name,) if entry.kind == "group" else ()
+        have = {t for text in (*entry.roles, *entry.aliases, *own) for t in tokens(text)}
         if want <= have:
             out.append(name)
     return out
@@ -236,6 +238,8 @@ def _qualified_role(who: str, d: SpeakerDirectory, mentions: Mentions | None) ->
         extra = [w for w in more[:-1] if w.lower() not in SAME_ROLE_WORDS]
         head, holders = more[-1], d.role_holders(more[-1])
         qualifier = " ".join([*extra, qualifier])
+    if not holders:
+        holders = d.groups_called(head)  # "Tessa Brandt's lawyers"
     # "the head coach" asks for the coach, whom a story may only call "Riverton coach"
     qualifier = " ".join(w for w in qualifier.split() if w.lower() not in SAME_ROLE_WORDS)
     if not holders or not content_words(qualifier):

@@ -81,6 +81,7 @@ _ROLE_OF = re.compile(
     r"(?:of|for|at|with)\s+(?P<q>.+)$",
     re.I,
 )
+_ROLE_PLACE = re.compile(r"\s+(in|at|from)\s+", re.I)
 _ROLE_POSSESSIVE = re.compile(r"^(?:the\s+)?(?P<q>.+?)(?:'s|(?<=s)')\s+(?P<head>[^']+)$", re.I)
 
 
@@ -96,7 +97,10 @@ def role_parts(phrase: str) -> tuple[str, str, bool] | None:
         return (m.group("head"), q, True) if q else None
     m = _ROLE_POSSESSIVE.match(text)
     if m:
-        return m.group("head").strip(), m.group("q").strip(), False
+        # "NewsNet's correspondent in Lagos": where the role is qualifies it too
+        head, *place = _ROLE_PLACE.split(m.group("head").strip(), maxsplit=1)
+        where = place[-1] if place else ""
+        return head.strip(), f"{m.group('q').strip()} {where}".strip(), False
     words = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).split()
     if len(words) >= 2:
         return words[-1], " ".join(words[:-1]), False
@@ -305,6 +309,16 @@ class SpeakerDirectory:
         # Roles are indexed by their head ('president of the bureau' holds no 'bureau' role),
         # and as 'bureau president', which is a president too.
         return self._order(who for rt, who in self._roles for t in ts if rt[-len(t) :] == t)
+
+    def groups_called(self, head: str) -> list[str]:
+        """The groups a plural names by their first word: 'lawyers' -> 'Lawyers defending
+        Tessa Brandt' (a group holds no role, but its name says what it is)."""
+        toks = [t for t in tokens(head) if t not in DETERMINERS]
+        if len(toks) != 1:
+            return []
+        return self._order(
+            n for n in self._alias.get(toks[0], ()) if self.entries[n].kind == "group"
+        )
 
     def knows(self, phrase: str) -> bool:
         """Whether the phrase is a known name or alias as written ('the Valley Farm Bureau')."""

@@ -653,6 +653,7 @@ def test_who_took_a_side_asks_for_that_side(question: str, stance: int, topic: s
         ("the spokesman for the governor", ("spokesman", "governor", True)),
         ("Northwind's chief executive", ("chief executive", "Northwind", False)),
         ("the head of the agency", ("head", "agency", True)),
+        ("NewsNet's correspondent in Lagos", ("correspondent", "NewsNet Lagos", False)),
         ("Johnson", None),
     ],
 )
@@ -1094,3 +1095,30 @@ def test_what_else_did_the_chief_say_continues_the_chief_of_the_thread() -> None
         "Nell Avery",
         "Ray Odum",
     }
+
+
+GROUPS = SpeakerDirectory(
+    [
+        E("Lawyers defending Nadia Kersh", kind="group", aliases=("Lawyers defending her",)),
+        E("Lawyers for the county", kind="group"),
+        E("Nadia Kersh", aliases=("Kersh",)),
+        E("Milo Faraday", aliases=("Faraday",)),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "speakers"),
+    [
+        ("What did Nadia Kersh's lawyers argue?", ["Lawyers defending Nadia Kersh"]),
+        ("What did Kersh's lawyers say?", ["Lawyers defending Nadia Kersh"]),
+        ("What did the lawyers for Nadia Kersh say?", ["Lawyers defending Nadia Kersh"]),
+        ("What did Faraday's lawyers say?", []),
+    ],
+)
+def test_a_group_is_found_by_whom_its_name_says_it_is_for(
+    question: str, speakers: list[str]
+) -> None:
+    """A group holds no role, but its name says what it is and for whom: "Kersh's lawyers"
+    are the "Lawyers defending Nadia Kersh", and nobody is Faraday's."""
+    assert parse_question(question, GROUPS).speakers == speakers

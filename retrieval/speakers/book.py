@@ -822,25 +822,52 @@ class SpeakerBook:
     def _body_named(self, toks: list[Token], head: Token) -> str | None:
         """ "city council members" in a story about the Harlow City Council are "Harlow City
         Council members": words before a group's noun that end the name of one place or
-        organisation of the article say whose group it is."""
-        mods = [t for t in toks if t.i < head.i and t.dep_ in ("compound", "amod")]
-        if not mods or mods[-1].i != head.i - 1:
+        organisation of the article say whose group it is. A bare "Commissioners" is named
+        so when the article writes the noun with such words elsewhere ("county
+        commissioners" in a story about Marsh County), and with no others that would."""
+        mods = self._modifiers(head)
+        if mods:
+            body = self._body(mods)
+            rest = span_text(list(self.doc[head.i : toks[-1].i + 1]))
+            return f"{span_text(body)} {rest}" if body else None
+        if len(toks) != 1 or head.tag_ not in ("NNS", "NNPS"):
             return None
-        if any(t.text[1:] != t.text[1:].lower() for t in mods):
-            return None  # "NATO officials" are not named after anything else
-        words = [t.lower_ for t in self.doc[mods[0].i : head.i]]
+        found = {
+            span_text(body)
+            for t in self.doc
+            if t.lower_ == head.lower_ and t.i != head.i
+            for mods in [self._modifiers(t)]
+            if mods
+            for body in [self._body(mods)]
+            if body
+        }
+        noun = head.lower_ if head.text[1:].islower() else head.text
+        return f"{found.pop()} {noun}" if len(found) == 1 else None
+
+    def _modifiers(self, head: Token) -> list[Token]:
+        """The lower-case words right before a noun that modify it ("city council")."""
+        mods = [c for c in head.lefts if c.dep_ in ("compound", "amod")]
+        if not mods or mods[-1].i != head.i - 1:
+            return []
+        words = list(self.doc[mods[0].i : head.i])
+        if any(t.text[1:] != t.text[1:].lower() or not t.is_alpha for t in words):
+            return []  # "NATO officials" are not named after anything else
+        return words
+
+    def _body(self, words: list[Token]) -> list[Token] | None:
+        """The one place or organisation of the article whose name ends with the words."""
+        low = [t.lower_ for t in words]
         bodies = {
             " ".join(t.lower_ for t in e if t.lower_ != "the"): e
             for e in self.doc.ents
             if e.label_ in ("ORG", "GPE")
-            and len(e) > len(words)
-            and [t.lower_ for t in e][-len(words) :] == words
+            and len(e) > len(low)
+            and [t.lower_ for t in e][-len(low) :] == low
             and not e.text.isupper()
         }
         if len(bodies) != 1:
             return None
-        body = [t for t in next(iter(bodies.values())) if t.lower_ != "the"]
-        return f"{span_text(body)} {span_text(list(self.doc[head.i : toks[-1].i + 1]))}"
+        return [t for t in next(iter(bodies.values())) if t.lower_ != "the"]
 
     def _owner(self, t: Token) -> int | None:
         """The person a pronoun or bare surname inside a group's name stands for."""

@@ -352,6 +352,21 @@ RULES = [
         "Marsh County commissioners",
         "group",
     ),
+    (  # a bare group noun takes such words from where the article writes them with it
+        "Voters in Marsh County packed the courthouse on Tuesday to tell county commissioners "
+        "their bills were too high.\n\n"
+        "Commissioners said rising appraisals were to blame for the higher bills.",
+        "rising appraisals",
+        "Marsh County commissioners",
+        "group",
+    ),
+    (  # ... but not when the words fit two places
+        "Officials in Marsh County and Reed County met on Tuesday with county commissioners "
+        "from both.\n\nCommissioners said rising appraisals were to blame for the higher bills.",
+        "rising appraisals",
+        "Commissioners",
+        "group",
+    ),
 ]
 
 

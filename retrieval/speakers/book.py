@@ -882,6 +882,8 @@ class SpeakerBook:
             return None
         if idx is None or self.entities[idx].kind != "person" or " " not in self.entities[idx].name:
             return None
+        if self.entities[idx].name.split()[-1].lower() in NAME_SUFFIXES and t.pos_ == "PROPN":
+            return None  # "Jary's family" beside a "Norm Jary Jr.": maybe the father's
         return idx
 
     def _typed(self, noun: str, before: int) -> int | None:

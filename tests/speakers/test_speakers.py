@@ -367,6 +367,13 @@ RULES = [
         "Commissioners",
         "group",
     ),
+    (  # ... and a bare surname beside a "Jr." may be the father's: left as written
+        "Hal Brenner Jr. said his father had been ill for a year.\n\n"
+        "Brenner's family said a private funeral would be held in the spring.",
+        "a private funeral",
+        "Brenner's family",
+        "unknown",
+    ),
 ]
 
 

@@ -83,6 +83,10 @@ _TOPIC = re.compile(
 )
 
 
+# "say was her biggest worry": what follows the copula is what was said, whatever it holds.
+_SAID_WAS = re.compile(r"^(?:was|is|were|are|would\s+be|will\s+be)\s+(?P<x>.+)$", re.I)
+
+
 # When it was said is not what it was about: "on Monday", "last week", "in 2023".
 _DAYS = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
@@ -400,8 +404,10 @@ def fill_slots(verb: str | None, rest: str, p: ParsedQuestion, *, shows: bool = 
     rest = re.sub(
         r"^(?:anything|something|much|a\s+lot|publicly|recently|ever)\b\s*", "", rest, flags=re.I
     ).strip()
-    tm = _TOPIC.search(rest)
-    topic = tm.group("topic") if tm else rest
+    said = _SAID_WAS.match(rest)
+    tm = None if said else _TOPIC.search(rest)
+    # "what did Okafor say was her biggest worry as mayor of the city": all of it, not "city"
+    topic = said.group("x") if said else tm.group("topic") if tm else rest
     topic = strip_det(topic)
     if topic and content_words(topic):
         p.topic = topic

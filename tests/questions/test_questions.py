@@ -54,6 +54,12 @@ WHAT_DID = [
         "ferry terminal",
     ),
     ("What did Mayor Okafor say about the strike?", "what_did", ["Diane Okafor"], "strike"),
+    (
+        "What did Okafor say was her biggest worry as mayor of the city?",
+        "what_did",
+        ["Diane Okafor"],
+        "biggest worry as mayor of the city",
+    ),
     ("what did Okafr say?", "what_did", ["Diane Okafor"], None),
     ("What did Johnson say?", "what_did", JOHNSONS, None),
     ("What did Sen. Johnson say?", "what_did", ["Edith Johnson"], None),

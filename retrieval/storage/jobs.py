@@ -21,7 +21,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -133,27 +133,38 @@ CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, 
 
 class ThreadConnections:
     """One SQLite connection per thread to one file (WAL; autocommit, so `transaction` opens
-    each `BEGIN IMMEDIATE`), all closed by `close`: the job queue's and the bot state's."""
+    each `BEGIN IMMEDIATE`), all let go by `close`: the store's, the job queue's and the bot
+    state's. `connect` opens one (default: read-write, WAL)."""
 
-    def __init__(self, path: Path, timeout: float) -> None:
+    def __init__(
+        self,
+        path: Path,
+        timeout: float,
+        connect: Callable[[], sqlite3.Connection] | None = None,
+    ) -> None:
         self.path = path
         self.timeout = timeout
+        self._connect = connect or self._default_connect
         self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
+        self._opened: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
+
+    def _default_connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+        )
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
 
     def get(self) -> sqlite3.Connection:
         """This thread's connection."""
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(
-                self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
-            )
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            db = self._connect()
             self._local.db = db
             with self._lock:
-                self._opened.append(db)
+                self._opened.append((threading.current_thread(), db))
         return db
 
     @contextmanager
@@ -168,10 +179,16 @@ class ThreadConnections:
         db.execute("COMMIT")
 
     def close(self) -> None:
+        """Close this thread's connection and those of threads that have ended. Another live
+        thread may be inside a query on its own: closing a connection under a running
+        statement crashes the interpreter, so that one is only let go, and closes when its
+        thread is done with it (its last reference goes with the thread-local)."""
         with self._lock:
             opened, self._opened = self._opened, []
-        for db in opened:
-            db.close()
+        me = threading.current_thread()
+        for thread, db in opened:
+            if thread is me or not thread.is_alive():
+                db.close()
         self._local = threading.local()
 
 

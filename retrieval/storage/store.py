@@ -11,7 +11,6 @@ import json
 import os
 import re
 import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import numpy as np
 from retrieval.errors import StoreError
 from retrieval.storage import codec
 from retrieval.storage.interfaces import GenerationPin, StoredQuote
+from retrieval.storage.jobs import ThreadConnections
 from retrieval.types import Article, ArticleRef, Extraction, Quote
 
 # 2: the sentence around each quote has its own vector (embeddings kind 'context', ref_id the
@@ -308,9 +308,7 @@ class Store:
                 raise StoreError(f"cannot create data dir {self.data_dir}: {exc.strerror}") from exc
         if not self.data_dir.is_dir():
             raise StoreError(f"data dir {self.data_dir} is not a directory")
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._all_lock = threading.Lock()
+        self._conns = ThreadConnections(self.path, 60, connect=self._open)
         self._pin = GenerationPin()  # the generation `reading` holds for this thread
         # generation -> (fts table, term) -> rows holding it, capped (see `lexical`)
         self._term_counts: dict[int, dict[tuple[str, str], int]] = {}
@@ -379,16 +377,15 @@ class Store:
     # -- connections ---------------------------------------------------------------------
     @property
     def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = self._connect()
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
-            conn.row_factory = sqlite3.Row
-            self._local.conn = conn
-            with self._all_lock:
-                self._all.append(conn)
+        """This thread's connection."""
+        return self._conns.get()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = self._connect()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
         return conn
 
     def _connect(self) -> sqlite3.Connection:
@@ -430,11 +427,7 @@ class Store:
             conn.execute("COMMIT")
 
     def close(self) -> None:
-        with self._all_lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
+        self._conns.close()
 
     # -- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

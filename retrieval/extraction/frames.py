@@ -217,9 +217,19 @@ class Frame:
                 dist += 40
             if self._quote_between(t, k):
                 dist += 200
+            elif self._introduces(t, k):
+                dist = 0  # 'She said: "...", adding that ...': the colon's verb introduces it
             if best is None or dist < best[0]:
                 best = (dist, t)
         return best[1] if best else None
+
+    def _introduces(self, t: Token, k: int) -> bool:
+        """Cue t ends its clause with the colon that opens quote k: 'The coach said: "..."'."""
+        s = self.spans[k]
+        if t.idx >= s.open_at or self._lead_char(k) != ":" or t.dep_ not in ("ROOT", "conj"):
+            return False  # 'the impact it said X would have: "..."' is no introduction
+        between = self._tokens_between(t.idx + len(t.text), s.open_at)
+        return all(b.is_punct or b.is_space or t in b.ancestors for b in between)
 
     def _quote_between(self, t: Token, k: int) -> bool:
         s = self.spans[k]

@@ -28,6 +28,8 @@ from retrieval.extraction.attribution.parenthetical import (
     interrupted_statement,
     runs_of,
 )
+from retrieval.extraction.attribution.relative_naming import relative_naming
+from retrieval.extraction.attribution.split_clause import split_complement_end
 from retrieval.extraction.attribution.statement_ends import (
     OBJECT_PREPS,
     before_aside,
@@ -137,6 +139,9 @@ def _subtree_range(t: Token) -> tuple[int, int]:
 
 def object_content(cue: Token) -> list[Token]:
     """What a cue's object or prepositional object says: "cited X", "called for X"."""
+    named = relative_naming(cue)
+    if named:
+        return named
     doc = cue.doc
     lemma = cue.lemma_.lower()
     after = [c for c in cue.children if c.i > cue.i]
@@ -158,14 +163,17 @@ def object_content(cue: Token) -> list[Token]:
             and c.n_rights
             for c in after
         )
+        # "called him a fraud": a naming verb's predicate says it of the pronoun
+        predicate = lemma in NAMING_VERBS and any(c.dep_ == "oprd" for c in after)
         objs = [
             c
             for c in after
             if c.dep_ == "dobj"
+            and c.ent_type_ not in ("DATE", "TIME")  # "called Friday for ...": a time
             and (
                 c.tag_ not in ("PRP", "WP", "WDT")
                 or (c.lower_.endswith("self") and as_view)
-                or (c.tag_ == "PRP" and said_of)
+                or (c.tag_ == "PRP" and (said_of or predicate))
             )
         ]
         if objs:
@@ -342,6 +350,7 @@ def content_tokens(cue: Token) -> list[Token]:
         comps = [c for c in cue.children if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > cue.i]
     if comps:
         lo, hi = _subtree_range(comps[0])
+        hi = split_complement_end(cue, comps[0], hi)
         hi = before_second_cue(cue, comps[0], hi)
         hi = before_semicolon(comps[0], hi)
         hi = before_writer_contrast(comps[0], cue, hi)

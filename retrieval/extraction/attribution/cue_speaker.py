@@ -19,7 +19,7 @@ from retrieval.speakers.mentions import HOW_NOUNS
 
 DUMMY_SUBJECTS = words("it there this that what which")
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
-MEANS_PREPS = words("by of about after before while without upon in")
+MEANS_PREPS = words("by of about after before while without upon in despite")
 # Verbs whose object speaks through "as saying": "quoted him as saying", "cited her as".
 QUOTING = words("quote cite")
 
@@ -44,6 +44,13 @@ def _person_in_subject(subj: Token, cue: Token) -> Token | None:
     return prev
 
 
+def _set_off(subj: Token) -> bool:
+    """A subject that follows a comma: the attribution set into a sentence ("X, the mayor
+    said, ..."), not the statement's own subject before it."""
+    lo = subj.left_edge.i
+    return lo > 0 and subj.doc[lo - 1].text in (",", "\u2014")
+
+
 def cue_subject(cue: Token, depth: int = 0) -> Token | None:
     """Who speaks through `cue`: its subject, inherited along "said ..., adding"."""
     if cue.lower_ == "according":
@@ -63,6 +70,8 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
         # '"...," Harbor running back Mal X said': the parser may split the subject in
         # two; the person's name right before the verb is who speaks
         return subjects[-1]
+    if len(subjects) > 1 and subjects[-1].i < cue.i and _set_off(subjects[-1]):
+        return subjects[-1]  # "The new rules, the mayor said, ...": the rules say nothing
     for c in cue.children:
         if c.dep_ == "nsubj" or (c.dep_ == "agent"):
             if c.dep_ == "agent":

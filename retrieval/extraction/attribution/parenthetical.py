@@ -39,6 +39,9 @@ def interrupted_statement(cue: Token) -> list[Token] | None:
     "If talks fail, she argues, there are other tools", "X, she said." None when the cue
     is not such an attribution."""
     doc = cue.doc
+    stranded = _stranded_subject(cue)
+    if stranded:
+        return stranded
     own_lo = _own_start(cue)
     before = doc[own_lo - 1] if own_lo > 0 else None
     clause_after_comma = doc[own_lo].text in (",", "\u2014") or (
@@ -55,6 +58,7 @@ def interrupted_statement(cue: Token) -> list[Token] | None:
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.i > cue.right_edge.i:
             # "The difference, he told me, is that ...": the cue hangs on the subject noun
             head = head.head
+        head = _fronted_clause_host(head, cue)
         lo, hi = head.left_edge.i, head.right_edge.i
         # "If talks fail, she argues, there are other tools": the fronted clause the parser
         # hung on the cue belongs to the statement
@@ -69,6 +73,50 @@ def interrupted_statement(cue: Token) -> list[Token] | None:
         if head.i < cue.i:
             return _longest_run(toks, skip)
     return None
+
+
+def _stranded_subject(cue: Token) -> list[Token]:
+    """'These workers, Ruiz told the panel, were paid well': the parser may take the
+    attribution for the main clause, leave the statement's subject hanging before it and
+    make the predicate after it a conjunct with no subject of its own. The statement is
+    the subject and that predicate."""
+    doc = cue.doc
+    subj = [c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i]
+    if cue.dep_ != "ROOT" or not subj:
+        return []
+    lo = subj[-1].left_edge.i  # the speaker: the subject next to the cue
+    front = [c for c in cue.children if c.i < lo and not c.is_punct]
+    if (
+        len(front) != 1
+        or front[0].dep_ not in ("dep", "npadvmod", "nsubj")
+        or front[0].pos_ not in ("NOUN", "PROPN")
+        or front[0].left_edge.i != cue.sent.start
+        or doc[lo - 1].text != ","
+        or front[0].right_edge.i != lo - 2
+    ):
+        return []
+    rest = [
+        c
+        for c in cue.children
+        if c.dep_ == "conj"
+        and c.pos_ in ("AUX", "VERB")
+        and doc[c.left_edge.i - 1].text == ","
+        and not any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)
+    ]
+    if len(rest) != 1:
+        return []
+    a, b = front[0].left_edge.i, front[0].right_edge.i
+    head = [doc[i] for i in range(a, b + 1)]
+    return head + [doc[i] for i in range(rest[0].left_edge.i, rest[0].right_edge.i + 1)]
+
+
+def _fronted_clause_host(head: Token, cue: Token) -> Token:
+    """'Though the old bridge held, she said, a new one would cost less': the parser may hang
+    the attribution on the fronted clause ("held") instead of the clause it leads into; the
+    statement is that main clause, the fronted one included."""
+    if head.i < cue.i and head.dep_ == "advcl" and head.head.i > cue.right_edge.i:
+        return head.head
+    return head
 
 
 def _in_relative_clause(t: Token) -> bool:

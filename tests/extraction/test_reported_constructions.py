@@ -1,0 +1,162 @@
+"""Reported statements the parser splits or hangs oddly, on the real spaCy model: one row per
+construction, sentences written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.extraction.extractor import extract, load_nlp
+from retrieval.types import Extraction, Quote
+
+INTRO = "Senator Maria Lopez and Governor Tom Haley met on Monday.\n\n"
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return load_nlp()
+
+
+def find(ex: Extraction, text: str) -> Quote:
+    hits = [q for q in ex.quotes if q.text == text]
+    assert hits, f"{text!r} not in {[q.text for q in ex.quotes]}"
+    return hits[0]
+
+
+# (article, the pieces of one statement, speaker)
+INTERRUPTED = [
+    (  # the attribution hangs on a fronted "though" clause, not on the main clause
+        INTRO + "Though the old bridge held up well, she said, building a new one would cost "
+        "far less and could open next spring.",
+        [
+            "Though the old bridge held up well",
+            "building a new one would cost far less and could open next spring",
+        ],
+        "Maria Lopez",
+    ),
+    (  # the statement's subject left hanging before the attribution, its verb a conjunct
+        INTRO + 'These workers, Lopez explained earlier in the hearing, were "well paid," '
+        "earning more than the state average.",
+        ["These workers", 'were "well paid," earning more than the state average'],
+        "Maria Lopez",
+    ),
+    (  # two subjects before the verb: the one after the comma speaks
+        INTRO + "The new rules, the governor told reporters, are a burden on small shops.",
+        ["The new rules", "are a burden on small shops"],
+        "governor",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "pieces", "speaker"), INTERRUPTED)
+def test_an_interrupted_statement_keeps_both_sides(  # type: ignore[no-untyped-def]
+    nlp, article: str, pieces: list[str], speaker: str
+) -> None:
+    ex = extract(article, nlp)
+    found = [find(ex, p) for p in pieces]
+    assert len({q.group for q in found}) == 1
+    assert all(speaker in (q.speaker or "") or speaker in (q.speaker_mention or "") for q in found)
+
+
+@pytest.mark.parametrize(
+    ("article", "text", "speaker", "cue"),
+    [
+        (  # a colon's verb introduces the quote; the participle after it adds a second point
+            INTRO + 'Haley said: "We will fix every road in the county," adding that crews '
+            "would start in the spring.",
+            "We will fix every road in the county,",
+            "Tom Haley",
+            "said",
+        ),
+        (  # the same with words between the verb and the colon
+            INTRO + 'Lopez told reporters on Friday: "The bridge will open in May," saying the '
+            "long delay was finally over.",
+            "The bridge will open in May,",
+            "Maria Lopez",
+            "told",
+        ),
+        (  # a verb in a relative clause before the colon introduces nothing
+            INTRO + "The letter also noted the cost it said the new rules would have on renters "
+            'across the county: "We cannot pay this and we will not move," the Harbor Tenants '
+            "Union wrote.",
+            "We cannot pay this and we will not move,",
+            "Harbor Tenants Union",
+            "wrote",
+        ),
+    ],
+)
+def test_a_quote_after_a_colon_takes_the_verb_before_it(  # type: ignore[no-untyped-def]
+    nlp, article: str, text: str, speaker: str, cue: str
+) -> None:
+    q = find(extract(article, nlp), text)
+    assert (q.speaker, q.kind, q.cue) == (speaker, "direct", cue)
+
+
+@pytest.mark.parametrize(
+    ("article", "text", "speaker", "cue"),
+    [
+        (  # the relative word is the object: the words chosen follow "as"
+            INTRO + 'The fire was what Lopez described as "an act of malice."',
+            '"an act of malice."',
+            "Maria Lopez",
+            "described",
+        ),
+        (  # the name given is the predicate after the verb
+            INTRO + 'Haley dismissed the audit, which Lopez called "a pile of lies."',
+            '"a pile of lies."',
+            "Maria Lopez",
+            "called",
+        ),
+        (  # the same without quote marks
+            INTRO + "The tax is what Haley called a disaster for farmers.",
+            "a disaster for farmers",
+            "Tom Haley",
+            "called",
+        ),
+    ],
+)
+def test_a_name_given_in_a_relative_clause(  # type: ignore[no-untyped-def]
+    nlp, article: str, text: str, speaker: str, cue: str
+) -> None:
+    q = find(extract(article, nlp), text)
+    assert (q.speaker, q.cue) == (speaker, cue)
+
+
+def test_a_that_clause_the_parser_cut_in_two_is_one_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + "State auditors have also discovered that attempts to enter the payroll system "
+        "were made by people with ties to a criminal gang."
+    )
+    q = find(
+        extract(article, nlp),
+        "attempts to enter the payroll system were made by people with ties to a criminal gang",
+    )
+    assert q.cue == "discovered"
+
+
+def test_a_gerund_after_despite_shares_the_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + "Haley, despite admitting that the plan had serious flaws, said the state "
+        "could not wait any longer."
+    )
+    q = find(extract(article, nlp), "the plan had serious flaws")
+    assert (q.speaker, q.cue) == ("Tom Haley", "admitting")
+
+
+@pytest.mark.parametrize(
+    ("article", "text", "speaker"),
+    [
+        (  # a weekday the parser takes for the object is the time of the call
+            INTRO + "Lopez called Friday for releasing the police videos.",
+            "releasing the police videos",
+            "Maria Lopez",
+        ),
+        (  # a pronoun object with what the speaker called it
+            INTRO + "Haley called it a common hazard of long races.",
+            "it a common hazard of long races",
+            "Tom Haley",
+        ),
+    ],
+)
+def test_what_a_call_says(nlp, article: str, text: str, speaker: str) -> None:  # type: ignore[no-untyped-def]
+    q = find(extract(article, nlp), text)
+    assert (q.speaker, q.cue) == (speaker, "called")

@@ -160,3 +160,13 @@ def test_a_gerund_after_despite_shares_the_speaker(nlp) -> None:  # type: ignore
 def test_what_a_call_says(nlp, article: str, text: str, speaker: str) -> None:  # type: ignore[no-untyped-def]
     q = find(extract(article, nlp), text)
     assert (q.speaker, q.cue) == (speaker, "called")
+
+
+def test_a_remark_after_a_dash_is_not_what_was_promised(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + "On Thursday, however, Lopez spoke to a gathering of home builders, promising to "
+        "cut permit fees and open more public land to building \u2015 probably not exactly what "
+        "Haley had in mind."
+    )
+    q = find(extract(article, nlp), "to cut permit fees and open more public land to building")
+    assert (q.speaker, q.cue) == ("Maria Lopez", "promising")

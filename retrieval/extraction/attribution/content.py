@@ -29,7 +29,11 @@ from retrieval.extraction.attribution.parenthetical import (
     runs_of,
 )
 from retrieval.extraction.attribution.relative_naming import relative_naming
-from retrieval.extraction.attribution.split_clause import split_complement_end
+from retrieval.extraction.attribution.split_clause import (
+    after_dash,
+    before_dash_remark,
+    split_complement_end,
+)
 from retrieval.extraction.attribution.statement_ends import (
     OBJECT_PREPS,
     before_aside,
@@ -351,6 +355,7 @@ def content_tokens(cue: Token) -> list[Token]:
     if comps:
         lo, hi = _subtree_range(comps[0])
         hi = split_complement_end(cue, comps[0], hi)
+        hi = before_dash_remark(cue, comps[0], hi)
         hi = before_second_cue(cue, comps[0], hi)
         hi = before_semicolon(comps[0], hi)
         hi = before_writer_contrast(comps[0], cue, hi)
@@ -391,7 +396,7 @@ def _reported_clause(clause: Token, cue: Token) -> bool:
     """Whether a clausal complement the parser gave `cue` can be what it reports: not one
     a colon or semicolon closes, and not one before a cue that is itself reported ("X
     continues to insist, ..., that he wants Y": "wants" reports nothing before it)."""
-    if colon_between(clause, cue):
+    if colon_between(clause, cue) or after_dash(clause, cue):
         return False
     return not (clause.i < cue.i and has_that(cue))
 

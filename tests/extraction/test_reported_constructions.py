@@ -170,3 +170,18 @@ def test_a_remark_after_a_dash_is_not_what_was_promised(nlp) -> None:  # type: i
     )
     q = find(extract(article, nlp), "to cut permit fees and open more public land to building")
     assert (q.speaker, q.cue) == ("Maria Lopez", "promising")
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        INTRO + 'After saying her right knee was "so sore I could barely walk," Lopez was rushed '
+        "to the county hospital.",
+        INTRO + 'Lopez was rushed to the county hospital after saying her right knee was "so sore '
+        'I could barely walk."',
+    ],
+)
+def test_a_gerund_on_a_passive_is_the_passive_subjects(nlp, article: str) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(article, nlp)
+    q = [q for q in ex.quotes if q.text.startswith("her right knee was")]
+    assert q and (q[0].speaker, q[0].cue) == ("Maria Lopez", "saying")

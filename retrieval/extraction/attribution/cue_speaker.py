@@ -51,6 +51,14 @@ def _set_off(subj: Token) -> bool:
     return lo > 0 and subj.doc[lo - 1].text in (",", "\u2014")
 
 
+def _passive_doer(verb: Token) -> Token | None:
+    """'After saying her foot was swollen, she was taken to hospital': the passive's subject
+    did what the gerund tells (with an agent the sentence may be about the agent's act)."""
+    if any(c.dep_ == "agent" for c in verb.children):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+
+
 def cue_subject(cue: Token, depth: int = 0) -> Token | None:
     """Who speaks through `cue`: its subject, inherited along "said ..., adding"."""
     if cue.lower_ == "according":
@@ -127,7 +135,7 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
         ):
             # "stopped short of calling", "pitched himself by telling them" (not "blamed
             # him for saying": there the object spoke; not "it is worth noting")
-            subj = cue_subject(verb, depth + 1)
+            subj = cue_subject(verb, depth + 1) or _passive_doer(verb)
             return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
     if cue.dep_ in ("ROOT", "ccomp", "parataxis") and depth == 0:
         return _name_before(cue)

@@ -15,6 +15,7 @@ from retrieval.extraction.attribution.misparse import (
     verbless_main,
 )
 from retrieval.language.people import words
+from retrieval.language.verbs import SPEECH_VERBS
 from retrieval.speakers.mentions import HOW_NOUNS
 
 DUMMY_SUBJECTS = words("it there this that what which")
@@ -51,10 +52,25 @@ def _set_off(subj: Token) -> bool:
     return lo > 0 and subj.doc[lo - 1].text in (",", "\u2014")
 
 
-def _passive_doer(verb: Token) -> Token | None:
+def _reason_sayer(verb: Token) -> Token | None:
+    """Who said what 'for saying X' gives as a reason: the one blamed or thanked ('criticized
+    Ruiz for saying X', 'was fined for saying X'), else the subject ('apologized for saying
+    X'); never a thing ('won praise for saying' is the subject's)."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    for c in verb.children:
+        if c.dep_ == "dobj" and (c.tag_ == "PRP" or c.pos_ == "PROPN"):
+            return None if c.lower_ in DUMMY_SUBJECTS else c
+    # only a subject of the verb's own: 'urged Ruiz to apologize for saying X' is Ruiz's
+    own = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subj = _passive_doer(verb, agent_ok=True) or own
+    return None if subj is None or subj.lower_ in DUMMY_SUBJECTS else subj
+
+
+def _passive_doer(verb: Token, agent_ok: bool = False) -> Token | None:
     """'After saying her foot was swollen, she was taken to hospital': the passive's subject
     did what the gerund tells (with an agent the sentence may be about the agent's act)."""
-    if any(c.dep_ == "agent" for c in verb.children):
+    if not agent_ok and any(c.dep_ == "agent" for c in verb.children):
         return None
     return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
 
@@ -86,6 +102,13 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
                 objs = [g for g in c.children if g.dep_ == "pobj"]
                 return objs[0] if objs else None
             return _cataphora(c, cue) or _person_in_subject(c, cue) or c
+    if (
+        cue.dep_ == "pcomp"
+        and cue.head.lower_ == "for"
+        and cue.head.dep_ == "prep"
+        and cue.lemma_.lower() in SPEECH_VERBS
+    ):
+        return _reason_sayer(cue.head.head)  # not a deed: 'fined for promoting X
     if depth < 3 and cue.head.i != cue.i:
         outer = coordinated_cue(cue)
         if outer is not None:

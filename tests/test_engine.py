@@ -9,7 +9,7 @@ import pytest
 
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
-from retrieval.storage.store import CHUNKS, fts_query
+from retrieval.storage.store import CHUNKS, EMBEDDINGS, fts_query
 from tests.articleserver import ArticleServer
 from tests.conftest import SEEDS
 
@@ -65,7 +65,7 @@ def test_vector_hits_carry_the_exact_cosine(seeded_engine: Engine) -> None:
 def test_search_among_a_subset_of_vectors(seeded_engine: Engine) -> None:
     conn = seeded_engine.store.conn
     vids = [
-        r[0] for r in conn.execute("SELECT vid FROM embeddings WHERE kind='quote' ORDER BY vid")
+        r[0] for r in conn.execute(f"SELECT vid FROM {EMBEDDINGS} WHERE kind='quote' ORDER BY vid")
     ]
     query = seeded_engine.embed(["a mistake"])[0]
     some = vids[::3]

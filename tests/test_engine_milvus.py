@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from retrieval.engine import Engine
+from retrieval.storage.store import EMBEDDINGS
 from retrieval.storage.milvus import MilvusIndex
 from retrieval.storage.milvus import index as milvus_module
 from retrieval.types import AskResult
@@ -81,7 +82,7 @@ def test_speaker_filtered_search_is_the_same(engines: tuple[Engine, Engine]) -> 
     """The who-said path's search among one speaker's quotes (`Engine.search_among`)."""
     faiss, milvus = engines
     vids = [
-        r[0] for r in milvus.store.conn.execute("SELECT vid FROM embeddings WHERE kind='quote'")
+        r[0] for r in milvus.store.conn.execute(f"SELECT vid FROM {EMBEDDINGS} WHERE kind='quote'")
     ]
     query = milvus.embed(["the budget will not hold"])[0]
     for some in (vids[::2], vids[1:40:5], vids[:1]):

@@ -66,6 +66,8 @@ MIGRATIONS: dict[int, tuple[str, ...] | Callable[[sqlite3.Connection], bool]] = 
     ),
     # 3: the text is stored once (`_text_once`); a function, not plain DDL, as it moves data.
     3: lambda conn: _text_once(conn),
+    # 4: a vector's row holds its kind as a small integer and no article id (`_lean_vectors`).
+    4: lambda conn: _lean_vectors(conn),
 }
 DDL_VERSION = max(MIGRATIONS)
 
@@ -130,20 +132,48 @@ CREATE TABLE IF NOT EXISTS quotes (
 );
 CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_id);
-CREATE TABLE IF NOT EXISTS embeddings (
-    vid INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,
-    ref_id INTEGER NOT NULL,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    vec BLOB NOT NULL
-);
+-- kind: KIND_CODES; the article is the chunk's or the quote's (ref_id): a row this lean
+-- is 10 to a 4 KB page where the name and the article id left room for 9
+{embeddings}
 -- answers read quote vectors by quote id, rebuilds read a kind in order, deletes by the
 -- article's chunk and quote ids: this one index serves all three
 CREATE INDEX IF NOT EXISTS embeddings_ref ON embeddings(kind, ref_id);
-""" + _FTS.format(exists="IF NOT EXISTS ")
+"""
+_EMBEDDINGS = """CREATE TABLE {exists}{name} (
+    vid INTEGER PRIMARY KEY,
+    kind INTEGER NOT NULL,
+    ref_id INTEGER NOT NULL,
+    vec BLOB NOT NULL
+)"""
+_SCHEMA = _SCHEMA.replace(
+    "{embeddings}", _EMBEDDINGS.format(exists="IF NOT EXISTS ", name="embeddings") + ";"
+) + _FTS.format(exists="IF NOT EXISTS ")
 
 VECTOR_KINDS = ("chunk", "quote")  # the kinds with a nearest-neighbour index
 CONTEXT = "context"  # a quote's sentence: read by quote id, never searched
+# embeddings.kind as stored since DDL step 4; before it, the name itself. Reads that must
+# serve either layout match `kind IN (name, code)` (the column's affinity keeps the other
+# from matching) or ask `_kind_value`.
+KIND_CODES = {"chunk": 0, "quote": 1, CONTEXT: 2}
+_KIND_NAME = "CASE {k} WHEN 0 THEN 'chunk' WHEN 1 THEN 'quote' WHEN 2 THEN 'context' ELSE {k} END"
+# the article a vector belongs to, through its chunk or quote
+_VECTOR_ARTICLE = (
+    "CASE WHEN {e}.kind IN ('chunk', 0) THEN (SELECT article_id FROM chunks WHERE id = {e}.ref_id)"
+    " ELSE (SELECT article_id FROM quotes WHERE id = {e}.ref_id) END"
+)
+# the embeddings rows as the other backends keep them (kind by name, with the article)
+EMBEDDINGS = (
+    "(SELECT e.vid AS vid, "
+    + _KIND_NAME.format(k="e.kind")
+    + " AS kind, e.ref_id AS ref_id, "
+    + _VECTOR_ARTICLE.format(e="e")
+    + " AS article_id, e.vec AS vec FROM embeddings e)"
+)
+
+
+def _kinds(kind: str) -> tuple[str, int]:
+    """(name, code) of a vector kind, for `kind IN (?, ?)`."""
+    return kind, KIND_CODES[kind]
 
 
 @dataclass
@@ -585,8 +615,8 @@ class Store:
     ) -> int:
         blob = encode_vector(vec)
         vid = conn.execute(
-            "INSERT INTO embeddings (kind, ref_id, article_id, vec) VALUES (?,?,?,?)",
-            (kind, ref, aid, blob),
+            "INSERT INTO embeddings (kind, ref_id, vec) VALUES (?,?,?)",
+            (KIND_CODES[kind], ref, blob),
         ).lastrowid
         assert vid is not None
         return vid
@@ -610,8 +640,8 @@ class Store:
             r[0]
             for kind in VECTOR_KINDS
             for r in conn.execute(
-                f"SELECT vid FROM embeddings WHERE kind=? AND ref_id IN ({owned[kind]})",
-                (kind, aid),
+                f"SELECT vid FROM embeddings WHERE kind IN (?, ?) AND ref_id IN ({owned[kind]})",
+                (*_kinds(kind), aid),
             )
         )
         # the full-text indexes hold no text: a row is removed by giving its text back
@@ -626,7 +656,10 @@ class Store:
             (aid,),
         )
         for kind, ids in owned.items():
-            conn.execute(f"DELETE FROM embeddings WHERE kind=? AND ref_id IN ({ids})", (kind, aid))
+            conn.execute(
+                f"DELETE FROM embeddings WHERE kind IN (?, ?) AND ref_id IN ({ids})",
+                (*_kinds(kind), aid),
+            )
         conn.execute("DELETE FROM quotes WHERE article_id=?", (aid,))
         conn.execute("DELETE FROM chunks WHERE article_id=?", (aid,))
         conn.execute("DELETE FROM aliases WHERE article_id=?", (aid,))
@@ -751,7 +784,9 @@ class Store:
                 "SELECT COUNT(DISTINCT speaker_id) FROM quotes WHERE speaker_id IS NOT NULL"
             ),
             # the indexed vectors (chunks and quotes), not the quotes' context vectors
-            "vectors": one("SELECT COUNT(*) FROM embeddings WHERE kind IN ('chunk', 'quote')"),
+            "vectors": one(
+                "SELECT COUNT(*) FROM embeddings WHERE kind IN ('chunk', 'quote', 0, 1)"
+            ),
         }
 
     def quoted_speakers(self, article_ids: Sequence[str]) -> int:
@@ -772,7 +807,9 @@ class Store:
         return len(found)
 
     def vector_count(self, kind: str) -> int:
-        row = self.conn.execute("SELECT COUNT(*) FROM embeddings WHERE kind=?", (kind,)).fetchone()
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM embeddings WHERE kind IN (?, ?)", _kinds(kind)
+        ).fetchone()
         return int(row[0])
 
     def vectors(self, kind: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
@@ -782,6 +819,14 @@ class Store:
             return np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32)
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
+    def _kind_value(self, kind: str) -> str | int:
+        """How this store's embeddings.kind holds a kind: its code, or its name in a store
+        not yet converted (DDL step 4) that a reader serves."""
+        for row in self.conn.execute("PRAGMA table_info(embeddings)"):
+            if row[1] == "article_id":
+                return kind
+        return KIND_CODES[kind]
+
     def vector_batches(
         self, kind: str, dim: int, first: int = 8_192, size: int = 8_192
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -790,7 +835,8 @@ class Store:
         # ref_id order is vid order within a kind (both grow with each insert), and the index
         # on (kind, ref_id) reads it without a sort
         cur = self.conn.execute(
-            "SELECT vid, vec FROM embeddings WHERE kind=? ORDER BY ref_id", (kind,)
+            "SELECT vid, vec FROM embeddings WHERE kind=? ORDER BY ref_id",
+            (self._kind_value(kind),),
         )
         want = first
         while rows := cur.fetchmany(want):
@@ -806,7 +852,8 @@ class Store:
         for batch in _batches(list(vids), 500):
             marks = ",".join("?" * len(batch))
             for r in self.conn.execute(
-                f"SELECT vid, kind, ref_id, article_id, vec FROM embeddings WHERE vid IN ({marks})",
+                "SELECT vid, kind, ref_id, article_id, vec "
+                f"FROM {EMBEDDINGS} WHERE vid IN ({marks})",
                 batch,
             ):
                 out[int(r[0])] = (str(r[1]), int(r[2]), str(r[3]), bytes(r[4]))
@@ -894,7 +941,7 @@ class Store:
             for r in self.conn.execute(
                 "SELECT q.id, q.article_id, s.name, q.kind, q.start, q.text, e.vid "
                 "FROM quotes q JOIN speakers s ON s.id = q.speaker_id "
-                "LEFT JOIN embeddings e ON e.kind = 'quote' AND e.ref_id = q.id "
+                "LEFT JOIN embeddings e ON e.kind IN ('quote', 1) AND e.ref_id = q.id "
                 f"WHERE s.name IN ({','.join('?' * len(names))}) ORDER BY q.article_id, q.start",
                 list(names),
             ).fetchall()
@@ -905,8 +952,8 @@ class Store:
         out: dict[int, bytes] = {}
         for marks, batch in _in_batches(ref_ids):
             for r in self.conn.execute(
-                f"SELECT ref_id, vec FROM embeddings WHERE kind=? AND ref_id IN {marks}",
-                [kind, *batch],
+                f"SELECT ref_id, vec FROM embeddings WHERE kind IN (?, ?) AND ref_id IN {marks}",
+                [*_kinds(kind), *batch],
             ):
                 out[int(r[0])] = bytes(r[1])
         return out
@@ -972,7 +1019,8 @@ class Store:
     ) -> Iterator[list[tuple[Any, ...]]]:
         """Every row of one table, `batch` rows at a time."""
         cols = ", ".join(f'"{c}"' for c in columns)
-        source = CHUNKS if table == "chunks" else table  # with the text the others keep
+        # chunks with their text, vectors with their kind's name and article, as the others
+        source = {"chunks": CHUNKS, "embeddings": EMBEDDINGS}.get(table, table)
         cur = self.conn.execute(f"SELECT {cols} FROM {source}")
         while rows := cur.fetchmany(batch):
             yield [tuple(r) for r in rows]
@@ -983,8 +1031,9 @@ class Store:
         for batch in _batches(list(vids), 500):
             marks = ",".join("?" * len(batch))
             for r in self.conn.execute(
-                "SELECT e.vid, e.article_id, q.speaker_id FROM embeddings e LEFT JOIN quotes q"
-                f" ON e.kind = 'quote' AND q.id = e.ref_id WHERE e.vid IN ({marks})",
+                f"SELECT e.vid, {_VECTOR_ARTICLE.format(e='e')}, q.speaker_id FROM embeddings e "
+                f"LEFT JOIN quotes q ON e.kind IN ('quote', 1) AND q.id = e.ref_id "
+                f"WHERE e.vid IN ({marks})",
                 batch,
             ):
                 out[int(r[0])] = (str(r[1]), -1 if r[2] is None else int(r[2]))
@@ -997,12 +1046,20 @@ class Store:
         tables from the copied text."""
         with self.write() as conn:
             for table, columns, batches in tables:
-                keep = [i for i, c in enumerate(columns) if (table, c) != ("chunks", "text")]
+                # what this layout derives is not stored: a chunk's text, a vector's article
+                keep = [i for i, c in enumerate(columns) if (table, c) not in _DERIVED]
                 cols = ", ".join(f'"{columns[i]}"' for i in keep)
                 verb = "INSERT OR REPLACE" if table == "meta" else "INSERT"
                 sql = f"{verb} INTO {table} ({cols}) VALUES ({','.join('?' * len(keep))})"
+                code = columns.index("kind") if table == "embeddings" else -1
                 for rows in batches:
-                    conn.executemany(sql, [tuple(r[i] for i in keep) for r in rows])
+                    conn.executemany(
+                        sql,
+                        [
+                            tuple(KIND_CODES[r[i]] if i == code else r[i] for i in keep)
+                            for r in rows
+                        ],
+                    )
             conn.execute(f"INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM {CHUNKS}")
             conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
             self._bump(conn)
@@ -1028,6 +1085,27 @@ def _text_once(conn: sqlite3.Connection) -> bool:
     conn.execute("ALTER TABLE chunks DROP COLUMN text")
     conn.execute("DROP INDEX IF EXISTS embeddings_kind")
     conn.execute("DROP INDEX IF EXISTS embeddings_article")
+    return True
+
+
+_DERIVED = {("chunks", "text"), ("embeddings", "article_id")}
+
+
+def _lean_vectors(conn: sqlite3.Connection) -> bool:
+    """DDL step 4: embeddings rows without the article id (their chunk or quote has it) and
+    with the kind as KIND_CODES, the table copied in vid order. True when a store was
+    converted; a store created with this layout has nothing to do."""
+    if "article_id" not in [r[1] for r in conn.execute("PRAGMA table_info(embeddings)")]:
+        return False
+    conn.execute(_EMBEDDINGS.format(exists="", name="embeddings_lean"))
+    conn.execute(
+        "INSERT INTO embeddings_lean (vid, kind, ref_id, vec) SELECT vid, CASE kind "
+        + " ".join(f"WHEN '{name}' THEN {code}" for name, code in KIND_CODES.items())
+        + " END, ref_id, vec FROM embeddings ORDER BY vid"
+    )
+    conn.execute("DROP TABLE embeddings")
+    conn.execute("ALTER TABLE embeddings_lean RENAME TO embeddings")
+    conn.execute("CREATE INDEX embeddings_ref ON embeddings(kind, ref_id)")
     return True
 
 

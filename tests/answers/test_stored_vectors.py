@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.engine import Engine
-from retrieval.storage.store import SCHEMA_VERSION, Store
+from retrieval.storage.store import EMBEDDINGS, KIND_CODES, SCHEMA_VERSION, Store
 from tests.conftest import HashEmbedder
 
 ARTICLE = (
@@ -45,7 +45,7 @@ def _engine(data_dir: Path, tmp_path: Path) -> tuple[Engine, CountingEmbedder]:
 
 def _kinds(data_dir: Path) -> dict[str, int]:
     with sqlite3.connect(data_dir / "whosaid.db") as conn:
-        rows = conn.execute("SELECT kind, COUNT(*) FROM embeddings GROUP BY kind").fetchall()
+        rows = conn.execute(f"SELECT kind, COUNT(*) FROM {EMBEDDINGS} GROUP BY kind").fetchall()
     return {str(k): int(n) for k, n in rows}
 
 
@@ -82,7 +82,7 @@ def test_an_old_store_answers_from_quote_vectors_until_reindexed(
     engine.close()
     # what a schema-1 store looks like: no context vectors, version 1
     with sqlite3.connect(data_dir / "whosaid.db") as conn:
-        conn.execute("DELETE FROM embeddings WHERE kind='context'")
+        conn.execute("DELETE FROM embeddings WHERE kind=?", (KIND_CODES["context"],))
         conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
     engine = Engine(data_dir, embedder=emb)
     assert not engine.store.has_context_vectors()  # opening it does not pretend otherwise

@@ -24,6 +24,7 @@ import faiss
 import numpy as np
 
 from retrieval.storage import codec as store_codec
+from retrieval.storage.store import EMBEDDINGS
 from tests.conftest import ROOT
 
 INTENTS = {"what_did", "who_said", "who_quoted", "search"}
@@ -107,7 +108,7 @@ def article_shapes(conn: sqlite3.Connection) -> dict[str, ArticleShape]:
             text=text,
             chunks=count("SELECT COUNT(*) FROM chunks WHERE article_id=?", aid),
             quotes=count("SELECT COUNT(*) FROM quotes WHERE article_id=?", aid),
-            vectors=count("SELECT COUNT(*) FROM embeddings WHERE article_id=?", aid),
+            vectors=count(f"SELECT COUNT(*) FROM {EMBEDDINGS} WHERE article_id=?", aid),
             chunks_fts=count(
                 "SELECT COUNT(*) FROM chunks_fts WHERE rowid IN "
                 "(SELECT id FROM chunks WHERE article_id=?)",
@@ -129,9 +130,11 @@ def store_problems(conn: sqlite3.Connection) -> list[str]:
     check = conn.execute("PRAGMA integrity_check").fetchone()[0]
     if check != "ok":
         out.append(f"integrity_check: {check}")
-    for table in ("chunks", "quotes", "embeddings", "aliases", "article_speakers"):
+    # a vector's article is its chunk's or quote's: one without either is an orphan too
+    for table in ("chunks", "quotes", EMBEDDINGS, "aliases", "article_speakers"):
         n = conn.execute(
-            f"SELECT COUNT(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)"
+            f"SELECT COUNT(*) FROM {table} WHERE article_id IS NULL "
+            "OR article_id NOT IN (SELECT id FROM articles)"
         ).fetchone()[0]
         if n:
             out.append(f"{n} orphan rows in {table}")
@@ -139,11 +142,11 @@ def store_problems(conn: sqlite3.Connection) -> list[str]:
         ("SELECT COUNT(*) FROM chunks_fts", "SELECT COUNT(*) FROM chunks"),
         ("SELECT COUNT(*) FROM quotes_fts", "SELECT COUNT(*) FROM quotes"),
         (
-            "SELECT COUNT(*) FROM embeddings WHERE kind IN ('chunk', 'quote')",
+            f"SELECT COUNT(*) FROM {EMBEDDINGS} WHERE kind IN ('chunk', 'quote')",
             "SELECT (SELECT COUNT(*) FROM chunks) + (SELECT COUNT(*) FROM quotes)",
         ),
         # each quote's sentence vector is stored with it (schema 2)
-        ("SELECT COUNT(*) FROM embeddings WHERE kind = 'context'", "SELECT COUNT(*) FROM quotes"),
+        (f"SELECT COUNT(*) FROM {EMBEDDINGS} WHERE kind = 'context'", "SELECT COUNT(*) FROM quotes"),
     ]
     for fts in ("chunks_fts", "quotes_fts"):  # quotes_fts against quotes.text, its content
         try:
@@ -162,7 +165,7 @@ def generation(conn: sqlite3.Connection) -> int:
 
 
 def vector_ids(conn: sqlite3.Connection, kind: str) -> set[int]:
-    return {int(r[0]) for r in conn.execute("SELECT vid FROM embeddings WHERE kind=?", (kind,))}
+    return {int(r[0]) for r in conn.execute(f"SELECT vid FROM {EMBEDDINGS} WHERE kind=?", (kind,))}
 
 
 def faiss_ids(index: Any) -> set[int]:
@@ -189,7 +192,7 @@ def faiss_file_problems(data_dir: Path, conn: sqlite3.Connection) -> list[str]:
 
 def same_vectors(index: Any, conn: sqlite3.Connection, kind: str) -> bool:
     """The index holds SQLite's vectors of this kind, by id and by value."""
-    rows = conn.execute("SELECT vid, vec FROM embeddings WHERE kind=?", (kind,)).fetchall()
+    rows = conn.execute(f"SELECT vid, vec FROM {EMBEDDINGS} WHERE kind=?", (kind,)).fetchall()
     if faiss_ids(index) != {int(r[0]) for r in rows}:
         return False
     if not rows:

@@ -9,8 +9,15 @@ import numpy as np
 import pytest
 
 from retrieval.errors import StoreError
-from retrieval.storage import codec
-from retrieval.storage.store import Prepared, Store, content_hash, fts_query
+from retrieval.storage import codec, transfer
+from retrieval.storage.store import (
+    EMBEDDINGS,
+    KIND_CODES,
+    Prepared,
+    Store,
+    content_hash,
+    fts_query,
+)
 from retrieval.types import Article, Extraction, Quote, Speaker
 from tests.conftest import HashEmbedder
 
@@ -143,7 +150,20 @@ def test_vectors_stream_in_batches_and_a_wrong_dimension_is_a_store_error(tmp_pa
         list(store.vector_batches("chunk", 32))
 
 
-OLD_LAYOUT = """
+# the embeddings rows before DDL step 4: the kind by name and the article id
+OLD_VECTORS = """
+CREATE TABLE embeddings_old (
+    vid INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref_id INTEGER NOT NULL,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, vec BLOB NOT NULL
+);
+INSERT INTO embeddings_old SELECT vid, kind, ref_id, article_id, vec FROM {EMBEDDINGS};
+DROP TABLE embeddings;
+ALTER TABLE embeddings_old RENAME TO embeddings;
+CREATE INDEX embeddings_ref ON embeddings(kind, ref_id);
+UPDATE meta SET value = '3' WHERE key = 'ddl_version';
+""".replace("{EMBEDDINGS}", EMBEDDINGS)
+
+OLD_LAYOUT = OLD_VECTORS + """
 ALTER TABLE chunks ADD COLUMN text TEXT NOT NULL DEFAULT '';
 UPDATE chunks SET text = (SELECT substr(a.text, chunks.start + 1, chunks."end" - chunks.start)
                           FROM articles a WHERE a.id = chunks.article_id);
@@ -207,3 +227,76 @@ def test_the_text_is_stored_once_and_an_older_store_is_converted(tmp_path: Path)
     for table in ("chunks_fts", "quotes_fts"):
         store.conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
     assert store.counts()["chunks"] == 1
+
+
+def _vector_layout(path: Path) -> list[str]:
+    conn = sqlite3.connect(path / "whosaid.db")
+    try:
+        return [r[1] for r in conn.execute("PRAGMA table_info(embeddings)")]
+    finally:
+        conn.close()
+
+
+def test_a_vector_row_holds_a_kind_code_and_an_older_store_is_converted(tmp_path: Path) -> None:
+    """Vectors are stored without their article id and with their kind as a small integer;
+    a store with the names and ids (ddl 3) serves readers as it is, is converted when opened
+    for writing, and reads, copies and removes alike."""
+    store = Store(tmp_path)
+    other = TEXT.replace("budget", "harbour plan").replace("Ruiz", "Okafor")
+    preps = [_prep(), _prep(other, "/tmp/b.txt")]
+    for prep in preps:  # the quote's sentence has a vector of its own (kind context)
+        prep.context_vecs = {0: HashEmbedder(16).embed([prep.article.text[:50]])[0]}
+    first, second = (store.put_article(prep) for prep in preps)
+    assert _vector_layout(tmp_path) == ["vid", "kind", "ref_id", "vec"]
+    kinds = {r[0] for r in store.conn.execute("SELECT DISTINCT kind FROM embeddings")}
+    assert kinds == {KIND_CODES["chunk"], KIND_CODES["quote"], KIND_CODES["context"]}
+
+    def seen(s: Store) -> tuple[object, ...]:
+        vids = first.chunk_vids + first.quote_vids + second.quote_vids
+        quote_ids = [q.id for q in s.first_quotes(100)]
+        return (
+            s.vectors("chunk", 16)[0].tolist(),
+            s.vectors("quote", 16)[0].tolist(),
+            s.vector_count("quote"),
+            s.vector_rows(vids),
+            s.vector_fields(vids),
+            s.vectors_by_ref("context", quote_ids),
+            s.quote_stub_rows(["Dana Ruiz"]),
+            s.counts(),
+            list(s.table_rows("embeddings", transfer.TABLES["embeddings"])),
+        )
+
+    before = seen(store)
+    assert {row[2] for row in before[3].values()} == {first.article_id, second.article_id}
+    store.close()
+    conn = sqlite3.connect(tmp_path / "whosaid.db")
+    conn.executescript(OLD_VECTORS)
+    conn.close()
+    assert "article_id" in _vector_layout(tmp_path)
+    reader = Store(tmp_path, read_only=True)  # the old layout still serves readers
+    assert seen(reader) == before
+    reader.close()
+
+    store = Store(tmp_path)
+    assert _vector_layout(tmp_path) == ["vid", "kind", "ref_id", "vec"]
+    assert seen(store) == before
+    assert sorted(store.remove_article(first.article_id) or []) == sorted(
+        first.chunk_vids + first.quote_vids
+    )
+    left = {r[0] for r in store.conn.execute(f"SELECT DISTINCT article_id FROM {EMBEDDINGS}")}
+    assert left == {second.article_id}
+
+
+def test_a_copy_keeps_the_vectors_kind_and_article(tmp_path: Path) -> None:
+    """storage/transfer.py hands vectors over with their kind by name and their article, as
+    the other backends keep them; this layout stores the code and derives the article."""
+    source = Store(tmp_path / "a")
+    prep = _prep()
+    prep.context_vecs = {0: HashEmbedder(16).embed([TEXT[:50]])[0]}
+    source.put_article(prep)
+    target = Store(tmp_path / "b")
+    report = transfer.copy_store(source, target)
+    assert report.rows["embeddings"] == source.counts()["vectors"] + source.counts()["quotes"]
+    assert transfer.checksum(target) == transfer.checksum(source)
+    raw = "SELECT vid, kind, ref_id, vec FROM embeddings ORDER BY vid"
+    assert target.conn.execute(raw).fetchall() == source.conn.execute(raw).fetchall()

@@ -87,17 +87,20 @@ def embedded_texts(store: Path) -> tuple[list[str], list[str]]:
     """(article texts, the distinct texts the ingest embedded) read back from a store."""
     import sqlite3
 
-    from retrieval.storage.store import CHUNKS
+    from retrieval.storage.store import CHUNKS, sql_functions
 
     conn = sqlite3.connect(store / "whosaid.db")
-    articles = [r[0] for r in conn.execute("SELECT text FROM articles ORDER BY added_at, id")]
+    sql_functions(conn)  # the stored article text is compressed
+    articles = [
+        r[0] for r in conn.execute("SELECT whosaid_text(text) FROM articles ORDER BY added_at, id")
+    ]
     texts = [r[0] for r in conn.execute(f"SELECT text FROM {CHUNKS}")]
     texts += [r[0] for r in conn.execute("SELECT text FROM quotes")]
     texts += [
         r[0]
         for r in conn.execute(
-            "SELECT substr(a.text, q.ctx_start + 1, q.ctx_end - q.ctx_start) FROM quotes q "
-            "JOIN articles a ON a.id = q.article_id"
+            "SELECT substr(whosaid_text(a.text), q.ctx_start + 1, q.ctx_end - q.ctx_start) "
+            "FROM quotes q JOIN articles a ON a.id = q.article_id"
         )
     ]
     return articles, list(dict.fromkeys(t for t in texts if t))

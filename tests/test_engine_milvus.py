@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 from retrieval.engine import Engine
-from retrieval.storage.store import EMBEDDINGS
 from retrieval.storage.milvus import MilvusIndex
 from retrieval.storage.milvus import index as milvus_module
+from retrieval.storage.store import EMBEDDINGS
 from retrieval.types import AskResult
 from tests.conftest import SEEDS, SHARED
 

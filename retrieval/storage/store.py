@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ MIGRATIONS: dict[int, tuple[str, ...] | Callable[[sqlite3.Connection], bool]] = 
     3: lambda conn: _text_once(conn),
     # 4: a vector's row holds its kind as a small integer and no article id (`_lean_vectors`).
     4: lambda conn: _lean_vectors(conn),
+    # 5: the article text is compressed (`_compress_texts`).
+    5: lambda conn: _compress_texts(conn),
 }
 DDL_VERSION = max(MIGRATIONS)
 
@@ -82,7 +85,7 @@ CREATE VIRTUAL TABLE {exists}quotes_fts USING fts5(
 # the chunks with their text, as the other backends keep them (a subquery: `FROM {CHUNKS} c`)
 CHUNKS = (
     '(SELECT c.id AS id, c.article_id AS article_id, c.seq AS seq, c.start AS start, c."end" '
-    'AS "end", substr(a.text, c.start + 1, c."end" - c.start) AS text '
+    'AS "end", substr(whosaid_text(a.text), c.start + 1, c."end" - c.start) AS text '
     "FROM chunks c JOIN articles a ON a.id = c.article_id)"
 )
 
@@ -93,7 +96,7 @@ CREATE TABLE IF NOT EXISTS articles (
     source_key TEXT NOT NULL UNIQUE,
     content_hash TEXT NOT NULL UNIQUE,
     title TEXT, url TEXT, source TEXT, published TEXT,
-    text TEXT NOT NULL,
+    text NOT NULL, -- zlib-compressed UTF-8 (stored_text); an older row's plain text
     added_at TEXT NOT NULL
 );
 -- a chunk's text is articles.text[start:end] (CHUNKS), not a copy
@@ -161,6 +164,11 @@ _VECTOR_ARTICLE = (
     "CASE WHEN {e}.kind IN ('chunk', 0) THEN (SELECT article_id FROM chunks WHERE id = {e}.ref_id)"
     " ELSE (SELECT article_id FROM quotes WHERE id = {e}.ref_id) END"
 )
+# the articles with their plain text, as the other backends keep them
+ARTICLES = (
+    "(SELECT id, source_key, content_hash, title, url, source, published, "
+    "whosaid_text(text) AS text, added_at FROM articles)"
+)
 # the embeddings rows as the other backends keep them (kind by name, with the article)
 EMBEDDINGS = (
     "(SELECT e.vid AS vid, "
@@ -169,6 +177,25 @@ EMBEDDINGS = (
     + _VECTOR_ARTICLE.format(e="e")
     + " AS article_id, e.vec AS vec FROM embeddings e)"
 )
+
+
+def compress_text(text: str) -> bytes:
+    """An article's text as articles.text keeps it: about half the bytes of the plain text."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def stored_text(value: str | bytes) -> str:
+    """The text behind an articles.text value: compressed, or plain in a row written before
+    DDL step 5 that a reader serves as it is."""
+    return value if isinstance(value, str) else zlib.decompress(value).decode("utf-8")
+
+
+def sql_functions(conn: sqlite3.Connection) -> None:
+    """What the store's SQL calls (CHUNKS): `whosaid_text(articles.text)`, the plain text.
+    Every Store connection has it; a plain sqlite3 one that reads chunk texts needs it too."""
+    conn.create_function(
+        "whosaid_text", 1, lambda v: None if v is None else stored_text(v), deterministic=True
+    )
 
 
 def _kinds(kind: str) -> tuple[str, int]:
@@ -432,8 +459,10 @@ class Store:
                 check_same_thread=False,
             )
             conn.execute("PRAGMA busy_timeout=60000")
+            sql_functions(conn)
             return conn
         conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        sql_functions(conn)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -545,7 +574,7 @@ class Store:
                 a.url,
                 a.source,
                 a.published,
-                a.text,
+                compress_text(a.text),
                 datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             ),
         )
@@ -735,7 +764,7 @@ class Store:
 
     def article_text(self, aid: str) -> str | None:
         row = self.conn.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()
-        return None if row is None else str(row[0])
+        return None if row is None else stored_text(row[0])
 
     def all_articles(self) -> list[Article]:
         rows = self.conn.execute(
@@ -744,7 +773,7 @@ class Store:
         ).fetchall()
         return [
             Article(
-                text=r["text"],
+                text=stored_text(r["text"]),
                 source_key=r["source_key"],
                 title=r["title"],
                 url=r["url"],
@@ -1020,7 +1049,9 @@ class Store:
         """Every row of one table, `batch` rows at a time."""
         cols = ", ".join(f'"{c}"' for c in columns)
         # chunks with their text, vectors with their kind's name and article, as the others
-        source = {"chunks": CHUNKS, "embeddings": EMBEDDINGS}.get(table, table)
+        source = {"chunks": CHUNKS, "embeddings": EMBEDDINGS, "articles": ARTICLES}.get(
+            table, table
+        )
         cur = self.conn.execute(f"SELECT {cols} FROM {source}")
         while rows := cur.fetchmany(batch):
             yield [tuple(r) for r in rows]
@@ -1051,15 +1082,8 @@ class Store:
                 cols = ", ".join(f'"{columns[i]}"' for i in keep)
                 verb = "INSERT OR REPLACE" if table == "meta" else "INSERT"
                 sql = f"{verb} INTO {table} ({cols}) VALUES ({','.join('?' * len(keep))})"
-                code = columns.index("kind") if table == "embeddings" else -1
                 for rows in batches:
-                    conn.executemany(
-                        sql,
-                        [
-                            tuple(KIND_CODES[r[i]] if i == code else r[i] for i in keep)
-                            for r in rows
-                        ],
-                    )
+                    conn.executemany(sql, [_as_stored(table, columns, r, keep) for r in rows])
             conn.execute(f"INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM {CHUNKS}")
             conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
             self._bump(conn)
@@ -1089,6 +1113,30 @@ def _text_once(conn: sqlite3.Connection) -> bool:
 
 
 _DERIVED = {("chunks", "text"), ("embeddings", "article_id")}
+
+
+def _as_stored(
+    table: str, columns: Sequence[str], row: tuple[Any, ...], keep: list[int]
+) -> tuple[Any, ...]:
+    """A copied row (as table_rows gives it) as this layout stores it."""
+    if table == "embeddings":
+        return tuple(KIND_CODES[row[i]] if columns[i] == "kind" else row[i] for i in keep)
+    if table == "articles":
+        return tuple(compress_text(row[i]) if columns[i] == "text" else row[i] for i in keep)
+    return tuple(row[i] for i in keep)
+
+
+def _compress_texts(conn: sqlite3.Connection, batch: int = 500) -> bool:
+    """DDL step 5: compress the article texts still stored plain. True when there were any."""
+    moved = False
+    while rows := conn.execute(
+        "SELECT id, text FROM articles WHERE typeof(text) = 'text' LIMIT ?", (batch,)
+    ).fetchall():
+        conn.executemany(
+            "UPDATE articles SET text=? WHERE id=?", [(compress_text(t), a) for a, t in rows]
+        )
+        moved = True
+    return moved
 
 
 def _lean_vectors(conn: sqlite3.Connection) -> bool:

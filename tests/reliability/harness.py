@@ -24,7 +24,7 @@ import faiss
 import numpy as np
 
 from retrieval.storage import codec as store_codec
-from retrieval.storage.store import EMBEDDINGS
+from retrieval.storage.store import EMBEDDINGS, stored_text
 from tests.conftest import ROOT
 
 INTENTS = {"what_did", "who_said", "who_quoted", "search"}
@@ -81,7 +81,7 @@ def answer_problems(result: Mapping[str, Any], texts: Mapping[str, str]) -> list
 
 def stored_texts(db: Path) -> dict[str, str]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=60) as conn:
-        return {r[0]: r[1] for r in conn.execute("SELECT id, text FROM articles")}
+        return {r[0]: stored_text(r[1]) for r in conn.execute("SELECT id, text FROM articles")}
 
 
 # -- the store ---------------------------------------------------------------------------------
@@ -105,7 +105,7 @@ def article_shapes(conn: sqlite3.Connection) -> dict[str, ArticleShape]:
     out = {}
     for aid, text in conn.execute("SELECT id, text FROM articles").fetchall():
         out[aid] = ArticleShape(
-            text=text,
+            text=stored_text(text),
             chunks=count("SELECT COUNT(*) FROM chunks WHERE article_id=?", aid),
             quotes=count("SELECT COUNT(*) FROM quotes WHERE article_id=?", aid),
             vectors=count(f"SELECT COUNT(*) FROM {EMBEDDINGS} WHERE article_id=?", aid),
@@ -146,7 +146,10 @@ def store_problems(conn: sqlite3.Connection) -> list[str]:
             "SELECT (SELECT COUNT(*) FROM chunks) + (SELECT COUNT(*) FROM quotes)",
         ),
         # each quote's sentence vector is stored with it (schema 2)
-        (f"SELECT COUNT(*) FROM {EMBEDDINGS} WHERE kind = 'context'", "SELECT COUNT(*) FROM quotes"),
+        (
+            f"SELECT COUNT(*) FROM {EMBEDDINGS} WHERE kind = 'context'",
+            "SELECT COUNT(*) FROM quotes",
+        ),
     ]
     for fts in ("chunks_fts", "quotes_fts"):  # quotes_fts against quotes.text, its content
         try:

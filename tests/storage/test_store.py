@@ -11,12 +11,15 @@ import pytest
 from retrieval.errors import StoreError
 from retrieval.storage import codec, transfer
 from retrieval.storage.store import (
+    CHUNKS,
     EMBEDDINGS,
     KIND_CODES,
     Prepared,
     Store,
     content_hash,
     fts_query,
+    sql_functions,
+    stored_text,
 )
 from retrieval.types import Article, Extraction, Quote, Speaker
 from tests.conftest import HashEmbedder
@@ -163,10 +166,14 @@ CREATE INDEX embeddings_ref ON embeddings(kind, ref_id);
 UPDATE meta SET value = '3' WHERE key = 'ddl_version';
 """.replace("{EMBEDDINGS}", EMBEDDINGS)
 
-OLD_LAYOUT = OLD_VECTORS + """
+OLD_LAYOUT = (
+    OLD_VECTORS
+    + """
 ALTER TABLE chunks ADD COLUMN text TEXT NOT NULL DEFAULT '';
-UPDATE chunks SET text = (SELECT substr(a.text, chunks.start + 1, chunks."end" - chunks.start)
-                          FROM articles a WHERE a.id = chunks.article_id);
+UPDATE chunks SET text = (
+    SELECT substr(whosaid_text(a.text), chunks.start + 1, chunks."end" - chunks.start)
+    FROM articles a WHERE a.id = chunks.article_id
+);
 DROP TABLE chunks_fts;
 DROP TABLE quotes_fts;
 CREATE VIRTUAL TABLE chunks_fts USING fts5(text, tokenize='porter unicode61');
@@ -177,6 +184,7 @@ CREATE INDEX embeddings_kind ON embeddings(kind, vid);
 CREATE INDEX embeddings_article ON embeddings(article_id);
 UPDATE meta SET value = '2' WHERE key = 'ddl_version';
 """
+)
 
 
 def _layout(path: Path) -> tuple[list[str], list[str], str]:
@@ -207,6 +215,7 @@ def test_the_text_is_stored_once_and_an_older_store_is_converted(tmp_path: Path)
     vectors = store.vectors("chunk", 16)
     store.close()
     conn = sqlite3.connect(tmp_path / "whosaid.db")
+    sql_functions(conn)
     conn.executescript(OLD_LAYOUT)
     conn.close()
     assert "text" in _layout(tmp_path)[0]
@@ -300,3 +309,54 @@ def test_a_copy_keeps_the_vectors_kind_and_article(tmp_path: Path) -> None:
     assert transfer.checksum(target) == transfer.checksum(source)
     raw = "SELECT vid, kind, ref_id, vec FROM embeddings ORDER BY vid"
     assert target.conn.execute(raw).fetchall() == source.conn.execute(raw).fetchall()
+
+
+def test_the_article_text_is_compressed_and_an_older_store_is_converted(tmp_path: Path) -> None:
+    """articles.text holds the text zlib-compressed; a store with plain texts (ddl 4) serves
+    readers as it is and is converted when opened for writing; chunks, quotes' contexts,
+    searches and copies see the same plain text throughout."""
+    store = Store(tmp_path)
+    first = store.put_article(_prep())
+    other = TEXT.replace("budget", "harbour plan").replace("Ruiz", "Okafor")
+    store.put_article(_prep(other, "/tmp/b.txt"))
+    raw = "SELECT typeof(text), text FROM articles ORDER BY id"
+    kinds = {r[0] for r in store.conn.execute(raw)}
+    assert kinds == {"blob"}
+
+    def seen(s: Store) -> tuple[object, ...]:
+        return (
+            s.article_text(first.article_id),
+            [a.text for a in s.all_articles()],
+            s.conn.execute(f"SELECT id, text FROM {CHUNKS} ORDER BY id").fetchall(),
+            _searches(s),
+            list(s.table_rows("articles", transfer.TABLES["articles"])),
+            list(s.table_rows("chunks", transfer.TABLES["chunks"])),
+        )
+
+    before = seen(store)
+    assert before[0] == TEXT and sorted(before[1]) == sorted([TEXT, other])
+    store.close()
+    conn = sqlite3.connect(tmp_path / "whosaid.db")
+    sql_functions(conn)
+    conn.execute("UPDATE articles SET text = whosaid_text(text)")
+    conn.execute("UPDATE meta SET value = '4' WHERE key = 'ddl_version'")
+    conn.commit()
+    conn.close()
+    reader = Store(tmp_path, read_only=True)
+    assert {r[0] for r in reader.conn.execute(raw)} == {"text"}
+    assert [tuple(r) for r in seen(reader)[2]] == [tuple(r) for r in before[2]]
+    assert seen(reader)[:2] + seen(reader)[3:] == before[:2] + before[3:]
+    reader.close()
+
+    store = Store(tmp_path)
+    rows = store.conn.execute(raw).fetchall()
+    assert {r[0] for r in rows} == {"blob"} and sorted(stored_text(r[1]) for r in rows) == sorted(
+        [TEXT, other]
+    )
+    assert seen(store)[:2] + seen(store)[3:] == before[:2] + before[3:]
+    assert store.remove_article(first.article_id)  # the contentless index gets its text back
+    for table in ("chunks_fts", "quotes_fts"):
+        store.conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+    target = Store(tmp_path / "copy")
+    transfer.copy_store(store, target)
+    assert target.all_articles() == store.all_articles()

@@ -71,6 +71,8 @@ MIGRATIONS: dict[int, tuple[str, ...] | Callable[[sqlite3.Connection], bool]] = 
     4: lambda conn: _lean_vectors(conn),
     # 5: the article text is compressed (`_compress_texts`).
     5: lambda conn: _compress_texts(conn),
+    # 6: no index on aliases(alias), article_speakers without a rowid (`_lean_speakers`).
+    6: lambda conn: _lean_speakers(conn),
 }
 DDL_VERSION = max(MIGRATIONS)
 
@@ -111,20 +113,16 @@ CREATE TABLE IF NOT EXISTS speakers (
     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
     kind TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS article_speakers (
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
-    roles TEXT NOT NULL, aliases TEXT NOT NULL,
-    quoted INTEGER NOT NULL, mentions INTEGER NOT NULL,
-    PRIMARY KEY (article_id, speaker_id)
-);
+-- without a rowid: the primary key is the table, not a second copy of its keys
+{article_speakers};
 CREATE INDEX IF NOT EXISTS article_speakers_speaker ON article_speakers(speaker_id);
+-- kept for the other backends and copies; the read side finds speakers through
+-- article_speakers.aliases, so nothing here is looked up by alias (no index on it)
 CREATE TABLE IF NOT EXISTS aliases (
     alias TEXT NOT NULL COLLATE NOCASE,
     speaker_id INTEGER NOT NULL REFERENCES speakers(id),
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE
 );
-CREATE INDEX IF NOT EXISTS aliases_alias ON aliases(alias);
 CREATE TABLE IF NOT EXISTS quotes (
     id INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -148,8 +146,18 @@ _EMBEDDINGS = """CREATE TABLE {exists}{name} (
     ref_id INTEGER NOT NULL,
     vec BLOB NOT NULL
 )"""
+_ARTICLE_SPEAKERS = """CREATE TABLE {exists}{name} (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    roles TEXT NOT NULL, aliases TEXT NOT NULL,
+    quoted INTEGER NOT NULL, mentions INTEGER NOT NULL,
+    PRIMARY KEY (article_id, speaker_id)
+) WITHOUT ROWID"""
 _SCHEMA = _SCHEMA.replace(
     "{embeddings}", _EMBEDDINGS.format(exists="IF NOT EXISTS ", name="embeddings") + ";"
+).replace(
+    "{article_speakers}",
+    _ARTICLE_SPEAKERS.format(exists="IF NOT EXISTS ", name="article_speakers"),
 ) + _FTS.format(exists="IF NOT EXISTS ")
 
 VECTOR_KINDS = ("chunk", "quote")  # the kinds with a nearest-neighbour index
@@ -1124,6 +1132,27 @@ def _as_stored(
     if table == "articles":
         return tuple(compress_text(row[i]) if columns[i] == "text" else row[i] for i in keep)
     return tuple(row[i] for i in keep)
+
+
+def _lean_speakers(conn: sqlite3.Connection) -> bool:
+    """DDL step 6: the unused index on aliases(alias) goes, and article_speakers is copied into
+    a table without a rowid. True when a store was converted."""
+    moved = bool(
+        conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'aliases_alias'").fetchone()
+    )
+    conn.execute("DROP INDEX IF EXISTS aliases_alias")
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'article_speakers'").fetchone()
+    if "WITHOUT ROWID" in str(sql[0]).upper():
+        return moved
+    conn.execute(_ARTICLE_SPEAKERS.format(exists="", name="article_speakers_lean"))
+    conn.execute(
+        "INSERT INTO article_speakers_lean SELECT article_id, speaker_id, roles, aliases, "
+        "quoted, mentions FROM article_speakers ORDER BY article_id, speaker_id"
+    )
+    conn.execute("DROP TABLE article_speakers")
+    conn.execute("ALTER TABLE article_speakers_lean RENAME TO article_speakers")
+    conn.execute("CREATE INDEX article_speakers_speaker ON article_speakers(speaker_id)")
+    return True
 
 
 def _compress_texts(conn: sqlite3.Connection, batch: int = 500) -> bool:

@@ -360,3 +360,68 @@ def test_the_article_text_is_compressed_and_an_older_store_is_converted(tmp_path
     target = Store(tmp_path / "copy")
     transfer.copy_store(store, target)
     assert target.all_articles() == store.all_articles()
+
+
+OLD_SPEAKERS = """
+CREATE TABLE article_speakers_old (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    roles TEXT NOT NULL, aliases TEXT NOT NULL,
+    quoted INTEGER NOT NULL, mentions INTEGER NOT NULL,
+    PRIMARY KEY (article_id, speaker_id)
+);
+INSERT INTO article_speakers_old SELECT * FROM article_speakers;
+DROP TABLE article_speakers;
+ALTER TABLE article_speakers_old RENAME TO article_speakers;
+CREATE INDEX article_speakers_speaker ON article_speakers(speaker_id);
+CREATE INDEX aliases_alias ON aliases(alias);
+UPDATE meta SET value = '5' WHERE key = 'ddl_version';
+"""
+
+
+def test_article_speakers_has_no_rowid_and_an_older_store_is_converted(tmp_path: Path) -> None:
+    """article_speakers is its primary key (no rowid, no second copy of the keys) and nothing
+    indexes aliases by alias (nothing looks them up); a store with both (ddl 5) serves readers
+    as it is and is converted when opened for writing, reading and removing alike."""
+    store = Store(tmp_path)
+    first = store.put_article(_prep())
+    other = TEXT.replace("budget", "harbour plan").replace("Ruiz", "Okafor")
+    second = store.put_article(_prep(other, "/tmp/b.txt"))
+
+    def layout() -> tuple[str, list[str]]:
+        conn = sqlite3.connect(tmp_path / "whosaid.db")
+        try:
+            sql = conn.execute("SELECT sql FROM sqlite_master WHERE name='article_speakers'")
+            names = conn.execute("SELECT name FROM sqlite_master WHERE type='index'")
+            return str(sql.fetchone()[0]), [r[0] for r in names]
+        finally:
+            conn.close()
+
+    def seen(s: Store) -> tuple[object, ...]:
+        return (
+            [tuple(r) for r in s.speaker_rows()],
+            s.counts(),
+            list(s.table_rows("article_speakers", transfer.TABLES["article_speakers"])),
+            list(s.table_rows("aliases", transfer.TABLES["aliases"])),
+        )
+
+    sql, indexes = layout()
+    assert "WITHOUT ROWID" in sql and "aliases_alias" not in indexes
+    before = seen(store)
+    store.close()
+    conn = sqlite3.connect(tmp_path / "whosaid.db")
+    conn.executescript(OLD_SPEAKERS)
+    conn.close()
+    sql, indexes = layout()
+    assert "WITHOUT ROWID" not in sql and "aliases_alias" in indexes
+    reader = Store(tmp_path, read_only=True)
+    assert seen(reader) == before
+    reader.close()
+
+    store = Store(tmp_path)
+    sql, indexes = layout()
+    assert "WITHOUT ROWID" in sql and "aliases_alias" not in indexes
+    assert "article_speakers_speaker" in indexes
+    assert seen(store) == before
+    assert store.remove_article(first.article_id)
+    assert {r["article_id"] for r in store.speaker_rows()} == {second.article_id}

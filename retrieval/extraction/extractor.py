@@ -66,6 +66,7 @@ from retrieval.extraction.turns import (
 from retrieval.extraction.wraps import unwrap
 from retrieval.ingest.cleaning import is_heading
 from retrieval.language.deeds import DEED_VERBS
+from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import TITLES
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
 from retrieval.speakers.book import SpeakerBook
@@ -207,7 +208,7 @@ def _parse(parts: list[str], nlp: Language, batch_size: int) -> Iterator[Doc]:
 
 def extract_doc(doc: Doc) -> Extraction:
     """`extract` on a text already parsed by a pipeline from `load_nlp`."""
-    frame = build_frame(doc, scan_quotes(doc.text))
+    frame = build_frame(doc, scan_quotes(doc_text(doc)))
     return _Extractor(frame).run()
 
 
@@ -808,7 +809,7 @@ class _Extractor:
     def _indirect(self) -> None:
         f = self.f
         found: list[tuple[Token, list[Token], bool]] = []
-        for t in self.doc:
+        for t in doc_tokens(self.doc):
             if not is_cue(t, f.in_quote, ANY_CUE) and not reports_clause(t, f.in_quote):
                 passive = passive_content(t, f.in_quote)
                 if passive:
@@ -912,7 +913,7 @@ class _Extractor:
         """ "Her claim that X", "his plan to X", "she is sure that X": a statement noun or a
         stance adjective with its source."""
         f = self.f
-        for t in self.doc:
+        for t in doc_tokens(self.doc):
             found = noun_content(t, f.in_quote) or adjective_content(t, f.in_quote)
             if found is None:
                 continue

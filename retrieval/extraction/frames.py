@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 
 from retrieval.extraction.attribution.content import ANY_CUE, is_cue
 from retrieval.extraction.marks import QuoteSpan
+from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import words
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS
 from retrieval.speakers.mentions import np_tokens, span_text
@@ -38,7 +39,7 @@ SMALL_WORDS = words("a an the of and or but to in on at for by with from as vs. 
 def build_frame(doc: Doc, spans: list[QuoteSpan]) -> Frame:
     in_quote = [-1] * len(doc)
     k = 0
-    for t in doc:
+    for t in doc_tokens(doc):
         while k < len(spans) and spans[k].end <= t.idx:
             k += 1
         if k < len(spans) and spans[k].open_at <= t.idx < spans[k].end:
@@ -59,8 +60,8 @@ class Frame:
     text: str = ""  # doc.text, built once: spaCy rebuilds it on every access
 
     def __post_init__(self) -> None:
-        self.starts = [t.idx for t in self.doc]
-        self.text = self.doc.text
+        self.starts = [t.idx for t in doc_tokens(self.doc)]
+        self.text = doc_text(self.doc)
 
     # --- per span ---------------------------------------------------------------------
     def inner_tokens(self, k: int) -> list[Token]:
@@ -193,7 +194,7 @@ class Frame:
         if not first or not last:
             return None
         lo, hi = first[0].sent.start, last[-1].sent.end
-        doc = self.doc
+        doc = doc_tokens(self.doc)
         # "...," he said. split off by the sentencizer: look into a short next sentence.
         inner = self.text[s.inner_start : s.inner_end].rstrip()
         gap = self.text[s.end : doc[hi].idx] if hi < len(doc) else "\n"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import (
     EPITHET_NOUNS,
     FEMALE_WORDS,
@@ -162,7 +163,7 @@ class SpeakerBook:
     def __init__(self, doc: Doc, in_quote: list[int], labels: set[int] | None = None) -> None:
         self.doc = doc
         self._labels = labels or set()  # transcript labels' tokens: names, not mentions
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.in_quote = in_quote
         self.entities: list[Entity] = []
         self.mentions: list[Mention] = []
@@ -170,9 +171,11 @@ class SpeakerBook:
         self._title_count: Counter[tuple[str, str]] = Counter()
         self.by_token: dict[int, int] = {}  # token index -> entity index
         self._sent_of = [0] * len(doc)
-        for si, sent in enumerate(doc.sents):
-            for t in sent:
-                self._sent_of[t.i] = si
+        si = 0  # sentence numbers as doc.sents counts them, without building its spans
+        for t in doc_tokens(doc):
+            if t.i and t.is_sent_start:
+                si += 1
+            self._sent_of[t.i] = si
         self._site: dict[int, int] = {}  # token index -> organisation or group named there
         self._owned_roles: list[tuple[int, Token]] = []  # (person, role noun) to name owners
         self._person_roles: list[tuple[int, Token, Token]] = []  # ... owned by a person
@@ -271,14 +274,14 @@ class SpeakerBook:
         """A titled surname no full name of the article can be ("Mr. Okafor" throughout,
         and the only full name "Diane Okafor" a woman's) is a person of its own from the
         start, so an untitled "Governor Okafor" before the first "Mr." can go to him."""
-        for t in self.doc:
+        for t in doc_tokens(self.doc):
             g = title_gender(t)
             if g is not None and t.text[:1].isupper():
                 self._title_count[(t.lower_, g)] += 1
         for (low, g), _ in self._title_count.most_common():
             people = [e for e in self.entities if e.kind == "person" and e.last == low]
             if people and not any(e.gender in (None, g) for e in people):
-                word = next(t.text for t in self.doc if t.lower_ == low)
+                word = next(t.text for t in doc_tokens(self.doc) if t.lower_ == low)
                 self.entities.append(Entity(word, "person", g, None, low))
 
     def _title_votes(self, idx: int) -> int:
@@ -323,7 +326,8 @@ class SpeakerBook:
         full = [s for s in spans if len(self._name_tokens(s)) > 1]
         for s in full:
             self._person_for(self._name_tokens(s), s.start)
-        for t in doc:  # "Its head, Curtis Mbeki," whatever the tagger made of the name
+        toks = doc_tokens(doc)
+        for t in toks:  # "Its head, Curtis Mbeki," whatever the tagger made of the name
             if t.dep_ == "appos" and t.head.pos_ == "NOUN" and t.ent_type_ != "PERSON":
                 self._unnamed_person(t, t.head)
         self._titled_people()
@@ -336,11 +340,11 @@ class SpeakerBook:
             taken.update(t.i for t in s)
             idx = self._person_for(name, s.start)
             self._link_mention(s, name, idx)
-        for t in doc:
+        for t in toks:
             if t.i in taken or not t.text[:1].isupper():
                 continue
             if t.ent_type_ in ("GPE", "LOC", "NORP") and not (
-                t.ent_iob_ == "B" and (t.i + 1 >= len(doc) or doc[t.i + 1].ent_iob_ != "I")
+                t.ent_iob_ == "B" and (t.i + 1 >= len(doc) or toks[t.i + 1].ent_iob_ != "I")
             ):
                 continue
             if t.lower_ in surnames and t.dep_ != "compound":
@@ -378,7 +382,7 @@ class SpeakerBook:
         """Names the tagger missed behind a job: "Board Member Ann Ruiz", "Defensive end Al
         Bell" (two or more name words after a role word in one noun phrase)."""
         out = []
-        for t in self.doc:
+        for t in doc_tokens(self.doc):
             if t.pos_ != "PROPN" or t.dep_ == "compound" or t.ent_type_ != "":
                 continue
             run = [c for c in t.lefts if c.dep_ in ("compound", "amod")]
@@ -600,7 +604,7 @@ class SpeakerBook:
     # --- resolution -------------------------------------------------------------------
     def _resolve_subjects(self) -> None:
         """Resolve subject pronouns in reading order, so later pronouns can chain on them."""
-        for t in self.doc:
+        for t in doc_tokens(self.doc):
             if t.dep_ not in SUBJECT_DEPS or self.in_quote[t.i] >= 0 or t.i in self.by_token:
                 continue
             if t.tag_ == "PRP":
@@ -736,7 +740,7 @@ class SpeakerBook:
         if not definite and not (head.i and self.doc[head.i - 1].lower_ in ("the", "this")):
             return None  # ('"...," the letter read': the parse may hang "the" on the verb)
         noun = head.lemma_.lower()
-        for t in reversed(self.doc[max(0, head.i - 200) : head.i]):
+        for t in reversed(doc_tokens(self.doc)[max(0, head.i - 200) : head.i]):
             if t.lemma_.lower() != noun or self.in_quote[t.i] >= 0:
                 continue
             writer = self._clause_author(t)
@@ -975,7 +979,7 @@ class SpeakerBook:
         ("X, the group that ..., said"), which the parser often splits oddly when the name
         is made of common words."""
         pairs: list[tuple[list[Token], Token]] = []
-        for t in self.doc:
+        for t in doc_tokens(self.doc):
             if t.dep_ == "appos" and t.pos_ == "NOUN" and t.tag_ == "NN":
                 pairs.append((self._name_span(t.head), t))
             elif t.dep_ == "appos" and t.pos_ == "PROPN" and t.head.tag_ == "NN":
@@ -1142,13 +1146,14 @@ class SpeakerBook:
         """'MACCALLUM:' in the transcript of '"The Story with Martha MacCallum"': a label's
         surname may be spelled out in full only inside a show's title (a given name and the
         surname, whatever the tagger made of them)."""
+        toks = doc_tokens(self.doc)
         found = [
-            [self.doc[t.i - 1], t]
-            for t in self.doc
+            [toks[t.i - 1], t]
+            for t in toks
             if t.lower_ == low
             and not t.is_upper
             and t.i > 0
-            and gender_of_first_name(self.doc[t.i - 1].text) is not None
+            and gender_of_first_name(toks[t.i - 1].text) is not None
         ]
         if len({(a.text, b.text) for a, b in found}) != 1:
             return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from retrieval.language.doctokens import doc_tokens
 from retrieval.language.people import (
     FEMALE_NAMES,
     MALE_NAMES,
@@ -161,7 +162,7 @@ def title_gender(name: Token) -> str | None:
     """'m' or 'f' when a gendered courtesy title stands right before the name ("Mrs. X")."""
     if name.i == 0:
         return None
-    title = name.doc[name.i - 1].lower_
+    title = doc_tokens(name.doc)[name.i - 1].lower_
     if title in ("mr.", "mr"):
         return "m"
     if title in ("mrs.", "mrs", "ms.", "ms"):

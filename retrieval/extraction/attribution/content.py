@@ -47,6 +47,7 @@ from retrieval.extraction.attribution.statement_ends import (
     other_speaker,
     writer_contrast,
 )
+from retrieval.language.doctokens import doc_tokens
 from retrieval.language.people import words
 from retrieval.language.verbs import (
     AS_VERBS,
@@ -378,7 +379,7 @@ def content_tokens(cue: Token) -> list[Token]:
                     and not other_speaker(c)
                 ):
                     hi = max(hi, c.right_edge.i)
-        return [doc[i] for i in range(lo, hi + 1)]
+        return doc_tokens(doc)[lo : hi + 1]
     aside = as_aside(cue)
     if aside:
         return aside

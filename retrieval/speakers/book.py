@@ -60,6 +60,12 @@ _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "him": "he",
 
 _COURTESY = frozenset({"mr", "mrs", "ms", "miss"})
 _APPOS_MARKS = frozenset({",", "(", "—", "–", "--"})
+# Last words of an organisation's name: "... Fire District", "... Holdings".
+_ORG_NAME_ENDS = (
+    ORG_HEADS
+    | frozenset(w for ws in ORG_TYPES.values() for w in ws)
+    | frozenset({"district", "authority", "department", "agency", "commission"})
+)
 
 
 @dataclass
@@ -645,6 +651,8 @@ class SpeakerBook:
                 in_sent.sort(key=lambda m: (not m.subject, m.token))
             for m in in_sent:
                 e = self.entities[m.entity]
+                if want and e.gender is None and self._org_like(m.entity):
+                    continue
                 if e.kind in kinds and (not want or e.gender in (None, want)):
                     if sure:
                         sure_of = self._sure(m.entity, m.sent, want, before, sent)
@@ -667,6 +675,29 @@ class SpeakerBook:
             and self.entities[m.entity].gender in (None, want)
             for m in before
         )
+
+    def _org_like(self, idx: int) -> bool:
+        """A "person" of no known gender the article treats as an organisation, so no
+        "he"/"she" points back to it: a name ending in an organisation's word ("Maple Hollow
+        Fire District") or a name that does something to "its" own things ("Quorvex sells
+        its sensors")."""
+        e = self.entities[idx]
+        words = e.name.lower().split()
+        if len(words) > 1 and words[-1] in _ORG_NAME_ENDS:
+            return True
+        toks = doc_tokens(self.doc)
+        for m in self.mentions:
+            if m.entity != idx or not m.subject:
+                continue
+            verb = toks[m.token].head
+            if any(
+                g.lower_ == "its" and g.dep_ == "poss"
+                for c in verb.children
+                if c.dep_ in ("dobj", "attr", "pobj", "prep")
+                for g in (c, *c.children)
+            ):
+                return True
+        return False
 
     def _teach_gender(self, idx: int, gender: str) -> None:
         e = self.entities[idx]

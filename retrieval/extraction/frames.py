@@ -73,7 +73,7 @@ class Frame:
 
     def _tokens_between(self, start: int, end: int) -> list[Token]:
         span = self.doc.char_span(start, end, alignment_mode="expand")
-        return list(span) if span is not None else []
+        return doc_tokens(self.doc)[span.start : span.end] if span is not None else []
 
     def _prev_token(self, k: int) -> Token | None:
         """The last real token before the opening mark."""

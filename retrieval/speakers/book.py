@@ -460,7 +460,7 @@ class SpeakerBook:
         where something was said, not a person, unless the article names it again."""
         if len(span) != 1 or span.root.dep_ != "pobj" or span.root.head.lower_ not in ("on", "via"):
             return False
-        return sum(1 for t in span.doc if t.text == span.text) == 1
+        return sum(1 for t in doc_tokens(span.doc) if t.text == span.text) == 1
 
     @staticmethod
     def _role_described(span: Span) -> bool:

@@ -60,12 +60,6 @@ _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "him": "he",
 
 _COURTESY = frozenset({"mr", "mrs", "ms", "miss"})
 _APPOS_MARKS = frozenset({",", "(", "—", "–", "--"})
-# Last words of an organisation's name: "... Fire District", "... Holdings".
-_ORG_NAME_ENDS = (
-    ORG_HEADS
-    | frozenset(w for ws in ORG_TYPES.values() for w in ws)
-    | frozenset({"district", "authority", "department", "agency", "commission"})
-)
 
 
 @dataclass
@@ -678,13 +672,8 @@ class SpeakerBook:
 
     def _org_like(self, idx: int) -> bool:
         """A "person" of no known gender the article treats as an organisation, so no
-        "he"/"she" points back to it: a name ending in an organisation's word ("Maple Hollow
-        Fire District") or a name that does something to "its" own things ("Quorvex sells
-        its sensors")."""
-        e = self.entities[idx]
-        words = e.name.lower().split()
-        if len(words) > 1 and words[-1] in _ORG_NAME_ENDS:
-            return True
+        "he"/"she" points back to it: a name that does something to "its" own things
+        ("Quorvex sells its sensors")."""
         toks = doc_tokens(self.doc)
         for m in self.mentions:
             if m.entity != idx or not m.subject:

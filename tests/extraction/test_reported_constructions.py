@@ -6,20 +6,12 @@ from __future__ import annotations
 import pytest
 
 from retrieval.extraction.extractor import extract, load_nlp
-from retrieval.types import Extraction, Quote
-
-INTRO = "Senator Maria Lopez and Governor Tom Haley met on Monday.\n\n"
+from tests.extraction.test_quotes import INTRO, find
 
 
 @pytest.fixture(scope="module")
 def nlp():  # type: ignore[no-untyped-def]
     return load_nlp()
-
-
-def find(ex: Extraction, text: str) -> Quote:
-    hits = [q for q in ex.quotes if q.text == text]
-    assert hits, f"{text!r} not in {[q.text for q in ex.quotes]}"
-    return hits[0]
 
 
 # (article, the pieces of one statement, speaker)

@@ -55,6 +55,21 @@ class QueryResult:
     def floor_p95(self) -> float:
         return percentile(self.floor_s, 95)
 
+    def target_rows(self, where: str = "") -> list[list[object]]:
+        """The summary's two latency targets for this run: p50 <= 2x and p95 <= 3x the floor's
+        p50 (`where` names the store and backend in front, when there are several)."""
+        rows: list[list[object]] = []
+        for name, value, limit in (("p50", self.p50, 2), ("p95", self.p95, 3)):
+            ratio = value / self.floor_p50
+            rows.append(
+                [
+                    f"{where}query {name} ≤ {limit}× floor at {self.chunks:,} chunks",
+                    f"{ratio:.2f}×",
+                    ratio <= limit,
+                ]
+            )
+        return rows
+
 
 def questions_for(prepared: list[Prepared], per_kind: int = 4) -> list[Question]:
     """What-did for the most quoted people, who-said for a few quotes, free text on topics."""

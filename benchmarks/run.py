@@ -282,20 +282,7 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
         + "\n\nQuestions: "
         + "; ".join(f"`{_shown(q)}`" for q in questions)
     )
-    summary.append(
-        [
-            f"query p50 ≤ 2× floor at {last.chunks:,} chunks",
-            f"{last.p50 / last.floor_p50:.2f}×",
-            last.p50 / last.floor_p50 <= 2,
-        ]
-    )
-    summary.append(
-        [
-            f"query p95 ≤ 3× floor at {last.chunks:,} chunks",
-            f"{last.p95 / last.floor_p50:.2f}×",
-            last.p95 / last.floor_p50 <= 3,
-        ]
-    )
+    summary.extend(last.target_rows())
     _say(sections[-1])
     big = stores[plan.stores[-1]]
     _say(f"recall@10 of the chunk search after re-scoring at {big.chunks:,} chunks...")

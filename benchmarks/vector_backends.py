@@ -193,21 +193,7 @@ def section(
             ]
             + [ms(median(r.by_kind.get(k, []))) for k in ("what_did", "who_said", "search")]
         )
-        on = f"{run.store}, {run.name}"
-        summary.append(
-            [
-                f"{on}: query p50 ≤ 2× floor at {r.chunks:,} chunks",
-                f"{r.p50 / r.floor_p50:.2f}×",
-                r.p50 / r.floor_p50 <= 2,
-            ]
-        )
-        summary.append(
-            [
-                f"{on}: query p95 ≤ 3× floor at {r.chunks:,} chunks",
-                f"{r.p95 / r.floor_p50:.2f}×",
-                r.p95 / r.floor_p50 <= 3,
-            ]
-        )
+        summary.extend(r.target_rows(f"{run.store}, {run.name}: "))
     copy = (
         f" The PostgreSQL store is the SQLite one copied by `whosaid migrate` "
         f"({copied.seconds:.0f} s) into a PostgreSQL 15 server on loopback."

@@ -371,7 +371,7 @@ class _Answerer:
 
     def _rows_of(self, stubs: list[QuoteStub]) -> list[QuoteRow]:
         """Stubs as full rows, in the stubs' order."""
-        rows = {q.id: q for q in self.s.quotes_by_id(st.id for st in stubs)}
+        rows = _rows_by_stub(self.s.quotes_by_id(st.id for st in stubs), stubs)
         return [rows[st.id] for st in stubs if st.id in rows]
 
     def _rank_speaker(
@@ -406,7 +406,8 @@ class _Answerer:
         """Stubs become rows a batch at a time, so a ranking is read only as far as it is used."""
         it = iter(scored)
         while chunk := list(itertools.islice(it, batch)):
-            rows = {q.id: q for q in self.s.quotes_by_id(st.id for st, _, _ in chunk)}
+            stubs = [st for st, _, _ in chunk]
+            rows = _rows_by_stub(self.s.quotes_by_id(st.id for st in stubs), stubs)
             for st, score, group in chunk:
                 if st.id in rows:
                     yield Scored(rows[st.id], score, tuple(c.article_id for c in group[1:]))
@@ -710,3 +711,10 @@ class _Answerer:
         return self._result(
             answers, f"{message}: {_names(speakers)}." if speakers else f"{message}.", speakers
         )
+
+
+def _rows_by_stub(rows: Iterable[QuoteRow], stubs: Iterable[QuoteStub]) -> dict[int, QuoteRow]:
+    """Quote id -> row, for the rows that are still the quote their stub was read as (same
+    article and place): a stub cached before a write never brings back another quote."""
+    where = {st.id: (st.article_id, st.start) for st in stubs}
+    return {q.id: q for q in rows if where.get(q.id) == (q.article_id, q.start)}

@@ -238,6 +238,41 @@ class WriteResult:
     speakers: int
 
 
+_ID_KEYS = {"chunks": "id", "quotes": "id", "embeddings": "vid", "speakers": "id"}
+
+
+class _Ids:
+    """The ids one write hands out: always past every id the table has ever had.
+
+    SQLite gives a new row the largest id left + 1, so after `replace_all` (or removing the
+    newest article) ids would start again and name other rows. A reader that read ids before
+    the write (a quote list cached for its generation, a vector search) and rows after it
+    would then show one person's words as another's. The high-water mark of each table is
+    kept in `meta` (read before the write deletes anything), so a stale id names the same row
+    or none."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.next: dict[str, int] = {}
+        for table, key in _ID_KEYS.items():
+            row = conn.execute(
+                f"SELECT (SELECT COALESCE(MAX({key}), 0) + 1 FROM {table}), "
+                "(SELECT value FROM meta WHERE key=?)",
+                (f"next_id:{table}",),
+            ).fetchone()
+            self.next[table] = max(int(row[0]), int(row[1] or 0))
+
+    def take(self, table: str) -> int:
+        n = self.next[table]
+        self.next[table] = n + 1
+        return n
+
+    def save(self) -> None:
+        """Keep the marks (inside the same transaction)."""
+        for table, n in self.next.items():
+            Store.set_meta(self.conn, f"next_id:{table}", str(n))
+
+
 def content_hash(text: str) -> str:
     import hashlib
 
@@ -561,15 +596,23 @@ class Store:
                 "SELECT id FROM articles WHERE source_key=?", (prep.article.source_key,)
             ).fetchone()
             removed: list[int] = []
+            ids = _Ids(conn)
             if old is not None:
                 removed = self._delete_article(conn, old[0])
-            result = self._insert(conn, prep)
+            result = self._insert(conn, prep, ids)
+            ids.save()
             result.removed_vids = removed
             result.status = "replaced" if old is not None else "added"
             self._bump(conn)
             return result
 
-    def _insert(self, conn: sqlite3.Connection, prep: Prepared) -> WriteResult:
+    def _insert(
+        self, conn: sqlite3.Connection, prep: Prepared, ids: _Ids | None = None
+    ) -> WriteResult:
+        """Insert one article's rows; `ids`: the write's id source when it also deletes
+        (read before the deletes), else one is made here."""
+        own = ids is None
+        ids = ids or _Ids(conn)
         a = prep.article
         aid = prep.article_id
         conn.execute(
@@ -588,15 +631,16 @@ class Store:
         )
         chunk_vids: list[int] = []
         for (seq, start, end, text), vec in zip(prep.chunks, prep.chunk_vecs, strict=True):
-            cid = conn.execute(
-                'INSERT INTO chunks (article_id, seq, start, "end") VALUES (?,?,?,?)',
-                (aid, seq, start, end),
-            ).lastrowid
+            cid = ids.take("chunks")
+            conn.execute(
+                'INSERT INTO chunks (id, article_id, seq, start, "end") VALUES (?,?,?,?,?)',
+                (cid, aid, seq, start, end),
+            )
             conn.execute("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)", (cid, text))
-            chunk_vids.append(self._put_vec(conn, "chunk", cid, aid, vec))
+            chunk_vids.append(self._put_vec(conn, ids, "chunk", cid, vec))
         speaker_ids: dict[str, int] = {}
         for sp in prep.extraction.speakers:
-            sid = self._speaker_id(conn, sp.name, sp.kind)
+            sid = self._speaker_id(conn, ids, sp.name, sp.kind)
             speaker_ids[sp.name.lower()] = sid
             names = list(dict.fromkeys([sp.name, *sp.aliases]))
             conn.execute(
@@ -611,18 +655,20 @@ class Store:
             if q.speaker:
                 qsid = speaker_ids.get(q.speaker.lower())
                 if qsid is None:  # a speaker the extractor did not list: keep it anyway
-                    qsid = self._speaker_id(conn, q.speaker, q.speaker_kind)
+                    qsid = self._speaker_id(conn, ids, q.speaker, q.speaker_kind)
                     speaker_ids[q.speaker.lower()] = qsid
                     conn.execute(
                         "INSERT OR IGNORE INTO article_speakers VALUES (?,?,?,?,?,?)",
                         (aid, qsid, "[]", json.dumps([q.speaker]), 1, 1),
                     )
                     conn.execute("INSERT INTO aliases VALUES (?,?,?)", (q.speaker, qsid, aid))
-            qid = conn.execute(
-                'INSERT INTO quotes (article_id, speaker_id, text, start, "end", kind, cue, '
+            qid = ids.take("quotes")
+            conn.execute(
+                'INSERT INTO quotes (id, article_id, speaker_id, text, start, "end", kind, cue, '
                 "mention, grp, ctx_start, ctx_end, how, speaker_kind) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
+                    qid,
                     aid,
                     qsid,
                     q.text,
@@ -637,34 +683,33 @@ class Store:
                     q.how,
                     q.speaker_kind,
                 ),
-            ).lastrowid
+            )
             conn.execute("INSERT INTO quotes_fts (rowid, text) VALUES (?, ?)", (qid, q.text))
-            quote_vids.append(self._put_vec(conn, "quote", qid, aid, vec))
+            quote_vids.append(self._put_vec(conn, ids, "quote", qid, vec))
             if i in prep.context_vecs:
-                self._put_vec(conn, CONTEXT, qid, aid, prep.context_vecs[i])
+                self._put_vec(conn, ids, CONTEXT, qid, prep.context_vecs[i])
+        if own:
+            ids.save()
         return WriteResult(
             aid, "added", chunk_vids, quote_vids, [], len(prep.extraction.quotes), len(speaker_ids)
         )
 
     @staticmethod
-    def _put_vec(
-        conn: sqlite3.Connection, kind: str, ref: int | None, aid: str, vec: np.ndarray
-    ) -> int:
-        blob = encode_vector(vec)
-        vid = conn.execute(
-            "INSERT INTO embeddings (kind, ref_id, vec) VALUES (?,?,?)",
-            (KIND_CODES[kind], ref, blob),
-        ).lastrowid
-        assert vid is not None
+    def _put_vec(conn: sqlite3.Connection, ids: _Ids, kind: str, ref: int, vec: np.ndarray) -> int:
+        vid = ids.take("embeddings")
+        conn.execute(
+            "INSERT INTO embeddings (vid, kind, ref_id, vec) VALUES (?,?,?,?)",
+            (vid, KIND_CODES[kind], ref, encode_vector(vec)),
+        )
         return vid
 
     @staticmethod
-    def _speaker_id(conn: sqlite3.Connection, name: str, kind: str) -> int:
+    def _speaker_id(conn: sqlite3.Connection, ids: _Ids, name: str, kind: str) -> int:
         row = conn.execute("SELECT id FROM speakers WHERE name=?", (name,)).fetchone()
         if row is not None:
             return int(row[0])
-        sid = conn.execute("INSERT INTO speakers (name, kind) VALUES (?,?)", (name, kind)).lastrowid
-        assert sid is not None
+        sid = ids.take("speakers")
+        conn.execute("INSERT INTO speakers (id, name, kind) VALUES (?,?,?)", (sid, name, kind))
         return sid
 
     def _delete_article(self, conn: sqlite3.Connection, aid: str) -> list[int]:
@@ -714,13 +759,16 @@ class Store:
         with self.write() as conn:
             if conn.execute("SELECT 1 FROM articles WHERE id=?", (aid,)).fetchone() is None:
                 return None
+            ids = _Ids(conn)
             vids = self._delete_article(conn, aid)
+            ids.save()
             self._bump(conn)
             return vids
 
     def replace_all(self, prepared: Sequence[Prepared], model_name: str) -> None:
         """Swap in re-extracted, re-embedded versions of every article in one transaction."""
         with self.write() as conn:
+            ids = _Ids(conn)
             for fts in ("chunks_fts", "quotes_fts"):
                 conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('delete-all')")
             for table in (
@@ -734,7 +782,8 @@ class Store:
                 conn.execute(f"DELETE FROM {table}")
             for prep in prepared:
                 conn.execute("DELETE FROM articles WHERE id=?", (prep.article_id,))
-                self._insert(conn, prep)
+                self._insert(conn, prep, ids)
+            ids.save()
             self.set_meta(conn, "embedding_model", model_name)
             self.set_meta(conn, "schema_version", str(SCHEMA_VERSION))
             self._bump(conn)

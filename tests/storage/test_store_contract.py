@@ -229,6 +229,27 @@ def test_replace_all_swaps_every_article(store: ArticleStore) -> None:
     assert store.counts()["quotes"] == 3 and len(list(store.speaker_rows())) == 2
 
 
+def test_an_id_read_before_a_write_never_names_another_row_after_it(
+    store: ArticleStore,
+) -> None:
+    """Answering reads ids first (a speaker's quote list cached for its generation, a vector
+    search) and rows later; a reindex or a removal in between must leave such an id naming
+    the same row or none. SQLite on its own would count again from the largest id left."""
+    first = store.put_article(_prep())
+    seen_quotes = {q.id for q in store.quotes_between(first.article_id, 0, len(TEXT))}
+    seen_vids = set(first.chunk_vids + first.quote_vids)
+    store.replace_all([_prep()], "model-b")  # every row written again
+    quotes = {q.id for q in store.quotes_between(first.article_id, 0, len(TEXT))}
+    assert quotes and not quotes & seen_quotes
+    assert store.quotes_by_ids(sorted(seen_quotes)) == []
+    seen_quotes |= quotes
+    store.remove_article(first.article_id)  # the newest rows go
+    again = store.put_article(_prep(TEXT.replace("disagreed", "agreed"), "/tmp/b.txt"))
+    assert not {q.id for q in store.quotes_between(again.article_id, 0, len(TEXT))} & seen_quotes
+    assert not set(again.chunk_vids + again.quote_vids) & seen_vids
+    assert [q.speaker for q in store.quotes_by_ids(sorted(seen_quotes))] == []
+
+
 def test_feeds_and_the_lease(store: ArticleStore, tmp_path: Path) -> None:
     feeds = FeedStore(store)
     row, created = feeds.add("https://d.example/feed.xml", "Desk")

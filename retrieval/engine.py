@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
@@ -319,9 +319,15 @@ class Engine:
             self._check_model()
         return self.vectors.sync(self.embedder.dim)
 
-    def search_vectors(self, kind: str, query: np.ndarray, k: int) -> list[Hit]:
-        """Nearest chunks or quotes to a normalised query vector, best first (exact cosines)."""
-        return self.vectors.search(self._sync()[kind], query, k)
+    def search_vectors(
+        self, kind: str, query: np.ndarray, k: int, within: Collection[str] | None = None
+    ) -> list[Hit]:
+        """Nearest chunks or quotes to a normalised query vector, best first (exact cosines);
+        only in the articles `within` when given."""
+        index = self._sync()[kind]
+        if within is not None:
+            return self.vectors.search_in(index, query, within, k)
+        return self.vectors.search(index, query, k)
 
     def search_among(
         self, kind: str, query: np.ndarray, vids: Sequence[int], k: int

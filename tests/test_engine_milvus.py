@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from retrieval.engine import Engine
+from retrieval.storage import codec
 from retrieval.storage.milvus import MilvusIndex
 from retrieval.storage.milvus import index as milvus_module
 from retrieval.storage.store import EMBEDDINGS
@@ -89,6 +90,30 @@ def test_speaker_filtered_search_is_the_same(engines: tuple[Engine, Engine]) -> 
         got = milvus.search_among("quote", query, some, 5)
         assert got and {vid for vid, _ in got} <= set(some)
         assert got == faiss.search_among("quote", query, some, 5)
+
+
+def test_a_time_window_searches_its_own_articles_only(engines: tuple[Engine, Engine]) -> None:
+    """A time-scoped question searches the vectors of its window's articles: the k best of
+    those (exact, as the brute force over them), not the archive's best that happen to fall
+    in the window. Milvus filters on its article field, FAISS on the window's vector ids."""
+    faiss, milvus = engines
+    aids = sorted(a for a, _ in faiss.store.article_titles())
+    query = faiss.embed(["the council will vote on the budget next week"])[0]
+    for kind in ("chunk", "quote"):
+        for window in (set(aids[:1]), set(aids[1::3]), set(aids)):
+            got = faiss.search_vectors(kind, query, 5, within=window)
+            owned = faiss.store.vector_ids_in(kind, window)
+            rows = faiss.store.vector_rows(owned)
+            exact = sorted(
+                (float(codec.decode(rows[v][3]) @ query) for v in owned),
+                reverse=True,
+            )[:5]
+            assert got and {h.article_id for h in got} <= window
+            assert [h.score for h in got] == pytest.approx(exact, abs=1e-5)
+            assert [h.vid for h in got] == [
+                h.vid for h in milvus.search_vectors(kind, query, 5, within=window)
+            ]
+        assert faiss.search_vectors(kind, query, 5, within=set()) == []
 
 
 def test_remove_restart_and_catch_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

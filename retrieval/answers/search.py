@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -101,7 +101,9 @@ class SearchIndex(Protocol):
     @property
     def store(self) -> ArticleStore: ...
     def embed(self, texts: list[str]) -> np.ndarray: ...
-    def search_vectors(self, kind: str, query: np.ndarray, k: int) -> list[Hit]: ...
+    def search_vectors(
+        self, kind: str, query: np.ndarray, k: int, within: Collection[str] | None = None
+    ) -> list[Hit]: ...
     def search_among(
         self, kind: str, query: np.ndarray, vids: Sequence[int], k: int
     ) -> list[tuple[int, float]]: ...
@@ -302,11 +304,9 @@ class Searcher:
         """(ref id, article id, cosine) of the k nearest chunks or quotes."""
         key = (kind, np.ascontiguousarray(vec, dtype=np.float32).tobytes(), k)
         if key not in self._dense:
-            # a time-scoped question looks further, then keeps its articles' hits
-            want = k if self.within is None else min(8 * k, k + 2000)
-            hits = self.engine.search_vectors(kind, vec.reshape(1, -1), want)
-            found = [(h.ref_id, h.article_id, float(h.score)) for h in hits]
-            self._dense[key] = [h for h in found if self.allows(h[1])][:k]
+            # a time-scoped question searches its articles only
+            hits = self.engine.search_vectors(kind, vec.reshape(1, -1), k, self.within)
+            self._dense[key] = [(h.ref_id, h.article_id, float(h.score)) for h in hits]
         return list(self._dense[key])
 
     def dense_among(self, vec: np.ndarray, vids: Sequence[int], k: int) -> dict[int, float]:

@@ -1044,6 +1044,22 @@ class Store:
                 out[int(r[0])] = bytes(r[1])
         return out
 
+    def vector_ids_in(self, kind: str, article_ids: Iterable[str]) -> list[int]:
+        """The vector ids of one searched kind ("chunk", "quote") in these articles: what a
+        time-scoped question searches among."""
+        owner = "chunks" if kind == "chunk" else "quotes"
+        out: list[int] = []
+        for marks, batch in _in_batches(article_ids):
+            out += (
+                int(r[0])
+                for r in self.conn.execute(
+                    f"SELECT e.vid FROM {owner} o JOIN embeddings e ON e.kind IN (?, ?) "
+                    f"AND e.ref_id = o.id WHERE o.article_id IN {marks}",
+                    [*_kinds(kind), *batch],
+                )
+            )
+        return out
+
     def chunk_spans(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
         """chunk id -> (article id, start, end)."""
         out: dict[int, tuple[str, int, int]] = {}

@@ -11,7 +11,7 @@ instead (retrieval/storage/milvus/index.py), which outlive the process and follo
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -185,6 +185,24 @@ class VectorCache:
         if k <= 0:
             return []
         return self._exact(index.search(q, 2 * k + 8), q, k)
+
+    def search_in(
+        self, index: NearestIndex, query: np.ndarray, articles: Collection[str], k: int
+    ) -> list[Hit]:
+        """`search` among the vectors of `articles` only (a time-scoped question): the index
+        skips the rest while it scans, so a window of a few articles in a large archive
+        finds its own nearest rows, not only those that made the archive-wide best."""
+        q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
+        if k <= 0 or not articles:
+            return []
+        from retrieval.storage.milvus import MilvusIndex
+
+        if isinstance(index, MilvusIndex):
+            return self._exact(index.search(q, 2 * k + 8, articles=sorted(articles)), q, k)
+        among = self.store.vector_ids_in(index.kind, articles)
+        if index.is_hnsw or len(among) <= 2 * k + 8:
+            return self._exact([(vid, 0.0) for vid in among], q, k)
+        return self._exact(index.search(q, 2 * k + 8, among=among), q, k)
 
     def search_among(
         self, index: NearestIndex, query: np.ndarray, vids: Sequence[int], k: int

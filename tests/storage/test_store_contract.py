@@ -250,6 +250,18 @@ def test_an_id_read_before_a_write_never_names_another_row_after_it(
     assert [q.speaker for q in store.quotes_by_ids(sorted(seen_quotes))] == []
 
 
+def test_the_vector_ids_of_a_time_window(store: ArticleStore) -> None:
+    """What a time-scoped question searches among: the chunk or quote vectors of its
+    articles (context vectors are never searched)."""
+    first = store.put_article(_prep())
+    other = store.put_article(_prep(TEXT.replace("disagreed", "agreed"), "/tmp/b.txt"))
+    assert sorted(store.vector_ids_in("chunk", [first.article_id])) == sorted(first.chunk_vids)
+    assert sorted(store.vector_ids_in("quote", [other.article_id])) == sorted(other.quote_vids)
+    both = store.vector_ids_in("quote", [first.article_id, other.article_id, "nope"])
+    assert sorted(both) == sorted(first.quote_vids + other.quote_vids)
+    assert store.vector_ids_in("chunk", []) == [] == store.vector_ids_in("chunk", ["nope"])
+
+
 def test_feeds_and_the_lease(store: ArticleStore, tmp_path: Path) -> None:
     feeds = FeedStore(store)
     row, created = feeds.add("https://d.example/feed.xml", "Desk")

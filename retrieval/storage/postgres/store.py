@@ -703,6 +703,13 @@ class PgStore:
             for r in rows
         ]  # fmt: skip
 
+    def vector_ids_in(self, kind: str, article_ids: Iterable[str]) -> list[int]:
+        rows = self._all(
+            "SELECT vid FROM embeddings WHERE kind=%s AND article_id = ANY(%s::text[])",
+            (kind, list(article_ids)),
+        )
+        return [int(r[0]) for r in rows]
+
     def vectors_by_ref(self, kind: str, ref_ids: Iterable[int]) -> dict[int, bytes]:
         memo = self._memo_for(f"vec-{kind}")
         wanted = [int(i) for i in dict.fromkeys(ref_ids)]

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from retrieval.answers.search import Searcher
 from retrieval.engine import Engine
 from retrieval.storage import codec
 from retrieval.storage.milvus import MilvusIndex
@@ -100,7 +101,7 @@ def test_a_time_window_searches_its_own_articles_only(engines: tuple[Engine, Eng
     aids = sorted(a for a, _ in faiss.store.article_titles())
     query = faiss.embed(["the council will vote on the budget next week"])[0]
     for kind in ("chunk", "quote"):
-        for window in (set(aids[:1]), set(aids[1::3]), set(aids)):
+        for window in (set(aids[:1]), set(aids[1::3]), set(aids[1:]), set(aids)):
             got = faiss.search_vectors(kind, query, 5, within=window)
             owned = faiss.store.vector_ids_in(kind, window)
             rows = faiss.store.vector_rows(owned)
@@ -109,6 +110,10 @@ def test_a_time_window_searches_its_own_articles_only(engines: tuple[Engine, Eng
                 reverse=True,
             )[:5]
             assert got and {h.article_id for h in got} <= window
+            # answering's search: a wide window takes the archive's best kept in it, a
+            # narrow one searches its own; either way the window's exact best
+            dense = Searcher(faiss, within=frozenset(window)).dense(kind, query, 5)
+            assert [score for _, _, score in dense] == pytest.approx(exact, abs=1e-5)
             assert [h.score for h in got] == pytest.approx(exact, abs=1e-5)
             assert [h.vid for h in got] == [
                 h.vid for h in milvus.search_vectors(kind, query, 5, within=window)

@@ -304,10 +304,27 @@ class Searcher:
         """(ref id, article id, cosine) of the k nearest chunks or quotes."""
         key = (kind, np.ascontiguousarray(vec, dtype=np.float32).tobytes(), k)
         if key not in self._dense:
-            # a time-scoped question searches its articles only
-            hits = self.engine.search_vectors(kind, vec.reshape(1, -1), k, self.within)
-            self._dense[key] = [(h.ref_id, h.article_id, float(h.score)) for h in hits]
+            self._dense[key] = [
+                (h.ref_id, h.article_id, float(h.score)) for h in self._near(kind, vec, k)
+            ]
         return list(self._dense[key])
+
+    def _near(self, kind: str, vec: np.ndarray, k: int) -> list[Hit]:
+        query = vec.reshape(1, -1)
+        if self.within is None:
+            return self.engine.search_vectors(kind, query, k)
+        if 2 * len(self.within) >= self.article_count():
+            # a wide window: the archive's best, kept in the window, are the window's best
+            # as far as they reach (a prefix of one ranking); only a short list searches again
+            hits = [
+                h
+                for h in self.engine.search_vectors(kind, query, 4 * k)
+                if self.allows(h.article_id)
+            ]
+            if len(hits) >= k:
+                return hits[:k]
+        # a time-scoped question searches its own articles
+        return self.engine.search_vectors(kind, query, k, self.within)
 
     def dense_among(self, vec: np.ndarray, vids: Sequence[int], k: int) -> dict[int, float]:
         """vector id -> cosine of the k quote vectors nearest to `vec` among `vids` (FAISS

@@ -44,6 +44,7 @@ from retrieval.engine import (
     reindex_job,
     remove_job,
     report_from_dict,
+    upload_job,
 )
 from retrieval.errors import ArticleError, WhosaidError
 
@@ -185,15 +186,6 @@ class Admin:
         status = with_feed_status(stats_blocks(self.rt.engine.stats()), self.rt.engine.feeds())
         return with_job_status(status, self.rt.jobs)
 
-    def _exclusive(self, job: Callable[[], Rendered]) -> Rendered:
-        """Index changes run one at a time; a second one is told to wait, not queued."""
-        if not self.rt.admin_lock.acquire(blocking=False):
-            return notice("Another index change is running. Try again when it has finished.")
-        try:
-            return job()
-        finally:
-            self.rt.admin_lock.release()
-
     def _report(self, what: str, report: IngestReport) -> Rendered:
         ids = set(report.added) | set(report.replaced) | set(report.unchanged)
         titles = {a.id: a.title or a.source_key for a in self.rt.engine.articles() if a.id in ids}
@@ -201,38 +193,47 @@ class Admin:
 
     # -- files in a DM -------------------------------------------------------------------------
     def ingest_files(self, event: dict[str, Any]) -> None:
-        """Index the article files an admin sent in a DM; anyone else is refused."""
+        """Queue the article files an admin sent in a DM (one job, any worker runs it) and
+        post what it did when it is done; anyone else is refused."""
         channel, ts, user = str(event["channel"]), str(event["ts"]), event.get("user")
         thread = event.get("thread_ts")
         if not self.rt.is_admin(user):
             log.warning("refused a file upload from a non-admin user")
             self.rt.post(channel, notice(REFUSAL, ":no_entry:"), thread)
             return
-        self.rt.react(channel, ts, "eyes")
+        files: list[tuple[str, str, bytes]] = []
+        problems: list[tuple[str, str]] = []
+        for item in event.get("files") or []:
+            try:
+                files.append(self._download(str(item.get("id") or "")))
+            except WhosaidError as exc:
+                problems.append((str(item.get("name") or item.get("id")), str(exc)))
+        if not files:
+            self.rt.post(channel, self._report("Upload", IngestReport(failed=problems)), thread)
+            return
         try:
-            paths: list[str] = []
-            problems: list[tuple[str, str]] = []
-            for item in event.get("files") or []:
-                try:
-                    paths.append(str(self._download(str(item.get("id") or ""))))
-                except WhosaidError as exc:
-                    problems.append((str(item.get("name") or item.get("id")), str(exc)))
-            report = IngestReport(failed=problems)
-            if paths:
+            job = upload_job(self.rt.jobs, files)
+        except WhosaidError as exc:
+            self.rt.post(channel, notice(friendly(exc), ":warning:"), thread)
+            return
+        self.rt.react(channel, ts, "eyes")
 
-                def job() -> Rendered:
-                    done = self.rt.engine.ingest(paths)
-                    done.failed = problems + done.failed
-                    return self._report("Upload", done)
+        def done(finished: Job) -> None:
+            try:
+                if finished.status == "done" and finished.result is not None:
+                    report = report_from_dict(finished.result)
+                    report.failed = problems + report.failed
+                    self.rt.post(channel, self._report("Upload", report), thread)
+                else:
+                    self.rt.post(channel, self._outcome("Upload", finished), thread)
+            finally:
+                self.rt.react(channel, ts, "eyes", add=False)
 
-                self.rt.post(channel, self._exclusive(job), thread)
-            else:
-                self.rt.post(channel, self._report("Upload", report), thread)
-        finally:
-            self.rt.react(channel, ts, "eyes", add=False)
+        self.watcher.watch(job.id, done)
+        self.rt.on_queued()
 
-    def _download(self, file_id: str) -> Path:
-        """Fetch a Slack-hosted file with the bot token into `<data_dir>/uploads/`."""
+    def _download(self, file_id: str) -> tuple[str, str, bytes]:
+        """(file id, name, bytes) of a Slack-hosted file, fetched with the bot token."""
         info = self.rt.client.files_info(file=file_id).get("file") or {}
         name = Path(str(info.get("name") or "article.txt")).name
         if not name.lower().endswith(FILE_SUFFIXES):
@@ -254,14 +255,7 @@ class Admin:
             raise ArticleError(f"{name}: download failed ({type(exc).__name__})") from exc
         if len(data) > size_cap:
             raise ArticleError(f"{name}: larger than {size_cap:,} bytes")
-        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).lstrip(".") or "article.txt"
-        folder = self.rt.settings.data_dir / "uploads" / re.sub(r"[^A-Za-z0-9]", "", file_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / safe
-        partial = target.with_name(target.name + ".part")
-        partial.write_bytes(data)
-        partial.replace(target)
-        return target
+        return file_id, name, data
 
     def _slack_hosted(self, url: str) -> bool:
         """Send the bot token only to Slack (or to the configured API host, e.g. a test fake)."""

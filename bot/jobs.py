@@ -44,8 +44,11 @@ def open_jobs(settings: Settings) -> JobQueue:
 # -- rendering ------------------------------------------------------------------------------
 def job_line(job: Job) -> str:
     """`12` add 3 sources · running 2/3 on host:pid · 14s"""
+    from retrieval.engine import uploaded_names
+
     what = {
         "add": f"add {_sources(job.args)}",
+        "upload": f"upload {_sources(uploaded_names(job.args))}",
         "reindex": "reindex",
         "remove": f"remove `{job.args[0] if job.args else '?'}`",
     }.get(job.kind, job.kind)

@@ -11,13 +11,16 @@ reports what the dead worker had committed as unchanged.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+import re
 import socket
 import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrieval.errors import WhosaidError
@@ -48,6 +51,40 @@ def add_jobs(queue: JobQueue, sources: Sequence[str], per_job: int = SOURCES_PER
         for i in range(0, len(items), per_job)
     ]
     return queue.enqueue(specs, batch=new_batch())
+
+
+def upload_job(queue: JobQueue, files: Sequence[tuple[str, str, bytes]]) -> Job:
+    """Enqueue the indexing of files sent to the bot, as (Slack file id, name, bytes): the
+    bytes travel in the job, so the worker that takes it, on any machine, writes them under
+    its own data dir and indexes them there."""
+    args = [
+        part
+        for file_id, name, data in files
+        for part in (file_id, name, base64.b64encode(data).decode("ascii"))
+    ]
+    return queue.enqueue([JobSpec("upload", args, total=len(files))], batch=new_batch())[0]
+
+
+def uploaded_names(args: Sequence[str]) -> list[str]:
+    """The file names an upload job carries (its args without the bytes)."""
+    return [str(args[i + 1]) for i in range(0, len(args) - 2, 3)]
+
+
+def write_uploads(args: Sequence[str], root: Path) -> list[str]:
+    """The files of an upload job written under `root/uploads/<file id>/` (each whole or not
+    at all); their paths, to index."""
+    paths = []
+    for i in range(0, len(args) - 2, 3):
+        file_id, name, data = args[i], args[i + 1], base64.b64decode(args[i + 2])
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).lstrip(".") or "article.txt"
+        folder = root / "uploads" / (re.sub(r"[^A-Za-z0-9]", "", file_id) or "file")
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / safe
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(data)
+        partial.replace(target)
+        paths.append(str(target))
+    return paths
 
 
 def reindex_job(queue: JobQueue) -> Job:
@@ -143,6 +180,9 @@ class Worker:
     def _work(self, job: Job, beat: _Heartbeat) -> dict[str, Any]:
         if job.kind == "add":
             return report_dict(self.engine.ingest(job.args, progress=beat.progress))
+        if job.kind == "upload":
+            paths = write_uploads(job.args, self.engine.data_root)
+            return report_dict(self.engine.ingest(paths, progress=beat.progress))
         if job.kind == "reindex":
             return report_dict(self.engine.reindex(progress=beat.progress))
         if job.kind == "remove":

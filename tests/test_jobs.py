@@ -75,6 +75,32 @@ def test_a_job_taken_again_after_its_worker_died_indexes_nothing_twice(
     fresh.close()
 
 
+def test_files_sent_to_the_bot_travel_in_their_job(
+    engine: Engine, queue: JobQueue, tmp_path: Path
+) -> None:
+    """An upload job carries the files' bytes, so a worker with none of the sender's files
+    (another machine) writes them under its own data dir and indexes them; the job's line
+    in a listing names the files, not their bytes."""
+    from bot.jobs import job_line
+    from retrieval.engine import upload_job
+
+    story = (
+        "Harbour dredging to start in May\n\n"
+        '"The channel has silted up faster than anyone planned," said Odile Marchetti, '
+        "the port engineer.\n"
+    )
+    job = upload_job(queue, [("F0HARBOUR1", "../harbour dredging.txt", story.encode("utf-8"))])
+    assert job.total == 1 and "upload harbour dredging.txt" in job_line(job)
+    assert "silted" not in job_line(job)
+    assert Worker(engine, queue).run(threading.Event(), until_idle=True) == 1
+    done = queue.get(job.id)
+    assert done is not None and done.status == "done" and done.result is not None
+    [aid] = report_from_dict(done.result).added
+    written = engine.data_root / "uploads" / "F0HARBOUR1" / "harbour_dredging.txt"
+    assert written.read_text(encoding="utf-8") == story
+    assert [q.speaker for q in engine.quotes(aid)] == ["Odile Marchetti"]
+
+
 def test_reindex_and_remove_run_as_jobs(engine: Engine, queue: JobQueue, tmp_path: Path) -> None:
     write_articles(tmp_path / "news", n=2)
     engine.ingest([str(tmp_path / "news")])

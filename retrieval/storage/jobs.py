@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from retrieval.errors import StoreError
 
-KINDS = ("add", "reindex", "remove")
+KINDS = ("add", "upload", "reindex", "remove")
 EXCLUSIVE = frozenset({"reindex"})  # runs alone: it swaps every article at once
 STATUSES = ("queued", "running", "done", "failed")
 MAX_ATTEMPTS = 3  # a job whose worker died this many times is failed, not retaken forever

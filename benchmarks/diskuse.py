@@ -2,12 +2,21 @@
 sqlite3_analyzer counts them) grouped by what they hold, and the FAISS files, per chunk.
 
     python -m benchmarks.diskuse DATA_DIR        # the groups, then every table and index
+    python -m benchmarks.diskuse DATA_DIR --build 100000 [--prepared PICKLE]
+
+`--build N` first writes a store of at least N chunks into DATA_DIR (replacing what is there)
+as `make bench` builds its stores (benchmarks/stores.py: the ingested articles written again as
+editions), from `--prepared` (a pickle of an ingest's (prepared articles, model name), as
+`benchmarks.million --prepared` writes it) or else from a fresh ingest of 80 synthetic
+articles (benchmarks/corpus.py, seed 7), which it then saves there when `--prepared` is given.
 """
 
 from __future__ import annotations
 
+import argparse
+import pickle
 import sqlite3
-import sys
+import tempfile
 from pathlib import Path
 
 # group -> the tables and indexes whose names start with one of these
@@ -60,8 +69,43 @@ def usage(data_dir: Path) -> tuple[int, dict[str, int], dict[str, int]]:
     return chunks, groups, sizes
 
 
-def main(argv: list[str]) -> int:
-    chunks, groups, sizes = usage(Path(argv[0]))
+def build(data_dir: Path, chunks: int, prepared_path: Path | None) -> None:
+    """A store of at least `chunks` chunks in `data_dir`, as `make bench` builds them."""
+    from benchmarks.stores import build_store
+
+    if prepared_path and prepared_path.exists():
+        with prepared_path.open("rb") as f:
+            prepared, model = pickle.load(f)
+    else:
+        from benchmarks.corpus import build_corpus
+        from benchmarks.ingest import run_ingest
+
+        with tempfile.TemporaryDirectory(prefix="whosaid-diskuse-") as work:
+            _, prepared, engine = run_ingest(build_corpus(80, seed=7), Path(work))
+            model = engine.embedder.name
+            engine.close()
+        if prepared_path:
+            for p in prepared:
+                p.article.spans = None
+            with prepared_path.open("wb") as f:
+                pickle.dump((prepared, model), f)
+    info = build_store(prepared, data_dir, chunks, model)
+    print(f"built {info.articles:,} articles, {info.chunks:,} chunks, {info.quotes:,} quotes")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.diskuse",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("data_dir", type=Path)
+    ap.add_argument("--build", type=int, metavar="N", help="first build a store of N chunks")
+    ap.add_argument("--prepared", type=Path, metavar="PICKLE")
+    args = ap.parse_args(argv)
+    if args.build:
+        build(args.data_dir, args.build, args.prepared)
+    chunks, groups, sizes = usage(args.data_dir)
     print(f"{chunks:,} chunks")
     for name, size in [*groups.items(), ("", 0), *sorted(sizes.items(), key=lambda kv: -kv[1])]:
         if name:
@@ -72,4 +116,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())

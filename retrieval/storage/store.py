@@ -73,6 +73,9 @@ MIGRATIONS: dict[int, tuple[str, ...] | Callable[[sqlite3.Connection], bool]] = 
     5: lambda conn: _compress_texts(conn),
     # 6: no index on aliases(alias), article_speakers without a rowid (`_lean_speakers`).
     6: lambda conn: _lean_speakers(conn),
+    # 7: aliases a view of article_speakers.aliases, a sentence's vector stored once
+    # (`_rows_once`).
+    7: lambda conn: _rows_once(conn),
 }
 DDL_VERSION = max(MIGRATIONS)
 
@@ -116,13 +119,9 @@ CREATE TABLE IF NOT EXISTS speakers (
 -- without a rowid: the primary key is the table, not a second copy of its keys
 {article_speakers};
 CREATE INDEX IF NOT EXISTS article_speakers_speaker ON article_speakers(speaker_id);
--- kept for the other backends and copies; the read side finds speakers through
--- article_speakers.aliases, so nothing here is looked up by alias (no index on it)
-CREATE TABLE IF NOT EXISTS aliases (
-    alias TEXT NOT NULL COLLATE NOCASE,
-    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE
-);
+-- the rows the other backends keep as a table (and copies move), read from the names that
+-- article_speakers keeps; nothing looks a speaker up by alias here
+{aliases};
 CREATE TABLE IF NOT EXISTS quotes (
     id INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -153,7 +152,10 @@ _ARTICLE_SPEAKERS = """CREATE TABLE {exists}{name} (
     quoted INTEGER NOT NULL, mentions INTEGER NOT NULL,
     PRIMARY KEY (article_id, speaker_id)
 ) WITHOUT ROWID"""
-_SCHEMA = _SCHEMA.replace(
+_ALIASES = """CREATE VIEW {exists}aliases AS
+    SELECT j.value AS alias, a.speaker_id AS speaker_id, a.article_id AS article_id
+    FROM article_speakers a, json_each(a.aliases) j"""
+_SCHEMA = _SCHEMA.replace("{aliases}", _ALIASES.format(exists="IF NOT EXISTS ")).replace(
     "{embeddings}", _EMBEDDINGS.format(exists="IF NOT EXISTS ", name="embeddings") + ";"
 ).replace(
     "{article_speakers}",
@@ -647,9 +649,8 @@ class Store:
                 "INSERT OR REPLACE INTO article_speakers VALUES (?,?,?,?,?,?)",
                 (aid, sid, json.dumps(sp.roles), json.dumps(names), int(sp.quoted), sp.mentions),
             )
-            for alias in names:
-                conn.execute("INSERT INTO aliases VALUES (?,?,?)", (alias, sid, aid))
         quote_vids: list[int] = []
+        sentences: set[tuple[int, int]] = set()  # contexts whose vector is stored already
         for i, (q, vec) in enumerate(zip(prep.extraction.quotes, prep.quote_vecs, strict=True)):
             qsid: int | None = None
             if q.speaker:
@@ -661,7 +662,6 @@ class Store:
                         "INSERT OR IGNORE INTO article_speakers VALUES (?,?,?,?,?,?)",
                         (aid, qsid, "[]", json.dumps([q.speaker]), 1, 1),
                     )
-                    conn.execute("INSERT INTO aliases VALUES (?,?,?)", (q.speaker, qsid, aid))
             qid = ids.take("quotes")
             conn.execute(
                 'INSERT INTO quotes (id, article_id, speaker_id, text, start, "end", kind, cue, '
@@ -686,7 +686,9 @@ class Store:
             )
             conn.execute("INSERT INTO quotes_fts (rowid, text) VALUES (?, ?)", (qid, q.text))
             quote_vids.append(self._put_vec(conn, ids, "quote", qid, vec))
-            if i in prep.context_vecs:
+            # quotes in one sentence share its vector (`vectors_by_ref`): stored once
+            if i in prep.context_vecs and (q.context_start, q.context_end) not in sentences:
+                sentences.add((q.context_start, q.context_end))
                 self._put_vec(conn, ids, CONTEXT, qid, prep.context_vecs[i])
         if own:
             ids.save()
@@ -744,7 +746,6 @@ class Store:
             )
         conn.execute("DELETE FROM quotes WHERE article_id=?", (aid,))
         conn.execute("DELETE FROM chunks WHERE article_id=?", (aid,))
-        conn.execute("DELETE FROM aliases WHERE article_id=?", (aid,))
         conn.execute("DELETE FROM article_speakers WHERE article_id=?", (aid,))
         conn.execute("DELETE FROM articles WHERE id=?", (aid,))
         conn.execute(
@@ -775,7 +776,6 @@ class Store:
                 "embeddings",
                 "quotes",
                 "chunks",
-                "aliases",
                 "article_speakers",
                 "speakers",
             ):
@@ -1035,6 +1035,8 @@ class Store:
 
     def vectors_by_ref(self, kind: str, ref_ids: Iterable[int]) -> dict[int, bytes]:
         """ref id -> stored vector bytes of one kind ("quote", "context", "chunk")."""
+        if kind == CONTEXT:
+            return self._sentence_vectors(ref_ids)
         out: dict[int, bytes] = {}
         for marks, batch in _in_batches(ref_ids):
             for r in self.conn.execute(
@@ -1058,6 +1060,22 @@ class Store:
                     [*_kinds(kind), *batch],
                 )
             )
+        return out
+
+    def _sentence_vectors(self, quote_ids: Iterable[int]) -> dict[int, bytes]:
+        """quote id -> the vector of its sentence (context), stored with the first quote of the
+        article in that sentence (its own, in a store written before DDL step 7)."""
+        out: dict[int, bytes] = {}
+        for marks, batch in _in_batches(quote_ids):
+            for r in self.conn.execute(
+                # CROSS JOIN keeps this order (the planner would scan every sentence vector)
+                "SELECT q.id, e.vec FROM quotes q CROSS JOIN quotes f CROSS JOIN embeddings e "
+                "WHERE f.article_id = q.article_id AND f.ctx_start = q.ctx_start "
+                "AND f.ctx_end = q.ctx_end AND e.kind IN (?, ?) AND e.ref_id = f.id "
+                f"AND q.id IN {marks} ORDER BY q.id, f.id != q.id, f.id",
+                [*_kinds(CONTEXT), *batch],
+            ):
+                out.setdefault(int(r[0]), bytes(r[1]))
         return out
 
     def chunk_spans(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
@@ -1150,6 +1168,8 @@ class Store:
         tables from the copied text."""
         with self.write() as conn:
             for table, columns, batches in tables:
+                if table == "aliases":
+                    continue  # read from article_speakers
                 # what this layout derives is not stored: a chunk's text, a vector's article
                 keep = [i for i, c in enumerate(columns) if (table, c) not in _DERIVED]
                 cols = ", ".join(f'"{columns[i]}"' for i in keep)
@@ -1186,6 +1206,26 @@ def _text_once(conn: sqlite3.Connection) -> bool:
 
 
 _DERIVED = {("chunks", "text"), ("embeddings", "article_id")}
+
+
+def _rows_once(conn: sqlite3.Connection) -> bool:
+    """DDL step 7: aliases is a view of article_speakers.aliases (the same rows: each name an
+    article's speaker goes by), and a sentence's vector is kept with the first of its quotes
+    only (`Store._sentence_vectors`). True when a store was converted."""
+    moved = False
+    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'aliases'").fetchone()
+    if kind is not None and kind[0] == "table":
+        conn.execute("DROP TABLE aliases")
+        conn.execute(_ALIASES.format(exists=""))
+        moved = True
+    gone = conn.execute(
+        "DELETE FROM embeddings WHERE kind IN (?, ?) AND ref_id IN (SELECT q.id FROM quotes q "
+        "JOIN quotes f ON f.article_id = q.article_id AND f.ctx_start = q.ctx_start "
+        "AND f.ctx_end = q.ctx_end AND f.id < q.id "
+        "JOIN embeddings e ON e.kind IN (?, ?) AND e.ref_id = f.id)",
+        (*_kinds(CONTEXT), *_kinds(CONTEXT)),
+    ).rowcount
+    return moved or gone > 0
 
 
 def _as_stored(

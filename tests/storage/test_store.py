@@ -153,8 +153,23 @@ def test_vectors_stream_in_batches_and_a_wrong_dimension_is_a_store_error(tmp_pa
         list(store.vector_batches("chunk", 32))
 
 
+# before DDL step 7: an aliases table
+OLD_QUOTES = """
+CREATE TABLE aliases_old (
+    alias TEXT NOT NULL COLLATE NOCASE,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+INSERT INTO aliases_old SELECT alias, speaker_id, article_id FROM aliases;
+DROP VIEW aliases;
+ALTER TABLE aliases_old RENAME TO aliases;
+UPDATE meta SET value = '6' WHERE key = 'ddl_version';
+"""
+
 # the embeddings rows before DDL step 4: the kind by name and the article id
-OLD_VECTORS = """
+OLD_VECTORS = (
+    OLD_QUOTES
+    + """
 CREATE TABLE embeddings_old (
     vid INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref_id INTEGER NOT NULL,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, vec BLOB NOT NULL
@@ -165,6 +180,7 @@ ALTER TABLE embeddings_old RENAME TO embeddings;
 CREATE INDEX embeddings_ref ON embeddings(kind, ref_id);
 UPDATE meta SET value = '3' WHERE key = 'ddl_version';
 """.replace("{EMBEDDINGS}", EMBEDDINGS)
+)
 
 OLD_LAYOUT = (
     OLD_VECTORS
@@ -279,6 +295,7 @@ def test_a_vector_row_holds_a_kind_code_and_an_older_store_is_converted(tmp_path
     assert {row[2] for row in before[3].values()} == {first.article_id, second.article_id}
     store.close()
     conn = sqlite3.connect(tmp_path / "whosaid.db")
+    sql_functions(conn)
     conn.executescript(OLD_VECTORS)
     conn.close()
     assert "article_id" in _vector_layout(tmp_path)
@@ -362,7 +379,9 @@ def test_the_article_text_is_compressed_and_an_older_store_is_converted(tmp_path
     assert target.all_articles() == store.all_articles()
 
 
-OLD_SPEAKERS = """
+OLD_SPEAKERS = (
+    OLD_QUOTES
+    + """
 CREATE TABLE article_speakers_old (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     speaker_id INTEGER NOT NULL REFERENCES speakers(id),
@@ -377,6 +396,7 @@ CREATE INDEX article_speakers_speaker ON article_speakers(speaker_id);
 CREATE INDEX aliases_alias ON aliases(alias);
 UPDATE meta SET value = '5' WHERE key = 'ddl_version';
 """
+)
 
 
 def test_article_speakers_has_no_rowid_and_an_older_store_is_converted(tmp_path: Path) -> None:
@@ -410,6 +430,7 @@ def test_article_speakers_has_no_rowid_and_an_older_store_is_converted(tmp_path:
     before = seen(store)
     store.close()
     conn = sqlite3.connect(tmp_path / "whosaid.db")
+    sql_functions(conn)
     conn.executescript(OLD_SPEAKERS)
     conn.close()
     sql, indexes = layout()
@@ -425,3 +446,101 @@ def test_article_speakers_has_no_rowid_and_an_older_store_is_converted(tmp_path:
     assert seen(store) == before
     assert store.remove_article(first.article_id)
     assert {r["article_id"] for r in store.speaker_rows()} == {second.article_id}
+
+
+SENTENCE = 'Mayor Dana Ruiz said the budget was "balanced at last," and "fair to all." The council'
+
+
+def _two_quotes_one_sentence() -> Prepared:
+    """Two quotes of one sentence (one sentence vector), and a third whose stored words are
+    not the article's at its offsets (kept as they are)."""
+    text = SENTENCE + " disagreed."
+    emb = HashEmbedder(16)
+    end = text.index(" The council")
+
+    def quote(words: str, start: int, ctx: tuple[int, int]) -> Quote:
+        return Quote(
+            text=words, start=start, end=start + len(words), kind="direct",
+            speaker="Dana Ruiz", speaker_mention="Mayor Dana Ruiz", cue="said",
+            context_start=ctx[0], context_end=ctx[1],
+        )  # fmt: skip
+
+    quotes = [
+        quote("balanced at last,", text.index("balanced"), (0, end)),
+        quote("fair to all.", text.index("fair"), (0, end)),
+        quote("the council disagreed.", end + 1, (end + 1, len(text))),
+    ]
+    chash = content_hash(text)
+    sentence, last = emb.embed([text[:end], text[end + 1 :]])
+    return Prepared(
+        Article(text=text, source_key="/tmp/s.txt", title="Budget"),
+        chash[:12],
+        chash,
+        Extraction(quotes, [Speaker("Dana Ruiz", aliases=["Ruiz", "the mayor"], quoted=True)]),
+        [(0, 0, len(text), text)],
+        emb.embed([text]),
+        emb.embed([q.text for q in quotes]),
+        {0: sentence, 1: sentence, 2: last},
+    )
+
+
+def test_a_sentence_vector_is_stored_once_and_an_older_store_is_converted(
+    tmp_path: Path,
+) -> None:
+    """Aliases are a view of article_speakers, and a sentence's vector is stored once for all
+    its quotes; a store with an aliases table and a vector per quote (ddl 6) serves readers as
+    it is and is converted when opened for writing: reads, searches, copies and removal
+    alike."""
+    store = Store(tmp_path)
+    prep = _two_quotes_one_sentence()
+    first = store.put_article(prep)
+    store.put_article(_prep())
+    assert store.vector_count("context") == 2  # the test's _prep has no sentence vector
+
+    def seen(s: Store) -> tuple[object, ...]:
+        ids = [q.id for q in s.first_quotes(100)]
+        return (
+            [q.text for q in s.article_quotes(first.article_id)],
+            s.quotes_by_ids(ids),
+            s.quote_stub_rows(["Dana Ruiz"]),
+            s.vectors_by_ref("context", ids),
+            [s.lexical("quote", w, 5) for w in ("fair", "balanced", "disagreed", "harbour")],
+            sorted(r for b in s.table_rows("quotes", transfer.TABLES["quotes"]) for r in b),
+            sorted(r for b in s.table_rows("aliases", transfer.TABLES["aliases"]) for r in b),
+            s.counts(),
+        )
+
+    before = seen(store)
+    texts, _, _, sentence, found, _, aliases, _ = before
+    assert texts == [q.text for q in prep.extraction.quotes]
+    assert len(sentence) == 3 and sentence[1] == sentence[2] != sentence[3]
+    assert found[:3] == [[2], [1, 4], [3]]
+    assert ("the mayor", 1, first.article_id) in aliases
+    store.close()
+    conn = sqlite3.connect(tmp_path / "whosaid.db")
+    sql_functions(conn)
+    conn.executescript(OLD_QUOTES)  # and the sentence vector kept for the second quote too
+    conn.execute(
+        "INSERT INTO embeddings (kind, ref_id, vec) SELECT kind, 2, vec FROM embeddings "
+        "WHERE kind = ? AND ref_id = 1",
+        (KIND_CODES["context"],),
+    )
+    conn.commit()
+    conn.close()
+    reader = Store(tmp_path, read_only=True)
+    assert reader.vector_count("context") == 3
+    assert seen(reader) == before
+    reader.close()
+
+    store = Store(tmp_path)
+    assert store.vector_count("context") == 2
+    layout = dict(store.conn.execute("SELECT name, sql FROM sqlite_master").fetchall())
+    assert "VIEW" in layout["aliases"].upper()
+    assert seen(store) == before
+    target = Store(tmp_path / "copy")
+    transfer.copy_store(store, target)
+    assert seen(target) == before
+    assert store.remove_article(first.article_id)
+    store.conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('integrity-check')")
+    assert store.lexical("quote", "fair", 5) == [] and store.vector_count("context") == 0
+    assert [q.text for q in store.first_quotes(5)] == ["balanced at last."]

@@ -149,6 +149,22 @@ def test_the_reads_answering_makes(store: ArticleStore) -> None:
     assert store.quoted_speakers([aid]) == 2
 
 
+def test_quotes_of_one_sentence_share_its_stored_vector(store: ArticleStore) -> None:
+    """A sentence's vector is stored once, with its first quote; every quote in it reads it,
+    and removal takes it with the article."""
+    prep = _prep()
+    prep.context_vecs = {i: prep.context_vecs[0] for i in range(3)}  # one sentence, 3 quotes
+    aid = store.put_article(prep).article_id
+    assert store.vector_count("context") == 1
+    ids = [q.id for q in store.quotes_by_speakers(["Dana Ruiz", "Lee Park"])]
+    vecs = store.vectors_by_ref("context", ids)
+    assert sorted(vecs) == sorted(ids) and len(set(vecs.values())) == 1
+    want = codec.as_stored(prep.context_vecs[0].reshape(1, -1))[0]
+    assert codec.decode(vecs[ids[0]]).tolist() == want.tolist()
+    store.remove_article(aid)
+    assert store.vector_count("context") == 0 and store.vectors_by_ref("context", ids) == {}
+
+
 def _plain(text: str, source_key: str) -> Prepared:
     """A one-passage article without quotes."""
     chash = content_hash(text)

@@ -354,13 +354,17 @@ class PgStore:
             "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING id",
             quote_rows,
         )
-        # each quote's vector, then its context's: the order SQLite gives them ids in
+        # each quote's vector, then its context's: the order SQLite gives them ids in; quotes
+        # in one sentence share its vector, stored with the first (`vectors_by_ref`)
         vec_rows: list[tuple[str, int, str, bytes]] = []
         is_quote: list[bool] = []
+        sentences: set[tuple[int, int]] = set()
         for i, (qid, vec) in enumerate(zip(quote_ids, prep.quote_vecs, strict=True)):
             vec_rows.append(("quote", qid, aid, encode_vector(vec)))
             is_quote.append(True)
-            if i in prep.context_vecs:
+            q = prep.extraction.quotes[i]
+            if i in prep.context_vecs and (q.context_start, q.context_end) not in sentences:
+                sentences.add((q.context_start, q.context_end))
                 vec_rows.append((CONTEXT, qid, aid, encode_vector(prep.context_vecs[i])))
                 is_quote.append(False)
         vids = self._returning(conn, vec_sql, vec_rows)
@@ -715,12 +719,19 @@ class PgStore:
         wanted = [int(i) for i in dict.fromkeys(ref_ids)]
         todo = [i for i in wanted if i not in memo]
         if todo:
+            # a quote's sentence vector is stored with the first quote of that sentence
             rows = self._all(
-                "SELECT ref_id, vec FROM embeddings WHERE kind=%s AND ref_id = ANY(%s::bigint[])",
+                "SELECT ref_id, vec FROM embeddings WHERE kind=%s AND ref_id = ANY(%s::bigint[])"
+                if kind != CONTEXT
+                else "SELECT q.id, e.vec FROM quotes q JOIN quotes f ON f.article_id = "
+                "q.article_id AND f.ctx_start = q.ctx_start AND f.ctx_end = q.ctx_end "
+                "JOIN embeddings e ON e.kind = %s AND e.ref_id = f.id "
+                "WHERE q.id = ANY(%s::bigint[]) ORDER BY q.id, f.id <> q.id, f.id",
                 (kind, todo),
             )
             memo.update(dict.fromkeys(todo))
-            memo.update((int(r[0]), bytes(r[1])) for r in rows)
+            for r in reversed(rows):  # the first row of each quote wins
+                memo[int(r[0])] = bytes(r[1])
         return {i: memo[i] for i in wanted if memo.get(i) is not None}
 
     def chunk_spans(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:

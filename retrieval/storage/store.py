@@ -76,16 +76,16 @@ MIGRATIONS: dict[int, tuple[str, ...] | Callable[[sqlite3.Connection], bool]] = 
     # 7: aliases a view of article_speakers.aliases, a sentence's vector stored once
     # (`_rows_once`).
     7: lambda conn: _rows_once(conn),
+    # 8: a quote's text is its article's [start, end), like a chunk's (`_quotes_once`).
+    8: lambda conn: _quotes_once(conn),
 }
 DDL_VERSION = max(MIGRATIONS)
 
-# The full-text indexes hold no copy of the text: chunks_fts is contentless (a row is removed
-# by giving its text back: CHUNKS), quotes_fts reads quotes.text when it needs it.
+# The full-text indexes hold no copy of the text: both are contentless (a row is removed by
+# giving its text back: CHUNKS, QUOTES).
 _FTS = """
 CREATE VIRTUAL TABLE {exists}chunks_fts USING fts5(text, content='', tokenize='porter unicode61');
-CREATE VIRTUAL TABLE {exists}quotes_fts USING fts5(
-    text, content='quotes', content_rowid='id', tokenize='porter unicode61'
-);
+CREATE VIRTUAL TABLE {exists}quotes_fts USING fts5(text, content='', tokenize='porter unicode61');
 """
 # the chunks with their text, as the other backends keep them (a subquery: `FROM {CHUNKS} c`)
 CHUNKS = (
@@ -122,6 +122,8 @@ CREATE INDEX IF NOT EXISTS article_speakers_speaker ON article_speakers(speaker_
 -- the rows the other backends keep as a table (and copies move), read from the names that
 -- article_speakers keeps; nothing looks a speaker up by alias here
 {aliases};
+-- text: '' when it is the article's text[start:end] (nearly always: QUOTES reads it there),
+-- else the quote's own words
 CREATE TABLE IF NOT EXISTS quotes (
     id INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -174,6 +176,19 @@ _VECTOR_ARTICLE = (
     "CASE WHEN {e}.kind IN ('chunk', 0) THEN (SELECT article_id FROM chunks WHERE id = {e}.ref_id)"
     " ELSE (SELECT article_id FROM quotes WHERE id = {e}.ref_id) END"
 )
+# a quote's words: its own, or (stored as '') the article's text[start:end]
+_QUOTE_TEXT = (
+    "CASE WHEN {q}.text = '' THEN whosaid_span(a.text, {q}.start, {q}.\"end\") ELSE {q}.text END"
+)
+# the quotes with their text, as the other backends keep them (`FROM {QUOTES} q`)
+QUOTES = (
+    "(SELECT q.id AS id, q.article_id AS article_id, q.speaker_id AS speaker_id, "
+    + _QUOTE_TEXT.format(q="q")
+    + ' AS text, q.start AS start, q."end" AS "end", q.kind AS kind, q.cue AS cue, '
+    "q.mention AS mention, q.grp AS grp, q.ctx_start AS ctx_start, q.ctx_end AS ctx_end, "
+    "q.how AS how, q.speaker_kind AS speaker_kind "
+    "FROM quotes q JOIN articles a ON a.id = q.article_id)"
+)
 # the articles with their plain text, as the other backends keep them
 ARTICLES = (
     "(SELECT id, source_key, content_hash, title, url, source, published, "
@@ -201,10 +216,29 @@ def stored_text(value: str | bytes) -> str:
 
 
 def sql_functions(conn: sqlite3.Connection) -> None:
-    """What the store's SQL calls (CHUNKS): `whosaid_text(articles.text)`, the plain text.
-    Every Store connection has it; a plain sqlite3 one that reads chunk texts needs it too."""
+    """What the store's SQL calls (CHUNKS, QUOTES): `whosaid_text(articles.text)`, the plain
+    text, and `whosaid_span(articles.text, start, end)`, a piece of it. Every Store connection
+    has them; a plain sqlite3 one that reads chunk or quote texts needs them too."""
+    recent: dict[bytes, str] = {}  # a speaker's quotes come by article: each text unpacked once
+
+    def plain(value: str | bytes) -> str:
+        if isinstance(value, str):
+            return value
+        text = recent.get(value)
+        if text is None:
+            if len(recent) >= 8:
+                recent.clear()
+            text = recent[value] = stored_text(value)
+        return text
+
     conn.create_function(
-        "whosaid_text", 1, lambda v: None if v is None else stored_text(v), deterministic=True
+        "whosaid_text", 1, lambda v: None if v is None else plain(v), deterministic=True
+    )
+    conn.create_function(
+        "whosaid_span",
+        3,
+        lambda v, start, end: None if v is None else plain(v)[start:end],
+        deterministic=True,
     )
 
 
@@ -671,7 +705,7 @@ class Store:
                     qid,
                     aid,
                     qsid,
-                    q.text,
+                    "" if a.text[q.start : q.end] == q.text else q.text,
                     q.start,
                     q.end,
                     q.kind,
@@ -736,7 +770,7 @@ class Store:
         )
         conn.execute(
             "INSERT INTO quotes_fts (quotes_fts, rowid, text) "
-            "SELECT 'delete', id, text FROM quotes WHERE article_id=?",
+            f"SELECT 'delete', id, text FROM {QUOTES} WHERE article_id=?",
             (aid,),
         )
         for kind, ids in owned.items():
@@ -850,7 +884,7 @@ class Store:
 
     def article_quotes(self, aid: str) -> list[Quote]:
         rows = self.conn.execute(
-            "SELECT q.*, s.name AS speaker_name FROM quotes q "
+            f"SELECT q.*, s.name AS speaker_name FROM {QUOTES} q "
             "LEFT JOIN speakers s ON s.id = q.speaker_id WHERE q.article_id=? ORDER BY q.start",
             (aid,),
         ).fetchall()
@@ -987,7 +1021,27 @@ class Store:
 
     def _quotes(self, where: str, params: Sequence[Any]) -> list[StoredQuote]:
         rows = self.conn.execute(self._QUOTE_SQL + where, params).fetchall()
-        return [StoredQuote(*r) for r in rows]
+        return [StoredQuote(*r) for r in self._with_texts(rows, 4, 1, 5, 6)]
+
+    def _with_texts(
+        self, rows: Sequence[Sequence[Any]], at: int, aid: int, start: int, end: int
+    ) -> list[list[Any]]:
+        """Quote rows (as lists) with each stored '' at `at` replaced by its article's
+        text[start:end]: each article read and unpacked once (in SQL, QUOTES, the text passed
+        to Python for every row made a 9,000-quote speaker's rows twice as slow)."""
+        out = [list(r) for r in rows]
+        need: dict[str, list[list[Any]]] = {}
+        for r in out:
+            if r[at] == "":
+                need.setdefault(r[aid], []).append(r)
+        for marks, batch in _in_batches(need):
+            for a, stored in self.conn.execute(
+                f"SELECT id, text FROM articles WHERE id IN {marks}", batch
+            ):
+                text = stored_text(stored)
+                for r in need[a]:
+                    r[at] = text[r[start] : r[end]]
+        return out
 
     def quotes_by_speakers(self, names: Iterable[str]) -> list[StoredQuote]:
         """Quotes whose stored speaker name is one of `names`, by article and position."""
@@ -1024,13 +1078,20 @@ class Store:
         quotes of these stored speaker names, by article and position."""
         return [
             (int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), str(r[5]), r[6])
-            for r in self.conn.execute(
-                "SELECT q.id, q.article_id, s.name, q.kind, q.start, q.text, e.vid "
-                "FROM quotes q JOIN speakers s ON s.id = q.speaker_id "
-                "LEFT JOIN embeddings e ON e.kind IN ('quote', 1) AND e.ref_id = q.id "
-                f"WHERE s.name IN ({','.join('?' * len(names))}) ORDER BY q.article_id, q.start",
-                list(names),
-            ).fetchall()
+            for r in self._with_texts(
+                self.conn.execute(
+                    'SELECT q.id, q.article_id, s.name, q.kind, q.start, q.text, e.vid, q."end" '
+                    "FROM quotes q JOIN speakers s ON s.id = q.speaker_id "
+                    "LEFT JOIN embeddings e ON e.kind IN ('quote', 1) AND e.ref_id = q.id "
+                    f"WHERE s.name IN ({','.join('?' * len(names))}) "
+                    "ORDER BY q.article_id, q.start",
+                    list(names),
+                ).fetchall(),
+                5,
+                1,
+                4,
+                7,
+            )
         ]
 
     def vectors_by_ref(self, kind: str, ref_ids: Iterable[int]) -> dict[int, bytes]:
@@ -1140,9 +1201,12 @@ class Store:
         """Every row of one table, `batch` rows at a time."""
         cols = ", ".join(f'"{c}"' for c in columns)
         # chunks with their text, vectors with their kind's name and article, as the others
-        source = {"chunks": CHUNKS, "embeddings": EMBEDDINGS, "articles": ARTICLES}.get(
-            table, table
-        )
+        source = {
+            "chunks": CHUNKS,
+            "quotes": QUOTES,
+            "embeddings": EMBEDDINGS,
+            "articles": ARTICLES,
+        }.get(table, table)
         cur = self.conn.execute(f"SELECT {cols} FROM {source}")
         while rows := cur.fetchmany(batch):
             yield [tuple(r) for r in rows]
@@ -1178,16 +1242,17 @@ class Store:
                 for rows in batches:
                     conn.executemany(sql, [_as_stored(table, columns, r, keep) for r in rows])
             conn.execute(f"INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM {CHUNKS}")
-            conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
+            conn.execute("INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes")
+            _blank_quote_texts(conn)
             self._bump(conn)
 
 
 def _text_once(conn: sqlite3.Connection) -> bool:
     """DDL step 3: keep each text once. The chunks' copies of the article text go (a chunk is
-    an article's [start, end)), the full-text tables' copies too (chunks_fts contentless,
-    quotes_fts reading quotes.text), and the indexes on embeddings(kind, vid) and (article_id)
-    whose work the one on (kind, ref_id) does. True when a store was converted (it then
-    deserves a VACUUM); a store created with this layout has nothing to do."""
+    an article's [start, end)), the full-text tables' copies too (contentless), and the indexes
+    on embeddings(kind, vid) and (article_id) whose work the one on (kind, ref_id) does. True
+    when a store was converted (it then deserves a VACUUM); a store created with this layout
+    has nothing to do."""
     columns = [r[1] for r in conn.execute("PRAGMA table_info(chunks)")]
     if "text" not in columns:
         return False
@@ -1198,7 +1263,7 @@ def _text_once(conn: sqlite3.Connection) -> bool:
         if statement.strip():
             conn.execute(statement)
     conn.execute("INSERT INTO chunks_fts (rowid, text) SELECT id, text FROM chunks")
-    conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes")
     conn.execute("ALTER TABLE chunks DROP COLUMN text")
     conn.execute("DROP INDEX IF EXISTS embeddings_kind")
     conn.execute("DROP INDEX IF EXISTS embeddings_article")
@@ -1206,6 +1271,44 @@ def _text_once(conn: sqlite3.Connection) -> bool:
 
 
 _DERIVED = {("chunks", "text"), ("embeddings", "article_id")}
+
+
+def _blank_quote_texts(conn: sqlite3.Connection, batch: int = 500) -> bool:
+    """Store '' for each quote whose text is its article's text[start:end] (QUOTES reads it
+    there). True when there were any."""
+    moved = False
+    done = ""
+    while articles := conn.execute(
+        "SELECT id, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (done, batch)
+    ).fetchall():
+        done = articles[-1][0]
+        blank = []
+        for aid, stored in articles:
+            text = stored_text(stored)
+            blank += [
+                (r[0],)
+                for r in conn.execute(
+                    "SELECT id, start, \"end\", text FROM quotes WHERE article_id=? AND text != ''",
+                    (aid,),
+                )
+                if text[r[1] : r[2]] == r[3]
+            ]
+        conn.executemany("UPDATE quotes SET text='' WHERE id=?", blank)
+        moved = moved or bool(blank)
+    return moved
+
+
+def _quotes_once(conn: sqlite3.Connection) -> bool:
+    """DDL step 8: a quote's text is kept once, in its article (quotes.text '': QUOTES), and
+    quotes_fts is contentless like chunks_fts. True when a store was converted."""
+    moved = False
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'quotes_fts'").fetchone()
+    if "content=''" not in str(sql[0]):
+        conn.execute("DROP TABLE quotes_fts")
+        conn.execute(_FTS.format(exists="").split(";")[1])
+        conn.execute("INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes")
+        moved = True
+    return _blank_quote_texts(conn) or moved
 
 
 def _rows_once(conn: sqlite3.Connection) -> bool:

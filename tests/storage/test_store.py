@@ -153,7 +153,7 @@ def test_vectors_stream_in_batches_and_a_wrong_dimension_is_a_store_error(tmp_pa
         list(store.vector_batches("chunk", 32))
 
 
-# before DDL step 7: an aliases table
+# before DDL steps 7 and 8: an aliases table, quotes with their text, quotes_fts reading it
 OLD_QUOTES = """
 CREATE TABLE aliases_old (
     alias TEXT NOT NULL COLLATE NOCASE,
@@ -163,6 +163,15 @@ CREATE TABLE aliases_old (
 INSERT INTO aliases_old SELECT alias, speaker_id, article_id FROM aliases;
 DROP VIEW aliases;
 ALTER TABLE aliases_old RENAME TO aliases;
+UPDATE quotes SET text = (
+    SELECT whosaid_span(a.text, quotes.start, quotes."end") FROM articles a
+    WHERE a.id = quotes.article_id
+) WHERE text = '';
+DROP TABLE quotes_fts;
+CREATE VIRTUAL TABLE quotes_fts USING fts5(
+    text, content='quotes', content_rowid='id', tokenize='porter unicode61'
+);
+INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');
 UPDATE meta SET value = '6' WHERE key = 'ddl_version';
 """
 
@@ -484,17 +493,20 @@ def _two_quotes_one_sentence() -> Prepared:
     )
 
 
-def test_a_sentence_vector_is_stored_once_and_an_older_store_is_converted(
+def test_a_quote_is_offsets_and_a_sentence_vector_once_and_an_older_store_is_converted(
     tmp_path: Path,
 ) -> None:
-    """Aliases are a view of article_speakers, and a sentence's vector is stored once for all
-    its quotes; a store with an aliases table and a vector per quote (ddl 6) serves readers as
-    it is and is converted when opened for writing: reads, searches, copies and removal
-    alike."""
+    """A quote's text is read from its article (stored '' unless its words differ), quotes_fts
+    is contentless, aliases a view of article_speakers, and a sentence's vector is stored once
+    for all its quotes; a store with texts, an aliases table and a vector per quote (ddl 6)
+    serves readers as it is and is converted when opened for writing: reads, searches, copies
+    and removal alike."""
     store = Store(tmp_path)
     prep = _two_quotes_one_sentence()
     first = store.put_article(prep)
     store.put_article(_prep())
+    raw = "SELECT text FROM quotes ORDER BY id"
+    assert [r[0] for r in store.conn.execute(raw)] == ["", "", "the council disagreed.", ""]
     assert store.vector_count("context") == 2  # the test's _prep has no sentence vector
 
     def seen(s: Store) -> tuple[object, ...]:
@@ -528,14 +540,16 @@ def test_a_sentence_vector_is_stored_once_and_an_older_store_is_converted(
     conn.commit()
     conn.close()
     reader = Store(tmp_path, read_only=True)
+    assert next(r[0] for r in reader.conn.execute(raw)) == "balanced at last,"
     assert reader.vector_count("context") == 3
     assert seen(reader) == before
     reader.close()
 
     store = Store(tmp_path)
+    assert [r[0] for r in store.conn.execute(raw)] == ["", "", "the council disagreed.", ""]
     assert store.vector_count("context") == 2
     layout = dict(store.conn.execute("SELECT name, sql FROM sqlite_master").fetchall())
-    assert "VIEW" in layout["aliases"].upper()
+    assert "content=''" in layout["quotes_fts"] and "VIEW" in layout["aliases"].upper()
     assert seen(store) == before
     target = Store(tmp_path / "copy")
     transfer.copy_store(store, target)

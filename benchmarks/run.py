@@ -686,7 +686,7 @@ def _disk_section(data_dir: Path, summary: list[list[object]]) -> str:
         "Pages of each table and index of whosaid.db (SQLite's dbstat, `python -m "
         "benchmarks.diskuse DATA_DIR` lists them one by one), grouped, in bytes per chunk; "
         "share = of the SQLite file. Vectors are 8-bit codes (389 bytes for MiniLM): one per "
-        "chunk, one per quote, one per quote's sentence.\n\n"
+        "chunk, one per quote, one per sentence that holds quotes.\n\n"
         + table(["", "bytes/chunk", "share"], rows)
     )
 

@@ -50,6 +50,7 @@ from retrieval.extraction.attribution.content import (
     runs_of,
 )
 from retrieval.extraction.attribution.deeds import no_statement
+from retrieval.extraction.attribution.disowned import in_rejected_claim
 from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.glued import COMPONENT as GLUED
 from retrieval.extraction.marks import inner_quotes, scan_quotes
@@ -915,7 +916,7 @@ class _Extractor:
         f = self.f
         for t in doc_tokens(self.doc):
             found = noun_content(t, f.in_quote) or adjective_content(t, f.in_quote)
-            if found is None:
+            if found is None or in_rejected_claim(t):
                 continue
             who, content = found
             s, e = f.snap(content[0].idx, content[-1].idx + len(content[-1].text))

@@ -288,6 +288,21 @@ class Frame:
         while i < len(self.doc) and self.doc[i].pos_ == "PROPN" and "\n" not in self.doc[i].text:
             toks.append(self.doc[i])
             i += 1
+        if toks and i < len(self.doc) and self.doc[i].tag_ == "POS":
+            return self._owned_signer(i + 1)
+        return toks[-1] if toks else None
+
+    def _owned_signer(self, i: int) -> Token | None:
+        """'"..." — Garcia's brother Tomas Ferrell, outside court': after a possessive
+        the signer is the name that follows the owner's noun, never the owner; with no
+        name there, nobody the text names."""
+        doc = self.doc
+        while i < len(doc) and doc[i].pos_ in ("NOUN", "ADJ") and doc[i].is_lower:
+            i += 1  # "brother", "former neighbour"
+        toks = []
+        while i < len(doc) and doc[i].pos_ == "PROPN" and "\n" not in doc[i].text:
+            toks.append(doc[i])
+            i += 1
         return toks[-1] if toks else None
 
     def label_lines(self) -> list[tuple[Token, bool, int, int]]:

@@ -24,3 +24,17 @@ SOURCE_NOUNS = (
 # Words that open a question, direct ("How would you describe ...?") or indirect ("what
 # model the firm plans to unveil").
 QUESTION_WORDS = words("what whatever whether how why when where")
+
+# What a court or jury finds someone: "the jury found Vasco guilty" is a verdict, not words
+# of whoever sits nearby.
+VERDICT_WORDS = words("guilty innocent liable responsible competent incompetent")
+
+# Verbs that turn down someone else's claim, and the claims they turn down: in "dismissed
+# the claims that X", X is the claim's, never the one who dismisses it.
+REJECTION_VERBS = words("dismiss reject deny refute rebut dispute ridicule deride")
+CLAIM_NOUNS = words(
+    "claim allegation accusation assertion suggestion report rumor rumour speculation charge"
+)
+
+# Words that make a negation an addition rather than a denial: "not only said X but ...".
+NOT_ONLY = words("only just merely simply")

@@ -61,6 +61,10 @@ PERSON_NOUNS = words(
     """
 )
 
+# Singular nouns for several people who speak as one, so a later "they" may be them: "Her
+# family, who are devout, ... In a statement they said ...".
+COLLECTIVE_NOUNS = words("family couple crew household")
+
 # Nouns a story uses for someone it has just named, to avoid repeating the name ("Okafor
 # scored twice ... the junior said"), and never for an unnamed source the way "the official" is.
 EPITHET_NOUNS = words("freshman sophomore junior senior rookie veteran newcomer teenager")

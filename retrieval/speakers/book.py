@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from retrieval.language.dateline import dateline_end
 from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import (
+    COLLECTIVE_NOUNS,
     EPITHET_NOUNS,
     FEMALE_WORDS,
     MALE_WORDS,
@@ -60,6 +62,19 @@ _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "him": "he",
 
 _COURTESY = frozenset({"mr", "mrs", "ms", "miss"})
 _APPOS_MARKS = frozenset({",", "(", "—", "–", "--"})
+
+
+def _comma_conj(t: Token) -> bool:
+    """An apposition the parser made a conjunct: "the judge, Ada R. Voss of Circuit Court,
+    said" (set off by a comma, with no "and" or "or" joining it)."""
+    head = t.head
+    return (
+        t.dep_ == "conj"
+        and t.i > head.i
+        and t.ent_type_ == "PERSON"
+        and t.doc[t.left_edge.i - 1].text == ","
+        and not any(c.dep_ == "cc" for c in head.children)
+    )
 
 
 @dataclass
@@ -616,6 +631,7 @@ class SpeakerBook:
                 or t.ent_type_ == "ORG"
                 or t.lower_ in ORG_HEADS
                 or (t.tag_ == "NN" and t.lower_ in PERSON_NOUNS and _determined(t))
+                or (t.tag_ == "NN" and t.lower_ in COLLECTIVE_NOUNS)
             ):
                 # groups and organisations that "they" may point back to, and people named
                 # by what they are ("the man") that "he" may
@@ -647,7 +663,9 @@ class SpeakerBook:
                 e = self.entities[m.entity]
                 if want and e.gender is None and self._org_like(m.entity):
                     continue
-                if e.kind in kinds and (not want or e.gender in (None, want)):
+                # "Her family ... they said": a group the text names with a singular noun
+                collective = not want and self.doc[m.token].lower_ in COLLECTIVE_NOUNS
+                if (e.kind in kinds or collective) and (not want or e.gender in (None, want)):
                     if sure:
                         sure_of = self._sure(m.entity, m.sent, want, before, sent)
                         return m.entity if sure_of else None
@@ -1001,6 +1019,8 @@ class SpeakerBook:
         pairs: list[tuple[list[Token], Token]] = []
         for t in doc_tokens(self.doc):
             if t.dep_ == "appos" and t.pos_ == "NOUN" and t.tag_ == "NN":
+                if (end := dateline_end(t.head)) is not None and t.i > end:
+                    continue  # "LAKEVILLE, Ohio - One resident said": no resident's name
                 pairs.append((self._name_span(t.head), t))
             elif t.dep_ == "appos" and t.pos_ == "PROPN" and t.head.tag_ == "NN":
                 pairs.append((self._name_span(t), t.head))
@@ -1072,7 +1092,7 @@ class SpeakerBook:
             self.entities[role_idx].add_alias(span_text(without_det(toks)))
             self._add_mention(head, role_idx)
             return role_idx, mention
-        for t in [c for c in head.children if c.dep_ == "appos"]:
+        for t in [c for c in head.children if c.dep_ == "appos" or _comma_conj(c)]:
             # "The company's chief executive, Jo X, said": the named person speaks.
             app = self.by_token.get(t.i)
             if app is None and t.ent_type_ != "PERSON":

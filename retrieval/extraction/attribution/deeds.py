@@ -8,6 +8,7 @@ import re
 
 from spacy.tokens import Token
 
+from retrieval.extraction.attribution.disowned import disowned
 from retrieval.language.deeds import (
     DEED_VERBS,
     FIGURE_NOUNS,
@@ -32,6 +33,7 @@ def no_statement(cue: Token, content: list[Token], by_object: bool) -> bool:
         or (by_object and _source_cited(lemma, content))
         or (by_object and lemma == "thank")
         or _background_deed(cue, lemma)
+        or disowned(cue, content)
     )
 
 

@@ -86,6 +86,8 @@ def _noun_source(t: Token, in_quote: list[int]) -> Token | None:
     if poss:
         if poss[0].lower_ in ("its", "my", "our", "your") or in_quote[poss[0].i] >= 0:
             return None
+        if poss[0].tag_ == "PRP$" and t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN"):
+            return None  # "scorn for Mayor Y and his position to X": Y's, as the writer puts it
         return poss[0]
     if t.dep_ == "dobj" and t.head.lemma_.lower() in LIGHT_VERBS:
         subj = cue_subject(t.head)  # "she made the case that ..."

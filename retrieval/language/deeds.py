@@ -36,5 +36,10 @@ CLAIM_NOUNS = words(
     "claim allegation accusation assertion suggestion report rumor rumour speculation charge"
 )
 
+# Verbs that make news public: negated ("did not announce the return of the dividend"),
+# their object is exactly what was NOT made public. Other negated speech acts stay
+# statements, as PARC-style annotation counts them ("did not recommend charges").
+PUBLISHING_VERBS = words("announce disclose reveal unveil release publish")
+
 # Words that make a negation an addition rather than a denial: "not only said X but ...".
 NOT_ONLY = words("only just merely simply")

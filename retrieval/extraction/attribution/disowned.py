@@ -1,4 +1,4 @@
-"""Statements the sentence says its subject did not make: a speech verb under a negation
+"""Statements the sentence says its subject did not make: news said not to be made public
 ("did not announce X"), a claim the subject turns down ("dismissed the claims that X") and
 a verdict ("the jury found X guilty"). Wrongly kept, each puts words in the subject's mouth
 that it denied or never said, which is worse than no statement at all.
@@ -9,8 +9,13 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from retrieval.extraction.attribution.cue_speaker import cue_subject
-from retrieval.language.deeds import CLAIM_NOUNS, NOT_ONLY, REJECTION_VERBS, VERDICT_WORDS
-from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS
+from retrieval.language.deeds import (
+    CLAIM_NOUNS,
+    NOT_ONLY,
+    PUBLISHING_VERBS,
+    REJECTION_VERBS,
+    VERDICT_WORDS,
+)
 
 __all__ = ["disowned", "in_rejected_claim"]
 
@@ -38,10 +43,11 @@ def _speaker_inside(cue: Token, content: list[Token]) -> bool:
 
 
 def _negated(cue: Token, lemma: str) -> bool:
-    """'Brellix did not announce the return of the bonus', 'never said whether': a speech
-    act the sentence denies (a view is still one: 'she does not think X' holds a view)."""
-    if lemma not in SPEECH_VERBS or lemma in COGNITION_VERBS:
-        return False  # "do not want to wait" is a stance all the same
+    """'Brellix did not announce the return of the bonus': news the sentence says was not
+    made public is nobody's statement (a view under a negation is still one: 'she does not
+    think X'; so is a speech act PARC-style annotation counts: 'did not recommend charges')."""
+    if lemma not in PUBLISHING_VERBS:
+        return False
     doc = cue.doc
     for c in cue.children:
         if c.dep_ == "neg" and c.i < cue.i:

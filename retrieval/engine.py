@@ -331,6 +331,11 @@ class Engine:
             return self.vectors.search_in(index, query, within, k)
         return self.vectors.search(index, query, k)
 
+    def search_many(self, wanted: Sequence[tuple[str, np.ndarray, int]]) -> list[list[Hit]]:
+        """`search_vectors` for several (kind, query, k) at once, side by side."""
+        indexes = self._sync()
+        return self.vectors.search_many([(indexes[kind], q, k) for kind, q, k in wanted])
+
     def search_among(
         self, kind: str, query: np.ndarray, vids: Sequence[int], k: int
     ) -> list[tuple[int, float]]:

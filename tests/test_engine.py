@@ -62,6 +62,23 @@ def test_vector_hits_carry_the_exact_cosine(seeded_engine: Engine) -> None:
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
+def test_several_searches_at_once_find_what_each_finds_alone(
+    seeded_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`search_many` (who-said's quote and passage searches, side by side) gives the hits of
+    each search alone, and reads the store's vectors for all their candidates at once."""
+    a, b = seeded_engine.embed(["a mistake from the start", "recuse myself"])
+    wanted = [("quote", a, 5), ("chunk", a, 3), ("quote", b, 4), ("chunk", b, 0)]
+    alone = [seeded_engine.search_vectors(kind, q, k) for kind, q, k in wanted]
+    store = seeded_engine.store
+    reads = []
+    monkeypatch.setattr(
+        store, "vector_rows", lambda vids, read=store.vector_rows: reads.append(vids) or read(vids)
+    )
+    assert seeded_engine.search_many(wanted) == alone
+    assert alone[0] and alone[1] and alone[3] == [] and len(reads) == 1
+
+
 def test_search_among_a_subset_of_vectors(seeded_engine: Engine) -> None:
     conn = seeded_engine.store.conn
     vids = [

@@ -47,7 +47,7 @@ from retrieval.language.wording import norm, span_norm, span_stems, stems
 from retrieval.questions.parsing import ParsedQuestion, chatter_reply, parse_question
 from retrieval.questions.slots import is_date_word
 from retrieval.questions.when import When, read_time
-from retrieval.storage.interfaces import read_errors
+from retrieval.storage.interfaces import in_parallel, read_errors
 from retrieval.types import Answer, AskResult, Context
 
 # "who said Z" needs a candidate this close (0..1, see _who_said_scores) to name anyone.
@@ -561,14 +561,22 @@ class _Answerer:
         return f"Nobody in {self._in_articles()} is quoted saying anything close to “{phrase}”."
 
     def _candidates(self, texts: list[str]) -> list[QuoteRow]:
-        """Quotes near the texts: dense over quotes and passages, FTS5 over both."""
-        vecs = self.s.embed(texts)
-        ids: list[int] = []
-        for v in vecs:
-            ids += [ref for ref, _, _ in self.s.dense("quote", v, 40)]
-        ids += self.s.lexical("quotes_fts", texts[-1], 40)
-        chunk_ids = self.s.lexical("chunks_fts", texts[-1], 8)
-        chunk_ids += [ref for ref, _, _ in self.s.dense("chunk", vecs[-1], 8)]
+        """Quotes near the texts: dense over quotes and passages, full-text over both. The
+        full-text searches need no vector: they run while the texts are embedded, and the
+        vector searches run side by side."""
+        s, last = self.s, texts[-1]
+
+        def dense() -> list[list[tuple[int, str, float]]]:
+            vecs = s.embed(texts)
+            return s.dense_many([("quote", v, 40) for v in vecs] + [("chunk", vecs[-1], 8)])
+
+        quote_lex, chunk_lex, found = in_parallel(
+            partial(s.lexical, "quotes_fts", last, 40),
+            partial(s.lexical, "chunks_fts", last, 8),
+            dense,
+        )
+        ids = [ref for hits in found[:-1] for ref, _, _ in hits] + quote_lex
+        chunk_ids = chunk_lex + [ref for ref, _, _ in found[-1]]
         quotes = self.s.quotes_by_id(ids)
         seen = {q.id for q in quotes}
         for aid, start, end in self.s.chunks(chunk_ids).values():
@@ -658,9 +666,11 @@ class _Answerer:
         text = p.topic or p.text
         if not stems(text):
             return self._abstain("Ask me who said what, for example: who said the deal is dead?")
-        vec = self.s.embed([text])[0]
-        dense = self.s.dense("chunk", vec, 10)
-        lexical = self.s.lexical("chunks_fts", text, 10)
+        # the full-text search needs no vector: it runs while the text is embedded
+        lexical, dense = in_parallel(
+            partial(self.s.lexical, "chunks_fts", text, 10),
+            lambda: self.s.dense("chunk", self.s.embed([text])[0], 10),
+        )
         sims = {ref: score for ref, _, score in dense}
         rank_d = {ref: i for i, (ref, _, _) in enumerate(dense)}
         rank_l = {ref: i for i, ref in enumerate(lexical)}

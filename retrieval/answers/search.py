@@ -104,6 +104,7 @@ class SearchIndex(Protocol):
     def search_vectors(
         self, kind: str, query: np.ndarray, k: int, within: Collection[str] | None = None
     ) -> list[Hit]: ...
+    def search_many(self, wanted: Sequence[tuple[str, np.ndarray, int]]) -> list[list[Hit]]: ...
     def search_among(
         self, kind: str, query: np.ndarray, vids: Sequence[int], k: int
     ) -> list[tuple[int, float]]: ...
@@ -325,6 +326,24 @@ class Searcher:
                 return hits[:k]
         # a time-scoped question searches its own articles
         return self.engine.search_vectors(kind, query, k, self.within)
+
+    def dense_many(
+        self, wanted: Sequence[tuple[str, np.ndarray, int]]
+    ) -> list[list[tuple[int, str, float]]]:
+        """`dense` for several (kind, vector, k), the searches not done yet side by side (a
+        time-scoped question's searches, which look within its window, one by one)."""
+        if self.within is not None:
+            return [self.dense(kind, v, k) for kind, v, k in wanted]
+        keys = [
+            (kind, np.ascontiguousarray(v, dtype=np.float32).tobytes(), k) for kind, v, k in wanted
+        ]
+        todo = {key: w for key, w in zip(keys, wanted, strict=True) if key not in self._dense}
+        if todo:
+            asked = [(kind, v.reshape(1, -1), k) for kind, v, k in todo.values()]
+            found = self.engine.search_many(asked)
+            for key, hits in zip(todo, found, strict=True):
+                self._dense[key] = [(h.ref_id, h.article_id, float(h.score)) for h in hits]
+        return [list(self._dense[key]) for key in keys]
 
     def dense_among(self, vec: np.ndarray, vids: Sequence[int], k: int) -> dict[int, float]:
         """vector id -> cosine of the k quote vectors nearest to `vec` among `vids` (FAISS

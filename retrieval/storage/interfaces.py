@@ -11,15 +11,19 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import Context, ContextVar, copy_context
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from retrieval.errors import WhosaidError
 from retrieval.types import Article, ArticleRef, Quote
+
+_R = TypeVar("_R")
 
 
 def read_errors() -> tuple[type[Exception], ...]:
@@ -33,18 +37,20 @@ def read_errors() -> tuple[type[Exception], ...]:
 
 
 class GenerationPin:
-    """The store generation one answer reads at, held per thread (`ArticleStore.reading`).
+    """The store generation one answer reads at (`ArticleStore.reading`), held per thread and
+    carried into the threads the answer runs reads in (`in_parallel`).
 
     Answering asks the store's generation before every search (to follow other processes'
     writes); once per answer is enough, and on PostgreSQL each ask is a round trip. A write
-    committed meanwhile is seen by the next answer, as if it had committed a moment later."""
+    committed meanwhile is seen by the next answer, as if it had committed a moment later.
+    A context variable rather than a thread-local: a copy of the caller's context takes it
+    along to another thread."""
 
     def __init__(self) -> None:
-        self._local = threading.local()
+        self._gen: ContextVar[int | None] = ContextVar(f"whosaid_pin_{id(self)}", default=None)
 
     def held(self) -> int | None:
-        gen: int | None = getattr(self._local, "gen", None)
-        return gen
+        return self._gen.get()
 
     @contextmanager
     def hold(self, read: Callable[[], int]) -> Iterator[int]:
@@ -53,11 +59,50 @@ class GenerationPin:
         if held is not None:
             yield held
             return
-        self._local.gen = gen = read()
+        gen = read()
+        token = self._gen.set(gen)
         try:
             yield gen
         finally:
-            self._local.gen = None
+            self._gen.reset(token)
+
+
+# Threads for reads an answer runs side by side (see `in_parallel`); each caller waits only
+# on its own calls, and a call no thread has taken yet it runs itself.
+_BESIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="whosaid-read")
+_IN_POOL = threading.local()
+
+
+def _beside(ctx: Context, call: Callable[[], _R]) -> _R:
+    _IN_POOL.on = True
+    try:
+        return ctx.run(call)
+    finally:
+        _IN_POOL.on = False
+
+
+def in_parallel(*calls: Callable[[], Any]) -> list[Any]:
+    """The results of independent reads, in order, run side by side: all but the last in
+    other threads (each in a copy of the caller's context, so a generation the caller
+    holds holds there too), the last in the caller's. FAISS, onnxruntime, SQLite and psycopg
+    let go of the GIL while they work, so on two cores the reads overlap. A call no thread
+    has started by the time the caller is done with its own runs in the caller's thread,
+    so a busy machine costs no more than running them in turn; called from one of these
+    threads, the calls run in turn (a thread never waits for another of its pool)."""
+    if len(calls) < 2 or getattr(_IN_POOL, "on", False):
+        return [call() for call in calls]
+    futures = [_BESIDE.submit(_beside, copy_context(), call) for call in calls[:-1]]
+    try:
+        last = calls[-1]()
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise
+    others = [
+        f.result() if not f.cancel() else call()
+        for f, call in zip(futures, calls[:-1], strict=True)
+    ]
+    return [*others, last]
 
 
 @dataclass

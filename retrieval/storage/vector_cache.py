@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from retrieval.errors import WhosaidError
 from retrieval.storage import codec
 from retrieval.storage.heap import release_free_memory
-from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex
+from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex, in_parallel
 from retrieval.storage.store import VECTOR_KINDS
 from retrieval.storage.vectors import VectorIndex, train_size
 
@@ -204,6 +205,30 @@ class VectorCache:
             return self._exact([(vid, 0.0) for vid in among], q, k)
         return self._exact(index.search(q, 2 * k + 8, among=among), q, k)
 
+    def search_many(
+        self, wanted: Sequence[tuple[NearestIndex, np.ndarray, int]]
+    ) -> list[list[Hit]]:
+        """`search` for several (index, query, k) at once, the same hits: the indexes are
+        searched side by side (one index's queries in turn, as its lock would have them) and
+        the store's vectors for every candidate come in one read."""
+        queries = [np.ascontiguousarray(q, dtype=np.float32).reshape(-1) for _, q, _ in wanted]
+        by_index: dict[int, list[int]] = {}
+        for i, (index, _, k) in enumerate(wanted):
+            if k > 0:
+                by_index.setdefault(id(index), []).append(i)
+
+        def scan(positions: list[int]) -> list[tuple[int, list[tuple[int, float]]]]:
+            return [(i, wanted[i][0].search(queries[i], 2 * wanted[i][2] + 8)) for i in positions]
+
+        found: dict[int, list[tuple[int, float]]] = {}
+        for done in in_parallel(*(partial(scan, p) for p in by_index.values())):
+            found.update(done)
+        rows = self.store.vector_rows(list({vid for hits in found.values() for vid, _ in hits}))
+        return [
+            self._exact(found.get(i, []), q, k, rows)
+            for i, (q, (_, _, k)) in enumerate(zip(queries, wanted, strict=True))
+        ]
+
     def search_among(
         self, index: NearestIndex, query: np.ndarray, vids: Sequence[int], k: int
     ) -> list[tuple[int, float]]:
@@ -222,10 +247,18 @@ class VectorCache:
             hits = index.search(q, 2 * k + 8, among=among)
         return [(h.vid, h.score) for h in self._exact(hits, q, k)]
 
-    def _exact(self, hits: list[tuple[int, float]], q: np.ndarray, k: int) -> list[Hit]:
+    def _exact(
+        self,
+        hits: list[tuple[int, float]],
+        q: np.ndarray,
+        k: int,
+        rows: dict[int, tuple[str, int, str, bytes]] | None = None,
+    ) -> list[Hit]:
         """The k best of the index's hits by the cosine of the store's vectors (8-bit codes
-        with a scale per vector: within ~1e-3 of the float32 cosine, storage.codec)."""
-        rows = self.store.vector_rows([vid for vid, _ in hits])
+        with a scale per vector: within ~1e-3 of the float32 cosine, storage.codec); `rows`:
+        those vectors when already read."""
+        if rows is None:
+            rows = self.store.vector_rows([vid for vid, _ in hits])
         found = [vid for vid, _ in hits if vid in rows]
         out = []
         for vid, vec in zip(found, codec.decode_many([rows[v][3] for v in found]), strict=True):

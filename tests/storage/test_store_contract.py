@@ -4,6 +4,7 @@ following state, the missing-store error, and copying between the two (whosaid m
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from retrieval.engine import open_store
 from retrieval.errors import StoreError
 from retrieval.storage import codec
 from retrieval.storage.feeds import FeedStore
-from retrieval.storage.interfaces import ArticleStore
+from retrieval.storage.interfaces import ArticleStore, in_parallel
 from retrieval.storage.store import Prepared, content_hash
 from retrieval.storage.transfer import checksum, copy_store
 from retrieval.types import Article, Extraction, Quote, Speaker
@@ -386,6 +387,32 @@ def test_an_answer_reads_the_generation_once(store: ArticleStore, tmp_path: Path
             with store.reading() as inner:
                 assert inner == gen and store.generation() == gen
         assert store.generation() == gen + 1
+    finally:
+        other.close()
+
+
+def test_reads_an_answer_runs_beside_it_keep_its_generation(
+    store: ArticleStore, tmp_path: Path
+) -> None:
+    """Reads an answer runs in other threads (`in_parallel`) read at the answer's generation,
+    not at a write another process committed since."""
+    store.put_article(_prep())
+    other = open_store(tmp_path / "data", getattr(store, "url", None))  # another process
+    started = threading.Event()
+
+    def beside() -> tuple[int, int]:
+        started.set()
+        return store.generation(), threading.get_ident()
+
+    def mine() -> int:
+        assert started.wait(30)  # the other call is running in a thread of its own
+        return store.generation()
+
+    try:
+        with store.reading() as gen:
+            other.put_article(_plain("Harbour pilots said nothing.", "/tmp/e.txt"))
+            (theirs, thread), ours = in_parallel(beside, mine)
+        assert thread != threading.get_ident() and theirs == ours == gen
     finally:
         other.close()
 

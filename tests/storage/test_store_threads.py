@@ -6,7 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from functools import partial
 from pathlib import Path
+
+import pytest
 
 SCRIPT = textwrap.dedent(
     """
@@ -64,3 +67,54 @@ def test_close_still_closes_the_callers_connection(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.ProgrammingError):
         conn.execute("SELECT 1")
     assert store.article_count() == 0  # a later use opens a new connection
+
+
+def test_reads_side_by_side_come_back_in_order_and_raise_as_they_would() -> None:
+    import threading
+
+    from retrieval.storage.interfaces import in_parallel
+
+    def where(n: int) -> tuple[int, int]:
+        return n, threading.get_ident()
+
+    found = in_parallel(*(partial(where, n) for n in range(5)))
+    assert [n for n, _ in found] == list(range(5))
+    assert found[-1][1] == threading.get_ident()  # the last runs in the caller's thread
+    # called from a thread of the pool, the calls run in turn there (no thread waits on another)
+    started = threading.Event()
+
+    def nested() -> list[tuple[int, int]]:
+        started.set()
+        return in_parallel(partial(where, 1), partial(where, 2))
+
+    inner = in_parallel(nested, partial(started.wait, 30))[0]
+    assert inner[0][1] == inner[1][1] != threading.get_ident()
+
+    def fails() -> None:
+        raise ValueError("the store went away")
+
+    with pytest.raises(ValueError, match="went away"):
+        in_parallel(fails, list)
+    with pytest.raises(ValueError, match="went away"):
+        in_parallel(list, fails)
+
+
+def test_a_read_no_thread_has_taken_runs_in_the_callers_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a busy machine (every thread of the pool taken) the caller does not wait for one."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from retrieval.storage import interfaces
+
+    busy = ThreadPoolExecutor(max_workers=1)
+    release = threading.Event()
+    busy.submit(release.wait, 30)
+    monkeypatch.setattr(interfaces, "_BESIDE", busy)
+    try:
+        found = interfaces.in_parallel(threading.get_ident, threading.get_ident)
+    finally:
+        release.set()
+        busy.shutdown()
+    assert found == [threading.get_ident()] * 2

@@ -208,25 +208,20 @@ class VectorCache:
     def search_many(
         self, wanted: Sequence[tuple[NearestIndex, np.ndarray, int]]
     ) -> list[list[Hit]]:
-        """`search` for several (index, query, k) at once, the same hits: the indexes are
-        searched side by side (one index's queries in turn, as its lock would have them) and
-        the store's vectors for every candidate come in one read."""
+        """`search` for several (index, query, k) at once, the same hits: the searches run
+        side by side (two of one index too) and the store's vectors for every candidate
+        come in one read."""
         queries = [np.ascontiguousarray(q, dtype=np.float32).reshape(-1) for _, q, _ in wanted]
-        by_index: dict[int, list[int]] = {}
-        for i, (index, _, k) in enumerate(wanted):
-            if k > 0:
-                by_index.setdefault(id(index), []).append(i)
-
-        def scan(positions: list[int]) -> list[tuple[int, list[tuple[int, float]]]]:
-            return [(i, wanted[i][0].search(queries[i], 2 * wanted[i][2] + 8)) for i in positions]
-
-        found: dict[int, list[tuple[int, float]]] = {}
-        for done in in_parallel(*(partial(scan, p) for p in by_index.values())):
-            found.update(done)
-        rows = self.store.vector_rows(list({vid for hits in found.values() for vid, _ in hits}))
+        found = in_parallel(
+            *(
+                partial(index.search, q, 2 * k + 8) if k > 0 else list
+                for (index, _, k), q in zip(wanted, queries, strict=True)
+            )
+        )
+        rows = self.store.vector_rows(list({vid for hits in found for vid, _ in hits}))
         return [
-            self._exact(found.get(i, []), q, k, rows)
-            for i, (q, (_, _, k)) in enumerate(zip(queries, wanted, strict=True))
+            self._exact(hits, q, k, rows)
+            for hits, q, (_, _, k) in zip(found, queries, wanted, strict=True)
         ]
 
     def search_among(

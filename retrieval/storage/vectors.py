@@ -70,6 +70,40 @@ def _one_thread() -> Iterator[None]:
         faiss.omp_set_num_threads(before)
 
 
+class _SearchLock:
+    """Searches share the index (a FAISS index is searched from any number of threads at
+    once: who-said searches the quote index for two texts side by side); a write (`with`)
+    waits for the searches under way and keeps new ones out. Reentrant for the writing
+    thread, which may search too."""
+
+    def __init__(self) -> None:
+        self._write = threading.RLock()
+        self._searches = threading.Condition(threading.Lock())
+        self._running = 0
+
+    @contextlib.contextmanager
+    def searching(self) -> Iterator[None]:
+        with self._write, self._searches:  # not while a write is under way
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._searches:
+                self._running -= 1
+                if not self._running:
+                    self._searches.notify_all()
+
+    def __enter__(self) -> _SearchLock:
+        self._write.acquire()
+        with self._searches:
+            while self._running:
+                self._searches.wait()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._write.release()
+
+
 def train_size(total: int) -> int:
     """How many vectors the index for `total` vectors trains on (the first batch of a build)."""
     return IVF_TRAIN if IVF_THRESHOLD <= total < HNSW_THRESHOLD else SQ_TRAIN_MAX
@@ -176,7 +210,7 @@ class VectorIndex:
         self.index = _new_index(dim, 0)
         self.generation = -1
         self.tombstones: set[int] = set()
-        self._lock = threading.RLock()
+        self._lock = _SearchLock()
 
     @property
     def is_hnsw(self) -> bool:
@@ -251,7 +285,7 @@ class VectorIndex:
                 return []
             params = params or faiss.SearchParameters()
             params.sel = faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
-        with self._lock:
+        with self._lock.searching():
             if self.index.ntotal == 0 or k <= 0:
                 return []
             want = min(int(self.index.ntotal), k + len(self.tombstones))

@@ -3,6 +3,9 @@ tombstones, rebuilding a file of an older format."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import faiss
@@ -17,6 +20,41 @@ def _unit(n: int, dim: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     v = rng.normal(size=(n, dim)).astype(np.float32)
     return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_two_searches_of_one_index_run_at_once_and_a_write_waits_for_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Who-said searches the quote index for two texts side by side: both are inside the
+    index together, and a removal waits until they are done."""
+    vecs = _unit(50, 16)
+    ix = VectorIndex(16, "quote")
+    ix.build(np.arange(100, 150, dtype=np.int64), vecs, generation=1)
+    inside = threading.Barrier(3, timeout=10)  # broken if one search waits for the other
+    leave = threading.Event()
+
+    @contextlib.contextmanager
+    def searching() -> Iterator[None]:
+        inside.wait()
+        leave.wait(10)
+        yield
+
+    monkeypatch.setattr(vectors, "_one_thread", searching)
+    found: list[int] = []
+    searches = [
+        threading.Thread(target=lambda v=v: found.append(ix.search(v, 1)[0][0])) for v in vecs[:2]
+    ]
+    for t in searches:
+        t.start()
+    inside.wait()
+    removal = threading.Thread(target=ix.remove, args=([100],))
+    removal.start()
+    removal.join(0.3)
+    assert removal.is_alive()  # waiting for the searches
+    leave.set()
+    for t in [*searches, removal]:
+        t.join(10)
+    assert sorted(found) == [100, 101] and ix.ntotal == 49
 
 
 def test_search_finds_the_vector_itself_and_removal_hides_it(tmp_path: Path) -> None:

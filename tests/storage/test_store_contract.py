@@ -13,7 +13,7 @@ import pytest
 
 from retrieval.engine import open_store
 from retrieval.errors import StoreError
-from retrieval.storage import codec
+from retrieval.storage import codec, interfaces
 from retrieval.storage.feeds import FeedStore
 from retrieval.storage.interfaces import ArticleStore, in_parallel
 from retrieval.storage.store import Prepared, content_hash
@@ -392,10 +392,11 @@ def test_an_answer_reads_the_generation_once(store: ArticleStore, tmp_path: Path
 
 
 def test_reads_an_answer_runs_beside_it_keep_its_generation(
-    store: ArticleStore, tmp_path: Path
+    store: ArticleStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reads an answer runs in other threads (`in_parallel`) read at the answer's generation,
     not at a write another process committed since."""
+    monkeypatch.setattr(interfaces, "_a_core_is_free", lambda: True)
     store.put_article(_prep())
     other = open_store(tmp_path / "data", getattr(store, "url", None))  # another process
     started = threading.Event()

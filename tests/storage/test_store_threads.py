@@ -69,10 +69,15 @@ def test_close_still_closes_the_callers_connection(tmp_path: Path) -> None:
     assert store.article_count() == 0  # a later use opens a new connection
 
 
-def test_reads_side_by_side_come_back_in_order_and_raise_as_they_would() -> None:
+def test_reads_side_by_side_come_back_in_order_and_raise_as_they_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import threading
 
+    from retrieval.storage import interfaces
     from retrieval.storage.interfaces import in_parallel
+
+    monkeypatch.setattr(interfaces, "_a_core_is_free", lambda: True)
 
     def where(n: int) -> tuple[int, int]:
         return n, threading.get_ident()
@@ -108,6 +113,7 @@ def test_a_read_no_thread_has_taken_runs_in_the_callers_thread(
 
     from retrieval.storage import interfaces
 
+    monkeypatch.setattr(interfaces, "_a_core_is_free", lambda: True)
     busy = ThreadPoolExecutor(max_workers=1)
     release = threading.Event()
     busy.submit(release.wait, 30)
@@ -118,3 +124,18 @@ def test_a_read_no_thread_has_taken_runs_in_the_callers_thread(
         release.set()
         busy.shutdown()
     assert found == [threading.get_ident()] * 2
+
+
+def test_on_a_busy_machine_the_reads_run_in_turn_in_the_callers_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from retrieval.storage import interfaces
+
+    monkeypatch.setattr(interfaces, "_a_core_is_free", lambda: False)
+    ran: list[int] = []
+    found = interfaces.in_parallel(
+        *(lambda n=n: ran.append(n) or threading.get_ident() for n in range(3))
+    )
+    assert ran == [0, 1, 2] and found == [threading.get_ident()] * 3

@@ -46,9 +46,10 @@ def _scaled(codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 def as_stored(vecs: np.ndarray) -> np.ndarray:
     """The rows exactly as they decode after a round trip through the store: what a vector
     index built from the store holds, so one patched at ingest must hold the same."""
-    m = np.asarray(vecs, dtype=np.float32).reshape(len(vecs), -1)
-    if not len(m):
-        return m
+    m = np.asarray(vecs, dtype=np.float32)
+    if not len(m):  # an article without quotes: reshape cannot infer -1 from no rows
+        return m.reshape(0, m.shape[-1] if m.ndim > 1 else 0)
+    m = m.reshape(len(m), -1)
     return np.stack([decode(blob) for blob in encode_many(m)])
 
 

@@ -32,6 +32,15 @@ def test_codes_keep_the_cosine_and_their_dimension(dim: int) -> None:
         assert np.allclose(np.linalg.norm(decoded, axis=1), 1.0, atol=1e-6)
 
 
+@pytest.mark.parametrize("shape", [(0, 384), (0,)])
+def test_no_rows_stay_no_rows(shape: tuple[int, ...]) -> None:
+    # an article without quotes hands the vector index an empty block at ingest
+    assert codec.as_stored(np.zeros(shape, dtype=np.float32)).shape == (
+        0,
+        shape[-1] if len(shape) > 1 else 0,
+    )
+
+
 def test_float32_bytes_of_an_older_store_still_decode() -> None:
     vec = _unit(1, 384)[0]
     old = vec.tobytes()

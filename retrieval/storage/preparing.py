@@ -94,9 +94,11 @@ def start_worker(
 
         torch.set_num_threads(1)
     _worker["nlp"] = load_nlp(spacy_model)
-    _worker["embedder"] = embedding.shared_embedder(
+    _worker["embedder"] = embedder = embedding.shared_embedder(
         embedding_model, backend, Path(cache_dir) if cache_dir else None
     )
+    # The batch session is made on first use: make it now, with the worker's start-up.
+    embedder.embed(["Warm up the embedder."] * (embedding.SINGLE_THREAD_MAX + 1))
 
 
 def prepare_batch(articles: list[Article]) -> list[Prepared]:

@@ -191,7 +191,22 @@ def in_subprocess(*args: str) -> dict[str, float]:
     return result
 
 
+def section(work: Path, articles: int = 48, workers: int = 2) -> str:
+    """The `make bench` step alone (`python -m benchmarks.parallel_ingest section WORK`): the
+    first `articles` of its corpus (80 articles, seed 7) in WORK/corpus-all, every variant."""
+    from benchmarks.corpus import build_corpus, write_corpus
+    from benchmarks.run import _parallel_section
+
+    write_corpus(build_corpus(80, 7)[:articles], work / "corpus-all")
+    summary: list[list[object]] = []
+    text = _parallel_section(run_parallel(work / "corpus-all", work, workers), summary)
+    return text + "\n\n" + "\n".join(f"{t}: {m} (met: {ok})" for t, m, ok in summary)
+
+
 def main(argv: list[str]) -> None:
+    if argv[0] == "section":
+        print(section(Path(argv[1])))
+        return
     what, folder, store = argv[0], Path(argv[1]), Path(argv[2])
     workers = int(argv[argv.index("--workers") + 1]) if "--workers" in argv else 1
     backend = argv[argv.index("--backend") + 1] if "--backend" in argv else "onnx"

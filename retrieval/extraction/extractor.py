@@ -51,6 +51,7 @@ from retrieval.extraction.attribution.content import (
 )
 from retrieval.extraction.attribution.deeds import no_statement
 from retrieval.extraction.attribution.disowned import in_rejected_claim
+from retrieval.extraction.attribution.short_objects import MIN_WORDS, too_short
 from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.glued import COMPONENT as GLUED
 from retrieval.extraction.marks import inner_quotes, scan_quotes
@@ -854,7 +855,8 @@ class _Extractor:
                 continue
             s, e = max(pieces, key=lambda p: p[1] - p[0])
             e = f.cut_title(s, e)
-            if len(self.text[s:e].split()) < 3:
+            n_words = len(self.text[s:e].split())
+            if too_short(t, n_words, by_object):
                 continue
             inner = f.spans_within(s, e)
             kind: QuoteKind = "mixed" if inner else "indirect"
@@ -864,6 +866,8 @@ class _Extractor:
             spk = addressee or self._speaker(t)
             if spk.name is None and spk.mention is None and t.lower_ != "according":
                 continue
+            if n_words < MIN_WORDS and spk.name is None:
+                continue  # "wrote about his illness": a short object needs a known speaker
             weak = by_object or (t.lemma_.lower() not in SPEECH_VERBS and t.lower_ != "according")
             # A clause under a non-speech verb needs a known source ("The recording does not
             # include ..."); an object cue may come from a thing: "the ad features ...".

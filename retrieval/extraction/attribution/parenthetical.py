@@ -145,7 +145,10 @@ def as_aside(cue: Token) -> list[Token]:
     for c in cue.children:  # a bare attribution: "as he welcomed the guests" is a time
         if c.dep_ in ("ccomp", "xcomp", "oprd", "attr", "acomp", "dative", "agent"):
             return []
-        if (c.dep_ == "dobj" and not put_it) or (c.dep_ == "prep" and c.lower_ != "in"):
+        # "as she noted in a memo", "as he pointed out with a chart": a medium or manner
+        if (c.dep_ == "dobj" and not put_it) or (
+            c.dep_ == "prep" and c.lower_ not in ("in", "with")
+        ):
             return []
     head = cue.head
     if head.dep_ in ("nsubj", "nsubjpass") and head.head.i > cue.i:

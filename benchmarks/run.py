@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from benchmarks.common import REPO, median, ms, percentile, table
+from benchmarks.common import REPO, median, ms, table
 
 if TYPE_CHECKING:
     from benchmarks.longdocs import LongRun
@@ -172,6 +172,7 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
     from benchmarks.memory import measure_in_subprocess
     from benchmarks.million import recall_after_rescoring
     from benchmarks.prolific import prolific_questions, run_prolific
+    from benchmarks.prolific import section as prolific_section
     from benchmarks.query import questions_for, run_queries
     from benchmarks.stores import build_stores
     from retrieval.extraction.parallel import default_workers
@@ -424,40 +425,10 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
     name, pro_questions = prolific_questions(prepared)
     count = sum(q.speaker == name for p in prepared for q in p.extraction.quotes) * big.copies
     _say(f"who-said about a speaker with ~{count:,} quotes, fresh processes...")
-    runs = run_prolific(big.path, pro_questions, processes=3)
-    asks = [a for r in runs for a in r["ask_s"]]  # type: ignore[attr-defined]
-    floors = [f for r in runs for f in r["floor_s"]]  # type: ignore[attr-defined]
-    right = sum(s == name for r in runs for s in r["speakers"])  # type: ignore[attr-defined]
-    firsts = [r["ask_s"][0] for r in runs]  # type: ignore[index]
-    p95 = percentile(asks, 95) / median(floors)
-    sections.append(
-        f"## Who-said about a prolific speaker ({big.chunks:,} chunks)\n\n"
-        f"{len(pro_questions)} who-said questions quoting the most quoted person "
-        f"(~{count:,} quotes in this store), asked in order in each of {len(runs)} fresh "
-        "processes after both models are loaded (so the first question builds the read "
-        "side's tables); floor = embed the question + one search of the chunk index, after "
-        f"each question. Named the right speaker first: {right}/{len(asks)}.\n\n"
-        + table(
-            ["", "p50 ms", "p95 ms", "first question ms (median)", "p95 × floor p50"],
-            [
-                [
-                    "ask",
-                    ms(median(asks)),
-                    ms(percentile(asks, 95)),
-                    ms(median(firsts)),
-                    p95,
-                ],
-                ["floor", ms(median(floors)), ms(percentile(floors, 95)), float("nan"), 1.0],
-            ],
-        )
-    )
-    summary.append(
-        [
-            f"who-said, {count:,}-quote speaker, fresh process: p95 ≤ 3× floor",
-            f"{p95:.2f}×",
-            p95 <= 3,
-        ]
-    )
+    runs = {load: run_prolific(big.path, pro_questions, 3, load) for load in (True, False)}
+    text, target = prolific_section(runs, name, count, big.chunks)
+    sections.append(text)
+    summary.append(target)
     _say(sections[-1])
 
     # -- FAISS scaling --------------------------------------------------------------------

@@ -468,6 +468,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings, engine: Engine) -> i
 
     interactive = sys.stdin.isatty()
     if interactive:
+        engine.load_behind()  # while the first question is typed
         n = engine.stats()["articles"]
         print(
             f"whosaid chat — {n} article{'s' if n != 1 else ''} indexed. "

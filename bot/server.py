@@ -146,6 +146,7 @@ def serve_http(
     """
     server = HttpServer(settings, engine, host, port)
     poller = _poller(server.bot, settings, engine)
+    engine.load_behind()  # so the first question costs what later ones do
     try:
         server.serve_forever()
     finally:
@@ -194,6 +195,7 @@ def serve_socket(settings: Settings, engine: Engine) -> None:
     """Connect to Slack over Socket Mode with `SLACK_APP_TOKEN` until interrupted (blocks)."""
     server = SocketServer(settings, engine)
     poller = _poller(server.bot, settings, engine)
+    engine.load_behind()  # so the first question costs what later ones do
     try:
         server.serve_forever()
     finally:

@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -255,6 +255,7 @@ class Engine:
         # A process that only writes (`whosaid worker`) sets this False and keeps no vector
         # cache: with other writers beside it, it would rebuild the cache for every batch.
         self.cache_vectors = True
+        self._serving = False  # set by `load`: rebuild the read side after this one's writes
 
     def extract(self, sources: Sequence[str]) -> list[FileExtraction]:
         """Quotes of files or URLs without indexing them (see `extract`)."""
@@ -487,6 +488,16 @@ class Engine:
     def _persist(self) -> None:
         """Write the vector files for the current generation (after a batch of writes)."""
         self.vectors.persist()
+        if self._serving:  # the next question should not rebuild the speakers' tables
+            self._load_tables()
+
+    def _load_tables(self) -> None:
+        from retrieval.answers.search import load_tables
+
+        with self.store.reading() as gen:
+            load_tables(self)
+        self._answered_gen = gen
+        release_free_memory()  # what reading every speaker row left free in the heap
 
     def remove(self, article_id: str) -> bool:
         """Remove one article and its quotes; False when no article has that id."""
@@ -525,6 +536,31 @@ class Engine:
         return report
 
     # -- reads ---------------------------------------------------------------------------------
+    def load(self) -> None:
+        """Load what answering reads, so that a serving process's first question costs what
+        later ones do: the embedding model (run once), the vector indexes, the answering
+        code and the speakers' tables of the store as it is now (every speaker row, merged:
+        about 2 s at 100k chunks). Questions work without it; they load what they miss."""
+        from retrieval.answers import respond as _respond  # noqa: F401 (imported = loaded)
+
+        self.embed(["Loading the model, she said."])
+        self._sync()
+        self._load_tables()
+        self._serving = True
+
+    def load_behind(self) -> threading.Thread:
+        """`load` on a thread of its own, for a process that waits for its first question
+        (each part loads under its lock: a question that comes sooner waits for what it
+        needs). A failure is left for that question to report."""
+
+        def run() -> None:
+            with suppress(WhosaidError):  # the next question meets it again and reports it
+                self.load()
+
+        thread = threading.Thread(target=run, name="whosaid-load", daemon=True)
+        thread.start()
+        return thread
+
     def ask(
         self,
         question: str,

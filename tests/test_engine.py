@@ -163,6 +163,30 @@ def test_remove_and_reindex(seeded_copy: Path) -> None:
     assert engine.search_vectors("chunk", engine.embed(["Sessions"])[0], 5) == []
 
 
+def test_a_loaded_engine_reads_the_speakers_at_load_and_after_its_writes_not_at_questions(
+    seeded_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = Engine(seeded_copy)
+    reads: list[int] = []
+    every_row = engine.store.speaker_rows
+
+    def counted() -> object:
+        reads.append(engine.store.generation())
+        return every_row()
+
+    monkeypatch.setattr(engine.store, "speaker_rows", counted)
+    engine.load()
+    assert len(reads) == 1  # the speakers' tables, built once at load
+    assert engine.ask("What did Cruz say?").answers
+    assert engine.ask("Who said it was a nothingburger?").answers
+    assert len(reads) == 1  # the questions used them
+    [info] = engine.articles()
+    assert engine.remove(info.id)
+    assert len(reads) == 2  # rebuilt by the write that changed the store
+    assert not engine.ask("What did Cruz say?").answers
+    assert len(reads) == 2
+
+
 def test_faiss_cache_is_rebuilt_when_missing_or_corrupt(seeded_copy: Path) -> None:
     files = sorted(seeded_copy.glob("*.faiss"))
     assert [p.name.split("-")[0] for p in files] == ["chunk", "quote"]

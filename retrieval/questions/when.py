@@ -43,6 +43,8 @@ _FRAMES = [
     ("point", rf"\b(?P<a>{_RELATIVE})"),
     ("recent", r"\b(?:recently|lately)\b"),
 ]
+# compiled with the module (which a serving process loads at start), not at its first question
+_FRAME_RES = [(kind, re.compile(pattern, re.I)) for kind, pattern in _FRAMES]
 _LATEST = re.compile(
     r"\b(?:(?:the\s+)?(?:latest|newest|most\s+recent(?:ly)?|last)\s+"
     r"(?=(?:thing|things|words?|comments?|quotes?|statements?|remarks?)\b)|"
@@ -118,8 +120,8 @@ def read_time(question: str, today: date, who_said: bool | None = None) -> When:
     if latest:
         when.latest = True
         when.spans.append((latest.start(), latest.end()))
-    for kind, pattern in _FRAMES:
-        for m in re.finditer(pattern, masked, re.I):
+    for kind, pattern in _FRAME_RES:
+        for m in pattern.finditer(masked):
             if latest and m.start() < latest.end() and latest.start() < m.end():
                 continue  # "most recently" is an order, not a range
             if who_said and not _about_speaking(masked, m.start()):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
-from contextlib import AbstractContextManager, suppress
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from retrieval.extraction.parallel import Ahead
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
+log = logging.getLogger("whosaid.engine")
 
 BATCH = 16  # articles parsed and embedded together
 # ... or fewer, when they are long: a batch's chunk and quote vectors are held together.
@@ -554,8 +556,10 @@ class Engine:
         needs). A failure is left for that question to report."""
 
         def run() -> None:
-            with suppress(WhosaidError):  # the next question meets it again and reports it
+            try:
                 self.load()
+            except Exception:  # the next question meets it again and reports it
+                log.debug("loading ahead of the first question failed", exc_info=True)
 
         thread = threading.Thread(target=run, name="whosaid-load", daemon=True)
         thread.start()

@@ -13,6 +13,7 @@ DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 OPEN_DOUBLE = "\u201c\u201e\u00ab"
 CLOSE_DOUBLE = "\u201d\u00bb"
 SINGLE_MARKS = "'\u2018\u2019"
+_MARK = re.compile(f"[{DOUBLE_MARKS}{SINGLE_MARKS}]")
 OPENERS_BEFORE = " \t\n([{\u2014\u2013-/:;,"  # a mark after one of these opens a quote
 _DECADE = re.compile(r"\d\ds\b")
 
@@ -95,6 +96,10 @@ def scan_quotes(text: str) -> list[QuoteSpan]:
         open_s: int | None = None
         i = ps
         while i < pe:
+            m = _MARK.search(text, i, pe)  # only the marks matter: skip to the next one
+            if m is None:
+                break
+            i = m.start()
             ch = text[i]
             width = 2 if text.startswith("''", i) else 1
             if ch in DOUBLE_MARKS or width == 2:

@@ -10,8 +10,12 @@ groups stay what they are and are never turned into a nearby person.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import LOWER, ORTH
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from retrieval.language.dateline import dateline_end
@@ -32,6 +36,7 @@ from retrieval.language.people import (
 )
 from retrieval.language.verbs import SPEECH_VERBS
 from retrieval.speakers.mentions import (
+    COURTESY_TITLES,
     HEADLINE_VERBS,
     HOW_NOUNS,
     ORG_HEADS,
@@ -177,6 +182,10 @@ class SpeakerBook:
 
     def __init__(self, doc: Doc, in_quote: list[int], labels: set[int] | None = None) -> None:
         self.doc = doc
+        # spaCy builds every entity span afresh on each `doc.ents`; the rules read them often
+        self.ents: tuple[Span, ...] = doc.ents
+        # each token's word as written and in lower case, for _written
+        self._orths, self._lowers = doc.to_array(ORTH), doc.to_array(LOWER)
         self._labels = labels or set()  # transcript labels' tokens: names, not mentions
         self.text = doc_text(doc)
         self.in_quote = in_quote
@@ -196,7 +205,7 @@ class SpeakerBook:
         self._person_roles: list[tuple[int, Token, Token]] = []  # ... owned by a person
         self._org_names = {  # organisations' names as the tagger found them, in full
             span_text([t for t in e if t.lower_ != "the"])
-            for e in doc.ents
+            for e in self.ents
             if e.label_ == "ORG" and len(e) > 1 and not e.text.isupper()
         }
         self._collect_people()
@@ -289,10 +298,11 @@ class SpeakerBook:
         """A titled surname no full name of the article can be ("Mr. Okafor" throughout,
         and the only full name "Diane Okafor" a woman's) is a person of its own from the
         start, so an untitled "Governor Okafor" before the first "Mr." can go to him."""
-        for t in doc_tokens(self.doc):
-            g = title_gender(t)
-            if g is not None and t.text[:1].isupper():
-                self._title_count[(t.lower_, g)] += 1
+        toks = doc_tokens(self.doc)
+        for title in self._written(COURTESY_TITLES):  # title_gender() of the word after each
+            t = toks[title.i + 1] if title.i + 1 < len(toks) else None
+            if t is not None and t.text[:1].isupper():
+                self._title_count[(t.lower_, COURTESY_TITLES[title.lower_])] += 1
         for (low, g), _ in self._title_count.most_common():
             people = [e for e in self.entities if e.kind == "person" and e.last == low]
             if people and not any(e.gender in (None, g) for e in people):
@@ -315,13 +325,13 @@ class SpeakerBook:
 
     def _collect_people(self) -> None:
         doc = self.doc
-        orgs = {e.text.lower() + " " for e in doc.ents if e.label_ == "ORG" and len(e) > 1}
-        named = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        orgs = {e.text.lower() + " " for e in self.ents if e.label_ == "ORG" and len(e) > 1}
+        named = {t.lower_ for e in self.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
         orgs = {o for o in orgs if o.split()[0] not in named}  # "Kell" of "Ann Kell" stays
         spans: list[Span] = (
             [
                 self._widened(e)
-                for e in doc.ents
+                for e in self.ents
                 if (
                     e.label_ == "PERSON"
                     and not self._org_prefix(e, orgs)
@@ -355,7 +365,7 @@ class SpeakerBook:
             taken.update(t.i for t in s)
             idx = self._person_for(name, s.start)
             self._link_mention(s, name, idx)
-        for t in toks:
+        for t in self._written(surnames):  # the test below needs t.lower_ in surnames
             if t.i in taken or not t.text[:1].isupper():
                 continue
             if t.ent_type_ in ("GPE", "LOC", "NORP") and not (
@@ -419,12 +429,17 @@ class SpeakerBook:
         "Fenwick", but took "Ma'lik" alone for a person elsewhere ("Ma'lik, who wept, said"):
         that word and one capitalised word after it are a person's full name."""
         doc = self.doc
-        alone = {e.text for e in doc.ents if e.label_ == "PERSON" and len(e) == 1}
+        alone = {e.text for e in self.ents if e.label_ == "PERSON" and len(e) == 1}
         # a surname of someone named in full is no given name ("Trump" of "Donald Trump")
-        alone -= {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
-        out = []
-        for t in doc[:-2]:
-            nxt, after = doc[t.i + 1], doc[t.i + 2]
+        alone -= {e[-1].text for e in self.ents if e.label_ == "PERSON" and len(e) > 1}
+        out: list[Span] = []
+        if not alone:
+            return out
+        toks = doc_tokens(doc)
+        for t in self._written(alone, ORTH):  # the test below needs t.text in alone
+            if t.i >= len(toks) - 2:
+                break
+            nxt, after = toks[t.i + 1], toks[t.i + 2]
             if (
                 t.text in alone
                 and t.ent_type_ == ""
@@ -876,8 +891,8 @@ class SpeakerBook:
             return None
         found = {
             span_text(body)
-            for t in self.doc
-            if t.lower_ == head.lower_ and t.i != head.i
+            for t in self._written([head.lower_])
+            if t.i != head.i
             for mods in [self._modifiers(t)]
             if mods
             for body in [self._body(mods)]
@@ -885,6 +900,14 @@ class SpeakerBook:
         }
         noun = head.lower_ if head.text[1:].islower() else head.text
         return f"{found.pop()} {noun}" if len(found) == 1 else None
+
+    def _written(self, words: Iterable[str], attr: int = LOWER) -> list[Token]:
+        """The tokens that read one of `words` in lower case (or as written, with ORTH), in
+        text order: found in one array, without a Python step per token of the article."""
+        ids = [get_string_id(w) for w in words]
+        found = numpy.isin(self._lowers if attr == LOWER else self._orths, ids)
+        toks = doc_tokens(self.doc)
+        return [toks[i] for i in numpy.flatnonzero(found)]
 
     def _modifiers(self, head: Token) -> list[Token]:
         """The lower-case words right before a noun that modify it ("city council")."""
@@ -901,7 +924,7 @@ class SpeakerBook:
         low = [t.lower_ for t in words]
         bodies = {
             " ".join(t.lower_ for t in e if t.lower_ != "the"): e
-            for e in self.doc.ents
+            for e in self.ents
             if e.label_ in ("ORG", "GPE")
             and len(e) > len(low)
             and [t.lower_ for t in e][-len(low) :] == low
@@ -949,7 +972,7 @@ class SpeakerBook:
                 break
         else:
             m = None
-        for ent in reversed(self.doc.ents):
+        for ent in reversed(self.ents):
             if m is not None and ent.end <= m.token:
                 break
             toks = [t for t in ent if t.lower_ != "the" and t.tag_ != "POS"]
@@ -1041,7 +1064,7 @@ class SpeakerBook:
         """A named organisation's words: the tagger's entity when it found one (the parser
         may hang half a name elsewhere), else the head's noun phrase."""
         if head.ent_type_ == "ORG":
-            ent = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
+            ent = next((e for e in self.ents if e.start <= head.i < e.end), None)
             if ent is not None:
                 return [t for t in ent if t.lower_ != "the" and t.tag_ != "POS"]
         return np_tokens(head)
@@ -1216,7 +1239,7 @@ class SpeakerBook:
     def _alone(self, word: str) -> bool:
         """Whether the tagger takes the word alone for a person somewhere in the article
         ("said Zhao"), so where it calls it an organisation ("Zhao said") it is wrong."""
-        return any(e.label_ == "PERSON" and len(e) == 1 and e.text == word for e in self.doc.ents)
+        return any(e.label_ == "PERSON" and len(e) == 1 and e.text == word for e in self.ents)
 
     def _first_name(self, word: str) -> int | None:
         """The one person of the article with this first name ("said Maria, 54")."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from retrieval.language.doctokens import doc_tokens
+from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import (
     FEMALE_NAMES,
     MALE_NAMES,
@@ -129,7 +129,7 @@ def np_tokens(head: Token) -> list[Token]:
             )
         )
     lo, hi = min(t.i for t in keep), max(t.i for t in keep)
-    toks = [doc[i] for i in range(lo, hi + 1)]
+    toks = doc_tokens(doc)[lo : hi + 1]
     while toks and (toks[-1].is_punct or toks[-1].tag_ == "POS"):
         toks.pop()
     while toks and toks[0].is_punct:
@@ -158,16 +158,14 @@ def title_line(span: Span, text: str) -> bool:
     return len(words) >= 3 and caps >= 0.7 * len(words)
 
 
+COURTESY_TITLES = {"mr.": "m", "mr": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f"}
+
+
 def title_gender(name: Token) -> str | None:
     """'m' or 'f' when a gendered courtesy title stands right before the name ("Mrs. X")."""
     if name.i == 0:
         return None
-    title = doc_tokens(name.doc)[name.i - 1].lower_
-    if title in ("mr.", "mr"):
-        return "m"
-    if title in ("mrs.", "mrs", "ms.", "ms"):
-        return "f"
-    return None
+    return COURTESY_TITLES.get(doc_tokens(name.doc)[name.i - 1].lower_)
 
 
 def set_off(noun: Token, name: Token) -> bool:
@@ -199,9 +197,8 @@ def span_text(tokens: list[Token]) -> str:
     if not tokens:
         return ""
     first, last = tokens[0], tokens[-1]
-    text = "".join(t.text_with_ws for t in first.doc[first.i : last.i + 1])
     # a line break the tagger kept inside a name ("― Ann Ruiz\n") is not part of it
-    return text[: last.idx + len(last.text) - first.idx].strip()
+    return doc_text(first.doc)[first.idx : last.idx + len(last.text)].strip()
 
 
 def without_det(tokens: list[Token]) -> list[Token]:

@@ -53,15 +53,10 @@ def _asked_of_you(cue: Token) -> bool:
     """'How would you describe the mood?': a question put to the reader or an interviewee
     reports nothing anyone said (unlike 'do you think ...?', which asks for a view)."""
     subj = [c for c in cue.children if c.dep_ == "nsubj"]
+    if not subj or subj[0].lower_ != "you" or cue.lemma_.lower() in COGNITION_VERBS:
+        return False  # checked first: building the sentence's text costs more
     words = _LABEL.sub("", cue.sent.text).split()  # "Q: How would you ...?"
-    return (
-        bool(subj)
-        and subj[0].lower_ == "you"
-        and cue.lemma_.lower() not in COGNITION_VERBS
-        and bool(words)
-        and words[0].lower() in QUESTION_WORDS
-        and words[-1].endswith("?")
-    )
+    return bool(words) and words[0].lower() in QUESTION_WORDS and words[-1].endswith("?")
 
 
 def _accounts(lemma: str, content: list[Token]) -> bool:

@@ -186,6 +186,7 @@ class SpeakerBook:
         self.ents: tuple[Span, ...] = doc.ents
         # each token's word as written and in lower case, for _written
         self._orths, self._lowers = doc.to_array(ORTH), doc.to_array(LOWER)
+        self._ent_words: list[list[str]] | None = None  # each entity's words in lower case
         self._labels = labels or set()  # transcript labels' tokens: names, not mentions
         self.text = doc_text(doc)
         self.in_quote = in_quote
@@ -904,8 +905,9 @@ class SpeakerBook:
     def _written(self, words: Iterable[str], attr: int = LOWER) -> list[Token]:
         """The tokens that read one of `words` in lower case (or as written, with ORTH), in
         text order: found in one array, without a Python step per token of the article."""
-        ids = [get_string_id(w) for w in words]
-        found = numpy.isin(self._lowers if attr == LOWER else self._orths, ids)
+        ids = numpy.array([get_string_id(w) for w in words], dtype=numpy.uint64)
+        written = self._lowers if attr == LOWER else self._orths
+        found = written == ids[0] if len(ids) == 1 else numpy.isin(written, ids)
         toks = doc_tokens(self.doc)
         return [toks[i] for i in numpy.flatnonzero(found)]
 
@@ -922,12 +924,14 @@ class SpeakerBook:
     def _body(self, words: list[Token]) -> list[Token] | None:
         """The one place or organisation of the article whose name ends with the words."""
         low = [t.lower_ for t in words]
+        if self._ent_words is None:
+            self._ent_words = [[t.lower_ for t in e] for e in self.ents]
         bodies = {
-            " ".join(t.lower_ for t in e if t.lower_ != "the"): e
-            for e in self.ents
+            " ".join(w for w in ent_words if w != "the"): e
+            for e, ent_words in zip(self.ents, self._ent_words, strict=True)
             if e.label_ in ("ORG", "GPE")
             and len(e) > len(low)
-            and [t.lower_ for t in e][-len(low) :] == low
+            and ent_words[-len(low) :] == low
             and not e.text.isupper()
         }
         if len(bodies) != 1:
@@ -975,14 +979,10 @@ class SpeakerBook:
         for ent in reversed(self.ents):
             if m is not None and ent.end <= m.token:
                 break
+            if ent.label_ != "ORG" or ent.end > before or self.in_quote[ent.start] >= 0:
+                continue
             toks = [t for t in ent if t.lower_ != "the" and t.tag_ != "POS"]
-            if (
-                ent.label_ == "ORG"
-                and ent.end <= before
-                and self.in_quote[ent.start] < 0
-                and toks
-                and says({t.lower_ for t in toks}, ent.root.lemma_.lower())
-            ):
+            if toks and says({t.lower_ for t in toks}, ent.root.lemma_.lower()):
                 return self._group(toks, ent.root, "organization")
         return m.entity if m is not None else None
 

@@ -63,18 +63,21 @@ def _status_kb(key: str) -> int:
 
 @dataclass
 class Stopwatch:
-    """Accumulated seconds per named stage, for "where the time goes"."""
+    """Accumulated seconds per named stage, for "where the time goes"; `cpu` is the CPU time
+    of the thread that ran the stage (the other thread's work and the machine's load left out)."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         try:
             yield
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.thread_time() - c0
             self.calls[name] = self.calls.get(name, 0) + 1
 
 

@@ -33,6 +33,13 @@ class IngestResult:
     floor_parse_s: float
     floor_embed_s: float
     stages: dict[str, float] = field(default_factory=dict)
+    quotes_cpu_s: float = 0.0  # the quote rules' CPU time, parse excluded
+    parse_cpu_s: float = 0.0  # the parse's CPU time inside extract_many
+
+    @property
+    def quotes_over_parse(self) -> float:
+        """Issue 13's extraction cost: the quote rules' CPU time over the parse's."""
+        return self.quotes_cpu_s / self.parse_cpu_s if self.parse_cpu_s else float("nan")
 
     @property
     def floor_s(self) -> float:
@@ -162,6 +169,7 @@ def run_ingest(
     # extract_many's own time is the parse (nlp.pipe is lazy) plus the quote rules inside it.
     stages["parse"] = stages.pop("parse+quotes", 0.0) - stages.get("quotes", 0.0)
     stages["other"] = seconds - sum(stages.values())
+    quotes_cpu = watch.cpu.get("quotes", 0.0)
     result = IngestResult(
         articles=len(prepared),
         chunks=sum(len(p.chunks) for p in prepared),
@@ -171,5 +179,7 @@ def run_ingest(
         floor_parse_s=floor_parse,
         floor_embed_s=floor_embed,
         stages=stages,
+        quotes_cpu_s=quotes_cpu,
+        parse_cpu_s=watch.cpu.get("parse+quotes", 0.0) - quotes_cpu,
     )
     return result, prepared, engine

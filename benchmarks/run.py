@@ -50,6 +50,10 @@ class Plan:
     queue_workers: bool  # ingest by 1 and 2 `whosaid worker` processes on a job queue
 
 
+# Issue 13's extraction cost when it was filed (070a68c): the quote rules' CPU time over the
+# parse's on this corpus (80 articles, seed 7), /work/tools/quotecost2.py, median of 2 runs.
+QUOTE_COST_AT_ISSUE_13 = QUOTE_COST_REF
+
 PLANS = {
     "quick": Plan(
         30, [1_000, 10_000], [10_000], [20_000], 20_000, 1, 1, [10_000, 100_000], 1_000, False
@@ -564,8 +568,19 @@ def _ingest_sections(
         + table(["", "seconds", "articles/s", "chunks/s", "× floor"], rows)
         + "\n\nWhere the time goes:\n\n"
         + table(["stage", "seconds", "share"], stage_rows)
+        + f"\n\nQuote rules over the parse, CPU of the ingesting thread: {ing.quotes_cpu_s:.2f} s"
+        f" / {ing.parse_cpu_s:.2f} s = {ing.quotes_over_parse:.3f} (issue 13 filed at"
+        f" {QUOTE_COST_AT_ISSUE_13:.3f})."
     )
     summary.append(["ingest ≤ 1.3× parse+embed", f"{ing.ratio:.2f}×", ing.ratio <= 1.3])
+    cost = ing.quotes_over_parse / QUOTE_COST_AT_ISSUE_13
+    summary.append(
+        [
+            "quote rules / parse (CPU) ≤ 1.10× at issue 13",
+            f"{ing.quotes_over_parse:.3f} = {cost:.2f}×",
+            cost <= 1.10,
+        ]
+    )
     _say(sections[-1])
 
     # -- ingest on every core -------------------------------------------------------------

@@ -37,14 +37,16 @@ SMALL_WORDS = words("a an the of and or but to in on at for by with from as vs. 
 
 
 def build_frame(doc: Doc, spans: list[QuoteSpan]) -> Frame:
+    starts = [t.idx for t in doc_tokens(doc)]
     in_quote = [-1] * len(doc)
+    opens, ends = [s.open_at for s in spans], [s.end for s in spans]
     k = 0
-    for t in doc_tokens(doc):
-        while k < len(spans) and spans[k].end <= t.idx:
+    for i, at in enumerate(starts):
+        while k < len(spans) and ends[k] <= at:
             k += 1
-        if k < len(spans) and spans[k].open_at <= t.idx < spans[k].end:
-            in_quote[t.i] = k
-    frame = Frame(doc, spans, in_quote)
+        if k < len(spans) and opens[k] <= at < ends[k]:
+            in_quote[i] = k
+    frame = Frame(doc, spans, in_quote, starts=starts)
     frame.titles = {i for i in range(len(spans)) if frame.is_title(i)}
     return frame
 
@@ -60,7 +62,8 @@ class Frame:
     text: str = ""  # doc.text, built once: spaCy rebuilds it on every access
 
     def __post_init__(self) -> None:
-        self.starts = [t.idx for t in doc_tokens(self.doc)]
+        if len(self.starts) != len(self.doc):
+            self.starts = [t.idx for t in doc_tokens(self.doc)]
         self.text = doc_text(self.doc)
 
     # --- per span ---------------------------------------------------------------------

@@ -60,11 +60,43 @@ class Frame:
     starts: list[int] = field(default_factory=list)  # token start offsets, for bisect
 
     text: str = ""  # doc.text, built once: spaCy rebuilds it on every access
+    # each token's sentence as token indices [first, end), as `Token.sent` gives it (which
+    # builds a Span on every call); filled on first use
+    sent_first: list[int] = field(default_factory=list)
+    sent_end: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if len(self.starts) != len(self.doc):
             self.starts = [t.idx for t in doc_tokens(self.doc)]
         self.text = doc_text(self.doc)
+
+    def _sentences(self) -> None:
+        toks = doc_tokens(self.doc)
+        n = len(toks)
+        first, end = [0] * n, [n] * n
+        at = 0
+        for i in range(1, n):
+            if toks[i].is_sent_start:
+                at = i
+            first[i] = at
+        after = n
+        for i in range(n - 1, -1, -1):
+            end[i] = after
+            if toks[i].is_sent_start:
+                after = i
+        self.sent_first, self.sent_end = first, end
+
+    def sent_bounds(self, t: Token) -> tuple[int, int]:
+        """(start, end) token indices of t's sentence: `t.sent.start, t.sent.end`."""
+        if not self.sent_first:
+            self._sentences()
+        return self.sent_first[t.i], self.sent_end[t.i]
+
+    def sent_chars(self, t: Token) -> tuple[int, int]:
+        """`t.sent.start_char, t.sent.end_char`."""
+        lo, hi = self.sent_bounds(t)
+        toks = doc_tokens(self.doc)
+        return toks[lo].idx, toks[hi - 1].idx + len(toks[hi - 1].text)
 
     # --- per span ---------------------------------------------------------------------
     def inner_tokens(self, k: int) -> list[Token]:
@@ -95,7 +127,7 @@ class Frame:
         if i < 0 or text[i] == "\n":
             return ""
         tok = self._tokens_between(s.open_at, s.open_at + 1)
-        if tok and tok[0].sent.start_char > i:
+        if tok and self.sent_chars(tok[0])[0] > i:
             return ""
         return text[i]
 
@@ -196,13 +228,13 @@ class Frame:
         last = self._tokens_between(max(s.open_at, s.end - 1), s.end)
         if not first or not last:
             return None
-        lo, hi = first[0].sent.start, last[-1].sent.end
+        lo, hi = self.sent_bounds(first[0])[0], self.sent_bounds(last[-1])[1]
         doc = doc_tokens(self.doc)
         # "...," he said. split off by the sentencizer: look into a short next sentence.
         inner = self.text[s.inner_start : s.inner_end].rstrip()
         gap = self.text[s.end : doc[hi].idx] if hi < len(doc) else "\n"
         if len(gap) <= 3 and "\n" not in gap and (doc[hi].is_lower or inner[-1:] in ",!?"):
-            hi = doc[hi].sent.end
+            hi = self.sent_bounds(doc[hi])[1]
         best: tuple[int, Token] | None = None
         for i in range(lo, hi):
             t = doc[i]
@@ -521,7 +553,8 @@ class Frame:
         toks = self._tokens_between(start, end)
         if not toks:
             return start, end
-        cs, ce = toks[0].sent.start_char, toks[-1].sent.end_char
+        cs, ce = self.sent_chars(toks[0])[0], self.sent_chars(toks[-1])[1]
         if cue is not None:
-            cs, ce = min(cs, cue.sent.start_char), max(ce, cue.sent.end_char)
+            cue_cs, cue_ce = self.sent_chars(cue)
+            cs, ce = min(cs, cue_cs), max(ce, cue_ce)
         return cs, ce

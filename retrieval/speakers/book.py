@@ -10,7 +10,7 @@ groups stay what they are and are never turned into a nearby person.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy
@@ -183,7 +183,7 @@ class SpeakerBook:
     def __init__(self, doc: Doc, in_quote: list[int], labels: set[int] | None = None) -> None:
         self.doc = doc
         # spaCy builds every entity span afresh on each `doc.ents`; the rules read them often
-        self.ents: tuple[Span, ...] = doc.ents
+        self.ents: Sequence[Span] = doc.ents
         # each token's word as written and in lower case, for _written
         self._orths, self._lowers = doc.to_array(ORTH), doc.to_array(LOWER)
         self._ent_words: list[list[str]] | None = None  # each entity's words in lower case

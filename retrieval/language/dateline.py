@@ -8,6 +8,8 @@ import re
 
 from spacy.tokens import Token
 
+from retrieval.language.doctokens import doc_text
+
 # An all-caps place (several words allowed), then an optional state or country, an optional
 # date and an optional agency in brackets, then a dash: at the start of a line.
 _DATELINE = re.compile(
@@ -24,7 +26,7 @@ def dateline_end(t: Token) -> int | None:
     none: a dateline opens a line, so only a capitalised token near a line start can be."""
     if not t.text[:1].isupper():
         return None
-    text = t.doc.text
+    text = doc_text(t.doc)  # `Doc.text` joins every token again on each call
     start = text.rfind("\n", 0, t.idx) + 1
     if t.idx - start > 60:
         return None

@@ -6,18 +6,12 @@ from __future__ import annotations
 import pytest
 
 from retrieval.extraction.extractor import extract, load_nlp
-from retrieval.types import Extraction, Quote
+from tests.speakers.test_speakers import quote_with
 
 
 @pytest.fixture(scope="module")
 def nlp():  # type: ignore[no-untyped-def]
     return load_nlp()
-
-
-def _quote(ex: Extraction, words: str) -> Quote:
-    found = [q for q in ex.quotes if words in q.text]
-    assert found, f"no quote holds {words!r}: {[q.text for q in ex.quotes]}"
-    return found[0]
 
 
 COURTHOUSE = "Mourners gathered outside the Harlow County courthouse on Friday.\n\n"
@@ -93,7 +87,7 @@ SPEAKERS = [
 def test_the_right_speaker(nlp, article: str, expected: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
     ex = extract(article, nlp)
     for words, speaker in expected:
-        assert _quote(ex, words).speaker == speaker, words
+        assert quote_with(ex, words).speaker == speaker, words
 
 
 # (article, words no statement of anyone may hold)

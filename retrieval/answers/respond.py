@@ -429,7 +429,10 @@ class _Answerer:
     def _rank_topic(
         self, quotes: list[QuoteRow], topic: str | None, medium: str | None
     ) -> list[Scored]:
-        """Order a speaker's quotes: by the topic (dense + lexical, RRF), medium first."""
+        """Order a speaker's quotes: by the topic (dense + lexical, RRF), medium first. None
+        read (quotes a write removed after the question read their ids) ranks nothing."""
+        if not quotes:
+            return []
         priors = {q.id: prior(q.kind, len(q.text)) for q in quotes}
         if not topic:
             scored = [Scored(q, priors[q.id]) for q in quotes]

@@ -328,7 +328,7 @@ class Frame:
         return toks[-1] if toks else None
 
     def _owned_signer(self, i: int) -> Token | None:
-        """'"..." — Garcia's brother Tomas Ferrell, outside court': after a possessive
+        """'"..." — Lindqvist's brother Tomas Ferrell, outside court': after a possessive
         the signer is the name that follows the owner's noun, never the owner; with no
         name there, nobody the text names."""
         doc = self.doc

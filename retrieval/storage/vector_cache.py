@@ -200,10 +200,7 @@ class VectorCache:
 
         if isinstance(index, MilvusIndex):
             return self._exact(index.search(q, 2 * k + 8, articles=sorted(articles)), q, k)
-        among = self.store.vector_ids_in(index.kind, articles)
-        if index.is_hnsw or len(among) <= 2 * k + 8:
-            return self._exact([(vid, 0.0) for vid in among], q, k)
-        return self._exact(index.search(q, 2 * k + 8, among=among), q, k)
+        return self._among(index, q, self.store.vector_ids_in(index.kind, articles), k)
 
     def search_many(
         self, wanted: Sequence[tuple[NearestIndex, np.ndarray, int]]
@@ -233,14 +230,16 @@ class VectorCache:
         if k <= 0 or not vids:
             return []
         among = list(dict.fromkeys(int(v) for v in vids))
+        return [(h.vid, h.score) for h in self._among(index, q, among, k)]
+
+    def _among(self, index: NearestIndex, q: np.ndarray, among: list[int], k: int) -> list[Hit]:
+        """The k best of the vectors `among`, exact. When there are few of them the index
+        would hand back every one (after a scan of all its vectors, filtered): they are scored
+        from the store at once, the same k best; a graph walk filtered to a few of its nodes
+        would miss most of them anyway."""
         if index.is_hnsw or len(among) <= 2 * k + 8:
-            # The index would hand back every one of them (after a scan of all its vectors,
-            # filtered): score them all from the store at once, the same k best. A graph walk
-            # filtered to a few of its nodes would miss most of them anyway.
-            hits = [(vid, 0.0) for vid in among]
-        else:
-            hits = index.search(q, 2 * k + 8, among=among)
-        return [(h.vid, h.score) for h in self._exact(hits, q, k)]
+            return self._exact([(vid, 0.0) for vid in among], q, k)
+        return self._exact(index.search(q, 2 * k + 8, among=among), q, k)
 
     def _exact(
         self,

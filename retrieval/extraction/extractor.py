@@ -69,7 +69,7 @@ from retrieval.extraction.wraps import unwrap
 from retrieval.ingest.cleaning import is_heading
 from retrieval.language.deeds import DEED_VERBS
 from retrieval.language.doctokens import doc_text, doc_tokens
-from retrieval.language.people import TITLES
+from retrieval.language.people import PERSON_NOUNS, ROLE_KEYS, TITLES
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
 from retrieval.speakers.book import SpeakerBook
 from retrieval.speakers.mentions import how_of
@@ -80,6 +80,7 @@ _TITLE_ABBREVIATIONS = frozenset(w for w in TITLES if w.endswith(".") and w != "
 _TRIM_END = " \t\n,;:.\u2014\u2013-"
 _OPEN_MARKS = frozenset({'"', "\u201c", "''", "``"})
 _TRIM_START = " \t\n,;:\u2014\u2013-"
+_PRONOUN_GENDER = {"he": "m", "she": "f"}
 
 
 @Language.component("whosaid_paragraphs")
@@ -647,6 +648,56 @@ class _Extractor:
         subj = cue_subject(cue)
         return subj is not None and subj.tag_ == "PRP"
 
+    def _voice_in_conversation(self, cue: Token) -> Attributed | None:
+        """'HOST: So Whitcombe said he made the call. GUEST: Right. HOST: And he said the
+        governor knew.' Those taking part in a conversation are 'I' and 'you'; a 'he' or
+        'she' in a turn is someone they talk about: the last person the conversation reported
+        saying something, within this turn and the two before it, when no other name and no
+        other person of that gender has been the subject of a sentence since. Otherwise
+        nobody is guessed."""
+        subj = cue_subject(cue)
+        gender = _PRONOUN_GENDER.get(subj.lower_) if subj is not None else None
+        if gender is None:
+            return None
+        other = "f" if gender == "m" else "m"
+        turns = sorted(self.done.turns)
+        here = next((k for k, (a, b) in enumerate(turns) if a <= cue.idx < b), None)
+        if here is None:
+            return None
+        since = turns[max(0, here - 2)][0]
+        taking_part = {q.speaker for q in self.quotes if (q.start, q.end) in self.done.turns}
+        reported = [
+            q
+            for q in self.quotes
+            if since <= q.start < cue.idx
+            and (q.start, q.end) not in self.done.turns
+            and q.speaker_kind == "person"
+            and q.speaker is not None
+            and q.speaker not in taking_part
+        ]
+        if not reported:
+            return None
+        last = max(reported, key=lambda q: q.start)
+        name = last.speaker or ""
+        named = [e for e in self.book.entities if e.name == name]
+        if not named or named[0].gender not in (None, gender):
+            return None
+        people = {m.token: self.book.entities[m.entity] for m in self.book.mentions}
+        own = set(_words(name)) | {w for p in taking_part if p for w in _words(p)}
+        for t in self.f.tokens_between(last.start, cue.idx):
+            e = people.get(t.i)
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.lower_ in own:
+                continue
+            person_noun = t.lower_ in TITLES or t.lower_ in PERSON_NOUNS or t.lower_ in ROLE_KEYS
+            if t.pos_ == "PROPN" or (
+                t.pos_ == "NOUN"
+                and (person_noun or (e is not None and e.kind == "person"))
+                and (e is None or e.gender != other)
+            ):
+                return None  # someone else may be meant: a name (whatever the tagger took
+                # it for) or a person named by a noun, as the subject of a sentence since
+        return Attributed(name, subj.text, "person")  # type: ignore[union-attr]
+
     def _cue_of(self, q: Quote) -> Token | None:
         i = self.cue_of_group.get(q.group) if q.group is not None else None
         return self.doc[i] if i is not None else None
@@ -862,7 +913,9 @@ class _Extractor:
             kind: QuoteKind = "mixed" if inner else "indirect"
             addressee = self._addressee(t, self.text[s:e])
             if addressee is None and self._pronoun_in_turn(t):
-                continue
+                addressee = self._voice_in_conversation(t)
+                if addressee is None:
+                    continue
             spk = addressee or self._speaker(t)
             if spk.name is None and spk.mention is None and t.lower_ != "according":
                 continue

@@ -333,6 +333,41 @@ def test_a_pronoun_report_inside_a_turn_stays_the_turn_speakers(nlp) -> None:  #
     assert [q.speaker for q in inner] == ["Sam Baxter"], [(q.text, q.speaker) for q in inner]
 
 
+CONVERSATION = (
+    "Evening Desk: Pelland talks to Senator Rhea Kowalczyk\n\n"
+    "PELLAND: So, it is odd, because Dale Whitcombe said he is the one who made the call. "
+    "He did phone the governor at one point.\n\n"
+    "KOWALCZYK: Right.\n\n"
+    "PELLAND: And he said the ferry board knew about the repairs.\n\n"
+    "KOWALCZYK: Well, the whole thing is a sideshow."
+)
+
+
+def test_he_in_a_turn_is_the_person_the_conversation_last_reported(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Those in the conversation are 'I' and 'you': a 'he' two turns after the host reported
+    Whitcombe's words is Whitcombe, and his words stay inside the host's turn as well."""
+    ex = extract(CONVERSATION, nlp)
+    said = [q for q in ex.quotes if "ferry board knew" in q.text]
+    assert sorted((q.speaker, q.kind) for q in said) == [
+        ("Dale Whitcombe", "indirect"),
+        ("Pelland", "direct"),
+    ], [(q.text, q.speaker) for q in said]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "Then Marco Ferrante called the office. ",  # another name, subject of a sentence
+        "Then the mayor called the office. ",  # a person named by a noun
+    ],
+)
+def test_he_in_a_turn_is_nobody_when_someone_else_came_up_since(nlp, between: str) -> None:  # type: ignore[no-untyped-def]
+    article = CONVERSATION.replace("He did phone", between + "He did phone")
+    ex = extract(article, nlp)
+    said = [q for q in ex.quotes if "ferry board knew" in q.text]
+    assert [q.speaker for q in said] == ["Pelland"], [(q.text, q.speaker) for q in said]
+
+
 def test_a_label_takes_the_full_name_a_show_title_gives(nlp) -> None:  # type: ignore[no-untyped-def]
     article = (
         'Harbor TV "The Story with Sam Baxter" - Transcript: Interview with Sen. Maria Lopez\n\n'

@@ -24,6 +24,8 @@ NOT_LABELS = words(
     "exclusive live analysis opinion warning"
 )
 _SENTENCE_END = tuple('.?!"\u201d\u2019)')
+_OPENING_MARKS = frozenset('"\u201c')
+_CLOSING_MARKS = frozenset('"\u201d')
 
 
 @dataclass
@@ -112,8 +114,29 @@ def transcript_turns(text: str) -> list[Turn]:
         return []
     stops = sorted({f[0] for f in found} | set(_boundaries(text)))
     return [
-        Turn(name, at, start, _end(text, start, stops), role) for at, name, start, role in found
+        Turn(name, at, *_in_marks(text, start, _end(text, start, stops)), role)
+        for at, name, start, role in found
     ]
+
+
+def _in_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """'JL: “Not today.”' then 'Ross walks off.': a turn written inside quote marks is
+    the words inside them, and a line after the closing mark that opens with none is the
+    transcript's narration, not the speaker's. Turns of several quoted paragraphs stay."""
+    if text[start : start + 1] not in _OPENING_MARKS:
+        return start, end
+    line_end = text.find("\n", start, end)
+    first = text[start : line_end if line_end >= 0 else end].rstrip()
+    if (
+        len(first) < 3
+        or first[-1] not in _CLOSING_MARKS
+        or any(c in _OPENING_MARKS or c in _CLOSING_MARKS for c in first[1:-1])
+    ):
+        return start, end
+    rest = [p.strip() for p in text[start + len(first) : end].split("\n") if p.strip()]
+    if rest and all(p[0] in _OPENING_MARKS for p in rest):
+        return start, end
+    return start + 1, start + len(first) - 1
 
 
 def qa_turns(text: str) -> list[Turn]:

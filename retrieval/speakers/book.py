@@ -9,6 +9,7 @@ groups stay what they are and are never turned into a nearby person.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1203,7 +1204,24 @@ class SpeakerBook:
         known = self.surname(toks[0].text)
         if known is None:
             known = self._named_anywhere(low)
+        if known is None and toks[0].text.isupper():
+            known = self._by_initials(low)
         return known if known is not None else self._single_name(toks[0].text, toks[0].i)
+
+    def _by_initials(self, low: str) -> int | None:
+        """'ML:' after 'Mara Lind: ...': a transcript may label turns with the initials of a
+        person it has named in full ('CHS' for a hyphenated surname's two parts). Only one
+        person of the article may have those initials."""
+        if not 2 <= len(low) <= 4 or not low.isalpha():
+            return None
+        found = [
+            i
+            for i, e in enumerate(self.entities)
+            if e.kind == "person"
+            and e.first
+            and "".join(w[0] for w in re.split(r"[\s\-]+", e.name.lower()) if w) == low
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _named_anywhere(self, low: str) -> int | None:
         """'MACCALLUM:' in the transcript of '"The Story with Martha MacCallum"': a label's

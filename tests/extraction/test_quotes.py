@@ -333,6 +333,37 @@ def test_a_pronoun_report_inside_a_turn_stays_the_turn_speakers(nlp) -> None:  #
     assert [q.speaker for q in inner] == ["Sam Baxter"], [(q.text, q.speaker) for q in inner]
 
 
+def test_turns_labelled_with_initials_and_written_in_marks(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A web transcript names each side once in full, then labels turns with initials ('JQ'
+    for a hyphenated surname's parts too); a turn in quote marks is the words inside them,
+    and the line of narration after it is nobody's statement."""
+    article = (
+        "A short hallway interview with Rep. Lena Ortiz-Vance on the ferry vote.\n"
+        "Tom Brisco: \u201cGot a minute for the ferry vote?\u201d\n"
+        "Lena Ortiz-Vance: \u201cOne minute, then I have a hearing.\u201d\n"
+        "TB: \u201cWill you vote for the new fares on Friday?\u201d\n"
+        "LOV: \u201cI will vote no unless the night boats stay.\u201d\n"
+        "Ortiz-Vance walks into the chamber.\n"
+        "TB: \u201cThanks for stopping, ma\u2019am.\u201d\n"
+    )
+    got = [(q.text, q.speaker) for q in extract(article, nlp).quotes]
+    assert ("Will you vote for the new fares on Friday?", "Tom Brisco") in got, got
+    assert ("I will vote no unless the night boats stay.", "Lena Ortiz-Vance") in got, got
+    assert not [t for t, _ in got if "walks into" in t], got
+
+
+def test_initials_that_fit_two_people_name_nobody_of_them(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Tom Brisco and Tara Bellweather spoke with the mayor.\n"
+        "Mayor Ines Goll: \u201cAsk me anything.\u201d\n"
+        "TB: \u201cWill the night boats stay?\u201d\n"
+        "IG: \u201cThey will stay through the winter.\u201d\n"
+    )
+    got = dict((q.text, q.speaker) for q in extract(article, nlp).quotes)
+    assert got.get("Will the night boats stay?") not in ("Tom Brisco", "Tara Bellweather"), got
+    assert got.get("They will stay through the winter.") == "Ines Goll", got
+
+
 CONVERSATION = (
     "Evening Desk: Pelland talks to Senator Rhea Kowalczyk\n\n"
     "PELLAND: So, it is odd, because Dale Whitcombe said he is the one who made the call. "

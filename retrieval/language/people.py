@@ -129,6 +129,12 @@ def gender_of_first_name(first: str) -> str | None:
 
 # What kind of organisation a name's own words say it is, so "the hospital" can find "St.
 # Ann Medical Center" and "the company" "Acme Corp." when the text never said "a hospital".
+# What a text calls a business: "the smartphone maker X ... the company said" is X.
+BUSINESS_NOUNS = words(
+    "company firm maker manufacturer automaker carmaker retailer producer supplier provider"
+    " carrier operator developer publisher insurer lender chain startup conglomerate"
+)
+
 ORG_TYPES: dict[str, frozenset[str]] = {
     "hospital": words("hospital medical health healthcare clinic infirmary"),
     "company": words(

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from retrieval.language.dateline import dateline_end
 from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import (
+    BUSINESS_NOUNS,
     COLLECTIVE_NOUNS,
     EPITHET_NOUNS,
     FEMALE_WORDS,
@@ -666,6 +667,9 @@ class SpeakerBook:
             kinds: tuple[str, ...] = ("person",)
         elif low == "they":
             want, kinds = "", ("group", "organization")
+        elif low == "it":
+            speaks = t.dep_ in SUBJECT_DEPS and t.head.lemma_.lower() in SPEECH_VERBS
+            return self._it(t) if speaks else None  # not "it is worth noting", "it wants"
         else:
             return None
         sent = self._sent_of[t.i]
@@ -689,6 +693,39 @@ class SpeakerBook:
                     if m.token in self.by_token and self.doc[m.token].tag_ != "PRP" and want:
                         self._teach_gender(m.entity, want)
                     return m.entity
+        return None
+
+    def _it(self, t: Token) -> int | None:
+        """'The company said it would pay. It said no customer lost money.': a subject 'it'
+        is the organisation that was the subject of the last sentence with a subject of its
+        own ('it' again goes further back); a thing there, as its subject or its object ('The
+        tweet attached a link. It also noted ...', 'X posted the video. It shows ...'), means
+        nobody. At most three sentences back."""
+        mentioned = {m.token: m.entity for m in self.mentions}
+        first = max(0, self._sent_of[t.i] - 3)
+        for k in range(t.i - 1, -1, -1):
+            w = self.doc[k]
+            if self._sent_of[k] < first:
+                return None
+            if w.dep_ not in SUBJECT_DEPS or w.head.dep_ != "ROOT" or self.in_quote[k] >= 0:
+                continue
+            if w.lower_ == "it":
+                continue
+            idx = self.by_token.get(k, mentioned.get(k))
+            root = w.head
+            things = [c for c in root.children if c.dep_ == "dobj" and c.tag_ == "NN"] + [
+                c
+                for c in self.doc[root.sent.start : root.i]
+                if c.dep_ in SUBJECT_DEPS
+                and c.tag_ == "NN"
+                and c.i != k
+                and c.i not in mentioned
+                and self.in_quote[c.i] < 0
+            ]
+            if things:
+                return None  # "X posted the video. It shows ...", "The footage shows a van,
+                # police said. It showed ...": the thing may be meant
+            return idx if idx is not None and self.entities[idx].kind == "organization" else None
         return None
 
     def _sure(self, idx: int, at: int, want: str, before: list[Mention], sent: int) -> bool:
@@ -795,9 +832,12 @@ class SpeakerBook:
         if not definite and not (head.i and self.doc[head.i - 1].lower_ in ("the", "this")):
             return None  # ('"...," the letter read': the parse may hang "the" on the verb)
         noun = head.lemma_.lower()
-        for t in reversed(doc_tokens(self.doc)[max(0, head.i - 200) : head.i]):
+        for t in reversed(doc_tokens(self.doc)[max(0, head.i - 400) : head.i]):
             if t.lemma_.lower() != noun or self.in_quote[t.i] >= 0:
                 continue
+            owner = next((c for c in t.children if c.dep_ == "poss"), None)
+            if owner is not None:  # "the league's statement said ... the statement said"
+                return self._pronoun(owner) if owner.tag_ == "PRP$" else self.resolve(owner)[0]
             writer = self._clause_author(t)
             if writer is not None:
                 return writer
@@ -995,6 +1035,12 @@ class SpeakerBook:
         for child in head.children:
             if child.dep_ == "appos" and child.pos_ == "NOUN":
                 e.nouns.add(child.lemma_.lower())
+            elif (
+                child.dep_ == "compound"
+                and child.lower_ in BUSINESS_NOUNS
+                and e.kind == "organization"
+            ):
+                e.nouns.add(child.lower_)  # "the tablet maker Zentrix"
         if self._site.get(head.i) is None:
             self._site[head.i] = idx
 
@@ -1002,7 +1048,8 @@ class SpeakerBook:
         """The most recent organisation or group the text described as `noun` ("the group")."""
         for i in sorted((i for i in self._site if i < before), reverse=True):
             e = self.entities[self._site[i]]
-            if e.kind != "person" and noun in e.nouns and e.name.lower() != noun:
+            kin = BUSINESS_NOUNS if e.kind == "organization" and noun in BUSINESS_NOUNS else {noun}
+            if e.kind != "person" and kin & e.nouns and e.name.lower() != noun:
                 return self._site[i]
         return None
 

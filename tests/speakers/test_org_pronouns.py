@@ -33,3 +33,53 @@ def test_a_name_that_sells_its_things_is_not_she(nlp) -> None:  # type: ignore[n
         'Asia.\n\n"We will grow," she said.'
     )
     assert _speaker(nlp, article, "We will grow") != "Quorvex"
+
+
+BREACH = (
+    "The appliance and tablet maker Quellbank announced Friday that records of some customers "
+    "were copied by an outside party in June.\n\n"
+    '"We found the intrusion on June 9 and closed it the same day," the company\'s statement '
+    "said.\n\n"
+    "The company said it had written to every customer whose records were copied.\n\n"
+    "It said that customers do not need to change their passwords, but they should watch for "
+    "strange emails.\n\n"
+    "Shops in the region reported a quiet week, and the weather stayed mild, with rain on "
+    "Tuesday and sun for the rest of the week across the valley and the coast.\n\n"
+    '"We are sorry for the worry this causes," the statement said.'
+)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "We found the intrusion",  # the company's statement: the maker described before
+        "written to every customer",  # "the company": the maker
+        "change their passwords",  # "It said": the organisation the last sentence's subject is
+        "sorry for the worry",  # "the statement" issued by the company, sentences earlier
+    ],
+)
+def test_the_company_it_and_its_statement_are_the_business_named_before(nlp, words: str) -> None:  # type: ignore[no-untyped-def]
+    assert _speaker(nlp, BREACH, words) == "Quellbank"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "The Dunmore Herald published the recording on Monday.",  # a thing is its object
+        "The footage shows a van on Pier Road, the Dunmore Police said.",  # a thing fronted
+        "The Dunmore Herald said in a post that the tape is real. The tape runs two minutes.",
+    ],
+)
+def test_it_is_nobody_when_a_thing_may_be_meant(nlp, before: str) -> None:  # type: ignore[no-untyped-def]
+    article = before + " It shows the driver leaving the van and walking to the ferry."
+    hits = [q for q in extract(article, nlp).quotes if "driver leaving" in q.text]
+    assert all(q.speaker is None for q in hits), [(q.text, q.speaker) for q in hits]
+
+
+def test_it_is_worth_noting_is_nobody_speaking(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "The Harbor Trust said the pier needs work. It is worth noting that the pier opened "
+        "in 1911, and the Trust wants to restore it before the summer."
+    )
+    hits = [q for q in extract(article, nlp).quotes if "opened in 1911" in q.text]
+    assert all(q.speaker != "Harbor Trust" for q in hits), [(q.text, q.speaker) for q in hits]

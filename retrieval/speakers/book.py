@@ -345,6 +345,7 @@ class SpeakerBook:
                 or self._titled(e)
                 or self._role_described(e)
                 or self._who_described(e)
+                or self._owner_described(e)
                 or self._particle_name(e)
             ]
             + self._untagged_names()
@@ -502,6 +503,33 @@ class SpeakerBook:
             and any(
                 c.dep_ == "appos" and c.tag_ == "NN" and c.lower_ in ROLE_KEYS
                 for c in span.root.children
+            )
+        )
+
+    @staticmethod
+    def _owner_described(span: Span) -> bool:
+        """A one-word name the tagger took for an organisation or a place is a person when
+        its clause gives it 'his' or 'her' thing: 'Rider found her niche in a flower shop'
+        (an organisation has 'its')."""
+        root = span.root
+        return (
+            span.label_ in ("ORG", "GPE")
+            and len(span) == 1
+            and root.tag_ in ("NNP", "NN")  # a name opening its sentence may be tagged NN
+            and root.text[:1].isupper()
+            and not root.text.isupper()
+            and root.lower_ not in ORG_HEADS
+            and root.lower_ not in ORG_NAME_ENDS
+            and root.dep_ == "nsubj"
+            and any(
+                g.dep_ == "poss" and g.lower_ in ("his", "her")
+                for c in root.head.children
+                if c.dep_ == "dobj"
+                for g in c.children
+            )
+            and not any(  # a surname of people named in full is theirs to resolve
+                e.label_ == "PERSON" and len(e) > 1 and any(t.lower_ == root.lower_ for t in e)
+                for e in span.doc.ents
             )
         )
 

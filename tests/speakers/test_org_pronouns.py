@@ -83,3 +83,25 @@ def test_it_is_worth_noting_is_nobody_speaking(nlp) -> None:  # type: ignore[no-
     )
     hits = [q for q in extract(article, nlp).quotes if "opened in 1911" in q.text]
     assert all(q.speaker != "Harbor Trust" for q in hits), [(q.text, q.speaker) for q in hits]
+
+
+def test_a_one_word_name_with_her_own_thing_is_a_person_whatever_the_tagger_said(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The tagger takes this surname for an organisation; 'took her first job' says she is a
+    person, so a later 'she said' can be her."""
+    article = (
+        "Turner took her first job in a bakery in 1962.\n\n"
+        "When she reached the age when most people stop, Turner kept on baking.\n\n"
+        '"Sometimes I get a whole Sunday off," Turner said.\n\n'
+        '"It\'s the customers. You get to know their children and then their grandchildren," '
+        "she said."
+    )
+    assert _speaker(nlp, article, "You get to know their children") == "Turner"
+
+
+def test_a_company_with_her_in_its_clause_stays_a_company(nlp) -> None:  # type: ignore[no-untyped-def]
+    # guard: 'her' there belongs to the woman the company paid, not to the company
+    article = (
+        "Dana Kell sued Turner Holdings in May. Turner Holdings paid her legal costs in June.\n\n"
+        '"We are glad it is over," she said.'
+    )
+    assert _speaker(nlp, article, "We are glad it is over") == "Dana Kell"

@@ -11,7 +11,10 @@ DEED_VERBS = words("agree decide aim intend plan want seek refuse decline vote o
 
 # What a company 'reports' or 'posts' when it publishes its accounts: "posted quarterly
 # results", "reported earnings" (or any sum of money or percentage: "reported a $3 loss").
-FIGURE_NOUNS = words("result results earnings")
+FIGURE_NOUNS = words(
+    "result results earnings profit profits loss losses revenue revenues sales income deficit"
+    " surplus"
+)
 FIGURE_VERBS = words("report post")
 
 # Who a report cites when it names its source rather than what was said: "citing two

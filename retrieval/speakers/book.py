@@ -729,6 +729,12 @@ class SpeakerBook:
         own ('it' again goes further back); a thing there, as its subject or its object ('The
         tweet attached a link. It also noted ...', 'X posted the video. It shows ...'), means
         nobody. At most three sentences back."""
+        return self._last_subject_org(t, things=True)
+
+    def _last_subject_org(self, t: Token, things: bool) -> int | None:
+        """The organisation that is the main subject of the nearest sentence before `t` with
+        one (not 'it'), within three sentences; None when that subject is anything else, or,
+        with `things`, when a thing stands there that an 'it' may mean instead."""
         mentioned = {m.token: m.entity for m in self.mentions}
         first = max(0, self._sent_of[t.i] - 3)
         for k in range(t.i - 1, -1, -1):
@@ -740,20 +746,27 @@ class SpeakerBook:
             if w.lower_ == "it":
                 continue
             idx = self.by_token.get(k, mentioned.get(k))
+            if idx is None and not things and w.ent_type_ == "ORG" and w.pos_ == "PROPN":
+                idx, _ = self.resolve(w)  # a business named, not yet met as a speaker
             root = w.head
-            things = [c for c in root.children if c.dep_ == "dobj" and c.tag_ == "NN"] + [
-                c
-                for c in self.doc[root.sent.start : root.i]
-                if c.dep_ in SUBJECT_DEPS
-                and c.tag_ == "NN"
-                and c.i != k
-                and c.i not in mentioned
-                and self.in_quote[c.i] < 0
-            ]
-            if things:
+            if things and (
+                [c for c in root.children if c.dep_ == "dobj" and c.tag_ == "NN"]
+                + [
+                    c
+                    for c in self.doc[root.sent.start : root.i]
+                    if c.dep_ in SUBJECT_DEPS
+                    and c.tag_ == "NN"
+                    and c.i != k
+                    and c.i not in mentioned
+                    and self.in_quote[c.i] < 0
+                ]
+            ):
                 return None  # "X posted the video. It shows ...", "The footage shows a van,
                 # police said. It showed ...": the thing may be meant
-            return idx if idx is not None and self.entities[idx].kind == "organization" else None
+            if idx is None:
+                return None
+            named_org = not things and w.ent_type_ == "ORG"  # "Ardent Foods" (plural: a group)
+            return idx if self.entities[idx].kind == "organization" or named_org else None
         return None
 
     def _sure(self, idx: int, at: int, want: str, before: list[Mention], sent: int) -> bool:
@@ -915,6 +928,12 @@ class SpeakerBook:
             if described is not None:
                 self.entities[described].add_alias(span_text(toks))
                 return described
+        if noun in BUSINESS_NOUNS and toks and toks[0].lower_ == "the" and kind != "group":
+            # "Ardent Foods lost money. The Ohio food maker said ...": the business just named
+            latest = self._last_subject_org(head, things=False)
+            if latest is not None and not self._not_business(self.entities[latest].name):
+                self.entities[latest].add_alias(span_text(toks))
+                return latest
         for i, e in enumerate(self.entities):
             if e.kind == kind and (e.name == name or (definite and e.last == noun)):
                 e.add_alias(span_text(toks))
@@ -1071,6 +1090,18 @@ class SpeakerBook:
                 e.nouns.add(child.lower_)  # "the tablet maker Zentrix"
         if self._site.get(head.i) is None:
             self._site[head.i] = idx
+
+    @staticmethod
+    def _not_business(name: str) -> bool:
+        """An organisation whose name says it is a union, an agency, a school, a team ...:
+        'the company' never means it."""
+        said = set(name.lower().split())
+        kinds = [
+            signs for noun, signs in ORG_TYPES.items() if noun not in ("company", "bank", "airline")
+        ]
+        return bool(said & (ORG_HEADS - BUSINESS_NOUNS - {"group"})) or any(
+            said & signs for signs in kinds
+        )
 
     def _described(self, noun: str, before: int) -> int | None:
         """The most recent organisation or group the text described as `noun` ("the group")."""

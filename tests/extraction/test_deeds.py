@@ -28,6 +28,12 @@ DEEDS = [
         "the turnaround was ahead of schedule",
         "quarterly results above forecasts",
     ),
+    (  # ... and its profit or loss, with no sum named
+        "Ardent Foods posted its fifth straight quarterly loss on Tuesday. Ana Ruiz said the "
+        "turnaround was ahead of schedule.",
+        "the turnaround was ahead of schedule",
+        "its fifth straight quarterly loss",
+    ),
     (  # the people a report cites are its source
         "The Harbor Gazette, citing two port officials, reported that the two ferry lines "
         "would merge by spring.",

@@ -105,3 +105,20 @@ def test_a_company_with_her_in_its_clause_stays_a_company(nlp) -> None:  # type:
         '"We are glad it is over," she said.'
     )
     assert _speaker(nlp, article, "We are glad it is over") == "Dana Kell"
+
+
+@pytest.mark.parametrize(
+    ("first", "speaker"),
+    [
+        ("Ardent Foods posted its fifth straight quarterly loss on Tuesday.", "Ardent Foods"),
+        # a union is never 'the company'
+        ("Ardent Workers Union rejected the offer on Tuesday.", None),
+    ],
+)
+def test_the_business_noun_after_a_named_business_is_it(nlp, first: str, speaker) -> None:  # type: ignore[no-untyped-def]
+    article = first + " The Ohio food maker said that it expects sales to recover by spring."
+    hits = [q for q in extract(article, nlp).quotes if "expects sales to recover" in q.text]
+    assert hits and all(
+        q.speaker == speaker or (speaker is None and q.speaker != "Ardent Workers Union")
+        for q in hits
+    ), [(q.text, q.speaker) for q in hits]

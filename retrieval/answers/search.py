@@ -77,6 +77,9 @@ class _Snapshot:
         self.title_stems: dict[str, list[str]] | None = None
         # article id -> publication date, for dated questions (read once per generation)
         self.published: dict[str, str | None] | None = None
+        # article id -> its title, address and date as answers name it (None: not stored),
+        # read as answers need them: a story in many outlets names them all ("also in")
+        self.refs: dict[str, ArticleRef | None] = {}
         self.speaker_order: dict[
             tuple[str, ...], tuple[dict[int, list[QuoteStub]], list[QuoteStub]]
         ] = {}
@@ -138,7 +141,7 @@ class Searcher:
         self.store = engine.store
         self.snapshot = _snapshot(engine)
         self._texts: dict[str, str] = {}
-        self._refs: dict[str, ArticleRef | None] = {}
+        self._refs = self.snapshot.refs
         # One question asks for the same vector, neighbours or matches more than once
         # ("who said" embeds its phrase for quotes, passages and scoring).
         self._vecs: dict[str, np.ndarray] = {}
@@ -185,7 +188,10 @@ class Searcher:
 
     def read_refs(self, article_ids: Iterable[str]) -> None:
         """Look up many articles' refs in one query (the copies of a much-republished quote)."""
-        self._refs.update(self.store.article_refs(a for a in article_ids if a not in self._refs))
+        todo = [a for a in article_ids if a not in self._refs]
+        if todo:
+            found = self.store.article_refs(todo)
+            self._refs.update({a: found.get(a) for a in todo})
 
     def published(self) -> dict[str, str | None]:
         """Article id -> its publication date (YYYY-MM-DD), None when it has none; read

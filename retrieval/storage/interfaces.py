@@ -11,6 +11,7 @@ import os
 import sqlite3
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
@@ -66,6 +67,44 @@ class GenerationPin:
             yield gen
         finally:
             self._gen.reset(token)
+
+
+class TextCache:
+    """Article id -> plain text, for the store's reads at one generation: answering cuts
+    quotes, contexts and passages out of the same few articles again and again, and each read
+    would otherwise fetch and unpack the whole text (at 100k chunks, most of a "who said"
+    answer's reads). An id is its text's hash, so an entry is never wrong while the article
+    is stored; a new generation (any write, by any process) starts afresh, so a removed
+    article is not served. The least recently used go past `max_chars`."""
+
+    def __init__(self, max_chars: int = 8_000_000) -> None:
+        self.max_chars = max_chars
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._chars = 0
+        self._gen: int | None = None
+        self._lock = threading.Lock()
+
+    def get(self, gen: int, aid: str) -> str | None:
+        with self._lock:
+            if gen != self._gen:
+                return None
+            text = self._texts.get(aid)
+            if text is not None:
+                self._texts.move_to_end(aid)
+            return text
+
+    def put(self, gen: int, aid: str, text: str) -> None:
+        with self._lock:
+            if gen != self._gen:
+                self._texts.clear()
+                self._chars, self._gen = 0, gen
+            if aid in self._texts or len(text) > self.max_chars:
+                return
+            self._texts[aid] = text
+            self._chars += len(text)
+            while self._chars > self.max_chars:
+                _, old = self._texts.popitem(last=False)
+                self._chars -= len(old)
 
 
 # Threads for reads an answer runs side by side (see `in_parallel`); each caller waits only

@@ -23,7 +23,7 @@ import numpy as np
 
 from retrieval.errors import StoreError
 from retrieval.storage import codec
-from retrieval.storage.interfaces import GenerationPin, StoredQuote
+from retrieval.storage.interfaces import GenerationPin, StoredQuote, TextCache
 from retrieval.storage.jobs import ThreadConnections
 from retrieval.types import Article, ArticleRef, Extraction, Quote
 
@@ -448,6 +448,7 @@ class Store:
         self._pin = GenerationPin()  # the generation `reading` holds for this thread
         # generation -> (fts table, term) -> rows holding it, capped (see `lexical`)
         self._term_counts: dict[int, dict[tuple[str, str], int]] = {}
+        self._texts = TextCache()  # articles read for answering, unpacked (see `_texts_of`)
         if read_only:
             try:
                 if self.get_meta("schema_version") is None:
@@ -854,8 +855,27 @@ class Store:
         return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     def article_text(self, aid: str) -> str | None:
-        row = self.conn.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()
-        return None if row is None else stored_text(row[0])
+        return self._texts_of([aid]).get(aid)
+
+    def _texts_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """id -> plain text of these articles (those stored), each read and unpacked once
+        per generation while it is in use (TextCache)."""
+        gen = self.generation()
+        out: dict[str, str] = {}
+        todo = []
+        for aid in dict.fromkeys(ids):
+            text = self._texts.get(gen, aid)
+            if text is None:
+                todo.append(aid)
+            else:
+                out[aid] = text
+        for marks, batch in _in_batches(todo):
+            for a, stored in self.conn.execute(
+                f"SELECT id, text FROM articles WHERE id IN {marks}", batch
+            ):
+                out[a] = text = stored_text(stored)
+                self._texts.put(gen, a, text)
+        return out
 
     def all_articles(self) -> list[Article]:
         rows = self.conn.execute(
@@ -1034,13 +1054,9 @@ class Store:
         for r in out:
             if r[at] == "":
                 need.setdefault(r[aid], []).append(r)
-        for marks, batch in _in_batches(need):
-            for a, stored in self.conn.execute(
-                f"SELECT id, text FROM articles WHERE id IN {marks}", batch
-            ):
-                text = stored_text(stored)
-                for r in need[a]:
-                    r[at] = text[r[start] : r[end]]
+        for a, text in self._texts_of(need).items():
+            for r in need[a]:
+                r[at] = text[r[start] : r[end]]
         return out
 
     def quotes_by_speakers(self, names: Iterable[str]) -> list[StoredQuote]:

@@ -10,6 +10,7 @@ import pytest
 
 from retrieval.errors import StoreError
 from retrieval.storage import codec, transfer
+from retrieval.storage.interfaces import TextCache
 from retrieval.storage.store import (
     CHUNKS,
     EMBEDDINGS,
@@ -91,6 +92,37 @@ def test_remove_deletes_everything_derived(tmp_path: Path) -> None:
     conn = store.conn
     for table in ("chunks_fts", "quotes_fts", "aliases", "article_speakers", "speakers"):
         assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_article_texts_are_unpacked_once_per_generation_and_never_outlive_it(
+    tmp_path: Path,
+) -> None:
+    """Answering reads the same articles again and again: the store keeps their unpacked
+    text while the generation holds, and a write by another process (a new generation)
+    stops a removed article from being served."""
+    store, other = Store(tmp_path), Store(tmp_path)
+    aid = store.put_article(_prep()).article_id
+    assert store.article_text(aid) == TEXT
+    queries: list[str] = []
+    store.conn.set_trace_callback(queries.append)
+    assert store.article_text(aid) == TEXT
+    assert [q.text for q in store.quotes_by_ids([1])] == ["balanced at last."]
+    assert not [q for q in queries if "FROM articles" in q]
+    other.remove_article(aid)
+    assert store.article_text(aid) is None
+    store.conn.set_trace_callback(None)
+
+
+def test_the_text_cache_keeps_the_most_recent_texts_within_its_bound() -> None:
+    cache = TextCache(max_chars=10)
+    cache.put(1, "a", "12345")
+    cache.put(1, "b", "12345")
+    assert cache.get(1, "a") == "12345"  # now the most recent
+    cache.put(1, "c", "123")
+    assert (cache.get(1, "a"), cache.get(1, "b"), cache.get(1, "c")) == ("12345", None, "123")
+    assert cache.get(2, "a") is None  # another generation
+    cache.put(2, "d", "1")
+    assert (cache.get(2, "a"), cache.get(2, "d")) == (None, "1")
 
 
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:

@@ -80,6 +80,9 @@ class _Snapshot:
         # article id -> its title, address and date as answers name it (None: not stored),
         # read as answers need them: a story in many outlets names them all ("also in")
         self.refs: dict[str, ArticleRef | None] = {}
+        # quotes' stored vectors read at this generation (see `Searcher._memo`): questions
+        # compare the same quotes again and again
+        self.memo: dict[str, dict[Any, Any]] = {}
         self.speaker_order: dict[
             tuple[str, ...], tuple[dict[int, list[QuoteStub]], list[QuoteStub]]
         ] = {}
@@ -91,6 +94,11 @@ class _Snapshot:
 
 
 _T = TypeVar("_T", QuoteRow, QuoteStub)
+# Entries a memo of one kind keeps (then it starts again): ~8 MB for a kind of stored vector
+# (8-bit codes) at this bound. Quote rows are read each time: a row a write removed is left
+# out even before this process sees the write (tests/answers/test_stale_reads.py).
+MEMO_MAX = 20_000
+_MISSING = object()
 _LEXICAL_KINDS = {"quotes_fts": "quote", "chunks_fts": "chunk"}
 _WORDS = re.compile(r"[^\w]+")
 
@@ -283,6 +291,13 @@ class Searcher:
             )
         return out
 
+    def _memo(self, name: str) -> dict[Any, Any]:
+        """What was read of one kind at this generation (emptied past MEMO_MAX entries)."""
+        memo = self.snapshot.memo.setdefault(name, {})
+        if len(memo) > MEMO_MAX:
+            memo.clear()
+        return memo
+
     def quotes_by_id(self, ids: Iterable[int]) -> list[QuoteRow]:
         return self._allowed(self._rows(self.store.quotes_by_ids(ids)))
 
@@ -311,9 +326,17 @@ class Searcher:
     def quote_vectors(self, ids: Iterable[int], kind: str = "quote") -> dict[int, np.ndarray]:
         """Quote id -> its stored vector: the quote's own ("quote") or its sentence's
         ("context", absent where the sentence is the quote or the store predates them)."""
+        ids = list(ids)
         cached = self._stored.setdefault(kind, {})
         todo = [i for i in ids if i not in cached]
-        blobs = self.store.vectors_by_ref(kind, todo)
+        memo = self._memo(f"vector:{kind}")  # quote id -> its stored bytes, None: none stored
+        blobs = {i: b for i in todo if (b := memo.get(i, _MISSING)) is not _MISSING}
+        unread = [i for i in todo if i not in blobs]
+        if unread:
+            found = self.store.vectors_by_ref(kind, unread)
+            for i in unread:
+                blobs[i] = memo[i] = found.get(i)
+        blobs = {i: b for i, b in blobs.items() if b is not None}
         cached.update(zip(blobs, codec.decode_many(list(blobs.values())), strict=True))
         for i in todo:
             cached.setdefault(i, None)

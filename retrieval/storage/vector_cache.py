@@ -24,6 +24,9 @@ from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex, in_par
 from retrieval.storage.store import VECTOR_KINDS
 from retrieval.storage.vectors import VectorIndex, train_size
 
+# Rows of re-scored vectors kept for the generation (~10 MB: 8-bit codes and ids).
+ROWS_KEPT = 20_000
+
 
 class VectorCache:
     """The indexes of one store in this process. Safe to share between threads.
@@ -41,6 +44,10 @@ class VectorCache:
         self.indexes: dict[str, NearestIndex] = {}
         self.replaced = False  # set by `reset`: the next sync rebuilds
         self.lock = threading.RLock()
+        # vid -> its row (kind, ref id, article id, stored bytes) as re-scoring read it, at the
+        # generation `_rows_gen`: questions re-score the same near neighbours again and again
+        self._rows: dict[int, tuple[str, int, str, bytes]] = {}
+        self._rows_gen = -1
 
     @property
     def shared(self) -> bool:
@@ -185,7 +192,7 @@ class VectorCache:
         q = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         if k <= 0:
             return []
-        return self._exact(index.search(q, 2 * k + 8), q, k)
+        return self._exact(index.search(q, 2 * k + 8), q, k, gen=index.generation)
 
     def search_in(
         self, index: NearestIndex, query: np.ndarray, articles: Collection[str], k: int
@@ -199,7 +206,8 @@ class VectorCache:
         from retrieval.storage.milvus import MilvusIndex
 
         if isinstance(index, MilvusIndex):
-            return self._exact(index.search(q, 2 * k + 8, articles=sorted(articles)), q, k)
+            found = index.search(q, 2 * k + 8, articles=sorted(articles))
+            return self._exact(found, q, k, gen=index.generation)
         return self._among(index, q, self.store.vector_ids_in(index.kind, articles), k)
 
     def search_many(
@@ -215,7 +223,9 @@ class VectorCache:
                 for (index, _, k), q in zip(wanted, queries, strict=True)
             )
         )
-        rows = self.store.vector_rows(list({vid for hits in found for vid, _ in hits}))
+        rows = self._vector_rows(
+            [vid for hits in found for vid, _ in hits], min(ix.generation for ix, _, _ in wanted)
+        )
         return [
             self._exact(hits, q, k, rows)
             for hits, q, (_, _, k) in zip(found, queries, wanted, strict=True)
@@ -238,8 +248,26 @@ class VectorCache:
         from the store at once, the same k best; a graph walk filtered to a few of its nodes
         would miss most of them anyway."""
         if index.is_hnsw or len(among) <= 2 * k + 8:
-            return self._exact([(vid, 0.0) for vid in among], q, k)
-        return self._exact(index.search(q, 2 * k + 8, among=among), q, k)
+            return self._exact([(vid, 0.0) for vid in among], q, k, gen=index.generation)
+        found = index.search(q, 2 * k + 8, among=among)
+        return self._exact(found, q, k, gen=index.generation)
+
+    def _vector_rows(self, vids: Sequence[int], gen: int) -> dict[int, tuple[str, int, str, bytes]]:
+        """`store.vector_rows`, kept while the indexes mirror generation `gen` (at most
+        ROWS_KEPT rows; an index marked out of date, -1, keeps none)."""
+        if gen < 0:
+            return self.store.vector_rows(list(dict.fromkeys(vids)))
+        kept = self._rows
+        if gen != self._rows_gen or len(kept) > ROWS_KEPT:
+            kept = self._rows = {}
+            self._rows_gen = gen
+        out = {vid: row for vid in vids if (row := kept.get(vid)) is not None}
+        todo = list(dict.fromkeys(vid for vid in vids if vid not in out))
+        if todo:
+            found = self.store.vector_rows(todo)
+            kept.update(found)
+            out.update(found)
+        return out
 
     def _exact(
         self,
@@ -247,12 +275,13 @@ class VectorCache:
         q: np.ndarray,
         k: int,
         rows: dict[int, tuple[str, int, str, bytes]] | None = None,
+        gen: int = -1,
     ) -> list[Hit]:
         """The k best of the index's hits by the cosine of the store's vectors (8-bit codes
         with a scale per vector: within ~1e-3 of the float32 cosine, storage.codec); `rows`:
-        those vectors when already read."""
+        those vectors when already read, else read (kept for the index's generation `gen`)."""
         if rows is None:
-            rows = self.store.vector_rows([vid for vid, _ in hits])
+            rows = self._vector_rows([vid for vid, _ in hits], gen)
         found = [vid for vid, _ in hits if vid in rows]
         out = []
         for vid, vec in zip(found, codec.decode_many([rows[v][3] for v in found]), strict=True):

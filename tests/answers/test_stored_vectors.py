@@ -109,3 +109,31 @@ def test_an_empty_old_store_is_upgraded_on_open(data_dir: Path) -> None:
     with sqlite3.connect(data_dir / "whosaid.db") as conn:
         conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
     assert Store(data_dir).has_context_vectors()
+
+
+def test_stored_vectors_are_read_once_per_generation(data_dir: Path, tmp_path: Path) -> None:
+    """A question compares the same quotes and re-scores the same neighbours as the one
+    before it: their stored vectors are read once while the store's generation holds, and
+    read again after a write."""
+    engine, _ = _engine(data_dir, tmp_path)
+    store = engine.store
+    reads: list[str] = []
+    for name in ("vectors_by_ref", "vector_rows"):
+        method = getattr(store, name)
+
+        def counted(*args: object, _name: str = name, _method: object = method) -> object:
+            reads.append(_name)
+            return _method(*args)  # type: ignore[operator]
+
+        setattr(store, name, counted)
+    question = "who said the cuts were a mistake?"
+    first = engine.ask(question)
+    assert {"vectors_by_ref", "vector_rows"} <= set(reads)
+    reads.clear()
+    assert engine.ask(question) == first and reads == []
+    other = tmp_path / "other.txt"
+    other.write_text("Weather Desk\n\nThe ferry ran late, said Nora Vance, a deckhand.\n")
+    engine.ingest([str(other)])
+    engine.ask(question)
+    assert {"vectors_by_ref", "vector_rows"} <= set(reads)
+    engine.close()

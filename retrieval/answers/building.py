@@ -10,9 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from retrieval.answers.links import quote_link
-from retrieval.answers.ranking import Scored, chain
+from retrieval.answers.ranking import Scored, chain, wording
 from retrieval.answers.search import QuoteRow, Searcher
-from retrieval.language.wording import norm
 from retrieval.types import Answer
 
 __all__ = ["build_answers"]
@@ -41,7 +40,7 @@ def build_answers(
         spans = seen_spans.setdefault(q.article_id, [])
         if not keep_all and any(a < end and start < b for a, b in spans):
             continue
-        key = norm(ans.quote)[:200]
+        key = wording(ans.quote)[:200]
         if not keep_all and key in by_words:
             _also_in(s, by_words[key], also[key], (ans.article.id, *x.copies))
             continue
@@ -77,7 +76,7 @@ def _is_copy(
     'also in' that article, without building it (one story in many editions)."""
     if q.group is not None and q.kind in {"direct", "mixed"}:
         return False  # its answer joins the statement's pieces: build it to know the words
-    key = norm(q.text)[:200]
+    key = wording(q.text)[:200]
     first = by_words.get(key)
     if first is None:
         return False

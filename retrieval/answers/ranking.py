@@ -6,13 +6,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.answers.search import QuoteRow
 from retrieval.language.wording import norm
 
-__all__ = ["RRF_K", "Scored", "chain", "interleave", "one_per_wording", "rrf", "spread"]
+__all__ = [
+    "RRF_K",
+    "Scored",
+    "chain",
+    "interleave",
+    "one_per_wording",
+    "rrf",
+    "spread",
+    "wording",
+]
 
 RRF_K = 10  # small candidate lists: a smaller k keeps rank differences visible
+
+
+@lru_cache(maxsize=8192)
+def wording(text: str) -> str:
+    """`norm` of a quote's text, kept for the texts seen last: a question compares and
+    groups the same candidates several times, and one story's copies share their words."""
+    return norm(text)
 
 
 @dataclass
@@ -43,7 +60,7 @@ def one_per_wording(ranked: list[Scored]) -> list[Scored]:
     out: list[Scored] = []
     first: dict[tuple[str | None, str], Scored] = {}
     for x in ranked:
-        key = (x.quote.speaker, norm(x.quote.text)[:200])
+        key = (x.quote.speaker, wording(x.quote.text)[:200])
         best = first.get(key)
         if best is None:
             first[key] = x

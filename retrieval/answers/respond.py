@@ -22,7 +22,15 @@ from functools import partial
 
 from retrieval.answers.building import build_answers
 from retrieval.answers.passage_reports import reported_in_passages
-from retrieval.answers.ranking import RRF_K, Scored, interleave, one_per_wording, rrf, spread
+from retrieval.answers.ranking import (
+    RRF_K,
+    Scored,
+    interleave,
+    one_per_wording,
+    rrf,
+    spread,
+    wording,
+)
 from retrieval.answers.role_fit import fitting_holders
 from retrieval.answers.search import QuoteRow, QuoteStub, Searcher, SearchIndex
 from retrieval.answers.sides import ON_SIDE, OTHER_SIDE, SIDE_MIN, by_side, lean_on, near_stems
@@ -599,7 +607,7 @@ class _Answerer:
         exact = norm(core)
         out = []
         for q in cands:
-            here = norm(q.text)
+            here = wording(q.text)
             ctx = span_norm(
                 q.article_id, partial(self.s.text, q.article_id), q.ctx_start, q.ctx_end
             )

@@ -187,6 +187,25 @@ def test_a_loaded_engine_reads_the_speakers_at_load_and_after_its_writes_not_at_
     assert len(reads) == 2
 
 
+def test_a_loaded_engine_names_articles_without_reading_them_at_questions(
+    seeded_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`load` reads every article's title and address once; answers naming them (the
+    article of each quote, the other outlets that carry it) read none at question time."""
+    engine = Engine(seeded_copy)
+    engine.load()
+    reads: list[str] = []
+    for name in ("article_ref", "article_refs"):
+        method = getattr(engine.store, name)
+        monkeypatch.setattr(
+            engine.store, name, lambda *a, _n=name, _m=method: (reads.append(_n), _m(*a))[1]
+        )
+    result = engine.ask("What did Cruz say?")
+    assert result.answers and result.answers[0].article.title
+    assert reads == []
+    engine.close()
+
+
 def test_faiss_cache_is_rebuilt_when_missing_or_corrupt(seeded_copy: Path) -> None:
     files = sorted(seeded_copy.glob("*.faiss"))
     assert [p.name.split("-")[0] for p in files] == ["chunk", "quote"]

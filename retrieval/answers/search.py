@@ -135,8 +135,13 @@ def _snapshot(engine: SearchIndex) -> _Snapshot:
 def load_tables(engine: SearchIndex) -> None:
     """Build the read side's tables (speakers, names, directory) for the store's current
     generation now, so that the first question does not pay for reading every speaker row
-    (at 100k chunks about 2 s); later questions at that generation reuse them."""
-    _snapshot(engine)
+    (at 100k chunks about 2 s); later questions at that generation reuse them. The
+    articles' refs come too (a few MB at 100k chunks): a story in many outlets names them all."""
+    snap = _snapshot(engine)
+    if not snap.refs:
+        ids = [aid for aid, _ in engine.store.article_titles()]
+        found = engine.store.article_refs(ids)
+        snap.refs.update({aid: found.get(aid) for aid in ids})
 
 
 class Searcher:
@@ -342,6 +347,14 @@ class Searcher:
             cached.setdefault(i, None)
         return {i: v for i in ids if (v := cached.get(i)) is not None}
 
+    def _keep_vectors(self, hits: Iterable[Hit]) -> None:
+        """The quotes' own vectors a search scored its hits with, as `quote_vectors` would
+        read them (the same stored bytes): the candidates it finds are compared next."""
+        cached = self._stored.setdefault("quote", {})
+        for h in hits:
+            if h.kind == "quote" and h.vec is not None:
+                cached.setdefault(h.ref_id, h.vec)
+
     def dense(self, kind: str, vec: np.ndarray, k: int) -> list[tuple[int, str, float]]:
         """(ref id, article id, cosine) of the k nearest chunks or quotes."""
         key = (kind, np.ascontiguousarray(vec, dtype=np.float32).tobytes(), k)
@@ -384,6 +397,7 @@ class Searcher:
             found = self.engine.search_many(asked)
             for key, hits in zip(todo, found, strict=True):
                 self._dense[key] = [(h.ref_id, h.article_id, float(h.score)) for h in hits]
+                self._keep_vectors(hits)
         return [list(self._dense[key]) for key in keys]
 
     def dense_among(self, vec: np.ndarray, vids: Sequence[int], k: int) -> dict[int, float]:

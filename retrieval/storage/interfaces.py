@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import Context, ContextVar, copy_context
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -165,6 +165,8 @@ class Hit:
     article_id: str
     score: float
     vid: int = -1  # embeddings.vid
+    # the stored vector the score was taken with (decoded), when the search had it at hand
+    vec: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

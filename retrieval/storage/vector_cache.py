@@ -287,6 +287,6 @@ class VectorCache:
         for vid, vec in zip(found, codec.decode_many([rows[v][3] for v in found]), strict=True):
             rkind, ref, aid, _ = rows[vid]
             score = float(vec @ q) if vec.shape == q.shape else 0.0
-            out.append(Hit(rkind, ref, aid, score, vid))
+            out.append(Hit(rkind, ref, aid, score, vid, vec))
         out.sort(key=lambda h: -h.score)
         return out[:k]

@@ -137,3 +137,32 @@ def test_stored_vectors_are_read_once_per_generation(data_dir: Path, tmp_path: P
     engine.ask(question)
     assert {"vectors_by_ref", "vector_rows"} <= set(reads)
     engine.close()
+
+
+def test_the_vectors_a_search_scored_with_are_not_read_again(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Who-said compares every candidate with the question by its stored vectors; those the
+    quote search found were scored with theirs already, so only the others are read."""
+    engine, _ = _engine(data_dir, tmp_path)
+    found: list[int] = []
+    search_many = engine.search_many
+
+    def searched(wanted: list) -> list:  # type: ignore[type-arg]
+        hits = search_many(wanted)
+        found.extend(h.ref_id for part in hits for h in part if h.kind == "quote")
+        return hits
+
+    read: list[int] = []
+    vectors_by_ref = engine.store.vectors_by_ref
+
+    def by_ref(kind: str, ids: list[int]) -> dict[int, bytes]:
+        read.extend(ids if kind == "quote" else [])
+        return vectors_by_ref(kind, ids)
+
+    engine.search_many = searched  # type: ignore[method-assign]
+    engine.store.vectors_by_ref = by_ref  # type: ignore[method-assign]
+    result = engine.ask("who said the cuts were a mistake?")
+    assert result.speakers[0].endswith("Rhea Bantok")
+    assert found and not set(found) & set(read)
+    engine.close()

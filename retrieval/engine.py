@@ -31,6 +31,7 @@ from retrieval.jobs import remove_job as remove_job
 from retrieval.jobs import report_from_dict as report_from_dict
 from retrieval.jobs import upload_job as upload_job
 from retrieval.jobs import uploaded_names as uploaded_names
+from retrieval.jobs import worker_process as worker_process
 from retrieval.storage import codec
 from retrieval.storage.embedding import Embedder
 from retrieval.storage.heap import release_free_memory

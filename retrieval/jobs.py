@@ -18,7 +18,8 @@ import re
 import socket
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,6 +107,38 @@ def report_from_dict(data: dict[str, Any]) -> IngestReport:
     out = IngestReport(**{k: v for k, v in data.items() if k in IngestReport.__dataclass_fields__})
     out.failed = [(str(s), str(e)) for s, e in out.failed]
     return out
+
+
+@contextmanager
+def worker_process(engine: Engine, threads: int | None = 1) -> Iterator[None]:
+    """This process as a `whosaid worker` inside: batches embed on `threads` intra-op
+    threads (None = every core), both models are loaded on entry (the embedder's session
+    too, so the first job costs what the others do), and no vector cache is kept (it only
+    writes: with other writers beside it, it would rebuild the cache for every batch).
+
+    One thread by default, as each process of the ingest pool has: workers scale ingest by
+    their number (one per core), and workers on every core each would contend for the same
+    cores; a lone worker on a machine of its own may take them all."""
+    from retrieval.storage import embedding
+
+    before = (embedding.BATCH_THREADS, engine.cache_vectors)
+    torch_before = None
+    embedding.BATCH_THREADS, engine.cache_vectors = threads, False
+    if threads and engine.embedding_backend == "torch":
+        import torch
+
+        torch_before = torch.get_num_threads()
+        torch.set_num_threads(threads)
+    try:
+        _ = engine.nlp
+        engine.embed(["Warm up the embedder."] * (embedding.SINGLE_THREAD_MAX + 1))
+        yield
+    finally:
+        embedding.BATCH_THREADS, engine.cache_vectors = before
+        if torch_before is not None:
+            import torch
+
+            torch.set_num_threads(torch_before)
 
 
 def worker_name() -> str:

@@ -164,3 +164,23 @@ def test_a_worker_that_only_writes_keeps_no_vector_cache(data_dir: Path, tmp_pat
     query = reader.embed(["the council vote"])[0]
     assert reader.search_vectors("chunk", query, 3), "a searching process builds its own"
     reader.close()
+
+
+def test_a_worker_process_embeds_batches_on_one_thread_with_its_models_loaded(
+    data_dir: Path,
+) -> None:
+    from retrieval.engine import worker_process
+    from retrieval.storage import embedding
+
+    engine = Engine(data_dir)  # the real models, as `whosaid worker` runs them
+    try:
+        with worker_process(engine, threads=1):
+            assert engine.cache_vectors is False and engine._nlp is not None
+            embedder = engine.embedder
+            assert isinstance(embedder, embedding.OnnxEmbedder)
+            batch, question = embedder._session(few=False), embedder._session(few=True)
+            assert batch is question, "one thread for batches too: one session serves both"
+            assert batch.get_session_options().intra_op_num_threads == 1
+        assert embedding.BATCH_THREADS is None and engine.cache_vectors is True, "restored"
+    finally:
+        engine.close()

@@ -226,7 +226,7 @@ class OnnxEmbedder:
         self.batch_size = batch_size
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self._lock = threading.Lock()
-        self._sessions: dict[bool, Any] = {}  # few texts? -> session (1 thread or all)
+        self._sessions: dict[int, Any] = {}  # intra-op threads -> session
         self._tok: Any | None = None
         self._counter: _Counter | None = None
         self._dim: int | None = None
@@ -274,23 +274,24 @@ class OnnxEmbedder:
         self._path = path
 
     def _session(self, few: bool) -> Any:
+        # One thread for a question (see SINGLE_THREAD_MAX); every core for batches (one in
+        # an ingest worker process or a `whosaid worker`: BATCH_THREADS).
+        threads = 1 if few else (BATCH_THREADS or os.cpu_count() or 1)
         with self._lock:
             self._prepare()
-            if few not in self._sessions:
+            if threads not in self._sessions:
                 import onnxruntime as ort
 
                 opts = ort.SessionOptions()
-                # One thread for a question (see SINGLE_THREAD_MAX); every core for batches
-                # (one in an ingest worker process: BATCH_THREADS).
-                opts.intra_op_num_threads = 1 if few else (BATCH_THREADS or os.cpu_count() or 1)
+                opts.intra_op_num_threads = threads
                 opts.inter_op_num_threads = 1
                 # Threads that spin while waiting take cores other processes need.
                 opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 opts.log_severity_level = 3
-                self._sessions[few] = ort.InferenceSession(
+                self._sessions[threads] = ort.InferenceSession(
                     str(self._path), opts, providers=["CPUExecutionProvider"]
                 )
-            return self._sessions[few]
+            return self._sessions[threads]
 
     @property
     def dim(self) -> int:

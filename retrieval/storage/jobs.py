@@ -10,9 +10,10 @@ a job taken again finishes what the dead worker began without indexing anything 
 `reindex` swaps every article at once, so it runs alone: it is not taken while other jobs
 run, and nothing else is taken while it runs. Jobs are taken oldest first.
 
-Two backends with one contract: SQLite (`jobs.db` beside the store, for the embedded
-default) and PostgreSQL (`pg_jobs.py`, rows taken with `FOR UPDATE SKIP LOCKED`), chosen by
-the database URL. `exclusive(name)` lets one process at a time do periodic work.
+Two backends with one contract and one SQL (`SqlJobQueue`): SQLite (`jobs.db` beside the
+store, for the embedded default) and PostgreSQL (`pg_jobs.py`, rows taken with `FOR UPDATE
+SKIP LOCKED`), chosen by the database URL; they differ in their clock, their locks and their
+connections only. `exclusive(name)` lets one process at a time do periodic work.
 """
 
 from __future__ import annotations
@@ -192,101 +193,125 @@ class ThreadConnections:
         self._local = threading.local()
 
 
-class SqliteJobQueue:
-    """The queue in one SQLite file; every change is one `BEGIN IMMEDIATE` transaction, so
-    processes on this machine take jobs one at a time without locking rows."""
+class Conn(Protocol):
+    """A connection as the queue uses it: `execute(sql, params)` with `?` placeholders,
+    returning a cursor (fetchone, fetchall, rowcount)."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self._conns = ThreadConnections(self.path, timeout=60)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db().executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the job queue at {self.path}: {exc}") from exc
+    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
 
-    def _db(self) -> sqlite3.Connection:
-        """This thread's connection (in autocommit mode: `_tx` opens the transactions)."""
-        return self._conns.get()
 
-    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
-        return self._conns.transaction()
+class SqlJobQueue:
+    """The queue's logic in SQL both engines run; a dialect gives its clock (`NOW`, Unix
+    seconds), its row locking (`LOCK_ROWS`), whether its write transactions already run one
+    at a time (`SERIAL`), and its connections: `_tx` (a write transaction), `_conn` (one
+    statement, committed on its own) and `_claim_lock` (taken first in a claim)."""
+
+    NOW: str
+    LOCK_ROWS = ""
+    SERIAL = False  # True: every write transaction runs alone, so a claim is always exclusive
+    TAKEABLE = "status='queued' OR (status='running' AND lease_until < {now})"
+
+    def _tx(self) -> AbstractContextManager[Conn]:
+        raise NotImplementedError
+
+    def _conn(self) -> AbstractContextManager[Conn]:
+        raise NotImplementedError
+
+    def _claim_lock(self, conn: Conn, exclusive: bool) -> None:
+        """Serialise claims against a reindex's (nothing to do where transactions are serial)."""
 
     def enqueue(self, specs: Sequence[JobSpec], batch: str | None = None) -> list[Job]:
-        now, ids = time.time(), []
+        jobs = []
         with self._tx() as db:
             for spec in specs:
                 check_spec(spec)
-                cur = db.execute(
-                    "INSERT INTO jobs (kind, args, total, created_at, batch) VALUES (?,?,?,?,?)",
-                    (spec.kind, json.dumps(spec.args), spec.total, now, batch),
-                )
-                ids.append(int(cur.lastrowid or 0))
-        return [job for job in (self.get(i) for i in ids) if job is not None]
+                row = db.execute(
+                    f"INSERT INTO jobs (kind, args, total, created_at, batch) "
+                    f"VALUES (?, ?, ?, {self.NOW}, ?) RETURNING {', '.join(COLUMNS)}",
+                    (spec.kind, json.dumps(spec.args), spec.total, batch),
+                ).fetchone()
+                jobs.append(job_from_row(row))
+        return jobs
 
     def claim(self, worker: str, lease_s: float) -> Job | None:
-        now = time.time()
+        job = self._claim(worker, lease_s, exclusive=self.SERIAL)
+        if job is None and not self.SERIAL and self._head_is_exclusive():
+            job = self._claim(worker, lease_s, exclusive=True)
+        return job
+
+    def _head_is_exclusive(self) -> bool:
+        with self._conn() as db:
+            row = db.execute(
+                f"SELECT kind FROM jobs WHERE {self.TAKEABLE.format(now=self.NOW)} "
+                "ORDER BY id LIMIT 1"
+            ).fetchone()
+        return row is not None and str(row[0]) in EXCLUSIVE
+
+    def _claim(self, worker: str, lease_s: float, *, exclusive: bool) -> Job | None:
+        """Take the oldest free job; a reindex only under the `exclusive` claim lock, with
+        nothing else running, and nothing while a reindex runs."""
+        now = self.NOW
         with self._tx() as db:
+            self._claim_lock(db, exclusive)
             db.execute(
-                "UPDATE jobs SET status='failed', error=?, finished_at=? WHERE status='running' "
-                "AND lease_until < ? AND attempts >= ?",
-                (DIED.format(n=MAX_ATTEMPTS), now, now, MAX_ATTEMPTS),
+                f"UPDATE jobs SET status='failed', error=?, finished_at={now} "
+                f"WHERE status='running' AND lease_until < {now} AND attempts >= ?",
+                (DIED.format(n=MAX_ATTEMPTS), MAX_ATTEMPTS),
             )
             running = {
                 str(r[0])
                 for r in db.execute(
-                    "SELECT kind FROM jobs WHERE status='running' AND lease_until >= ?", (now,)
+                    f"SELECT kind FROM jobs WHERE status='running' AND lease_until >= {now}"
                 )
             }
             if running & EXCLUSIVE:
                 return None
             row = db.execute(
-                SELECT + " WHERE status='queued' OR (status='running' AND lease_until < ?) "
-                "ORDER BY id LIMIT 1",
-                (now,),
+                f"{SELECT} WHERE {self.TAKEABLE.format(now=now)} ORDER BY id LIMIT 1"
+                + self.LOCK_ROWS
             ).fetchone()
             if row is None:
                 return None
             job = job_from_row(row)
-            if job.kind in EXCLUSIVE and running:
+            if job.kind in EXCLUSIVE and (running or not exclusive):
                 return None  # it waits for the running jobs; later jobs wait behind it
-            db.execute(
-                "UPDATE jobs SET status='running', worker=?, attempts=attempts+1, "
-                "started_at=COALESCE(started_at, ?), lease_until=? WHERE id=?",
-                (worker, now, now + lease_s, job.id),
-            )
-        return self.get(job.id)
+            claimed = db.execute(
+                f"UPDATE jobs SET status='running', worker=?, attempts=attempts+1, "
+                f"started_at=COALESCE(started_at, {now}), lease_until={now} + ? "
+                f"WHERE id=? RETURNING {', '.join(COLUMNS)}",
+                (worker, lease_s, job.id),
+            ).fetchone()
+        return None if claimed is None else job_from_row(claimed)
 
     def _holder_update(self, job: Job, sets: str, params: Sequence[Any]) -> bool:
-        with self._tx() as db:
+        """Change a job only while `job`'s holder still holds it (one statement)."""
+        with self._conn() as db:
             cur = db.execute(
                 f"UPDATE jobs SET {sets} WHERE id=? AND worker=? AND attempts=? "
                 "AND status='running'",
                 (*params, job.id, job.worker, job.attempts),
             )
-            return cur.rowcount == 1
+            return int(cur.rowcount) == 1
 
     def heartbeat(
         self, job: Job, lease_s: float, done: int | None = None, total: int | None = None
     ) -> bool:
         return self._holder_update(
             job,
-            "lease_until=?, done=COALESCE(?, done), total=COALESCE(?, total)",
-            (time.time() + lease_s, done, total),
+            f"lease_until={self.NOW} + ?, done=COALESCE(?, done), total=COALESCE(?, total)",
+            (lease_s, done, total),
         )
 
     def finish(self, job: Job, result: dict[str, Any]) -> bool:
         return self._holder_update(
             job,
-            "status='done', result=?, finished_at=?, done=total, lease_until=NULL",
-            (json.dumps(result), time.time()),
+            f"status='done', result=?, finished_at={self.NOW}, done=total, lease_until=NULL",
+            (json.dumps(result),),
         )
 
     def fail(self, job: Job, error: str) -> bool:
         return self._holder_update(
-            job,
-            "status='failed', error=?, finished_at=?, lease_until=NULL",
-            (error, time.time()),
+            job, f"status='failed', error=?, finished_at={self.NOW}, lease_until=NULL", (error,)
         )
 
     def release(self, job: Job) -> bool:
@@ -294,18 +319,45 @@ class SqliteJobQueue:
         return self._holder_update(job, "status='queued', lease_until=NULL", ())
 
     def get(self, job_id: int) -> Job | None:
-        row = self._db().execute(SELECT + " WHERE id=?", (job_id,)).fetchone()
+        with self._conn() as db:
+            row = db.execute(SELECT + " WHERE id=?", (job_id,)).fetchone()
         return None if row is None else job_from_row(row)
 
     def recent(self, limit: int = 20) -> list[Job]:
         """Running and queued jobs first (oldest first), then the latest finished ones."""
-        rows = self._db().execute(SELECT + RECENT_ORDER + " LIMIT ?", (limit,)).fetchall()
+        with self._conn() as db:
+            rows = db.execute(SELECT + RECENT_ORDER + " LIMIT ?", (limit,)).fetchall()
         return [job_from_row(r) for r in rows]
 
     def counts(self) -> dict[str, int]:
-        rows = self._db().execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall()
+        with self._conn() as db:
+            rows = db.execute("SELECT status, COUNT(*) FROM jobs GROUP BY status").fetchall()
         found = {str(s): int(n) for s, n in rows}
         return {status: found.get(status, 0) for status in STATUSES}
+
+
+class SqliteJobQueue(SqlJobQueue):
+    """The queue in one SQLite file; every change is one `BEGIN IMMEDIATE` transaction, so
+    processes on this machine take jobs one at a time without locking rows."""
+
+    NOW = "((julianday('now') - 2440587.5) * 86400.0)"  # Unix seconds, to the millisecond
+    SERIAL = True
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conns = ThreadConnections(self.path, timeout=60)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conns.get().executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the job queue at {self.path}: {exc}") from exc
+
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._conns.transaction()
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        yield self._conns.get()  # in autocommit mode: one statement commits on its own
 
     @contextmanager
     def exclusive(self, name: str, ttl_s: float = 900.0) -> Iterator[bool]:

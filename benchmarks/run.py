@@ -156,22 +156,24 @@ def _workers_section(articles: int, work: Path, summary: list[list[object]]) -> 
 
     _say(f"ingest of {articles} queued articles by 1 and 2 worker processes...")
     work.mkdir(parents=True, exist_ok=True)
-    rows = run_workers(articles, work, rounds=1)
-    two, floor_row = rows[1], rows[-1]
+    rows = run_workers(articles, work, rounds=1, lone=True)
+    two, lone, floor_row = rows[1], rows[2], rows[-1]
     speedup, of_floor, floor = (float(str(v)) for v in (two[5], two[6], floor_row[5]))
+    over_lone = speedup / float(str(lone[5]))
     summary.append(
         [
-            "ingest: 2 workers ≥ 1.5× one (× the floor's 2-process speed-up, "
-            f"{floor:.2f}× in the same run)",
-            f"{speedup:.2f}× ({of_floor:.2f}×)",
+            "ingest: 2 workers ≥ 1.5× one (× a lone worker on every core; × the floor's "
+            f"2-process speed-up, {floor:.2f}× in the same run)",
+            f"{speedup:.2f}× ({over_lone:.2f}×; {of_floor:.2f}×)",
             speedup >= 1.5,
         ]
     )
     return (
         f"## Ingest workers\n\n{articles} articles queued ({PER_JOB} per job) on SQLite for "
         "1 and 2 `whosaid worker` processes as they run by default (one embedding thread "
-        "each); timed from the queueing to the last job done, the workers' start-up (models "
-        "loaded) apart; each worker in a session of its own. Floor: the speed-up two "
+        "each), and one on every core's thread (`WHOSAID_WORKER_THREADS`, for a lone "
+        "worker); timed from the queueing to the last job done, the workers' start-up "
+        "(models loaded) apart; each worker in a session of its own. Floor: the speed-up two "
         "CPU-bound processes got over one around each run (2.0 on an idle 2-core "
         "machine; on a loaded one, what the scheduler's fair share gives a second session); "
         "× floor = the workers' speed-up over it (`python -m benchmarks.workers`).\n\n"

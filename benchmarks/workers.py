@@ -61,6 +61,8 @@ HEADER = [
     "× floor",
     "CPU s",
     "cores used",
+    "waited for a CPU s",
+    "× one, waits taken out",
 ]
 
 
@@ -70,19 +72,25 @@ class WorkersRun:
     threads: int
     start_s: float  # until every worker was ready to take jobs
     seconds: float  # from the queueing to the last job done
-    cpu_s: float  # user + system time of the workers while they ran the jobs
+    cpu_s: float  # CPU time of the workers while they ran the jobs
+    wait_s: float  # time the workers' threads waited for a CPU meanwhile (on a loaded machine)
     articles: int  # in the store afterwards
     jobs: int
     floor: float = float("nan")  # the speed-up a second CPU-bound process got around it
 
 
-def _cpu_s(pids: list[int]) -> float:
-    """User + system CPU seconds of these processes so far (Linux /proc)."""
-    total = 0
+def _sched_s(pids: list[int]) -> tuple[float, float]:
+    """(CPU seconds run, seconds waited on a run queue for a CPU) of these processes so far,
+    over all their threads (Linux /proc/PID/task/TID/schedstat)."""
+    ran = waited = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / os.sysconf("SC_CLK_TCK")
+        for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+            try:
+                fields = stat.read_text().split()
+            except OSError:  # a thread that just ended
+                continue
+            ran, waited = ran + int(fields[0]), waited + int(fields[1])
+    return ran / 1e9, waited / 1e9
 
 
 def _own_session(cmd: list[str], **kwargs: Any) -> subprocess.Popen[str]:
@@ -147,7 +155,7 @@ def run_once(
         start_s = time.perf_counter() - launched
         pids = [p.pid for p in procs]
         jobs = add_jobs(queue, [str(folder)], per_job=PER_JOB)
-        cpu_before = _cpu_s(pids)
+        cpu_before, wait_before = _sched_s(pids)
         started = time.perf_counter()
         while True:
             counts = queue.counts()
@@ -155,7 +163,8 @@ def run_once(
                 break
             time.sleep(0.05)
         seconds = time.perf_counter() - started
-        cpu = _cpu_s(pids) - cpu_before
+        cpu_after, wait_after = _sched_s(pids)
+        cpu, wait = cpu_after - cpu_before, wait_after - wait_before
         if counts["failed"]:
             raise RuntimeError(f"{counts['failed']} job(s) failed")
     finally:
@@ -167,7 +176,7 @@ def run_once(
     engine = Engine(data_dir, database_url=url or None)
     articles = engine.stats()["articles"]
     engine.close()
-    return WorkersRun(n_workers, threads, start_s, seconds, cpu, articles, len(jobs))
+    return WorkersRun(n_workers, threads, start_s, seconds, cpu, wait, articles, len(jobs))
 
 
 def _new_database(admin_url: str) -> str:
@@ -176,12 +185,20 @@ def _new_database(admin_url: str) -> str:
     return new_database(admin_url)
 
 
+def _unwaited(run: WorkersRun) -> float:
+    """The run's seconds less the time each of its (one-thread) workers waited for a CPU."""
+    return run.seconds - run.wait_s / run.workers
+
+
 def run_workers(
     articles: int, work: Path, rounds: int = 2, admin_url: str = "", lone: bool = False
 ) -> list[list[object]]:
     """Table rows (HEADER), medians over the rounds: workers, threads each, start-up, seconds,
     articles/s, speed-up over one worker, that over the floor's speed-up (two workers only),
-    CPU seconds used, cores' worth of CPU the workers got (CPU seconds / wall seconds)."""
+    CPU seconds used, cores' worth of CPU the workers got (CPU seconds / wall seconds), the
+    seconds their threads waited on a run queue for a CPU (other sessions had it), and the
+    speed-up over one worker with each run's time less its workers' mean wait (what an idle
+    machine would show if the workers then never waited; one-thread workers only)."""
     from benchmarks.corpus import build_corpus, write_corpus
 
     folder = work / "news"
@@ -198,7 +215,9 @@ def run_workers(
             run.floor, floor = (floor + after) / 2, after  # the floor before and after it
             runs[(n, threads)].append(run)
     one = median([r.seconds for r in runs[(1, 1)]])
+    one_unwaited = median([_unwaited(r) for r in runs[(1, 1)]])
     rows: list[list[object]] = []
+    nan = float("nan")
     for (n, threads), done in runs.items():
         seconds = median([r.seconds for r in done])
         cpu = median([r.cpu_s for r in done])
@@ -212,9 +231,11 @@ def run_workers(
                 seconds,
                 articles / seconds,
                 one / seconds,
-                median(of_floor) if of_floor else float("nan"),
+                median(of_floor) if of_floor else nan,
                 cpu,
                 cpu / seconds,
+                median([r.wait_s for r in done]),
+                one_unwaited / median([_unwaited(r) for r in done]) if threads == 1 else nan,
             ]
         )
     floors = [r.floor for done in runs.values() for r in done]

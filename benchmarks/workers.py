@@ -73,23 +73,24 @@ class WorkersRun:
     start_s: float  # until every worker was ready to take jobs
     seconds: float  # from the queueing to the last job done
     cpu_s: float  # CPU time of the workers while they ran the jobs
-    wait_s: float  # time the workers' threads waited for a CPU meanwhile (on a loaded machine)
+    wait_s: float  # time the workers' main threads waited for a CPU meanwhile (a loaded machine)
     articles: int  # in the store afterwards
     jobs: int
     floor: float = float("nan")  # the speed-up a second CPU-bound process got around it
 
 
 def _sched_s(pids: list[int]) -> tuple[float, float]:
-    """(CPU seconds run, seconds waited on a run queue for a CPU) of these processes so far,
-    over all their threads (Linux /proc/PID/task/TID/schedstat)."""
+    """(CPU seconds run by all their threads, seconds their main threads waited on a run
+    queue for a CPU) of these processes so far (Linux schedstat). A one-thread worker works
+    on its main thread; the waits of the others (a heartbeat every 2 s) delay no work."""
     ran = waited = 0
     for pid in pids:
+        waited += int(Path(f"/proc/{pid}/schedstat").read_text().split()[1])
         for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
             try:
-                fields = stat.read_text().split()
+                ran += int(stat.read_text().split()[0])
             except OSError:  # a thread that just ended
                 continue
-            ran, waited = ran + int(fields[0]), waited + int(fields[1])
     return ran / 1e9, waited / 1e9
 
 
@@ -196,7 +197,7 @@ def run_workers(
     """Table rows (HEADER), medians over the rounds: workers, threads each, start-up, seconds,
     articles/s, speed-up over one worker, that over the floor's speed-up (two workers only),
     CPU seconds used, cores' worth of CPU the workers got (CPU seconds / wall seconds), the
-    seconds their threads waited on a run queue for a CPU (other sessions had it), and the
+    seconds their main threads waited on a run queue for a CPU (other sessions had it), and the
     speed-up over one worker with each run's time less its workers' mean wait (what an idle
     machine would show if the workers then never waited; one-thread workers only)."""
     from benchmarks.corpus import build_corpus, write_corpus

@@ -93,6 +93,17 @@ def test_speaker_filtered_search_is_the_same(engines: tuple[Engine, Engine]) -> 
         assert got == faiss.search_among("quote", query, some, 5)
 
 
+def test_several_searches_at_once_are_the_same(engines: tuple[Engine, Engine]) -> None:
+    """Who-said's searches side by side (`search_many`): those of one Milvus collection with
+    the same k go in one call, and find what FAISS finds and what each finds alone."""
+    faiss, milvus = engines
+    a, b = milvus.embed(["the budget will not hold", "we will appeal the ruling"])
+    wanted = [("quote", a, 5), ("chunk", a, 3), ("quote", b, 5), ("quote", b, 4)]
+    got = milvus.search_many(wanted)
+    assert all(got) and got == faiss.search_many(wanted)
+    assert got == [milvus.search_vectors(kind, q, k) for kind, q, k in wanted]
+
+
 def test_a_time_window_searches_its_own_articles_only(engines: tuple[Engine, Engine]) -> None:
     """A time-scoped question searches the vectors of its window's articles: the k best of
     those (exact, as the brute force over them), not the archive's best that happen to fall

@@ -217,12 +217,20 @@ class VectorCache:
         side by side (two of one index too) and the store's vectors for every candidate
         come in one read."""
         queries = [np.ascontiguousarray(q, dtype=np.float32).reshape(-1) for _, q, _ in wanted]
-        found = in_parallel(
-            *(
-                partial(index.search, q, 2 * k + 8) if k > 0 else list
-                for (index, _, k), q in zip(wanted, queries, strict=True)
-            )
+        # Searches of one Milvus collection for the same k go in one call (see
+        # MilvusIndex.search_batch); FAISS's, one call each. The calls run side by side.
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i, (index, _, k) in enumerate(wanted):
+            if k > 0:
+                batched = hasattr(index, "search_batch")
+                groups.setdefault((id(index) if batched else -1 - i, k), []).append(i)
+        results = in_parallel(
+            *(partial(self._batch, wanted, queries, at) for at in groups.values())
         )
+        found: list[list[tuple[int, float]]] = [[] for _ in wanted]
+        for at, hits_each in zip(groups.values(), results, strict=True):
+            for i, hits in zip(at, hits_each, strict=True):
+                found[i] = hits
         rows = self._vector_rows(
             [vid for hits in found for vid, _ in hits], min(ix.generation for ix, _, _ in wanted)
         )
@@ -230,6 +238,20 @@ class VectorCache:
             self._exact(hits, q, k, rows)
             for hits, q, (_, _, k) in zip(found, queries, wanted, strict=True)
         ]
+
+    @staticmethod
+    def _batch(
+        wanted: Sequence[tuple[NearestIndex, np.ndarray, int]],
+        queries: list[np.ndarray],
+        at: list[int],
+    ) -> list[list[tuple[int, float]]]:
+        """The index's 2k+8 candidates for the queries at `at` (one index, one k)."""
+        index, _, k = wanted[at[0]]
+        batch = getattr(index, "search_batch", None)
+        if batch is not None:
+            found: list[list[tuple[int, float]]] = batch([queries[i] for i in at], 2 * k + 8)
+            return found
+        return [index.search(queries[i], 2 * k + 8) for i in at]
 
     def search_among(
         self, index: NearestIndex, query: np.ndarray, vids: Sequence[int], k: int
@@ -246,8 +268,10 @@ class VectorCache:
         """The k best of the vectors `among`, exact. When there are few of them the index
         would hand back every one (after a scan of all its vectors, filtered): they are scored
         from the store at once, the same k best; a graph walk filtered to a few of its nodes
-        would miss most of them anyway."""
-        if index.is_hnsw or len(among) <= 2 * k + 8:
+        would miss most of them anyway. Milvus Lite says up to how many it would rather
+        have scored from the store (MilvusIndex.store_scored)."""
+        few = max(2 * k + 8, getattr(index, "store_scored", 0))
+        if index.is_hnsw or len(among) <= few:
             return self._exact([(vid, 0.0) for vid in among], q, k, gen=index.generation)
         found = index.search(q, 2 * k + 8, among=among)
         return self._exact(found, q, k, gen=index.generation)

@@ -183,6 +183,19 @@ def test_milvus_search_by_speaker_and_ids_together(milvus: MilvusIndex) -> None:
     assert milvus.search(q, 3, speakers=[]) == []
 
 
+def test_milvus_searches_several_vectors_in_one_call(milvus: MilvusIndex) -> None:
+    queries = [VECS[2], VECS[40], VECS[2]]
+    one_by_one = [milvus.search(q, 6) for q in queries]
+    together = milvus.search_batch(queries, 6)
+    # the same hits; a score may differ in its last bits (a matrix product, not one per row)
+    assert [[v for v, _ in h] for h in together] == [[v for v, _ in h] for h in one_by_one]
+    for hits, alone in zip(together, one_by_one, strict=True):
+        assert [s for _, s in hits] == pytest.approx([s for _, s in alone], abs=1e-6)
+    assert [[vid for vid, _ in hits] for hits in one_by_one] == [_exact(q, IDS, 6) for q in queries]
+    assert milvus.search_batch([], 6) == []
+    assert milvus.search_batch(queries[:1], 0) == [[]]
+
+
 def test_milvus_a_collection_a_writer_is_following_is_used_as_it_is(
     milvus: MilvusIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

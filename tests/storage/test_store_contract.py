@@ -16,6 +16,7 @@ from retrieval.errors import StoreError
 from retrieval.storage import codec, interfaces
 from retrieval.storage.feeds import FeedStore
 from retrieval.storage.interfaces import ArticleStore, in_parallel
+from retrieval.storage.postgres.schema import SCHEMA_STEP
 from retrieval.storage.store import Prepared, content_hash
 from retrieval.storage.transfer import checksum, copy_store
 from retrieval.types import Article, Extraction, Quote, Speaker
@@ -321,7 +322,7 @@ def test_a_newer_schema_is_refused_and_reopening_migrates_nothing(
     open_store(tmp_path, postgres_url).close()  # a current schema: nothing to apply
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         versions = [r[0] for r in conn.execute("SELECT version FROM schema_version")]
-        assert versions == [1]
+        assert versions == list(range(1, SCHEMA_STEP + 1))
         conn.execute("INSERT INTO schema_version (version) VALUES (99)")
     with pytest.raises(StoreError, match="newer than this whosaid knows"):
         open_store(tmp_path, postgres_url)
@@ -348,6 +349,40 @@ def test_migrate_round_trip_keeps_every_row(postgres_url: str, tmp_path: Path) -
     assert pg.put_article(_prep(TEXT + " A third story.", "/tmp/c.txt")).status == "added"
     for s in (sqlite, pg, back):
         s.close()
+
+
+def test_a_copied_store_is_analysed_and_searched_without_pending_lists(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """After `whosaid migrate` the planner has statistics for the searched tables (without
+    them a full-text match read every quote), and new rows go straight into the full-text
+    indexes (no pending list for every search to read through)."""
+    import psycopg
+
+    sqlite = open_store(tmp_path / "one")
+    sqlite.put_article(_prep())
+    pg = open_store(tmp_path / "cache", postgres_url)
+    copy_store(sqlite, pg)
+    pg.put_article(_plain("The ferry ran late again.", "/tmp/b.txt"))
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        analysed = conn.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+        ).fetchall()
+        assert {"quotes", "chunks", "embeddings"} <= {r[0] for r in analysed}
+        options = conn.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN ('quotes_tsv', 'chunks_tsv')"
+        ).fetchall()
+        assert {name: opts for name, opts in options} == {
+            "quotes_tsv": ["fastupdate=off"],
+            "chunks_tsv": ["fastupdate=off"],
+        }
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        for index in ("quotes_tsv", "chunks_tsv"):
+            pending = conn.execute("SELECT pending_tuples FROM pgstatginindex(%s)", (index,))
+            assert pending.fetchone() == (0,)
+    assert pg.lexical("chunk", "ferry", 5)  # a row written after the copy is found
+    sqlite.close()
+    pg.close()
 
 
 def test_each_process_vector_cache_follows_the_shared_database(

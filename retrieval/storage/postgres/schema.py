@@ -113,5 +113,18 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
             )""",
         ),
     ),
+    (
+        # New rows' words go straight into the full-text indexes. With GIN's default
+        # (fastupdate) they wait in a pending list that every search reads through until
+        # VACUUM merges it: up to 4 MB, ~3 ms a search at its fullest; 4,000 new quotes
+        # waiting cost 0.9 ms a search. Writing them in place costs ~5 ms an article.
+        2,
+        (
+            "ALTER INDEX quotes_tsv SET (fastupdate = off)",
+            "ALTER INDEX chunks_tsv SET (fastupdate = off)",
+            "SELECT gin_clean_pending_list('quotes_tsv'::regclass)",
+            "SELECT gin_clean_pending_list('chunks_tsv'::regclass)",
+        ),
+    ),
 ]
 SCHEMA_STEP = MIGRATIONS[-1][0]

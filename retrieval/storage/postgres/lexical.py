@@ -22,8 +22,10 @@ from retrieval.storage.store import COMMON_ROWS, RANK_WINDOW, fts_terms
 # exact for every count a row holds (up to the 256 positions a tsvector keeps a word) and
 # cheaper than unnesting every candidate's tsvector.
 _TF = "round(1 / (1.6449340668482264 - 16.449340668482264 * ts_rank(c.tsv, %s::tsquery)) - 0.5)"
-# BM25's length normalisation K = k1 * (1 - b + b * words / mean words) with FTS5's k1, b.
-_K = "(1.2 * (0.25 + 0.75 * c.words / %s))"
+# BM25's length normalisation K = k1 * (1 - b + b * words / mean words) with FTS5's k1, b,
+# once a row, in floating point (a literal times an integer column is NUMERIC arithmetic;
+# the products are exact either way, so the scores are the same to the bit)
+_K = "1.2 * (0.25 + 0.75 * words::float8 / %s) AS k"
 
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 
@@ -58,18 +60,17 @@ class FullTextSearch:
         rows, mean = self._table_size(table, gen)
         idf = [max(math.log((rows - counts[w] + 0.5) / (counts[w] + 0.5)), 1e-6) for w in words]
         match = (" | " if rare else " & ").join(_quoted(w) for w in words)
-        found = f"SELECT id, tsv, words FROM {table} WHERE tsv @@ %s::tsquery"
+        found = f"SELECT id, tsv, {_K} FROM {table} WHERE tsv @@ %s::tsquery"
         if not rare:
             found += f" ORDER BY id DESC LIMIT {RANK_WINDOW}"
         # A term per word, written out (a sub-select per row, unnesting the words, took a
         # third of the time), each word's tf * (k1 + 1) / (tf + K) as (k1 + 1) * (1 - K /
         # (tf + K)), so a row's tf is read from ts_rank once.
-        terms = " + ".join(f"%s * 2.2 * (1 - {_K} / ({_TF} + {_K}))" for _ in words)
+        terms = " + ".join(f"%s * 2.2 * (1 - c.k / ({_TF} + c.k))" for _ in words)
         sql = f"SELECT c.id FROM ({found}) c ORDER BY ({terms}) DESC, c.id LIMIT %s"
-        mean_words = max(mean, 1.0)
-        params: list[Any] = [match]
+        params: list[Any] = [max(mean, 1.0), match]
         for w, f in zip(words, idf, strict=True):
-            params += [f, mean_words, _quoted(w), mean_words]
+            params += [f, _quoted(w)]
         params.append(k)
         return [int(r[0]) for r in self._all(sql, params)]
 

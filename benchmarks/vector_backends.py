@@ -11,7 +11,9 @@ FAISS cache, or building the Milvus collections from the store's embeddings.
 `make bench` runs it (benchmarks/run.py); alone, it builds its own store:
 
     python -m benchmarks.vector_backends                 # 20k chunks, 2 rounds (~10 min)
-    python -m benchmarks.vector_backends --full          # 100k chunks, 3 rounds
+    python -m benchmarks.vector_backends --full          # 100k chunks, 3 rounds (~20 min
+        with --stores postgres on a busy 2-core machine: 10 to build the store, 2.5 to
+        copy it, 5 to fill Milvus Lite; with --workdir the store is built once)
     python -m benchmarks.vector_backends --chunks 50000 --stores postgres --backends faiss
 """
 

@@ -21,7 +21,7 @@ def test_an_older_store_gains_the_feeds_tables_when_opened(data_dir: Path) -> No
     db.close()
 
     store = Store(data_dir)
-    assert store.get_meta("ddl_version") == str(DDL_VERSION) == "8"
+    assert store.get_meta("ddl_version") == str(DDL_VERSION) == "9"
     assert store.get_meta("schema_version") == schema, "what the rows hold is another matter"
     feeds = FeedStore(store)
     row, created = feeds.add("https://d.example/feed.xml", "Desk")

@@ -13,8 +13,10 @@ from retrieval.storage import codec, transfer
 from retrieval.storage.interfaces import TextCache
 from retrieval.storage.store import (
     CHUNKS,
+    DDL_VERSION,
     EMBEDDINGS,
     KIND_CODES,
+    PAGE_SIZE,
     Prepared,
     Store,
     content_hash,
@@ -590,3 +592,47 @@ def test_a_quote_is_offsets_and_a_sentence_vector_once_and_an_older_store_is_con
     store.conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('integrity-check')")
     assert store.lexical("quote", "fair", 5) == [] and store.vector_count("context") == 0
     assert [q.text for q in store.first_quotes(5)] == ["balanced at last."]
+
+
+def _pages(path: Path) -> tuple[int, str]:
+    conn = sqlite3.connect(path / "whosaid.db")
+    try:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        conn.close()
+    return int(size), str(mode)
+
+
+def test_pages_are_16_kb_and_an_older_store_is_converted_once_no_one_else_has_it_open(
+    tmp_path: Path,
+) -> None:
+    """A new store is written in PAGE_SIZE pages (a 4 KB page held one compressed article and
+    often left half of itself empty); a store of 4 KB pages (ddl 8) is converted when opened
+    for writing, unless another connection has it open: then when it is next opened alone."""
+    store = Store(tmp_path)
+    store.put_article(_prep())
+    before = (_searches(store), store.vectors("chunk", 16)[0].tolist())
+    store.close()
+    assert _pages(tmp_path) == (PAGE_SIZE, "wal")
+    conn = sqlite3.connect(tmp_path / "whosaid.db")
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("PRAGMA page_size=4096")
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("UPDATE meta SET value = '8' WHERE key = 'ddl_version'")
+    conn.commit()
+    conn.close()
+    assert _pages(tmp_path) == (4096, "wal")
+
+    reader = Store(tmp_path, read_only=True)
+    assert _searches(reader) == before[0]  # a reader holds the file open
+    Store(tmp_path).close()
+    assert _pages(tmp_path) == (4096, "wal")
+    assert reader.get_meta("ddl_version") == str(DDL_VERSION)
+    reader.close()
+
+    store = Store(tmp_path)
+    assert _pages(tmp_path) == (PAGE_SIZE, "wal")
+    assert (_searches(store), store.vectors("chunk", 16)[0].tolist()) == before
+    store.close()

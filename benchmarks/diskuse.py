@@ -69,6 +69,20 @@ def usage(data_dir: Path) -> tuple[int, dict[str, int], dict[str, int]]:
     return chunks, groups, sizes
 
 
+def vectors_per_chunk(data_dir: Path) -> tuple[int, dict[str, float]]:
+    """(page size, stored vectors per chunk by kind: a chunk's, a quote's, and the sentence
+    around quotes, `context`, which answering compares with and nothing searches)."""
+    conn = sqlite3.connect(f"{(data_dir / 'whosaid.db').resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        chunks = max(1, int(conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]))
+        rows = conn.execute("SELECT kind, COUNT(*) FROM embeddings GROUP BY kind").fetchall()
+        page = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        conn.close()
+    names = {0: "chunk", 1: "quote", 2: "context"}
+    return page, {str(names.get(kind, kind)): n / chunks for kind, n in rows}
+
+
 def build(data_dir: Path, chunks: int, prepared_path: Path | None) -> None:
     """A store of at least `chunks` chunks in `data_dir`, as `make bench` builds them."""
     from benchmarks.stores import build_store
@@ -111,7 +125,12 @@ def main(argv: list[str] | None = None) -> int:
         if name:
             print(f"{size / max(1, chunks):10,.0f} B/chunk  {name}")
     sqlite_total = sum(sizes.values())
-    print(f"{sqlite_total / 1024 / max(1, chunks):10.2f} KB/chunk  SQLite")
+    faiss = groups["FAISS cache files (rebuilt from the store when missing)"]
+    page, per_chunk = vectors_per_chunk(args.data_dir)
+    print(f"{page:10,d} B pages; vectors a chunk: ", end="")
+    print(", ".join(f"{kind} {n:.2f}" for kind, n in per_chunk.items()))
+    print(f"{sqlite_total / 1024 / max(1, chunks):10.2f} KB/chunk  SQLite (all vectors included)")
+    print(f"{(sqlite_total + faiss) / 1024 / max(1, chunks):10.2f} KB/chunk  with the FAISS files")
     return 0
 
 

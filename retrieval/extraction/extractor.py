@@ -48,9 +48,11 @@ from retrieval.extraction.attribution.content import (
     passive_content,
     reports_clause,
     runs_of,
+    says_of,
 )
 from retrieval.extraction.attribution.deeds import no_statement
 from retrieval.extraction.attribution.disowned import in_rejected_claim
+from retrieval.extraction.attribution.evidence import poll_frame, record_headline
 from retrieval.extraction.attribution.short_objects import MIN_WORDS, too_short
 from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.glued import COMPONENT as GLUED
@@ -926,7 +928,7 @@ class _Extractor:
             # include ..."); an object cue may come from a thing: "the ad features ...".
             if weak and spk.kind == "unknown" and not by_object:
                 continue
-            if by_object and f.is_name(s, e):
+            if by_object and f.is_name(s, e) and not says_of(t):
                 continue  # "praised Vladimir Putin": a stance toward someone, not a statement
             if by_object and not inner and self._on_heading(t):
                 continue  # "Minister hails trips to Africa": a headline names a topic
@@ -972,7 +974,8 @@ class _Extractor:
         stance adjective with its source."""
         f = self.f
         for t in doc_tokens(self.doc):
-            found = noun_content(t, f.in_quote) or adjective_content(t, f.in_quote)
+            record = poll_frame(t, f.in_quote) or record_headline(t, f.in_quote)
+            found = record or noun_content(t, f.in_quote) or adjective_content(t, f.in_quote)
             if found is None or in_rejected_claim(t):
                 continue
             who, content = found
@@ -985,8 +988,8 @@ class _Extractor:
             if idx is None:
                 continue
             ent = self.book.entities[idx]
-            if ent.kind == "unknown":
-                continue
+            if ent.kind == "unknown" and record is None:
+                continue  # a poll or a report speaks for itself; other things do not
             kind: QuoteKind = "mixed" if f.spans_within(s, e) else "indirect"
             q = self._add(s, e, kind, t, Attributed(ent.name, mention, ent.kind), self._group(t))
             if q is not None:

@@ -148,7 +148,8 @@ OBJECT_VERBS = words(
 
 # Verbs that state a view of their object only with "as" or a predicate: "saw the remark as
 # a dig", "judged the deal a failure" (not "saw the rally").
-AS_VERBS = words("see regard judge treat consider")
+# The small model lemmatizes "rated" as "rat": "rated the claim as false".
+AS_VERBS = words("see regard judge treat consider rate rat")
 
 # Verbs that make a statement noun their object: "made the case that ...", "raised the
 # concern that ...": the verb's subject is the noun's source.
@@ -220,6 +221,20 @@ FRAME_NOUNS = words(
     "admission account view words opinion estimation judgment judgement mind telling "
     "recollection reckoning"
 )
+
+# Records that report findings as a speaker would: "the poll shows ...", "a study found ...",
+# "documents show ...", "video of the arrest shows ...".
+RECORD_NOUNS = words(
+    """
+    poll survey study report analysis review audit research data figures numbers statistics
+    record records document documents filing filings footage video recording results average
+    tally census estimate projection investigation inquiry probe memo paper
+    """
+)
+# Of them, the ones whose findings frame a clause: "In the latest poll, the mayor leads ...".
+POLL_NOUNS = words("poll survey")
+# What a record does when it reports: its object or clause is the finding.
+EVIDENCE_VERBS = words("show find indicate reveal suggest estimate project document confirm")
 
 # Adjectives that hold a stance when a clause follows: "Democrats are afraid that ...".
 STANCE_ADJECTIVES = words(

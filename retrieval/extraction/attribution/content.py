@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from retrieval.extraction.attribution.cue_speaker import cue_subject
+from retrieval.extraction.attribution.evidence import record_object
 from retrieval.extraction.attribution.misparse import (
     detached_that_clause,
     has_that,
@@ -71,6 +72,7 @@ __all__ = [
     "passive_content",
     "reports_clause",
     "runs_of",
+    "says_of",
 ]
 
 REASON_MARKS = words("because since although though while unless if")
@@ -144,7 +146,7 @@ def _subtree_range(t: Token) -> tuple[int, int]:
 
 def object_content(cue: Token) -> list[Token]:
     """What a cue's object or prepositional object says: "cited X", "called for X"."""
-    named = relative_naming(cue)
+    named = relative_naming(cue) or record_object(cue)
     if named:
         return named
     doc = cue.doc
@@ -158,16 +160,7 @@ def object_content(cue: Token) -> list[Token]:
         # a pronoun object counts with what is said of it: "accused her of lying",
         # "compared him to a child", "blamed them for losing" (not "praised him for hours",
         # "released it to the press")
-        said_of = any(
-            c.dep_ == "prep"
-            and (
-                c.lower_ in ("of", "as")
-                or (c.lower_ == "to" and lemma in NAMING_VERBS)
-                or (c.lower_ == "for" and any(g.dep_ == "pcomp" for g in c.children))
-            )
-            and c.n_rights
-            for c in after
-        )
+        said_of = says_of(cue)
         # "called him a fraud": a naming verb's predicate says it of the pronoun
         predicate = lemma in NAMING_VERBS and any(c.dep_ == "oprd" for c in after)
         objs = [
@@ -217,6 +210,24 @@ def object_content(cue: Token) -> list[Token]:
                 hi -= 1  # "talked about the budget and": a conjunction left dangling
             return [doc[i] for i in range(lo, hi + 1)]
     return []
+
+
+def says_of(cue: Token) -> bool:
+    """The cue says something of its object: "accused her of lying", "likened the plan to a
+    tax", "blamed them for losing", "portrayed him as a victim" (not "praised him for
+    hours", "released it to the press"). Then even a name with it is a statement."""
+    lemma = cue.lemma_.lower()
+    return any(
+        c.dep_ == "prep"
+        and c.i > cue.i
+        and (
+            c.lower_ in ("of", "as")
+            or (c.lower_ == "to" and lemma in NAMING_VERBS)
+            or (c.lower_ == "for" and any(g.dep_ == "pcomp" for g in c.children))
+        )
+        and c.n_rights
+        for c in cue.children
+    )
 
 
 # Words that may stand between a statement and the reason it gives: "..., in part because".
@@ -399,7 +410,20 @@ def _reported_clause(clause: Token, cue: Token) -> bool:
     continues to insist, ..., that he wants Y": "wants" reports nothing before it)."""
     if colon_between(clause, cue) or after_dash(clause, cue):
         return False
+    if _object_participle(clause, cue):
+        return False
     return not (clause.i < cue.i and has_that(cue))
+
+
+def _object_participle(clause: Token, cue: Token) -> bool:
+    """'found 31 cases of fraud out of a billion ballots cast': a bare participle after the
+    cue's object, with no subject of its own, describes the object (the parser may hang it
+    on the verb as a clause)."""
+    if clause.tag_ != "VBN" or any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "mark") for c in clause.children
+    ):
+        return False
+    return any(c.dep_ == "dobj" and cue.i < c.i < clause.i for c in cue.children)
 
 
 def _joined_front(cue: Token, comp: Token, lo: int) -> int:

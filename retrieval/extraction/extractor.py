@@ -740,7 +740,7 @@ class _Extractor:
             if idx is None:
                 continue
             e = self.book.entities[idx]
-            spk = Attributed(e.name, self.f.mention_text(head), e.kind)
+            spk = Attributed(e.name, self.f.mention_text(head, lead_in=True), e.kind)
             inner = self.f.spans_within(start, end)
             kind: QuoteKind = "direct" if transcript else ("mixed" if inner else "indirect")
             q = self._add(start, end, kind, None, spk, self._group(None))

@@ -23,6 +23,11 @@ TITLE_LEADS = words(
     "on of in titled entitled headlined called named dubbed show film book program "
     "programme series column article 's ’s"
 )
+# Works whose name may follow them in apposition: 'her memoir, "Salt And Stone,"'.
+WORK_NOUNS = words(
+    "book memoir novel film movie documentary song album show series play poem essay "
+    "podcast column report study"
+)
 _LABEL_LINE = re.compile(
     r"(?m)^[ \t]*[\"\u201c]?([A-Z][\w.'\u2019\- ]{1,40}?)[ \t]*:[ \t]+(\S[^\n]*)$"
 )
@@ -148,6 +153,9 @@ class Frame:
         if not all(w[:1].isupper() or w.lower() in SMALL_WORDS for w in words):
             return False
         prev = self._prev_token(k)
+        if self._lead_char(k) == "," and prev is not None and prev.i > 0:
+            # 'In her 2019 memoir, "Salt And Stone," she ...': the work's name in apposition
+            return self.doc[prev.i - 1].lemma_.lower() in WORK_NOUNS
         if self._lead_char(k) in (":", ",", ""):
             return False
         return prev is not None and prev.lower_ in TITLE_LEADS
@@ -341,7 +349,8 @@ class Frame:
         return toks[-1] if toks else None
 
     def label_lines(self) -> list[tuple[Token, bool, int, int]]:
-        """'PENCE: Well, look ...' (transcripts) and 'Name: claim' (headlines).
+        """'PENCE: Well, look ...' (transcripts), 'Name: claim' and 'Name on topic: claim'
+        (headlines).
 
         Returns (label head token, is a transcript, content start, content end). A label is a
         name of one to four capitalised words, never a furniture word like "Update".
@@ -350,6 +359,9 @@ class Frame:
         text = self.text
         for m in _LABEL_LINE.finditer(text):
             label = m.group(1).strip()
+            # "Lopez on the budget: ...": the name before "on" leads in, the topic follows
+            lead_in = " on " in label
+            label = label.split(" on ", 1)[0] if lead_in else label
             words_ = label.split()
             if len(words_) > 4 or not all(w[:1].isupper() for w in words_):
                 continue
@@ -359,14 +371,17 @@ class Frame:
             if not toks:
                 continue
             head = toks[-1]
-            transcript = label.isupper() and len(label) > 1
+            transcript = label.isupper() and len(label) > 1 and not lead_in
             if not transcript and head.ent_type_ not in ("PERSON", "ORG") and len(words_) > 1:
                 continue  # one untagged word may still be a surname: "Lopez: ..."
             out.append((head, transcript, m.start(2), m.end(2)))
         return out
 
-    def mention_text(self, head: Token) -> str:
-        return span_text(np_tokens(head))
+    def mention_text(self, head: Token, lead_in: bool = False) -> str:
+        """The mention a head token stands for; a label's lead-in ends at the name ("Lopez"
+        in "Lopez on the budget:")."""
+        toks = np_tokens(head)
+        return span_text([t for t in toks if t.i <= head.i] if lead_in else toks)
 
     def follows(self, k1: int, k2: int, cue: Token | None) -> bool:
         """Span k2 continues span k1: only space, or k1's own attribution, lies between."""

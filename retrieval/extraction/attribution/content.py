@@ -13,6 +13,7 @@ from retrieval.extraction.attribution.cue_speaker import cue_subject
 from retrieval.extraction.attribution.evidence import record_object
 from retrieval.extraction.attribution.misparse import (
     detached_that_clause,
+    fronted_participle,
     has_that,
     misread_content,
     misread_verb,
@@ -336,6 +337,9 @@ def content_tokens(cue: Token) -> list[Token]:
         return []  # "saw the remark as a dig" only, through the object
     if lemma == "put":
         return as_aside(cue)  # "as she put it" and nothing else
+    fronted_said = fronted_participle(cue)
+    if fronted_said is not None:
+        return fronted_said[1]
     comps = [c for c in cue.children if c.dep_ == "ccomp" and _reported_clause(c, cue)]
     comps.sort(key=lambda c: c.i < cue.i)  # the complement after the verb first
     if not comps:

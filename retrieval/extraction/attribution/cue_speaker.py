@@ -10,6 +10,7 @@ from spacy.tokens import Token
 
 from retrieval.extraction.attribution.misparse import (
     coordinated_cue,
+    fronted_participle,
     misread_subject,
     misread_verb,
     verbless_main,
@@ -88,6 +89,9 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
         return misread_subject(cue) if misread_verb(cue) else None
     if cue.tag_ == "VBN" and verbless_main(cue):
         return cue.sent.root
+    fronted = fronted_participle(cue)
+    if fronted is not None:
+        return fronted[0]  # "Claiming the vote was rigged, Lopez told ..."
     subjects = [c for c in cue.children if c.dep_ == "nsubj"]
     if depth == 0 and not any(c.i < cue.i for c in subjects):
         named = _name_after_role(cue)

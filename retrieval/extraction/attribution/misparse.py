@@ -211,3 +211,22 @@ def _inner_speaker(verb: Token) -> bool:
     if s.tag_ == "PRP" or s.tag_ in ("NNP", "NNPS") or s.ent_type_ in SPEAKER_ENTS:
         return s.lower_ not in ("it", "this", "that")
     return s.lemma_.lower() in ROLE_KEYS or s.lemma_.lower() in ORG_HEADS | PEOPLE_NOUNS
+
+
+def fronted_participle(cue: Token) -> tuple[Token, list[Token]] | None:
+    """(speaker, statement) for a speech participle opening its sentence that the parser
+    made the subject of the clause it reports: 'Claiming the vote was rigged, Lopez told
+    reporters ...' (parsed as if "Claiming" were what "was rigged"). The clause runs to the
+    comma before the main clause, whose subject speaks."""
+    if cue.tag_ != "VBG" or cue.dep_ not in ("csubj", "csubjpass"):
+        return None
+    sent = cue.sent
+    if cue.i != sent.start or cue.lemma_.lower() not in SPEECH_VERBS:
+        return None
+    subj = next((c for c in sent.root.children if c.dep_ == "nsubj" and c.i > cue.i), None)
+    if subj is None or subj.tag_ in ("WP", "WDT", "EX"):
+        return None
+    comma = subj.left_edge.i - 1
+    if comma <= cue.i + 2 or cue.doc[comma].text != ",":
+        return None
+    return subj, [cue.doc[i] for i in range(cue.i + 1, comma)]

@@ -1,0 +1,73 @@
+"""Who speaks when the cue is no plain verb before the words: a headline's lead-in ("Haley on
+the levy: ..."), a speech participle opening the sentence that the parser misread, and a
+work's name in quotes that nobody said. Real spaCy model, sentences written for the test."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Doc
+
+from retrieval.extraction.attribution.content import content_tokens, cue_subject
+from retrieval.extraction.extractor import extract, load_nlp
+from tests.extraction.test_quotes import INTRO, find
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return load_nlp()
+
+
+def test_a_headline_lead_in_names_the_speaker_not_the_topic(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Haley on the Ferry Levy: The Costs Are 'Staggering'\n\n"
+        "Governor Tom Haley spoke in Harbor on Monday."
+    )
+    q = find(extract(article, nlp), "The Costs Are 'Staggering'")
+    assert q.speaker == "Tom Haley"
+    assert q.speaker_mention == "Haley"
+
+
+def test_a_topic_line_is_no_lead_in(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = "Update on the storm: Roads closed in Harbor\n\nGovernor Tom Haley spoke on Monday."
+    assert not [q for q in extract(article, nlp).quotes if "Roads closed" in q.text]
+
+
+def test_a_fronted_speech_participle_read_as_a_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The parse the model gives 'Claiming X is Y, Lopez told ...': "Claiming" the clausal
+    subject of X's verb. It still reports X, by the main clause's subject."""
+    words = ["Claiming", "the", "vote", "was", "rigged", ",", "Lopez", "told", "reporters", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        tags=["VBG", "DT", "NN", "VBD", "VBN", ",", "NNP", "VBD", "NNS", "."],
+        pos=["VERB", "DET", "NOUN", "AUX", "VERB", "PUNCT", "PROPN", "VERB", "NOUN", "PUNCT"],
+        deps=[
+            "csubjpass",
+            "det",
+            "nsubjpass",
+            "auxpass",
+            "ccomp",
+            "punct",
+            "nsubj",
+            "ROOT",
+            "dobj",
+            "punct",
+        ],
+        heads=[4, 2, 4, 4, 7, 7, 7, 7, 7, 7],
+        lemmas=["claim", "the", "vote", "be", "rig", ",", "Lopez", "tell", "reporter", "."],
+        sent_starts=[True] + [False] * 9,
+    )
+    claiming = doc[0]
+    assert [t.text for t in content_tokens(claiming)] == words[1:5]
+    subj = cue_subject(claiming)
+    assert subj is not None and subj.text == "Lopez"
+
+
+def test_a_works_name_after_a_comma_is_no_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + 'In her 2019 memoir, "Salt And Stone," Lopez suggested looking hard at what '
+        "you spend each month."
+    )
+    ex = extract(article, nlp)
+    assert not [q for q in ex.quotes if "Salt And Stone" in q.text]
+    assert find(ex, "looking hard at what you spend each month").speaker == "Maria Lopez"

@@ -222,6 +222,16 @@ FRAME_NOUNS = words(
     "recollection reckoning"
 )
 
+# Participles by which the writer weighs a statement against others or tells its effect:
+# "said the fee was fair, contradicting an earlier memo", "..., prompting a recount".
+COMMENT_PARTICIPLES = inflections(
+    words(
+        "contradict echo undercut undermine defy prompt spark fuel reverse contrast engage "
+        "amount belie"
+    ),
+    ("ing",),
+)
+
 # Records that report findings as a speaker would: "the poll shows ...", "a study found ...",
 # "documents show ...", "video of the arrest shows ...".
 RECORD_NOUNS = words(

@@ -71,3 +71,29 @@ def test_a_works_name_after_a_comma_is_no_quote(nlp) -> None:  # type: ignore[no
     ex = extract(article, nlp)
     assert not [q for q in ex.quotes if "Salt And Stone" in q.text]
     assert find(ex, "looking hard at what you spend each month").speaker == "Maria Lopez"
+
+
+@pytest.mark.parametrize(
+    ("article", "statement"),
+    [
+        (
+            INTRO + "Footage shows that the driver had his arms raised, contradicting the "
+            "sheriff's first account of the stop.",
+            "the driver had his arms raised",
+        ),
+        (
+            INTRO + "Lopez has often wondered whether the referees will be fair to her club, "
+            "engaging in what pundits call the oldest trick in the book.",
+            "whether the referees will be fair to her club",
+        ),
+    ],
+)
+def test_the_writers_comment_after_a_statement_is_not_part_of_it(  # type: ignore[no-untyped-def]
+    nlp, article: str, statement: str
+) -> None:
+    find(extract(article, nlp), statement)
+
+
+def test_what_is_said_of_everything_someone_says_is_not_their_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = INTRO + "The voters here have had enough. Everything Haley says is a lie to them."
+    assert not [q for q in extract(article, nlp).quotes if q.cue == "says"]

@@ -42,6 +42,7 @@ from retrieval.extraction.attribution.statement_ends import (
     before_background,
     before_second_cue,
     before_semicolon,
+    before_writer_comment,
     before_writer_contrast,
     colon_between,
     complements_end,
@@ -376,6 +377,7 @@ def content_tokens(cue: Token) -> list[Token]:
         hi = before_semicolon(comps[0], hi)
         hi = before_writer_contrast(comps[0], cue, hi)
         hi = before_background(comps[0], hi)
+        hi = before_writer_comment(comps[0], hi)
         hi = _correction_end(cue, comps[0], hi)
         hi = _passive_goes_on(cue, comps[0], hi)
         lo = _addressee_start(cue, comps[0], lo)
@@ -414,9 +416,25 @@ def _reported_clause(clause: Token, cue: Token) -> bool:
     continues to insist, ..., that he wants Y": "wants" reports nothing before it)."""
     if colon_between(clause, cue) or after_dash(clause, cue):
         return False
-    if _object_participle(clause, cue):
+    if _object_participle(clause, cue) or _predicate_of_what_was_said(clause, cue):
         return False
     return not (clause.i < cue.i and has_that(cue))
+
+
+# Words that make "X says" a relative clause on them: "everything she says is ...".
+_WHAT_WAS_SAID = words("everything anything nothing something whatever all what")
+
+
+def _predicate_of_what_was_said(clause: Token, cue: Token) -> bool:
+    """'Everything the mayor says is a lie': the parser may read the sentence's predicate
+    as what the mayor says; with no subject of its own after a subject led by "everything",
+    it is said of his words, not by him."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+    if subj is None or cue.doc[subj.left_edge.i].lower_ not in _WHAT_WAS_SAID:
+        return False
+    return clause.i > cue.i and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children
+    )
 
 
 def _object_participle(clause: Token, cue: Token) -> bool:

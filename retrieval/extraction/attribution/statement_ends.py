@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Token
 from retrieval.extraction.attribution.cue_speaker import cue_subject
 from retrieval.extraction.attribution.misparse import coordinated_cue
 from retrieval.language.people import words
-from retrieval.language.verbs import SPEECH_VERBS
+from retrieval.language.verbs import COMMENT_PARTICIPLES, SPEECH_VERBS
 
 CONTRAST_MARKS = words("although though while whereas")
 # Prepositions after a cue's object that complete what was said about it.
@@ -126,6 +126,25 @@ def before_writer_contrast(clause: Token, cue: Token, hi: int) -> int:
         even_as = bool(marks) and marks[0].lower_ == "as" and doc[marks[0].i - 1].lower_ == "even"
         if even_as or writer_contrast(c, cue):
             return c.left_edge.i - 2
+    return hi
+
+
+def before_writer_comment(comp: Token, hi: int) -> int:
+    """'Video shows that she had her hands up, contradicting the sheriff's account': a
+    participle set off at the end of the reported clause, with no subject of its own, that
+    weighs the statement or tells its effect is the writer's, not part of what was said."""
+    doc = comp.doc
+    for c in comp.children:
+        if (
+            c.dep_ == "advcl"
+            and c.i > comp.i
+            and c.lower_ in COMMENT_PARTICIPLES
+            and c.left_edge.i == c.i
+            and doc[c.i - 1].text == ","
+            and c.right_edge.i >= hi - 1
+            and not any(g.dep_ in ("nsubj", "mark") for g in c.children)
+        ):
+            return c.i - 2
     return hi
 
 

@@ -230,3 +230,25 @@ def fronted_participle(cue: Token) -> tuple[Token, list[Token]] | None:
     if comma <= cue.i + 2 or cue.doc[comma].text != ",":
         return None
     return subj, [cue.doc[i] for i in range(cue.i + 1, comma)]
+
+
+def inverted_that_clause(cue: Token) -> tuple[int, int] | None:
+    """(first, last) token of a "that" clause the parser made the sentence's main clause,
+    hanging the speech verb under it: 'X continues to insist, most recently in an
+    interview, that he wants Y' parsed with "wants" at the root. The clause runs from its
+    "that" to its end."""
+    if any(c.dep_ == "xcomp" and c.lemma_.lower() in SPEECH_VERBS for c in cue.children):
+        return None  # "continues to insist ... that": the clause is the inner verb's
+    owner = cue.head if cue.dep_ == "xcomp" else cue
+    main = owner.head
+    if owner.dep_ != "ccomp" or main.i <= cue.i or main.dep_ != "ROOT":
+        return None
+    that = next((c for c in main.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+    if that is None or that.i <= cue.i or cue.doc[that.i - 1].text != ",":
+        return None
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and c.i > that.i for c in main.children):
+        return None
+    end = main.right_edge.i
+    while end > that.i and cue.doc[end].is_punct:
+        end -= 1
+    return that.i, end

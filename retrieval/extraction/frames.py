@@ -512,6 +512,7 @@ class Frame:
                 and t.pos_ == "VERB"
                 and t.lemma_.lower() in SPEECH_VERBS - COGNITION_VERBS
                 and t.head in roots
+                and not (t.tag_ == "VBG" and t.head.tag_ == "VBG")  # "suggested X-ing and asking"
                 and t.i > 0
                 and self.doc[t.i - 1].lower_ in ("and", "but")
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)

@@ -194,3 +194,18 @@ def test_a_that_clause_the_parser_made_the_main_clause(nlp) -> None:  # type: ig
     )
     assert [t.text for t in content_tokens(doc[3])] == words[9:14]
     assert content_tokens(doc[1]) == []  # "continues" leaves the clause to "insist"
+
+
+def test_a_quoted_title_before_the_cue_is_not_what_was_said(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        INTRO + 'In his 2010 book, "Raise Your Own Chickens," Governor Tom Haley suggested '
+        "keeping a small flock in every backyard."
+    )
+    ex = extract(article, nlp)
+    assert find(ex, "keeping a small flock in every backyard").speaker == "Tom Haley"
+    assert not [q for q in ex.quotes if "book" in q.text]
+
+
+def test_coordinated_gerunds_are_one_suggestion(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = INTRO + "Lopez suggested checking every bill twice and asking the bank about any fee."
+    find(extract(article, nlp), "checking every bill twice and asking the bank about any fee")

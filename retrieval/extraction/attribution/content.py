@@ -421,6 +421,8 @@ def _reported_clause(clause: Token, cue: Token) -> bool:
         return False
     if _object_participle(clause, cue) or _predicate_of_what_was_said(clause, cue):
         return False
+    if clause.i < cue.i and clause.ent_type_ == "WORK_OF_ART":
+        return False  # 'In his book, "Make Your Kid Rich," he suggested ...': a title
     return not (clause.i < cue.i and has_that(cue))
 
 

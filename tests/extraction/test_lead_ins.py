@@ -209,3 +209,43 @@ def test_a_quoted_title_before_the_cue_is_not_what_was_said(nlp) -> None:  # typ
 def test_coordinated_gerunds_are_one_suggestion(nlp) -> None:  # type: ignore[no-untyped-def]
     article = INTRO + "Lopez suggested checking every bill twice and asking the bank about any fee."
     find(extract(article, nlp), "checking every bill twice and asking the bank about any fee")
+
+
+def test_a_speech_verb_hung_under_its_own_complement(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The parse the model gives some 'While he conceded X was Y, Z noted ...': "conceded"
+    an adverbial clause of X's verb. X's clause is still what he conceded."""
+    words = ["While", "he", "conceded", "costs", "were", "high", ",", "Ruiz", "noted", "gains", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        tags=["IN", "PRP", "VBD", "NNS", "VBD", "JJ", ",", "NNP", "VBD", "NNS", "."],
+        pos=[
+            "SCONJ",
+            "PRON",
+            "VERB",
+            "NOUN",
+            "AUX",
+            "ADJ",
+            "PUNCT",
+            "PROPN",
+            "VERB",
+            "NOUN",
+            "PUNCT",
+        ],
+        deps=[
+            "mark",
+            "nsubj",
+            "advcl",
+            "nsubj",
+            "ccomp",
+            "acomp",
+            "punct",
+            "nsubj",
+            "ROOT",
+            "dobj",
+            "punct",
+        ],
+        heads=[2, 2, 4, 4, 8, 4, 8, 8, 8, 8, 8],
+        lemmas=["while", "he", "concede", "cost", "be", "high", ",", "Ruiz", "note", "gain", "."],
+    )
+    assert [t.text for t in content_tokens(doc[2])] == words[3:6]

@@ -15,6 +15,7 @@ from retrieval.extraction.attribution.misparse import (
     detached_that_clause,
     fronted_participle,
     has_that,
+    inverted_adverbial_clause,
     inverted_that_clause,
     misread_content,
     misread_verb,
@@ -366,7 +367,7 @@ def content_tokens(cue: Token) -> list[Token]:
     if not comps:
         late = unmarked_clause(cue)
         if late is None and lemma in SPEECH_VERBS:
-            late = inverted_that_clause(cue)
+            late = inverted_that_clause(cue) or inverted_adverbial_clause(cue)
         if late is not None:
             return [doc[i] for i in range(late[0], late[1] + 1)]
     if not comps and lemma in OBJECT_VERBS and lemma != "call":

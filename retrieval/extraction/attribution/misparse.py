@@ -252,3 +252,25 @@ def inverted_that_clause(cue: Token) -> tuple[int, int] | None:
     while end > that.i and cue.doc[end].is_punct:
         end -= 1
     return that.i, end
+
+
+_CLAUSE_MARKS = frozenset({"while", "although", "though", "as", "after", "when", "because"})
+
+
+def inverted_adverbial_clause(cue: Token) -> tuple[int, int] | None:
+    """(first, last) token of what a speech verb in a fronted adverbial clause reports when
+    the parser hung the verb under its own complement: 'While he acknowledged funding was
+    the main reason, Ham noted ...' parsed with "acknowledged" under "was"."""
+    head = cue.head
+    if cue.dep_ != "advcl" or head.i <= cue.i or head.dep_ == "ROOT":
+        return None
+    marks = [c for c in cue.children if c.dep_ == "mark" and c.i < cue.i]
+    if not marks or marks[0].lower_ not in _CLAUSE_MARKS:
+        return None
+    subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and cue.i < c.i < head.i]
+    if not subj or any(c.i > cue.i for c in cue.children if c.dep_ != "punct"):
+        return None  # the verb keeps a complement of its own: the parse may be right
+    end = head.right_edge.i
+    while end > cue.i and cue.doc[end].is_punct:
+        end -= 1
+    return cue.i + 1, end

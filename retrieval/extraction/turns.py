@@ -18,6 +18,9 @@ from retrieval.language.people import TITLES, words
 # A label in capitals: the name, then maybe ", ROLE" or "(PARTY-STATE)", then a colon.
 _UPPER_LABEL = re.compile(r"(?m)(^|[ \t]{2,})[ \t]*([A-Z][^\n:a-z]{0,80}?)[ \t]*:[ \t]+(?=\S)")
 _QA_LABEL = re.compile(r"(?m)^[ \t]*(Q|A|Question|Answer)[ \t]*[:.][ \t]+(?=\S)")
+# A reporter's question in a briefing or press-conference transcript: "Q. How ...?",
+# "Q    Thanks, Josh." (the asker unnamed); it ends the turn before it.
+_QUESTION_LINE = re.compile(r"(?m)^[ \t]*Q(?:[ \t]*[:.][ \t]*|[ \t]{2,}|\t)(?=\S)")
 NOT_LABELS = words(
     "update updated note editor related image photo source read watch listen correction video "
     "clarification disclosure caption credit advertisement date aired transcript breaking "
@@ -112,7 +115,8 @@ def transcript_turns(text: str) -> list[Turn]:
             found.append((m.start(2), name, m.end(), _label_role(m.group(2))))
     if len(found) < 2:
         return []
-    stops = sorted({f[0] for f in found} | set(_boundaries(text)))
+    asked = {m.start() for m in _QUESTION_LINE.finditer(text)}
+    stops = sorted({f[0] for f in found} | set(_boundaries(text)) | asked)
     return [
         Turn(name, at, *_in_marks(text, start, _end(text, start, stops)), role)
         for at, name, start, role in found

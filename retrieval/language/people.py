@@ -23,7 +23,17 @@ TITLES = words(
     sister brother professor prof. councilman councilwoman councilmember alderman alderwoman
     assemblyman assemblywoman congressman congresswoman
     lawmaker senate house majority minority whip acting state u.s. us rabbi imam bishop
-    ald ald. trustee chancellor
+    ald ald. trustee chancellor assistant asst asst. atty atty.
+    """
+)
+
+# Abbreviated titles the tokenizer of the small English model splits from their full stop
+# ("Atty" "."), which then reads as a sentence's end inside "Assistant Atty. Gen. Ana Ruiz";
+# extraction.load_nlp makes each one token.
+TITLE_ABBREVIATIONS = words(
+    """
+    Atty. Asst. Supt. Det. Insp. Cmdr. Sgt. Lt. Capt. Col. Maj. Cpl. Pvt. Amb. Pres. Secy.
+    Treas. Ald. Msgr. Hon. Sr. Esq. Dept.
     """
 )
 
@@ -173,6 +183,7 @@ TITLE_ROLES: dict[str, str] = {
     "councilman": "council", "councilwoman": "council", "councilmember": "council",
     "mr": "", "mr.": "", "mrs": "", "mrs.": "", "ms": "", "ms.": "", "dr": "", "dr.": "",
     "prof": "", "prof.": "", "professor": "professor", "attorney": "attorney",
+    "atty": "attorney", "atty.": "attorney",
     "lawyer": "attorney", "ambassador": "ambassador", "director": "director",
     "chief": "chief", "sheriff": "sheriff",
     "spokeswoman": "spokeswoman", "spokesman": "spokesman", "spokesperson": "spokesperson",

@@ -346,6 +346,7 @@ class SpeakerBook:
                 or self._role_described(e)
                 or self._who_described(e)
                 or self._owner_described(e)
+                or self._self_reported(e)
                 or self._particle_name(e)
             ]
             + self._untagged_names()
@@ -534,6 +535,50 @@ class SpeakerBook:
         )
 
     @staticmethod
+    def _self_reported(span: Span) -> bool:
+        """A one-word name the tagger took for an organisation or a place is a person when it
+        says something of itself as 'he' or 'she': 'Ferrand said he made the call' (an
+        organisation says 'it' or 'we'). Not when a person is named earlier in the sentence,
+        whom the pronoun may mean."""
+        root = span.root
+        verb = root.head
+        if not (
+            span.label_ in ("ORG", "GPE")
+            and len(span) == 1
+            and root.tag_ == "NNP"
+            and root.text[:1].isupper()
+            and not root.text.isupper()
+            and root.lower_ not in ORG_HEADS
+            and root.lower_ not in ORG_NAME_ENDS
+            and root.dep_ == "nsubj"
+            and verb.lemma_.lower() in SPEECH_VERBS
+        ):
+            return False
+        pronoun = next(
+            (
+                w
+                for c in verb.children
+                if c.dep_ == "ccomp" and c.i > verb.i
+                for w in c.children
+                if w.dep_ in ("nsubj", "nsubjpass") and w.lower_ in ("he", "she")
+            ),
+            None,
+        )
+        ents = span.doc.ents
+        return (
+            pronoun is not None
+            and not any(
+                e.label_ == "PERSON" or (e.label_ in ("ORG", "GPE") and e.root.tag_ == "NNP")
+                for e in ents
+                if e.sent == root.sent and e.end <= pronoun.i and e.start != span.start
+            )
+            and not any(  # a surname of people named in full is theirs to resolve
+                e.label_ == "PERSON" and len(e) > 1 and any(t.lower_ == root.lower_ for t in e)
+                for e in ents
+            )
+        )
+
+    @staticmethod
     def _who_described(span: Span) -> bool:
         """A short name the tagger took for an organisation is a person when a relative
         clause says "who" of it in the singular: '"...," said Brandt, who also had three
@@ -705,6 +750,7 @@ class SpeakerBook:
         for back in range(0, 6):
             in_sent = [m for m in before if m.sent == sent - back]
             if back == 0:
+                in_sent = [m for m in in_sent if not _beside_pronoun(self.doc[m.token], t)]
                 in_sent.sort(key=lambda m: (not m.subject, -m.token))
             else:
                 in_sent.sort(key=lambda m: (not m.subject, m.token))
@@ -818,6 +864,8 @@ class SpeakerBook:
         holders = [i for i in holders if self._qualifier_fits(head, i)]
         if not holders and definite and head.lower_ in EPITHET_NOUNS:
             return self._epithet(head)
+        if not holders and definite and head.lower_ in _DESCRIBED and _qualified(head):
+            return self._epithet(head, _DESCRIBED[head.lower_])
         if definite:
             for m in reversed(self.mentions):
                 if m.token < head.i and m.entity in holders:
@@ -841,9 +889,11 @@ class SpeakerBook:
         said += [self.doc[m.token : m.token + 6].text for m in self.mentions if m.entity == idx]
         return all(n in " ".join(said).lower() for n in names)
 
-    def _epithet(self, head: Token) -> int | None:
+    def _epithet(self, head: Token, gender: str | None = None) -> int | None:
         """'Okafor scored twice ... "We earned it," the junior said': an epithet no one was given
-        is the person last named before it, as "he" would be, and that is now their role."""
+        is the person last named before it, as "he" would be, and that is now their role.
+        So is a described 'the Lakeside woman' (of that `gender`) for the person named
+        before it, with no role kept."""
         sent = self._sent_of[head.i]
         before = [m for m in self.mentions if m.token < head.i and self.in_quote[m.token] < 0]
         for back in range(0, 4):
@@ -851,6 +901,10 @@ class SpeakerBook:
             in_sent.sort(key=lambda m: (not m.subject, -m.token))
             for m in in_sent:
                 e = self.entities[m.entity]
+                if gender is not None:
+                    if e.kind == "person" and e.gender in (None, gender) and e.name:
+                        return m.entity
+                    continue
                 if e.kind == "person" and not e.role_keys:  # the coach is no junior
                     e.add_role(head.lower_)
                     return m.entity
@@ -865,7 +919,12 @@ class SpeakerBook:
                 return self._pronoun(c) if c.tag_ == "PRP$" else self.resolve(c)[0]
         for c in head.children:
             # "the Harbor Gazette review", "a report from the Harbor Gazette"
-            named = c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < head.i
+            named = (
+                c.dep_ == "compound"
+                and c.pos_ == "PROPN"
+                and c.i < head.i
+                and c.ent_type_ not in ("DATE", "TIME")  # "a Thursday statement from X"
+            )
             source = c.dep_ == "prep" and c.lower_ in ("from", "by")
             obj = c if named else next((g for g in c.children if g.dep_ == "pobj"), None)
             if (named or source) and obj is not None and obj.pos_ == "PROPN":
@@ -1229,6 +1288,10 @@ class SpeakerBook:
                 app = self._unnamed_person(t, head)
             if app is not None and self.entities[app].kind == "person":
                 return app, mention
+        for named in (self._unit_head, self._name_set_before):
+            idx = named(head, toks)
+            if idx is not None:
+                return idx, mention
         known = None
         if head.pos_ == "PROPN" and len(toks) == 1:
             # a person named in full after the names were collected, or by first name only
@@ -1254,6 +1317,55 @@ class SpeakerBook:
             return None, mention
         self._add_mention(head, idx)
         return idx, mention
+
+    def _name_set_before(self, head: Token, toks: list[Token]) -> int | None:
+        """'"...," Ana Ruiz, lead author of the paper, said': when the parser makes the role
+        the subject, the person's name set off before it in the same phrase speaks."""
+        first = toks[0] if toks else head
+        name_end = first.i
+        while name_end + 1 < head.i and self.doc[name_end + 1].ent_type_ == "PERSON":
+            name_end += 1
+        idx = self.by_token.get(name_end)
+        if (
+            idx is None
+            or first.ent_type_ != "PERSON"
+            or name_end >= head.i
+            or self.entities[idx].kind != "person"
+            or self.doc[name_end + 1].text != ","
+            or not (head.lower_ in ROLE_KEYS or head.lower_ in PERSON_NOUNS)
+        ):
+            return None
+        self._add_mention(head, idx)
+        return idx
+
+    def _unit_head(self, head: Token, toks: list[Token]) -> int | None:
+        """'said Harbor Telecom president of mobile networks business Dana Moon': a role
+        noun whose "of" phrase runs from the unit's common words straight into a person's
+        name is that person with the role (not 'the daughter of Dana Moon', whose "of"
+        holds the name alone, nor 'a spokesman for Dana Moon')."""
+        last = toks[-1] if toks else head
+        idx = self.by_token.get(last.i)
+        if (
+            (head.lower_ not in ROLE_KEYS and head.lower_ not in TITLES)
+            or last.i <= head.i + 2
+            or last.ent_type_ != "PERSON"
+            or idx is None
+            or self.entities[idx].kind != "person"
+        ):
+            return None
+        start = last.i
+        while start > head.i and self.doc[start].ent_iob_ == "I":
+            start -= 1
+        unit = self.doc[head.i + 1 : start]
+        if (
+            len(unit) < 2
+            or unit[0].lower_ != "of"
+            or not all(t.pos_ in ("NOUN", "PROPN", "ADJ") for t in unit[1:])
+            or not any(t.pos_ == "NOUN" and t.is_lower for t in unit[1:])
+        ):
+            return None
+        self._add_mention(head, idx)
+        return idx
 
     def _defined_group(self, toks: list[Token], head: Token) -> list[Token]:
         """'Lawyers defending her said': a bare plural is named by the participle that says
@@ -1398,3 +1510,35 @@ class SpeakerBook:
                 )
             )
         return out
+
+
+def _beside_pronoun(name: Token, pronoun: Token) -> bool:
+    """'Leaving the talks with Ruiz, he said ...': a phrase with no subject of its own on
+    the pronoun's verb is something the pronoun's person does, so the people in it are
+    others with them, not who the pronoun means."""
+    verb = pronoun.head
+    for a in name.ancestors:
+        if a.head == verb and a.dep_ in ("advcl", "prep") and a.i < pronoun.i:
+            clause = (
+                a if a.dep_ == "advcl" else next((c for c in a.children if c.dep_ == "pcomp"), None)
+            )
+            return clause is not None and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in clause.children
+            )
+        if a == verb:
+            return False
+    return False
+
+
+# Nouns that describe a person already named when qualified ("the Yackandandah woman", "the
+# 54-year-old man"), with the gender they need.
+_DESCRIBED = {"woman": "f", "man": "m"}
+
+
+def _qualified(noun: Token) -> bool:
+    """'the Lakeside woman', 'the 54-year-old man' (not 'the other woman', 'the woman')."""
+    return any(
+        c.dep_ in ("compound", "amod", "nmod") and c.lower_ not in ("other", "second", "first")
+        for c in noun.children
+        if c.i < noun.i
+    )

@@ -130,6 +130,12 @@ def np_tokens(head: Token) -> list[Token]:
         )
     lo, hi = min(t.i for t in keep), max(t.i for t in keep)
     toks = doc_tokens(doc)[lo : hi + 1]
+    # '"...," Ana Ruiz, lead author, said': a parse that hangs the quote on the speaker's
+    # noun does not make the quote part of the speaker's name
+    # (a title in marks inside the phrase stays: 'his "Open Mic" radio show')
+    closing = [k for k, t in enumerate(toks) if t.tag_ == "''" and t.i < head.i]
+    if closing and not any(t.tag_ == "``" for t in toks[: closing[-1]]):
+        toks = toks[closing[-1] + 1 :]
     while toks and (toks[-1].is_punct or toks[-1].tag_ == "POS"):
         toks.pop()
     while toks and toks[0].is_punct:

@@ -385,6 +385,18 @@ def test_he_in_a_turn_is_the_person_the_conversation_last_reported(nlp) -> None:
     ], [(q.text, q.speaker) for q in said]
 
 
+def test_a_surname_tagged_as_organisation_that_says_he_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A bare surname the tagger may take for an organisation is a person when it reports
+    itself as 'he': a later 'he' in the conversation can then be that person."""
+    article = CONVERSATION.replace("Dale Whitcombe said", "Ferrand said")
+    ex = extract(article, nlp)
+    said = [q for q in ex.quotes if "ferry board knew" in q.text]
+    assert sorted(q.speaker for q in said) == ["Ferrand", "Pelland"], [
+        (q.text, q.speaker) for q in said
+    ]
+    assert any(s.name == "Ferrand" and s.kind == "person" for s in ex.speakers), ex.speakers
+
+
 @pytest.mark.parametrize(
     "between",
     [

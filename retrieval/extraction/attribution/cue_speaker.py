@@ -17,7 +17,7 @@ from retrieval.extraction.attribution.misparse import (
 )
 from retrieval.language.dateline import dateline_end, past_dateline
 from retrieval.language.people import PERSON_NOUNS, ROLE_KEYS, words
-from retrieval.language.verbs import SPEECH_VERBS
+from retrieval.language.verbs import OBJECT_VERBS, SPEECH_VERBS
 from retrieval.speakers.mentions import HOW_NOUNS
 
 DUMMY_SUBJECTS = words("it there this that what which")
@@ -134,6 +134,9 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
         # the same tense loosely on the one before it, whose subject goes on acting
         loose = cue.dep_ == "dep" and cue.tag_ == cue.head.tag_ and cue.head.pos_ == "VERB"
         if cue.dep_ in ("conj", "advcl", "xcomp") or loose:
+            reporter = _reporting_participle(cue)
+            if reporter is not None:
+                return cue_subject(reporter, depth + 1)
             subj = cue_subject(cue.head, depth + 1)
             if subj is None and cue.dep_ == "conj":
                 # "Ruiz was kept off the farm but said she lost ...": the passive's
@@ -174,6 +177,25 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
     if cue.dep_ in ("ROOT", "ccomp", "parataxis") and depth == 0:
         return _name_before(cue) or _phrase_after_quote(cue)
     return None
+
+
+def _reporting_participle(cue: Token) -> Token | None:
+    """'X said the port could help, calling its chief "a capable man"': a speech participle
+    after a comma cannot belong to a reported clause that only says what may or will be
+    (its modal), so it goes with the verb that reports the clause; that verb, or None."""
+    clause = cue.head
+    if not (
+        cue.dep_ == "advcl"
+        and cue.tag_ == "VBG"
+        and cue.lemma_.lower() in SPEECH_VERBS | OBJECT_VERBS
+        and cue.i > clause.i
+        and cue.doc[cue.i - 1].text == ","
+        and clause.dep_ == "ccomp"
+        and clause.head.lemma_.lower() in SPEECH_VERBS
+        and any(c.dep_ == "aux" and c.tag_ == "MD" for c in clause.children)
+    ):
+        return None
+    return clause.head
 
 
 def _phrase_after_quote(cue: Token) -> Token | None:

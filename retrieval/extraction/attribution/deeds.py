@@ -33,8 +33,22 @@ def no_statement(cue: Token, content: list[Token], by_object: bool) -> bool:
         or (by_object and _source_cited(lemma, content))
         or (by_object and lemma == "thank")
         or _background_deed(cue, lemma)
+        or _medium_of_saying(cue)
         or disowned(cue, content)
     )
+
+
+def _medium_of_saying(cue: Token) -> bool:
+    """'"...," the author said according to the statement': an "according to" on a speech
+    verb names where that saying was read, not a second source of the sentence."""
+    verb = cue.head
+    return (
+        cue.lower_ == "according"
+        and verb.pos_ == "VERB"
+        and verb.lemma_.lower() in SPEECH_VERBS
+        and verb.i < cue.i
+        and all(t.is_punct or t.pos_ == "ADV" for t in cue.doc[verb.i + 1 : cue.i])
+    )  # not "reports that X, according to Y": Y is the source of X
 
 
 def _asked_within(cue: Token, content: list[Token]) -> bool:

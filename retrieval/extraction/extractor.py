@@ -155,7 +155,7 @@ _CREDIT = re.compile(
 
 
 def _in_title(subj: Token) -> bool:
-    """'played the hit When A Man Loves a Woman at them after calling ...': a common noun
+    """'blasted the ballad When A Man Needs a Friend at them after calling ...': a common noun
     written with a capital after a capitalised article inside a sentence belongs to a title
     in title case; the parser may make it a subject, but it says nothing."""
     det = next((c for c in subj.children if c.dep_ == "det"), None)

@@ -74,7 +74,7 @@ def test_a_question_line_ends_the_answer_before_it(nlp) -> None:  # type: ignore
     article = (
         "STATE UNIVERSITY MEDIA CONFERENCE\n"
         "Q. When you had that fourth down late in the game, what was said in the huddle?\n"
-        "DARNELL OKAFOR: We knew what we had to do, so there was not much talking.\n"
+        "DARNELL OKAFOR: We knew our job, so there was not much talking.\n"
         "Q. Darnell, the line held you to nothing early on. What were they doing?\n"
         "DARNELL OKAFOR: They played a great game. We were not focused.\n\n"
         "MR. LINDQVIST:  Good afternoon, everyone.  One note on the schedule.\n"
@@ -82,7 +82,7 @@ def test_a_question_line_ends_the_answer_before_it(nlp) -> None:  # type: ignore
         "MR. LINDQVIST:  We will have news on that soon.\n"
     )
     got = [(q.speaker, q.text) for q in extract(article, nlp).quotes]
-    assert ("Darnell Okafor", "We knew what we had to do, so there was not much talking.") in got
+    assert ("Darnell Okafor", "We knew our job, so there was not much talking.") in got
     assert ("Lindqvist", "Good afternoon, everyone.  One note on the schedule.") in got
     assert not [t for _, t in got if "What were they doing" in t or "Who is taking" in t], got
 
@@ -91,10 +91,9 @@ def test_according_to_on_a_speech_verb_is_where_it_was_said(nlp) -> None:  # typ
     """Right after the verb it names where the words were read; after the reported clause it
     is the source of that clause ("reports that X, according to Y")."""
     article = (
-        "The signal will not be seen again, according to a statement from the Harbor "
-        "Observatory.\n\n"
-        '"We will not get a second look at this object," Mira Castell, lead author of a paper '
-        "on the findings, said according to the statement."
+        "The flare will not return, according to a release from the Harbor Observatory.\n\n"
+        '"We will not get a second look at this object," Mira Castell, who led the survey, '
+        "said according to the release."
     )
     got = _said(nlp, article, "second look")
     assert got == [("Mira Castell", "We will not get a second look at this object,")], got
@@ -104,10 +103,9 @@ def test_according_to_on_a_speech_verb_is_where_it_was_said(nlp) -> None:  # typ
 
 def test_a_dated_statement_is_its_issuers_not_the_days(nlp) -> None:  # type: ignore[no-untyped-def]
     article = (
-        "The signal will not be seen again, according to a Thursday statement from the "
-        "Harbor Observatory."
+        "The flare will not return, according to a Monday statement from the Harbor Observatory."
     )
-    assert [s for s, _ in _said(nlp, article, "will not be seen again")] == ["Harbor Observatory"]
+    assert [s for s, _ in _said(nlp, article, "will not return")] == ["Harbor Observatory"]
 
 
 @pytest.mark.parametrize("title", ["Assistant Atty. Gen.", "Det. Sgt.", "Supt."])
@@ -157,12 +155,12 @@ def test_a_photo_credit_after_a_label_is_no_claim(nlp) -> None:  # type: ignore[
 
 
 def test_a_noun_of_a_title_in_title_case_is_no_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
-    """'played the hit When A Man Loves a Woman at them after calling one a ...': the parser
+    """'blasted the ballad When A Man Needs a Friend at them after calling one a ...': the parser
     may give the gerund the song's "Man" for a subject; a capitalised common noun after a
     capitalised article inside a sentence is part of a title, and names no speaker."""
     article = (
-        "Dale Pruitt, 61, of Kent, allegedly played the old soul hit When A Man Loves a Woman "
-        "at the couple across the road for an hour after calling one a 'silly old crow'."
+        "Dale Pruitt, 61, of Kent, allegedly blasted the old ballad When A Man Needs a Friend "
+        "at the family next door for two hours after calling one a 'silly old crow'."
     )
     assert all(q.speaker in (None, "Dale Pruitt") for q in extract(article, nlp).quotes)
 
@@ -175,7 +173,7 @@ def test_a_described_woman_is_the_woman_just_named(nlp, named: str, speaker: str
     """'X insists ... The Tallangatta woman said ...': a qualified "woman" or "man" is the
     person of that gender named before it (no man is "the woman")."""
     article = (
-        f"{named} insists turning 100 is just another day.\n"
+        f"{named} insists that reaching 100 is no big deal.\n"
         "The Tallangatta woman said on Wednesday she saw nothing special about the milestone."
     )
     got = [s for s, _ in _said(nlp, article, "nothing special")]
@@ -185,10 +183,10 @@ def test_a_described_woman_is_the_woman_just_named(nlp, named: str, speaker: str
 @pytest.mark.parametrize(
     "sentence",
     [
-        '"We will not get a chance to observe the comet candidate again," David Kessler, lead '
-        "author of a paper on the findings, said according to the statement.",
-        '"We will not get a chance to see the comet again," David Kessler, lead author of a '
-        "paper on the results, said.",
+        '"We will not get to watch the comet candidate twice," David Kessler, lead author of '
+        "the survey report, said according to the release.",
+        '"We will not get to watch the comet twice," David Kessler, lead author of the '
+        "survey report, said.",
     ],
 )
 def test_a_quote_hung_on_the_speakers_role_is_no_part_of_the_name(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]

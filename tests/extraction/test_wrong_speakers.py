@@ -46,13 +46,13 @@ SPEAKERS = [
         [("hire 500 workers", "Brellix Motors")],
     ),
     (  # "they" is the plural subject just before, not a group named paragraphs earlier
-        FAMILY + "Her family remained at her bedside today. In a short statement they said: "
+        FAMILY + "Her family stayed by her bedside today. In a brief statement they said: "
         "\u201cWe are hoping and praying for a full recovery.\u201d",
         [("hoping and praying", "Her family")],
     ),
     (  # ... also when a relative clause sets the subject off
-        FAMILY + "Her family, who are devout Baptists, remained at her bedside today. In a "
-        "short statement released to the media they said: \u201cWe are hoping and praying "
+        FAMILY + "Her family, who are devout Baptists, stayed by her bedside today. In a "
+        "brief statement sent to reporters they said: \u201cWe are hoping and praying "
         "for a full recovery.\u201d",
         [("hoping and praying", "Her family")],
     ),
@@ -71,7 +71,7 @@ SPEAKERS = [
     (  # an apposition with "of <court>" the parser made a conjunct of "the judge"
         "Arthur Penwell was sentenced on Tuesday to six years in prison.\n\n"
         "\u201cYou were trusted, respected,\u201d the judge, Ada R. Voss of Federal District "
-        "Court, said before announcing the penalty.",
+        "Court, said just before handing down the penalty.",
         [("trusted, respected", "Ada R. Voss")],
     ),
     (  # a team's short name and a role the tagger took for a verb, after "said"
@@ -95,14 +95,14 @@ NOT_STATEMENTS = [
     (  # "his position" beside the mayor is the mayor's, as the writer puts it, not a
         # statement of the alderman who scorns it
         "Councilman Rufus Okafor backed the idea. He had only scorn for Mayor Dale Brint "
-        "and his position not to back the appeal.",
+        "and his stance not to back the appeal.",
         ["not to back the appeal"],
     ),
     (  # a speech act the sentence denies
-        "Brellix Motors posted its fifth straight quarterly profit, but did not announce the "
+        "Brellix Motors posted its fifth straight quarterly profit, but did not announce a "
         "return of the bonus that workers had been hoping for.\n\n"
-        "Brellix also did not immediately announce any decision on the new plant.",
-        ["the return of the bonus", "any decision on the new plant"],
+        "Brellix also did not yet announce any decision on the new plant.",
+        ["a return of the bonus", "any decision on the new plant"],
     ),
     (  # a claim someone dismisses is not their statement, nor one of the claim's subject
         "MERIDIA, May 3 (Newswire) -- The Trade Ministry has dismissed the claims that "
@@ -112,11 +112,11 @@ NOT_STATEMENTS = [
     (  # the judge's name the parser left in the quote's clause is not a statement
         "Arthur Penwell was sentenced on Tuesday to six years in prison.\n\n"
         "\u201cYou were trusted, respected,\u201d the judge, Ada R. Voss of Federal District "
-        "Court, said before announcing the penalty.",
+        "Court, said just before handing down the penalty.",
         ["Federal District Court"],
     ),
     (  # a verdict is nobody's statement
-        "HARWICH \u2014 The father of 9-year-old Leo Park didn't have to say anything after "
+        "HARWICH \u2014 The father of 9-year-old Leo Park didn't need to say anything once "
         "a federal jury found Dorian Vasco guilty of killing his son and two other people.",
         ["Dorian Vasco guilty"],
     ),

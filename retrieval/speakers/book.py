@@ -343,6 +343,7 @@ class SpeakerBook:
                     and not (len(e) == 1 and e.root.tag_ == "NNS")  # "Scholars have argued"
                 )
                 or self._titled(e)
+                or self._after_role(e)
                 or self._role_described(e)
                 or self._who_described(e)
                 or self._owner_described(e)
@@ -615,6 +616,25 @@ class SpeakerBook:
             0 < len(rest) <= 3
             and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in rest)
             and not any(t.lower_ in ORG_HEADS or t.lower_ in TITLES for t in rest)
+        )
+
+    @staticmethod
+    def _after_role(span: Span) -> bool:
+        """Two or three name words right after a job written in small letters are a person,
+        whatever the tagger said: 'said head coach Bronco Mendez' (a job is no
+        organisation's title)."""
+        doc = span.doc
+        before = doc[span.start - 1] if span.start > 0 else None
+        toks = list(span)
+        return (
+            span.label_ in ("ORG", "GPE", "PRODUCT")
+            and before is not None
+            and before.is_lower
+            and (before.lower_ in PERSON_NOUNS or before.lower_ in ROLE_KEYS)
+            and before.head.i == span.root.i
+            and 2 <= len(toks) <= 3
+            and all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_upper for t in toks)
+            and not any(t.lower_ in ORG_HEADS or t.lower_ in ORG_NAME_ENDS for t in toks)
         )
 
     def _name_tokens(self, span: Span) -> list[Token]:

@@ -207,3 +207,13 @@ def test_a_title_in_marks_stays_inside_a_noun_phrase(nlp) -> None:  # type: igno
     assert "".join(t.text_with_ws for t in np_tokens(program)).strip() == (
         'his "Open Mic" radio program'
     )
+
+
+def test_a_name_after_a_job_in_small_letters_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The tagger may call 'Bronco Mendez' a product; after 'head coach' it is a person,
+    whose name leaves the team and the job out."""
+    article = (
+        '"It was failure to finish drives at critical times," said BYU head coach Bronco Mendez.'
+    )
+    got = [(q.speaker, q.speaker_mention) for q in extract(article, nlp).quotes]
+    assert got == [("Bronco Mendez", "BYU head coach Bronco Mendez")], got

@@ -957,6 +957,8 @@ class _Extractor:
                 continue
             if by_object and f.is_name(s, e) and not says_of(t):
                 continue  # "praised Vladimir Putin": a stance toward someone, not a statement
+            if by_object and t.lemma_.lower() == "address" and f.is_people(s, e):
+                continue  # "addressing the mayor and council": whom the words were for
             if by_object and not inner and self._on_heading(t):
                 continue  # "Minister hails trips to Africa": a headline names a topic
             q = self._add(s, e, kind, t, spk, self._introduced_group(s, e, spk, t))

@@ -14,9 +14,11 @@ from spacy.tokens import Doc, Token
 from retrieval.extraction.attribution.content import ANY_CUE, is_cue
 from retrieval.extraction.marks import QuoteSpan
 from retrieval.language.doctokens import doc_text, doc_tokens
-from retrieval.language.people import words
-from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS
-from retrieval.speakers.mentions import np_tokens, span_text
+from retrieval.language.people import PERSON_NOUNS, ROLE_KEYS, TITLES, words
+from retrieval.language.verbs import COGNITION_VERBS, PEOPLE_NOUNS, SPEECH_VERBS
+from retrieval.speakers.mentions import ORG_HEADS, np_tokens, span_text
+
+_PEOPLE_WORDS = PERSON_NOUNS | frozenset(ROLE_KEYS) | TITLES | PEOPLE_NOUNS | ORG_HEADS
 
 # Words before a quoted title that make it a name, not speech: on "Morning Show", of "Book".
 TITLE_LEADS = words(
@@ -177,6 +179,20 @@ class Frame:
         """[start, end) is only a named entity (with its title), not something said."""
         toks = [t for t in self._tokens_between(start, end) if not t.is_punct]
         return bool(toks) and all(t.ent_type_ or t.pos_ == "PROPN" or t.is_stop for t in toks)
+
+    def is_people(self, start: int, end: int) -> bool:
+        """[start, end) only names people or bodies of people ("the mayor and council",
+        "reporters"): the ones spoken to or of, not something said."""
+        toks = [t for t in self._tokens_between(start, end) if not t.is_punct]
+        heads = [t for t in toks if t.pos_ in ("NOUN", "PROPN")]
+        return bool(heads) and all(
+            t.is_stop
+            or t.pos_ in ("DET", "CCONJ", "PRON")
+            or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            or t.lower_ in _PEOPLE_WORDS
+            or t.lemma_.lower() in _PEOPLE_WORDS
+            for t in toks
+        )
 
     def tagged_short(self, k: int, cue: Token | None) -> bool:
         """A short quote right before its attribution: '"I would," she said.'"""

@@ -19,8 +19,10 @@ from retrieval.language.people import (
     ORG_NAME_TAILS,
     PRONOUNS,
     TITLE_ROLES,
+    words,
 )
 from retrieval.language.tokens import STOP_WORDS, WORD, fold, tokens
+from retrieval.speakers.mentions import ORG_HEADS
 from retrieval.types import SpeakerKind
 
 _KINDS = {"person", "organization", "group", "unknown"}
@@ -43,6 +45,8 @@ class DirectoryEntry:
 
 
 _ROLE_SHORT = {"ceo": ("chief", "executive"), "coo": ("chief", "operating", "officer")}
+# Roles whose holders speak for the body named before them ("White House spokesperson").
+_SPEAKING_ROLES = words("spokesperson spokesman spokeswoman spokespeople secretary representative")
 
 
 def _role_word(word: str) -> str:
@@ -115,6 +119,7 @@ class SpeakerDirectory:
         self._alias: dict[str, set[str]] = {}  # normalised alias -> canonical names
         self._first: dict[str, set[str]] = {}  # first names, a last resort
         self._roles: list[tuple[tuple[str, ...], str]] = []
+        self._org_kinds: dict[str, set[str]] = {}  # "union": the organisations named "... Union"
         for entry in entries:
             self._add(entry)
 
@@ -190,6 +195,8 @@ class SpeakerDirectory:
                 self._index(" ".join(toks[i:]), name)
             if len(toks) > 2 and toks[-1] in ORG_NAME_TAILS:  # "Harlow Police" for "... Department"
                 self._index(" ".join(toks[:-1]), name)
+            if len(toks) > 1 and toks[-1] in ORG_HEADS:  # "the union" for "the RMT union"
+                self._org_kinds.setdefault(toks[-1], set()).add(name)
         elif entry.kind == "group":
             toks = tokens(name)
             # "officials with the Justice Department" are "officials"; "Lopez's supporters"
@@ -263,6 +270,10 @@ class SpeakerDirectory:
             found = self._exact(" ".join(toks))
         if not found:
             found = self._roles_match(raw)
+        if not found:
+            found = self._spoken_for(raw)
+        if not found and len(raw) == 1:
+            found = self._order(self._org_kinds.get(raw[0], ()))
         if not found and len(raw) > 1:
             found = self._role_head(raw)
         if not found and len(toks) > 1:
@@ -286,6 +297,18 @@ class SpeakerDirectory:
                     if rt[: len(org)] == org and len(rt) > len(org):
                         names.add(who)
         return self._order(names, primary=self._alias[key])
+
+    def _spoken_for(self, toks: list[str]) -> list[str]:
+        """'the White House' when only its spokesperson was quoted: an organisation the text
+        never quotes by name answers through the people whose role is to speak for it."""
+        org = tuple(t for t in toks if t not in DETERMINERS)
+        if not org:
+            return []
+        return self._order(
+            who
+            for rt, who in self._roles
+            if len(rt) > len(org) and rt[: len(org)] == org and rt[-1] in _SPEAKING_ROLES
+        )
 
     def _order(self, names: Iterable[str], primary: Iterable[str] = ()) -> list[str]:
         first = set(primary)

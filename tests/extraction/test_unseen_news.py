@@ -217,3 +217,12 @@ def test_a_name_after_a_job_in_small_letters_is_a_person(nlp) -> None:  # type: 
     )
     got = [(q.speaker, q.speaker_mention) for q in extract(article, nlp).quotes]
     assert got == [("Bronco Mendez", "BYU head coach Bronco Mendez")], got
+
+
+def test_addressing_people_is_whom_the_words_were_for(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Angry residents started shouting out, addressing the mayor and council during the "
+        "vote.\nCouncil member Ana Ruiz addressed the concerns about the water rates at length."
+    )
+    got = [(q.speaker, q.text) for q in extract(article, nlp).quotes]
+    assert got == [("Ana Ruiz", "the concerns about the water rates")], got

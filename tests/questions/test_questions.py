@@ -1128,3 +1128,34 @@ def test_a_group_is_found_by_whom_its_name_says_it_is_for(
     """A group holds no role, but its name says what it is and for whom: "Kersh's lawyers"
     are the "Lawyers defending Nadia Kersh", and nobody is Faraday's."""
     assert parse_question(question, GROUPS).speakers == speakers
+
+
+def test_a_body_never_quoted_by_name_answers_through_its_spokesperson() -> None:
+    """'What did the Harbor Port Authority say?' when only its spokeswoman was quoted; a
+    body quoted by name answers as itself (and its speakers), and another role of the body
+    ('chief engineer') does not speak for it."""
+    d = SpeakerDirectory(
+        [
+            E("Mia Tran", roles=("Harbor Port Authority spokeswoman",)),
+            E("Leo Brandt", roles=("Harbor Port Authority chief engineer",)),
+            E("Ada Brown", roles=("Harbor City Hall press secretary",)),
+            E("Harbor City Hall", kind="organization"),
+        ]
+    )
+    assert d.resolve("the Harbor Port Authority") == ["Mia Tran"]
+    assert d.resolve("Harbor City Hall")[0] == "Harbor City Hall"
+    assert "Ada Brown" in d.resolve("Harbor City Hall")
+    assert d.resolve("the Lakeside Port Authority") != ["Mia Tran"]
+
+
+def test_the_kind_of_body_finds_the_bodies_named_so() -> None:
+    """'What did the union say?' finds the unions quoted by name, and no other body."""
+    d = SpeakerDirectory(
+        [
+            E("Harbor Nurses Union", kind="organization"),
+            E("Rail and Maritime Union", kind="organization"),
+            E("Harbor Port Authority", kind="organization"),
+        ]
+    )
+    assert d.resolve("the union") == ["Harbor Nurses Union", "Rail and Maritime Union"]
+    assert "Harbor Port Authority" not in d.resolve("the union")

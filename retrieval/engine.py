@@ -234,6 +234,7 @@ class Engine:
         vector_uri: str = "",
     ) -> None:
         self.store = open_store(data_dir, database_url, read_only=read_only, create=create)
+        self.read_only = read_only
         self.data_root = Path(data_dir)  # the data dir as given (a PostgreSQL store caches below)
         self.data_dir = self.store.data_dir
         self.embedding_model = embedding_model
@@ -489,10 +490,14 @@ class Engine:
             )
 
     def _persist(self) -> None:
-        """Write the vector files for the current generation (after a batch of writes)."""
+        """Write the vector files and the speakers' tables for the current generation (after
+        a batch of writes), so that a new process does not rebuild them for its first
+        question. A `whosaid worker` (no vector cache) leaves both to the processes that read."""
         self.vectors.persist()
         if self._serving:  # the next question should not rebuild the speakers' tables
             self._load_tables()
+        elif self.cache_vectors:
+            self._save_speakers(build=True)
 
     def _load_tables(self) -> None:
         from retrieval.answers.search import load_tables
@@ -500,7 +505,33 @@ class Engine:
         with self.store.reading() as gen:
             load_tables(self)
         self._answered_gen = gen
+        self._save_speakers()
         release_free_memory()  # what reading every speaker row left free in the heap
+
+    def _save_speakers(self, *, build: bool = False) -> None:
+        """Save the speakers' tables of the current generation beside the store
+        (speakers.saved) unless they are saved already: those answering holds (built, or
+        loaded from the file), else with `build` new ones from the store's rows. Only when no
+        write came in since they were read (they would mix two generations)."""
+        from retrieval.answers.search import speaker_roster
+        from retrieval.speakers import saved
+        from retrieval.speakers.merging import SpeakerRoster
+
+        gen = self.store.generation()
+        if self.read_only or saved.path_for(self.data_dir, gen).exists():
+            return
+        if build:
+            roster = SpeakerRoster(self.store.speaker_rows())
+        else:
+            held = speaker_roster(self)
+            if held is None or held[0] != gen:
+                return
+            roster = held[1]
+        if self.store.generation() == gen:
+            try:
+                saved.save(roster, self.data_dir, gen)
+            except OSError as exc:  # a cache: the next process builds them again
+                log.warning("could not save the speakers' tables: %s", exc)
 
     def remove(self, article_id: str) -> bool:
         """Remove one article and its quotes; False when no article has that id."""
@@ -536,6 +567,8 @@ class Engine:
             self.vectors.reset()
             if self.cache_vectors or self.vectors.shared:
                 self._sync()
+            if self.cache_vectors:
+                self._save_speakers(build=True)
         return report
 
     # -- reads ---------------------------------------------------------------------------------
@@ -588,8 +621,10 @@ class Engine:
             )
         if gen != self._answered_gen:
             # The first answer at a generation builds the read side's tables (speakers,
-            # directory) from every row; return what that read left free in the heap.
+            # directory) from every row; they are saved for the next process, and what that
+            # read left free in the heap is returned.
             self._answered_gen = gen
+            self._save_speakers()
             release_free_memory()
         return result
 

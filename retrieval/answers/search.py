@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from retrieval.language.tokens import fold
+from retrieval.speakers import saved
 from retrieval.speakers.directory import SpeakerDirectory
 from retrieval.speakers.merging import SpeakerInfo, SpeakerRoster
 from retrieval.storage import codec
@@ -86,7 +87,10 @@ class _Snapshot:
         self.speaker_order: dict[
             tuple[str, ...], tuple[dict[int, list[QuoteStub]], list[QuoteStub]]
         ] = {}
-        roster = SpeakerRoster(store.speaker_rows())
+        # saved beside the store by a process that built them at this generation (see
+        # speakers.saved), else built from every speaker row
+        roster = saved.load(store.data_dir, generation) or SpeakerRoster(store.speaker_rows())
+        self.roster = roster
         self.speakers = roster.speakers
         self.canonical = roster.canonical
         self.raw_names = roster.raw_names
@@ -130,6 +134,13 @@ def _snapshot(engine: SearchIndex) -> _Snapshot:
             snap = _Snapshot(engine.store, gen)
             _SNAPSHOTS[engine] = snap
     return snap
+
+
+def speaker_roster(engine: SearchIndex) -> tuple[int, SpeakerRoster] | None:
+    """(generation, the speakers' tables) the engine's answers last read; None before any."""
+    with _LOCK:
+        snap = _SNAPSHOTS.get(engine)
+    return None if snap is None else (snap.generation, snap.roster)
 
 
 def load_tables(engine: SearchIndex) -> None:

@@ -518,7 +518,7 @@ class Engine:
         from retrieval.speakers.merging import SpeakerRoster
 
         gen = self.store.generation()
-        if self.read_only or saved.path_for(self.data_dir, gen).exists():
+        if self.read_only or saved.is_saved(self.data_dir, gen):
             return
         if build:
             roster = SpeakerRoster(self.store.speaker_rows())

@@ -47,12 +47,25 @@ def path_for(data_dir: Path, generation: int) -> Path:
     return data_dir / f"speakers-{generation}.pickle"
 
 
+def _stamp() -> bytes:
+    return _HEADER + code_stamp() + b"\n"
+
+
+def is_saved(data_dir: Path, generation: int) -> bool:
+    """Whether this generation's tables are saved by this code (the file's stamp only)."""
+    try:
+        with path_for(data_dir, generation).open("rb") as f:
+            return f.readline() == _stamp()
+    except OSError:
+        return False
+
+
 def load(data_dir: Path, generation: int) -> SpeakerRoster | None:
     """The tables saved for this generation by this code; None when there are none (or the
     file is unreadable, or another code's: the caller builds them from the store)."""
     try:
         with path_for(data_dir, generation).open("rb") as f:
-            if f.readline() != _HEADER + code_stamp() + b"\n":
+            if f.readline() != _stamp():
                 return None
             roster = pickle.load(f)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
@@ -66,7 +79,7 @@ def save(roster: SpeakerRoster, data_dir: Path, generation: int) -> None:
     tmp = data_dir / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         with tmp.open("wb") as f:
-            f.write(_HEADER + code_stamp() + b"\n")
+            f.write(_stamp())
             pickle.dump(roster, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     finally:

@@ -63,8 +63,8 @@ def test_tables_of_other_code_or_a_damaged_file_are_not_read(tmp_path: Path) -> 
     path = saved.path_for(tmp_path, 5)
     body = path.read_bytes().split(b"\n", 1)[1]
     path.write_bytes(b"whosaid-speakers 0123abcd\n" + body)  # a changed merging rule
-    assert saved.load(tmp_path, 5) is None
-    path.write_bytes(saved._HEADER + saved.code_stamp() + b"\n" + body[: len(body) // 2])
+    assert saved.load(tmp_path, 5) is None and not saved.is_saved(tmp_path, 5)
+    path.write_bytes(saved._stamp() + body[: len(body) // 2])
     assert saved.load(tmp_path, 5) is None
 
 
@@ -107,10 +107,11 @@ def test_ingest_saves_the_tables_and_answers_are_the_same_without_them(indexed: 
             engine.close()
 
     with_file = answers()
-    saved.path_for(indexed, 2).unlink()
+    path = saved.path_for(indexed, 2)
+    path.write_bytes(b"whosaid-speakers 0123abcd\n")  # another code's: rebuilt, replaced
     assert answers() == with_file
-    assert not saved.path_for(indexed, 2).exists()  # a read-only process saves nothing
+    assert not saved.is_saved(indexed, 2)  # a read-only process saves nothing
     engine = Engine(indexed, embedder=HashEmbedder())
     engine.ask(QUESTIONS[0])  # a process that may write saves what it built
     engine.close()
-    assert saved.path_for(indexed, 2).exists()
+    assert saved.is_saved(indexed, 2)

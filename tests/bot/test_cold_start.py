@@ -26,16 +26,16 @@ def counting(self, rows):
 merging.SpeakerRoster.__init__ = counting
 from bot.cli import main
 code = main(["--data-dir", sys.argv[1], "ask", "--json", "--", sys.argv[2]])
-mods = [m for m in %r if m in sys.modules]
+mods = [m for m in sys.argv[3].split(",") if m in sys.modules]
 print(json.dumps({"code": code, "loaded": mods, "rosters_built": len(built)}), file=sys.stderr)
-""" % (HEAVY,)
+"""
 
 
 def _cold_ask(data_dir: Path, question: str) -> tuple[dict[str, object], dict[str, object]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WHOSAID_", "SLACK_"))}
     env.update(PYTHONPATH=str(ROOT), WHOSAID_EMBEDDING_BACKEND="onnx")
     out = subprocess.run(
-        [sys.executable, "-c", CODE, str(data_dir), question],
+        [sys.executable, "-c", CODE, str(data_dir), question, ",".join(HEAVY)],
         env=env,
         capture_output=True,
         text=True,

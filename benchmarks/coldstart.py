@@ -11,7 +11,8 @@ writer leaves beside it (`whosaid index` does): the FAISS cache and the speakers
 the last question, so a store built otherwise (benchmarks.stores) or by older code has them as
 an index run would leave them. Floors: both models on torch (the issue's), and each backend's
 embedder alone. All runs are wall clock from spawn to exit, interleaved, so they share the
-machine's load.
+machine's load; each run's CPU time (user + system, the process and its children) is kept
+too, the figure a loaded machine stretches least.
 
     python -m benchmarks.coldstart --data-dir D [--repeat 5] "what did X say?" "who said Y?"
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,9 +62,13 @@ class ColdStart:
     """Seconds per command label, in the order first run."""
 
     runs: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # CPU seconds of the same runs
 
     def median(self, label: str) -> float:
         return median(self.runs[label])
+
+    def cpu_median(self, label: str) -> float:
+        return median(self.cpu[label])
 
 
 def ask_label(question: str, backend: str) -> str:
@@ -81,10 +87,14 @@ def chat_label(question: str, backend: str) -> str:
     return f'`whosaid chat` <<< "{question}" (first answer, {backend})'
 
 
-def _run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> float:
+def _run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(cmd, cwd=REPO, env=env, check=True, capture_output=True, input=stdin, text=True)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def _leave_caches(data_dir: Path, question: str, env: dict[str, str]) -> None:
@@ -131,7 +141,9 @@ def run_coldstart(
         _run(*commands[label])
     for _ in range(repeat):
         for label, (cmd, env, stdin) in commands.items():
-            result.runs.setdefault(label, []).append(_run(cmd, env, stdin))
+            wall, cpu = _run(cmd, env, stdin)
+            result.runs.setdefault(label, []).append(wall)
+            result.cpu.setdefault(label, []).append(cpu)
     return result
 
 
@@ -146,9 +158,14 @@ def main(argv: list[str] | None = None) -> int:
         args.data_dir, args.questions, args.repeat, tuple(args.backends.split(","))
     )
     floor = cold.median("floor: import + load both models (torch)")
+    cpu_floor = cold.cpu_median("floor: import + load both models (torch)")
     for label, runs in cold.runs.items():
         runs_s = " ".join(f"{r:.2f}" for r in runs)
-        print(f"{median(runs):6.2f} s  {median(runs) / floor:5.2f}x floor  {label}  [{runs_s}]")
+        cpu = cold.cpu_median(label)
+        print(
+            f"{median(runs):6.2f} s  {median(runs) / floor:5.2f}x floor  "
+            f"CPU {cpu:6.2f} s {cpu / cpu_floor:5.2f}x  {label}  [{runs_s}]"
+        )
     return 0
 
 

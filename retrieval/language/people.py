@@ -37,6 +37,17 @@ TITLE_ABBREVIATIONS = words(
     """
 )
 
+# Head nouns of an organisation's name or description ("the union", "the campaign").
+ORG_HEADS = words(
+    """
+    house campaign committee department agency office administration government company
+    party council court network newspaper magazine paper group organization organisation
+    association union board commission bureau ministry embassy team service center centre
+    institute foundation university school police fbi cia pentagon kremlin newsroom
+    hospital coalition alliance firm league
+    """
+)
+
 # The last word of an organisation's name that people leave out: "the Harlow Police" for the
 # Harlow Police Department.
 ORG_NAME_TAILS = words(

@@ -16,13 +16,13 @@ from typing import Any, cast
 from retrieval.language.people import (
     DETERMINERS,
     NAME_SUFFIXES,
+    ORG_HEADS,
     ORG_NAME_TAILS,
     PRONOUNS,
     TITLE_ROLES,
     words,
 )
 from retrieval.language.tokens import STOP_WORDS, WORD, fold, tokens
-from retrieval.speakers.mentions import ORG_HEADS
 from retrieval.types import SpeakerKind
 
 _KINDS = {"person", "organization", "group", "unknown"}

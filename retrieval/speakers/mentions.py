@@ -10,6 +10,7 @@ from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import (
     FEMALE_NAMES,
     MALE_NAMES,
+    ORG_HEADS,
     ORG_NAME_TAILS,
     ROLE_KEYS,
     TITLE_ROLES,
@@ -20,17 +21,6 @@ from retrieval.language.verbs import NAMING_VERBS, SPEECH_VERBS, XCOMP_VERBS, in
 
 # Clause-like or descriptive parts of a subject that are not part of the mention.
 DROP_DEPS = frozenset({"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis"})
-
-
-ORG_HEADS = words(
-    """
-    house campaign committee department agency office administration government company
-    party council court network newspaper magazine paper group organization organisation
-    association union board commission bureau ministry embassy team service center centre
-    institute foundation university school police fbi cia pentagon kremlin newsroom
-    hospital coalition alliance firm league
-    """
-)
 
 
 # The last words of an organisation's name that no surname is: a "person" the tagger found

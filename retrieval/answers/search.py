@@ -305,11 +305,15 @@ class Searcher:
         rows = self.store.quote_stub_rows(raws)
         canonical = self.snapshot.canonical
         same = self.snapshot.wordings
+        # one story in many editions or outlets: its words are folded once, not per copy
+        folded: dict[str, str] = {}
         out = []
         for r in rows:
             if canonical.get((r[1], r[2]), r[2]) != name:
                 continue
-            words = _WORDS.sub(" ", fold(r[5]).lower()).strip()[:200]
+            words = folded.get(r[5])
+            if words is None:
+                words = folded[r[5]] = _WORDS.sub(" ", fold(r[5]).lower()).strip()[:200]
             out.append(
                 QuoteStub(
                     id=int(r[0]),

@@ -2,7 +2,13 @@
 floor, recall@10 of the engine's vector search after re-scoring, memory and disk per chunk.
 
     python -m benchmarks.million [--chunks 100000,300000,1000000] [--articles 80]
-                                 [--workdir DIR] [--out F] [--prepared PICKLE]
+                                 [--workdir DIR] [--out F] [--prepared PICKLE] [--reuse]
+
+`--reuse` measures the store already in `DIR/store` (built by an earlier run with the same
+--prepared pickle) instead of building one: building 1M chunks takes most of an hour. Each
+measured size also gets a "parts" line: one more round of the questions with the store's reads,
+the vector searches and the embedding timed apart (median ms per question of each kind; the
+full-text and vector searches may overlap in threads, so parts can add up to more than the ask).
 
 Built like the default run's stores (benchmarks/stores.py: the ingested articles written again
 as editions with noisy vectors). Recall is measured against an exact scan of every stored
@@ -20,11 +26,17 @@ import json
 import pickle
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from benchmarks.common import median, ms, percentile
+
+if TYPE_CHECKING:
+    from benchmarks.query import Question
+    from retrieval.storage.embedding import Embedder
 
 
 def recall_after_rescoring(data_dir: Path, queries: np.ndarray, k: int = 10) -> dict[str, float]:
@@ -57,13 +69,94 @@ def recall_after_rescoring(data_dir: Path, queries: np.ndarray, k: int = 10) -> 
     }
 
 
+# What a question's time goes to: (part, object attribute holding it, method names).
+_PARTS = (
+    ("embed", "engine", ("embed",)),
+    ("fts", "store", ("lexical",)),
+    ("faiss", "index", ("search",)),
+    ("rescore_reads", "store", ("vector_rows",)),
+    ("vector_reads", "store", ("vectors_by_ref",)),
+    (
+        "row_reads",
+        "store",
+        (
+            "quotes_by_ids",
+            "quotes_between",
+            "quotes_in_group",
+            "quote_stub_rows",
+            "chunk_spans",
+            "article_text",
+            "article_refs",
+            "article_ref",
+        ),
+    ),
+)
+
+
+def ask_parts(data_dir: Path, questions: list[Question], embedder: Embedder) -> dict[str, object]:
+    """One round of the questions (after a warming one) with each part's time summed per
+    question: median ms per kind of question of every part, and of the ask ("rest": the ask
+    less the parts, i.e. parsing, ranking and building the answers)."""
+    from retrieval.engine import Engine
+
+    engine = Engine(data_dir, embedder=embedder)
+    spent: dict[str, float] = {}
+
+    def timing(part: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*a: Any, **kw: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                spent[part] = spent.get(part, 0.0) + time.perf_counter() - t0
+
+        return wrapped
+
+    for q in questions:
+        engine.ask(q.text)
+    holders: dict[str, list[object]] = {
+        "engine": [engine],
+        "store": [engine.store],
+        "index": list(engine._sync().values()),
+    }
+    for part, holder, names in _PARTS:
+        for obj in holders[holder]:
+            for name in names:
+                setattr(obj, name, timing(part, getattr(obj, name)))
+    by_kind: dict[str, dict[str, list[float]]] = {}
+    for q in questions:
+        spent.clear()
+        t0 = time.perf_counter()
+        engine.ask(q.text)
+        total = time.perf_counter() - t0
+        row = by_kind.setdefault(q.kind, {})
+        row.setdefault("ask", []).append(total)
+        for part, _, _ in _PARTS:
+            row.setdefault(part, []).append(spent.get(part, 0.0))
+        row.setdefault("rest", []).append(total - sum(spent.values()))
+    engine.close()
+    return {
+        kind: {p: round(ms(median(v)), 1) for p, v in row.items()} for kind, row in by_kind.items()
+    }
+
+
+def _chunks_in(path: Path) -> int:
+    from retrieval.storage.store import Store
+
+    store = Store(path, read_only=True)
+    try:
+        return store.counts()["chunks"]
+    finally:
+        store.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     from benchmarks.corpus import build_corpus
     from benchmarks.diskuse import usage
     from benchmarks.ingest import run_ingest
     from benchmarks.memory import measure_in_subprocess
     from benchmarks.query import questions_for, run_queries
-    from benchmarks.stores import grow_stores
+    from benchmarks.stores import StoreInfo, grow_stores
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.million", description=__doc__)
     ap.add_argument("--chunks", default="1000000", help="sizes, comma-separated, ascending")
@@ -75,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a pickle of the ingest's (prepared articles, model name): written when absent, "
         "reused when present (the ingest is the slow part of a rerun)",
+    )
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the store already in WORKDIR/store instead of building one (--chunks "
+        "is then ignored)",
     )
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="whosaid-million-"))
@@ -107,7 +206,15 @@ def main(argv: list[str] | None = None) -> int:
     queries = embedder.embed([q.text for q in questions])
     t0 = time.perf_counter()
     path = work / "store"
-    for info in grow_stores(prepared, path, sizes, model):
+    if args.reuse:
+        if not (path / "whosaid.db").is_file():
+            raise SystemExit(f"--reuse: no store in {path}")
+        n = _chunks_in(path)
+        sizes = [n]
+        stores: Iterable[StoreInfo] = [StoreInfo(path, 0, n, 0, 0)]
+    else:
+        stores = grow_stores(prepared, path, sizes, model)
+    for info in stores:
         say(part="store", chunks=info.chunks, copies=info.copies, build_s=time.perf_counter() - t0)
         chunks, groups, _ = usage(info.path)
         say(part="disk", chunks=chunks, **{k: round(v / chunks) for k, v in groups.items()})
@@ -127,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             floor_p95_ms=ms(percentile(res.floor_s, 95)),
             abstained=res.abstained,
         )
+        say(part="parts", chunks=res.chunks, **ask_parts(info.path, questions, embedder))
         say(part="recall", chunks=res.chunks, **recall_after_rescoring(info.path, queries))
         if info.chunks >= sizes[-1]:
             say(part="memory", **measure_in_subprocess(info.path, [q.text for q in questions]))

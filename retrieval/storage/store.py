@@ -420,6 +420,11 @@ def fts_query(text: str, max_terms: int = 32) -> str | None:
 # a row, ranking stays within a few milliseconds.
 COMMON_ROWS = 2000
 RANK_WINDOW = 2000
+# A common term in more than this share of the rows (judged by how densely its newest
+# COMMON_ROWS + 1 rows lie) is "very common": FTS5's bm25 counts every row holding each term
+# it ranks by (its idf), ~0.1 us a row, which for a word in a fifth of a 1M-chunk store was
+# 20-40 ms a query. Such words are left out of a common-terms query when others remain.
+VERY_COMMON = 0.05
 IN_BATCH = 500  # keys per "IN (...)" query, well under SQLite's bound-variable limit
 Key = TypeVar("Key", int, str)
 
@@ -456,8 +461,9 @@ class Store:
             raise StoreError(f"data dir {self.data_dir} is not a directory")
         self._conns = ThreadConnections(self.path, 60, connect=self._open)
         self._pin = GenerationPin()  # the generation `reading` holds for this thread
-        # generation -> (fts table, term) -> rows holding it, capped (see `lexical`)
-        self._term_counts: dict[int, dict[tuple[str, str], int]] = {}
+        # generation -> (fts table, term) -> rows holding it, capped, and their share of the
+        # rows (see `lexical`)
+        self._term_counts: dict[int, dict[tuple[str, str], tuple[int, float]]] = {}
         self._texts = TextCache()  # articles read for answering, unpacked (see `_texts_of`)
         if read_only:
             try:
@@ -1211,42 +1217,61 @@ class Store:
         tens of thousands of rows would cost more than the rest of the answer. As in a
         "common terms" query, words in more than COMMON_ROWS rows are left out when rarer
         words are there to match; a question of common words only needs all of them (AND),
-        ranked among the newest RANK_WINDOW such rows.
+        ranked among the newest RANK_WINDOW such rows. bm25 also counts every row holding
+        each word it ranks by, so of those common words the very common ones (VERY_COMMON)
+        are left out too when others remain; words that are all very common give the newest
+        rows holding every one of them, unranked (those rows hold the same words, whose
+        bm25 weight is close to nothing). Only a store with a word in more than COMMON_ROWS
+        rows takes the last two paths.
         """
         table = {"quote": "quotes_fts", "chunk": "chunks_fts"}[kind]
         terms = fts_terms(text)
         if not terms:
             return []
         try:
-            rare = [t for t in terms if self._rows_with(table, t) <= COMMON_ROWS]
+            stats = {t: self._term_stats(table, t) for t in terms}
+            rare = [t for t in terms if stats[t][0] <= COMMON_ROWS]
             if rare:
                 match = " OR ".join(f'"{t}"' for t in rare)
                 sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ?"
-            else:
+                return [int(r[0]) for r in self.conn.execute(sql, (match, k)).fetchall()]
+            usual = [t for t in terms if stats[t][1] <= VERY_COMMON]
+            if not usual:
                 match = " AND ".join(f'"{t}"' for t in terms)
-                sql = (
-                    f"SELECT rowid FROM (SELECT rowid, rank FROM {table} WHERE {table} MATCH ? "
-                    f"ORDER BY rowid DESC LIMIT {RANK_WINDOW}) ORDER BY rank LIMIT ?"
-                )
+                sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?"
+                return [int(r[0]) for r in self.conn.execute(sql, (match, k)).fetchall()]
+            match = " AND ".join(f'"{t}"' for t in usual)
+            sql = (
+                f"SELECT rowid FROM (SELECT rowid, rank FROM {table} WHERE {table} MATCH ? "
+                f"ORDER BY rowid DESC LIMIT {RANK_WINDOW}) ORDER BY rank LIMIT ?"
+            )
             return [int(r[0]) for r in self.conn.execute(sql, (match, k)).fetchall()]
         except sqlite3.OperationalError:
             return []
 
     def _rows_with(self, table: str, term: str) -> int:
         """How many rows hold the term, counted up to COMMON_ROWS + 1 (cached per generation)."""
+        return self._term_stats(table, term)[0]
+
+    def _term_stats(self, table: str, term: str) -> tuple[int, float]:
+        """(how many rows hold the term, counted up to COMMON_ROWS + 1; the share of rows
+        holding it where its newest ones lie: those rows over the span of their ids), cached
+        per generation. One read of at most COMMON_ROWS + 1 ids, however common the word."""
         counts = self._term_counts.get(self.generation())
         if counts is None or len(counts) > 50_000:
             counts = {}
             self._term_counts = {self.generation(): counts}
         key = (table, term)
         if key not in counts:
-            counts[key] = int(
-                self.conn.execute(
-                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? "
-                    f"LIMIT {COMMON_ROWS + 1})",
+            ids = [
+                int(r[0])
+                for r in self.conn.execute(
+                    f"SELECT rowid FROM {table} WHERE {table} MATCH ? "
+                    f"ORDER BY rowid DESC LIMIT {COMMON_ROWS + 1}",
                     (f'"{term}"',),
-                ).fetchone()[0]
-            )
+                )
+            ]
+            counts[key] = (len(ids), len(ids) / (ids[0] - ids[-1] + 1) if ids else 0.0)
         return counts[key]
 
     # -- copying (storage/transfer.py) -----------------------------------------------------

@@ -150,6 +150,52 @@ def test_quotes_and_fts_round_trip(tmp_path: Path) -> None:
     assert fts_query("?!* --") is None
 
 
+def _passage(text: str, key: str) -> Prepared:
+    chash = content_hash(text)
+    return Prepared(
+        Article(text=text, source_key=key),
+        chash[:12],
+        chash,
+        Extraction([], []),
+        [(0, 0, len(text), text)],
+        HashEmbedder(16).embed([text]),
+        np.zeros((0, 16), dtype=np.float32),
+    )
+
+
+def test_lexical_search_leaves_very_common_words_out_of_a_common_words_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bm25 counts every row holding each word it ranks by: a common word in more than
+    VERY_COMMON of the rows is left out when another common word remains, and words that are
+    all very common give the newest rows holding them, unranked."""
+    monkeypatch.setattr("retrieval.storage.store.COMMON_ROWS", 2)
+    monkeypatch.setattr("retrieval.storage.store.VERY_COMMON", 0.5)
+    store = Store(tmp_path)
+    texts = [
+        "The harbor harbor harbor.",  # the best bm25 match for "harbor", and the oldest
+        "A quiet harbor at dawn with gulls.",
+        "The ferry left at noon without its captain on board.",  # "ferry", no "harbor"
+        "Boats in the harbor and a long wait for the pilot.",
+        "The harbor master spoke of tides and of the season.",
+        "The ferry came into the harbor late on Sunday evening.",
+        "Rain over the harbor for most of the afternoon there.",
+        "Nets dried along the harbor wall until the evening.",
+        "The ferry and the harbor both closed early on Monday.",
+    ]
+    ids = []
+    for i, text in enumerate(texts):
+        store.put_article(_passage(text, f"/tmp/p{i}.txt"))
+        ids.append(max(store.chunk_spans(range(1, 100))))
+
+    # "harbor" is in 8 of the last 8 rows (very common), "ferry" in 3 of the last 7: the
+    # query needs only "ferry" (the passage without "harbor" is found too)
+    assert sorted(store.lexical("chunk", "harbor ferry", 10)) == [ids[2], ids[5], ids[8]]
+    # only very common words: the newest rows holding them, not bm25's shortest first
+    assert store.lexical("chunk", "harbor", 3) == [ids[8], ids[7], ids[6]]
+    assert store.lexical("chunk", "harbor", 9)[-1] == ids[0]
+
+
 def test_an_unusable_data_dir_is_a_store_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")

@@ -3,6 +3,7 @@ floor, recall@10 of the engine's vector search after re-scoring, memory and disk
 
     python -m benchmarks.million [--chunks 100000,300000,1000000] [--articles 80]
                                  [--workdir DIR] [--out F] [--prepared PICKLE] [--reuse]
+                                 [--no-memory]
 
 `--reuse` measures the store already in `DIR/store` (built by an earlier run with the same
 --prepared pickle) instead of building one: building 1M chunks takes most of an hour. Each
@@ -175,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         help="measure the store already in WORKDIR/store instead of building one (--chunks "
         "is then ignored)",
     )
+    ap.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="skip the memory part (at 1M it rebuilds both indexes in a subprocess: minutes)",
+    )
     args = ap.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="whosaid-million-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -236,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         say(part="parts", chunks=res.chunks, **ask_parts(info.path, questions, embedder))
         say(part="recall", chunks=res.chunks, **recall_after_rescoring(info.path, queries))
-        if info.chunks >= sizes[-1]:
+        if info.chunks >= sizes[-1] and not args.no_memory:
             say(part="memory", **measure_in_subprocess(info.path, [q.text for q in questions]))
         t0 = time.perf_counter()
     return 0

@@ -71,6 +71,9 @@ class _Snapshot:
         self.generation = generation
         # name -> its quotes, light (see QuoteStub); filled on first use, per generation
         self.stubs: dict[str, list[QuoteStub]] = {}
+        # several names -> their stubs merged in text order (a prolific speaker's tens of
+        # thousands of quotes were sorted again on every question)
+        self.merged: dict[tuple[str, ...], list[QuoteStub]] = {}
         self.wordings: dict[tuple[str, str], int] = {}  # (name, folded words) -> QuoteStub.same
         self.articles: int | None = None  # how many, counted on first use
         # what answering derives once per generation: the title-stem index (topic_articles)
@@ -289,16 +292,19 @@ class Searcher:
 
     def quote_stubs(self, names: Iterable[str]) -> list[QuoteStub]:
         """`quotes_of` as stubs, in the same order; cached per speaker for the generation."""
-        wanted = list(dict.fromkeys(names))
-        out: list[QuoteStub] = []
-        for name in wanted:
-            stubs = self.snapshot.stubs.get(name)
-            if stubs is None:
-                stubs = self.snapshot.stubs[name] = self._load_stubs(name)
-            out += stubs
-        if len(wanted) > 1:
-            out.sort(key=lambda st: (st.article_id, st.start))
-        return self._allowed(out)
+        wanted = tuple(dict.fromkeys(names))
+        merged = self.snapshot.merged.get(wanted)
+        if merged is None:
+            merged = []
+            for name in wanted:
+                stubs = self.snapshot.stubs.get(name)
+                if stubs is None:
+                    stubs = self.snapshot.stubs[name] = self._load_stubs(name)
+                merged += stubs
+            if len(wanted) > 1:  # several speakers' quotes in text order, sorted once
+                merged.sort(key=lambda st: (st.article_id, st.start))
+                self.snapshot.merged[wanted] = merged
+        return self._allowed(list(merged))
 
     def _load_stubs(self, name: str) -> list[QuoteStub]:
         raws = sorted(self.snapshot.raw_names.get(name, set()) | {name})

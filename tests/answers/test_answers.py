@@ -584,3 +584,22 @@ def test_words_in_quote_marks_are_not_answered_by_a_shared_word(
     """Marino's handshake and Odum's block are in their quotes, these words are not."""
     r = qa_engine.ask(question)
     assert r.abstained and r.answers == []
+
+
+def test_several_speakers_quote_stubs_are_merged_once_a_generation(
+    qa_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several names' quotes are merged in text order once per store generation: a prolific
+    speaker's tens of thousands of quotes were sorted again on every question."""
+    from retrieval.answers.search import Searcher
+
+    s = Searcher(qa_engine)
+    names = sorted(s.snapshot.speakers, key=lambda n: -len(s.quote_stubs([n])))[:2]
+    merged = s.quote_stubs(names)
+    assert len(merged) == sum(len(s.quote_stubs([n])) for n in names) > 2
+    assert merged == sorted(merged, key=lambda st: (st.article_id, st.start))
+    merged.clear()  # a caller's list is its own
+    s.snapshot.stubs.clear()
+    monkeypatch.setattr(Searcher, "_load_stubs", lambda *_: pytest.fail("read again"))
+    again = Searcher(qa_engine).quote_stubs(names)
+    assert again and again == sorted(again, key=lambda st: (st.article_id, st.start))

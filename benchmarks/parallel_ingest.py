@@ -133,7 +133,15 @@ def embedded_texts(store: Path) -> tuple[list[str], list[str]]:
         r[0] for r in conn.execute("SELECT whosaid_text(text) FROM articles ORDER BY added_at, id")
     ]
     texts = [r[0] for r in conn.execute(f"SELECT text FROM {CHUNKS}")]
-    texts += [r[0] for r in conn.execute("SELECT text FROM quotes")]
+    # a quote's text is stored '' when it is its article's [start, end) (DDL step 8)
+    texts += [
+        r[0]
+        for r in conn.execute(
+            "SELECT CASE WHEN q.text = '' THEN substr(whosaid_text(a.text), q.start + 1, "
+            'q."end" - q.start) ELSE q.text END '
+            "FROM quotes q JOIN articles a ON a.id = q.article_id"
+        )
+    ]
     texts += [
         r[0]
         for r in conn.execute(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -28,6 +29,7 @@ from benchmarks.common import REPO, peak_rss_bytes
 
 _nlp: Any = None
 _started: list[float] = []  # seconds until every worker of a pool was ready
+_ready: dict[str, tuple[int, int]] = {}  # the workers' threads' schedstat once ready
 
 
 def _pid() -> int:
@@ -43,6 +45,24 @@ def _wait_ready(pool: ProcessPoolExecutor, workers: int) -> None:
         seen.update(f.result() for f in [pool.submit(_pid) for _ in range(workers)])
 
 
+def _sched(pid: int | str = "self") -> dict[str, tuple[int, int]]:
+    """Thread id -> (ns run on a CPU, ns waited on a run queue for one) of a process's
+    threads now (Linux schedstat; empty elsewhere)."""
+    out = {}
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            ran, waited = stat.read_text().split()[:2]
+        except (OSError, ValueError):  # a thread that just ended
+            continue
+        out[f"{pid}/{stat.parent.name}"] = (int(ran), int(waited))
+    return out
+
+
+def _waited_s(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> float:
+    """Seconds the threads seen `after` waited for a CPU since `before`."""
+    return sum(w - before.get(t, (0, 0))[1] for t, (_, w) in after.items()) / 1e9
+
+
 def _timing_start_up() -> None:
     """Make the engine's worker pools wait, when made, until every worker has run its
     initializer (models loaded), and note how long that took."""
@@ -54,12 +74,17 @@ def _timing_start_up() -> None:
             super().__init__(workers, *args)
             _wait_ready(self._pool, workers)
             _started.append(time.perf_counter() - t0)
+            for pid in self._pool._processes:  # the workers' CPU and waits until ready
+                _ready.update(_sched(pid))
 
     parallel.WorkerPool = TimedPool  # type: ignore[misc]
 
 
-def _children_peaks(stop: threading.Event, peaks: dict[int, int]) -> None:
-    """Poll this process's children for their peak resident size (VmHWM) until `stop`."""
+def _children_peaks(
+    stop: threading.Event, peaks: dict[int, int], sched: dict[str, tuple[int, int]]
+) -> None:
+    """Poll this process's children for their peak resident size (VmHWM) and their threads'
+    schedstat (the last seen, in `sched`) until `stop`."""
     me = Path("/proc/self/task")
     while not stop.wait(0.2):
         for task in me.iterdir():
@@ -68,6 +93,7 @@ def _children_peaks(stop: threading.Event, peaks: dict[int, int]) -> None:
             except OSError:
                 continue
             for pid in kids:
+                sched.update(_sched(pid))
                 try:
                     status = Path(f"/proc/{pid}/status").read_text()
                 except OSError:
@@ -84,14 +110,21 @@ def ingest(folder: Path, store: Path, workers: int, backend: str) -> dict[str, f
     engine = Engine(store, ingest_workers=workers, embedding_backend=backend)
     engine.embed(["Warm up the embedder with a sentence.", "And a second one."])
     list(engine.nlp.pipe(["Warm up the parser, she said."]))
-    stop, peaks = threading.Event(), dict[int, int]()
-    poller = threading.Thread(target=_children_peaks, args=(stop, peaks), daemon=True)
+    stop, peaks, kids = threading.Event(), dict[int, int](), dict[str, tuple[int, int]]()
+    poller = threading.Thread(target=_children_peaks, args=(stop, peaks, kids), daemon=True)
     poller.start()
+    own0, kids0, cpu0 = _sched(), resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
     t0 = time.perf_counter()
     report = engine.ingest([str(folder)])
     seconds = time.perf_counter() - t0
+    own1, kids1, cpu1 = _sched(), resource.getrusage(resource.RUSAGE_CHILDREN), time.process_time()
     stop.set()
     poller.join()
+    # CPU of this process and of the workers (ended and reaped with the pool) after their
+    # start-up; waits for a CPU of every thread (a worker's: to its last poll, 0.2 s apart)
+    ready_cpu = sum(r for r, _ in _ready.values()) / 1e9
+    kids_cpu = kids1.ru_utime + kids1.ru_stime - kids0.ru_utime - kids0.ru_stime - ready_cpu
+    waited = _waited_s(own0, own1) + _waited_s(_ready, kids)
     if report.failed:
         raise SystemExit(f"ingest failed: {report.failed[:3]}")
     counts = engine.store.counts()
@@ -107,6 +140,8 @@ def ingest(folder: Path, store: Path, workers: int, backend: str) -> dict[str, f
         "peak_mb": peak_rss_bytes() / 2**20,
         "worker_peak_mb": max(peaks.values(), default=0) / 2**20,
         "workers_seen": float(len(peaks)),
+        "cpu_s": cpu1 - cpu0 + kids_cpu,
+        "waited_s": waited,
     }
 
 

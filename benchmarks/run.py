@@ -775,6 +775,8 @@ def _parallel_section(rows: list[dict[str, Any]], summary: list[list[object]]) -
                 r["steady_s"] / floor,
                 r["peak_mb"],
                 r["worker_peak_mb"] if r["workers"] > 1 else float("nan"),
+                r.get("cpu_s", float("nan")) / r["articles"],
+                r.get("waited_s", float("nan")),
             ]
         )
     embedder = rate[id(onnx1)] / rate[id(torch1)]
@@ -798,7 +800,11 @@ def _parallel_section(rows: list[dict[str, Any]], summary: list[list[object]]) -
         "articles/s and the ratios are the steady state, after it (seconds = the whole "
         "ingest, start-up included). Floor = the parse of every article on as many "
         "processes (spaCy alone, workers started) + one embedding of every text the ingest "
-        "embedded, on every core. Peak memory: this process, and the largest worker.\n\n"
+        "embedded, on every core. Peak memory: this process, and the largest worker. CPU s "
+        "per article: this process's and its workers' after their start-up (load does not "
+        "stretch it); waited for a CPU: the seconds all their threads waited on a run queue "
+        "while other processes had the cores (0 on an idle machine: a row that waited is "
+        "slowed by load, the 2-worker one most, as it needs both cores).\n\n"
         + table(
             [
                 "",
@@ -810,6 +816,8 @@ def _parallel_section(rows: list[dict[str, Any]], summary: list[list[object]]) -
                 "× floor",
                 "peak MB",
                 "worker peak MB",
+                "CPU s per article",
+                "waited for a CPU s",
             ],
             table_rows,
         )

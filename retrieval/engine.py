@@ -186,8 +186,8 @@ def extract(
     n = parallel.pool_size(len(good), BATCH, workers)
     starter = (parallel.start_extractor, (spacy_model,))
     with parallel.ahead(n, starter, parallel.extract_texts, here, keep, BATCH) as ahead:
-        for i in range(0, len(good), ahead.batch):
-            ahead.push(good[i : i + ahead.batch])
+        for part in ahead.split(good):
+            ahead.push(part)
     extractions = iter(found)
     out = []
     for source, article, error in loaded:
@@ -404,7 +404,8 @@ class Engine:
                         else:
                             pending.append(article)
                 full = sum(len(a.text) for a in pending) >= BATCH_CHARS
-                if len(pending) >= ahead.batch or full or (done == total and pending):
+                wanted = ahead.size(total - done + len(pending))
+                if len(pending) >= wanted or full or (done == total and pending):
                     ahead.push(pending)
                     pending = []
                 if progress:
@@ -558,8 +559,8 @@ class Engine:
                     progress(len(prepared), len(articles), batch[-1].source_key)
 
             with self._ahead(len(articles), keep) as ahead:
-                for i in range(0, len(articles), ahead.batch):
-                    ahead.push(articles[i : i + ahead.batch])
+                for part in ahead.split(articles):
+                    ahead.push(part)
             self.store.replace_all(prepared, self.embedder.name)
             report.replaced = [p.article_id for p in prepared]
             report.quotes = sum(len(p.extraction.quotes) for p in prepared)

@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from typing import Any, Generic, TypeVar
@@ -24,6 +24,7 @@ from retrieval.types import Article, Extraction
 
 I = TypeVar("I")  # noqa: E741 - a batch as given
 R = TypeVar("R")  # what the job makes of it
+T = TypeVar("T")  # an item of a batch
 
 _nlp: Any = None  # the worker's pipeline, loaded once by start_extractor
 
@@ -108,6 +109,23 @@ class Ahead(Generic[I, R]):
         self._consume = consume
         self._depth = depth
         self._queue: deque[tuple[I, Future[R]]] = deque()
+
+    def size(self, left: int) -> int:
+        """Items to put in the next pushed batch when `left` are still to push: `batch`, but
+        one at a time for the last few on workers, so that none sits idle at the end while
+        another works through a whole batch (48 articles in batches of 4 on 2 workers: up to
+        a batch's time, a sixth of each worker's work, with one worker idle)."""
+        if self._pool is None or left > self._pool.workers * self.batch:
+            return self.batch
+        return 1
+
+    def split(self, items: Sequence[T]) -> Iterator[list[T]]:
+        """`items` in the batches to push (`size`)."""
+        at = 0
+        while at < len(items):
+            n = self.size(len(items) - at)
+            yield list(items[at : at + n])
+            at += n
 
     def push(self, item: I) -> None:
         if self._pool is None:

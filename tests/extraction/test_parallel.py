@@ -21,3 +21,14 @@ def test_workers_take_small_batches_and_hand_results_back_in_order() -> None:
     assert got == [(item, len(item)) for item in items]
     with parallel.ahead(1, start, len, len, keep, 16) as feed:
         assert feed.batch == 16  # one process embeds a whole batch at once
+
+
+def test_the_last_items_go_one_at_a_time_on_workers() -> None:
+    # batches of 4 on 2 workers: one could finish its last batch while the other still has a
+    # whole one to go; the last (at most 2 x 4) go singly, so both end within about one item
+    start = (parallel.default_workers, ())
+    with parallel.ahead(2, start, len, len, lambda *_: None, 16) as feed:
+        assert [len(b) for b in feed.split(list(range(21)))] == [4, 4, 4, 4] + [1] * 5
+        assert feed.size(9) == 4 and feed.size(8) == 1
+    with parallel.ahead(1, start, len, len, lambda *_: None, 16) as feed:
+        assert [len(b) for b in feed.split(list(range(21)))] == [16, 5]

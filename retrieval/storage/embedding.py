@@ -317,14 +317,13 @@ class OnnxEmbedder:
         assert self._tok is not None
         encs = self._tok.encode_batch(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        # Longest first in batches of similar length, as sentence-transformers does: less
-        # padding; padding does not change a vector (the mask keeps it out). Batches of 16,
+        # Longest first in batches of similar length (`length_batches`): padding does not
+        # change a vector (the mask keeps it out), it only costs work. Batches of at most 16,
         # not 64: the same vectors bit for bit, ~25% less CPU on one thread or two (the
         # activations stay in cache) and half the peak memory (600 real texts: 273 vs 585 MB).
-        order = sorted(range(len(texts)), key=lambda i: -len(encs[i].ids))
-        for b in range(0, len(order), self.batch_size):
-            rows = order[b : b + self.batch_size]
-            width = max(len(encs[i].ids) for i in rows)
+        lengths = [len(e.ids) for e in encs]
+        for rows in length_batches(lengths, self.batch_size):
+            width = lengths[rows[0]]
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
             types = np.zeros((len(rows), width), dtype=np.int64)
@@ -348,6 +347,29 @@ class OnnxEmbedder:
         if not few:
             release_free_memory()
         return out
+
+
+def length_batches(lengths: list[int], size: int, within: float = 0.9) -> list[list[int]]:
+    """Indexes of texts of these token `lengths`, longest first, in batches of at most `size`
+    whose texts are each at least `within` of the batch's longest (or at most 8 tokens
+    shorter): the texts of a batch are padded to its longest. Cut into batches of 16 alone,
+    an ingest worker's 4 articles (chunks of ~150 tokens beside quotes of ~20) ran 1.23x
+    the real tokens and 1.6x their attention; so cut, 1.08x and 1.11x (the same vectors,
+    21% less CPU)."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    out: list[list[int]] = []
+    at = 0
+    while at < len(order):
+        width = lengths[order[at]]
+        end = at + 1
+        while end < len(order) and end - at < size:
+            n = lengths[order[end]]
+            if n < width * within and width - n > 8:
+                break
+            end += 1
+        out.append(order[at:end])
+        at = end
+    return out
 
 
 _shared: dict[tuple[str, str, str], Embedder] = {}

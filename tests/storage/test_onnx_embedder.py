@@ -15,8 +15,10 @@ import pytest
 
 from retrieval.errors import ModelError
 from retrieval.storage.embedding import (
+    SINGLE_THREAD_MAX,
     OnnxEmbedder,
     SentenceTransformerEmbedder,
+    length_batches,
     shared_embedder,
 )
 from tests.conftest import ROOT
@@ -85,3 +87,25 @@ def test_unknown_backend_is_one_clear_error() -> None:
     with pytest.raises(ModelError, match="backend"):
         shared_embedder(backend="tensorflow")
     assert isinstance(shared_embedder(backend="onnx"), OnnxEmbedder)
+
+
+def test_batches_hold_texts_of_about_one_length() -> None:
+    # a worker's few articles: long chunks beside short quotes; padded to one batch's longest,
+    # the short ones would cost as much as the chunks
+    lengths = [150, 12, 140, 20, 149, 30, 13, 100, 95, 5]
+    batches = length_batches(lengths, 16)
+    assert [[lengths[i] for i in b] for b in batches] == [
+        [150, 149, 140],
+        [100, 95],
+        [30],
+        [20, 13, 12],  # within 8 word pieces of the longest share a batch
+        [5],
+    ]
+    assert [len(b) for b in length_batches([40] * 20, 16)] == [16, 4]
+
+
+def test_length_batches_give_the_vectors_one_batch_gives(onnx: OnnxEmbedder) -> None:
+    texts = [t for t in TEXTS if t] + ["Short.", "A somewhat longer sentence than that one."]
+    together = onnx.embed(texts)
+    alone = np.stack([onnx.embed([t] * (SINGLE_THREAD_MAX + 1))[0] for t in texts])
+    assert np.array_equal(together, alone)

@@ -24,9 +24,9 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,8 @@ class BackendRun:
     result: QueryResult
     store: str = "SQLite"
     round_trips: float = float("nan")  # database queries per question (PostgreSQL)
+    # with `profile`: per question asked, (question, seconds, [(query or Milvus call, seconds)])
+    asks: list[tuple[str, float, list[tuple[str, float]]]] = field(default_factory=list)
 
 
 @dataclass
@@ -70,40 +72,125 @@ def copy_to_postgres(path: Path, admin_url: str) -> Copied:
 
 
 @contextmanager
-def postgres_server() -> Iterator[str]:
-    """A throwaway PostgreSQL server (tests/pgserver.py); yields its admin URL."""
+def postgres_server(kept: Path | None = None) -> Iterator[str]:
+    """A throwaway PostgreSQL server (tests/pgserver.py); yields its admin URL. With `kept`,
+    the server's files live there and stay after it stops, so the next run starts it again
+    with its databases (`--keep`)."""
     from tests.pgserver import PostgresServer, server_bin_dir
 
     bin_dir = server_bin_dir()
     if bin_dir is None:
         raise SystemExit("no PostgreSQL server binaries on this machine (WHOSAID_PG_BIN)")
-    with PostgresServer(bin_dir) as server:
+    server = PostgresServer(bin_dir) if kept is None else _kept_server(bin_dir, kept)
+    with server:
         yield server.admin_url
 
 
-class _RoundTrips:
-    """Counts the queries psycopg sends (each is one round trip to the server)."""
+def _kept_server(bin_dir: Path, root: Path) -> Any:
+    """A PostgresServer whose files are in `root`: initialised once, kept when it stops."""
+    from tests.pgserver import PostgresServer
 
-    def __init__(self) -> None:
+    class Kept(PostgresServer):
+        def __init__(self) -> None:
+            super().__init__(bin_dir)
+            shutil.rmtree(self.root, ignore_errors=True)
+            root.mkdir(parents=True, exist_ok=True)
+            self.root, self.data = root, root / "data"
+
+        def start(self) -> PostgresServer:
+            if not (self.data / "PG_VERSION").exists():
+                return super().start()
+            (self.data / "postmaster.pid").unlink(missing_ok=True)  # a run that was killed
+            options = (
+                f"-c listen_addresses=127.0.0.1 -c port={self.port} -k {self.data} "
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                "-c max_connections=200"
+            )
+            log = str(self.root / "server.log")
+            self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+            return self
+
+        def stop(self) -> None:
+            if (self.data / "postmaster.pid").exists():
+                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    return Kept()
+
+
+def kept_copy(path: Path, admin_url: str, root: Path) -> Copied:
+    """The copy of the store at `path` made by an earlier `--keep` run when its database is
+    still on the server, else a new one (remembered in `root`)."""
+    import psycopg
+
+    note = root / f"copy-of-{path.name}.txt"
+    if note.exists():
+        name, seconds = note.read_text().split()
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", (name,)).fetchone()
+        if found:
+            return Copied(admin_url.rsplit("/", 1)[0] + f"/{name}", float(seconds))
+    copied = copy_to_postgres(path, admin_url)
+    note.write_text(f"{copied.url.rsplit('/', 1)[1]} {copied.seconds:.1f}\n")
+    return copied
+
+
+class _RoundTrips:
+    """Counts the queries psycopg sends (each is one round trip to the server); with
+    `timed`, also what each query and each Milvus call took (`calls`: (what, seconds))."""
+
+    def __init__(self, timed: bool = False) -> None:
         self.count = 0
-        self._saved: Any = None
+        self.timed = timed
+        self.calls: list[tuple[str, float]] = []
+        self._saved: list[tuple[Any, str, Any]] = []
+
+    def _wrap(self, owner: Any, name: str, label: Callable[..., str]) -> None:
+        saved = getattr(owner, name)
+        self._saved.append((owner, name, saved))
+
+        def counted(this: Any, *args: Any, **kwargs: Any) -> Any:
+            if owner.__module__.startswith("psycopg"):
+                self.count += 1
+            if not self.timed:
+                return saved(this, *args, **kwargs)
+            t0 = time.perf_counter()
+            try:
+                return saved(this, *args, **kwargs)
+            finally:
+                self.calls.append((label(*args, **kwargs), time.perf_counter() - t0))
+
+        setattr(owner, name, counted)
 
     def __enter__(self) -> _RoundTrips:
         import psycopg
 
-        saved = self._saved = psycopg.Cursor.execute
+        self._wrap(psycopg.Cursor, "execute", lambda sql, *a, **k: "sql " + _sql_head(sql))
+        if self.timed:
+            from pymilvus import MilvusClient
 
-        def counted(cur: Any, *args: Any, **kwargs: Any) -> Any:
-            self.count += 1
-            return saved(cur, *args, **kwargs)
-
-        setattr(psycopg.Cursor, "execute", counted)  # noqa: B010
+            for name in ("search", "query"):
+                self._wrap(MilvusClient, name, _milvus_label(name))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        import psycopg
+        for owner, name, saved in reversed(self._saved):
+            setattr(owner, name, saved)
+        self._saved.clear()
 
-        setattr(psycopg.Cursor, "execute", self._saved)  # noqa: B010
+
+def _sql_head(sql: object) -> str:
+    """A query, shortened to name it in the profile."""
+    text = " ".join(str(sql).split())
+    return text[:90]
+
+
+def _milvus_label(name: str) -> Callable[..., str]:
+    def label(collection: str = "", data: Any = (), *args: Any, **kwargs: Any) -> str:
+        where = str(kwargs.get("filter", ""))
+        extra = f" nq={len(data)}" if name == "search" else ""
+        return f"milvus.{name} {collection}{extra} filter={len(where)} chars"
+
+    return label
 
 
 def run_backends(
@@ -118,10 +205,12 @@ def run_backends(
     stores: Sequence[str] = ("SQLite",),
     backends: Sequence[str] = tuple(BACKENDS),
     pairs: Sequence[tuple[str, str]] | None = None,
+    profile: bool = False,
 ) -> list[BackendRun]:
     """Every (store, backend) over the store at `path` (and its copy at `database_url`),
     questions interleaved between them; `pairs` lists them instead of every store with
-    every backend (a Milvus Lite collection takes minutes to fill at 100k chunks)."""
+    every backend (a Milvus Lite collection takes minutes to fill at 100k chunks).
+    `profile` keeps what each query and Milvus call of each question took (`tail`)."""
     engines, runs, indexes = [], [], []
     for store, name in pairs or [(s, b) for s in stores for b in backends]:
         uri = BACKENDS[name]
@@ -141,16 +230,19 @@ def run_backends(
         for engine in engines:
             engine.ask(q.text)
     trips = [0] * len(engines)
-    with _RoundTrips() as counter:
+    with _RoundTrips(timed=profile) as counter:
         for _ in range(rounds):
             for q in questions:
                 for i, (engine, index, run) in enumerate(zip(engines, indexes, runs, strict=True)):
                     res = run.result
                     before = counter.count
+                    counter.calls = []
                     t0 = time.perf_counter()
                     answer = engine.ask(q.text)
                     dt = time.perf_counter() - t0
                     trips[i] += counter.count - before
+                    if profile:
+                        run.asks.append((q.text, dt, counter.calls))
                     res.ask_s.append(dt)
                     res.by_kind.setdefault(q.kind, []).append(dt)
                     res.asked += 1
@@ -165,6 +257,42 @@ def run_backends(
     for engine in engines:
         engine.close()
     return runs
+
+
+def tail(runs: list[BackendRun], share: float = 0.1) -> str:
+    """Where the slowest `share` of each engine's questions spent their time (`profile`):
+    each such question with its database and Milvus time, then the calls that took most of
+    it, summed over them."""
+    out = []
+    for run in runs:
+        if not run.asks:
+            continue
+        asks = sorted(run.asks, key=lambda a: a[1], reverse=True)
+        slow = asks[: max(1, round(len(asks) * share))]
+        out.append(f"### {run.store}, {run.name}: the slowest {len(slow)} of {len(asks)} asks")
+        rows = []
+        summed: dict[str, list[float]] = {}
+        for text, seconds, calls in slow:
+            db = [d for what, d in calls if what.startswith("sql")]
+            mv = [d for what, d in calls if what.startswith("milvus")]
+            rest = seconds - sum(db) - sum(mv)
+            rows.append(
+                [text[:50], ms(seconds), f"{ms(sum(db))} ({len(db)})", f"{ms(sum(mv))} ({len(mv)})",
+                 ms(rest)]
+            )  # fmt: skip
+            for what, d in calls:
+                summed.setdefault(what, []).append(d)
+        out.append(
+            table(["question", "ms", "SQL ms (queries)", "Milvus ms (calls)", "rest ms"], rows)
+        )
+        top = sorted(summed.items(), key=lambda kv: sum(kv[1]), reverse=True)[:12]
+        out.append(
+            table(
+                ["call", "calls", "total ms", "max ms"],
+                [[what, len(ds), ms(sum(ds)), ms(max(ds))] for what, ds in top],
+            )
+        )
+    return "\n\n".join(out)
 
 
 def section(
@@ -247,24 +375,36 @@ def run_section(
     stores: Sequence[str] = STORES,
     backends: Sequence[str] = tuple(BACKENDS),
     pairs: Sequence[tuple[str, str]] | None = None,
+    kept: Path | None = None,
+    profile: bool = False,
 ) -> str:
     """Copy the store into a throwaway PostgreSQL (when asked for), run every engine, and
-    return the results.md section (what benchmarks/run.py calls)."""
+    return the results.md section (what benchmarks/run.py calls). With `kept`, the server
+    and its copy of the store stay in that folder for the next run (`--keep`)."""
     work.mkdir(parents=True, exist_ok=True)
     on = [store for store, _ in pairs] if pairs else stores
+    runs: list[BackendRun]
+    copied = None
     if "PostgreSQL" not in on:
         runs = run_backends(
             path, work, questions, label=label, rounds=rounds, embedder=embedder,
-            stores=stores, backends=backends, pairs=pairs,
+            stores=stores, backends=backends, pairs=pairs, profile=profile,
         )  # fmt: skip
-        return section(runs, rounds, len(questions), summary)
-    with postgres_server() as admin_url:
-        copied = copy_to_postgres(path, admin_url)
-        runs = run_backends(
-            path, work, questions, label=label, rounds=rounds, embedder=embedder,
-            database_url=copied.url, stores=stores, backends=backends, pairs=pairs,
-        )  # fmt: skip
-    return section(runs, rounds, len(questions), summary, copied)
+    else:
+        with postgres_server(kept) as admin_url:
+            if kept is None:
+                copied = copy_to_postgres(path, admin_url)
+            else:
+                copied = kept_copy(path, admin_url, kept)
+            runs = run_backends(
+                path, work, questions, label=label, rounds=rounds, embedder=embedder,
+                database_url=copied.url, stores=stores, backends=backends, pairs=pairs,
+                profile=profile,
+            )  # fmt: skip
+    text = section(runs, rounds, len(questions), summary, copied)
+    if profile:
+        text += "\n\n" + tail(runs)
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -282,7 +422,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backends", default="faiss,milvus", help="faiss, milvus or both")
     ap.add_argument("--workdir", type=Path, help="keep the stores here (default: a temp dir)")
     ap.add_argument("--seed", type=int, default=7, help="corpus seed")
+    ap.add_argument(
+        "--keep",
+        action="store_true",
+        help="with --workdir: keep the PostgreSQL server with its copy of the store, the "
+        "Milvus Lite files and the FAISS caches there, and reuse them in the next run",
+    )
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="time every query and Milvus call; show where the slowest asks spent it",
+    )
     args = ap.parse_args(argv)
+    if args.keep and args.workdir is None:
+        ap.error("--keep needs --workdir")
     chunks = args.chunks or (100_000 if args.full else 20_000)
     rounds = args.rounds or (3 if args.full else 2)
     stores = [s for s in STORES if s.lower()[:6] in args.stores.lower()]
@@ -306,11 +459,14 @@ def main(argv: list[str] | None = None) -> int:
             Question(*line.split("\t", 1))
             for line in questions_file.read_text(encoding="utf-8").splitlines()
         ]
-        shutil.rmtree(work / "engines", ignore_errors=True)  # every run builds what it opens
+        engines = work / (f"engines-{chunks}" if args.keep else "engines")
+        if not args.keep:
+            shutil.rmtree(engines, ignore_errors=True)  # every run builds what it opens
         summary: list[list[object]] = []
         text = run_section(
-            store, work / "engines", questions, label=f"{chunks:,}", rounds=rounds,
-            summary=summary, stores=stores, backends=backends,
+            store, engines, questions, label=f"{chunks:,}", rounds=rounds, summary=summary,
+            stores=stores, backends=backends, kept=work / "pg" if args.keep else None,
+            profile=args.profile,
         )  # fmt: skip
         print(text)
         print()

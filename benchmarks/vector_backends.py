@@ -243,6 +243,7 @@ def run_backends(
                     trips[i] += counter.count - before
                     if profile:
                         run.asks.append((q.text, dt, counter.calls))
+                    counter.calls = []  # the floor's own search is not the question's
                     res.ask_s.append(dt)
                     res.by_kind.setdefault(q.kind, []).append(dt)
                     res.asked += 1
@@ -277,8 +278,8 @@ def tail(runs: list[BackendRun], share: float = 0.1) -> str:
             mv = [d for what, d in calls if what.startswith("milvus")]
             rest = seconds - sum(db) - sum(mv)
             rows.append(
-                [text[:50], ms(seconds), f"{ms(sum(db))} ({len(db)})", f"{ms(sum(mv))} ({len(mv)})",
-                 ms(rest)]
+                [text[:50], ms(seconds), f"{ms(sum(db)):.1f} ({len(db)})",
+                 f"{ms(sum(mv)):.1f} ({len(mv)})", ms(rest)]
             )  # fmt: skip
             for what, d in calls:
                 summed.setdefault(what, []).append(d)

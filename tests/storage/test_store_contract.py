@@ -506,3 +506,24 @@ def test_passages_and_quotes_come_with_what_answering_reads_next(
     finally:
         store.close()
         expected.close()
+
+
+def test_passages_read_again_at_one_generation_cost_no_query(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """On PostgreSQL the passages a question finds (and their quotes) are kept for the
+    generation, as quotes by id are: asking again sends no query; a write empties them."""
+    store = open_store(tmp_path / "r", postgres_url)
+    try:
+        store.put_article(_prep())
+        spans = store.chunk_spans([2, 1, 99])
+        with _Queries() as queries:
+            assert store.chunk_spans([1, 2, 99]) == spans and list(spans) == [1, 2]
+            within = [store.quotes_between(*span) for span in spans.values()]
+        assert queries.count == 0 and [q.text for qs in within for q in qs]
+        store.put_article(_plain("Harbour pilots said nothing.", "/tmp/e.txt"))
+        with _Queries() as queries:
+            assert store.chunk_spans([1, 2]) == spans
+        assert queries.count == 2  # the passages with their quotes, then their article
+    finally:
+        store.close()

@@ -757,26 +757,33 @@ class PgStore:
         return {i: memo[i] for i in wanted if memo.get(i) is not None}
 
     def chunk_spans(self, ids: Iterable[int]) -> dict[int, tuple[str, int, int]]:
-        """chunk id -> (article id, start, end). Answering reads the quotes within each
+        """chunk id -> (article id, start, end), by id. Answering reads the quotes within each
         passage next, and its article: both come with it (kept as `quotes_between` and
-        `article_text` would keep them), in two round trips instead of one per passage."""
-        rows = self._all(
-            'SELECT c.id, c.article_id, c.start, c."end", w.* FROM chunks c LEFT JOIN LATERAL '
-            f"({_QUOTE_SQL} WHERE q.article_id = c.article_id AND q.start >= c.start "
-            'AND q."end" <= c."end") w ON true WHERE c.id = ANY(%s::bigint[]) '
-            "ORDER BY c.id, w.start, w.id",
-            ([int(i) for i in dict.fromkeys(ids)],),
-        )
-        spans: dict[int, tuple[str, int, int]] = {}
-        within: dict[tuple[str, int, int], list[StoredQuote]] = {}
-        for r in rows:
-            span = spans[int(r[0])] = (str(r[1]), int(r[2]), int(r[3]))
-            found = within.setdefault(span, [])
-            if r[4] is not None:
-                found.append(StoredQuote(*r[4:]))
-        self._memo_for("between").update(within)
-        self._read_articles({aid for aid, _, _ in spans.values()})
-        return spans
+        `article_text` would keep them), in two round trips instead of one per passage.
+        Passages already read at this generation, with their quotes, cost none (as quotes
+        by id): the passages a question finds come back question after question."""
+        spans, within = self._memo_for("span"), self._memo_for("between")
+        wanted = sorted({int(i) for i in ids})
+        todo = [i for i in wanted if i not in spans or (spans[i] and spans[i] not in within)]
+        if todo:
+            rows = self._all(
+                'SELECT c.id, c.article_id, c.start, c."end", w.* FROM chunks c LEFT JOIN LATERAL '
+                f"({_QUOTE_SQL} WHERE q.article_id = c.article_id AND q.start >= c.start "
+                'AND q."end" <= c."end") w ON true WHERE c.id = ANY(%s::bigint[]) '
+                "ORDER BY c.id, w.start, w.id",
+                (todo,),
+            )
+            spans.update(dict.fromkeys(todo))
+            found: dict[tuple[str, int, int], list[StoredQuote]] = {}
+            for r in rows:
+                span = spans[int(r[0])] = (str(r[1]), int(r[2]), int(r[3]))
+                quotes = found.setdefault(span, [])
+                if r[4] is not None:
+                    quotes.append(StoredQuote(*r[4:]))
+            within.update(found)
+        out = {i: span for i in wanted if (span := spans.get(i)) is not None}
+        self._read_articles({aid for aid, _, _ in out.values()})
+        return out
 
     def _read_articles(self, ids: Iterable[str]) -> None:
         """Keep the texts and refs of these articles, in one round trip for those not kept."""

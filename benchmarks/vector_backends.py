@@ -15,6 +15,9 @@ FAISS cache, or building the Milvus collections from the store's embeddings.
         with --stores postgres on a busy 2-core machine: 10 to build the store, 2.5 to
         copy it, 5 to fill Milvus Lite; with --workdir the store is built once)
     python -m benchmarks.vector_backends --chunks 50000 --stores postgres --backends faiss
+    python -m benchmarks.vector_backends --full --stores postgres --workdir W --keep --profile
+        (the server with its copy of the store, the Milvus Lite files and the FAISS caches
+        stay in W and the next run reuses them; --profile: where the slowest asks spent it)
 """
 
 from __future__ import annotations

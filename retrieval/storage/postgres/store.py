@@ -781,7 +781,7 @@ class PgStore:
                 if r[4] is not None:
                     quotes.append(StoredQuote(*r[4:]))
             within.update(found)
-        out = {i: span for i in wanted if (span := spans.get(i)) is not None}
+        out: dict[int, tuple[str, int, int]] = {i: spans[i] for i in wanted if spans.get(i)}
         self._read_articles({aid for aid, _, _ in out.values()})
         return out
 

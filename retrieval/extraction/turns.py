@@ -17,6 +17,12 @@ from retrieval.language.people import TITLES, words
 
 # A label in capitals: the name, then maybe ", ROLE" or "(PARTY-STATE)", then a colon.
 _UPPER_LABEL = re.compile(r"(?m)(^|[ \t]{2,})[ \t]*([A-Z][^\n:a-z]{0,80}?)[ \t]*:[ \t]+(?=\S)")
+# A full label ("NAME SURNAME, ROLE:") a page ran into the line before, after a finished
+# sentence and one space: "... live from Charleston - Art. ART X, CNN CORRESPONDENT: Wolf, ...".
+_INLINE_LABEL = re.compile(
+    r"(?<=[a-z0-9][.?!] )()"  # after a finished sentence in small letters
+    r"([A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*)+, [A-Z][^\n:a-z]{0,60}?)[ \t]*:[ \t]+(?=\S)"
+)
 _QA_LABEL = re.compile(r"(?m)^[ \t]*(Q|A|Question|Answer)[ \t]*[:.][ \t]+(?=\S)")
 # A reporter's question in a briefing or press-conference transcript: "Q. How ...?",
 # "Q    Thanks, Josh." (the asker unnamed); it ends the turn before it.
@@ -105,7 +111,10 @@ def _end(text: str, start: int, stops: list[int]) -> int:
 def transcript_turns(text: str) -> list[Turn]:
     """Turns under labels in capitals: at least two of them make a transcript."""
     found = []
-    for m in _UPPER_LABEL.finditer(text):
+    matches = sorted(
+        [*_UPPER_LABEL.finditer(text), *_INLINE_LABEL.finditer(text)], key=lambda m: m.start(2)
+    )
+    for m in matches:
         if m.group(1) and not text[: m.start()].rstrip().endswith(_SENTENCE_END):
             continue  # a label inside a line follows a finished sentence
         name = _label_name(m.group(2))

@@ -82,6 +82,16 @@ PERSON_NOUNS = words(
     """
 )
 
+# A player's position after the team's name ("the Lakers forward", "the Eagles running
+# back"), which the tagger often reads as an adverb and leaves the team as the subject.
+POSITION_WORDS = words(
+    """
+    forward back guard center centre winger midfielder defender striker goalkeeper keeper
+    goalie quarterback pitcher catcher shortstop cornerback linebacker receiver lineman
+    fullback halfback flanker infielder outfielder
+    """
+)
+
 # Singular nouns for several people who speak as one, so a later "they" may be them: "Her
 # family, who are devout, ... In a statement they said ...".
 COLLECTIVE_NOUNS = words("family couple crew household")

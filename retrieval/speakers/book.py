@@ -32,6 +32,7 @@ from retrieval.language.people import (
     ORG_TYPES,
     PERSON_NOUNS,
     PERSON_TITLES,
+    POSITION_WORDS,
     ROLE_KEYS,
     TITLES,
     gender_of_first_name,
@@ -904,10 +905,16 @@ class SpeakerBook:
         ]
         if not names:
             return True
+        said = self._said_of(idx)
+        return all(n in said for n in names)
+
+    def _said_of(self, idx: int) -> str:
+        """What the text calls entity `idx`, in lower case: its name, roles, aliases and the
+        words at each mention."""
         e = self.entities[idx]
         said = [e.name, *e.roles, *e.aliases]
         said += [self.doc[m.token : m.token + 6].text for m in self.mentions if m.entity == idx]
-        return all(n in " ".join(said).lower() for n in names)
+        return " ".join(said).lower()
 
     def _epithet(self, head: Token, gender: str | None = None) -> int | None:
         """'Okafor scored twice ... "We earned it," the junior said': an epithet no one was given
@@ -1278,6 +1285,12 @@ class SpeakerBook:
             head = head.head.head
         toks = np_tokens(head)
         mention = span_text(toks)
+        position = _position_after(head)
+        if position:
+            toks = [*toks, *position]
+            player = self._player(toks, position[-1])
+            self._add_mention(head, player)
+            return player, span_text(toks)
         if head.i in self.by_token:
             return self.by_token[head.i], mention
         if head.tag_ in ("PRP", "PRP$"):
@@ -1337,6 +1350,30 @@ class SpeakerBook:
             return None, mention
         self._add_mention(head, idx)
         return idx, mention
+
+    def _player(self, toks: list[Token], position: Token) -> int:
+        """The player a team's position names ("the Rovers forward"): the one the text gave
+        that position, else a person known only by the phrase (the player the story just
+        named, most likely, but a tagger that calls teams people makes guessing unsafe).
+        Never the team."""
+        word = position.lower_
+        team = " ".join(t.lower_ for t in toks if t.pos_ == "PROPN")
+        holders = [
+            i
+            for i, e in enumerate(self.entities)
+            if word in e.role_keys and team in self._said_of(i)
+        ]
+        for m in reversed(self.mentions):
+            if m.token < position.i and m.entity in holders:
+                return m.entity
+        if len(holders) == 1:
+            return holders[0]
+        name = span_text(without_det(toks))
+        for i, e in enumerate(self.entities):
+            if e.kind == "person" and e.name == name:
+                return i
+        self.entities.append(Entity(name, "person", last=word))
+        return len(self.entities) - 1
 
     def _name_set_before(self, head: Token, toks: list[Token]) -> int | None:
         """'"...," Ana Ruiz, lead author of the paper, said': when the parser makes the role
@@ -1429,7 +1466,8 @@ class SpeakerBook:
         person of that full name or surname, else a new one. A label is no mention in the
         discourse, so pronouns never point back to it."""
         toks = [t for t in toks if not t.is_punct or t.text == "."]
-        while len(toks) > 1 and toks[0].lower_ in TITLES:
+        # a title, or a job written as one ("COACH X", "DETECTIVE Y")
+        while len(toks) > 1 and (toks[0].lower_ in TITLES or toks[0].lower_ in PERSON_NOUNS):
             toks = toks[1:]
         toks = [t for t in toks if t.text != "."]
         if len(toks) > 1:
@@ -1553,6 +1591,18 @@ def _beside_pronoun(name: Token, pronoun: Token) -> bool:
 # Nouns that describe a person already named when qualified ("the Yackandandah woman", "the
 # 54-year-old man"), with the gender they need.
 _DESCRIBED = {"woman": "f", "man": "m"}
+
+
+def _position_after(head: Token) -> list[Token]:
+    """'The Lakers forward said', 'the Eagles running back said': a position the parser
+    read as an adverb between a team's name (the subject) and the verb."""
+    verb = head.head
+    if head.pos_ != "PROPN" or head.dep_ != "nsubj" or not head.i < verb.i:
+        return []
+    between = list(head.doc[head.i + 1 : verb.i])
+    if not 0 < len(between) <= 2 or not all(t.is_lower and t.is_alpha for t in between):
+        return []
+    return between if between[-1].lower_ in POSITION_WORDS else []
 
 
 def _qualified(noun: Token) -> bool:

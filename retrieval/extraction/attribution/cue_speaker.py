@@ -16,7 +16,7 @@ from retrieval.extraction.attribution.misparse import (
     verbless_main,
 )
 from retrieval.language.dateline import dateline_end, past_dateline
-from retrieval.language.people import PERSON_NOUNS, ROLE_KEYS, words
+from retrieval.language.people import NAME_SUFFIXES, PERSON_NOUNS, ROLE_KEYS, words
 from retrieval.language.verbs import OBJECT_VERBS, SPEECH_VERBS
 from retrieval.speakers.mentions import HOW_NOUNS
 
@@ -45,6 +45,20 @@ def _person_in_subject(subj: Token, cue: Token) -> Token | None:
             return None  # "a spokeswoman for Ana X said": Ana X does not speak
         t = t.head
     return prev
+
+
+def _unsuffixed(subj: Token) -> Token:
+    """'Judge Alan B. Porter, Sr. called ...': a name's suffix set off by a comma, which the
+    parser may make a second subject, stands for the name before it."""
+    doc = subj.doc
+    if (
+        subj.lower_ in NAME_SUFFIXES
+        and subj.i >= 2
+        and doc[subj.i - 1].text == ","
+        and doc[subj.i - 2].pos_ == "PROPN"
+    ):
+        return doc[subj.i - 2]
+    return subj
 
 
 def _set_off(subj: Token) -> bool:
@@ -92,7 +106,7 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
     fronted = fronted_participle(cue)
     if fronted is not None:
         return fronted[0]  # "Claiming the vote was rigged, Lopez told ..."
-    subjects = [c for c in cue.children if c.dep_ == "nsubj"]
+    subjects = list(dict.fromkeys(_unsuffixed(c) for c in cue.children if c.dep_ == "nsubj"))
     if depth == 0 and not any(c.i < cue.i for c in subjects):
         named = _name_after_role(cue)
         if named is not None:
@@ -110,6 +124,7 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
             if c.dep_ == "agent":
                 objs = [g for g in c.children if g.dep_ == "pobj"]
                 return objs[0] if objs else None
+            c = _unsuffixed(c)
             if dateline_end(c) is not None:
                 return past_dateline(c, cue)  # "LAKEVILLE, Ohio - One resident said"
             return _cataphora(c, cue) or _person_in_subject(c, cue) or c

@@ -66,10 +66,10 @@ def test_a_coach_title_in_a_transcript_label_is_the_coach_named_before(nlp) -> N
     article = (
         "Here is what Riverton coach Dana Okafor had to say after the loss on Sunday.\n\n"
         "Q. Was it the shooting?\nCOACH OKAFOR: I thought we played hard. We got worn down.\n\n"
-        "Q. What did you tell them?\nCOACH OKAFOR: I told them I love these guys."
+        "Q. What did you tell them?\nCOACH OKAFOR: I told them I am proud of this group."
     )
     assert _said(nlp, article, "worn down") == ["Dana Okafor"]
-    assert _said(nlp, article, "love these guys") == ["Dana Okafor"]
+    assert _said(nlp, article, "proud of this group") == ["Dana Okafor"]
 
 
 def test_a_full_label_run_into_the_line_before_starts_a_turn(nlp) -> None:  # type: ignore[no-untyped-def]

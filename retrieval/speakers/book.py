@@ -52,6 +52,7 @@ from retrieval.speakers.mentions import (
     set_off,
     short_form,
     span_text,
+    stated_age,
     strip_possessive,
     title_gender,
     title_line,
@@ -207,6 +208,7 @@ class SpeakerBook:
         self._site: dict[int, int] = {}  # token index -> organisation or group named there
         self._owned_roles: list[tuple[int, Token]] = []  # (person, role noun) to name owners
         self._person_roles: list[tuple[int, Token, Token]] = []  # ... owned by a person
+        self._age_of: dict[int, str] | None = None  # person -> age stated ("Ana X, 31,")
         self._org_names = {  # organisations' names as the tagger found them, in full
             span_text([t for t in e if t.lower_ != "the"])
             for e in self.ents
@@ -937,6 +939,41 @@ class SpeakerBook:
                     return m.entity
         return None
 
+    def _ages(self) -> dict[int, str]:
+        """Each person's age as the text states it after a name ("Tom Ashby, 31, won")."""
+        if self._age_of is None:
+            doc, self._age_of = self.doc, {}
+            for m in self.mentions:
+                k = m.token
+                if (
+                    self.entities[m.entity].kind == "person"
+                    and k + 3 < len(doc)
+                    and doc[k + 1].text == ","
+                    and doc[k + 2].like_num
+                    and doc[k + 3].text in (",", ".")
+                ):
+                    self._age_of.setdefault(m.entity, doc[k + 2].text)
+        return self._age_of
+
+    def _aged(self, head: Token, age: str) -> int | None:
+        """'"...," said the 29-year-old': the one person the text gave that age, else the
+        person last named before it (as for "the junior"), unless the text gave them another
+        age."""
+        ages = self._ages()
+        stated = [i for i, a in ages.items() if a == age]
+        if len(stated) == 1:
+            return stated[0]
+        sent = self._sent_of[head.i]
+        before = [m for m in self.mentions if m.token < head.i and self.in_quote[m.token] < 0]
+        for back in range(0, 4):
+            in_sent = [m for m in before if m.sent == sent - back]
+            in_sent.sort(key=lambda m: (not m.subject, -m.token))
+            for m in in_sent:
+                e = self.entities[m.entity]
+                if e.kind == "person" and e.name and ages.get(m.entity, age) == age:
+                    return m.entity
+        return None
+
     def _author(self, head: Token, definite: bool) -> int | None:
         """Who issued "the statement" (or letter, report ...) that now "said" something: the
         possessor ("the league's statement"), else the subject of the verb the text gave it
@@ -1293,6 +1330,13 @@ class SpeakerBook:
             return player, span_text(toks)
         if head.i in self.by_token:
             return self.by_token[head.i], mention
+        age = stated_age(head)
+        lo = toks[0].i
+        if age is not None and "the" in (toks[0].lower_, self.doc[max(lo - 1, 0)].lower_):
+            aged = self._aged(head, age)
+            if aged is not None:
+                self._add_mention(head, aged)
+                return aged, mention
         if head.tag_ in ("PRP", "PRP$"):
             idx = self._pronoun(head)
             if idx is not None:

@@ -133,6 +133,20 @@ def np_tokens(head: Token) -> list[Token]:
     return toks or [head]
 
 
+def stated_age(t: Token) -> str | None:
+    """The age in 'the 31-year-old' (`t` is "old") or 'the 31-year-old winger' (`t` is the
+    noun), as written; else None."""
+    old = t if t.lower_ == "old" else next((c for c in t.children if c.lower_ == "old"), None)
+    if old is None or not (old.i == t.i or old.dep_ == "amod"):
+        return None
+    for year in old.children:
+        if year.lower_ in ("year", "years") and year.i < old.i:
+            for num in year.children:
+                if num.like_num and num.i < year.i:
+                    return num.text
+    return None
+
+
 def describes(lead: list[Token], name: list[Token]) -> bool:
     """A common noun written right before a name says what the person is ("team owner
     Vincent X", "economist Jo Y", "longtime resident Al Z"): a role, as a title would be;

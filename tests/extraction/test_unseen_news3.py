@@ -104,3 +104,30 @@ def test_a_title_abbreviation_in_a_label_is_no_sentence_end(nlp) -> None:  # typ
     )
     said = [q for q in extract(article, nlp).quotes if "very busy place" in q.text]
     assert [(q.speaker, q.speaker_mention) for q in said] == [("Sam Ito", "COL. SAM ITO")]
+
+
+def test_an_age_epithet_is_the_person_of_that_age_or_the_one_just_named(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'"...," the 31-year-old said' is the person the text gave that age ('Tom Ashby, 31,');
+    with no age stated, the person last named (as for "the junior"); never one the text gave
+    another age."""
+    article = (
+        "Dana Okafor, who had led from the start, was sorry to finish second.\n\n"
+        '"It was a strange day, the bike did not go as planned," said the 29-year-old '
+        "silver medallist.\n\nMia Lund, 24, took bronze behind Tom Ashby, 31. "
+        '"I felt strong all day," the 31-year-old said. "She was too quick," said the '
+        '24-year-old. "I am tired," said the 40-year-old.'
+    )
+    assert _said(nlp, article, "strange day") == ["Dana Okafor"]
+    assert _said(nlp, article, "strong all day") == ["Tom Ashby"]
+    assert _said(nlp, article, "too quick") == ["Mia Lund"]
+    assert _said(nlp, article, "I am tired") == [None]
+
+
+def test_an_age_the_text_stated_long_before_still_names_its_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "Mia Lund, 24, took bronze in the road race on Sunday.\n\n"
+        "Coach Ana Ruiz praised the team. Ruiz said the climb decided it. "
+        "Leo Park crashed early. Park was not hurt.\n\n"
+        '"I did not expect a medal," said the 24-year-old.'
+    )
+    assert _said(nlp, article, "did not expect a medal") == ["Mia Lund"]

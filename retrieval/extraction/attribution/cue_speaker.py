@@ -18,7 +18,7 @@ from retrieval.extraction.attribution.misparse import (
 from retrieval.language.dateline import dateline_end, past_dateline
 from retrieval.language.people import NAME_SUFFIXES, PERSON_NOUNS, ROLE_KEYS, words
 from retrieval.language.verbs import OBJECT_VERBS, SPEECH_VERBS
-from retrieval.speakers.mentions import HOW_NOUNS
+from retrieval.speakers.mentions import HOW_NOUNS, stated_age
 
 DUMMY_SUBJECTS = words("it there this that what which")
 # Prepositions whose gerund shares the subject of the verb they hang on: "began by saying".
@@ -128,6 +128,9 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
             if dateline_end(c) is not None:
                 return past_dateline(c, cue)  # "LAKEVILLE, Ohio - One resident said"
             return _cataphora(c, cue) or _person_in_subject(c, cue) or c
+    for c in cue.children:
+        if c.dep_ == "amod" and c.i < cue.i and stated_age(c) is not None:
+            return c  # '"...," the 31-year-old said': the parser hangs the age on the verb
     if (
         cue.dep_ == "pcomp"
         and cue.head.lower_ == "for"

@@ -1256,22 +1256,21 @@ class Store:
     def _term_stats(self, table: str, term: str) -> tuple[int, float]:
         """(how many rows hold the term, counted up to COMMON_ROWS + 1; the share of rows
         holding it where its newest ones lie: those rows over the span of their ids), cached
-        per generation. One read of at most COMMON_ROWS + 1 ids, however common the word."""
+        per generation. One read of at most COMMON_ROWS + 1 ids, however common the word,
+        counted where they are read: one row comes back, not the ids (handing Python 2,001
+        rows was two thirds of the read's time, and a question's words made ten of them)."""
         counts = self._term_counts.get(self.generation())
         if counts is None or len(counts) > 50_000:
             counts = {}
             self._term_counts = {self.generation(): counts}
         key = (table, term)
         if key not in counts:
-            ids = [
-                int(r[0])
-                for r in self.conn.execute(
-                    f"SELECT rowid FROM {table} WHERE {table} MATCH ? "
-                    f"ORDER BY rowid DESC LIMIT {COMMON_ROWS + 1}",
-                    (f'"{term}"',),
-                )
-            ]
-            counts[key] = (len(ids), len(ids) / (ids[0] - ids[-1] + 1) if ids else 0.0)
+            n, newest, oldest = self.conn.execute(
+                f"SELECT count(*), max(rowid), min(rowid) FROM (SELECT rowid FROM {table} "
+                f"WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT {COMMON_ROWS + 1})",
+                (f'"{term}"',),
+            ).fetchone()
+            counts[key] = (int(n), n / (newest - oldest + 1) if n else 0.0)
         return counts[key]
 
     # -- copying (storage/transfer.py) -----------------------------------------------------

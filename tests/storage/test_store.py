@@ -196,6 +196,32 @@ def test_lexical_search_leaves_very_common_words_out_of_a_common_words_query(
     assert store.lexical("chunk", "harbor", 9)[-1] == ids[0]
 
 
+def test_term_counts_are_those_of_the_newest_rows_holding_the_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word's (rows holding it, up to COMMON_ROWS + 1; their share of the span of ids they
+    lie in), counted in SQLite: the newest COMMON_ROWS + 1 of them when there are more."""
+    monkeypatch.setattr("retrieval.storage.store.COMMON_ROWS", 2)
+    store = Store(tmp_path)
+    texts = [
+        "The harbor at dawn.",
+        "A ferry at noon.",
+        "The harbor wall and the ferry.",
+        "Gulls over the pier.",
+        "A harbor pilot waited.",
+        "Rain on the harbor.",
+    ]
+    ids = []
+    for i, text in enumerate(texts):
+        store.put_article(_passage(text, f"/tmp/t{i}.txt"))
+        ids.append(max(store.chunk_spans(range(1, 100))))
+    # "harbor" in rows 0, 2, 4, 5: the newest three (5, 4, 2) span ids[2]..ids[5]
+    assert store._term_stats("chunks_fts", "harbor") == (3, 3 / (ids[5] - ids[2] + 1))
+    assert store._term_stats("chunks_fts", "ferry") == (2, 2 / (ids[2] - ids[1] + 1))
+    assert store._term_stats("chunks_fts", "pier") == (1, 1.0)
+    assert store._term_stats("chunks_fts", "absent") == (0, 0.0)
+
+
 def test_an_unusable_data_dir_is_a_store_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")

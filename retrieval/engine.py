@@ -35,7 +35,7 @@ from retrieval.jobs import worker_process as worker_process
 from retrieval.storage import codec
 from retrieval.storage.embedding import Embedder
 from retrieval.storage.heap import release_free_memory
-from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex
+from retrieval.storage.interfaces import ArticleStore, Hit, NearestIndex, start_reading_threads
 from retrieval.storage.jobs import Job as Job
 from retrieval.storage.jobs import JobQueue as JobQueue
 from retrieval.storage.jobs import ThreadConnections as ThreadConnections  # bot state
@@ -576,13 +576,15 @@ class Engine:
     def load(self) -> None:
         """Load what answering reads, so that a serving process's first question costs what
         later ones do: the embedding model (run once), the vector indexes, the answering
-        code and the speakers' tables of the store as it is now (every speaker row, merged:
-        about 2 s at 100k chunks). Questions work without it; they load what they miss."""
+        code, the speakers' tables of the store as it is now (every speaker row, merged:
+        about 2 s at 100k chunks) and the threads answers read beside the caller, each with
+        its store connection. Questions work without it; they load what they miss."""
         from retrieval.answers import respond as _respond  # noqa: F401 (imported = loaded)
 
         self.embed(["Loading the model, she said."])
         self._sync()
         self._load_tables()
+        start_reading_threads(self.store.generation)
         self._serving = True
 
     def load_behind(self) -> threading.Thread:

@@ -62,3 +62,23 @@ def test_answers_are_the_same_with_the_tables_frozen(seeded_dir: Path, thawed: N
     assert gc.get_freeze_count() > 0
     assert [loaded.ask(q) for q in questions] == before
     loaded.close()
+
+
+def test_load_opens_the_reading_threads_connections_so_the_first_question_opens_none(
+    seeded_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Engine.load` starts the threads answers read beside the caller (`in_parallel`), each
+    with its store connection (SQLite's are per thread): a who-said question's full-text
+    searches run there, and the first one no longer starts them (~10 ms at 100k chunks)."""
+    from retrieval.storage import interfaces
+
+    monkeypatch.setattr(interfaces, "_a_core_is_free", lambda: True)  # side by side
+    engine = Engine(seeded_dir)
+    engine.load()
+    opened = engine.store._conns._opened  # type: ignore[attr-defined]
+    readers = {t.name for t, _ in opened if t.name.startswith("whosaid-read")}
+    assert len(readers) == interfaces.BESIDE_THREADS
+    before = len(opened)
+    assert engine.ask("Who said it was a nothingburger?").answers
+    assert len(opened) == before
+    engine.close()

@@ -585,6 +585,7 @@ class _Answerer:
             partial(s.lexical, "quotes_fts", last, 40),
             partial(s.lexical, "chunks_fts", last, 8),
             dense,
+            elsewhere=s.store.reads_elsewhere,
         )
         ids = [ref for hits in found[:-1] for ref, _, _ in hits] + quote_lex
         chunk_ids = chunk_lex + [ref for ref, _, _ in found[-1]]
@@ -681,6 +682,7 @@ class _Answerer:
         lexical, dense = in_parallel(
             partial(self.s.lexical, "chunks_fts", text, 10),
             lambda: self.s.dense("chunk", self.s.embed([text])[0], 10),
+            elsewhere=self.s.store.reads_elsewhere,
         )
         sims = {ref: score for ref, _, score in dense}
         rank_d = {ref: i for i, (ref, _, _) in enumerate(dense)}

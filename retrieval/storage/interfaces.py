@@ -156,15 +156,23 @@ def _beside(ctx: Context, call: Callable[[], _R]) -> _R:
         _IN_POOL.on = False
 
 
-def in_parallel(*calls: Callable[[], Any]) -> list[Any]:
+def in_parallel(*calls: Callable[[], Any], elsewhere: bool = False) -> list[Any]:
     """The results of independent reads, in order, run side by side: all but the last in
     other threads (each in a copy of the caller's context, so a generation the caller
     holds holds there too), the last in the caller's. FAISS, onnxruntime, SQLite and psycopg
     let go of the GIL while they work, so on two cores the reads overlap. They run in turn
     in the caller's thread when every core is busy already, or when called from one of
     these threads (a thread never waits for another of its pool); a call no thread has
-    started by the time the caller is done with its own runs in the caller's thread too."""
-    if len(calls) < 2 or getattr(_IN_POOL, "on", False) or not _a_core_is_free():
+    started by the time the caller is done with its own runs in the caller's thread too.
+
+    `elsewhere`: every call but the last is a query another process works on (a database
+    server: `ArticleStore.reads_elsewhere`), whose thread only sends it and waits. Those go
+    beside the last even when every core is busy: in turn, this process would sit idle while
+    the server ranks, then rank nothing while this process embeds and searches (a PostgreSQL
+    who-said at 100k chunks under load: its two full-text searches after the embedding and
+    both vector searches, instead of during them)."""
+    busy = not elsewhere and not _a_core_is_free()
+    if len(calls) < 2 or getattr(_IN_POOL, "on", False) or busy:
         return [call() for call in calls]
     futures = [_BESIDE.submit(_beside, copy_context(), call) for call in calls[:-1]]
     try:
@@ -220,6 +228,9 @@ class ArticleStore(Protocol):
     bumps `generation()`, which the vector caches follow."""
 
     data_dir: Path
+    # whether reads are queries a server process runs (PostgreSQL), not work on this
+    # process's cores (SQLite): an answer sends them beside its own work (`in_parallel`)
+    reads_elsewhere: bool
 
     def generation(self) -> int: ...
     def reading(self) -> AbstractContextManager[int]: ...

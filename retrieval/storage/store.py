@@ -444,6 +444,8 @@ class Store:
     media, or commands that only read). A missing store is created unless `create` is False
     or the store is read-only; then it is an error."""
 
+    reads_elsewhere = False  # SQLite and FTS5 run in this process, on its cores
+
     def __init__(
         self, data_dir: Path | str, *, read_only: bool = False, create: bool = True
     ) -> None:

@@ -6,7 +6,7 @@ a real server."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -73,3 +73,41 @@ def test_the_seed_indexed_straight_into_postgres_answers_as_sqlite_does(
             assert _top3(pg.ask(q)) == _top3(seeded_engine.ask(q))
     finally:
         pg.close()
+
+
+def test_on_a_busy_machine_postgres_full_text_runs_beside_the_embedding(
+    seeded_engine: Engine, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL ranks full-text matches in its own process: a who-said and a free-text
+    question send those queries from other threads even when every core here is busy, and
+    answer as SQLite does; SQLite's FTS5 runs on this process's cores, so in turn there."""
+    import threading
+
+    from retrieval.storage import interfaces
+
+    pg = Engine(tmp_path, database_url=postgres_url)
+    try:
+        assert len(pg.ingest([str(SEEDS)]).added) == 1
+        monkeypatch.setattr(interfaces, "_a_core_is_free", lambda: False)
+        for engine, beside in ((pg, True), (seeded_engine, False)):
+            threads: list[int] = []
+            monkeypatch.setattr(engine.store, "lexical", _noting_thread(engine.store, threads))
+            for q in ["who said nothingburger?", "what was said about the investigation?"]:
+                assert _top3(engine.ask(q)) == _top3(seeded_engine.ask(q))
+            main = threading.get_ident()
+            assert threads and all((t != main) == beside for t in threads), engine.store
+    finally:
+        pg.close()
+
+
+def _noting_thread(store: object, threads: list[int]) -> Callable[[str, str, int], list[int]]:
+    """The store's full-text search, noting the thread each call runs in."""
+    import threading
+
+    search = store.lexical  # type: ignore[attr-defined]
+
+    def lexical(kind: str, text: str, k: int) -> list[int]:
+        threads.append(threading.get_ident())
+        return list(search(kind, text, k))
+
+    return lexical

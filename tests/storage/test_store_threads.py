@@ -139,3 +139,28 @@ def test_on_a_busy_machine_the_reads_run_in_turn_in_the_callers_thread(
         *(lambda n=n: ran.append(n) or threading.get_ident() for n in range(3))
     )
     assert ran == [0, 1, 2] and found == [threading.get_ident()] * 3
+
+
+def test_queries_a_server_runs_go_beside_even_on_a_busy_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`elsewhere`: the calls but the last wait on another process (a database server), so
+    they are sent from threads of the pool while the caller does its own work; in turn, this
+    process would wait idle for the server, then the server for it."""
+    import threading
+
+    from retrieval.storage import interfaces
+
+    monkeypatch.setattr(interfaces, "_a_core_is_free", lambda: False)
+    started = threading.Event()
+
+    def query() -> int:
+        started.set()
+        return threading.get_ident()
+
+    def mine() -> int:
+        assert started.wait(30)  # the query is under way while the caller works
+        return threading.get_ident()
+
+    sent, own = interfaces.in_parallel(query, mine, elsewhere=True)
+    assert sent != own == threading.get_ident()

@@ -88,6 +88,8 @@ class _Qmark:
 class PgStore:
     """The store in a PostgreSQL database; `read_only` and `create` as for the SQLite store."""
 
+    reads_elsewhere = True  # the server ranks and reads; a query's thread only waits
+
     def __init__(
         self,
         url: str,

@@ -55,7 +55,7 @@ from retrieval.language.wording import norm, span_norm, span_stems, stems
 from retrieval.questions.parsing import ParsedQuestion, chatter_reply, parse_question
 from retrieval.questions.slots import is_date_word
 from retrieval.questions.when import When, read_time
-from retrieval.storage.interfaces import in_parallel, read_errors
+from retrieval.storage.interfaces import in_parallel, read_errors, store_reads
 from retrieval.types import Answer, AskResult, Context
 
 # "who said Z" needs a candidate this close (0..1, see _who_said_scores) to name anyone.
@@ -589,9 +589,12 @@ class _Answerer:
         )
         ids = [ref for hits in found[:-1] for ref, _, _ in hits] + quote_lex
         chunk_ids = chunk_lex + [ref for ref, _, _ in found[-1]]
-        quotes = self.s.quotes_by_id(ids)
+        # the quotes found and the passages found, read side by side from a server
+        quotes, passages = store_reads(
+            s.store, partial(s.quotes_by_id, ids), partial(s.chunks, chunk_ids)
+        )
         seen = {q.id for q in quotes}
-        for aid, start, end in self.s.chunks(chunk_ids).values():
+        for aid, start, end in passages.values():
             for q in self.s.quotes_in(aid, start, end):
                 if q.id not in seen:
                     seen.add(q.id)

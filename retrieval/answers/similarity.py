@@ -7,7 +7,10 @@ reindexed since) is compared by its own vector alone.
 
 from __future__ import annotations
 
+from functools import partial
+
 from retrieval.answers.search import QuoteRow, Searcher
+from retrieval.storage.interfaces import store_reads
 
 __all__ = ["dense_scores"]
 
@@ -16,8 +19,10 @@ def dense_scores(s: Searcher, text: str, quotes: list[QuoteRow]) -> dict[int, fl
     """max(cosine to the quote, 0.9 x cosine to its sentence) for each quote."""
     qv = s.embed([text])[0]
     ids = [q.id for q in quotes]
-    qvecs = s.quote_vectors(ids)
-    cvecs = s.quote_vectors(ids, "context")
+    # both kinds read side by side from a server
+    qvecs, cvecs = store_reads(
+        s.store, partial(s.quote_vectors, ids), partial(s.quote_vectors, ids, "context")
+    )
     out = {}
     for q in quotes:
         a = float(qvecs[q.id] @ qv) if q.id in qvecs else 0.0

@@ -188,6 +188,15 @@ def in_parallel(*calls: Callable[[], Any], elsewhere: bool = False) -> list[Any]
     return [*others, last]
 
 
+def store_reads(store: ArticleStore, *calls: Callable[[], Any]) -> list[Any]:
+    """Independent reads that only query the store: side by side when it is a server
+    (`reads_elsewhere`: each thread just waits for its round trip), in turn on SQLite (the
+    same work on this process's cores either way)."""
+    if store.reads_elsewhere:
+        return in_parallel(*calls, elsewhere=True)
+    return [call() for call in calls]
+
+
 @dataclass
 class Hit:
     """One vector search result resolved to its row."""

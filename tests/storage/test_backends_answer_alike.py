@@ -111,3 +111,70 @@ def _noting_thread(store: object, threads: list[int]) -> Callable[[str, str, int
         return list(search(kind, text, k))
 
     return lexical
+
+
+def test_reads_that_only_query_postgres_go_side_by_side(
+    seeded_engine: Engine, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question not asked before reads the quotes and the passages its searches found, and
+    the quotes' own and their sentences' vectors: two pairs of independent round trips, each
+    pair sent side by side on PostgreSQL (even with every core busy), and the same answers."""
+
+    from retrieval.answers.search import Searcher
+    from retrieval.answers.similarity import dense_scores
+    from retrieval.storage import interfaces
+
+    writer = Engine(tmp_path / "w", database_url=postgres_url)
+    assert len(writer.ingest([str(SEEDS)]).added) == 1
+    writer.close()
+    monkeypatch.setattr(interfaces, "_a_core_is_free", lambda: False)
+    pg = Engine(tmp_path / "r", database_url=postgres_url, read_only=True)
+    try:
+        first = _entered_before(pg.store, "quotes_by_ids", "chunk_spans")
+        q = "who said nothingburger?"
+        assert _top3(pg.ask(q)) == _top3(seeded_engine.ask(q))
+        assert first and len(set(first)) == 2  # two threads
+    finally:
+        pg.close()
+    pg = Engine(tmp_path / "r2", database_url=postgres_url, read_only=True)  # nothing read yet
+    try:
+        s = Searcher(pg)
+        quotes = s.all_quotes(6)
+        kinds = _entered_before(pg.store, "vectors_by_ref", "vectors_by_ref", "quote")
+        scores = dense_scores(s, "an inquiry into the contracts", quotes)
+        assert len(scores) == len(quotes) and len(set(kinds)) == 2
+    finally:
+        pg.close()
+
+
+def _entered_before(
+    store: object, first: str, then: str, first_arg: str | None = None
+) -> list[int]:
+    """Wrap `store.first` and `store.then` (the `first_arg` call of a method wrapped twice):
+    `then` waits until `first` has started (briefly, where the two run in turn anyway); the
+    threads each ran in are noted, `first`'s then `then`'s."""
+    import threading
+
+    entered = threading.Event()
+    threads: list[int] = []
+    f, t = getattr(store, first), getattr(store, then)
+
+    def is_first(args: tuple[object, ...]) -> bool:
+        return first_arg is None or (bool(args) and args[0] == first_arg)
+
+    def wrapped_first(*args: object) -> object:
+        if first_arg is not None and not is_first(args):
+            return wrapped_then(*args)
+        threads.insert(0, threading.get_ident())
+        entered.set()
+        return f(*args)
+
+    def wrapped_then(*args: object) -> object:
+        entered.wait(5)
+        threads.append(threading.get_ident())
+        return t(*args)
+
+    setattr(store, first, wrapped_first)
+    if first != then:
+        setattr(store, then, wrapped_then)
+    return threads

@@ -779,6 +779,8 @@ class SpeakerBook:
                 in_sent.sort(key=lambda m: (not m.subject, m.token))
             for m in in_sent:
                 e = self.entities[m.entity]
+                if not want and back == 0 and _others_between(self.doc[m.token], t):
+                    return None
                 if want and e.gender is None and self._org_like(m.entity):
                     continue
                 # "Her family ... they said": a group the text names with a singular noun
@@ -1647,6 +1649,20 @@ def _position_after(head: Token) -> list[Token]:
     if not 0 < len(between) <= 2 or not all(t.is_lower and t.is_alpha for t in between):
         return []
     return between if between[-1].lower_ in POSITION_WORDS else []
+
+
+def _others_between(named: Token, they: Token) -> bool:
+    """'Police fired tear gas at the marchers as they tried to ...': a "they" in a clause
+    that begins with "as", "when", ... may mean the people named in between as well as the
+    subject before them; it names neither."""
+    verb = they.head
+    if they.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "advcl":
+        return False
+    if not any(c.dep_ == "mark" for c in verb.children):
+        return False
+    return any(
+        w.tag_ == "NNS" and w.dep_ in ("dobj", "pobj") for w in named.doc[named.i + 1 : they.i]
+    )
 
 
 def _qualified(noun: Token) -> bool:

@@ -131,3 +131,16 @@ def test_an_age_the_text_stated_long_before_still_names_its_person(nlp) -> None:
         '"I did not expect a medal," said the 24-year-old.'
     )
     assert _said(nlp, article, "did not expect a medal") == ["Mia Lund"]
+
+
+def test_they_in_an_as_clause_after_other_people_is_nobody(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Troopers fired rubber bullets at the nurses as they tried to walk ... to demand X':
+    the "they" may be the nurses as well as the troopers; it is neither. A "they" of the main
+    clause still is the subject before it."""
+    article = (
+        "Troopers fired rubber bullets to scatter hundreds of striking nurses as they tried to "
+        "walk on the assembly ahead of a planned rally to demand that the governor resign.\n\n"
+        "Police arrested twelve protesters on Monday, they said."
+    )
+    assert _said(nlp, article, "the governor resign") == [None]
+    assert _said(nlp, article, "arrested twelve protesters") == ["Police"]

@@ -11,6 +11,7 @@ question and the answers unlabelled. A headline may be a "Name: claim" label of 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from retrieval.language.people import TITLES, words
@@ -23,6 +24,8 @@ _INLINE_LABEL = re.compile(
     r"(?<=[a-z0-9][.?!] )()"  # after a finished sentence in small letters
     r"([A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*)+, [A-Z][^\n:a-z]{0,60}?)[ \t]*:[ \t]+(?=\S)"
 )
+# A label alone on its line, the words from the next line on ("SALES:\n\nWhose fault ...").
+_LINE_LABEL = re.compile(r"(?m)^[ \t]*()([A-Z][^\n:a-z]{0,80}?)[ \t]*:[ \t]*\n\s*(?=\S)")
 _QA_LABEL = re.compile(r"(?m)^[ \t]*(Q|A|Question|Answer)[ \t]*[:.][ \t]+(?=\S)")
 # A reporter's question in a briefing or press-conference transcript: "Q. How ...?",
 # "Q    Thanks, Josh." (the asker unnamed); it ends the turn before it.
@@ -114,7 +117,7 @@ def transcript_turns(text: str) -> list[Turn]:
     matches = sorted(
         [*_UPPER_LABEL.finditer(text), *_INLINE_LABEL.finditer(text)], key=lambda m: m.start(2)
     )
-    for m in matches:
+    for m in [*matches, *_line_labels(text)]:
         if m.group(1) and not text[: m.start()].rstrip().endswith(_SENTENCE_END):
             continue  # a label inside a line follows a finished sentence
         name = _label_name(m.group(2))
@@ -122,6 +125,7 @@ def transcript_turns(text: str) -> list[Turn]:
         said = text[m.end() : line_end if line_end >= 0 else len(text)]
         if name is not None and any(c.islower() for c in said):  # not a headline in capitals
             found.append((m.start(2), name, m.end(), _label_role(m.group(2))))
+    found.sort()
     if len(found) < 2:
         return []
     asked = {m.start() for m in _QUESTION_LINE.finditer(text)}
@@ -130,6 +134,16 @@ def transcript_turns(text: str) -> list[Turn]:
         Turn(name, at, *_in_marks(text, start, _end(text, start, stops)), role)
         for at, name, start, role in found
     ]
+
+
+def _line_labels(text: str) -> list[re.Match[str]]:
+    """Labels alone on their lines, when they read as a conversation: two speakers or more,
+    and one of them speaking again (capitalised headings of an article repeat none)."""
+    found = [m for m in _LINE_LABEL.finditer(text) if _label_name(m.group(2)) is not None]
+    names = Counter(_label_name(m.group(2)) for m in found)
+    if len(names) < 2 or max(names.values()) < 2:
+        return []
+    return found
 
 
 def _in_marks(text: str, start: int, end: int) -> tuple[int, int]:

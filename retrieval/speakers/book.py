@@ -228,7 +228,9 @@ class SpeakerBook:
             junior = [
                 i
                 for i, e in enumerate(self.entities)
-                if e.kind == "person" and e.last == core[0].lower() and e.name.endswith(words[-1])
+                if e.kind == "person"
+                and e.last == fold_name(core[0])
+                and e.name.endswith(words[-1])
             ]
             if len(junior) == 1:
                 return junior[0]
@@ -249,8 +251,8 @@ class SpeakerBook:
             for idx, e in enumerate(self.entities):
                 if (
                     e.kind == "person"
-                    and e.last == last.lower()
-                    and e.first == first.lower()
+                    and e.last == fold_name(last)
+                    and e.first == fold_name(first)
                     and middles_agree(e.name.split(), words)
                 ):
                     full = span_text(name_toks)
@@ -264,7 +266,7 @@ class SpeakerBook:
                     return idx
             g = gender_of_first_name(first)
             self.entities.append(
-                Entity(span_text(name_toks), "person", g, first.lower(), last.lower())
+                Entity(span_text(name_toks), "person", g, fold_name(first), fold_name(last))
             )
             return len(self.entities) - 1
         return self._single_name(last, at)
@@ -277,7 +279,7 @@ class SpeakerBook:
         subject's later "Marino said"; a tie goes to the most recent. "Mr. Marino" never
         goes to a woman, nor "Mrs. Marino" to a man.
         """
-        low = word.lower()
+        low = fold_name(word)
         cands = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
         if not cands:
             cands = [
@@ -308,11 +310,11 @@ class SpeakerBook:
         for title in self._written(COURTESY_TITLES):  # title_gender() of the word after each
             t = toks[title.i + 1] if title.i + 1 < len(toks) else None
             if t is not None and t.text[:1].isupper():
-                self._title_count[(t.lower_, COURTESY_TITLES[title.lower_])] += 1
+                self._title_count[(fold_name(t.text), COURTESY_TITLES[title.lower_])] += 1
         for (low, g), _ in self._title_count.most_common():
             people = [e for e in self.entities if e.kind == "person" and e.last == low]
             if people and not any(e.gender in (None, g) for e in people):
-                word = next(t.text for t in doc_tokens(self.doc) if t.lower_ == low)
+                word = next(t.text for t in doc_tokens(self.doc) if fold_name(t.text) == low)
                 self.entities.append(Entity(word, "person", g, None, low))
 
     def _title_votes(self, idx: int) -> int:
@@ -365,7 +367,10 @@ class SpeakerBook:
             if t.dep_ == "appos" and t.head.pos_ == "NOUN" and t.ent_type_ != "PERSON":
                 self._unnamed_person(t, t.head)
         self._titled_people()
-        surnames = {e.last for e in self.entities if e.last}
+        # as written: a curly apostrophe too (names compare with a straight one)
+        surnames = {
+            v for e in self.entities if e.last for v in (e.last, e.last.replace("'", "\u2019"))
+        }
         taken: set[int] = set()
         for s in spans:
             name = self._name_tokens(s)
@@ -1158,7 +1163,7 @@ class SpeakerBook:
         elif t.pos_ == "PROPN" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].tag_ == "POS":
             idx = self.by_token.get(t.i)
             idx = self.surname(t.text) if idx is None else idx
-            if idx is not None and self.entities[idx].last != t.lower_:
+            if idx is not None and self.entities[idx].last != fold_name(t.text):
                 return None  # "Kell's" is Ann Kell's; a first name or a title stays as written
         else:
             return None
@@ -1518,7 +1523,7 @@ class SpeakerBook:
         toks = [t for t in toks if t.text != "."]
         if len(toks) > 1:
             return self._person_for(toks, toks[0].i)
-        low = toks[0].lower_
+        low = fold_name(toks[0].text)
         full = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
         named = [i for i in full if self.entities[i].first]  # "VALE" is "DEXTER VALE"
         if len(named) == 1:
@@ -1583,13 +1588,13 @@ class SpeakerBook:
 
     def _first_name(self, word: str) -> int | None:
         """The one person of the article with this first name ("said Maria, 54")."""
-        low = word.lower()
+        low = fold_name(word)
         hits = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.first == low]
         return hits[0] if len(hits) == 1 else None
 
     def surname(self, word: str) -> int | None:
         """The person whose surname is `word` in any case ("PENCE" in a transcript)."""
-        low = word.lower()
+        low = fold_name(word)
         hits = [i for i, e in enumerate(self.entities) if e.kind == "person" and e.last == low]
         return hits[0] if len(hits) == 1 else None
 
@@ -1649,6 +1654,12 @@ def _position_after(head: Token) -> list[Token]:
     if not 0 < len(between) <= 2 or not all(t.is_lower and t.is_alpha for t in between):
         return []
     return between if between[-1].lower_ in POSITION_WORDS else []
+
+
+def fold_name(word: str) -> str:
+    """A name word as names are compared: in small letters, a curly apostrophe written
+    straight ("O’Leary" is "O'Leary")."""
+    return word.lower().replace("\u2019", "'")
 
 
 def _others_between(named: Token, they: Token) -> bool:

@@ -144,3 +144,46 @@ def test_they_in_an_as_clause_after_other_people_is_nobody(nlp) -> None:  # type
     )
     assert _said(nlp, article, "the governor resign") == [None]
     assert _said(nlp, article, "arrested twelve protesters") == ["Police"]
+
+
+def test_labels_alone_on_their_lines_make_turns(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A broadcast transcript that puts each label on a line of its own ('OKAFOR:' then the
+    words from the next line on): each answer is the labelled speaker's."""
+    article = (
+        "Interview with Dana Okafor, Radio 9\n\nDANA OKAFOR:\n\nTom Kessler, thanks for "
+        "coming in.\n\nTREASURER:\n\nThanks, Dana. Good to be here.\n\nOKAFOR:\n\n"
+        "Whose fault is the deficit?\n\nTREASURER:\n\nWe have kept every promise we made."
+    )
+    assert _said(nlp, article, "kept every promise") == ["Treasurer"]
+    assert _said(nlp, article, "Whose fault") == ["Dana Okafor"]
+
+
+def test_headings_alone_on_their_lines_are_no_labels(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Capitalised headings with a colon ('WHAT HAPPENED:') name nobody: no heading speaks
+    twice, as a speaker in a conversation does."""
+    article = (
+        "Storm guide\n\nWHAT HAPPENED:\n\nA storm hit the coast on Monday, officials said.\n\n"
+        "HOW TO HELP:\n\nDonations can be made online, the council said."
+    )
+    assert _said(nlp, article, "storm hit the coast") == ["officials"]
+    assert _said(nlp, article, "Donations can be made") == ["council"]
+
+
+def test_a_courtesy_title_parsed_as_a_second_subject_is_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Overall Mr O’Leary said ...' parsed with "Mr" and the name as two subjects is the
+    person named, and a curly apostrophe is the straight one of 'Michael O'Leary'."""
+    article = (
+        "Airline chief Michael O'Leary spoke at the annual meeting on Thursday.\n\n"
+        "Overall Mr O\u2019Leary said the airline keeps on growing."
+    )
+    assert _said(nlp, article, "keeps on growing") == ["Michael O'Leary"]
+
+
+def test_a_surname_with_a_curly_apostrophe_is_still_found_alone(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Sam O’Neill' then 'O’Neill' alone and 'he': names compare with a straight apostrophe,
+    and the text's curly one must still be found as the surname."""
+    article = (
+        "Sam O\u2019Neill\u2019s side won 2-1 on Sunday. Tom Ashby scored twice.\n\n"
+        'O\u2019Neill credited hard work for the win. "We ran the show all night," he said.'
+    )
+    assert _said(nlp, article, "ran the show all night") == ["Sam O\u2019Neill"]

@@ -16,7 +16,7 @@ from retrieval.extraction.attribution.misparse import (
     verbless_main,
 )
 from retrieval.language.dateline import dateline_end, past_dateline
-from retrieval.language.people import NAME_SUFFIXES, PERSON_NOUNS, ROLE_KEYS, words
+from retrieval.language.people import NAME_SUFFIXES, PERSON_NOUNS, ROLE_KEYS, TITLES, words
 from retrieval.language.verbs import OBJECT_VERBS, SPEECH_VERBS
 from retrieval.speakers.mentions import HOW_NOUNS, stated_age
 
@@ -49,8 +49,18 @@ def _person_in_subject(subj: Token, cue: Token) -> Token | None:
 
 def _unsuffixed(subj: Token) -> Token:
     """'Judge Alan B. Porter, Sr. called ...': a name's suffix set off by a comma, which the
-    parser may make a second subject, stands for the name before it."""
+    parser may make a second subject, stands for the name before it; and 'Mr O’Leary said'
+    parsed as two subjects is the name, not the title."""
     doc = subj.doc
+    after = doc[subj.i + 1] if subj.i + 1 < len(doc) else None
+    if (
+        subj.lower_ in TITLES
+        and after is not None
+        and after.dep_ == subj.dep_
+        and after.head.i == subj.head.i
+        and after.text[:1].isupper()
+    ):
+        return after
     if (
         subj.lower_ in NAME_SUFFIXES
         and subj.i >= 2

@@ -23,7 +23,8 @@ TITLES = words(
     sister brother professor prof. councilman councilwoman councilmember alderman alderwoman
     assemblyman assemblywoman congressman congresswoman
     lawmaker senate house majority minority whip acting state u.s. us rabbi imam bishop
-    ald ald. trustee chancellor assistant asst asst. atty atty.
+    ald ald. trustee chancellor assistant asst asst. atty atty. councillor councilor cr cr. cllr
+    cllr.
     """
 )
 
@@ -64,7 +65,7 @@ PERSON_TITLES = words(
     mr mr. mrs mrs. ms ms. dr dr. sen sen. senator rep rep. gov gov. governor councilman
     councilwoman councilmember congressman congresswoman mayor judge sheriff gen gen. lt. col.
     sgt. capt. adm. rev. pastor prof. professor ambassador commissioner alderman alderwoman
-    assemblyman assemblywoman spokesman spokeswoman
+    assemblyman assemblywoman spokesman spokeswoman councillor councilor cr cr. cllr cllr.
     """
 )
 
@@ -202,6 +203,8 @@ TITLE_ROLES: dict[str, str] = {
     "prime": "prime", "premier": "prime", "chancellor": "chancellor", "ceo": "ceo",
     "commissioner": "commissioner",
     "councilman": "council", "councilwoman": "council", "councilmember": "council",
+    "councillor": "council", "councilor": "council", "cr": "council", "cr.": "council",
+    "cllr": "council", "cllr.": "council",
     "mr": "", "mr.": "", "mrs": "", "mrs.": "", "ms": "", "ms.": "", "dr": "", "dr.": "",
     "prof": "", "prof.": "", "professor": "professor", "attorney": "attorney",
     "atty": "attorney", "atty.": "attorney",
@@ -223,7 +226,8 @@ ROLE_KEYS: dict[str, str] = {
         governor president spokeswoman spokesman spokesperson secretary mayor candidate
         nominee ambassador chairman chairwoman chair director judge leader speaker aide
         adviser advisor manager attorney lawyer general official councilman councilwoman
-        councilmember envoy minister chancellor premier prime
+        councilmember councillor councilor cr cr. cllr cllr. envoy minister chancellor premier
+        prime
         """
     )
 }

@@ -187,3 +187,17 @@ def test_a_surname_with_a_curly_apostrophe_is_still_found_alone(nlp) -> None:  #
         'O\u2019Neill credited hard work for the win. "We ran the show all night," he said.'
     )
     assert _said(nlp, article, "ran the show all night") == ["Sam O\u2019Neill"]
+
+
+def test_councillor_titles_of_other_countries_are_titles(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Cr Ann Guile' (Australia), 'Cllr Marian Boyle' (Britain), 'Councillor Tom Reddy':
+    titles, not part of the name; 'the councillor' is the councillor last named."""
+    article = (
+        "The council voted 7-5 to raise rates on Tuesday night.\n\nCr Ann Guile urged "
+        'councillors to think again. "People have been put in a corner," Cr Guile said.\n\n'
+        'Cllr Marian Boyle wanted more debate. "We rarely discuss anything," Cllr Boyle '
+        'said. Councillor Tom Reddy said the rise was fair. "It is fair," the councillor added.'
+    )
+    assert _said(nlp, article, "put in a corner") == ["Ann Guile"]
+    assert _said(nlp, article, "rarely discuss") == ["Marian Boyle"]
+    assert _said(nlp, article, "It is fair") == ["Tom Reddy"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy
@@ -930,21 +930,26 @@ class SpeakerBook:
         is the person last named before it, as "he" would be, and that is now their role.
         So is a described 'the Lakeside woman' (of that `gender`) for the person named
         before it, with no role kept."""
+        for m in self._named_before(head):
+            e = self.entities[m.entity]
+            if gender is not None:
+                if e.kind == "person" and e.gender in (None, gender) and e.name:
+                    return m.entity
+                continue
+            if e.kind == "person" and not e.role_keys:  # the coach is no junior
+                e.add_role(head.lower_)
+                return m.entity
+        return None
+
+    def _named_before(self, head: Token) -> Iterator[Mention]:
+        """Mentions outside quotes before `head`, nearest sentence first (its subjects
+        first, then the latest), back to three sentences before it."""
         sent = self._sent_of[head.i]
         before = [m for m in self.mentions if m.token < head.i and self.in_quote[m.token] < 0]
         for back in range(0, 4):
             in_sent = [m for m in before if m.sent == sent - back]
             in_sent.sort(key=lambda m: (not m.subject, -m.token))
-            for m in in_sent:
-                e = self.entities[m.entity]
-                if gender is not None:
-                    if e.kind == "person" and e.gender in (None, gender) and e.name:
-                        return m.entity
-                    continue
-                if e.kind == "person" and not e.role_keys:  # the coach is no junior
-                    e.add_role(head.lower_)
-                    return m.entity
-        return None
+            yield from in_sent
 
     def _ages(self) -> dict[int, str]:
         """Each person's age as the text states it after a name ("Tom Ashby, 31, won")."""
@@ -970,15 +975,10 @@ class SpeakerBook:
         stated = [i for i, a in ages.items() if a == age]
         if len(stated) == 1:
             return stated[0]
-        sent = self._sent_of[head.i]
-        before = [m for m in self.mentions if m.token < head.i and self.in_quote[m.token] < 0]
-        for back in range(0, 4):
-            in_sent = [m for m in before if m.sent == sent - back]
-            in_sent.sort(key=lambda m: (not m.subject, -m.token))
-            for m in in_sent:
-                e = self.entities[m.entity]
-                if e.kind == "person" and e.name and ages.get(m.entity, age) == age:
-                    return m.entity
+        for m in self._named_before(head):
+            e = self.entities[m.entity]
+            if e.kind == "person" and e.name and ages.get(m.entity, age) == age:
+                return m.entity
         return None
 
     def _author(self, head: Token, definite: bool) -> int | None:

@@ -26,6 +26,7 @@ from retrieval.storage.store import (
 )
 from retrieval.types import Article, Extraction, Quote, Speaker
 from tests.conftest import HashEmbedder
+from tests.storage.test_store_contract import _plain
 
 TEXT = 'Mayor Dana Ruiz said the budget was "balanced at last." The council disagreed.'
 
@@ -150,19 +151,6 @@ def test_quotes_and_fts_round_trip(tmp_path: Path) -> None:
     assert fts_query("?!* --") is None
 
 
-def _passage(text: str, key: str) -> Prepared:
-    chash = content_hash(text)
-    return Prepared(
-        Article(text=text, source_key=key),
-        chash[:12],
-        chash,
-        Extraction([], []),
-        [(0, 0, len(text), text)],
-        HashEmbedder(16).embed([text]),
-        np.zeros((0, 16), dtype=np.float32),
-    )
-
-
 def test_lexical_search_leaves_very_common_words_out_of_a_common_words_query(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -185,7 +173,7 @@ def test_lexical_search_leaves_very_common_words_out_of_a_common_words_query(
     ]
     ids = []
     for i, text in enumerate(texts):
-        store.put_article(_passage(text, f"/tmp/p{i}.txt"))
+        store.put_article(_plain(text, f"/tmp/p{i}.txt"))
         ids.append(max(store.chunk_spans(range(1, 100))))
 
     # "harbor" is in 8 of the last 8 rows (very common), "ferry" in 3 of the last 7: the
@@ -213,7 +201,7 @@ def test_term_counts_are_those_of_the_newest_rows_holding_the_word(
     ]
     ids = []
     for i, text in enumerate(texts):
-        store.put_article(_passage(text, f"/tmp/t{i}.txt"))
+        store.put_article(_plain(text, f"/tmp/t{i}.txt"))
         ids.append(max(store.chunk_spans(range(1, 100))))
     # "harbor" in rows 0, 2, 4, 5: the newest three (5, 4, 2) span ids[2]..ids[5]
     assert store._term_stats("chunks_fts", "harbor") == (3, 3 / (ids[5] - ids[2] + 1))

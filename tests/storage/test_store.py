@@ -151,6 +151,15 @@ def test_quotes_and_fts_round_trip(tmp_path: Path) -> None:
     assert fts_query("?!* --") is None
 
 
+def _put_each(store: Store, texts: list[str], tag: str) -> list[int]:
+    """Each text as a one-passage article, in order; the id of each one's chunk."""
+    ids = []
+    for i, text in enumerate(texts):
+        store.put_article(_plain(text, f"/tmp/{tag}{i}.txt"))
+        ids.append(max(store.chunk_spans(range(1, 100))))
+    return ids
+
+
 def test_lexical_search_leaves_very_common_words_out_of_a_common_words_query(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -171,10 +180,7 @@ def test_lexical_search_leaves_very_common_words_out_of_a_common_words_query(
         "Nets dried along the harbor wall until the evening.",
         "The ferry and the harbor both closed early on Monday.",
     ]
-    ids = []
-    for i, text in enumerate(texts):
-        store.put_article(_plain(text, f"/tmp/p{i}.txt"))
-        ids.append(max(store.chunk_spans(range(1, 100))))
+    ids = _put_each(store, texts, "p")
 
     # "harbor" is in 8 of the last 8 rows (very common), "ferry" in 3 of the last 7: the
     # query needs only "ferry" (the passage without "harbor" is found too)
@@ -199,10 +205,7 @@ def test_term_counts_are_those_of_the_newest_rows_holding_the_word(
         "A harbor pilot waited.",
         "Rain on the harbor.",
     ]
-    ids = []
-    for i, text in enumerate(texts):
-        store.put_article(_plain(text, f"/tmp/t{i}.txt"))
-        ids.append(max(store.chunk_spans(range(1, 100))))
+    ids = _put_each(store, texts, "t")
     # "harbor" in rows 0, 2, 4, 5: the newest three (5, 4, 2) span ids[2]..ids[5]
     assert store._term_stats("chunks_fts", "harbor") == (3, 3 / (ids[5] - ids[2] + 1))
     assert store._term_stats("chunks_fts", "ferry") == (2, 2 / (ids[2] - ids[1] + 1))

@@ -7,7 +7,10 @@ python -m benchmarks.run --full     # 1k ingested articles, a 1M-chunk store, HN
 
 The vector-backend step (benchmarks/vector_backends.py: the FAISS cache, Milvus Lite, and
 whatever backends that module lists) runs on the `backends_at` store of the plan, with a work
-folder of its own (`<workdir>/backends`) where a backend may start a server or keep files.
+folder of its own (`<workdir>/backends`) where a backend may start a server or keep files;
+PostgreSQL with the FAISS cache is measured again on the plan's `postgres_at` store, the size
+issue 15 sets its target at (Milvus Lite there would take most of the bench: in-process, each
+of its searches walks every row in Python; `python -m benchmarks.vector_backends --full`).
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ class Plan:
     long_sizes: list[int]  # characters of the single long articles ingested
     backends_at: int  # the store (one of `stores`) the vector backends are compared on
     queue_workers: int  # articles ingested by 1 and 2 `whosaid worker` processes (0: none)
+    # a store (one of `stores`) where PostgreSQL with the FAISS cache is measured too, at the
+    # size issue 15 sets its target at (0: none; the full plan compares every backend there)
+    postgres_at: int = 0
 
 
 # Issue 13's extraction cost when it was filed (070a68c): the quote rules' CPU time over the
@@ -70,6 +76,7 @@ PLANS = {
         [10_000, 100_000],
         10_000,
         24,
+        100_000,
     ),
     "full": Plan(
         1_000,
@@ -332,6 +339,21 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
     _say(f"vector backends at {at.chunks:,} chunks (benchmarks/vector_backends.py)...")
     sections.append(_backends_section(at, work / "backends", questions, plan, embedder, summary))
     _say(sections[-1])
+    if plan.postgres_at:
+        at = stores[plan.postgres_at]
+        _say(f"PostgreSQL with the FAISS cache at {at.chunks:,} chunks...")
+        sections.append(
+            _backends_section(
+                at,
+                work / "backends-postgres",
+                questions,
+                plan,
+                embedder,
+                summary,
+                pairs=[("PostgreSQL", "FAISS cache")],
+            )
+        )
+        _say(sections[-1])
 
     # -- memory ---------------------------------------------------------------------------
     mrows = []
@@ -626,10 +648,11 @@ def _backends_section(
     plan: Plan,
     embedder: Any,
     summary: list[list[object]],
+    pairs: list[tuple[str, str]] | None = None,
 ) -> str:
     """The hook for benchmarks/vector_backends.py (the "pg" helper's file): its `run_section`
     when it has one (it may start a PostgreSQL server in `work`), else its backends' runs
-    turned into a section here."""
+    turned into a section here. `pairs`: only these (store, vector backend)."""
     import benchmarks.vector_backends as backends
 
     work.mkdir(parents=True, exist_ok=True)
@@ -643,6 +666,7 @@ def _backends_section(
             rounds=plan.rounds,
             summary=summary,
             embedder=embedder,
+            pairs=pairs,
         )
         return text
     runs = backends.run_backends(

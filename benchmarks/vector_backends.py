@@ -349,6 +349,8 @@ def section(
             + [ms(median(r.by_kind.get(k, []))) for k in ("what_did", "who_said", "search")]
         )
         summary.extend(r.target_rows(f"{run.store}, {run.name}: "))
+    sizes = {r.result.chunks for r in runs}
+    at = f" at {sizes.pop():,} chunks" if len(sizes) == 1 else ""
     copy = (
         f" The PostgreSQL store is the SQLite one copied by `whosaid migrate` "
         f"({copied.seconds:.0f} s) into a PostgreSQL 15 server on loopback."
@@ -356,7 +358,7 @@ def section(
         else ""
     )
     return (
-        f"## Query latency by store and vector backend (warm, {questions} questions × "
+        f"## Query latency by store and vector backend{at} (warm, {questions} questions × "
         f"{rounds} rounds, interleaved)\n\n"
         "`WHOSAID_DATABASE_URL` empty (SQLite) or a PostgreSQL database, `WHOSAID_VECTOR_URI` "
         "empty (the FAISS cache) or a Milvus Lite file (FLAT collections, exact). Floor = embed "

@@ -513,6 +513,7 @@ class Engine:
         with self.store.reading() as gen:
             load_tables(self)
         self._answered_gen = gen
+        self.store.load_common_words()
         self._save_speakers()
         release_free_memory()  # what reading every speaker row left free in the heap
 

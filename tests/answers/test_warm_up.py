@@ -36,3 +36,10 @@ def test_the_first_question_after_load_compiles_no_pattern(
     monkeypatch.setattr(re._compiler, "compile", spy)  # type: ignore[attr-defined]
     engine.ask(question)
     assert compiled == []
+
+
+def test_load_reads_the_common_words_of_the_stores_generation(seeded_copy: Path) -> None:
+    """So that the first questions count the rows of none of their rare words."""
+    engine = Engine(seeded_copy)
+    engine.load()
+    assert list(engine.store._common) == [engine.store.generation()]  # type: ignore[attr-defined]

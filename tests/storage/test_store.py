@@ -190,6 +190,42 @@ def test_lexical_search_leaves_very_common_words_out_of_a_common_words_query(
     assert store.lexical("chunk", "harbor", 9)[-1] == ids[0]
 
 
+def test_common_words_read_ahead_spare_counting_and_change_no_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`load_common_words` reads which words are in more than COMMON_ROWS rows from FTS5's
+    vocabulary: at that generation a search counts the rows of none of its rare words
+    (recognised by FTS5's own stems: "harbors" is "harbor") and finds what counting found;
+    after a write the store counts again until it reads them anew."""
+    monkeypatch.setattr("retrieval.storage.store.COMMON_ROWS", 2)
+    store = Store(tmp_path)
+    texts = [
+        "The harbor at dawn.",
+        "A ferry at noon.",
+        "The harbor wall and the ferry.",
+        "Gulls over the pier.",
+        "A harbor pilot waited.",
+        "Rain on the harbors.",
+    ]
+    _put_each(store, texts, "c")
+    asked = ["harbors ferry", "harbor pier gulls", "the harbor", "pilot_wall", "harbor_pilot"]
+    counted = {(kind, a): store.lexical(kind, a, 5) for kind in ("chunk", "quote") for a in asked}
+    store._term_counts.clear()
+    store.load_common_words()
+    assert store._common[store.generation()]["chunks_fts"] == {"harbor", "the"}
+    spent: list[str] = []
+    real = store._term_stats
+    monkeypatch.setattr(store, "_term_stats", lambda t, w: spent.append(w) or real(t, w))
+    for (kind, a), ids in counted.items():
+        assert store.lexical(kind, a, 5) == ids
+    # only words all of whose stems are common are counted ("the harbor": the newest rows)
+    assert set(spent) <= {"harbor", "harbors"}
+    store.put_article(_plain("The harbor again.", "/tmp/c9.txt"))
+    spent.clear()
+    store.lexical("chunk", "ferry", 5)
+    assert spent == ["ferry"]
+
+
 def test_term_counts_are_those_of_the_newest_rows_holding_the_word(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -810,3 +810,8 @@ class PgStore:
         """Ids of the best full-text matches among quotes or chunks (`kind`), best first,
         ranked as SQLite's FTS5 ranks them (see postgres/lexical.py)."""
         return self._search.lexical(_TABLES[kind], text, k)
+
+    def load_common_words(self) -> None:
+        """Nothing to read ahead here: the ranking needs each word's own row count (its
+        idf), counted when a question first asks for the word and kept for the generation
+        (postgres/lexical.py)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +47,17 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if key.startswith(("SLACK_", "WHOSAID_")):
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def no_loading_left_behind() -> Iterator[None]:
+    """A test's engines loading behind (`Engine.load_behind`, whose warm-up questions read on
+    the shared reading threads) are done before the next test, whose reads would otherwise
+    find those threads taken."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name == "whosaid-load":
+            thread.join(timeout=120)
 
 
 @pytest.fixture

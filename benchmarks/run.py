@@ -8,8 +8,8 @@ python -m benchmarks.run --full     # 1k ingested articles, a 1M-chunk store, HN
 The vector-backend step (benchmarks/vector_backends.py: the FAISS cache, Milvus Lite, and
 whatever backends that module lists) runs on the `backends_at` store of the plan, with a work
 folder of its own (`<workdir>/backends`) where a backend may start a server or keep files;
-PostgreSQL is measured again, with the FAISS cache and with Milvus Lite, on the plan's
-`postgres_at` store: the size issue 15 sets its targets at.
+PostgreSQL is measured again, with the FAISS cache and with Milvus Lite (one engine at a time),
+on the plan's `postgres_at` store: the size issue 15 sets its targets at.
 """
 
 from __future__ import annotations
@@ -350,6 +350,7 @@ def _run(plan: Plan, work: Path, out: Path, command: str, seed: int, reuse: Path
                 embedder,
                 summary,
                 pairs=[("PostgreSQL", "FAISS cache"), ("PostgreSQL", "Milvus Lite")],
+                apart=True,
             )
         )
         _say(sections[-1])
@@ -648,10 +649,12 @@ def _backends_section(
     embedder: Any,
     summary: list[list[object]],
     pairs: list[tuple[str, str]] | None = None,
+    apart: bool = False,
 ) -> str:
     """The hook for benchmarks/vector_backends.py (the "pg" helper's file): its `run_section`
     when it has one (it may start a PostgreSQL server in `work`), else its backends' runs
-    turned into a section here. `pairs`: only these (store, vector backend)."""
+    turned into a section here. `pairs`: only these (store, vector backend), each on its own
+    with `apart`."""
     import benchmarks.vector_backends as backends
 
     work.mkdir(parents=True, exist_ok=True)
@@ -666,6 +669,7 @@ def _backends_section(
             summary=summary,
             embedder=embedder,
             pairs=pairs,
+            apart=apart,
         )
         return text
     runs = backends.run_backends(

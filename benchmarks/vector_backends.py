@@ -404,30 +404,40 @@ def run_section(
     pairs: Sequence[tuple[str, str]] | None = None,
     kept: Path | None = None,
     profile: bool = False,
+    apart: bool = False,
 ) -> str:
     """Copy the store into a throwaway PostgreSQL (when asked for), run every engine, and
     return the results.md section (what benchmarks/run.py calls). With `kept`, the server
-    and its copy of the store stay in that folder for the next run (`--keep`)."""
+    and its copy of the store stay in that folder for the next run (`--keep`). With `apart`,
+    each of the `pairs` runs on its own, the others' engines closed: Milvus Lite works in
+    this process (each of its searches copies every vector of a collection), and at 100k
+    chunks that weighed on the FAISS cache's timings beside it (p95 3.61x its floor beside
+    Milvus Lite, 1.90x alone, in two make bench runs an hour apart)."""
     work.mkdir(parents=True, exist_ok=True)
     on = [store for store, _ in pairs] if pairs else stores
     runs: list[BackendRun]
     copied = None
+    groups = [[pair] for pair in pairs] if apart and pairs else [pairs]
     if "PostgreSQL" not in on:
-        runs = run_backends(
-            path, work, questions, label=label, rounds=rounds, embedder=embedder,
-            stores=stores, backends=backends, pairs=pairs, profile=profile,
-        )  # fmt: skip
+        runs = [
+            run for group in groups for run in run_backends(
+                path, work, questions, label=label, rounds=rounds, embedder=embedder,
+                stores=stores, backends=backends, pairs=group, profile=profile,
+            )
+        ]  # fmt: skip
     else:
         with postgres_server(kept) as admin_url:
             if kept is None:
                 copied = copy_to_postgres(path, admin_url)
             else:
                 copied = kept_copy(path, admin_url, kept)
-            runs = run_backends(
-                path, work, questions, label=label, rounds=rounds, embedder=embedder,
-                database_url=copied.url, stores=stores, backends=backends, pairs=pairs,
-                profile=profile,
-            )  # fmt: skip
+            runs = [
+                run for group in groups for run in run_backends(
+                    path, work, questions, label=label, rounds=rounds, embedder=embedder,
+                    database_url=copied.url, stores=stores, backends=backends, pairs=group,
+                    profile=profile,
+                )
+            ]  # fmt: skip
     text = section(runs, rounds, len(questions), summary, copied)
     if profile:
         text += "\n\n" + tail(runs)

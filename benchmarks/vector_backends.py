@@ -223,7 +223,7 @@ def run_backends(
     engines, runs, indexes = [], [], []
     for store, name in pairs or [(s, b) for s in stores for b in backends]:
         uri = BACKENDS[name]
-        where = str(work / f"{store.lower()}-{uri}") if uri else ""
+        where = uri if "://" in uri else str(work / f"{store.lower()}-{uri}") if uri else ""
         url = database_url if store == "PostgreSQL" else None
         data = work / "pg-cache" if url else path
         engine = Engine(data, embedder=embedder, vector_uri=where, database_url=url)  # type: ignore[arg-type]
@@ -470,6 +470,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="time every query and Milvus call; show where the slowest asks spent it",
     )
+    ap.add_argument(
+        "--milvus-uri",
+        help="a Milvus server (milvus://host:port) to run as one more backend, 'Milvus server'",
+    )
+    ap.add_argument("--apart", action="store_true", help="each engine on its own, in turn")
     args = ap.parse_args(argv)
     if args.keep and args.workdir is None:
         ap.error("--keep needs --workdir")
@@ -477,6 +482,9 @@ def main(argv: list[str] | None = None) -> int:
     rounds = args.rounds or (3 if args.full else 2)
     stores = [s for s in STORES if s.lower()[:6] in args.stores.lower()]
     backends = [b for b in BACKENDS if b.split()[0].lower() in args.backends.lower()]
+    if args.milvus_uri:
+        BACKENDS["Milvus server"] = args.milvus_uri
+        backends.append("Milvus server")
     work = args.workdir or Path(tempfile.mkdtemp(prefix="whosaid-backends-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -503,7 +511,8 @@ def main(argv: list[str] | None = None) -> int:
         text = run_section(
             store, engines, questions, label=f"{chunks:,}", rounds=rounds, summary=summary,
             stores=stores, backends=backends, kept=work / "pg" if args.keep else None,
-            profile=args.profile,
+            profile=args.profile, apart=args.apart,
+            pairs=[(s, b) for s in stores for b in backends] if args.apart else None,
         )  # fmt: skip
         print(text)
         print()

@@ -190,6 +190,17 @@ def test_lexical_search_leaves_very_common_words_out_of_a_common_words_query(
     assert store.lexical("chunk", "harbor", 9)[-1] == ids[0]
 
 
+# "harbor" (or "harbors", the same stem) in rows 0, 2, 4, 5; "ferry" in 1, 2; "pier" in 3
+HARBOR = [
+    "The harbor at dawn.",
+    "A ferry at noon.",
+    "The harbor wall and the ferry.",
+    "Gulls over the pier.",
+    "A harbor pilot waited.",
+    "Rain on the harbors.",
+]
+
+
 def test_common_words_read_ahead_spare_counting_and_change_no_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -199,15 +210,7 @@ def test_common_words_read_ahead_spare_counting_and_change_no_search(
     after a write the store counts again until it reads them anew."""
     monkeypatch.setattr("retrieval.storage.store.COMMON_ROWS", 2)
     store = Store(tmp_path)
-    texts = [
-        "The harbor at dawn.",
-        "A ferry at noon.",
-        "The harbor wall and the ferry.",
-        "Gulls over the pier.",
-        "A harbor pilot waited.",
-        "Rain on the harbors.",
-    ]
-    _put_each(store, texts, "c")
+    _put_each(store, HARBOR, "c")
     asked = ["harbors ferry", "harbor pier gulls", "the harbor", "pilot_wall", "harbor_pilot"]
     counted = {(kind, a): store.lexical(kind, a, 5) for kind in ("chunk", "quote") for a in asked}
     store._term_counts.clear()
@@ -233,15 +236,7 @@ def test_term_counts_are_those_of_the_newest_rows_holding_the_word(
     lie in), counted in SQLite: the newest COMMON_ROWS + 1 of them when there are more."""
     monkeypatch.setattr("retrieval.storage.store.COMMON_ROWS", 2)
     store = Store(tmp_path)
-    texts = [
-        "The harbor at dawn.",
-        "A ferry at noon.",
-        "The harbor wall and the ferry.",
-        "Gulls over the pier.",
-        "A harbor pilot waited.",
-        "Rain on the harbor.",
-    ]
-    ids = _put_each(store, texts, "t")
+    ids = _put_each(store, HARBOR, "t")
     # "harbor" in rows 0, 2, 4, 5: the newest three (5, 4, 2) span ids[2]..ids[5]
     assert store._term_stats("chunks_fts", "harbor") == (3, 3 / (ids[5] - ids[2] + 1))
     assert store._term_stats("chunks_fts", "ferry") == (2, 2 / (ids[2] - ids[1] + 1))

@@ -470,6 +470,7 @@ class Store:
         # generation -> fts table -> the words (FTS5's stems) in more than COMMON_ROWS rows
         # (`load_common_words`); a question's other words are rare without counting
         self._common: dict[int, dict[str, frozenset[str]]] = {}
+        self._stemmed: dict[str, list[str]] = {}  # word -> its stems (`_stems`), any generation
         self._texts = TextCache()  # articles read for answering, unpacked (see `_texts_of`)
         if read_only:
             try:
@@ -1269,7 +1270,11 @@ class Store:
 
     def _stems(self, term: str) -> list[str]:
         """The tokens FTS5 indexes the term as (its tokenizer: porter over unicode61),
-        read back from a one-row FTS5 table in this connection's temp schema."""
+        read back from a one-row FTS5 table in this connection's temp schema; kept, as a
+        question's words are looked up in both tables."""
+        found = self._stemmed.get(term)
+        if found is not None:
+            return found
         conn = self.conn
         try:
             conn.execute("INSERT INTO temp.words (rowid, w) VALUES (1, ?)", (term,))
@@ -1283,7 +1288,10 @@ class Store:
             rows = conn.execute("SELECT term FROM temp.word_stems ORDER BY offset").fetchall()
         finally:
             conn.execute("DELETE FROM temp.words")
-        return [str(r[0]) for r in rows]
+        if len(self._stemmed) > 50_000:
+            self._stemmed.clear()
+        found = self._stemmed[term] = [str(r[0]) for r in rows]
+        return found
 
     def load_common_words(self) -> None:
         """Read which words each full-text table holds in more than COMMON_ROWS rows, in one

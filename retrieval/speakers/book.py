@@ -327,9 +327,12 @@ class SpeakerBook:
         self.by_token[head.i] = entity
         e = self.entities[entity]
         e.mentions += 1
-        self.mentions.append(
-            Mention(head.i, entity, self._sent_of[head.i], head.dep_ in SUBJECT_DEPS)
+        # a name in apposition to the subject is the subject ("Ruiz's lawyer, Al Cobb,
+        # argued that Ruiz was calm. He also said ...": he is Cobb)
+        subject = head.dep_ in SUBJECT_DEPS or (
+            head.dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS
         )
+        self.mentions.append(Mention(head.i, entity, self._sent_of[head.i], subject))
 
     def _collect_people(self) -> None:
         doc = self.doc

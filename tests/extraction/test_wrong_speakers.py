@@ -80,6 +80,13 @@ SPEAKERS = [
         "tighten up.\u201d",
         [("the defense played", "Eddie Marsh"), ("tighten up", "Eddie Marsh")],
     ),
+    (  # "he" in the next sentence is the subject named in apposition, not the person
+        # the subject's claim is about
+        "During the trial, Tran's lawyer, Peter Cobb, argued that Minh Tran was a calm man "
+        "who did not mean to hurt anyone. He also said his client had been frightened by "
+        "the \u201ctowering\u201d neighbor.",
+        [("calm man", "Peter Cobb"), ("his client had been frightened", "Peter Cobb")],
+    ),
 ]
 
 

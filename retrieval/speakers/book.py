@@ -341,7 +341,7 @@ class SpeakerBook:
         orgs = {o for o in orgs if o.split()[0] not in named}  # "Kell" of "Ann Kell" stays
         spans: list[Span] = (
             [
-                self._widened(e)
+                self._with_given_name(self._widened(e))
                 for e in self.ents
                 if (
                     e.label_ == "PERSON"
@@ -390,9 +390,40 @@ class SpeakerBook:
             ):
                 continue
             if t.lower_ in surnames and t.dep_ != "compound":
-                idx = self._single_name(t.text, t.i, title_gender(t))
+                given = self._given_name(t)
+                if given is not None:  # "June Marsh", her month-like given name untagged
+                    idx = self._person_for([given, t], given.i)
+                else:
+                    idx = self._single_name(t.text, t.i, title_gender(t))
                 self._add_mention(t, idx)
         self.mentions.sort(key=lambda m: m.token)
+
+    def _with_given_name(self, span: Span) -> Span:
+        """A one-word name with its given name the tagger left out ("Son Tran")."""
+        if len(span) == 1 and span.label_ == "PERSON":
+            given = self._given_name(span[0])
+            if given is not None:
+                return self.doc[given.i : span.end]
+        return span
+
+    def _given_name(self, t: Token) -> Token | None:
+        """The given name the tagger left out before a surname: "Son" of "Son Tran", a
+        "June" it took for a month. A capitalised word the parser joined to the surname,
+        not a title or a role, with no other name word before it, outside headlines."""
+        prev = self.doc[t.i - 1] if t.i else None
+        if (
+            prev is None
+            or prev.dep_ != "compound"
+            or prev.head.i != t.i
+            or not _name_word(prev)
+            or (prev.i and _name_word(self.doc[prev.i - 1]))
+            or prev.ent_type_ not in ("", "PERSON", "DATE")
+            or (prev.ent_type_ == "DATE" and (prev.ent_iob_ != "B" or t.ent_iob_ == "I"))
+            or self.in_quote[prev.i] != self.in_quote[t.i]
+            or title_line(self.doc[prev.i : t.i + 1], self.text)
+        ):
+            return None
+        return prev
 
     @staticmethod
     def _widened(span: Span) -> Span:

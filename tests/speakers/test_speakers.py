@@ -429,6 +429,40 @@ def test_a_conjunction_is_no_part_of_a_name(nlp) -> None:  # type: ignore[no-unt
     assert [e.name for e in book.entities] == ["Kessler"]
 
 
+def test_a_given_name_the_tagger_left_out_stays_with_the_surname(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Tuan Pham and his mother, Lien Pham', with only "Pham" tagged a person the first
+    time: the capitalised word the parser joined to it is his given name, so "Tuan Pham"
+    is not the mother named in full just after."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = ["Tuan", "Pham", "and", "his", "mother", ",", "Lien", "Pham", "argued", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["PROPN", "PROPN", "CCONJ", "PRON", "NOUN", "PUNCT", "PROPN", "PROPN", "VERB", "PUNCT"],
+        ["compound", "nsubj", "cc", "poss", "conj", "punct", "compound", "appos", "ROOT", "punct"],
+        [1, 8, 1, 4, 1, 4, 7, 4, 8, 8],
+        ents=["O", "B-PERSON", "O", "O", "O", "O", "B-PERSON", "I-PERSON", "O", "O"],
+    )
+    book = SpeakerBook(doc, [-1] * len(doc))
+    assert sorted(e.name for e in book.entities) == ["Lien Pham", "Tuan Pham"]
+    idx, _ = book.resolve(doc[1])
+    assert idx is not None and book.entities[idx].name == "Tuan Pham"
+
+
+def test_a_given_name_taken_for_a_month_is_still_a_given_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'June Marsh said' after 'Guy Marsh and his sister, June Marsh': June is her name, not
+    a date, and the words are hers, not her brother's."""
+    ex = extract(
+        "Guy Marsh and his sister, June Marsh\n\nThe pair was shouting at each other, "
+        'according to Guy Marsh, when she suddenly went "wild" and threw a lamp.\n\n'
+        "June Marsh said later that she regretted the night.",
+        nlp,
+    )
+    assert quote_with(ex, "regretted the night").speaker == "June Marsh"
+    assert quote_with(ex, "threw a lamp").speaker == "Guy Marsh"
+
+
 @pytest.mark.parametrize(("article", "words", "speaker", "kind"), RULES)
 def test_rule(nlp, article: str, words: str, speaker: str, kind: str) -> None:  # type: ignore[no-untyped-def]
     q = quote_with(extract(article, nlp), words)

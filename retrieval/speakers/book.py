@@ -364,7 +364,10 @@ class SpeakerBook:
         # Full names first, so a bare surname before them still finds its person.
         full = [s for s in spans if len(self._name_tokens(s)) > 1]
         for s in full:
-            self._person_for(self._name_tokens(s), s.start)
+            idx = self._person_for(self._name_tokens(s), s.start)
+            gender = _own_relative(s.root)
+            if gender is not None:  # before "Mrs. X" and "Mr. X" look for their person
+                self._teach_gender(idx, gender)
         toks = doc_tokens(doc)
         for t in toks:  # "Its head, Curtis Mbeki," whatever the tagger made of the name
             if t.dep_ == "appos" and t.head.pos_ == "NOUN" and t.ent_type_ != "PERSON":
@@ -1653,6 +1656,17 @@ class SpeakerBook:
                 )
             )
         return out
+
+
+def _own_relative(name: Token) -> str | None:
+    """'Stanley Okafor and his wife', 'Ana Ruiz and her son': the possessive on the relative
+    joined to a name is that person's, so it tells their gender."""
+    for c in name.children:
+        if c.dep_ == "conj" and c.lower_ in PERSON_NOUNS:
+            own = [p.lower_ for p in c.children if p.dep_ == "poss"]
+            if own in (["his"], ["her"]) and c.i - name.i <= 3:
+                return "m" if own == ["his"] else "f"
+    return None
 
 
 def _beside_pronoun(name: Token, pronoun: Token) -> bool:

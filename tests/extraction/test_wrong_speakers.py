@@ -87,6 +87,15 @@ SPEAKERS = [
         "the \u201ctowering\u201d neighbor.",
         [("calm man", "Peter Cobb"), ("his client had been frightened", "Peter Cobb")],
     ),
+    (  # "X and his wife": Mrs. X is the wife, not X, and Mr. X is X, a given name the
+        # names list does not know
+        "Corwin Haldane and his wife, owners of the laundromat, told the council that they "
+        "could not pay the new fees.\n\n"
+        "\u201cYou are raising them again and we have nothing saved,\u201d Mrs. Haldane "
+        "said.\n\nHer husband agreed.\n\n"
+        "\u201cOur shop is already on the late list,\u201d Mr. Haldane said.",
+        [("nothing saved", "Haldane"), ("late list", "Corwin Haldane")],
+    ),
 ]
 
 

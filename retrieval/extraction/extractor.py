@@ -73,7 +73,7 @@ from retrieval.ingest.cleaning import is_heading
 from retrieval.language.deeds import DEED_VERBS
 from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import PERSON_NOUNS, ROLE_KEYS, TITLE_ABBREVIATIONS, TITLES
-from retrieval.language.verbs import COGNITION_VERBS, SPEECH_VERBS, XCOMP_VERBS
+from retrieval.language.verbs import COGNITION_VERBS, OBJECT_VERBS, SPEECH_VERBS, XCOMP_VERBS
 from retrieval.speakers.book import SpeakerBook
 from retrieval.speakers.mentions import how_of
 from retrieval.types import Extraction, Quote, QuoteKind, SpeakerKind
@@ -848,8 +848,14 @@ class _Extractor:
                 self._speaker(t).name != q0.speaker for t in f.other_cues(q0.end, span.open_at, cue)
             ):
                 continue  # someone else speaks in between ('"...," she said' is still her)
-            spk = Attributed.of(q0)
-            group = q0.group if q0.group is not None else self._group(None)
+            spk, group = Attributed.of(q0), q0.group
+            relayed = _relayed(cue, f.in_quote)
+            if relayed is not cue:  # "X rejected the plea, reports the Gazette: ..." is X's
+                spk, group = self._speaker(relayed), None
+                if spk.name is None:
+                    continue
+            if group is None:
+                group = self._group(None)
             q = self._add(span.inner_start, span.inner_end, "direct", None, spk, group)
             if q is not None:
                 q.cue = q0.cue
@@ -872,6 +878,7 @@ class _Extractor:
                 # "X was blunt when asked whether the plan would pass: ...": the clause
                 # the colon closes is X's, not the plan's
                 verb = verb.head
+            verb = _relayed(verb, f.in_quote)
             subj = next(
                 (c for c in verb.children if c.dep_ == "nsubj" and f.in_quote[c.i] < 0), None
             )
@@ -1065,3 +1072,20 @@ class _Extractor:
                 # an email, and "..."', where the quote goes on with the statement)
                 start, end = after.idx, span.end
             self._add(start, end, "mixed", cue, spk, self._group(cue))
+
+
+def _relayed(verb: Token, in_quote: list[int]) -> Token:
+    """'The judge rejected the plea, reports the Gazette, ...: "..."': a report of what
+    someone said or did, fronted before "reports", relays that person, so the words after
+    the colon are theirs; the outlet only carries them. Otherwise the verb itself."""
+    if verb.lemma_.lower() != "report":
+        return verb
+    for c in verb.children:
+        if (
+            c.dep_ == "ccomp"
+            and c.i < verb.i
+            and c.lemma_.lower() in SPEECH_VERBS | OBJECT_VERBS
+            and any(s.dep_ == "nsubj" and in_quote[s.i] < 0 for s in c.children)
+        ):
+            return c
+    return verb

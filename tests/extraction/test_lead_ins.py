@@ -249,3 +249,22 @@ def test_a_speech_verb_hung_under_its_own_complement(nlp) -> None:  # type: igno
         lemmas=["while", "he", "concede", "cost", "be", "high", ",", "Ruiz", "note", "gain", "."],
     )
     assert [t.text for t in content_tokens(doc[2])] == words[3:6]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "The judge rejected the defense's plea for mercy, reports the Harbor Gazette, because "
+        "of the cruel nature of the attack:",
+        "The judge rejected the defense's plea for mercy, the Harbor Gazette reported.",
+    ],
+)
+def test_words_after_a_relayed_statement_are_the_relayed_persons(nlp, lead: str) -> None:  # type: ignore[no-untyped-def]
+    """'X did Y, reports the paper:' then the words: the paper relays X, who said them."""
+    article = (
+        "Dorian Vasco was sentenced to life in prison on Monday.\n\n"
+        f"{lead}\n\n"
+        '"The evidence shows he planned this for weeks. He showed no remorse at any point."'
+    )
+    words = "The evidence shows he planned this for weeks. He showed no remorse at any point."
+    assert find(extract(article, nlp), words).speaker == "judge"

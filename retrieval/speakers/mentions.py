@@ -99,10 +99,19 @@ def strip_possessive(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if t.tag_ != "POS" and t.text not in ("'s", "’s", "'", "’")]
 
 
+# "the father during the hearing", "a witness after the crash": when and where someone
+# spoke is no part of who they are
+OCCASION_PREPS = frozenset({"during", "after", "before", "following", "amid", "outside"})
+
+
 def np_tokens(head: Token) -> list[Token]:
     """The head's noun phrase without appositives, relative clauses or trailing punctuation."""
     keep = [head]
-    stack = [c for c in head.children if c.dep_ not in DROP_DEPS]
+    stack = [
+        c
+        for c in head.children
+        if c.dep_ not in DROP_DEPS and not (c.dep_ == "prep" and c.lower_ in OCCASION_PREPS)
+    ]
     doc = head.doc
     while stack:
         t = stack.pop()

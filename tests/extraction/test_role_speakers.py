@@ -149,3 +149,14 @@ def test_a_verb_hung_loosely_on_the_one_before_keeps_its_subject(nlp) -> None:  
         nlp,
     )
     assert said(ex, "her phone had been")[0] == "Dana Park"
+
+
+@pytest.mark.parametrize("occasion", ["during the sentencing hearing", "after the verdict"])
+def test_when_someone_spoke_is_no_part_of_who_they_are(nlp, occasion: str) -> None:  # type: ignore[no-untyped-def]
+    ex = extract(
+        "Dorian Vasco was sentenced to life in prison on Monday.\n\n"
+        '"You took everything from us and you smiled in court," said the grieving father '
+        f"{occasion}.",
+        nlp,
+    )
+    assert said(ex, "smiled in court") == ("grieving father", "the grieving father")

@@ -96,6 +96,11 @@ SPEAKERS = [
         "\u201cOur shop is already on the late list,\u201d Mr. Haldane said.",
         [("nothing saved", "Haldane"), ("late list", "Corwin Haldane")],
     ),
+    (  # a speech participle after a reported clause about a thing is the reporter's
+        "Transit analysts said rising fares have helped the bus line, citing the new routes "
+        "that opened in the spring.",
+        [("the new routes", "Transit analysts")],
+    ),
 ]
 
 
@@ -153,3 +158,14 @@ def test_a_verdict_leaves_the_statement_beside_it(nlp) -> None:  # type: ignore[
         nlp,
     )
     assert [q.speaker for q in ex.quotes] == ["Helen Marsh"]
+
+
+def test_a_participle_with_no_comma_after_a_clause_about_a_thing(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Things add nothing: whatever holds the words after "adding", it is the reporter's."""
+    ex = extract(
+        "Port Director Lina Ostrova said the city's ferry cuts were \u201creckless\u201d adding "
+        "that her staff would meet the governor on Monday.",
+        nlp,
+    )
+    holding = [q.speaker for q in ex.quotes if "her staff would meet" in q.text]
+    assert holding and set(holding) == {"Lina Ostrova"}

@@ -16,7 +16,15 @@ from retrieval.extraction.attribution.misparse import (
     verbless_main,
 )
 from retrieval.language.dateline import dateline_end, past_dateline
-from retrieval.language.people import NAME_SUFFIXES, PERSON_NOUNS, ROLE_KEYS, TITLES, words
+from retrieval.language.people import (
+    COLLECTIVE_NOUNS,
+    NAME_SUFFIXES,
+    ORG_HEADS,
+    PERSON_NOUNS,
+    ROLE_KEYS,
+    TITLES,
+    words,
+)
 from retrieval.language.verbs import OBJECT_VERBS, SPEECH_VERBS
 from retrieval.speakers.mentions import HOW_NOUNS, stated_age
 
@@ -210,20 +218,43 @@ def cue_subject(cue: Token, depth: int = 0) -> Token | None:
 def _reporting_participle(cue: Token) -> Token | None:
     """'X said the port could help, calling its chief "a capable man"': a speech participle
     after a comma cannot belong to a reported clause that only says what may or will be
-    (its modal), so it goes with the verb that reports the clause; that verb, or None."""
+    (its modal), so it goes with the verb that reports the clause; that verb, or None.
+    Nor, comma or not, to a clause whose subject is a thing: 'X said the actions were
+    "wrong" adding that ...' is X adding."""
     clause = cue.head
     if not (
         cue.dep_ == "advcl"
         and cue.tag_ == "VBG"
         and cue.lemma_.lower() in SPEECH_VERBS | OBJECT_VERBS
         and cue.i > clause.i
-        and cue.doc[cue.i - 1].text == ","
         and clause.dep_ == "ccomp"
         and clause.head.lemma_.lower() in SPEECH_VERBS
-        and any(c.dep_ == "aux" and c.tag_ == "MD" for c in clause.children)
     ):
         return None
-    return clause.head
+    modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in clause.children)
+    if (modal and cue.doc[cue.i - 1].text == ",") or _thing_subject(clause):
+        return clause.head
+    return None
+
+
+def _thing_subject(clause: Token) -> bool:
+    """The clause's subject is a common noun for a thing, not a person or a body of people
+    ("the actions", "the plan"; not "officials", "the company", "the family")."""
+    subjects = [c for c in clause.children if c.dep_ == "nsubj"]
+    if len(subjects) != 1:
+        return False
+    t = subjects[0]
+    low = t.lemma_.lower()
+    return (
+        t.pos_ == "NOUN"
+        and t.ent_type_ == ""
+        and low not in PERSON_NOUNS
+        and low not in ROLE_KEYS
+        and low not in ORG_HEADS
+        and low not in COLLECTIVE_NOUNS
+        and t.lower_ not in PERSON_NOUNS
+        and t.lower_ not in ROLE_KEYS
+    )
 
 
 def _phrase_after_quote(cue: Token) -> Token | None:

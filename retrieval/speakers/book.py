@@ -357,6 +357,7 @@ class SpeakerBook:
                 or self._owner_described(e)
                 or self._self_reported(e)
                 or self._particle_name(e)
+                or self._person_by_surname(e)
             ]
             + self._untagged_names()
             + self._split_names()
@@ -505,6 +506,27 @@ class SpeakerBook:
             ):
                 out.append(Span(doc, t.i, t.i + 2, label="PERSON"))
         return out
+
+    def _person_by_surname(self, span: Span) -> bool:
+        """'Ruben Amorim said ...' tagged an organisation once, where "Amorim" alone is a
+        person later on: two name words, written in full only once, whose last word the
+        tagger takes for a person by itself, are that person's full name."""
+        if span.label_ not in ("ORG", "GPE") or len(span) != 2:
+            return False
+        first, last = span[0], span[1]
+        if not (_name_word(first) and _name_word(last)) or last.lower_ in ORG_NAME_ENDS:
+            return False
+        if last.lower_ in ORG_HEADS or first.lower_ in ORG_HEADS:
+            return False
+        alone = [e for e in self.ents if e.label_ == "PERSON" and len(e) == 1]
+        if not any(e[0].text == last.text for e in alone):
+            return False
+        # an organisation is named in full again; its first word is no name of its own
+        return not any(
+            e.start != span.start
+            and (e.text == span.text or (len(e) == 1 and e[0].text == first.text))
+            for e in self.ents
+        )
 
     @staticmethod
     def _particle_name(span: Span) -> bool:

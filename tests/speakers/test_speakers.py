@@ -450,6 +450,26 @@ def test_a_given_name_the_tagger_left_out_stays_with_the_surname(nlp) -> None:  
     assert idx is not None and book.entities[idx].name == "Tuan Pham"
 
 
+def test_a_full_name_tagged_an_organisation_is_the_person_of_its_surname(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Rui Calado said ... Calado added ...' with the full name tagged an organisation and
+    the surname a person: one person, not an organisation and a person."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = ["Rui", "Calado", "said", "no", ".", "Calado", "added", "more", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["PROPN", "PROPN", "VERB", "INTJ", "PUNCT", "PROPN", "VERB", "ADJ", "PUNCT"],
+        ["compound", "nsubj", "ROOT", "intj", "punct", "nsubj", "ROOT", "dobj", "punct"],
+        [1, 2, 2, 2, 2, 6, 6, 6, 6],
+        ents=["B-ORG", "I-ORG", "O", "O", "O", "B-PERSON", "O", "O", "O"],
+    )
+    book = SpeakerBook(doc, [-1] * len(doc))
+    assert [(e.name, e.kind) for e in book.entities] == [("Rui Calado", "person")]
+    idx, _ = book.resolve(doc[5])
+    assert idx == 0
+
+
 def test_a_given_name_taken_for_a_month_is_still_a_given_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """'June Marsh said' after 'Guy Marsh and his sister, June Marsh': June is her name, not
     a date, and the words are hers, not her brother's."""

@@ -83,6 +83,19 @@ PERSON_NOUNS = words(
     """
 )
 
+# More nouns of what a person is, written before a name ("Prosecutor Reid X", "Taylor's
+# Grandmother Connie Y", "Painter Dana Z"): no part of the name. Kept apart from
+# PERSON_NOUNS, whose words also make "the <noun>" a person of its own.
+JOB_WORDS = words(
+    """
+    grandmother grandfather grandson granddaughter grandparent aunt uncle cousin nephew niece
+    stepmother stepfather stepson stepdaughter girlfriend boyfriend widow widower parent
+    prosecutor plaintiff defendant inmate physician surgeon pharmacist paramedic firefighter
+    painter sculptor novelist poet historian filmmaker photographer reporter journalist
+    veterinarian engineer architect accountant chef homeowner landlord tenant shopkeeper
+    """
+)
+
 # A player's position after the team's name ("the Lakers forward", "the Eagles running
 # back"), which the tagger often reads as an adverb and leaves the team as the subject.
 POSITION_WORDS = words(

@@ -26,6 +26,7 @@ from retrieval.language.people import (
     COLLECTIVE_NOUNS,
     EPITHET_NOUNS,
     FEMALE_WORDS,
+    JOB_WORDS,
     MALE_WORDS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
@@ -152,6 +153,7 @@ def _role_word(t: Token) -> bool:
     return (
         low in TITLES
         or low in PERSON_NOUNS
+        or low in JOB_WORDS
         or low in ROLE_KEYS
         or (t.text[:1].islower() and low not in NAME_PARTICLES)
     )
@@ -166,6 +168,7 @@ def _name_word(t: Token) -> bool:
         and t.text.isalpha()
         and t.lower_ not in TITLES
         and t.lower_ not in PERSON_NOUNS
+        and t.lower_ not in JOB_WORDS
         and t.lower_ not in ROLE_KEYS
     )
 
@@ -673,7 +676,11 @@ class SpeakerBook:
         said: "Councilwoman Ines Varga" is not an organisation."""
         toks = [t for t in strip_possessive(list(span)) if t.lower_ != "the"]
         # "Board Trustee Ilse X": the title may follow the body the person sits on
-        role = [i for i, t in enumerate(toks[:-1]) if t.lower_ in PERSON_TITLES | PERSON_NOUNS]
+        role = [
+            i
+            for i, t in enumerate(toks[:-1])
+            if t.lower_ in PERSON_TITLES or t.lower_ in PERSON_NOUNS or t.lower_ in JOB_WORDS
+        ]
         if len(toks) < 2 or not role or not all(t.text[:1].isupper() for t in toks[: role[0]]):
             return False
         rest = toks[role[0] + 1 :]
@@ -697,7 +704,11 @@ class SpeakerBook:
             span.label_ in ("ORG", "GPE", "PRODUCT")
             and before is not None
             and before.is_lower
-            and (before.lower_ in PERSON_NOUNS or before.lower_ in ROLE_KEYS)
+            and (
+                before.lower_ in PERSON_NOUNS
+                or before.lower_ in JOB_WORDS
+                or before.lower_ in ROLE_KEYS
+            )
             and before.head.i == span.root.i
             and 2 <= len(toks) <= 3
             and all(t.pos_ == "PROPN" and t.text[:1].isupper() and not t.is_upper for t in toks)

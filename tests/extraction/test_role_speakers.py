@@ -160,3 +160,18 @@ def test_when_someone_spoke_is_no_part_of_who_they_are(nlp, occasion: str) -> No
         nlp,
     )
     assert said(ex, "smiled in court") == ("grieving father", "the grieving father")
+
+
+@pytest.mark.parametrize(
+    ("signed", "speaker"),
+    [
+        ("said Prosecutor Dana Whitlock in court Thursday", "Dana Whitlock"),
+        ("said Leo Park's Grandmother Ines Varga", "Ines Varga"),
+        ("said Painter Oona Brisk", "Oona Brisk"),
+    ],
+)
+def test_a_job_or_kin_written_in_capitals_before_a_name_is_no_part_of_it(  # type: ignore[no-untyped-def]
+    nlp, signed: str, speaker: str
+) -> None:
+    ex = extract(f'"He never gave up on his family," {signed}.', nlp)
+    assert said(ex, "never gave up")[0] == speaker

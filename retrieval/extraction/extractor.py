@@ -63,6 +63,7 @@ from retrieval.extraction.pieces import BATCH_CHARS, PIECE_CHARS, merge_pieces, 
 from retrieval.extraction.turns import (
     Turn,
     qa_turns,
+    question_lines,
     signed_posts,
     transcript_turns,
     unlabelled_answers,
@@ -781,6 +782,12 @@ class _Extractor:
             for q in questions:
                 q.kind = "direct"
             answers = unlabelled_answers(self.text, [(q.start, q.end) for q in questions])
+        elif not answers and not turns and (asked := question_lines(self.text)):
+            # "Q: ..." lines with the answers unlabelled after each
+            answers = unlabelled_answers(self.text, asked)
+            # a question is the interviewer's, who is not named: no statement of anyone
+            rest = self.text
+            self.done.covered.extend((a, len(rest) - len(rest[b:].lstrip())) for a, b in asked)
         self._answers(answers, {q.speaker for q in questions})
 
     def _answers(self, answers: list[Turn], asking: set[str | None]) -> None:

@@ -175,6 +175,19 @@ def qa_turns(text: str) -> list[Turn]:
     return [Turn(None, at, start, _end(text, start, stops)) for k, at, start in found if k == "A"]
 
 
+def question_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each "Q:" line of an interview whose answers carry no label: two or
+    more questions and no "A:" line at all."""
+    found = list(_QA_LABEL.finditer(text))
+    if any(m.group(1)[0] == "A" for m in found):
+        return []
+    lines = []
+    for m in found:
+        end = text.find("\n", m.end())
+        lines.append((m.start(1), end if end >= 0 else len(text)))
+    return lines if len(lines) >= 2 else []
+
+
 def unlabelled_answers(text: str, questions: list[tuple[int, int]]) -> list[Turn]:
     """Interviews that name the interviewer before each question, (start, end) of each
     labelled paragraph: the unlabelled paragraphs after a question, up to the next label,

@@ -37,6 +37,7 @@ from retrieval.language.people import (
     ROLE_KEYS,
     TITLES,
     gender_of_first_name,
+    words,
 )
 from retrieval.language.verbs import SPEECH_VERBS
 from retrieval.speakers.mentions import (
@@ -1639,17 +1640,29 @@ class SpeakerBook:
 
     def interviewee(self, before: int, asking: set[str | None]) -> int | None:
         """The person an interview is with: the one the text names most before the first
-        answer (token index `before`), the first named on a tie; never one who asks."""
+        answer (token index `before`), the first named on a tie; never one who asks, nor
+        the reporter ("sat down with crime reporter Ana X"). With no name left, a person the
+        introduction's subject names by what they are ("The city's new police chief sat
+        down with ...")."""
         count: Counter[int] = Counter()
         first: dict[int, int] = {}
         for m in self.mentions:
             e = self.entities[m.entity]
             if m.token < before and e.kind == "person" and e.name not in asking:
+                if any(w in ASKER_WORDS for r in e.roles for w in r.lower().split()):
+                    continue
                 count[m.entity] += 1
                 first.setdefault(m.entity, m.token)
-        if not count:
-            return None
-        return max(count, key=lambda i: (count[i], -first[i]))
+        if count:
+            return max(count, key=lambda i: (count[i], -first[i]))
+        for t in doc_tokens(self.doc)[:before]:
+            if t.dep_ != "nsubj" or self.in_quote[t.i] >= 0 or t.pos_ != "NOUN":
+                continue
+            if t.lower_ in PERSON_NOUNS or t.lower_ in JOB_WORDS or t.lower_ in ROLE_KEYS:
+                idx, _ = self.resolve(t)
+                if idx is not None and self.entities[idx].kind == "person":
+                    return idx
+        return None
 
     def _alone(self, word: str) -> bool:
         """Whether the tagger takes the word alone for a person somewhere in the article
@@ -1700,6 +1713,13 @@ def _own_relative(name: Token) -> str | None:
             if own in (["his"], ["her"]) and c.i - name.i <= 3:
                 return "m" if own == ["his"] else "f"
     return None
+
+
+# Who asks in an interview, not who answers
+ASKER_WORDS = words(
+    "reporter journalist correspondent editor writer columnist host anchor interviewer "
+    "producer presenter"
+)
 
 
 def _beside_pronoun(name: Token, pronoun: Token) -> bool:

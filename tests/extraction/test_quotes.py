@@ -484,6 +484,40 @@ def test_interview_with_named_questions_and_unlabelled_answers(nlp) -> None:  # 
     assert not [q for q in ex.quotes if "transit agency" in q.text and q.speaker == "Dario Pell"]
 
 
+@pytest.mark.parametrize(
+    ("intro", "speaker"),
+    [
+        (
+            "Imelda Farrow, who wrote a history of the harbor towns, sat down with Gazette "
+            "reporter Lena Ortiz.",
+            "Imelda Farrow",
+        ),
+        (
+            "The harbor's new fire chief sat down with Port Ellis Herald reporter Lena Ortiz "
+            "to talk about his plans.",
+            "harbor\u2019s new fire chief",
+        ),
+    ],
+)
+def test_interview_with_question_lines_and_unlabelled_answers(
+    nlp, intro: str, speaker: str
+) -> None:  # type: ignore[no-untyped-def]
+    """ "Q:" lines with no "A:": the paragraphs after each question are the interviewee's
+    answer, never the reporter's; the questions are no statement of anyone's."""
+    article = (
+        f"{intro}\n\n"
+        "Q: What is your first priority?\n\n"
+        "Hiring. We are short of staff on every shift.\n\n"
+        "Q: Do you think the station on Pier Road should close?\n\n"
+        "No. It answers more calls than any other."
+    ).replace("harbor's", "harbor\u2019s")
+    ex = extract(article, nlp)
+    for text in ("Hiring. We are short of staff on every shift.", "No. It answers more calls"):
+        q = next(q for q in ex.quotes if q.text.startswith(text))
+        assert (q.speaker, q.kind) == (speaker, "direct")
+    assert not [q for q in ex.quotes if "Pier Road should close" in q.text]
+
+
 def test_quote_running_over_paragraphs_keeps_its_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
     article = (
         INTRO + '"We have cut the deficit in half over four years.\n\n'

@@ -136,6 +136,11 @@ NOT_STATEMENTS = [
         "Court, said just before handing down the penalty.",
         ["Federal District Court"],
     ),
+    (  # the attribution after a reported clause is no statement of the clause's subject
+        "In addition to complaints over class sizes, some parents simply did not want any "
+        "cuts, Principal Ada Moss said.",
+        ["Ada Moss said"],
+    ),
     (  # a verdict is nobody's statement
         "HARWICH \u2014 The father of 9-year-old Leo Park didn't need to say anything once "
         "a federal jury found Dorian Vasco guilty of killing his son and two other people.",

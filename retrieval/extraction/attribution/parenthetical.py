@@ -10,6 +10,7 @@ from spacy.tokens import Token
 
 from retrieval.extraction.attribution.statement_ends import colon_between, source_end
 from retrieval.language.people import words
+from retrieval.language.verbs import SPEECH_VERBS
 
 # Verbs of an "as X noted" aside that attributes the clause it hangs on.
 ASIDE_VERBS = words(
@@ -53,6 +54,15 @@ def interrupted_statement(cue: Token) -> list[Token] | None:
         and clause_after_comma
         and no_mark
         and not (cue.head.i < cue.i and colon_between(cue.head, cue))
+        # "..., some parents did not want cuts, Ana X said": the clause a later speech
+        # verb reports is what it says, not an attribution set into it
+        and not (
+            cue.dep_ == "ccomp"
+            and cue.head.i > cue.i
+            and cue.head.lemma_.lower() in SPEECH_VERBS
+            and any(c.dep_ == "nsubj" and c.i < cue.i for c in cue.children)
+            and any(c.dep_ == "nsubj" and c.i > cue.i for c in cue.head.children)
+        )
     ):
         head = cue.head
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.i > cue.right_edge.i:

@@ -101,7 +101,7 @@ def paragraph_breaks(doc: Doc) -> Doc:
         if t.is_space:
             continue
         line_break = ("\n" in prev.text and prev.is_space) or "\n" in prev.whitespace_
-        if line_break or _opens_sentence(doc, t):
+        if line_break or _opens_sentence(doc, t) or _after_clock_time(doc, t):
             starts[t.i] = 1
         elif prev.text[-1] == "," or (prev.text[-1].isalnum() and not prev.text[0].isupper()):
             starts[t.i] = -1
@@ -120,6 +120,23 @@ def _title_before(doc: Doc, t: Token) -> bool:
     if prev.text == "." and t.i >= 2 and not doc[t.i - 2].whitespace_:
         word = doc[t.i - 2].lower_ + "."
     return word in _TITLE_ABBREVIATIONS and t.text[:1].isupper()
+
+
+# Words that open a sentence but never go on a clock time: "at 5 p.m. By 7 p.m., ..."
+# (and not "at 5 p.m. Monday", "8 a.m. ET")
+_OPENING_TAGS = frozenset({"IN", "DT", "PRP", "PRP$", "CC", "RB", "WRB", "WDT", "WP", "EX"})
+
+
+def _after_clock_time(doc: Doc, t: Token) -> bool:
+    """A capitalised function word after "a.m." or "p.m." and a space starts a sentence:
+    the abbreviation's full stop also ends the one before, which the parser misses."""
+    prev = doc[t.i - 1]
+    return (
+        prev.lower_ in ("a.m.", "p.m.")
+        and bool(prev.whitespace_)
+        and t.text[:1].isupper()
+        and t.tag_ in _OPENING_TAGS
+    )
 
 
 def _opens_sentence(doc: Doc, t: Token) -> bool:

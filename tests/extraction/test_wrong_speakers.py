@@ -141,6 +141,16 @@ NOT_STATEMENTS = [
         "cuts, Principal Ada Moss said.",
         ["Ada Moss said"],
     ),
+    (  # a clock time's full stop ends the sentence before a capitalised function word:
+        # what crews did is not what the officials said after it
+        "Police arrived at 9:40 p.m. By midnight, officials described the scene as calm.",
+        ["Police arrived"],
+    ),
+    (
+        "Crews answered the alarm at about 4:15 p.m. By 6 p.m., officials termed most of the "
+        "blaze as controlled, but warned they would stay for hours.",
+        ["officials termed"],
+    ),
     (  # a verdict is nobody's statement
         "HARWICH \u2014 The father of 9-year-old Leo Park didn't need to say anything once "
         "a federal jury found Dorian Vasco guilty of killing his son and two other people.",

@@ -1271,8 +1271,19 @@ class SpeakerBook:
             if ent.label_ != "ORG" or ent.end > before or self.in_quote[ent.start] >= 0:
                 continue
             toks = [t for t in ent if t.lower_ != "the" and t.tag_ != "POS"]
-            if toks and says({t.lower_ for t in toks}, ent.root.lemma_.lower()):
-                return self._group(toks, ent.root, "organization")
+            head = ent.root
+            heads = [k for k, t in enumerate(toks) if t.lower_ == noun]
+            if (
+                heads
+                and heads[-1] < len(toks) - 1
+                and all(t.text[:1].isupper() for t in toks[heads[-1] + 1 :])  # not "of ..."
+            ):
+                # "the fire department" of "Danville Fire Department Battalion Chief Al X":
+                # the name ends at the noun, before the rank the tagger ran into it
+                toks = toks[: heads[-1] + 1]
+                head = toks[-1]
+            if toks and says({t.lower_ for t in toks}, head.lemma_.lower()):
+                return self._group(toks, head, "organization")
         return m.entity if m is not None else None
 
     def _describe(self, idx: int, head: Token) -> None:

@@ -175,3 +175,22 @@ def test_a_job_or_kin_written_in_capitals_before_a_name_is_no_part_of_it(  # typ
 ) -> None:
     ex = extract(f'"He never gave up on his family," {signed}.', nlp)
     assert said(ex, "never gave up")[0] == speaker
+
+
+def test_a_body_named_in_a_title_ends_at_its_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'the fire department' after 'Marlow Fire Department Battalion Chief Ida Kern' is the
+    Marlow Fire Department, also when the tagger runs the rank into the organisation's
+    name (set here as it does on some real pages)."""
+    from spacy.tokens import Span
+
+    from retrieval.extraction.extractor import extract_doc
+
+    doc = nlp(
+        'The heat kept crews outside. It was "far too hot to go in," said Marlow Fire '
+        "Department Battalion Chief Ida Kern.\n\n"
+        "The fire department said the family was away from home."
+    )
+    at = next(t.i for t in doc if t.text == "Marlow")
+    doc.ents = [Span(doc, at, at + 4, "ORG"), Span(doc, at + 5, at + 7, "PERSON")]
+    ex = extract_doc(doc)
+    assert said(ex, "the family was away")[0] == "Marlow Fire Department"

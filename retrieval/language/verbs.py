@@ -99,6 +99,7 @@ SPEECH_VERBS = (
     rebut refute concur object protest convince chastise deride portray
     herald compliment extol bemoan underscore recite downplay articulate paint resent
     apologize marvel lie rejoice scoff
+    prod interject inquire query gush rave grumble mutter tease
     """
     )
     | COGNITION_VERBS

@@ -852,7 +852,8 @@ class SpeakerBook:
                 in_sent = [m for m in in_sent if not _beside_pronoun(self.doc[m.token], t)]
                 in_sent.sort(key=lambda m: (not m.subject, -m.token))
             else:
-                in_sent.sort(key=lambda m: (not m.subject, m.token))
+                # '"Were you forced?" X asked Ana. "No," she said.': who was asked answers
+                in_sent.sort(key=lambda m: (not self._answers(m, t), not m.subject, m.token))
             for m in in_sent:
                 e = self.entities[m.entity]
                 if not want and back == 0 and _others_between(self.doc[m.token], t):
@@ -869,6 +870,18 @@ class SpeakerBook:
                         self._teach_gender(m.entity, want)
                     return m.entity
         return None
+
+    def _answers(self, m: Mention, pronoun: Token) -> bool:
+        """The mention is whom a question was put to ("asked Ana") in the sentence before a
+        pronoun that says something: the answer is theirs."""
+        t = self.doc[m.token]
+        return (
+            m.sent == self._sent_of[pronoun.i] - 1
+            and t.dep_ == "dobj"
+            and t.head.lemma_.lower() in ASK_VERBS
+            and pronoun.dep_ == "nsubj"
+            and pronoun.head.lemma_.lower() in SPEECH_VERBS
+        )
 
     def _it(self, t: Token) -> int | None:
         """'The company said it would pay. It said no customer lost money.': a subject 'it'
@@ -1725,6 +1738,9 @@ def _own_relative(name: Token) -> str | None:
                 return "m" if own == ["his"] else "f"
     return None
 
+
+# Verbs that put a question to their object
+ASK_VERBS = words("ask question press quiz prod")
 
 # Who asks in an interview, not who answers
 ASKER_WORDS = words(

@@ -96,6 +96,14 @@ SPEAKERS = [
         "\u201cOur shop is already on the late list,\u201d Mr. Haldane said.",
         [("nothing saved", "Haldane"), ("late list", "Corwin Haldane")],
     ),
+    (  # the one a question was put to answers it; a question "prodded" is the asker's
+        "Rhea Dunn testified on Monday.\n\n"
+        "\u201cWere you there that night?\u201d defense attorney Omar Vale asked Dunn.\n\n"
+        "\u201cNo,\u201d she said.\n\n"
+        "\u201cDid you ever call him after that?\u201d Vale prodded.\n\n"
+        "\u201cOnce,\u201d Dunn said.",
+        [("No,", "Rhea Dunn"), ("Did you ever call him", "Omar Vale")],
+    ),
     (  # a speech participle after a reported clause about a thing is the reporter's
         "Transit analysts said rising fares have helped the bus line, citing the new routes "
         "that opened in the spring.",

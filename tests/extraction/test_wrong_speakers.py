@@ -159,6 +159,17 @@ NOT_STATEMENTS = [
         "blaze as controlled, but warned they would stay for hours.",
         ["officials termed"],
     ),
+    (  # pushing back against a claim is no making of it, however the clause is parsed
+        "A friend of the victim pushed back against defense suggestions that she had changed "
+        "her account.",
+        ["she had changed her account"],
+    ),
+    (
+        "Testimony in the trial of Leon Marsh turned testy Thursday as a friend of the "
+        "victim, Dale Orr, pushed back against defense suggestions she had changed her "
+        "account to help the prosecution.",
+        ["she had changed her account"],
+    ),
     (  # a verdict is nobody's statement
         "HARWICH \u2014 The father of 9-year-old Leo Park didn't need to say anything once "
         "a federal jury found Dorian Vasco guilty of killing his son and two other people.",

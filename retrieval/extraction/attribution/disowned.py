@@ -26,6 +26,7 @@ def disowned(cue: Token, content: list[Token]) -> bool:
     return (
         _negated(cue, lemma)
         or _rejected_claim(lemma, content)
+        or _claim_clause_misread(cue, content)
         or in_rejected_claim(cue)
         or _verdict(cue, content)
         or _speaker_inside(cue, content)
@@ -59,14 +60,42 @@ def _negated(cue: Token, lemma: str) -> bool:
 
 def _rejected_claim(lemma: str, content: list[Token]) -> bool:
     """'The ministry dismissed the claims that Veloria asked for talks': what follows
-    "claims that" is what others claimed, not the ministry's words."""
-    if lemma not in REJECTION_VERBS or not content:
+    "claims that" is what others claimed, not the ministry's words. So with any verb
+    against a claim: 'pushed back against suggestions that she changed her story'."""
+    if not content:
         return False
     inside = {t.i for t in content}
     head = next((t for t in content if t.head.i not in inside), content[0])
+    if lemma not in REJECTION_VERBS:
+        claim = head if head.lemma_.lower() in CLAIM_NOUNS else head.head
+        return (
+            claim.lemma_.lower() in CLAIM_NOUNS
+            and claim.dep_ == "pobj"
+            and claim.head.lower_ == "against"
+            and any(c.dep_ in ("acl", "ccomp", "relcl") for c in claim.children)
+        )
     return head.lemma_.lower() in CLAIM_NOUNS and any(
         c.dep_ in ("acl", "ccomp", "relcl") and c.i > head.i for c in head.children
     )
+
+
+def _claim_clause_misread(cue: Token, content: list[Token]) -> bool:
+    """'pushed back against defense suggestions she had altered her story': the parser may
+    hang the claim's clause on the verb; a clause right after "against <claim>" is the
+    claim's, not the subject's words."""
+    if not content:
+        return False
+    for prep in cue.children:
+        if prep.dep_ != "prep" or prep.lower_ != "against":
+            continue
+        for claim in prep.children:
+            if (
+                claim.dep_ == "pobj"
+                and claim.lemma_.lower() in CLAIM_NOUNS
+                and 0 < content[0].i - claim.right_edge.i <= 2
+            ):
+                return True
+    return False
 
 
 def in_rejected_claim(cue: Token) -> bool:

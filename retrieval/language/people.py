@@ -93,6 +93,7 @@ JOB_WORDS = words(
     prosecutor plaintiff defendant inmate physician surgeon pharmacist paramedic firefighter
     painter sculptor novelist poet historian filmmaker photographer reporter journalist
     veterinarian engineer architect accountant chef homeowner landlord tenant shopkeeper
+    mom dad grandma grandpa
     """
 )
 

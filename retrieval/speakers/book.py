@@ -821,6 +821,7 @@ class SpeakerBook:
                 or t.ent_type_ == "ORG"
                 or t.lower_ in ORG_HEADS
                 or (t.tag_ == "NN" and t.lower_ in PERSON_NOUNS and _determined(t))
+                or (t.tag_ == "NN" and t.lower_ in KIN_WORDS and _determined(t))
                 or (t.tag_ == "NN" and t.lower_ in COLLECTIVE_NOUNS)
             ):
                 # groups and organisations that "they" may point back to, and people named
@@ -858,6 +859,8 @@ class SpeakerBook:
                 e = self.entities[m.entity]
                 if not want and back == 0 and _others_between(self.doc[m.token], t):
                     return None
+                if _owner_of_person(self.doc[m.token]):
+                    continue  # "an Annapolis mom explained why she ...": she is the mom
                 if want and e.gender is None and self._org_like(m.entity):
                     continue
                 # "Her family ... they said": a group the text names with a singular noun
@@ -1447,7 +1450,13 @@ class SpeakerBook:
         for t in [c for c in head.children if c.dep_ == "compound"]:
             if t.i in self.by_token:
                 idx = self.by_token[t.i]
-                if self.entities[idx].kind == "person" and head.lower_ not in ORG_HEADS:
+                # not "one Annapolis mom", "a Clinton aide": a person noun is someone else
+                kin = head.lower_ in PERSON_NOUNS or head.lower_ in JOB_WORDS
+                if (
+                    self.entities[idx].kind == "person"
+                    and head.lower_ not in ORG_HEADS
+                    and not (kin or head.lower_ in ROLE_KEYS)
+                ):
                     return idx, mention
         definite = bool(toks) and toks[0].lower_ in ("the", "this", "that")
         if head.lemma_.lower() in HOW_NOUNS and head.tag_ == "NN":
@@ -1489,7 +1498,8 @@ class SpeakerBook:
             mention = span_text(toks)
             idx = self._group(toks, head, "group")
         elif head.pos_ in ("NOUN", "PROPN"):
-            person = head.lower_ in ROLE_KEYS or (head.lower_ in PERSON_NOUNS and head.is_lower)
+            noun = head.lower_ in PERSON_NOUNS or head.lower_ in JOB_WORDS
+            person = head.lower_ in ROLE_KEYS or (noun and head.is_lower)
             kind: SpeakerKind = "person" if person else "unknown"
             idx = self._group(toks, head, kind)
         else:
@@ -1747,6 +1757,26 @@ ASKER_WORDS = words(
     "reporter journalist correspondent editor writer columnist host anchor interviewer "
     "producer presenter"
 )
+
+
+# Family words a story uses for a person it does not name ("an Annapolis mom", "the
+# grandmother"), who "she" or "he" may then mean
+KIN_WORDS = words(
+    "mom dad grandma grandpa grandmother grandfather aunt uncle cousin niece nephew "
+    "stepmother stepfather widow widower girlfriend boyfriend"
+)
+
+
+def _owner_of_person(t: Token) -> bool:
+    """A name that only qualifies a person noun ("a Clinton aide", "one Annapolis mom",
+    whatever the tagger made of the name): the person meant is the noun's."""
+    head = t.head
+    low = head.lower_
+    return (
+        t.dep_ == "compound"
+        and head.i > t.i
+        and (low in PERSON_NOUNS or low in JOB_WORDS or low in ROLE_KEYS)
+    )
 
 
 def _beside_pronoun(name: Token, pronoun: Token) -> bool:

@@ -96,6 +96,14 @@ SPEAKERS = [
         "\u201cOur shop is already on the late list,\u201d Mr. Haldane said.",
         [("nothing saved", "Haldane"), ("late list", "Corwin Haldane")],
     ),
+    (  # a person known only as "a <town> mom" is the "she" after her, never the town (which
+        # the tagger may take for a person)
+        "Doctors urged parents to vaccinate.\n\n"
+        "\u201cIt just did not add up for me,\u201d said one Crofton mom.\n\n"
+        "In an interview, a Crofton mom explained why she kept her children home.\n\n"
+        "\u201cI did not want them to get so many shots at one time,\u201d she said.",
+        [("so many shots", "Crofton mom")],
+    ),
     (  # the one a question was put to answers it; a question "prodded" is the asker's
         "Rhea Dunn testified on Monday.\n\n"
         "\u201cWere you there that night?\u201d defense attorney Omar Vale asked Dunn.\n\n"

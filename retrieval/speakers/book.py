@@ -687,8 +687,9 @@ class SpeakerBook:
         rest = toks[role[0] + 1 :]
         while rest and rest[0].lower_ in TITLES:
             rest = rest[1:]
+        most = 3 if span.label_ == "ORG" else 4  # "Councilor Mary Ellen Daly O'Neill"
         return (
-            0 < len(rest) <= 3
+            0 < len(rest) <= most
             and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in rest)
             and not any(t.lower_ in ORG_HEADS or t.lower_ in TITLES for t in rest)
         )

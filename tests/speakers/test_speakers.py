@@ -470,6 +470,38 @@ def test_a_full_name_tagged_an_organisation_is_the_person_of_its_surname(nlp) ->
     assert idx == 0
 
 
+def test_a_title_before_four_name_words_is_a_person_whatever_the_tagger_said(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Councilor Mary Ellen Daly Quinlan' tagged a work of art: a title before up to four
+    name words is a person, and her surname alone later is her."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = [
+        "Councilor",
+        "Mary",
+        "Ellen",
+        "Daly",
+        "Quinlan",
+        "said",
+        "no",
+        ".",
+        "Quinlan",
+        "said",
+        "more",
+        ".",
+    ]
+    doc = _parsed(
+        nlp,
+        words,
+        ["PROPN"] * 5 + ["VERB", "INTJ", "PUNCT", "PROPN", "VERB", "ADJ", "PUNCT"],
+        ["compound"] * 4 + ["nsubj", "ROOT", "intj", "punct", "nsubj", "ROOT", "dobj", "punct"],
+        [4, 4, 4, 4, 5, 5, 5, 5, 9, 9, 9, 9],
+        ents=["B-WORK_OF_ART"] + ["I-WORK_OF_ART"] * 4 + ["O"] * 3 + ["B-PERSON", "O", "O", "O"],
+    )
+    book = SpeakerBook(doc, [-1] * len(doc))
+    assert [(e.name, e.kind) for e in book.entities] == [("Mary Ellen Daly Quinlan", "person")]
+    assert book.resolve(doc[8])[0] == 0
+
+
 def test_a_given_name_taken_for_a_month_is_still_a_given_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """'June Marsh said' after 'Guy Marsh and his sister, June Marsh': June is her name, not
     a date, and the words are hers, not her brother's."""

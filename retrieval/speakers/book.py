@@ -464,8 +464,10 @@ class SpeakerBook:
         Bell" (two or more name words after a role word in one noun phrase)."""
         out = []
         for t in doc_tokens(self.doc):
-            if t.pos_ != "PROPN" or t.dep_ == "compound" or t.ent_type_ != "":
+            if t.pos_ != "PROPN" or t.dep_ == "compound" or t.ent_type_ not in ("", "ORG"):
                 continue
+            if t.ent_type_ == "ORG" and (t.ent_iob_ != "B" or _ent_goes_on(t)):
+                continue  # a surname the tagger alone took for an organisation, no more
             run = [c for c in t.lefts if c.dep_ in ("compound", "amod")]
             if not run:
                 continue
@@ -476,7 +478,8 @@ class SpeakerBook:
                 if _role_word(w) and (w.text[:1].isupper() or w.tag_ == "NN")
             ]
             name = toks[role[-1] + 1 :] if role else []
-            if 2 <= len(name) <= 3 and all(_name_word(w) and not w.ent_type_ for w in name):
+            untagged = all(not w.ent_type_ for w in name[:-1])
+            if 2 <= len(name) <= 3 and all(_name_word(w) for w in name) and untagged:
                 out.append(Span(self.doc, name[0].i - 1, t.i + 1, label="PERSON"))
         return out
 
@@ -1766,6 +1769,12 @@ KIN_WORDS = words(
     "mom dad grandma grandpa grandmother grandfather aunt uncle cousin niece nephew "
     "stepmother stepfather widow widower girlfriend boyfriend"
 )
+
+
+def _ent_goes_on(t: Token) -> bool:
+    """The entity that starts at `t` runs on past it."""
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    return nxt is not None and nxt.ent_iob_ == "I"
 
 
 def _owner_of_person(t: Token) -> bool:

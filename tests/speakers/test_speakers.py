@@ -411,6 +411,26 @@ def test_an_untagged_name_behind_a_job_is_a_person(nlp) -> None:  # type: ignore
     assert book.entities[idx].kind == "person"
 
 
+def test_a_surname_alone_tagged_an_organisation_behind_a_job_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Panthers Head Coach Stote Ruel said' with only "Ruel" tagged, as an organisation:
+    the name words after the job are the coach's name."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = ["Panthers", "Head", "Coach", "Stote", "Ruel", "said", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["PROPN", "PROPN", "PROPN", "PROPN", "PROPN", "VERB", "PUNCT"],
+        ["compound", "compound", "compound", "compound", "nsubj", "ROOT", "punct"],
+        [4, 4, 4, 4, 5, 5, 5],
+        ents=["O", "O", "O", "O", "B-ORG", "O", "O"],
+    )
+    book = SpeakerBook(doc, [-1] * len(doc))
+    idx, _ = book.resolve(doc[4])
+    assert idx is not None and book.entities[idx].name == "Stote Ruel"
+    assert book.entities[idx].kind == "person"
+
+
 def test_a_conjunction_is_no_part_of_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """'And Kessler, the envoy, said': the capitals opening the sentence before a
     description name the speaker, but the conjunction among them is no part of the name."""

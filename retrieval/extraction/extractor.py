@@ -107,6 +107,10 @@ def paragraph_breaks(doc: Doc) -> Doc:
             starts[t.i] = -1
         elif _title_before(doc, t):
             starts[t.i] = -1  # '"...," Ald. Park said': a title's full stop ends nothing
+        elif t.lower_ in _COMPANY_ENDS or (
+            prev.lower_ in _COMPANY_ENDS and (t.is_lower or t.lower_ in _WEEKDAYS)
+        ):
+            starts[t.i] = -1  # "Apple Inc. Wednesday announced": one name, one sentence
     if len(doc) > 1:
         doc.from_array([SENT_START], starts.astype(numpy.uint64).reshape(-1, 1))  # type: ignore[arg-type]
     return doc
@@ -121,6 +125,11 @@ def _title_before(doc: Doc, t: Token) -> bool:
         word = doc[t.i - 2].lower_ + "."
     return word in _TITLE_ABBREVIATIONS and t.text[:1].isupper()
 
+
+_COMPANY_ENDS = frozenset({"inc.", "corp.", "co.", "ltd.", "llc.", "plc."})
+_WEEKDAYS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
 
 # Words that open a sentence but never go on a clock time: "at 5 p.m. By 7 p.m., ..."
 # (and not "at 5 p.m. Monday", "8 a.m. ET")

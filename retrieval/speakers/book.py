@@ -1429,6 +1429,13 @@ class SpeakerBook:
         """(entity index or None, mention as written) for the subject `head` of a cue."""
         if head.tag_ in ("WP", "WDT") and head.head.dep_ in ("relcl", "acl"):
             head = head.head.head
+        whose = next((c for c in head.children if c.tag_ == "WP$" and c.i < head.i), None)
+        if whose is not None and whose.i >= 2 and self.doc[whose.i - 1].text == ",":
+            # "Ruiz, whose party has held power ..., claimed": the parser gave the verb the
+            # relative clause's subject; the one the clause is about speaks
+            head = self.doc[whose.i - 2]
+        if head.ent_type_ == "DATE" and head.lower_ in WEEKDAYS:
+            return None, ""  # "Apple Inc. Wednesday announced": a day says nothing
         toks = np_tokens(head)
         mention = span_text(toks)
         position = _position_after(head)
@@ -1752,6 +1759,8 @@ def _own_relative(name: Token) -> str | None:
                 return "m" if own == ["his"] else "f"
     return None
 
+
+WEEKDAYS = words("monday tuesday wednesday thursday friday saturday sunday")
 
 # Verbs that put a question to their object
 ASK_VERBS = words("ask question press quiz prod")

@@ -431,6 +431,65 @@ def test_a_surname_alone_tagged_an_organisation_behind_a_job_is_a_person(nlp) ->
     assert book.entities[idx].kind == "person"
 
 
+def test_whose_clause_subject_read_as_the_verbs_is_its_antecedent(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'But Okonkwo, whose party has held power, claimed ...' parsed with "party" the
+    subject of "claimed": the one the relative clause is about speaks."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = ["But", "Okonkwo", ",", "whose", "party", "has", "held", "power", ","]
+    doc = _parsed(
+        nlp,
+        [*words, "claimed", "victory", "."],
+        [
+            "CCONJ",
+            "PROPN",
+            "PUNCT",
+            "DET",
+            "NOUN",
+            "AUX",
+            "VERB",
+            "NOUN",
+            "PUNCT",
+            "VERB",
+            "NOUN",
+            "PUNCT",
+        ],
+        [
+            "cc",
+            "dep",
+            "punct",
+            "poss",
+            "nsubj",
+            "aux",
+            "relcl",
+            "dobj",
+            "punct",
+            "ROOT",
+            "dobj",
+            "punct",
+        ],
+        [9, 9, 1, 4, 9, 6, 1, 6, 9, 9, 9, 9],
+        ents=["O", "B-PERSON"] + ["O"] * 10,
+    )
+    doc[3].tag_ = "WP$"
+    book = SpeakerBook(doc, [-1] * len(doc))
+    idx, _ = book.resolve(doc[4])
+    assert idx is not None and book.entities[idx].name == "Okonkwo"
+
+
+def test_a_company_abbreviation_ends_no_sentence_before_a_weekday(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Harbor Devices Inc. Wednesday announced ...': the parser may start sentences at
+    "Inc." or "Wednesday"; the sentence step before it forbids both."""
+    from spacy.tokens import Doc
+
+    from retrieval.extraction.extractor import paragraph_breaks
+
+    words = ["Harbor", "Devices", "Inc.", "Wednesday", "announced", "a", "tablet", "."]
+    doc = Doc(nlp.vocab, words=words, sent_starts=[True, False, True, True] + [False] * 4)
+    paragraph_breaks(doc)
+    assert not doc[2].is_sent_start and not doc[3].is_sent_start
+
+
 def test_a_conjunction_is_no_part_of_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """'And Kessler, the envoy, said': the capitals opening the sentence before a
     description name the speaker, but the conjunction among them is no part of the name."""

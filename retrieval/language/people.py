@@ -24,7 +24,7 @@ TITLES = words(
     assemblyman assemblywoman congressman congresswoman
     lawmaker senate house majority minority whip acting state u.s. us rabbi imam bishop
     ald ald. trustee chancellor assistant asst asst. atty atty. councillor councilor cr cr. cllr
-    cllr.
+    cllr. selectman selectwoman selectperson supervisor freeholder
     """
 )
 
@@ -66,6 +66,7 @@ PERSON_TITLES = words(
     councilwoman councilmember congressman congresswoman mayor judge sheriff gen gen. lt. col.
     sgt. capt. adm. rev. pastor prof. professor ambassador commissioner alderman alderwoman
     assemblyman assemblywoman spokesman spokeswoman councillor councilor cr cr. cllr cllr.
+    selectman selectwoman selectperson freeholder
     """
 )
 

@@ -431,6 +431,11 @@ class SpeakerBook:
             or title_line(self.doc[prev.i : t.i + 1], self.text)
         ):
             return None
+        if any(  # "Vanden Boom" after "Danny Vanden Boom": the end of a longer name
+            e.label_ == "PERSON" and len(e) > 2 and [w.text for w in e[-2:]] == [prev.text, t.text]
+            for e in self.ents
+        ):
+            return None
         return prev
 
     @staticmethod

@@ -581,6 +581,28 @@ def test_a_title_before_four_name_words_is_a_person_whatever_the_tagger_said(nlp
     assert book.resolve(doc[8])[0] == 0
 
 
+def test_the_end_of_a_longer_name_is_no_given_name_and_surname(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Danny Vanden Boom' tagged once, then 'Vanden Boom said' untagged: the two words are
+    the end of his name, not a person whose given name is "Vanden"."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = ["Danny", "Vanden", "Boom", "spoke", ".", "Vanden", "Boom", "said", "yes", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["PROPN", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB", "INTJ", "PUNCT"],
+        [
+            *("compound", "compound", "nsubj", "ROOT", "punct"),
+            *("compound", "nsubj", "ROOT", "intj", "punct"),
+        ],
+        [2, 2, 3, 3, 3, 6, 7, 7, 7, 7],
+        ents=["B-PERSON", "I-PERSON", "I-PERSON"] + ["O"] * 7,
+    )
+    book = SpeakerBook(doc, [-1] * len(doc))
+    assert [e.name for e in book.entities] == ["Danny Vanden Boom"]
+    assert book.resolve(doc[6])[0] == 0
+
+
 def test_a_given_name_taken_for_a_month_is_still_a_given_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """'June Marsh said' after 'Guy Marsh and his sister, June Marsh': June is her name, not
     a date, and the words are hers, not her brother's."""

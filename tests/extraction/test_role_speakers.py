@@ -168,6 +168,7 @@ def test_when_someone_spoke_is_no_part_of_who_they_are(nlp, occasion: str) -> No
         ("said Prosecutor Dana Whitlock in court Thursday", "Dana Whitlock"),
         ("said Leo Park's Grandmother Ines Varga", "Ines Varga"),
         ("said Painter Oona Brisk", "Oona Brisk"),
+        ("said Selectman Cindy Marr", "Cindy Marr"),
     ],
 )
 def test_a_job_or_kin_written_in_capitals_before_a_name_is_no_part_of_it(  # type: ignore[no-untyped-def]

@@ -248,7 +248,10 @@ class SpeakerBook:
                 e.kind == "person"
                 and len(parts) > len(tail)
                 and parts[-len(tail) :] == tail
-                and gender_of_first_name(parts[0]) is not None
+                and (
+                    gender_of_first_name(parts[0]) is not None
+                    or gender_of_first_name(tail[0]) is None  # "Le Bret" of "Didier Le Bret"
+                )
             ):
                 return idx  # "Bar Lev" after "Noa Bar Lev" (not "Crooked Ann X")
         if len(words) > 1:

@@ -603,6 +603,28 @@ def test_the_end_of_a_longer_name_is_no_given_name_and_surname(nlp) -> None:  # 
     assert book.resolve(doc[6])[0] == 0
 
 
+def test_a_surname_of_two_words_is_the_person_named_in_full(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'Ildara Mendes Quiroga ... Mendes Quiroga said', both tagged: the two-word surname is
+    her, also when the names list does not know her given name ("Ann Kell" after "Crooked
+    Ann Kell" stays apart: a known given name opens a name of its own)."""
+    from retrieval.speakers.book import SpeakerBook
+
+    words = ["Ildara", "Mendes", "Quiroga", "spoke", ".", "Mendes", "Quiroga", "said", "no", "."]
+    doc = _parsed(
+        nlp,
+        words,
+        ["PROPN", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB", "INTJ", "PUNCT"],
+        [
+            *("compound", "compound", "nsubj", "ROOT", "punct"),
+            *("compound", "nsubj", "ROOT", "intj", "punct"),
+        ],
+        [2, 2, 3, 3, 3, 6, 7, 7, 7, 7],
+        ents=["B-PERSON", "I-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O"],
+    )
+    book = SpeakerBook(doc, [-1] * len(doc))
+    assert [e.name for e in book.entities] == ["Ildara Mendes Quiroga"]
+
+
 def test_a_given_name_taken_for_a_month_is_still_a_given_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """'June Marsh said' after 'Guy Marsh and his sister, June Marsh': June is her name, not
     a date, and the words are hers, not her brother's."""

@@ -250,7 +250,10 @@ class SpeakerBook:
                 and parts[-len(tail) :] == tail
                 and (
                     gender_of_first_name(parts[0]) is not None
-                    or gender_of_first_name(tail[0]) is None  # "Le Bret" of "Didier Le Bret"
+                    or (  # "Le Bret" of "Didier Le Bret"
+                        gender_of_first_name(tail[0]) is None
+                        and all(w[:1].isupper() or w in NAME_PARTICLES for w in e.name.split())
+                    )
                 )
             ):
                 return idx  # "Bar Lev" after "Noa Bar Lev" (not "Crooked Ann X")

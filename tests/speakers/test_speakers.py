@@ -392,6 +392,14 @@ def _parsed(nlp, words, pos, deps, heads, ents=None):  # type: ignore[no-untyped
     )
 
 
+def _book(nlp, words, pos, deps, heads, ents=None):  # type: ignore[no-untyped-def]
+    """A speaker book over a parse given by hand (the tagger's output as seen on real pages)."""
+    from retrieval.speakers.book import SpeakerBook
+
+    doc = _parsed(nlp, words, pos, deps, heads, ents)
+    return doc, SpeakerBook(doc, [-1] * len(doc))
+
+
 def test_an_untagged_name_behind_a_job_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
     """The tagger may miss a name behind a job in small words ("Defensive end Marlon Abara
     guessed ..."): two name words after a role word in one noun phrase are a person."""
@@ -414,10 +422,8 @@ def test_an_untagged_name_behind_a_job_is_a_person(nlp) -> None:  # type: ignore
 def test_a_surname_alone_tagged_an_organisation_behind_a_job_is_a_person(nlp) -> None:  # type: ignore[no-untyped-def]
     """'Panthers Head Coach Stote Ruel said' with only "Ruel" tagged, as an organisation:
     the name words after the job are the coach's name."""
-    from retrieval.speakers.book import SpeakerBook
-
     words = ["Panthers", "Head", "Coach", "Stote", "Ruel", "said", "."]
-    doc = _parsed(
+    doc, book = _book(
         nlp,
         words,
         ["PROPN", "PROPN", "PROPN", "PROPN", "PROPN", "VERB", "PUNCT"],
@@ -425,7 +431,6 @@ def test_a_surname_alone_tagged_an_organisation_behind_a_job_is_a_person(nlp) ->
         [4, 4, 4, 4, 5, 5, 5],
         ents=["O", "O", "O", "O", "B-ORG", "O", "O"],
     )
-    book = SpeakerBook(doc, [-1] * len(doc))
     idx, _ = book.resolve(doc[4])
     assert idx is not None and book.entities[idx].name == "Stote Ruel"
     assert book.entities[idx].kind == "person"
@@ -512,10 +517,8 @@ def test_a_given_name_the_tagger_left_out_stays_with_the_surname(nlp) -> None:  
     """'Tuan Pham and his mother, Lien Pham', with only "Pham" tagged a person the first
     time: the capitalised word the parser joined to it is his given name, so "Tuan Pham"
     is not the mother named in full just after."""
-    from retrieval.speakers.book import SpeakerBook
-
     words = ["Tuan", "Pham", "and", "his", "mother", ",", "Lien", "Pham", "argued", "."]
-    doc = _parsed(
+    doc, book = _book(
         nlp,
         words,
         ["PROPN", "PROPN", "CCONJ", "PRON", "NOUN", "PUNCT", "PROPN", "PROPN", "VERB", "PUNCT"],
@@ -523,7 +526,6 @@ def test_a_given_name_the_tagger_left_out_stays_with_the_surname(nlp) -> None:  
         [1, 8, 1, 4, 1, 4, 7, 4, 8, 8],
         ents=["O", "B-PERSON", "O", "O", "O", "O", "B-PERSON", "I-PERSON", "O", "O"],
     )
-    book = SpeakerBook(doc, [-1] * len(doc))
     assert sorted(e.name for e in book.entities) == ["Lien Pham", "Tuan Pham"]
     idx, _ = book.resolve(doc[1])
     assert idx is not None and book.entities[idx].name == "Tuan Pham"
@@ -532,10 +534,8 @@ def test_a_given_name_the_tagger_left_out_stays_with_the_surname(nlp) -> None:  
 def test_a_full_name_tagged_an_organisation_is_the_person_of_its_surname(nlp) -> None:  # type: ignore[no-untyped-def]
     """'Rui Calado said ... Calado added ...' with the full name tagged an organisation and
     the surname a person: one person, not an organisation and a person."""
-    from retrieval.speakers.book import SpeakerBook
-
     words = ["Rui", "Calado", "said", "no", ".", "Calado", "added", "more", "."]
-    doc = _parsed(
+    doc, book = _book(
         nlp,
         words,
         ["PROPN", "PROPN", "VERB", "INTJ", "PUNCT", "PROPN", "VERB", "ADJ", "PUNCT"],
@@ -543,7 +543,6 @@ def test_a_full_name_tagged_an_organisation_is_the_person_of_its_surname(nlp) ->
         [1, 2, 2, 2, 2, 6, 6, 6, 6],
         ents=["B-ORG", "I-ORG", "O", "O", "O", "B-PERSON", "O", "O", "O"],
     )
-    book = SpeakerBook(doc, [-1] * len(doc))
     assert [(e.name, e.kind) for e in book.entities] == [("Rui Calado", "person")]
     idx, _ = book.resolve(doc[5])
     assert idx == 0
@@ -552,8 +551,6 @@ def test_a_full_name_tagged_an_organisation_is_the_person_of_its_surname(nlp) ->
 def test_a_title_before_four_name_words_is_a_person_whatever_the_tagger_said(nlp) -> None:  # type: ignore[no-untyped-def]
     """'Councilor Mary Ellen Daly Quinlan' tagged a work of art: a title before up to four
     name words is a person, and her surname alone later is her."""
-    from retrieval.speakers.book import SpeakerBook
-
     words = [
         "Councilor",
         "Mary",
@@ -568,7 +565,7 @@ def test_a_title_before_four_name_words_is_a_person_whatever_the_tagger_said(nlp
         "more",
         ".",
     ]
-    doc = _parsed(
+    doc, book = _book(
         nlp,
         words,
         ["PROPN"] * 5 + ["VERB", "INTJ", "PUNCT", "PROPN", "VERB", "ADJ", "PUNCT"],
@@ -576,53 +573,38 @@ def test_a_title_before_four_name_words_is_a_person_whatever_the_tagger_said(nlp
         [4, 4, 4, 4, 5, 5, 5, 5, 9, 9, 9, 9],
         ents=["B-WORK_OF_ART"] + ["I-WORK_OF_ART"] * 4 + ["O"] * 3 + ["B-PERSON", "O", "O", "O"],
     )
-    book = SpeakerBook(doc, [-1] * len(doc))
     assert [(e.name, e.kind) for e in book.entities] == [("Mary Ellen Daly Quinlan", "person")]
     assert book.resolve(doc[8])[0] == 0
 
 
-def test_the_end_of_a_longer_name_is_no_given_name_and_surname(nlp) -> None:  # type: ignore[no-untyped-def]
-    """'Danny Vanden Boom' tagged once, then 'Vanden Boom said' untagged: the two words are
-    the end of his name, not a person whose given name is "Vanden"."""
-    from retrieval.speakers.book import SpeakerBook
-
-    words = ["Danny", "Vanden", "Boom", "spoke", ".", "Vanden", "Boom", "said", "yes", "."]
-    doc = _parsed(
-        nlp,
-        words,
-        ["PROPN", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB", "INTJ", "PUNCT"],
-        [
-            *("compound", "compound", "nsubj", "ROOT", "punct"),
-            *("compound", "nsubj", "ROOT", "intj", "punct"),
-        ],
-        [2, 2, 3, 3, 3, 6, 7, 7, 7, 7],
-        ents=["B-PERSON", "I-PERSON", "I-PERSON"] + ["O"] * 7,
-    )
-    book = SpeakerBook(doc, [-1] * len(doc))
-    assert [e.name for e in book.entities] == ["Danny Vanden Boom"]
-    assert book.resolve(doc[6])[0] == 0
-
-
-def test_a_surname_of_two_words_is_the_person_named_in_full(nlp) -> None:  # type: ignore[no-untyped-def]
-    """'Ildara Mendes Quiroga ... Mendes Quiroga said', both tagged: the two-word surname is
-    her, also when the names list does not know her given name ("Ann Kell" after "Crooked
+@pytest.mark.parametrize(
+    ("name", "tail_tagged"),
+    [
+        ("Danny Vanden Boom", False),  # the tail untagged: no given name "Vanden"
+        ("Ildara Mendes Quiroga", True),  # a given name the names list does not know
+    ],
+)
+def test_the_last_two_words_of_a_full_name_are_that_person(  # type: ignore[no-untyped-def]
+    nlp, name: str, tail_tagged: bool
+) -> None:
+    """'Danny Vanden Boom spoke. Vanden Boom said ...': the two words are the end of the
+    name written before, a two-word surname, not another person ("Ann Kell" after "Crooked
     Ann Kell" stays apart: a known given name opens a name of its own)."""
-    from retrieval.speakers.book import SpeakerBook
-
-    words = ["Ildara", "Mendes", "Quiroga", "spoke", ".", "Mendes", "Quiroga", "said", "no", "."]
-    doc = _parsed(
+    first, *tail = name.split()
+    tail_ents = ["B-PERSON", "I-PERSON"] if tail_tagged else ["O", "O"]
+    doc, book = _book(
         nlp,
-        words,
+        [first, *tail, "spoke", ".", *tail, "said", "no", "."],
         ["PROPN", "PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB", "INTJ", "PUNCT"],
         [
             *("compound", "compound", "nsubj", "ROOT", "punct"),
             *("compound", "nsubj", "ROOT", "intj", "punct"),
         ],
         [2, 2, 3, 3, 3, 6, 7, 7, 7, 7],
-        ents=["B-PERSON", "I-PERSON", "I-PERSON", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O"],
+        ents=["B-PERSON", "I-PERSON", "I-PERSON", "O", "O", *tail_ents, "O", "O", "O"],
     )
-    book = SpeakerBook(doc, [-1] * len(doc))
-    assert [e.name for e in book.entities] == ["Ildara Mendes Quiroga"]
+    assert [e.name for e in book.entities] == [name]
+    assert book.resolve(doc[6])[0] == 0
 
 
 def test_a_given_name_taken_for_a_month_is_still_a_given_name(nlp) -> None:  # type: ignore[no-untyped-def]

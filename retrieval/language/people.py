@@ -84,17 +84,22 @@ PERSON_NOUNS = words(
     """
 )
 
+# Family words a story uses for a person it does not name ("an Annapolis mom", "the
+# grandmother"), whom "she" or "he" may then mean.
+KIN_WORDS = words(
+    "mom dad grandma grandpa grandmother grandfather aunt uncle cousin niece nephew "
+    "stepmother stepfather widow widower girlfriend boyfriend"
+)
+
 # More nouns of what a person is, written before a name ("Prosecutor Reid X", "Taylor's
 # Grandmother Connie Y", "Painter Dana Z"): no part of the name. Kept apart from
 # PERSON_NOUNS, whose words also make "the <noun>" a person of its own.
-JOB_WORDS = words(
+JOB_WORDS = KIN_WORDS | words(
     """
-    grandmother grandfather grandson granddaughter grandparent aunt uncle cousin nephew niece
-    stepmother stepfather stepson stepdaughter girlfriend boyfriend widow widower parent
+    grandson granddaughter grandparent stepson stepdaughter parent
     prosecutor plaintiff defendant inmate physician surgeon pharmacist paramedic firefighter
     painter sculptor novelist poet historian filmmaker photographer reporter journalist
     veterinarian engineer architect accountant chef homeowner landlord tenant shopkeeper
-    mom dad grandma grandpa
     """
 )
 

@@ -27,6 +27,7 @@ from retrieval.language.people import (
     EPITHET_NOUNS,
     FEMALE_WORDS,
     JOB_WORDS,
+    KIN_WORDS,
     MALE_WORDS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
@@ -1780,14 +1781,6 @@ ASK_VERBS = words("ask question press quiz prod")
 ASKER_WORDS = words(
     "reporter journalist correspondent editor writer columnist host anchor interviewer "
     "producer presenter"
-)
-
-
-# Family words a story uses for a person it does not name ("an Annapolis mom", "the
-# grandmother"), who "she" or "he" may then mean
-KIN_WORDS = words(
-    "mom dad grandma grandpa grandmother grandfather aunt uncle cousin niece nephew "
-    "stepmother stepfather widow widower girlfriend boyfriend"
 )
 
 

@@ -168,14 +168,14 @@ NOT_STATEMENTS = [
         ["officials termed"],
     ),
     (  # pushing back against a claim is no making of it, however the clause is parsed
-        "A friend of the victim pushed back against defense suggestions that she had changed "
-        "her account.",
+        "A friend of the victim pushed back against the defense's claims that she had "
+        "changed her account.",
         ["she had changed her account"],
     ),
     (
-        "Testimony in the trial of Leon Marsh turned testy Thursday as a friend of the "
-        "victim, Dale Orr, pushed back against defense suggestions she had changed her "
-        "account to help the prosecution.",
+        "The hearing in the trial of Leon Marsh grew heated on Friday when a friend of the "
+        "victim, Dale Orr, pushed back against defense claims she had changed her account "
+        "to help the prosecution.",
         ["she had changed her account"],
     ),
     (  # a verdict is nobody's statement

@@ -80,7 +80,7 @@ def _rejected_claim(lemma: str, content: list[Token]) -> bool:
 
 
 def _claim_clause_misread(cue: Token, content: list[Token]) -> bool:
-    """'pushed back against defense suggestions she had altered her story': the parser may
+    """'pushed back against the defense's suggestion she changed her account': the parser may
     hang the claim's clause on the verb; a clause right after "against <claim>" is the
     claim's, not the subject's words."""
     if not content:

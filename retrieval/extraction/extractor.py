@@ -71,6 +71,7 @@ from retrieval.extraction.turns import (
 )
 from retrieval.extraction.wraps import unwrap
 from retrieval.ingest.cleaning import is_heading
+from retrieval.language.dateline import WEEKDAYS
 from retrieval.language.deeds import DEED_VERBS
 from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import PERSON_NOUNS, ROLE_KEYS, TITLE_ABBREVIATIONS, TITLES
@@ -108,7 +109,7 @@ def paragraph_breaks(doc: Doc) -> Doc:
         elif _title_before(doc, t):
             starts[t.i] = -1  # '"...," Ald. Park said': a title's full stop ends nothing
         elif t.lower_ in _COMPANY_ENDS or (
-            prev.lower_ in _COMPANY_ENDS and (t.is_lower or t.lower_ in _WEEKDAYS)
+            prev.lower_ in _COMPANY_ENDS and (t.is_lower or t.lower_ in WEEKDAYS)
         ):
             starts[t.i] = -1  # "Apple Inc. Wednesday announced": one name, one sentence
     if len(doc) > 1:
@@ -127,9 +128,6 @@ def _title_before(doc: Doc, t: Token) -> bool:
 
 
 _COMPANY_ENDS = frozenset({"inc.", "corp.", "co.", "ltd.", "llc.", "plc."})
-_WEEKDAYS = frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-)
 
 # Words that open a sentence but never go on a clock time: "at 5 p.m. By 7 p.m., ..."
 # (and not "at 5 p.m. Monday", "8 a.m. ET")

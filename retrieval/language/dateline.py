@@ -10,6 +10,10 @@ from spacy.tokens import Token
 
 from retrieval.language.doctokens import doc_text
 
+# The days of the week, which never speak ("Apple Inc. Wednesday announced") and never end
+# a company's name
+WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+
 # An all-caps place (several words allowed), then an optional state or country, an optional
 # date and an optional agency in brackets, then a dash: at the start of a line.
 _DATELINE = re.compile(

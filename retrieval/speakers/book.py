@@ -19,7 +19,7 @@ from spacy.attrs import LOWER, ORTH
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
-from retrieval.language.dateline import dateline_end
+from retrieval.language.dateline import WEEKDAYS, dateline_end
 from retrieval.language.doctokens import doc_text, doc_tokens
 from retrieval.language.people import (
     BUSINESS_NOUNS,
@@ -1771,8 +1771,6 @@ def _own_relative(name: Token) -> str | None:
                 return "m" if own == ["his"] else "f"
     return None
 
-
-WEEKDAYS = words("monday tuesday wednesday thursday friday saturday sunday")
 
 # Verbs that put a question to their object
 ASK_VERBS = words("ask question press quiz prod")

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from benchmarks.common import median, ms, table
 from benchmarks.query import QueryResult, Question
 from retrieval.engine import Engine
@@ -56,6 +58,8 @@ class BackendRun:
     # no answer can skip
     quote_s: list[float] = field(default_factory=list)
     quote_rows: int = 0
+    # k -> the share of the exact k best quotes a quote search found (`quote_recall`)
+    recall: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -202,6 +206,37 @@ def _milvus_label(name: str) -> Callable[..., str]:
     return label
 
 
+RECALL_QUERIES = 60
+RECALL_KS = (10, 40)
+
+
+def quote_recall(engine: Engine, queries: int = RECALL_QUERIES) -> dict[int, float]:
+    """k -> the share of the exact k nearest quotes that the engine's quote search returns
+    (its index's candidates re-scored, as a who-said gets them), for chunk vectors of the
+    store spread over it as queries: sentences of the store that are not in the quote index.
+    Exact = a scan of every stored quote vector."""
+    store = engine.store
+    dim = engine.embedder.dim
+    chunks = np.concatenate([vecs for _, vecs in store.vector_batches("chunk", dim)])
+    asked = chunks[np.linspace(0, len(chunks) - 1, queries).astype(int)]
+    del chunks
+    best: list[list[tuple[float, int]]] = [[] for _ in asked]
+    top = max(RECALL_KS)
+    for ids, vecs in store.vector_batches("quote", dim):
+        scores = asked @ vecs.T
+        for i, row in enumerate(scores):
+            keep = np.argpartition(-row, min(top, len(row) - 1))[:top]
+            best[i] = sorted(best[i] + [(float(row[j]), int(ids[j])) for j in keep], reverse=True)[
+                :top
+            ]
+    found = {k: 0 for k in RECALL_KS}
+    for q, exact in zip(asked, best, strict=True):
+        for k in RECALL_KS:
+            hits = {h.vid for h in engine.search_vectors("quote", q, k)}
+            found[k] += len(hits & {vid for _, vid in exact[:k]})
+    return {k: found[k] / (k * len(asked)) for k in RECALL_KS}
+
+
 def run_backends(
     path: Path,
     work: Path,
@@ -269,6 +304,7 @@ def run_backends(
     for i, run in enumerate(runs):
         if run.store == "PostgreSQL":
             run.round_trips = trips[i] / max(1, run.result.asked)
+        run.recall = quote_recall(engines[i])
     for engine in engines:
         engine.close()
     return runs
@@ -347,6 +383,7 @@ def section(
                 run.round_trips,
             ]
             + [ms(median(r.by_kind.get(k, []))) for k in ("what_did", "who_said", "search")]
+            + [" / ".join(f"{run.recall.get(k, float('nan')):.3f}" for k in RECALL_KS)]
         )
         summary.extend(r.target_rows(f"{run.store}, {run.name}: "))
     sizes = {r.result.chunks for r in runs}
@@ -361,10 +398,15 @@ def section(
         f"## Query latency by store and vector backend{at} (warm, {questions} questions × "
         f"{rounds} rounds, interleaved)\n\n"
         "`WHOSAID_DATABASE_URL` empty (SQLite) or a PostgreSQL database, `WHOSAID_VECTOR_URI` "
-        "empty (the FAISS cache) or a Milvus Lite file (FLAT collections, exact). Floor = embed "
+        "empty (the FAISS cache) or a Milvus Lite file. Both search an index of fewer than "
+        "150k vectors exactly, a larger one (the quote index at 100k chunks) through an "
+        "inverted file (FAISS) or a graph (Milvus). Floor = embed "
         "the question + one search of that engine's chunk index. Open = the first sync: "
         "loading or rebuilding the FAISS cache, or building the Milvus collections from the "
-        "store's embeddings. Round trips = queries sent to PostgreSQL per question."
+        "store's embeddings. Round trips = queries sent to PostgreSQL per question. Quote "
+        f"recall = of the exact {' / '.join(map(str, RECALL_KS))} nearest quotes (a scan of "
+        f"the stored vectors), the share the quote search returns, for {RECALL_QUERIES} "
+        "chunks of the store as queries."
         + copy
         + "\n\n"
         + table(
@@ -384,6 +426,7 @@ def section(
                 "what-did ms",
                 "who-said ms",
                 "free text ms",
+                f"quote recall @{' / @'.join(map(str, RECALL_KS))}",
             ],
             rows,
         )

@@ -249,3 +249,35 @@ def test_postgres_store_with_milvus_vectors(postgres_url: str, tmp_path: Path) -
     quote = engine.quotes(added[1])[0].text
     assert engine.ask(f'who said "{quote}"?').answers[0].article.id == added[1]
     engine.close()
+
+
+def test_collections_built_as_inverted_files_answer_as_the_exact_search(
+    engines: tuple[Engine, Engine], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the threshold (lowered here) the collections are inverted files of 4 cells a
+    segment, 1 scanned: the who-said path's filtered searches (a speaker's wordings, a time
+    window's articles) scan every cell, so they find the exact search's best."""
+    faiss, _ = engines
+    data = tmp_path / "data"
+    shutil.copytree(faiss.store.data_dir, data, ignore=shutil.ignore_patterns("*.faiss"))
+    monkeypatch.setattr(milvus_module, "IVF_THRESHOLD", 50)
+    monkeypatch.setattr(milvus_module, "IVF_LISTS", 4)
+    monkeypatch.setattr(milvus_module, "IVF_PROBE", 1)
+    monkeypatch.setattr(milvus_module, "LITE_STORE_SCORED", 0)  # ids filtered by Milvus too
+    ivf = _open(data, str(data / "vectors.db"))
+    try:
+        assert all(isinstance(ix, MilvusIndex) and ix.inverted for ix in ivf._sync().values())
+        aids = sorted(a for a, _ in faiss.store.article_titles())
+        query = faiss.embed(["the council will vote on the budget next week"])[0]
+        for kind in ("chunk", "quote"):
+            for window in (set(aids[:1]), set(aids[1::3])):
+                got = ivf.search_vectors(kind, query, 5, within=window)
+                assert got and got == faiss.search_vectors(kind, query, 5, within=window)
+        vids = [
+            r[0] for r in ivf.store.conn.execute(f"SELECT vid FROM {EMBEDDINGS} WHERE kind='quote'")
+        ]
+        for some in (vids[::2], vids[1:200:5]):
+            got_among = ivf.search_among("quote", query, some, 5)
+            assert got_among == faiss.search_among("quote", query, some, 5)
+    finally:
+        ivf.close()

@@ -243,3 +243,79 @@ def test_milvus_refuses_a_lite_path_without_db(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match=r"\.db"):
         MilvusBackend(str(tmp_path / "vectors"))
+
+
+# -- Milvus only: an inverted file once a collection is large ---------------------------------
+@pytest.fixture
+def inverted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MilvusIndex]:
+    """A collection built past the (lowered) threshold: 4 cells a segment, 1 scanned."""
+    monkeypatch.setattr(milvus_module, "IVF_THRESHOLD", 100)
+    monkeypatch.setattr(milvus_module, "IVF_LISTS", 4)
+    monkeypatch.setattr(milvus_module, "IVF_PROBE", 1)
+    b = Backend("milvus", tmp_path)
+    ix = _built(b, generation=3)
+    assert isinstance(ix, MilvusIndex)
+    ix.save(tmp_path, 3)
+    yield ix
+    b.restart()
+
+
+def test_milvus_builds_an_inverted_file_past_the_threshold(inverted: MilvusIndex) -> None:
+    """Every row is indexed before the first search, and an unfiltered search scans the
+    probed cells only: one of four cannot hold all of the exact 40 nearest of 300 vectors
+    spread evenly."""
+    info = inverted._index()
+    assert inverted.inverted and info["index_type"] == "IVF_FLAT"
+    assert info["indexed_rows"] == N and not info.get("pending_index_rows")
+    q = VECS[11]
+    hits = [vid for vid, _ in inverted.search(q, 40)]
+    assert hits[0] == IDS[11]
+    assert set(hits) != set(_exact(q, IDS, 40))
+
+
+def test_milvus_filtered_search_on_an_inverted_file_scans_every_cell(
+    inverted: MilvusIndex, tmp_path: Path
+) -> None:
+    """A speaker's quotes lie in every cell: a filtered search finds the exact best of
+    them, also after a restart (the collection says which index it has)."""
+    q = VECS[5]
+    speaker = [vid for vid in IDS if FIELDS[vid][1] == 3]
+    assert [vid for vid, _ in inverted.search(q, 30, speakers=[3])] == _exact(q, speaker, 30)
+    within = [vid for vid in IDS if FIELDS[vid][0] in {"art2", "art20"}]
+    hits = inverted.search(q, 20, articles=["art2", "art20"])
+    assert [vid for vid, _ in hits] == _exact(q, within, 20)
+    inverted.backend.close()
+    again = MilvusIndex(MilvusBackend(str(tmp_path / "vectors.db")), DIM, "chunk", _fields)
+    try:
+        assert again.load(tmp_path, 3) and again.inverted
+        assert [vid for vid, _ in again.search(q, 30, speakers=[3])] == _exact(q, speaker, 30)
+    finally:
+        again.backend.close()
+
+
+def test_milvus_below_the_threshold_stays_exact(tmp_path: Path) -> None:
+    b = Backend("milvus", tmp_path)
+    try:
+        ix = _built(b)
+        assert isinstance(ix, MilvusIndex) and not ix.inverted
+        assert ix._index()["index_type"] == "FLAT"
+    finally:
+        b.restart()
+
+
+def test_milvus_lite_collection_grown_past_twice_the_threshold_is_rebuilt_inverted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = Backend("milvus", tmp_path)
+    try:
+        ix = _built(b, n=120)
+        assert isinstance(ix, MilvusIndex) and not ix.inverted and not ix.stale()
+        monkeypatch.setattr(milvus_module, "IVF_THRESHOLD", 100)
+        monkeypatch.setattr(milvus_module, "IVF_LISTS", 4)
+        assert not ix.stale()  # 120 vectors: not yet twice the threshold
+        ix.add(IDS[120:], VECS[120:])
+        assert ix.stale()
+        ix.build_batches([(np.array(IDS), VECS)], N, 2)
+        assert ix.inverted and not ix.stale()
+    finally:
+        b.restart()

@@ -14,8 +14,21 @@ so a stamp a little behind but touched within `GRACE_S` means a writer is betwee
 is used as it is (at worst the last article is missing for a moment; a vector whose row is
 gone is dropped by the store lookup). Behind and untouched for longer (a crash between store and
 Milvus, a write by a process without Milvus): dropped and loaded again from the store.
-The index is FLAT (exact inner product), so results match the FAISS cache's after both are
-re-scored with the stored fp32 vectors.
+Up to `IVF_THRESHOLD` vectors (the size from which the FAISS cache leaves exact search,
+storage/vectors.py) a collection is built exact (FLAT); from there, as an inverted file
+(IVF_FLAT: each segment's vectors in `IVF_LISTS` cells, of which a search scans `IVF_PROBE`, a
+quarter, as the FAISS cache does). On Milvus Lite that is what keeps a search of ~190k quote
+vectors near the floor: a FLAT search there copies every vector of a segment before it compares
+them (benchmarks/README.md has the figures). A search limited to ids, articles or speakers
+scans every cell, so it stays exact over what the filter keeps (a quarter of the cells holds
+about a quarter of a speaker's quotes). A graph (HNSW) was tried and dropped: on the benchmark
+store it found 0.83 of the exact 10 best quotes at ef 256, the inverted file all of them.
+A Lite collection that additions took past twice the threshold is rebuilt as an inverted file
+(`stale`), as the FAISS cache is; a server's stays as it was built (a rebuild there would
+empty it under the other replicas), and a server's FLAT search is compiled code anyway.
+Milvus Lite trains each segment's cells when it seals it; for the small segments that
+additions to a large collection seal, faiss prints a one-line k-means warning to stderr
+("please provide at least ... training points"): harmless, the cells are just few.
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.errors import StoreError
+from retrieval.storage.vectors import IVF_THRESHOLD
 
 PREFIX = "whosaid_"
 STAMP = "whosaid.generation"
@@ -38,6 +52,12 @@ TOUCHED = "whosaid.touched"  # unix time a writer last stamped or was about to w
 GRACE_S = 120.0  # a stamp behind the store but touched this recently: a writer is following
 NO_SPEAKER = -1
 INSERT_BATCH = 5_000
+# The inverted file of a collection built with IVF_THRESHOLD vectors or more, per segment (a
+# Milvus Lite segment holds up to 100k rows, a server's a few hundred thousand): k-means cells,
+# and how many of them an unfiltered search scans.
+IVF_LISTS = 256
+IVF_PROBE = 64
+INDEX_WAIT_S = 1800.0  # longest wait for a new collection's segments to be indexed
 # A search among at most this many given ids scores them from the store's copies on Milvus
 # Lite: its searches walk every row of the collection in Python first (~12 ms at 10k chunks,
 # ~10x that at 100k), and a filter of thousands of ids is parsed in Python too, while reading
@@ -114,7 +134,7 @@ class MilvusBackend:
 class MilvusIndex:
     """The vectors of one kind in a Milvus collection (the `NearestIndex` seam)."""
 
-    is_hnsw = False  # FLAT: exact, and a filtered search scans only what the filter keeps
+    is_hnsw = False  # FLAT or IVF: a filtered search scans every row the filter keeps
 
     def __init__(self, backend: MilvusBackend, dim: int, kind: str, fields: Fields) -> None:
         self.backend = backend
@@ -126,9 +146,10 @@ class MilvusIndex:
         self.generation = -1
         # up to how many ids a search among them is better scored from the store (see above)
         self.store_scored = LITE_STORE_SCORED if backend.lite else 0
+        self.inverted = False  # the collection's index is IVF_FLAT (else FLAT: exact)
 
     # -- the collection ---------------------------------------------------------------------
-    def _create(self) -> None:
+    def _create(self, inverted: bool) -> None:
         from pymilvus import DataType
 
         schema = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -137,11 +158,37 @@ class MilvusIndex:
         schema.add_field("article", DataType.VARCHAR, max_length=64)
         schema.add_field("speaker", DataType.INT64)
         params = self.client.prepare_index_params()
-        params.add_index(field_name="vec", index_type="FLAT", metric_type="IP")
+        if inverted:
+            # pymilvus sends the keys of `params` one by one, which Milvus Lite ignores; the
+            # build parameters as one JSON "params" key are read by Lite and servers alike.
+            build = {"params": {"nlist": IVF_LISTS}}
+            params.add_index(
+                field_name="vec", index_type="IVF_FLAT", metric_type="IP", params=build
+            )
+        else:
+            params.add_index(field_name="vec", index_type="FLAT", metric_type="IP")
         self.client.create_collection(self.name, schema=schema)
-        # sync=False: waiting asks for a timestamp, which Milvus Lite does not serve (a FLAT
-        # index has nothing to build anyway)
+        # sync=False: waiting asks for a timestamp, which Milvus Lite does not serve (see
+        # `_wait_indexed`)
         self.client.create_index(self.name, params, sync=False)
+        self.inverted = inverted
+
+    def _index(self) -> dict[str, object]:
+        """The collection's vector index as Milvus describes it ({} without one)."""
+        return dict(self.client.describe_index(self.name, "vec") or {})
+
+    def _wait_indexed(self) -> None:
+        """Until every row of a new collection is indexed: both engines index sealed
+        segments in the background, and a search meanwhile scans what is not indexed yet (on
+        Milvus Lite, by copying its vectors)."""
+        deadline = time.monotonic() + INDEX_WAIT_S
+        while time.monotonic() < deadline:
+            info = self._index()
+            if int(info.get("pending_index_rows", 0) or 0) == 0 and int(
+                info.get("indexed_rows", 0) or 0
+            ) >= int(info.get("total_rows", 0) or 0):
+                return
+            time.sleep(0.2)
 
     def _stamp(self, generation: int) -> None:
         props = {STAMP: str(generation), TOUCHED: f"{time.time():.3f}"}
@@ -193,15 +240,22 @@ class MilvusIndex:
         with self.backend.lock:
             if self.client.has_collection(self.name):
                 self.client.drop_collection(self.name)
-            self._create()
+            self._create(inverted=total >= IVF_THRESHOLD)
             for ids, vecs in batches:
                 self._insert([int(i) for i in ids], vecs)
             self.client.flush(self.name)
             self.client.load_collection(self.name)
+            if self.inverted:
+                self._wait_indexed()
             self._stamp(generation)
 
     def stale(self) -> bool:
-        return False  # the codes are the vectors: nothing to retrain as it grows
+        """A Milvus Lite collection built exact that additions took past twice
+        `IVF_THRESHOLD`: rebuilt as an inverted file (see the module docstring)."""
+        if self.inverted or not self.backend.lite:
+            return False
+        with self.backend.lock:
+            return self.count() >= 2 * IVF_THRESHOLD
 
     def _insert(self, ids: list[int], vecs: np.ndarray) -> None:
         fields = self.fields(ids)
@@ -244,7 +298,7 @@ class MilvusIndex:
                 terms.append(f"{field} in [{listed}]")
         if k <= 0:
             return []
-        return self._search([query], k, " and ".join(terms))[0]
+        return self._search([query], k, " and ".join(terms), every_cell=bool(terms))[0]
 
     def search_batch(self, queries: Sequence[np.ndarray], k: int) -> list[list[tuple[int, float]]]:
         """`search` for several query vectors in one call, the same hits for each. A call
@@ -256,16 +310,21 @@ class MilvusIndex:
         return self._search(queries, k, "")
 
     def _search(
-        self, queries: Sequence[np.ndarray], k: int, where: str
+        self, queries: Sequence[np.ndarray], k: int, where: str, every_cell: bool = False
     ) -> list[list[tuple[int, float]]]:
+        """The k nearest per query; an inverted file scans `IVF_PROBE` cells, or all of them
+        with `every_cell` (a filtered search: exact over what the filter keeps)."""
         batch = [np.ascontiguousarray(q, dtype=np.float32).reshape(-1) for q in queries]
+        params: dict[str, object] = {"metric_type": "IP"}
+        if self.inverted:
+            params["params"] = {"nprobe": IVF_LISTS if every_cell else IVF_PROBE}
         found = self.client.search(
             self.name,
             batch,
             limit=k,
             filter=where,
             output_fields=[],  # only ids and scores: the store has the rest
-            search_params={"metric_type": "IP"},
+            search_params=params,
         )
         return [[(int(h["id"]), float(h["distance"])) for h in hits] for hits in found]
 
@@ -293,5 +352,6 @@ class MilvusIndex:
             if stamped != generation and not following:
                 return False
             self.client.load_collection(self.name)
+            self.inverted = str(self._index().get("index_type", "")).upper() == "IVF_FLAT"
             self.generation = stamped
             return True

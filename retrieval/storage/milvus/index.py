@@ -40,6 +40,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -173,7 +174,7 @@ class MilvusIndex:
         self.client.create_index(self.name, params, sync=False)
         self.inverted = inverted
 
-    def _index(self) -> dict[str, object]:
+    def _index(self) -> dict[str, Any]:
         """The collection's vector index as Milvus describes it ({} without one)."""
         return dict(self.client.describe_index(self.name, "vec") or {})
 
@@ -184,9 +185,11 @@ class MilvusIndex:
         deadline = time.monotonic() + INDEX_WAIT_S
         while time.monotonic() < deadline:
             info = self._index()
-            if int(info.get("pending_index_rows", 0) or 0) == 0 and int(
-                info.get("indexed_rows", 0) or 0
-            ) >= int(info.get("total_rows", 0) or 0):
+            pending, done, total = (
+                int(info.get(key) or 0)
+                for key in ("pending_index_rows", "indexed_rows", "total_rows")
+            )
+            if pending == 0 and done >= total:
                 return
             time.sleep(0.2)
 

@@ -9,6 +9,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from retrieval.storage.interfaces import ArticleStore
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("WHOSAID_SHARED_DIR", REPO.parent / "shared"))
@@ -105,3 +111,20 @@ def _fmt(value: object) -> str:
 
 def ms(seconds: float) -> float:
     return seconds * 1000.0
+
+
+def exact_nearest(
+    store: ArticleStore, kind: str, queries: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, vector ids), each (queries, k), best first: the k stored vectors of `kind`
+    nearest to each query by a scan of all of them, batch by batch."""
+    best_ids = np.full((len(queries), k), -1, dtype=np.int64)
+    best = np.full((len(queries), k), -np.inf, dtype=np.float32)
+    for ids, vecs in store.vector_batches(kind, queries.shape[1]):
+        scores = queries @ vecs.T
+        allscores = np.concatenate([best, scores], axis=1)
+        allids = np.concatenate([best_ids, np.broadcast_to(ids, scores.shape)], axis=1)
+        top = np.argsort(-allscores, axis=1)[:, :k]
+        best = np.take_along_axis(allscores, top, axis=1)
+        best_ids = np.take_along_axis(allids, top, axis=1)
+    return best, best_ids

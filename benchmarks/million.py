@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from benchmarks.common import median, ms, percentile
+from benchmarks.common import exact_nearest, median, ms, percentile
 
 if TYPE_CHECKING:
     from benchmarks.query import Question
@@ -45,16 +45,7 @@ def recall_after_rescoring(data_dir: Path, queries: np.ndarray, k: int = 10) -> 
 
     engine = Engine(data_dir)
     store = engine.store
-    dim = queries.shape[1]
-    best_ids = np.full((len(queries), k), -1, dtype=np.int64)
-    best = np.full((len(queries), k), -np.inf, dtype=np.float32)
-    for ids, vecs in store.vector_batches("chunk", dim):
-        scores = queries @ vecs.T
-        allscores = np.concatenate([best, scores], axis=1)
-        allids = np.concatenate([best_ids, np.broadcast_to(ids, scores.shape)], axis=1)
-        top = np.argsort(-allscores, axis=1)[:, :k]
-        best = np.take_along_axis(allscores, top, axis=1)
-        best_ids = np.take_along_axis(allids, top, axis=1)
+    best, best_ids = exact_nearest(store, "chunk", queries, k)
     found, gaps, search_s = 0, [], []
     for qi, q in enumerate(queries):
         t0 = time.perf_counter()

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import median, ms, table
+from benchmarks.common import exact_nearest, median, ms, table
 from benchmarks.query import QueryResult, Question
 from retrieval.engine import Engine
 
@@ -216,24 +216,17 @@ def quote_recall(engine: Engine, queries: int = RECALL_QUERIES) -> dict[int, flo
     store spread over it as queries: sentences of the store that are not in the quote index.
     Exact = a scan of every stored quote vector."""
     store = engine.store
-    dim = engine.embedder.dim
-    chunks = np.concatenate([vecs for _, vecs in store.vector_batches("chunk", dim)])
+    chunks = np.concatenate(
+        [vecs for _, vecs in store.vector_batches("chunk", engine.embedder.dim)]
+    )
     asked = chunks[np.linspace(0, len(chunks) - 1, queries).astype(int)]
     del chunks
-    best: list[list[tuple[float, int]]] = [[] for _ in asked]
-    top = max(RECALL_KS)
-    for ids, vecs in store.vector_batches("quote", dim):
-        scores = asked @ vecs.T
-        for i, row in enumerate(scores):
-            keep = np.argpartition(-row, min(top, len(row) - 1))[:top]
-            best[i] = sorted(best[i] + [(float(row[j]), int(ids[j])) for j in keep], reverse=True)[
-                :top
-            ]
+    _, best = exact_nearest(store, "quote", asked, max(RECALL_KS))
     found = {k: 0 for k in RECALL_KS}
     for q, exact in zip(asked, best, strict=True):
         for k in RECALL_KS:
             hits = {h.vid for h in engine.search_vectors("quote", q, k)}
-            found[k] += len(hits & {vid for _, vid in exact[:k]})
+            found[k] += len(hits & set(exact[:k].tolist()))
     return {k: found[k] / (k * len(asked)) for k in RECALL_KS}
 
 
@@ -400,7 +393,7 @@ def section(
         "`WHOSAID_DATABASE_URL` empty (SQLite) or a PostgreSQL database, `WHOSAID_VECTOR_URI` "
         "empty (the FAISS cache) or a Milvus Lite file. Both search an index of fewer than "
         "150k vectors exactly, a larger one (the quote index at 100k chunks) through an "
-        "inverted file (FAISS) or a graph (Milvus). Floor = embed "
+        "inverted file. Floor = embed "
         "the question + one search of that engine's chunk index. Open = the first sync: "
         "loading or rebuilding the FAISS cache, or building the Milvus collections from the "
         "store's embeddings. Round trips = queries sent to PostgreSQL per question. Quote "

@@ -205,7 +205,7 @@ class VectorCache:
             return []
         from retrieval.storage.milvus import MilvusIndex
 
-        if isinstance(index, MilvusIndex) and not index.is_hnsw:  # a graph: see _among
+        if isinstance(index, MilvusIndex):
             found = index.search(q, 2 * k + 8, articles=sorted(articles))
             return self._exact(found, q, k, gen=index.generation)
         return self._among(index, q, self.store.vector_ids_in(index.kind, articles), k)

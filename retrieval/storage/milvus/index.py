@@ -50,6 +50,7 @@ from retrieval.storage.vectors import IVF_THRESHOLD
 PREFIX = "whosaid_"
 STAMP = "whosaid.generation"
 TOUCHED = "whosaid.touched"  # unix time a writer last stamped or was about to write
+INDEXED = "whosaid.index"  # the collection's vector index type, said when it is created
 GRACE_S = 120.0  # a stamp behind the store but touched this recently: a writer is following
 NO_SPEAKER = -1
 INSERT_BATCH = 5_000
@@ -148,6 +149,7 @@ class MilvusIndex:
         # up to how many ids a search among them is better scored from the store (see above)
         self.store_scored = LITE_STORE_SCORED if backend.lite else 0
         self.inverted = False  # the collection's index is IVF_FLAT (else FLAT: exact)
+        self.rows: int | None = None  # rows in the collection, when this process knows them
 
     # -- the collection ---------------------------------------------------------------------
     def _create(self, inverted: bool) -> None:
@@ -169,6 +171,8 @@ class MilvusIndex:
         else:
             params.add_index(field_name="vec", index_type="FLAT", metric_type="IP")
         self.client.create_collection(self.name, schema=schema)
+        kind = "IVF_FLAT" if inverted else "FLAT"
+        self.client.alter_collection_properties(self.name, properties={INDEXED: kind})
         # sync=False: waiting asks for a timestamp, which Milvus Lite does not serve (see
         # `_wait_indexed`)
         self.client.create_index(self.name, params, sync=False)
@@ -198,9 +202,9 @@ class MilvusIndex:
         self.client.alter_collection_properties(self.name, properties=props)
         self.generation = generation
 
-    def _stamped(self) -> tuple[int, float] | None:
-        """(the generation the collection says it mirrors, when a writer last touched it);
-        None without a collection of this model's vectors."""
+    def _stamped(self) -> tuple[int, float, bool] | None:
+        """(the generation the collection says it mirrors, when a writer last touched it,
+        whether it is an inverted file); None without a collection of this model's vectors."""
         if not self.client.has_collection(self.name):
             return None
         info = self.client.describe_collection(self.name)
@@ -209,7 +213,7 @@ class MilvusIndex:
             return None  # another model's vectors: reload from the store
         props = info.get("properties") or {}
         try:
-            return int(props[STAMP]), float(props.get(TOUCHED, 0))
+            return int(props[STAMP]), float(props.get(TOUCHED, 0)), props.get(INDEXED) == "IVF_FLAT"
         except (KeyError, ValueError):
             return None
 
@@ -244,6 +248,7 @@ class MilvusIndex:
             if self.client.has_collection(self.name):
                 self.client.drop_collection(self.name)
             self._create(inverted=total >= IVF_THRESHOLD)
+            self.rows = total
             for ids, vecs in batches:
                 self._insert([int(i) for i in ids], vecs)
             self.client.flush(self.name)
@@ -257,8 +262,10 @@ class MilvusIndex:
         `IVF_THRESHOLD`: rebuilt as an inverted file (see the module docstring)."""
         if self.inverted or not self.backend.lite:
             return False
-        with self.backend.lock:
-            return self.count() >= 2 * IVF_THRESHOLD
+        if self.rows is None:  # counted once after a load, then followed (add, remove)
+            with self.backend.lock:
+                self.rows = self.count()
+        return self.rows >= 2 * IVF_THRESHOLD
 
     def _insert(self, ids: list[int], vecs: np.ndarray) -> None:
         fields = self.fields(ids)
@@ -274,11 +281,15 @@ class MilvusIndex:
         if ids:
             with self.backend.lock:
                 self._insert(ids, vecs)
+            if self.rows is not None:
+                self.rows += len(ids)
 
     def remove(self, ids: list[int]) -> None:
         if ids:
             with self.backend.lock:
                 self.client.delete(self.name, ids=[int(i) for i in ids])
+            if self.rows is not None:
+                self.rows -= len(ids)  # ids not in the collection make it an estimate
 
     def search(
         self,
@@ -350,11 +361,12 @@ class MilvusIndex:
             found = self._stamped()
             if found is None:
                 return False
-            stamped, touched = found
+            stamped, touched, inverted = found
             following = stamped < generation and time.time() - touched < GRACE_S
             if stamped != generation and not following:
                 return False
             self.client.load_collection(self.name)
-            self.inverted = str(self._index().get("index_type", "")).upper() == "IVF_FLAT"
+            self.inverted = inverted
+            self.rows = None
             self.generation = stamped
             return True
